@@ -1,0 +1,1 @@
+"""Pure domain core: no files, no Excel, no clock, no printing."""

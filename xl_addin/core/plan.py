@@ -1,0 +1,106 @@
+"""The Plan: everything a run wants to change in a workbook, as plain data.
+
+The core produces a Plan from the tables it was given; an adapter applies it (the package
+writer for files on disk, the xlwings adapter for a live workbook). ``check`` is "make the
+Plan, apply nothing".
+
+Coordinates are 1-based and refer to the sheet **as it was read**. An adapter applies, per
+sheet: cell writes and fills, then appends (after the last row that holds a value), then
+row deletions (which shift the rows below up, appended ones included).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Union
+
+CellValue = Union[None, str, int, float, bool, date, datetime]
+
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """Set one cell's value. ``number_format`` (e.g. DATE_FORMAT) is applied on top of the
+    cell's existing style; ``None`` keeps the style as it is. A value of ``None`` clears
+    the cell's value but keeps its style."""
+    sheet: str
+    row: int
+    col: int
+    value: CellValue
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class RowFill:
+    """Colour the given columns of one row (``rgb`` like "FFFF00"; ``None`` removes the
+    product's colour). A cell whose current fill is neither empty nor one of
+    ``Plan.product_colours`` was coloured by an agent and keeps its fill."""
+    sheet: str
+    row: int
+    cols: tuple[int, ...]
+    rgb: str | None
+
+
+@dataclass
+class SheetRewrite:
+    """A sheet the product owns entirely (Prüfung, the hidden state sheet): its cell
+    content is replaced by ``rows`` (row 1 = header). Created when missing."""
+    sheet: str
+    rows: list[list[CellValue]]
+    state: str = "visible"          # "visible" | "hidden" | "veryHidden"
+    column_widths: dict[int, float] = field(default_factory=dict)
+    bold_header: bool = True
+
+
+@dataclass
+class RowAppend:
+    """Add rows below the last row of ``sheet`` that holds a value. When the sheet does
+    not exist it is created with ``header`` as row 1."""
+    sheet: str
+    rows: list[list[CellValue]]
+    header: list[str] | None = None
+    column_widths: dict[int, float] = field(default_factory=dict)
+    number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for appended cells
+
+
+@dataclass(frozen=True)
+class RowDelete:
+    """Remove whole rows (shifting the rows below up)."""
+    sheet: str
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ProtocolEntry:
+    """One line of the Protokoll sheet: an input value the product changed, or a row it
+    added to or removed from a list."""
+    time: datetime
+    user: str
+    action: str
+    sheet: str
+    key: str
+    cell: str
+    old: CellValue
+    new: CellValue
+
+
+@dataclass
+class Plan:
+    kind: str = ""
+    writes: list[CellWrite] = field(default_factory=list)
+    fills: list[RowFill] = field(default_factory=list)
+    product_colours: frozenset[str] = frozenset()
+    rewrites: list[SheetRewrite] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+    deletions: list[RowDelete] = field(default_factory=list)
+    protocol: list[ProtocolEntry] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    summary: dict[str, int] = field(default_factory=dict)
+    # True when inputs of formulas may have changed: the writer drops calcChain.xml and
+    # asks Excel to recalculate fully on load.
+    full_recalc: bool = True
+
+    def is_empty(self) -> bool:
+        return not (self.writes or self.fills or self.rewrites or self.appends or self.deletions)
