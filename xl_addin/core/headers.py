@@ -1,0 +1,98 @@
+"""Finding columns by their header text in row 1 (SPEC §0 "Layout contract")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from .cells import address
+from .findings import ERROR, WARNING, Finding
+from .values import nearest_choice, norm_text
+
+__all__ = ["norm_header", "ColumnMap", "locate_columns", "header_findings"]
+
+
+def norm_header(text: object) -> str:
+    """Header text for matching: casefolded, stripped, inner blanks (NBSP, line breaks in the
+    header cell) collapsed to one space."""
+    return norm_text(text).casefold()
+
+
+@dataclass
+class ColumnMap:
+    sheet: str
+    columns: dict[str, int]           # canonical header -> 1-based column number (found ones)
+    missing: list[str]                # canonical headers not found
+    duplicates: dict[str, list[int]]  # canonical header -> every column it was found in (sorted)
+    headers: list[str] = field(default_factory=list)  # row 1 as text (index 0 = column A)
+
+    def col(self, name: str) -> int | None:
+        """Column number of a canonical header (exact name, or matched like a header)."""
+        if name in self.columns:
+            return self.columns[name]
+        want = norm_header(name)
+        for canonical, col in self.columns.items():
+            if norm_header(canonical) == want:
+                return col
+        return None
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.col(name) is not None
+
+
+def _alias_lookup(aliases: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, names in (aliases or {}).items():
+        if isinstance(names, str):
+            names = [names]
+        out.setdefault(norm_header(key), []).extend(norm_header(n) for n in names if norm_header(n))
+    return out
+
+
+def locate_columns(sheet: str, header_row: Sequence, wanted: Sequence[str],
+                   aliases: Mapping[str, Sequence[str]] | None = None) -> ColumnMap:
+    """Find each wanted header in row 1 (``header_row[0]`` is column A) by norm_header
+    equality with its text or one of its aliases (keys are canonical names). The first
+    occurrence wins; every column a header was found in is listed in ``duplicates``."""
+    texts = [norm_text(v) for v in header_row]
+    keys = [t.casefold() for t in texts]
+    alias_map = _alias_lookup(aliases)
+    columns: dict[str, int] = {}
+    missing: list[str] = []
+    duplicates: dict[str, list[int]] = {}
+    for name in wanted:
+        accepted = {norm_header(name), *alias_map.get(norm_header(name), [])}
+        found = [i + 1 for i, k in enumerate(keys) if k and k in accepted]
+        if not found:
+            missing.append(name)
+            continue
+        columns[name] = found[0]
+        if len(found) > 1:
+            duplicates[name] = found
+    return ColumnMap(sheet=sheet, columns=columns, missing=missing, duplicates=duplicates,
+                     headers=texts)
+
+
+def header_findings(cmap: ColumnMap, required: Sequence[str]) -> list[Finding]:
+    """ERROR ``HEADER-MISSING`` (sheet-level) per missing required header, with the nearest
+    unclaimed header text as suggestion; WARNING ``HEADER-DUPLICATE`` at the second
+    occurrence of a header found more than once."""
+    findings: list[Finding] = []
+    claimed = set(cmap.columns.values())
+    unclaimed = [t for i, t in enumerate(cmap.headers, start=1) if t and i not in claimed]
+    required_keys = {norm_header(r) for r in required}
+    for name in cmap.missing:
+        if norm_header(name) not in required_keys:
+            continue
+        findings.append(Finding(
+            code="HEADER-MISSING", severity=ERROR, sheet=cmap.sheet, cell="",
+            message=f"Spalte '{name}' fehlt in Zeile 1",
+            suggestion=nearest_choice(name, unclaimed),
+        ))
+    for name, cols in cmap.duplicates.items():
+        first, second = cols[0], cols[1]
+        findings.append(Finding(
+            code="HEADER-DUPLICATE", severity=WARNING, sheet=cmap.sheet, cell=address(1, second),
+            message=(f"Spalte '{name}' steht mehrfach in Zeile 1 "
+                     f"({', '.join(address(1, c) for c in cols)}); verwendet wird {address(1, first)}"),
+        ))
+    return findings

@@ -1,0 +1,391 @@
+"""Parsing the agents' input cells (SPEC §0 "Dates", "Booleans", ids) — pure, no clock.
+
+Every parser takes a raw cell value (None, str, int, float, bool, date, datetime — as a reader
+hands it over) and returns a canonical Python value, or raises :class:`ParseError` whose text
+is a German one-liner the caller prefixes with sheet, cell and column. Nothing is guessed: a
+value that could mean two things is an error with a suggestion, never a silent choice.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Sequence
+
+__all__ = [
+    "ParseError", "is_blank", "norm_text", "norm_key", "parse_date", "parse_bool", "parse_id",
+    "id_for_output", "parse_int", "parse_amount", "match_choice", "nearest_choice",
+    "excel_serial", "format_date_csv", "format_date_de", "display",
+]
+
+
+class ParseError(ValueError):
+    """``str(e)`` is a German text describing what is wrong, e.g.
+    ``'32.13.2026' ist kein Datum (erwartet TT.MM.JJJJ)``; ``.suggestion`` is what would be
+    right ('' if nothing sensible can be proposed)."""
+
+    def __init__(self, message: str, suggestion: str = "") -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+# --------------------------------------------------------------------------- text helpers
+
+def is_blank(value: object) -> bool:
+    """None, "" or a text of blanks only (NBSP and line breaks count as blanks)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def norm_text(value: object) -> str:
+    """Text of a cell as an agent reads it: stripped, inner blank runs collapsed to one space,
+    whole floats without ".0" (12.0 -> "12"); "" for blank."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def norm_key(value: object) -> str:
+    """norm_text + casefold: the form used for matching."""
+    return norm_text(value).casefold()
+
+
+def display(value: object) -> str:
+    """How a value is quoted in a message: dates German, bools as Excel shows them."""
+    if isinstance(value, bool):
+        return "WAHR" if value else "FALSCH"
+    if isinstance(value, (date, datetime)):
+        return format_date_de(value)
+    return norm_text(value)
+
+
+# --------------------------------------------------------------------------- dates
+
+# Excel's 1900 date system: serial 1 = 01.01.1900; serial 60 is the non-existent 29.02.1900
+# (Lotus 1-2-3 bug); from serial 61 (01.03.1900) on, serial = days since 30.12.1899.
+_EPOCH = datetime(1899, 12, 30)
+_FAKE_LEAP_SERIAL = 60
+_MAX_SERIAL = 2958466  # 01.01.10000, exclusive
+
+_EXPECTED = "erwartet TT.MM.JJJJ"
+
+_DE_DATE = re.compile(
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+_ISO_DATE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:(?:T|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d{1,6})?)?)?"
+)
+_SLASH_DATE = re.compile(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})")
+_NUMERIC_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _not_a_date(value: object, suggestion: str = "", why: str = _EXPECTED) -> ParseError:
+    return ParseError(f"'{display(value)}' ist kein Datum ({why})", suggestion)
+
+
+def _year(text: str) -> int:
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _build(raw: str, y: int, m: int, d: int, hh: str | None, mm: str | None,
+           ss: str | None) -> date | datetime:
+    try:
+        day = date(y, m, d)
+    except ValueError:
+        raise _not_a_date(raw) from None
+    if hh is None:
+        return day
+    h, mi, s = int(hh), int(mm or 0), int(ss or 0)
+    if h > 23 or mi > 59 or s > 59:
+        raise _not_a_date(raw)
+    return datetime(day.year, day.month, day.day, h, mi, s)
+
+
+def _from_serial(value: float) -> date | datetime:
+    if not math.isfinite(value) or not (1 <= value < _MAX_SERIAL):
+        raise _not_a_date(value, why="Excel-Datumszahl außerhalb des gültigen Bereichs")
+    if _FAKE_LEAP_SERIAL <= value < _FAKE_LEAP_SERIAL + 1:
+        raise _not_a_date(value, why="Excel-Datumszahl 60 ist der 29.02.1900, den es nicht gab")
+    days = value if value > _FAKE_LEAP_SERIAL else value + 1
+    if float(value).is_integer():
+        return (_EPOCH + timedelta(days=int(days))).date()
+    whole = math.floor(days)
+    seconds = round((days - whole) * 86400)
+    result = _EPOCH + timedelta(days=whole, seconds=seconds)
+    if result.year > 9999:  # pragma: no cover - guarded by _MAX_SERIAL
+        raise _not_a_date(value)
+    return result
+
+
+def _parse_date_text(raw: str) -> date | datetime:
+    text = " ".join(raw.split())
+    m = _DE_DATE.fullmatch(text)
+    if m:
+        return _build(raw, _year(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"])
+    m = _ISO_DATE.fullmatch(text)
+    if m:
+        return _build(raw, int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"])
+    m = _SLASH_DATE.fullmatch(text)
+    if m:
+        # US (MM/DD) or British (DD/MM)? Suggest the one reading that is a real date; never
+        # take it silently.
+        a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
+        readings = set()
+        for month, day in ((a, b), (b, a)):
+            try:
+                readings.add(date(y, month, day))
+            except ValueError:
+                pass
+        suggestion = format_date_de(readings.pop()) if len(readings) == 1 else ""
+        raise _not_a_date(raw, suggestion)
+    if _NUMERIC_TEXT.fullmatch(text):
+        raise _not_a_date(raw, why="Zahl als Text; erwartet TT.MM.JJJJ")
+    raise _not_a_date(raw)
+
+
+def parse_date(value: object) -> date | datetime | None:
+    """A date cell: blank -> None; a date stays a date, a datetime a datetime (tzinfo
+    dropped); Excel serials (whole -> date, with fraction -> datetime to the second); German
+    text (31.01.2026, 31.1.26, optional " HH:MM[:SS]") and ISO text (2026-01-31[ T]HH:MM[:SS]).
+    Anything else raises ParseError."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise _not_a_date(value)
+    if isinstance(value, (int, float)):
+        return _from_serial(value)
+    if isinstance(value, str):
+        return _parse_date_text(value.strip())
+    raise _not_a_date(value)
+
+
+def excel_serial(d: date | datetime) -> float:
+    """Excel 1900-system serial number of a date/datetime (inverse of the serial parsing)."""
+    if isinstance(d, datetime):
+        start = datetime(d.year, d.month, d.day)
+        days = (start - _EPOCH).days + (d.replace(tzinfo=None) - start).total_seconds() / 86400
+    else:
+        days = (d - _EPOCH.date()).days
+    if days < _FAKE_LEAP_SERIAL + 1:  # before 01.03.1900: Excel counts one day less
+        days -= 1
+    return float(days)
+
+
+def _as_date(d: object) -> date | datetime | None:
+    if isinstance(d, (date, datetime)):
+        return d
+    return parse_date(d)
+
+
+def format_date_csv(d: object) -> str:
+    """MM/DD/YYYY, zero padded ("01/31/2020"); "" for blank."""
+    d = _as_date(d)
+    if d is None:
+        return ""
+    return f"{d.month:02d}/{d.day:02d}/{d.year:04d}"
+
+
+def format_date_de(d: object) -> str:
+    """TT.MM.JJJJ; a datetime as TT.MM.JJJJ HH:MM; "" for blank."""
+    d = _as_date(d)
+    if d is None:
+        return ""
+    text = f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
+    if isinstance(d, datetime):
+        text += f" {d.hour:02d}:{d.minute:02d}"
+    return text
+
+
+# --------------------------------------------------------------------------- booleans
+
+_TRUE_WORDS = ("ja", "j", "wahr", "true", "yes", "x", "sì", "si", "1", "✓", "✔")
+_FALSE_WORDS = ("nein", "n", "falsch", "false", "no", "0")
+_BOOL_WORDS = {w: True for w in _TRUE_WORDS} | {w: False for w in _FALSE_WORDS}
+_BOOL_HELP = "erlaubt: ja/nein, wahr/falsch, true/false, x/leer, 1/0, sì/no"
+
+
+def parse_bool(value: object) -> bool | None:
+    """A yes/no cell: blank -> None; TRUE/FALSE, 1/0, ja/nein, j/n, wahr/falsch, true/false,
+    yes/no, x, sì/si/no, ✓ (case-insensitive)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if _is_number(value):
+        if value == 1:
+            return True
+        if value == 0:
+            return False
+    elif isinstance(value, str):
+        word = norm_key(value)
+        if word in _BOOL_WORDS:
+            return _BOOL_WORDS[word]
+        if word in ("1.0", "0.0", "1,0", "0,0"):
+            return word.startswith("1")
+        suggestion = nearest_choice(word, [w for w in _BOOL_WORDS if len(w) > 2])
+        raise ParseError(f"'{display(value)}' ist kein Ja/Nein-Wert ({_BOOL_HELP})", suggestion)
+    raise ParseError(f"'{display(value)}' ist kein Ja/Nein-Wert ({_BOOL_HELP})")
+
+
+# --------------------------------------------------------------------------- ids and numbers
+
+_ID_FLOAT_TEXT = re.compile(r"(\d+)\.0*")
+_ID_SCI_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+
+
+def parse_id(value: object) -> str | None:
+    """An order/user id: blank -> None; 10000001 / 10000001.0 / "10000001.0" /
+    "1.0000001E+07" -> "10000001"; other text is kept as typed ("00123" keeps its zeros)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise ParseError(f"'{display(value)}' ist keine gültige ID")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        raise ParseError(f"'{display(value)}' ist keine gültige ID (keine ganze Zahl)")
+    if not isinstance(value, str):
+        raise ParseError(f"'{display(value)}' ist keine gültige ID")
+    text = value.strip()
+    if any(ch.isspace() for ch in text):
+        raise ParseError(f"'{text}' ist keine gültige ID (enthält Leerzeichen)", "".join(text.split()))
+    m = _ID_FLOAT_TEXT.fullmatch(text)
+    if m:
+        return m[1]
+    if _ID_SCI_TEXT.fullmatch(text):
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - regex guarantees a number
+            raise ParseError(f"'{text}' ist keine gültige ID") from None
+        if number == number.to_integral_value() and abs(number) < Decimal(10) ** 30:
+            return str(int(number))
+        raise ParseError(f"'{text}' ist keine gültige ID (keine ganze Zahl)")
+    return text
+
+
+def id_for_output(canonical_id: str) -> int | str:
+    """"10000001" -> 10000001 (a number in the CSV/cell); "00123", "A-17" stay text."""
+    if canonical_id.isascii() and canonical_id.isdigit() and (
+            canonical_id == "0" or not canonical_id.startswith("0")):
+        return int(canonical_id)
+    return canonical_id
+
+
+_INT_TEXT = re.compile(r"([+-]?\d+)(?:[.,]0*)?")
+
+
+def parse_int(value: object) -> int | None:
+    """A count (e.g. Tentativi): 3, 3.0, "3" -> 3; 2.5, "abc", TRUE -> ParseError."""
+    if is_blank(value):
+        return None
+    if _is_number(value):
+        if isinstance(value, int):
+            return value
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+    elif isinstance(value, str):
+        m = _INT_TEXT.fullmatch(value.strip())
+        if m:
+            return int(m[1])
+    raise ParseError(f"'{display(value)}' ist keine ganze Zahl")
+
+
+_CURRENCY = re.compile(r"^(?:€|eur|euro)\s*|\s*(?:€|eur|euro)$", re.IGNORECASE)
+_AMOUNT_CHARS = re.compile(r"[+-]?\d[\d.,' ]*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,' ]\d{3})*")
+
+
+def _not_an_amount(raw: str, why: str = "erwartet z. B. 1.234,56") -> ParseError:
+    return ParseError(f"'{raw}' ist kein Betrag ({why})")
+
+
+def parse_amount(value: object) -> float | None:
+    """An amount: 12.5, "12,50", "1.234,56 €", "12.50", "1,234.56" -> float.
+    Text that reads two ways ("1.234": 1234 or 1,234?) is an error, not a guess."""
+    if is_blank(value):
+        return None
+    if _is_number(value):
+        if math.isfinite(value):
+            return float(value)
+        raise ParseError(f"'{display(value)}' ist kein Betrag")
+    if not isinstance(value, str):
+        raise ParseError(f"'{display(value)}' ist kein Betrag")
+    raw = " ".join(value.split())
+    text = _CURRENCY.sub("", raw).strip()
+    if not _AMOUNT_CHARS.fullmatch(text) or not text[-1].isdigit():
+        raise _not_an_amount(raw)
+    sign = -1.0 if text.startswith("-") else 1.0
+    digits = text.lstrip("+-")
+    marks = [ch for ch in digits if ch in ".,"]
+    decimal_sep = ""
+    if marks:
+        last = marks[-1]
+        head, _, tail = digits.rpartition(last)
+        if marks.count(last) == 1 and (len(set(marks)) == 2 or len(tail) != 3
+                                       or head.strip("0' ") == ""):
+            decimal_sep = last      # 1.234,56 / 12,50 / 12.5 / 0,500
+        elif len(set(marks)) == 1 and marks.count(last) == 1:
+            raise _not_an_amount(raw, "mehrdeutig: Tausender- oder Dezimaltrennzeichen?")
+    whole, frac = (digits.rpartition(decimal_sep)[::2] if decimal_sep else (digits, ""))
+    if any(ch in ".,' " for ch in whole) and not _THOUSANDS.fullmatch(whole):
+        raise _not_an_amount(raw)
+    if len({ch for ch in whole if ch in ".,' "}) > 1 or not frac.isdigit() and frac:
+        raise _not_an_amount(raw)
+    whole = re.sub(r"[.,' ]", "", whole)
+    return sign * float(f"{whole}.{frac or 0}")
+
+
+# --------------------------------------------------------------------------- choices
+
+def match_choice(value: object, choices: Sequence[str]) -> str | None:
+    """The canonical spelling from ``choices`` that ``value`` equals ignoring case,
+    surrounding blanks (NBSP included) and repeated inner spaces; else None."""
+    key = norm_key(value)
+    if not key:
+        return None
+    for choice in choices:
+        if norm_key(choice) == key:
+            return choice
+    return None
+
+
+def nearest_choice(value: object, choices: Sequence[str]) -> str:
+    """Best suggestion for a misspelt value ('cancelled' -> 'canceled'); '' if none is close."""
+    key = norm_key(value)
+    if not key or not choices:
+        return ""
+    exact = match_choice(key, choices)
+    if exact is not None:
+        return exact
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(norm_key(choice), choice)
+    close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.75)
+    if not close:
+        close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+        # a looser match is only offered for values long enough to carry meaning
+        if close and len(key) < 4:
+            close = []
+    if close:
+        return by_key[close[0]]
+    # a clear abbreviation: 'sent' -> 'sent_for_collection'
+    if len(key) >= 3:
+        starts = [c for k, c in by_key.items() if k.startswith(key)]
+        if len(starts) == 1:
+            return starts[0]
+    return ""
