@@ -101,6 +101,7 @@ class Plan:
     # True when inputs of formulas may have changed: the writer drops calcChain.xml and
     # asks Excel to recalculate fully on load.
     full_recalc: bool = True
+    keep_backups: int = 3   # from the settings sheet ("Backups")
 
     def is_empty(self) -> bool:
         return not (self.writes or self.fills or self.rewrites or self.appends or self.deletions)

@@ -1,0 +1,69 @@
+"""The two sheets every workbook kind shares: `Prüfung` (findings, rewritten each run) and
+`Protokoll` (audit trail, only ever appended). Turns findings and protocol entries into Plan parts."""
+from __future__ import annotations
+
+from .findings import ERROR, WARNING, Finding
+from .plan import DATETIME_FORMAT, Plan, ProtocolEntry, RowAppend, SheetRewrite
+
+FINDINGS_SHEET = "Prüfung"
+PROTOCOL_SHEET = "Protokoll"
+FINDINGS_HEADER = ["Schwere", "Code", "Zelle", "Schlüssel", "Meldung", "Vorschlag"]
+PROTOCOL_HEADER = ["Zeit", "Wer", "Aktion", "Blatt", "Schlüssel", "Zelle", "Alt", "Neu"]
+SEVERITY_DE = {ERROR: "Fehler", WARNING: "Warnung", "info": "Hinweis"}
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by sheet and cell in reading order; duplicates (same code and cell) once."""
+    from .cells import split_address
+
+    def cell_key(f: Finding):
+        try:
+            r, c = split_address(f.cell) if f.cell else (0, 0)
+        except ValueError:
+            r, c = (0, 0)
+        return (_SEVERITY_ORDER.get(f.severity, 3), f.sheet, r, c, f.code)
+
+    seen, out = set(), []
+    for f in sorted(findings, key=cell_key):
+        k = (f.code, f.sheet, f.cell, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET) -> SheetRewrite:
+    rows = [list(FINDINGS_HEADER)]
+    for f in sorted_findings(findings):
+        rows.append([SEVERITY_DE.get(f.severity, f.severity), f.code, f.location, f.key or None,
+                     f.message, f.suggestion or None])
+    if len(rows) == 1:
+        rows.append(["Hinweis", "OK", None, None, "Keine Befunde.", None])
+    return SheetRewrite(sheet=sheet, rows=rows,
+                        column_widths={1: 10, 2: 22, 3: 24, 4: 14, 5: 90, 6: 28})
+
+
+def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -> RowAppend | None:
+    if not entries:
+        return None
+    rows = [[e.time, e.user, e.action, e.sheet, e.key or None, e.cell or None,
+             _plain(e.old), _plain(e.new)] for e in entries]
+    return RowAppend(sheet=sheet, rows=rows, header=list(PROTOCOL_HEADER),
+                     column_widths={1: 17, 2: 14, 3: 34, 4: 22, 5: 14, 6: 8, 7: 24, 8: 24},
+                     number_formats={1: DATETIME_FORMAT})
+
+
+def _plain(v):
+    return v
+
+
+def finish(plan: Plan, findings_sheet_name: str = FINDINGS_SHEET,
+           protocol_sheet_name: str = PROTOCOL_SHEET) -> Plan:
+    """Add the Prüfung rewrite and the Protokoll append to a plan built by a workbook kind."""
+    plan.findings = sorted_findings(plan.findings)
+    plan.rewrites.append(findings_sheet(plan.findings, findings_sheet_name))
+    app = protocol_append(plan.protocol, protocol_sheet_name)
+    if app is not None:
+        plan.appends.append(app)
+    return plan

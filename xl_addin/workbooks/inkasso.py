@@ -1,0 +1,631 @@
+"""Rules of the "Inkasso - Cancelled Installments" workbook (SPEC §2): from the tables to a Plan.
+
+Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, no clock.
+"""
+from __future__ import annotations
+
+import calendar as _cal
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..core import values as V
+from ..core.calendar import calendar_for
+from ..core.cells import address, col_letter
+from ..core.findings import ERROR, INFO, WARNING, Finding
+from ..core.headers import ColumnMap, header_findings, locate_columns
+from ..core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
+from ..core.report import finish
+from ..core.settings import Settings
+from ..core.workbook_data import SheetData, WorkbookData
+from . import inkasso_schema as S
+from .context import RunContext
+
+FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
+STATE_HEADER = ["order_id", "vendor_id", "Schulden-Status", "Status vor Blockiert", "Warten auf Freigabe seit"]
+
+
+# ---------------------------------------------------------------- parsed inputs
+
+@dataclass
+class Vendor:
+    user_id: str
+    name: str = ""
+    email: str = ""
+    vip: bool = False
+    direct: bool = False
+    active: bool = True
+    row: int = 0
+
+
+@dataclass
+class Order:
+    row: int
+    order_id: str | None = None
+    vendor_id: str | None = None
+    invoice_no: object = None
+    first_name: object = None
+    last_name: object = None
+    product: object = None
+    amount: object = None
+    first_letter: date | None = None
+    second_letter: date | None = None
+    incasso_date: date | None = None
+    state: str | None = None          # canonical incasso_state or None (blank)
+    state_raw: object = None
+    debt_status: str | None = None    # canonical Schulden-Status or None
+    reopened: bool | None = None
+    reopened_id: str | None = None
+    invalid_address: bool | None = None
+    unreadable: list[str] = field(default_factory=list)  # headers whose value could not be read
+    # what the run decides
+    new_state: str | None = None
+
+    @property
+    def current_state(self) -> str | None:
+        return self.new_state or self.state
+
+
+@dataclass
+class WaitingRow:
+    row: int
+    order_id: str | None
+    status: str            # canonical "Freigabe"/"Kündigung", other text as typed, "" blank
+
+
+@dataclass
+class Decision:
+    follow: bool
+    step: str
+    due: date | None
+
+
+# ---------------------------------------------------------------- helpers
+
+def _as_date(v) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    return v
+
+
+def run_day(today: date, day: int, settings: Settings) -> date:
+    """The next monthly dunning run on or after today (today if today is one)."""
+    def in_month(y: int, m: int) -> date:
+        d = date(y, m, min(max(day, 1), _cal.monthrange(y, m)[1]))
+        if settings.get("Mahnlauf auf Werktag verschieben"):
+            d = calendar_for(settings.get("Feiertage Region")).next_working_day(d)
+        return d
+
+    candidate = in_month(today.year, today.month)
+    if candidate >= today:
+        return candidate
+    y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return in_month(y, m)
+
+
+class _Reader:
+    """Reads one sheet's cells through a ColumnMap, collecting findings with cell addresses."""
+
+    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
+        self.sheet, self.cmap, self.findings = sheet, cmap, findings
+
+    def raw(self, row: int, header: str):
+        col = self.cmap.col(header)
+        return self.sheet.value(row, col) if col else None
+
+    def cell(self, row: int, header: str) -> str:
+        return address(row, self.cmap.col(header) or 1)
+
+    def _bad(self, row, header, err: V.ParseError, key, code):
+        self.findings.append(Finding(code, ERROR, self.sheet.name, self.cell(row, header),
+                                     f"{header}: {err}", getattr(err, "suggestion", "") or "", key or ""))
+
+    def date(self, row, header, key=None, unreadable=None):
+        try:
+            return _as_date(V.parse_date(self.raw(row, header)))
+        except V.ParseError as e:
+            self._bad(row, header, e, key, "DATE-INVALID")
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+    def boolean(self, row, header, key=None, unreadable=None):
+        try:
+            return V.parse_bool(self.raw(row, header))
+        except V.ParseError as e:
+            self._bad(row, header, e, key, "BOOL-INVALID")
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+    def ident(self, row, header, key=None, unreadable=None):
+        try:
+            return V.parse_id(self.raw(row, header))
+        except V.ParseError as e:
+            self._bad(row, header, e, key, "ID-INVALID")
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+    def choice(self, row, header, choices, code, key=None, unreadable=None):
+        raw = self.raw(row, header)
+        if V.is_blank(raw):
+            return None
+        canon = V.match_choice(raw, choices)
+        if canon is None:
+            sugg = V.nearest_choice(raw, choices)
+            self.findings.append(Finding(
+                code, ERROR, self.sheet.name, self.cell(row, header),
+                f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert (erlaubt: {', '.join(choices)})",
+                sugg, key or ""))
+            if unreadable is not None:
+                unreadable.append(header)
+        return canon
+
+
+def _row_has_values(sheet: SheetData, row: int, cols) -> bool:
+    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+
+
+# ---------------------------------------------------------------- the run
+
+def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
+    findings: list[Finding] = []
+    plan = Plan(kind=S.KIND)
+    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    findings += sfind
+    yellow, grey = settings.get("Farbe gelb"), settings.get("Farbe grau")
+    plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
+    aliases = settings.aliases()
+    plan.keep_backups = settings.get("Backups")
+    today = ctx.now.date()
+
+    vendors = _read_overview(wb, aliases, findings)
+    master = wb.sheet(S.SHEET_MASTER)
+    if master is None:
+        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_MASTER, "",
+                                f"Blatt '{S.SHEET_MASTER}' fehlt — nichts berechnet"))
+        plan.findings = findings
+        return finish(plan)
+    header_row = master.rows[0] if master.rows else []
+    cmap = locate_columns(master.name, header_row, S.MASTER_HEADERS, aliases)
+    findings += header_findings(cmap, S.MASTER_REQUIRED)
+    if any(h in cmap.missing for h in S.MASTER_REQUIRED):
+        plan.findings = findings
+        return finish(plan)
+    header_row = _add_missing_computed_headers(master, cmap, header_row, plan)
+
+    orders = _read_orders(master, cmap, findings)
+    by_id: dict[str, Order] = {}
+    for o in orders:
+        if o.order_id is None:
+            continue
+        if o.order_id in by_id:
+            findings.append(Finding("ORDER-DUPLICATE", WARNING, master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
+                                    f"order_id {o.order_id} steht mehrfach in der Masterliste (auch Zeile {by_id[o.order_id].row})",
+                                    "", o.order_id))
+        else:
+            by_id[o.order_id] = o
+
+    state_rows = _read_state(wb.sheet(S.SHEET_STATE))
+    waiting_sheet = wb.sheet(S.SHEET_WAITING)
+    waiting = _read_waiting(waiting_sheet, findings)
+    waiting_by_id = {}
+    for w in waiting:
+        if w.order_id is None:
+            continue
+        if w.order_id in waiting_by_id:
+            findings.append(Finding("WAITING-DUPLICATE", WARNING, S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
+                                    f"Bestell-ID {w.order_id} steht mehrfach auf '{S.SHEET_WAITING}' (auch Zeile {waiting_by_id[w.order_id].row})",
+                                    "", w.order_id))
+        else:
+            waiting_by_id[w.order_id] = w
+        if w.order_id not in by_id:
+            findings.append(Finding("WAITING-UNKNOWN-ORDER", WARNING, S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
+                                    f"Bestell-ID {w.order_id} steht nicht in der Masterliste", "", w.order_id))
+
+    def log(action, sheet, key, cell, old, new):
+        plan.protocol.append(ProtocolEntry(ctx.now, ctx.user, action, sheet, key or "", cell, old, new))
+
+    state_col = cmap.col(S.M_INCASSO_STATE)
+
+    # -- Warten auf Freigabe: Kündigung removes the row and cancels the order
+    deletions = []
+    for w in waiting:
+        if w.status != S.WAITING_CANCEL or w.order_id is None:
+            continue
+        deletions.append(w.row)
+        log("Zeile entfernt (Kündigung)", S.SHEET_WAITING, w.order_id, f"A{w.row}:M{w.row}", S.WAITING_CANCEL, None)
+        o = by_id.get(w.order_id)
+        if o is not None and o.state != S.STATE_CANCELED:
+            if state_col is None:
+                findings.append(Finding("HEADER-MISSING", ERROR, master.name, "",
+                                        f"Spalte '{S.M_INCASSO_STATE}' fehlt — Kündigung von {o.order_id} nicht eingetragen"))
+            else:
+                o.new_state = S.STATE_CANCELED
+                plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_CANCELED))
+                log("incasso_state gesetzt (Kündigung)", master.name, o.order_id, address(o.row, state_col),
+                    o.state_raw, S.STATE_CANCELED)
+    if deletions:
+        plan.deletions.append(RowDelete(S.SHEET_WAITING, tuple(sorted(deletions))))
+
+    # -- decisions per order
+    step_counts: dict[str, int] = {}
+    new_waiting_rows = []
+    waiting_since: dict[str, str] = {k: v.get("since", "") for k, v in state_rows.items()}
+    for w in waiting:   # rows the agents put there themselves count as added, too
+        if w.order_id and not waiting_since.get(w.order_id):
+            waiting_since[w.order_id] = today.isoformat()
+    for o in orders:
+        vendor = vendors.get(o.vendor_id) if o.vendor_id else None
+        w = waiting_by_id.get(o.order_id) if o.order_id else None
+        if o.vendor_id and vendor is None and vendors:
+            findings.append(Finding("VENDOR-UNKNOWN", WARNING, master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
+                                    f"vendor_id {o.vendor_id} steht nicht auf '{S.SHEET_OVERVIEW}' — Bestellung wird nicht verfolgt",
+                                    "", o.order_id or ""))
+        elif o.vendor_id is None and not o.unreadable:
+            findings.append(Finding("VENDOR-ID-MISSING", ERROR, master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
+                                    "vendor_id fehlt", "", o.order_id or ""))
+        if o.order_id is None and S.M_ORDER_ID not in o.unreadable:
+            findings.append(Finding("ORDER-ID-MISSING", ERROR, master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
+                                    "order_id fehlt (Bestell-IDs sind Pflicht und dürfen nie entfernt werden)"))
+
+        # Warten auf Freigabe: add once
+        if (o.order_id and vendor is not None and vendor.active and not vendor.direct
+                and _eligible_for_approval(o) and w is None and not waiting_since.get(o.order_id)):
+            new_waiting_rows.append(_waiting_row(o, vendor))
+            waiting_since[o.order_id] = today.isoformat()
+            log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
+        if (o.order_id and vendor is not None and vendor.active and not vendor.direct
+                and _eligible_for_approval(o) and o.current_state is None and not o.unreadable):
+            if state_col is not None:
+                o.new_state = S.STATE_ON_HOLD
+                plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_ON_HOLD))
+                log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
+                    address(o.row, state_col), None, S.STATE_ON_HOLD)
+            else:
+                findings.append(Finding("HEADER-MISSING", ERROR, master.name, "",
+                                        f"Spalte '{S.M_INCASSO_STATE}' fehlt — on_hold für {o.order_id} nicht eingetragen"))
+
+        d = decide(o, vendor, w, today, settings)
+        step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
+        step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
+        step_counts[step_key] = step_counts.get(step_key, 0) + 1
+        _write_computed(plan, master, cmap, o.row, d)
+        plan.fills.append(RowFill(master.name, o.row, _row_cols(cmap, header_row),
+                                  yellow if d.follow else grey))
+
+    if new_waiting_rows:
+        plan.appends.append(RowAppend(S.SHEET_WAITING, new_waiting_rows, header=list(S.WAITING_HEADERS),
+                                      number_formats={S.W_FIRST_LETTER: DATE_FORMAT, S.W_SECOND_LETTER: DATE_FORMAT,
+                                                      S.W_AMOUNT: "#,##0.00"}))
+
+    findings += _check_debt_status(orders, by_id, state_rows, master.name, cmap)
+    findings += _check_consistency(orders, master.name, cmap)
+    plan.rewrites.append(_state_sheet(orders, state_rows, waiting_since))
+
+    plan.findings = findings + _export_findings(wb, settings)
+    plan.summary = dict(sorted(step_counts.items()))
+    plan.summary["Bestellungen"] = len(orders)
+    plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
+    plan.summary["Aus 'Warten auf Freigabe' entfernt"] = len(deletions)
+    return finish(plan)
+
+
+# ---------------------------------------------------------------- decisions
+
+def _is_paid(o: Order) -> bool:
+    return o.current_state == S.STATE_PAID or o.debt_status == S.DEBT_PAID
+
+
+def _is_cancelled(o: Order) -> bool:
+    return o.current_state == S.STATE_CANCELED or o.debt_status == S.DEBT_CANCELLED
+
+
+def _is_blocked(o: Order) -> bool:
+    return o.current_state == S.STATE_BLOCKED or o.debt_status == S.DEBT_BLOCKED
+
+
+def _at_agency(o: Order) -> bool:
+    return o.current_state == S.STATE_SENT or o.debt_status == S.DEBT_SENT or o.incasso_date is not None
+
+
+def _eligible_for_approval(o: Order) -> bool:
+    """SPEC §2: two letters, unpaid, not reopened, not cancelled, not at the agency."""
+    return (o.first_letter is not None and o.second_letter is not None and not _is_paid(o)
+            and not o.reopened and not o.reopened_id and not _is_cancelled(o) and not _at_agency(o))
+
+
+def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: date,
+           settings: Settings) -> Decision:
+    """Verfolgen / Nächster Schritt / Fällig am for one order (SPEC §2)."""
+    if o.reopened or (o.reopened is None and o.reopened_id):
+        return Decision(False, S.STEP_REOPENED.format(reopened_id=o.reopened_id or "reopened_id fehlt"), None)
+    if vendor is None or not vendor.active:
+        return Decision(False, S.STEP_VENDOR_INACTIVE, None)
+    if _is_paid(o) or _is_cancelled(o):
+        return Decision(False, S.STEP_NONE, None)
+    if o.unreadable:
+        return Decision(True, "Eingabe prüfen: " + ", ".join(dict.fromkeys(o.unreadable)), None)
+    if _is_blocked(o):
+        return Decision(True, S.STEP_CLARIFY, today)
+    if _at_agency(o):
+        return Decision(True, S.STEP_AT_AGENCY, run_day(today, settings.get("Mahnlauf Tag"), settings))
+    if o.first_letter is None:
+        if o.second_letter is not None:
+            return Decision(True, "Eingabe prüfen: second_dunning_letter ohne first_dunning_letter", None)
+        return Decision(True, S.STEP_FIRST, run_day(today, settings.get("Mahnlauf Tag"), settings))
+    if o.second_letter is None:
+        return Decision(True, S.STEP_SECOND, o.first_letter + timedelta(days=settings.get("Tage bis 2. Mahnung")))
+    due = o.second_letter + timedelta(days=settings.get("Tage bis Freigabe"))
+    if vendor.direct or (waiting is not None and waiting.status == S.WAITING_APPROVED):
+        return Decision(True, S.STEP_HAND_OVER, due)
+    return Decision(True, S.STEP_ASK_APPROVAL, due)
+
+
+# ---------------------------------------------------------------- reading
+
+def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
+    sheet = wb.sheet(S.SHEET_OVERVIEW)
+    if sheet is None:
+        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_OVERVIEW, "",
+                                f"Blatt '{S.SHEET_OVERVIEW}' fehlt — keine Bestellung kann verfolgt werden"))
+        return {}
+    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.OVERVIEW_HEADERS, aliases)
+    findings += header_findings(cmap, S.OVERVIEW_REQUIRED)
+    if cmap.col(S.OV_USER_ID) is None:
+        return {}
+    rd = _Reader(sheet, cmap, findings)
+    used = list(cmap.columns.values())
+    vendors: dict[str, Vendor] = {}
+    for r in range(2, sheet.max_row + 1):
+        if not _row_has_values(sheet, r, used):
+            continue
+        uid = rd.ident(r, S.OV_USER_ID)
+        if uid is None:
+            if V.is_blank(rd.raw(r, S.OV_USER_ID)):
+                findings.append(Finding("VENDOR-ID-MISSING", WARNING, sheet.name, rd.cell(r, S.OV_USER_ID),
+                                        "User-ID fehlt — Zeile wird ignoriert"))
+            continue
+        v = Vendor(uid, V.norm_text(rd.raw(r, S.OV_VENDOR)), V.norm_text(rd.raw(r, S.OV_EMAIL)), row=r)
+        v.vip = bool(rd.boolean(r, S.OV_VIP, uid)) if cmap.col(S.OV_VIP) else False
+        v.direct = bool(rd.boolean(r, S.OV_DIRECT, uid)) if cmap.col(S.OV_DIRECT) else False
+        active = rd.boolean(r, S.OV_ACTIVE, uid) if cmap.col(S.OV_ACTIVE) else None
+        v.active = True if active is None else active
+        if uid in vendors:
+            findings.append(Finding("VENDOR-DUPLICATE", WARNING, sheet.name, rd.cell(r, S.OV_USER_ID),
+                                    f"User-ID {uid} steht mehrfach (auch Zeile {vendors[uid].row}) — erste Zeile gilt"))
+            continue
+        vendors[uid] = v
+    return vendors
+
+
+def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
+    rd = _Reader(master, cmap, findings)
+    inputs = [cmap.col(h) for h in S.MASTER_INPUT_HEADERS if cmap.col(h)]
+    orders = []
+    for r in range(2, master.max_row + 1):
+        if not _row_has_values(master, r, inputs):
+            continue
+        o = Order(row=r)
+        bad = o.unreadable
+        o.order_id = rd.ident(r, S.M_ORDER_ID, unreadable=bad)
+        key = o.order_id
+        o.vendor_id = rd.ident(r, S.M_VENDOR_ID, key, unreadable=bad)
+        o.invoice_no = rd.raw(r, S.M_INVOICE_NO)
+        o.first_name, o.last_name = rd.raw(r, S.M_FIRST_NAME), rd.raw(r, S.M_LAST_NAME)
+        o.product, o.amount = rd.raw(r, S.M_PRODUCT), rd.raw(r, S.M_AMOUNT)
+        o.first_letter = rd.date(r, S.M_FIRST_LETTER, key, bad)
+        o.second_letter = rd.date(r, S.M_SECOND_LETTER, key, bad)
+        o.incasso_date = rd.date(r, S.M_INCASSO_DATE, key, bad)
+        o.state_raw = rd.raw(r, S.M_INCASSO_STATE)
+        o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, "STATE-INVALID", key, bad)
+        o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, "DEBT-STATUS-INVALID", key, bad)
+        o.reopened = rd.boolean(r, S.M_REOPENED, key, bad)
+        o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
+        o.invalid_address = rd.boolean(r, S.M_INVALID_ADDRESS, key, bad)
+        if o.reopened and not o.reopened_id:
+            findings.append(Finding("REOPENED-ID-MISSING", ERROR, master.name, rd.cell(r, S.M_REOPENED_ID),
+                                    "reopened ist True, aber reopened_id fehlt (neue Bestell-ID eintragen)", "", key or ""))
+        elif o.reopened is False and o.reopened_id:
+            findings.append(Finding("REOPENED-FLAG-MISSING", ERROR, master.name, rd.cell(r, S.M_REOPENED),
+                                    f"reopened_id {o.reopened_id} ist eingetragen, aber reopened ist False", "True", key or ""))
+        orders.append(o)
+    return orders
+
+
+def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
+    if sheet is None:
+        return []
+    rows = []
+    for r in range(2, sheet.max_row + 1):
+        if not _row_has_values(sheet, r, range(1, 14)):
+            continue
+        try:
+            oid = V.parse_id(sheet.value(r, S.W_ORDER_ID))
+        except V.ParseError as e:
+            findings.append(Finding("ID-INVALID", ERROR, sheet.name, address(r, S.W_ORDER_ID), f"Bestell-ID: {e}"))
+            oid = None
+        if oid is None and not V.is_blank(sheet.value(r, S.W_ORDER_ID)):
+            pass
+        elif oid is None:
+            findings.append(Finding("ORDER-ID-MISSING", WARNING, sheet.name, address(r, S.W_ORDER_ID),
+                                    "Bestell-ID fehlt in Spalte E"))
+        raw_status = sheet.value(r, S.W_STATUS)
+        status = V.match_choice(raw_status, [S.WAITING_APPROVED, S.WAITING_CANCEL]) or V.norm_text(raw_status)
+        rows.append(WaitingRow(r, oid, status))
+    return rows
+
+
+def _read_state(sheet: SheetData | None) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    if sheet is None:
+        return out
+    for r in range(2, sheet.max_row + 1):
+        try:
+            oid = V.parse_id(sheet.value(r, 1))
+        except V.ParseError:
+            continue
+        if oid is None:
+            continue
+        out[oid] = {
+            "vendor": V.norm_text(sheet.value(r, 2)),
+            "status": V.match_choice(sheet.value(r, 3), S.DEBT_STATUSES),
+            "before_blocked": V.match_choice(sheet.value(r, 4), S.DEBT_STATUSES),
+            "since": V.norm_text(sheet.value(r, 5)),
+        }
+    return out
+
+
+# ---------------------------------------------------------------- Schulden-Status and consistency
+
+def _legal_transition(old: str, new: str, before_blocked: str | None) -> tuple[bool, str]:
+    """(allowed, suggestion) for a manual change old -> new (SPEC §2 Schulden-Status)."""
+    closed = (S.DEBT_CANCELLED, S.DEBT_PAID)
+    if old in closed:
+        return False, old
+    if new in (S.DEBT_CANCELLED, S.DEBT_PAID, S.DEBT_BLOCKED):
+        return True, ""
+    if old == S.DEBT_BLOCKED:
+        ok = before_blocked is None or new == before_blocked
+        return ok, before_blocked or ""
+    if (old, new) in ((S.DEBT_LOCKED, S.DEBT_RUNNING), (S.DEBT_RUNNING, S.DEBT_SENT)):
+        return True, ""
+    if old == S.DEBT_LOCKED and new == S.DEBT_SENT:
+        return False, S.DEBT_RUNNING
+    return False, ""
+
+
+def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
+    out = []
+    col = cmap.col(S.M_DEBT_STATUS)
+    if col is None:
+        return out
+    for o in orders:
+        if not o.order_id or by_id.get(o.order_id) is not o:
+            continue
+        cell = address(o.row, col)
+        prev = state_rows.get(o.order_id, {}).get("status")
+        new = o.debt_status
+        if new is None or prev is None or new == prev:
+            if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
+                out.append(Finding("DEBT-ADDRESS", ERROR, sheet, cell,
+                                   f"Schulden-Status '{new}' bei invalid_address = True — erst die Adresse korrigieren",
+                                   "", o.order_id))
+            continue
+        ok, sugg = _legal_transition(prev, new, state_rows.get(o.order_id, {}).get("before_blocked"))
+        if not ok:
+            why = " (nie direkt von 'Gesperrt' zu 'Ans Inkasso übergeben')" if sugg == S.DEBT_RUNNING else ""
+            out.append(Finding("DEBT-TRANSITION", ERROR, sheet, cell,
+                               f"Schulden-Status von '{prev}' zu '{new}' ist kein erlaubter Wechsel{why}",
+                               sugg, o.order_id))
+        elif new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address:
+            out.append(Finding("DEBT-ADDRESS", ERROR, sheet, cell,
+                               f"Schulden-Status '{new}' bei invalid_address = True — erst die Adresse korrigieren",
+                               prev, o.order_id))
+    present = set(by_id)
+    for oid, st in state_rows.items():
+        if oid not in present:
+            out.append(Finding("ORDER-DELETED", ERROR, sheet, "",
+                               f"Bestell-ID {oid} (Vendor {st.get('vendor') or '?'}) fehlt in der Masterliste — "
+                               "Bestell-IDs dürfen nie gelöscht werden", "", oid))
+    return out
+
+
+def _check_consistency(orders, sheet, cmap) -> list[Finding]:
+    out = []
+    col_debt, col_state = cmap.col(S.M_DEBT_STATUS), cmap.col(S.M_INCASSO_STATE)
+    if col_debt is None or col_state is None:
+        return out
+    state_to_debt = {v: k for k, v in S.DEBT_TO_STATE.items()}
+    for o in orders:
+        state, debt = o.current_state, o.debt_status
+        if state is None or debt is None:
+            continue
+        want_state = S.DEBT_TO_STATE.get(debt)
+        want_debt = state_to_debt.get(state)
+        if (want_state and want_state != state) or (want_debt and want_debt != debt):
+            out.append(Finding("STATE-CONTRADICTION", ERROR, sheet, address(o.row, col_state),
+                               f"incasso_state '{state}' passt nicht zu Schulden-Status '{debt}'"
+                               + (f" (erwartet '{want_state}')" if want_state else f" (erwartet Schulden-Status '{want_debt}')"),
+                               want_state or "", o.order_id or ""))
+    return out
+
+
+def _export_findings(wb: WorkbookData, settings: Settings) -> list[Finding]:
+    """What would block (or warn in) the Diagonal CSV of each vendor — shown by run/check already."""
+    from .inkasso_export import build_vendor_csv, vendors_with_orders
+    out = []
+    for vid in vendors_with_orders(wb, settings):
+        out += build_vendor_csv(wb, vid, settings).findings
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+def _row_cols(cmap: ColumnMap, header_row) -> tuple[int, ...]:
+    last = max([i + 1 for i, h in enumerate(header_row) if not V.is_blank(h)] + list(cmap.columns.values()))
+    return tuple(range(1, last + 1))
+
+
+def _add_missing_computed_headers(master: SheetData, cmap: ColumnMap, header_row, plan: Plan) -> list:
+    """Computed columns the agents' sheet lacks are added after its last header; returns the
+    header row as it will be."""
+    header_row = list(header_row)
+    for h in S.MASTER_COMPUTED_HEADERS:
+        if cmap.col(h) is None:
+            col = max([i + 1 for i, v in enumerate(header_row) if not V.is_blank(v)] + [0]) + 1
+            plan.writes.append(CellWrite(master.name, 1, col, h))
+            cmap.columns[h] = col
+            header_row += [None] * (col - len(header_row))
+            header_row[col - 1] = h
+    return header_row
+
+
+def _same(old, new) -> bool:
+    if V.is_blank(old) and V.is_blank(new):
+        return True
+    if isinstance(new, date):
+        try:
+            return _as_date(V.parse_date(old)) == new
+        except V.ParseError:
+            return False
+    return old == new
+
+
+def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
+    for header, value, fmt in ((S.M_FOLLOW, FOLLOW_YES if d.follow else FOLLOW_NO, None),
+                               (S.M_NEXT_STEP, d.step, None),
+                               (S.M_DUE, d.due, DATE_FORMAT)):
+        col = cmap.col(header)
+        if col is None:
+            continue
+        if not _same(master.value(row, col), value):
+            plan.writes.append(CellWrite(master.name, row, col, value, fmt))
+
+
+def _waiting_row(o: Order, v: Vendor) -> list:
+    return [o.invoice_no, V.id_for_output(v.user_id), v.name or None, v.email or None,
+            V.id_for_output(o.order_id), o.first_name, o.last_name, o.amount, o.product,
+            o.first_letter, o.second_letter, None, None]
+
+
+def _state_sheet(orders: list[Order], state_rows: dict[str, dict], waiting_since: dict[str, str]) -> SheetRewrite:
+    rows = [list(STATE_HEADER)]
+    seen = set()
+    for o in orders:
+        if not o.order_id or o.order_id in seen:
+            continue
+        seen.add(o.order_id)
+        prev = state_rows.get(o.order_id, {})
+        status = o.debt_status or prev.get("status")
+        before = prev.get("before_blocked")
+        if status == S.DEBT_BLOCKED and prev.get("status") not in (None, S.DEBT_BLOCKED):
+            before = prev.get("status")
+        elif status != S.DEBT_BLOCKED:
+            before = None
+        rows.append([o.order_id, o.vendor_id, status, before, waiting_since.get(o.order_id) or None])
+    for oid, st in state_rows.items():   # deleted order ids stay remembered until they are back
+        if oid not in seen:
+            rows.append([oid, st.get("vendor") or None, st.get("status"), st.get("before_blocked"),
+                         st.get("since") or None])
+    return SheetRewrite(S.SHEET_STATE, rows, state="veryHidden")
