@@ -56,7 +56,8 @@ def _whole(x: float) -> int | float:
 
 def _duration(value: object, kind: str) -> int | float:
     """A non-negative number, text may carry a unit ("48 h", "7 Tage"); for hours a day unit
-    converts (2 Tage -> 48), for days an hour unit converts (48 h -> 2)."""
+    converts (2 Tage -> 48), for days an hour unit converts (48 h -> 2). int and days are
+    whole numbers; hours may be fractional (1,5 h)."""
     if isinstance(value, bool):
         raise ParseError(f"'{display(value)}' ist keine Zahl")
     if isinstance(value, (int, float)):
@@ -79,16 +80,20 @@ def _duration(value: object, kind: str) -> int | float:
         raise ParseError(f"'{display(value)}' ist keine Zahl")
     if not math.isfinite(number) or number < 0:
         raise ParseError(f"'{display(value)}' ist keine Zahl ≥ 0")
-    if kind == "int":
+    if kind in ("int", "days"):
+        # days are added to dates: a fraction would be dropped silently, so it is refused
         if not number.is_integer():
-            raise ParseError(f"'{display(value)}' ist keine ganze Zahl")
+            what = "ganze Zahl" if kind == "int" else "ganze Zahl von Tagen"
+            raise ParseError(f"'{display(value)}' ist keine {what}")
         return int(number)
     return _whole(number)
 
 
 def _colour(value: object) -> str:
-    m = _HEX_COLOUR.fullmatch(norm_text(value))
-    if not m:
+    text = norm_text(value)
+    m = _HEX_COLOUR.fullmatch(text)
+    # a number cell is only a colour when it reads as exactly six hex digits (112233)
+    if not m or (not isinstance(value, str) and len(text) != 6):
         raise ParseError(f"'{display(value)}' ist keine Farbe (erwartet RRGGBB, z. B. FFFF00)")
     return m[1][-6:].upper()
 
