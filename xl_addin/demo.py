@@ -1,0 +1,91 @@
+"""`make demo`: copy the bundled demo workbooks to a scratch folder, run the main job on them
+(recompute in place, export the Diagonal CSVs) and print a short summary.
+
+    python -m xl_addin.demo --out demo-output --now 2026-11-22T12:00
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from .core.findings import count_by_severity
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_SOURCE = REPO / "workbooks" / "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="demo-output", type=Path, help="scratch folder (recreated)")
+    ap.add_argument("--source", default=DEMO_SOURCE, type=Path, help="folder with the demo workbooks")
+    ap.add_argument("--now", default=None, help="reference time, e.g. 2026-11-22T12:00")
+    args = ap.parse_args(argv)
+
+    from .engine import run_file
+
+    now = datetime.fromisoformat(args.now) if args.now else None
+    books = sorted(p for p in args.source.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm"))
+    if not books:
+        print(f"demo: keine Arbeitsmappen in {args.source}", file=sys.stderr)
+        return 1
+    out = args.out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    written: list[Path] = []
+    failed = False
+    for src in books:
+        dst = out / src.name
+        shutil.copy2(src, dst)
+        res = run_file(dst, now, "demo")
+        print(f"\n== {dst.name}")
+        if not res.ok:
+            print(f"   konnte nicht laufen: {res.error}")
+            failed = True
+            continue
+        written.append(dst)
+        plan = res.plan
+        c = count_by_severity(plan.findings)
+        for k, v in plan.summary.items():
+            print(f"   {k:<55} {v:>5}")
+        print(f"   Befunde: {c['error']} Fehler, {c['warning']} Warnungen (Blatt 'Prüfung')")
+        for f in plan.findings[:8]:
+            print(f"     {f.text()}")
+        if len(plan.findings) > 8:
+            print(f"     … {len(plan.findings) - 8} weitere")
+        print(f"   Protokoll: {len(plan.protocol)} neue Einträge")
+        if res.kind == "inkasso":
+            written += _export_inkasso(dst, out / "handover")
+    print("\nGeschrieben:")
+    for p in written:
+        print(f"   {p}")
+    print(f"\nErgebnisse liegen in {out.resolve()}/ — öffnen Sie die Arbeitsmappen dort.")
+    return 1 if failed else 0
+
+
+def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
+    from .core.settings import Settings
+    from .package import read_workbook
+    from .workbooks import inkasso_schema as S
+    from .workbooks.inkasso_export import build_vendor_csv, vendors_with_orders, write_export
+
+    wb = read_workbook(path)
+    settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    files = []
+    print("   Diagonal-CSV je Vendor:")
+    for vid in vendors_with_orders(wb, settings):
+        ex = build_vendor_csv(wb, vid, settings)
+        if ex.content is None:
+            errors = [f for f in ex.findings if f.severity == "error"]
+            print(f"     Vendor {vid}: blockiert — {len(errors)} Fehler, z. B. {errors[0].text() if errors else ''}")
+        else:
+            files.append(write_export(ex, out_dir))
+            print(f"     Vendor {vid}: {ex.rows} Bestellungen -> {files[-1].name}")
+    return files
+
+
+if __name__ == "__main__":
+    sys.exit(main())
