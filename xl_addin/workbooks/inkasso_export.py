@@ -1,0 +1,710 @@
+"""Exports of the "Inkasso - Cancelled Installments" workbook (SPEC §2):
+
+- the Diagonal hand-over CSV, one file per vendor ("The Diagonal CSV");
+- the status list a vendor asks for ("all my orders at the agency"), as CSV and .xlsx
+  (seed 004, "CSV exportieren").
+
+The ``build_*`` functions are pure (tables + settings in, bytes/rows + findings out); the
+``write_*`` functions only put finished results on disk, atomically.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..core.cells import address
+from ..core.findings import ERROR, INFO, WARNING, Finding
+from ..core.headers import ColumnMap, header_findings, locate_columns
+from ..core.settings import Settings
+from ..core.values import (
+    ParseError, display, format_date_csv, format_date_de, id_for_output, is_blank, match_choice,
+    nearest_choice, parse_amount, parse_bool, parse_date, parse_id,
+)
+from ..core.workbook_data import SheetData, WorkbookData
+from .inkasso_schema import (
+    DEBT_STATUSES, DEBT_TO_STATE, INCASSO_STATES, M_AMOUNT, M_DEBT_STATUS, M_FIRST_LETTER,
+    M_FIRST_NAME, M_INCASSO_DATE, M_INCASSO_STATE, M_INVALID_ADDRESS, M_INVOICE_NO, M_LAST_NAME,
+    M_OFFER_LINK, M_ORDER_ID, M_PRODUCT, M_REOPENED, M_REOPENED_ID, M_SECOND_LETTER,
+    M_STATUS_SUPPORT, M_SUPPORT_COMMENT, M_VENDOR_ID, SETTINGS, SHEET_MASTER, SHEET_SETTINGS, STATE_CANCELED,
+    STATE_BLOCKED, STATE_ON_HOLD, STATE_SENT, W_FIRST_LETTER, W_ORDER_ID, W_SECOND_LETTER,
+    WAITING_HEADERS,
+)
+
+__all__ = [
+    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "vendors_with_orders", "write_export",
+    "clean_comment", "guard_formula", "StatusList", "STATUS_LIST_HEADER", "build_status_list",
+    "resolve_statuses", "status_list_basename", "write_status_list",
+]
+
+# --------------------------------------------------------------------------- constants
+
+# The CSV's columns in SPEC order; the Masterliste headers carry the same (lower-case) names,
+# so these strings are both the CSV header and the headers looked up in the Masterliste.
+CSV_COLUMNS: list[str] = [
+    M_VENDOR_ID, M_ORDER_ID, M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE, M_SUPPORT_COMMENT,
+    M_STATUS_SUPPORT, M_OFFER_LINK, M_INCASSO_STATE, M_REOPENED, M_REOPENED_ID, M_INVALID_ADDRESS,
+]
+_DATE_COLUMNS = (M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE)
+_BOOL_COLUMNS = (M_REOPENED, M_INVALID_ADDRESS)
+_FREE_TEXT_COLUMNS = (M_STATUS_SUPPORT, M_OFFER_LINK)
+
+SETTING_MARKER = "Interner Marker"
+SETTING_CSV_NAME = "CSV Dateiname"
+_DEFAULT_CSV_NAME = "vendor_{vendor_id}.csv"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+# Status list: output header -> Masterliste column
+HEADER_HANDOVER = "Übergabe ans Inkasso"
+_STATUS_LIST_COLUMNS: list[tuple[str, str]] = [
+    (WAITING_HEADERS[W_ORDER_ID - 1], M_ORDER_ID),
+    (M_INVOICE_NO, M_INVOICE_NO),
+    (M_FIRST_NAME, M_FIRST_NAME),
+    (M_LAST_NAME, M_LAST_NAME),
+    (M_PRODUCT, M_PRODUCT),
+    (M_AMOUNT, M_AMOUNT),
+    (WAITING_HEADERS[W_FIRST_LETTER - 1], M_FIRST_LETTER),
+    (WAITING_HEADERS[W_SECOND_LETTER - 1], M_SECOND_LETTER),
+    (HEADER_HANDOVER, M_INCASSO_DATE),
+    (M_DEBT_STATUS, M_DEBT_STATUS),
+]
+STATUS_LIST_HEADER: list[str] = [out for out, _ in _STATUS_LIST_COLUMNS]
+STATUS_CSV_DELIMITER = ";"          # German Excel opens ';'-separated files directly
+STATUS_CSV_ENCODING = "utf-8-sig"   # BOM: Excel shows umlauts right
+_XLSX_DATE_FORMAT = "DD.MM.YYYY"
+_XLSX_AMOUNT_FORMAT = "#,##0.00 €"
+_XLSX_ID_FORMAT = "0"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def guard_formula(text: str) -> str:
+    """A leading ``'`` for text a spreadsheet would execute (=, +, -, @, tab, CR)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _plain_text(value: object) -> str:
+    """A free-text cell as text, unchanged apart from number/date/bool rendering."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (date, datetime)):
+        return format_date_csv(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def clean_comment(value: object, marker: str) -> str:
+    """support_comment as exported: lines starting with ``marker`` (case-insensitive, after
+    leading blanks) dropped, the other lines stripped, empty ones dropped, joined by '; '."""
+    marker_key = (marker or "").strip().casefold()
+    kept = []
+    for line in _LINE_BREAK.split(_plain_text(value)):
+        if marker_key and line.lstrip().casefold().startswith(marker_key):
+            continue
+        if line.strip():
+            kept.append(line.strip())
+    return "; ".join(kept)
+
+
+def _as_day(d: date | datetime | None) -> date | None:
+    return d.date() if isinstance(d, datetime) else d
+
+
+def _safe_part(text: str) -> str:
+    """A piece of a file name: anything but letters, digits, '.', '_' and '-' becomes '_'."""
+    return re.sub(r"[^\w.-]", "_", text).strip(".") or "_"
+
+
+def _setting(settings: Settings, key: str, default: object) -> object:
+    try:
+        value = settings.get(key)
+    except KeyError:
+        return default
+    return default if value is None else value
+
+
+def _settings_sheet(settings: Settings) -> str:
+    return getattr(settings, "sheet_name", None) or SHEET_SETTINGS
+
+
+def _canonical_vendor(vendor_id: object) -> str:
+    vid = parse_id(vendor_id)   # ParseError (a ValueError) with German text
+    if vid is None:
+        raise ValueError("Keine vendor_id angegeben")
+    return vid
+
+
+@dataclass
+class _Master:
+    """The Masterliste with its located columns."""
+    sheet: SheetData
+    cmap: ColumnMap
+
+    def cell(self, row: int, name: str) -> str:
+        col = self.cmap.col(name)
+        return address(row, col) if col else ""
+
+    def value(self, row_values: list, name: str) -> object:
+        col = self.cmap.col(name)
+        if not col or col > len(row_values):
+            return None
+        return row_values[col - 1]
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, values) from row 2 on, skipping rows that hold no value."""
+        for number, values in enumerate(self.sheet.rows[1:], start=2):
+            if any(not is_blank(v) for v in values):
+                yield number, values
+
+
+def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
+                 required: Sequence[str]) -> tuple[_Master | None, list[Finding]]:
+    sheet = wb.sheet(SHEET_MASTER)
+    if sheet is None:
+        return None, [Finding("INK-NO-MASTER", ERROR, SHEET_MASTER, "",
+                              f"Blatt '{SHEET_MASTER}' fehlt in der Arbeitsmappe")]
+    header = sheet.rows[0] if sheet.rows else []
+    cmap = locate_columns(sheet.name, header, wanted, settings.aliases())
+    return _Master(sheet, cmap), header_findings(cmap, required)
+
+
+def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tuple[int, list]]:
+    """The vendor's rows in sheet order; a row whose vendor_id is blank or unreadable cannot be
+    assigned to any vendor and is reported (warning: it is not exported)."""
+    rows = []
+    for number, values in master.rows():
+        raw = master.value(values, M_VENDOR_ID)
+        cell = master.cell(number, M_VENDOR_ID)
+        order = _order_key(master, values)
+        if is_blank(raw):
+            findings.append(Finding(
+                "INK-VENDOR-BLANK", WARNING, master.sheet.name, cell,
+                "vendor_id ist leer — die Zeile gehört zu keinem Vendor und wird nicht exportiert",
+                key=order))
+            continue
+        try:
+            row_vid = parse_id(raw)
+        except ParseError as e:
+            findings.append(Finding(
+                "INK-VENDOR-INVALID", WARNING, master.sheet.name, cell,
+                f"vendor_id {e} — die Zeile wird keinem Vendor zugeordnet", e.suggestion, order))
+            continue
+        if row_vid == vid:
+            rows.append((number, values))
+    return rows
+
+
+def _order_key(master: _Master, values: list) -> str:
+    try:
+        return parse_id(master.value(values, M_ORDER_ID)) or ""
+    except ParseError:
+        return ""
+
+
+# --------------------------------------------------------------------------- the Diagonal CSV
+
+@dataclass
+class CsvExport:
+    vendor_id: str                # canonical id text
+    filename: str                 # from setting "CSV Dateiname" (default "vendor_{vendor_id}.csv")
+    content: bytes | None         # None when any error (all-or-nothing)
+    rows: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.content is not None
+
+
+class _RowChecker:
+    """Turns one Masterliste row into CSV fields, collecting the row's findings."""
+
+    def __init__(self, master: _Master, number: int, values: list, vid: str, marker: str):
+        self.master, self.number, self.values, self.marker = master, number, values, marker
+        self.vid = vid
+        self.findings: list[Finding] = []
+        self.key = _order_key(master, values)
+
+    def raw(self, name: str) -> object:
+        return self.master.value(self.values, name)
+
+    def add(self, code: str, name: str, message: str, suggestion: str = "",
+            severity: str = ERROR) -> None:
+        self.findings.append(Finding(code, severity, self.master.sheet.name,
+                                     self.master.cell(self.number, name), message, suggestion,
+                                     self.key))
+
+    def parsed(self, name: str, parser, code: str):
+        """(ok, value): the parsed value, or an ERROR naming the cell."""
+        try:
+            return True, parser(self.raw(name))
+        except ParseError as e:
+            self.add(code, name, f"{name}: {e}", e.suggestion)
+            return False, None
+
+    def fields(self) -> list[object]:
+        ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, "INK-CSV-ID-INVALID")
+        if ok_order and order_id is None:
+            self.add("INK-CSV-ORDER-MISSING", M_ORDER_ID,
+                     "order_id fehlt — ohne Bestell-ID kann Diagonal die Zeile nicht zuordnen")
+        ok_rid, reopened_id = self.parsed(M_REOPENED_ID, parse_id, "INK-CSV-ID-INVALID")
+
+        dates: dict[str, date | None] = {}
+        ok_dates = True
+        for name in _DATE_COLUMNS:
+            ok, d = self.parsed(name, parse_date, "INK-CSV-DATE-INVALID")
+            ok_dates &= ok
+            dates[name] = _as_day(d)
+
+        bools: dict[str, bool | None] = {}
+        for name in _BOOL_COLUMNS:
+            ok, b = self.parsed(name, parse_bool, "INK-CSV-BOOL-INVALID")
+            if ok and b is None:
+                self.add("INK-CSV-BOOL-BLANK", name,
+                         f"{name} ist leer — wird als 'False' exportiert", "False", WARNING)
+                b = False
+            bools[name] = b
+
+        state = self.state(dates, bools)
+        if ok_dates:
+            self.check_dates(dates)
+        self.check_state(state, dates, bools)
+        if ok_rid:
+            self.check_reopened(bools[M_REOPENED], reopened_id)
+
+        return [
+            self.text_id(self.vid),
+            self.text_id(order_id),
+            *(format_date_csv(dates[name]) if dates[name] else "" for name in _DATE_COLUMNS[:3]),
+            guard_formula(clean_comment(self.raw(M_SUPPORT_COMMENT), self.marker)),
+            *(guard_formula(_plain_text(self.raw(name))) for name in _FREE_TEXT_COLUMNS),
+            state or "",
+            _bool_text(bools[M_REOPENED]),
+            self.text_id(reopened_id),
+            _bool_text(bools[M_INVALID_ADDRESS]),
+        ]
+
+    @staticmethod
+    def text_id(canonical: str | None) -> object:
+        if canonical is None:
+            return ""
+        out = id_for_output(canonical)
+        return guard_formula(out) if isinstance(out, str) else out
+
+    def implied_state(self, dates: dict, bools: dict) -> str:
+        """The incasso_state the row's data points to (suggestion for a blank/unknown state)."""
+        debt = match_choice(self.raw(M_DEBT_STATUS), DEBT_STATUSES)
+        if debt in DEBT_TO_STATE:
+            return DEBT_TO_STATE[debt]
+        if bools.get(M_REOPENED):
+            return STATE_CANCELED
+        if dates.get(M_INCASSO_DATE):
+            return STATE_SENT
+        if dates.get(M_FIRST_LETTER) and dates.get(M_SECOND_LETTER):
+            return STATE_ON_HOLD
+        return STATE_BLOCKED
+
+    def state(self, dates: dict, bools: dict) -> str | None:
+        raw = self.raw(M_INCASSO_STATE)
+        state = match_choice(raw, INCASSO_STATES)
+        if state is not None:
+            return state
+        implied = self.implied_state(dates, bools)
+        if is_blank(raw):
+            self.add("INK-STATE-BLANK", M_INCASSO_STATE,
+                     f"incasso_state ist leer — erlaubt: {', '.join(INCASSO_STATES)}", implied)
+        else:
+            nearest = nearest_choice(raw, INCASSO_STATES) or implied
+            self.add("INK-STATE-INVALID", M_INCASSO_STATE,
+                     f"'{display(raw)}' ist kein gültiger incasso_state", nearest)
+        return None
+
+    def check_dates(self, d: dict) -> None:
+        first, second, handed = d[M_FIRST_LETTER], d[M_SECOND_LETTER], d[M_INCASSO_DATE]
+        if second and not first:
+            self.add("INK-CSV-SECOND-WITHOUT-FIRST", M_FIRST_LETTER,
+                     f"first_dunning_letter fehlt, obwohl die 2. Mahnung am "
+                     f"{format_date_de(second)} verschickt wurde")
+        if first and second and not first < second:
+            self.add("INK-CSV-DATE-ORDER", M_SECOND_LETTER,
+                     f"second_dunning_letter {format_date_de(second)} liegt nicht nach "
+                     f"first_dunning_letter {format_date_de(first)}")
+        if handed:
+            for name in (M_FIRST_LETTER, M_SECOND_LETTER):
+                if d[name] and d[name] > handed:
+                    self.add("INK-CSV-LETTER-AFTER-HANDOVER", name,
+                             f"{name} {format_date_de(d[name])} liegt nach der Übergabe ans "
+                             f"Inkasso (incasso_date {format_date_de(handed)})")
+
+    def check_state(self, state: str | None, d: dict, bools: dict) -> None:
+        if state == STATE_SENT:
+            if not d[M_INCASSO_DATE] and is_blank(self.raw(M_INCASSO_DATE)):
+                self.add("INK-CSV-SENT-NO-DATE", M_INCASSO_DATE,
+                         "incasso_state 'sent_for_collection' braucht ein incasso_date "
+                         "(Übernahmedatum aus der Diagonal-Aktenübersicht)")
+            if bools[M_INVALID_ADDRESS]:
+                self.add("INK-CSV-SENT-INVALID-ADDRESS", M_INVALID_ADDRESS,
+                         "invalid_address ist True, aber incasso_state ist 'sent_for_collection' "
+                         "— ohne Adresse kann Diagonal nicht arbeiten")
+        elif state == STATE_ON_HOLD:
+            for name in (M_FIRST_LETTER, M_SECOND_LETTER):
+                if not d[name] and is_blank(self.raw(name)):
+                    self.add("INK-CSV-ON-HOLD-LETTERS", name,
+                             f"incasso_state 'on_hold' braucht beide Mahnungen — {name} fehlt")
+            if d[M_INCASSO_DATE]:
+                self.add("INK-CSV-ON-HOLD-HANDED", M_INCASSO_STATE,
+                         f"incasso_state 'on_hold', aber incasso_date "
+                         f"{format_date_de(d[M_INCASSO_DATE])} ist gesetzt (schon beim Inkasso?)",
+                         STATE_SENT)
+
+    def check_reopened(self, reopened: bool | None, reopened_id: str | None) -> None:
+        if reopened and reopened_id is None:
+            self.add("INK-CSV-REOPENED-NO-ID", M_REOPENED_ID,
+                     "reopened ist True, aber reopened_id (neue Bestell-ID) fehlt")
+        if reopened is False and reopened_id is not None:
+            self.add("INK-CSV-REOPENED-ID-NOT-REOPENED", M_REOPENED,
+                     f"reopened_id {reopened_id} ist eingetragen, aber reopened ist nicht True",
+                     "True")
+
+
+def _bool_text(value: bool | None) -> str:
+    return "" if value is None else ("True" if value else "False")
+
+
+def _csv_filename(settings: Settings, vid: str, findings: list[Finding]) -> str:
+    template = str(_setting(settings, SETTING_CSV_NAME, _DEFAULT_CSV_NAME)).strip()
+    if "{vendor_id}" not in template:
+        findings.append(Finding(
+            "INK-CSV-FILENAME", WARNING, _settings_sheet(settings), "",
+            f"Einstellung '{SETTING_CSV_NAME}' ('{template}') enthält kein {{vendor_id}} — "
+            f"Standard '{_DEFAULT_CSV_NAME}' wird verwendet", _DEFAULT_CSV_NAME))
+        template = _DEFAULT_CSV_NAME
+    name = template.replace("{vendor_id}", _safe_part(vid))
+    base = re.split(r"[\\/]", name)[-1]
+    if base != name or base in ("", ".", ".."):
+        findings.append(Finding(
+            "INK-CSV-FILENAME", WARNING, _settings_sheet(settings), "",
+            f"Einstellung '{SETTING_CSV_NAME}' darf keinen Ordner enthalten — "
+            f"Dateiname '{base or _DEFAULT_CSV_NAME}' wird verwendet"))
+        base = base if base not in ("", ".", "..") else _DEFAULT_CSV_NAME.replace(
+            "{vendor_id}", _safe_part(vid))
+    return base
+
+
+def _csv_bytes(rows: list[list[object]]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=",", quotechar='"', quoting=csv.QUOTE_MINIMAL,
+                        lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def build_vendor_csv(wb: WorkbookData, vendor_id: object,
+                     settings: Settings | None = None) -> CsvExport:
+    """The Diagonal hand-over CSV of one vendor: every Masterliste row of that vendor in sheet
+    order. Any ERROR finding -> ``content`` is None (all-or-nothing); every problem is listed."""
+    settings = settings or Settings.defaults(SETTINGS)
+    vid = _canonical_vendor(vendor_id)
+    findings: list[Finding] = []
+    filename = _csv_filename(settings, vid, findings)
+    master, header_problems = _open_master(wb, settings, CSV_COLUMNS + [M_DEBT_STATUS], CSV_COLUMNS)
+    findings += header_problems
+    if master is None or any(f.severity == ERROR for f in header_problems):
+        return CsvExport(vid, filename, None, 0, findings)
+
+    marker = str(_setting(settings, SETTING_MARKER, "intern:"))
+    rows: list[list[object]] = []
+    seen_orders: dict[str, int] = {}
+    for number, values in _vendor_rows(master, vid, findings):
+        checker = _RowChecker(master, number, values, vid, marker)
+        rows.append(checker.fields())
+        findings += checker.findings
+        if checker.key:
+            if checker.key in seen_orders:
+                findings.append(Finding(
+                    "INK-CSV-ORDER-DUPLICATE", WARNING, master.sheet.name,
+                    master.cell(number, M_ORDER_ID),
+                    f"order_id {checker.key} steht schon in Zeile {seen_orders[checker.key]}",
+                    key=checker.key))
+            else:
+                seen_orders[checker.key] = number
+    if not rows:
+        findings.append(Finding("INK-CSV-NO-ROWS", ERROR, master.sheet.name, "",
+                                f"Keine Bestellungen für vendor_id {vid} in der {SHEET_MASTER}",
+                                key=vid))
+    if any(f.severity == ERROR for f in findings):
+        return CsvExport(vid, filename, None, len(rows), findings)
+    return CsvExport(vid, filename, _csv_bytes(rows), len(rows), findings)
+
+
+def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> list[str]:
+    """Canonical vendor ids of the Masterliste, in order of first appearance (blank and
+    unreadable vendor ids are left out)."""
+    settings = settings or Settings.defaults(SETTINGS)
+    master, _ = _open_master(wb, settings, [M_VENDOR_ID], [M_VENDOR_ID])
+    if master is None or master.cmap.col(M_VENDOR_ID) is None:
+        return []
+    out: dict[str, None] = {}
+    for _, values in master.rows():
+        try:
+            vid = parse_id(master.value(values, M_VENDOR_ID))
+        except ParseError:
+            continue
+        if vid is not None:
+            out.setdefault(vid, None)
+    return list(out)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable (not possible on every platform)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def write_export(export: CsvExport, out_dir) -> Path:
+    """Write the CSV into ``out_dir`` atomically; refuses an export with errors."""
+    if export.content is None:
+        errors = sum(1 for f in export.findings if f.severity == ERROR)
+        raise ValueError(f"CSV für vendor_id {export.vendor_id} wird nicht geschrieben: "
+                         f"{errors} Fehler in der {SHEET_MASTER}")
+    path = Path(out_dir) / export.filename
+    _atomic_write(path, export.content)
+    return path
+
+
+# --------------------------------------------------------------------------- status list
+
+@dataclass
+class StatusList:
+    vendor_id: str
+    statuses: list[str]           # canonical Schulden-Status values asked for ([] = all)
+    header: list[str]
+    rows: list[list]              # plain values (ids as int/str, dates as date)
+    findings: list[Finding] = field(default_factory=list)
+
+
+# incasso_state names are accepted as another spelling of their Schulden-Status
+_STATE_TO_DEBT = {state: debt for debt, state in DEBT_TO_STATE.items()}
+
+
+def resolve_statuses(statuses: Sequence[str] | str | None) -> list[str]:
+    """Canonical Schulden-Status values (case/blank-insensitive; the matching incasso_state is
+    accepted too). Unknown value -> ValueError naming the nearest valid status."""
+    if statuses is None:
+        return []
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    out: list[str] = []
+    for raw in statuses:
+        if is_blank(raw):
+            continue
+        status = match_choice(raw, DEBT_STATUSES)
+        if status is None:
+            state = match_choice(raw, INCASSO_STATES)
+            status = _STATE_TO_DEBT.get(state) if state else None
+        if status is None:
+            nearest = nearest_choice(raw, DEBT_STATUSES)
+            hint = f" — meinten Sie '{nearest}'?" if nearest else ""
+            raise ValueError(f"'{raw}' ist kein gültiger Schulden-Status{hint} "
+                             f"(erlaubt: {', '.join(DEBT_STATUSES)})")
+        if status not in out:
+            out.append(status)
+    return out
+
+
+def _lenient(master: _Master, number: int, values: list, name: str, parser, key: str,
+             findings: list[Finding]) -> object:
+    raw = master.value(values, name)
+    try:
+        return parser(raw)
+    except ParseError as e:
+        findings.append(Finding("INK-LIST-VALUE", WARNING, master.sheet.name,
+                                master.cell(number, name), f"{name}: {e} — unverändert übernommen",
+                                e.suggestion, key))
+        return raw
+
+
+def _id_value(raw: object) -> object:
+    canonical = parse_id(raw)
+    return None if canonical is None else id_for_output(canonical)
+
+
+def _text_value(raw: object) -> object:
+    return None if is_blank(raw) else _plain_text(raw)
+
+
+def _date_value(raw: object) -> object:
+    return _as_day(parse_date(raw))
+
+
+def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[str] | None,
+                      settings: Settings | None = None) -> StatusList:
+    """The vendor's orders whose Schulden-Status is one of ``statuses`` (none = all), with the
+    columns a vendor may see (never Notizen or support_comment)."""
+    settings = settings or Settings.defaults(SETTINGS)
+    vid = _canonical_vendor(vendor_id)
+    wanted = resolve_statuses(statuses)
+    result = StatusList(vid, wanted, list(STATUS_LIST_HEADER), [], [])
+    sources = [src for _, src in _STATUS_LIST_COLUMNS]
+    required = [M_VENDOR_ID, M_ORDER_ID, M_DEBT_STATUS]
+    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources, required)
+    result.findings += problems
+    if master is None or any(f.severity == ERROR for f in problems):
+        return result
+    for name in master.cmap.missing:   # optional columns: left blank in the list
+        result.findings.append(Finding("INK-LIST-COLUMN-MISSING", WARNING, master.sheet.name, "",
+                                       f"Spalte '{name}' fehlt in Zeile 1 — bleibt in der "
+                                       f"Status-Liste leer"))
+    parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
+               M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
+               M_INCASSO_DATE: _date_value}
+    vendor_rows = _vendor_rows(master, vid, result.findings)
+    for number, values in vendor_rows:
+        raw_status = master.value(values, M_DEBT_STATUS)
+        status = match_choice(raw_status, DEBT_STATUSES)
+        key = _order_key(master, values)
+        if status is None and not is_blank(raw_status):
+            result.findings.append(Finding(
+                "INK-LIST-STATUS-INVALID", WARNING, master.sheet.name,
+                master.cell(number, M_DEBT_STATUS),
+                f"'{display(raw_status)}' ist kein gültiger Schulden-Status"
+                + (" — Bestellung fehlt in der Liste" if wanted else ""),
+                nearest_choice(raw_status, DEBT_STATUSES), key))
+        if wanted and status not in wanted:
+            continue
+        row: list[object] = []
+        for _, src in _STATUS_LIST_COLUMNS:
+            if src == M_DEBT_STATUS:
+                row.append(status if status is not None else _text_value(raw_status))
+            else:
+                parser = parsers.get(src, _text_value)
+                row.append(_lenient(master, number, values, src, parser, key, result.findings))
+        result.rows.append(row)
+    if not vendor_rows:
+        result.findings.append(Finding("INK-LIST-NO-ROWS", ERROR, master.sheet.name, "",
+                                       f"Keine Bestellungen für vendor_id {vid} in der "
+                                       f"{SHEET_MASTER}", key=vid))
+    elif not result.rows:
+        result.findings.append(Finding("INK-LIST-EMPTY", INFO, master.sheet.name, "",
+                                       f"Keine Bestellungen von vendor_id {vid} mit Status "
+                                       f"{', '.join(wanted)}", key=vid))
+    return result
+
+
+def _slug(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.casefold().replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def status_list_basename(sl: StatusList) -> str:
+    """``status_<vendor>_<statuses or 'alle'>`` (without extension)."""
+    part = "-".join(_slug(s) for s in sl.statuses) or "alle"
+    return f"status_{_safe_part(sl.vendor_id)}_{part}"
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return format_date_de(value)
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str):
+        return guard_formula(value)
+    return value
+
+
+def _status_csv_bytes(sl: StatusList) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=STATUS_CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(sl.header)
+    for row in sl.rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue().encode(STATUS_CSV_ENCODING)
+
+
+def _status_xlsx_bytes(sl: StatusList) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Status-Liste"
+    book.properties.title = f"Bestellungen von Vendor {sl.vendor_id}"
+    widths = [len(h) for h in sl.header]
+    for c, title in enumerate(sl.header, start=1):
+        ws.cell(row=1, column=c, value=title).font = Font(bold=True)
+    for r, row in enumerate(sl.rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if value is None:
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"            # text stays text, even "=..." (no formula)
+                shown = value
+            elif isinstance(value, (date, datetime)):
+                cell.number_format = _XLSX_DATE_FORMAT
+                shown = "00.00.0000"
+            elif isinstance(value, float):
+                cell.number_format = _XLSX_AMOUNT_FORMAT
+                shown = f"{value:,.2f} €"
+            else:
+                cell.number_format = _XLSX_ID_FORMAT
+                shown = str(value)
+            widths[c - 1] = max(widths[c - 1], len(shown))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sl.header))}{max(len(sl.rows) + 1, 1)}"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def write_status_list(sl: StatusList, out_dir) -> list[Path]:
+    """Write the list as ``.csv`` (';', UTF-8 with BOM, TT.MM.JJJJ — for German Excel) and as a
+    new ``.xlsx``; atomically. Refuses a list with errors."""
+    errors = [f for f in sl.findings if f.severity == ERROR]
+    if errors:
+        raise ValueError(f"Status-Liste für vendor_id {sl.vendor_id} wird nicht geschrieben: "
+                         f"{errors[0].text()}")
+    base = Path(out_dir) / status_list_basename(sl)
+    paths = [base.with_name(base.name + ".csv"), base.with_name(base.name + ".xlsx")]
+    _atomic_write(paths[0], _status_csv_bytes(sl))
+    _atomic_write(paths[1], _status_xlsx_bytes(sl))
+    return paths
