@@ -17,6 +17,11 @@ def normalize_region(region: str) -> str:
     """"de" -> "DE", "de-by" / "DE_BY" / "DE-Bayern" -> "DE-BY", "it" -> "IT".
     Raises ValueError (German text) for a country/subdivision the holidays library
     does not know."""
+    return _normalize_region(str(region))
+
+
+@lru_cache(maxsize=256)
+def _normalize_region(region: str) -> str:
     text = "-".join(str(region).replace("_", "-").split()).strip("-")
     country, _, subdiv = text.partition("-")
     country = country.upper()
