@@ -1,0 +1,1 @@
+"""One module per workbook kind; each knows its sheets, headers and settings."""
