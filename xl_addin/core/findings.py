@@ -17,6 +17,7 @@ class Finding:
     message: str         # German (Italian for Solleciti): what is wrong
     suggestion: str = ""  # what would be right, e.g. "canceled"
     key: str = ""        # order id / ticket id when known
+    lang: str = "de"     # "de" or "it": language of the suggestion phrase
 
     @property
     def location(self) -> str:
@@ -26,7 +27,8 @@ class Finding:
         """One line, as on the terminal and in the Excel message box."""
         line = f"{self.location}  {self.message}"
         if self.suggestion and self.suggestion not in self.message:
-            line += f" — meinten Sie '{self.suggestion}'?"
+            line += (f" — forse '{self.suggestion}'?" if self.lang == "it"
+                     else f" — meinten Sie '{self.suggestion}'?")
         return line
 
     def as_dict(self) -> dict:
