@@ -54,7 +54,8 @@ def workbook(rows: list[dict | None], headers=MASTER_HEADERS,
     wb = WorkbookData(source="Inkasso - Cancelled Installments.xlsx")
     wb.sheets[S.SHEET_MASTER] = SheetData(S.SHEET_MASTER, table)
     if settings is not None:
-        wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS, [["Schlüssel", "Wert"]] + settings)
+        wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS,
+                                                [["Schlüssel", "Wert"]] + settings)
     return wb
 
 
@@ -301,7 +302,7 @@ def test_dates_first_before_second():
 
 def test_no_letter_after_the_hand_over():
     sent = {S.M_INCASSO_STATE: "sent_for_collection"}
-    assert_valid([ok_row(**sent, **{S.M_INCASSO_DATE: date(2026, 9, 15)})])     # second == hand-over
+    assert_valid([ok_row(**sent, **{S.M_INCASSO_DATE: date(2026, 9, 15)})])  # second == hand-over
     assert_error([ok_row(**sent, **{S.M_INCASSO_DATE: date(2026, 9, 14)})],
                  "INK-CSV-LETTER-AFTER-HANDOVER", m(S.M_SECOND_LETTER))
     assert_error([ok_row(**sent, **{S.M_SECOND_LETTER: None, S.M_INCASSO_DATE: date(2026, 8, 31)})],
@@ -503,3 +504,68 @@ def test_end_to_end_through_a_real_xlsx(tmp_path):
     assert errors(export) == []
     written = write_export(export, tmp_path / "out")
     assert written.read_bytes() == EXPECTED_1006
+
+
+# --------------------------------------------------------------------------- properties
+
+def _cells():
+    from hypothesis import strategies as st
+    return st.one_of(
+        st.none(), st.text(max_size=30), st.booleans(),
+        st.integers(min_value=-10**12, max_value=10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.dates(min_value=date(1900, 3, 1), max_value=date(2100, 1, 1)),
+        st.sampled_from(["=1+1", "-x", "+1", "@a", "\tx", "\rx", "a\r\nb", "intern: x\ny",
+                         "on_hold", "31.01.2026", "ja", "a,\"b\""]),
+    )
+
+
+def test_property_any_cells_never_crash_and_every_error_names_a_cell():
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    exported = [h for h in CSV_COLUMNS if h != S.M_VENDOR_ID]
+
+    @hsettings(max_examples=150, deadline=None)
+    @given(st.lists(st.fixed_dictionaries({h: _cells() for h in exported}), min_size=1,
+                    max_size=4))
+    def check(rows):
+        data = [dict(r, **{S.M_VENDOR_ID: 1006.0}) for r in rows]
+        export = build_vendor_csv(workbook(data), 1006, defaults())
+        assert (export.content is None) == bool(errors(export))
+        assert all(f.sheet == S.SHEET_MASTER and f.cell and f.message for f in export.findings)
+
+    check()
+
+
+def test_property_free_text_round_trips_through_the_csv():
+    """Whatever the agents type as text, the file has 12 fields per record, CRLF line ends, no
+    cell a spreadsheet would execute, and the text comes back as typed (plus the guard)."""
+    from hypothesis import given, settings as hsettings, strategies as st
+    import csv
+    import io
+
+    text = st.one_of(st.text(max_size=40), st.sampled_from(
+        ["=1+1", "-x", "+1", "@a", "\tx", "\rx", "a\r\nb", 'a,"b"', "intern: x\ny", "\n\n"]))
+
+    @hsettings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(text, text, text), min_size=1, max_size=3))
+    def check(values):
+        rows = [ok_row(**{S.M_ORDER_ID: 10000050 + i, S.M_SUPPORT_COMMENT: c,
+                          S.M_STATUS_SUPPORT: st_, S.M_OFFER_LINK: link})
+                for i, (c, st_, link) in enumerate(values)]
+        export = build_vendor_csv(workbook(rows), 1006, defaults())
+        assert export.content is not None
+        decoded = export.content.decode("utf-8")
+        assert decoded.endswith("\r\n")
+        records = list(csv.reader(io.StringIO(decoded, newline="")))
+        assert records[0] == CSV_COLUMNS and len(records) == len(values) + 1
+        for record, (comment, status, link) in zip(records[1:], values):
+            assert len(record) == 12
+            for value in record:
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert record[5] == guard_formula(clean_comment(comment, "intern:"))
+            assert "\n" not in record[5] and "\r" not in record[5]
+            for got, typed in ((record[6], status), (record[7], link)):
+                assert got == ("" if not typed.strip() else guard_formula(typed))
+
+    check()

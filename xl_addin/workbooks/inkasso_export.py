@@ -32,9 +32,9 @@ from .inkasso_schema import (
     DEBT_STATUSES, DEBT_TO_STATE, INCASSO_STATES, M_AMOUNT, M_DEBT_STATUS, M_FIRST_LETTER,
     M_FIRST_NAME, M_INCASSO_DATE, M_INCASSO_STATE, M_INVALID_ADDRESS, M_INVOICE_NO, M_LAST_NAME,
     M_OFFER_LINK, M_ORDER_ID, M_PRODUCT, M_REOPENED, M_REOPENED_ID, M_SECOND_LETTER,
-    M_STATUS_SUPPORT, M_SUPPORT_COMMENT, M_VENDOR_ID, SETTINGS, SHEET_MASTER, SHEET_SETTINGS, STATE_CANCELED,
-    STATE_BLOCKED, STATE_ON_HOLD, STATE_SENT, W_FIRST_LETTER, W_ORDER_ID, W_SECOND_LETTER,
-    WAITING_HEADERS,
+    M_STATUS_SUPPORT, M_SUPPORT_COMMENT, M_VENDOR_ID, SETTINGS, SHEET_MASTER, SHEET_SETTINGS,
+    STATE_BLOCKED, STATE_CANCELED, STATE_ON_HOLD, STATE_SENT, W_FIRST_LETTER, W_ORDER_ID,
+    W_SECOND_LETTER, WAITING_HEADERS,
 )
 
 __all__ = [
@@ -189,7 +189,7 @@ def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tup
         if is_blank(raw):
             findings.append(Finding(
                 "INK-VENDOR-BLANK", WARNING, master.sheet.name, cell,
-                "vendor_id ist leer — die Zeile gehört zu keinem Vendor und wird nicht exportiert",
+                "vendor_id ist leer — die Zeile gehört zu keinem Vendor, wird nicht exportiert",
                 key=order))
             continue
         try:
@@ -551,8 +551,8 @@ def _lenient(master: _Master, number: int, values: list, name: str, parser, key:
         return parser(raw)
     except ParseError as e:
         findings.append(Finding("INK-LIST-VALUE", WARNING, master.sheet.name,
-                                master.cell(number, name), f"{name}: {e} — unverändert übernommen",
-                                e.suggestion, key))
+                                master.cell(number, name),
+                                f"{name}: {e} — unverändert übernommen", e.suggestion, key))
         return raw
 
 
