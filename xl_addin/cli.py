@@ -38,6 +38,11 @@ def time_options(f):
     return f
 
 
+def _kind_names() -> list[str]:
+    from .engine import KINDS
+    return [k.name for k in KINDS]
+
+
 def _echo_err(msg: str) -> None:
     click.echo(msg, err=True)
 
@@ -54,7 +59,7 @@ def main():
 
 
 @main.command("new", context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(["inkasso"], case_sensitive=False))
+@click.argument("kind", type=click.Choice(_kind_names(), case_sensitive=False))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def new_cmd(kind, path):
     """Legt eine leere, fertige Arbeitsmappe der Art KIND unter PATH an.
@@ -63,9 +68,9 @@ def new_cmd(kind, path):
     fixierter Kopfzeile und dem Blatt 'Einstellungen' mit den Standardwerten. Eine vorhandene Datei
     wird nie überschrieben.
     """
-    from .workbooks.templates import create_workbook
+    from .engine import kind_named
     try:
-        out = create_workbook(kind.lower(), path)
+        out = kind_named(kind.lower()).load().create_template(path)
     except (FileExistsError, OSError, ValueError) as e:
         _echo_err(f"xl-addin new: {e}")
         sys.exit(1)

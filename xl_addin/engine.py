@@ -6,36 +6,55 @@ and the server batch all go through here.
 from __future__ import annotations
 
 import getpass
+import importlib
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
-
 from .core.plan import Plan
 from .core.workbook_data import WorkbookData
 from .workbooks.context import RunContext
 
 BERLIN = "Europe/Berlin"
+ROME = "Europe/Rome"
 
 
 @dataclass(frozen=True)
 class Kind:
+    """A workbook kind. Its module provides ``plan_run(wb, ctx) -> Plan`` and
+    ``create_template(path) -> Path``."""
     name: str
     title: str
     signature: tuple[str, ...]          # sheet names that identify the kind (all must be present)
-    plan_run: Callable[[WorkbookData, RunContext], Plan]
+    module: str
     timezone: str = BERLIN
 
+    def load(self):
+        return importlib.import_module(self.module)
 
-def _inkasso_plan(wb, ctx):
-    from .workbooks.inkasso import plan_run
-    return plan_run(wb, ctx)
+    def plan_run(self, wb: WorkbookData, ctx: RunContext) -> Plan:
+        return self.load().plan_run(wb, ctx)
+
+    @property
+    def available(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
 
 
-KINDS: list[Kind] = [
-    Kind("inkasso", "Inkasso - Cancelled Installments", ("Masterliste",), _inkasso_plan),
+_ALL_KINDS: list[Kind] = [
+    Kind("inkasso", "Inkasso - Cancelled Installments", ("Masterliste",), "xl_addin.workbooks.inkasso"),
+    Kind("diagonal", "Kundenbetreuung Diagonal", ("Fälle",), "xl_addin.workbooks.diagonal"),
+    Kind("solleciti", "Solleciti", ("Ticket",), "xl_addin.workbooks.solleciti", ROME),
+    Kind("kundenakten", "Kundenakten", ("Kunden", "Einträge"), "xl_addin.workbooks.kundenakten"),
 ]
+KINDS: list[Kind] = [k for k in _ALL_KINDS if k.available]
+
+
+def kind_named(name: str) -> Kind:
+    for k in KINDS:
+        if k.name == name:
+            return k
+    raise KeyError(name)
 
 
 class UnknownWorkbook(Exception):

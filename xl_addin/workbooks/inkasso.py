@@ -21,6 +21,14 @@ from . import inkasso_schema as S
 from .context import RunContext
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
+
+
+def create_template(path):
+    """`xl-addin new inkasso PATH`."""
+    from .templates import create_inkasso
+    return create_inkasso(path)
+
+
 STATE_HEADER = ["order_id", "vendor_id", "Schulden-Status", "Status vor Blockiert", "Warten auf Freigabe seit"]
 
 
