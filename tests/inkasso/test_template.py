@@ -204,3 +204,43 @@ def test_unknown_kind_is_refused_without_writing(tmp_path):
 def test_creates_missing_folders(tmp_path):
     path = create_inkasso(tmp_path / "team" / "neu.xlsx")
     assert path.is_file() and openpyxl.load_workbook(path).sheetnames == SHEET_ORDER
+
+
+# --------------------------------------------------------------------------- the demo workbook
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "workbooks" / "demo" / "Inkasso - Cancelled Installments.xlsx"
+
+
+def _all_values(path: Path) -> dict[str, list[list]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_committed_demo_is_what_build_demo_writes(tmp_path):
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("build_demo", REPO / "workbooks" / "build_demo.py")
+    build_demo = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build_demo          # dataclasses look their module up there
+    spec.loader.exec_module(build_demo)
+    fresh, _, _ = build_demo.build(tmp_path)
+    assert _all_values(fresh) == _all_values(DEMO), "demo is stale: run workbooks/build_demo.py"
+
+
+def test_demo_holds_every_status_of_spec_section_2():
+    values = _all_values(DEMO)
+    assert list(values)[:4] == SHEET_ORDER[:4]
+    rows = values[ink.SHEET_MASTER]
+    header = rows[0]
+    orders = rows[1:]
+    assert len(orders) >= 200
+    states = {r[header.index(ink.M_INCASSO_STATE)] for r in orders}
+    debts = {r[header.index(ink.M_DEBT_STATUS)] for r in orders}
+    assert set(ink.INCASSO_STATES) <= states
+    assert {"cancelled", " Paid ", "on hold"} <= states                  # the agents' misspellings
+    assert set(ink.DEBT_STATUSES) <= debts
+    vendors = {r[0] for r in values[ink.SHEET_OVERVIEW][1:]}
+    assert {r[header.index(ink.M_VENDOR_ID)] for r in orders} - vendors   # a vendor not on the overview
+    waiting_status = {r[ink.W_STATUS - 1] for r in values[ink.SHEET_WAITING][1:]}
+    assert {ink.WAITING_APPROVED, ink.WAITING_CANCEL} <= waiting_status
