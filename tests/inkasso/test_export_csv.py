@@ -381,6 +381,7 @@ def test_all_or_nothing_every_error_listed_warnings_do_not_block():
     export = build_vendor_csv(workbook(rows), 1006, defaults())
     assert export.content is None
     assert error_cells(export) == {m(S.M_INCASSO_STATE, 2), m(S.M_FIRST_LETTER, 4)}
+    assert [f.cell[-1] for f in export.findings] == ["2", "3", "4"]      # in sheet order
     assert any(f.severity == WARNING and f.cell == cell(S.M_REOPENED, 3) for f in export.findings)
     with pytest.raises(ValueError, match="1006"):
         write_export(export, Path("/nonexistent-never-written"))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..core.cells import address
+from ..core.cells import address, split_address
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
 from ..core.settings import Settings
@@ -204,6 +204,16 @@ def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tup
     return rows
 
 
+def _in_sheet_order(findings: list[Finding]) -> list[Finding]:
+    """Sheet-level findings first, then by row and column (stable otherwise)."""
+    def place(f: Finding) -> tuple[int, int]:
+        try:
+            return split_address(f.cell) if f.cell else (0, 0)
+        except ValueError:
+            return (0, 0)
+    return sorted(findings, key=place)
+
+
 def _order_key(master: _Master, values: list) -> str:
     try:
         return parse_id(master.value(values, M_ORDER_ID)) or ""
@@ -285,7 +295,7 @@ class _RowChecker:
         return [
             self.text_id(self.vid),
             self.text_id(order_id),
-            *(format_date_csv(dates[name]) if dates[name] else "" for name in _DATE_COLUMNS[:3]),
+            *(format_date_csv(dates[name]) if dates[name] else "" for name in _DATE_COLUMNS),
             guard_formula(clean_comment(self.raw(M_SUPPORT_COMMENT), self.marker)),
             *(guard_formula(_plain_text(self.raw(name))) for name in _FREE_TEXT_COLUMNS),
             state or "",
@@ -443,6 +453,7 @@ def build_vendor_csv(wb: WorkbookData, vendor_id: object,
         findings.append(Finding("INK-CSV-NO-ROWS", ERROR, master.sheet.name, "",
                                 f"Keine Bestellungen für vendor_id {vid} in der {SHEET_MASTER}",
                                 key=vid))
+    findings = _in_sheet_order(findings)
     if any(f.severity == ERROR for f in findings):
         return CsvExport(vid, filename, None, len(rows), findings)
     return CsvExport(vid, filename, _csv_bytes(rows), len(rows), findings)
@@ -620,6 +631,7 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
         result.findings.append(Finding("INK-LIST-EMPTY", INFO, master.sheet.name, "",
                                        f"Keine Bestellungen von vendor_id {vid} mit Status "
                                        f"{', '.join(wanted)}", key=vid))
+    result.findings = _in_sheet_order(result.findings)
     return result
 
 
