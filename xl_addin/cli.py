@@ -262,5 +262,17 @@ def status_list_cmd(path, vendor, statuses, out_dir, now, today):
     click.echo(f"Vendor {sl.vendor_id}: {len(sl.rows)} Bestellungen -> " + ", ".join(str(p) for p in files))
 
 
+def _add_kind_commands() -> None:
+    """Workbook kinds with actions of their own (e.g. the Diagonal case log's step-done) add their
+    commands from ``xl_addin/cli_<kind>.py`` via ``add_commands(group)``."""
+    import importlib
+    import importlib.util
+    for name in ("cli_diagonal", "cli_solleciti", "cli_kundenakten"):
+        if importlib.util.find_spec(f"xl_addin.{name}") is not None:
+            importlib.import_module(f"xl_addin.{name}").add_commands(main)
+
+
+_add_kind_commands()
+
 if __name__ == "__main__":
     main()
