@@ -24,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from xl_addin.core.plan import DATE_FORMAT
 from xl_addin.workbooks import inkasso_schema as ink
