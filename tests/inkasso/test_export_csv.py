@@ -15,7 +15,8 @@ from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.workbooks import inkasso_schema as S
 from xl_addin.workbooks.inkasso_export import (
-    CSV_COLUMNS, build_vendor_csv, clean_comment, guard_formula, vendors_with_orders, write_export,
+    CSV_COLUMNS, build_vendor_csv, clean_comment, export_findings, guard_formula,
+    vendors_with_orders, write_export,
 )
 
 HEADER = (b"vendor_id,order_id,first_dunning_letter,second_dunning_letter,incasso_date,"
@@ -570,3 +571,15 @@ def test_property_free_text_round_trips_through_the_csv():
                 assert got == ("" if not typed.strip() else guard_formula(typed))
 
     check()
+
+
+def test_export_findings_of_all_vendors_lists_shared_problems_once():
+    rows = [ok_row(), ok_row(**{S.M_VENDOR_ID: None, S.M_ORDER_ID: 10000051}),
+            ok_row(**{S.M_VENDOR_ID: 2002, S.M_ORDER_ID: 20000001, S.M_INCASSO_STATE: "cancelled"})]
+    found = export_findings(workbook(rows), defaults())
+    assert [(f.code, f.cell) for f in found] == [
+        ("INK-VENDOR-BLANK", cell(S.M_VENDOR_ID, 3)),
+        ("INK-STATE-INVALID", cell(S.M_INCASSO_STATE, 4))]
+    headers = [h for h in MASTER_HEADERS if h != S.M_VENDOR_ID]
+    no_vendor_column = workbook([{S.M_ORDER_ID: 1}], headers)
+    assert [f.code for f in export_findings(no_vendor_column, defaults())] == ["HEADER-MISSING"]

@@ -39,6 +39,7 @@ from .inkasso_schema import (
 
 __all__ = [
     "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "vendors_with_orders", "write_export",
+    "export_findings",
     "clean_comment", "guard_formula", "StatusList", "STATUS_LIST_HEADER", "build_status_list",
     "resolve_statuses", "status_list_basename", "write_status_list",
 ]
@@ -475,6 +476,21 @@ def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> l
         if vid is not None:
             out.setdefault(vid, None)
     return list(out)
+
+
+def export_findings(wb: WorkbookData, settings: Settings | None = None) -> list[Finding]:
+    """Every finding the Diagonal CSVs of all vendors would report, each once (sheet- and
+    row-level findings that every vendor's export repeats, e.g. a row without vendor_id, are
+    not duplicated) — for run/check."""
+    settings = settings or Settings.defaults(SETTINGS)
+    vendors = vendors_with_orders(wb, settings)
+    if not vendors:
+        return _open_master(wb, settings, CSV_COLUMNS, CSV_COLUMNS)[1]
+    seen: dict[Finding, None] = {}
+    for vid in vendors:
+        for f in build_vendor_csv(wb, vid, settings).findings:
+            seen.setdefault(f, None)
+    return _in_sheet_order(list(seen))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
