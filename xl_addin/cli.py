@@ -208,14 +208,18 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
     Alles oder nichts: hat eine Zeile des Vendors einen Fehler, wird für ihn keine Datei
     geschrieben, und jeder Fehler wird mit Zelle genannt. Warnungen blockieren nicht.
     """
-    from .workbooks.inkasso_export import build_vendor_csv, vendors_with_orders, write_export
+    from .workbooks.inkasso_export import build_all_vendor_csvs, build_vendor_csv, write_export
     wb, settings = _load_inkasso(path)
-    wanted = list(vendors)
-    if any(v.strip().casefold() in ("alle", "all") for v in wanted):
-        wanted = vendors_with_orders(wb, settings)
+    if any(v.strip().casefold() in ("alle", "all") for v in vendors):
+        exports = build_all_vendor_csvs(wb, settings)
+    else:
+        try:
+            exports = [build_vendor_csv(wb, v, settings) for v in vendors]
+        except ValueError as e:
+            _echo_err(f"xl-addin export-csv: --vendor: {e}")
+            sys.exit(2)
     blocked, report = 0, []
-    for v in wanted:
-        ex = build_vendor_csv(wb, v, settings)
+    for ex in exports:
         entry = {"vendor": ex.vendor_id, "rows": ex.rows, "file": None,
                  "findings": [f.as_dict() for f in ex.findings]}
         if ex.content is None:
@@ -258,7 +262,11 @@ def status_list_cmd(path, vendor, statuses, out_dir, now, today):
         sys.exit(1)
     for f in sl.findings:
         click.echo(f"  {f.severity:<7} {f.text()}")
-    files = write_status_list(sl, out_dir)
+    try:
+        files = write_status_list(sl, out_dir)
+    except ValueError as e:
+        _echo_err(f"xl-addin status-list: keine Datei geschrieben — {e}")
+        sys.exit(1)
     click.echo(f"Vendor {sl.vendor_id}: {len(sl.rows)} Bestellungen -> " + ", ".join(str(p) for p in files))
 
 

@@ -70,14 +70,14 @@ def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
     from .core.settings import Settings
     from .package import read_workbook
     from .workbooks import inkasso_schema as S
-    from .workbooks.inkasso_export import build_vendor_csv, vendors_with_orders, write_export
+    from .workbooks.inkasso_export import build_all_vendor_csvs, write_export
 
     wb = read_workbook(path)
     settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
     files = []
     print("   Diagonal-CSV je Vendor:")
-    for vid in vendors_with_orders(wb, settings):
-        ex = build_vendor_csv(wb, vid, settings)
+    for ex in build_all_vendor_csvs(wb, settings):
+        vid = ex.vendor_id
         if ex.content is None:
             errors = [f for f in ex.findings if f.severity == "error"]
             print(f"     Vendor {vid}: blockiert — {len(errors)} Fehler, z. B. {errors[0].text() if errors else ''}")

@@ -163,7 +163,7 @@ class _Reader:
             sugg = V.nearest_choice(raw, choices)
             self.findings.append(Finding(
                 code, ERROR, self.sheet.name, self.cell(row, header),
-                f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert (erlaubt: {', '.join(choices)})",
+                f"'{V.norm_text(raw)}' ist kein gültiger {header} (erlaubt: {', '.join(choices)})",
                 sugg, key or ""))
             if unreadable is not None:
                 unreadable.append(header)
@@ -258,6 +258,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
     # -- decisions per order
     step_counts: dict[str, int] = {}
+    in_dunning: set[int] = set()   # rows still in dunning: a blank incasso_state is expected there
     new_waiting_rows = []
     waiting_since: dict[str, str] = {k: v.get("since", "") for k, v in state_rows.items()}
     for w in waiting:   # rows the agents put there themselves count as added, too
@@ -295,6 +296,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                                         f"Spalte '{S.M_INCASSO_STATE}' fehlt — on_hold für {o.order_id} nicht eingetragen"))
 
         d = decide(o, vendor, w, today, settings)
+        if d.step in (S.STEP_FIRST, S.STEP_SECOND):
+            in_dunning.add(o.row)
         step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
         step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
         step_counts[step_key] = step_counts.get(step_key, 0) + 1
@@ -311,7 +314,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings += _check_consistency(orders, master.name, cmap)
     plan.rewrites.append(_state_sheet(orders, state_rows, waiting_since))
 
-    plan.findings = findings + _export_findings(wb, settings)
+    plan.findings = findings + _export_findings(wb, settings, findings, in_dunning)
     plan.summary = dict(sorted(step_counts.items()))
     plan.summary["Bestellungen"] = len(orders)
     plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
@@ -559,12 +562,21 @@ def _check_consistency(orders, sheet, cmap) -> list[Finding]:
     return out
 
 
-def _export_findings(wb: WorkbookData, settings: Settings) -> list[Finding]:
-    """What would block (or warn in) the Diagonal CSV of each vendor — shown by run/check already."""
-    from .inkasso_export import build_vendor_csv, vendors_with_orders
+def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding],
+                     in_dunning: set[int]) -> list[Finding]:
+    """What would block (or warn in) the Diagonal CSV of each vendor — run/check show it before
+    anyone tries the export. A cell the run already reported is not reported twice, and a blank
+    incasso_state of an order still in dunning (1st/2nd letter) is how it should be, not news."""
+    from ..core.cells import split_address
+    from .inkasso_export import export_findings
+    seen = {(f.sheet, f.cell) for f in already if f.cell}
     out = []
-    for vid in vendors_with_orders(wb, settings):
-        out += build_vendor_csv(wb, vid, settings).findings
+    for f in export_findings(wb, settings):
+        if f.cell and (f.sheet, f.cell) in seen:
+            continue
+        if f.code == "INK-STATE-BLANK" and f.cell and split_address(f.cell)[0] in in_dunning:
+            continue
+        out.append(f)
     return out
 
 

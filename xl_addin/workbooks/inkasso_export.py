@@ -38,7 +38,7 @@ from .inkasso_schema import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "vendors_with_orders", "write_export",
+    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "build_all_vendor_csvs", "vendors_with_orders", "write_export",
     "export_findings",
     "clean_comment", "guard_formula", "StatusList", "STATUS_LIST_HEADER", "build_status_list",
     "resolve_statuses", "status_list_basename", "write_status_list",
@@ -179,30 +179,37 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
     return _Master(sheet, cmap), header_findings(cmap, required)
 
 
-def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tuple[int, list]]:
-    """The vendor's rows in sheet order; a row whose vendor_id is blank or unreadable cannot be
-    assigned to any vendor and is reported (warning: it is not exported)."""
-    rows = []
+def _rows_by_vendor(master: _Master) -> tuple[dict[str, list[tuple[int, list]]], list[Finding]]:
+    """Every row of the Masterliste grouped by canonical vendor id, in sheet order, in one pass;
+    a row whose vendor_id is blank or unreadable cannot be assigned to any vendor and is
+    reported (warning: it is not exported)."""
+    groups: dict[str, list[tuple[int, list]]] = {}
+    findings: list[Finding] = []
     for number, values in master.rows():
         raw = master.value(values, M_VENDOR_ID)
-        cell = master.cell(number, M_VENDOR_ID)
-        order = _order_key(master, values)
         if is_blank(raw):
             findings.append(Finding(
-                "INK-VENDOR-BLANK", WARNING, master.sheet.name, cell,
+                "INK-VENDOR-BLANK", WARNING, master.sheet.name, master.cell(number, M_VENDOR_ID),
                 "vendor_id ist leer — die Zeile gehört zu keinem Vendor, wird nicht exportiert",
-                key=order))
+                key=_order_key(master, values)))
             continue
         try:
             row_vid = parse_id(raw)
         except ParseError as e:
             findings.append(Finding(
-                "INK-VENDOR-INVALID", WARNING, master.sheet.name, cell,
-                f"vendor_id {e} — die Zeile wird keinem Vendor zugeordnet", e.suggestion, order))
+                "INK-VENDOR-INVALID", WARNING, master.sheet.name, master.cell(number, M_VENDOR_ID),
+                f"vendor_id {e} — die Zeile wird keinem Vendor zugeordnet", e.suggestion,
+                _order_key(master, values)))
             continue
-        if row_vid == vid:
-            rows.append((number, values))
-    return rows
+        groups.setdefault(row_vid, []).append((number, values))
+    return groups, findings
+
+
+def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tuple[int, list]]:
+    """The vendor's rows in sheet order (unassignable rows are reported into ``findings``)."""
+    groups, problems = _rows_by_vendor(master)
+    findings += problems
+    return groups.get(vid, [])
 
 
 def _in_sheet_order(findings: list[Finding]) -> list[Finding]:
@@ -427,17 +434,38 @@ def build_vendor_csv(wb: WorkbookData, vendor_id: object,
     order. Any ERROR finding -> ``content`` is None (all-or-nothing); every problem is listed."""
     settings = settings or Settings.defaults(SETTINGS)
     vid = _canonical_vendor(vendor_id)
-    findings: list[Finding] = []
-    filename = _csv_filename(settings, vid, findings)
-    master, header_problems = _open_master(wb, settings, CSV_COLUMNS + [M_DEBT_STATUS], CSV_COLUMNS)
-    findings += header_problems
+    master, header_problems = _open_export_master(wb, settings)
     if master is None or any(f.severity == ERROR for f in header_problems):
-        return CsvExport(vid, filename, None, 0, findings)
+        findings = list(header_problems)
+        return CsvExport(vid, _csv_filename(settings, vid, findings), None, 0, findings)
+    groups, unassigned = _rows_by_vendor(master)
+    return _build_csv(master, settings, vid, groups.get(vid, []), header_problems + unassigned)
 
+
+def build_all_vendor_csvs(wb: WorkbookData, settings: Settings | None = None) -> list[CsvExport]:
+    """The CSV of every vendor of the Masterliste (order of first appearance), reading the sheet
+    once — what `export-csv --vendor alle`, run/check and the benchmark use."""
+    settings = settings or Settings.defaults(SETTINGS)
+    master, header_problems = _open_export_master(wb, settings)
+    if master is None or any(f.severity == ERROR for f in header_problems):
+        return []
+    groups, unassigned = _rows_by_vendor(master)
+    return [_build_csv(master, settings, vid, rows, header_problems + unassigned)
+            for vid, rows in groups.items()]
+
+
+def _open_export_master(wb: WorkbookData, settings: Settings):
+    return _open_master(wb, settings, CSV_COLUMNS + [M_DEBT_STATUS], CSV_COLUMNS)
+
+
+def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[tuple[int, list]],
+               sheet_findings: list[Finding]) -> CsvExport:
+    findings: list[Finding] = list(sheet_findings)
+    filename = _csv_filename(settings, vid, findings)
     marker = str(_setting(settings, SETTING_MARKER, "intern:"))
     rows: list[list[object]] = []
     seen_orders: dict[str, int] = {}
-    for number, values in _vendor_rows(master, vid, findings):
+    for number, values in vendor_rows:
         checker = _RowChecker(master, number, values, vid, marker)
         rows.append(checker.fields())
         findings += checker.findings
@@ -487,8 +515,8 @@ def export_findings(wb: WorkbookData, settings: Settings | None = None) -> list[
     if not vendors:
         return _open_master(wb, settings, CSV_COLUMNS, CSV_COLUMNS)[1]
     seen: dict[Finding, None] = {}
-    for vid in vendors:
-        for f in build_vendor_csv(wb, vid, settings).findings:
+    for export in build_all_vendor_csvs(wb, settings):
+        for f in export.findings:
             seen.setdefault(f, None)
     return _in_sheet_order(list(seen))
 
