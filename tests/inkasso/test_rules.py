@@ -426,3 +426,17 @@ def test_second_run_on_the_result_changes_nothing():
     assert not plan2.protocol
     assert not [a for a in plan2.appends if a.sheet == S.SHEET_WAITING]
     assert master.rows[2][col(S.M_NEXT_STEP) - 1] == S.STEP_SECOND
+
+
+def test_blank_incasso_state_is_expected_while_in_dunning_but_reported_otherwise():
+    in_dunning = order(**{S.M_FIRST_LETTER: date(2026, 11, 20)})
+    at_agency = order(**{S.M_INCASSO_DATE: date(2026, 11, 2), S.M_DEBT_STATUS: "Ans Inkasso übergeben"})
+    plan = run(inkasso_data([in_dunning, at_agency]))
+    blanks = [f for f in plan.findings if f.code == "INK-STATE-BLANK"]
+    assert [f.location for f in blanks] == ["Masterliste!O3"]
+    assert blanks[0].suggestion == "sent_for_collection"
+
+
+def test_a_cell_is_reported_once_even_if_the_export_check_sees_it_too():
+    plan = run(inkasso_data([order(**{S.M_INCASSO_STATE: "cancelled"})]))
+    assert [f.location for f in plan.findings].count("Masterliste!O2") == 1
