@@ -296,7 +296,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                                         f"Spalte '{S.M_INCASSO_STATE}' fehlt — on_hold für {o.order_id} nicht eingetragen"))
 
         d = decide(o, vendor, w, today, settings)
-        if d.step in (S.STEP_FIRST, S.STEP_SECOND):
+        if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
         step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
         step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
@@ -314,7 +314,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings += _check_consistency(orders, master.name, cmap)
     plan.rewrites.append(_state_sheet(orders, state_rows, waiting_since))
 
-    plan.findings = findings + _export_findings(wb, settings, findings, in_dunning)
+    plan.findings = findings + _export_findings(_with_writes(wb, plan, master.name), settings, findings, in_dunning)
     plan.summary = dict(sorted(step_counts.items()))
     plan.summary["Bestellungen"] = len(orders)
     plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
@@ -562,11 +562,30 @@ def _check_consistency(orders, sheet, cmap) -> list[Finding]:
     return out
 
 
+def _with_writes(wb: WorkbookData, plan: Plan, sheet: str) -> WorkbookData:
+    """The workbook as it will be after this plan's writes to ``sheet`` (e.g. incasso_state set
+    to on_hold), so the export check judges the data the agent will see."""
+    writes = [w for w in plan.writes if w.sheet == sheet and w.row > 1]
+    if not writes:
+        return wb
+    src = wb.sheets[sheet] if sheet in wb.sheets else wb.sheet(sheet)
+    rows = list(src.rows)
+    for w in writes:
+        r = list(rows[w.row - 1]) if w.row <= len(rows) else []
+        r += [None] * (w.col - len(r))
+        r[w.col - 1] = w.value
+        rows[w.row - 1] = r
+    out = WorkbookData(dict(wb.sheets), wb.source)
+    out.sheets[src.name] = SheetData(src.name, rows, src.state)
+    return out
+
+
 def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding],
                      in_dunning: set[int]) -> list[Finding]:
     """What would block (or warn in) the Diagonal CSV of each vendor — run/check show it before
     anyone tries the export. A cell the run already reported is not reported twice, and a blank
-    incasso_state of an order still in dunning (1st/2nd letter) is how it should be, not news."""
+    incasso_state of an order still in dunning (1st/2nd letter, or a direct vendor's order before
+    the hand-over) is how it should be, not news."""
     from ..core.cells import split_address
     from .inkasso_export import export_findings
     seen = {(f.sheet, f.cell) for f in already if f.cell}
