@@ -1,0 +1,462 @@
+"""Rules of the "Kundenakten" workbook (SPEC §4, seed 002): from the tables to a Plan.
+
+Pure: takes WorkbookData and a RunContext (now, user) and returns a Plan. No file, no clock.
+
+Per customer on `Kunden` the run computes
+- `Letzter VPA-Eintrag`: the newest VPA entry written since the current assignment
+  (`Zugewiesen am`); entries of an earlier VPA do not count, so a reassignment restarts the clock.
+  An entry that carries a `Frist VPA` is a deadline the team set for the VPA, not the VPA's own
+  writing, and does not count either;
+- `VPA-Akte aktuell`: "Nein" when no such entry for `Tage ohne VPA-Eintrag` days (default 28 =
+  4 weeks) after the assignment or after the last VPA entry, else "Ja";
+- `Wiedervorlage`: the day the file becomes (or became) not current; once the team has set a
+  deadline for the VPA (an entry's `Frist VPA` later than the last VPA activity), that deadline;
+- `Nächster Schritt`: what to do — send the template for the customer's status with a deadline
+  (default today + 7 days) and a reminder, wait for the deadline, or write to the VPA again.
+
+Entries: VPA rows get the green fill; O-Team rows black text (see ``RowFont`` — the Plan has no
+font operation yet, so ``plan_fonts`` returns them separately) and no product fill. Findings:
+entries without `Situation`, entries from the shared account without `Kürzel`, entries for a
+customer not on `Kunden`, unreadable cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..core import values as V
+from ..core.cells import address
+from ..core.findings import ERROR, INFO, WARNING, Finding
+from ..core.headers import ColumnMap, header_findings, locate_columns
+from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill
+from ..core.report import finish
+from ..core.settings import Settings
+from ..core.workbook_data import SheetData, WorkbookData
+from . import kundenakten_schema as S
+from .context import RunContext
+
+__all__ = [
+    "create_template", "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
+    "decide", "classify_file", "read_settings", "STEP_OK", "STEP_NO_VPA", "STEP_NO_ASSIGNMENT",
+]
+
+STEP_OK = "Keine Aktion"
+STEP_NO_NAME = "Eingabe prüfen: Kunde fehlt"
+STEP_NO_VPA = "VPA zuweisen (Übergabe in der VPA-Akte)"
+STEP_NO_ASSIGNMENT = "'Zugewiesen am' eintragen"
+STEP_CHECK = "Eingabe prüfen: {columns}"
+STEP_SEND = "Vorlage '{template}' an VPA senden, Frist bis {deadline} setzen, Wiedervorlage einstellen"
+STEP_WAIT = "Frist an VPA läuft bis {deadline}"
+STEP_OVERDUE = ("Frist {deadline} verstrichen: VPA erneut anschreiben (Vorlage '{template}'), "
+                "neue Frist bis {new_deadline}, ggf. an Admin-Team übergeben")
+TEMPLATE_UNKNOWN = "passende Vorlage zum Kundenstatus"
+
+
+def create_template(path):
+    """`xl-addin new kundenakten PATH`: a new, empty Kundenakten workbook."""
+    from .templates import SheetLayout, ListRule, build_workbook, findings_layout, protocol_layout, settings_rows
+
+    date_cols = {h: DATE_FORMAT for h in (S.K_ASSIGNED, S.K_LAST_VPA, S.K_FOLLOW_UP)}
+    customers = SheetLayout(
+        S.SHEET_CUSTOMERS, S.CUSTOMER_HEADERS,
+        widths={S.K_CUSTOMER: 30, S.K_STATUS: 18, S.K_VPA: 20, S.K_ASSIGNED: 14, S.K_LAST_VPA: 18,
+                S.K_CURRENT: 16, S.K_FOLLOW_UP: 14, S.K_NEXT_STEP: 70},
+        number_formats=date_cols,
+        lists={S.K_STATUS: ListRule(S.CUSTOMER_STATUSES, "Status des Kunden (bestimmt die Chatvorlage an den VPA)")},
+        computed=S.CUSTOMER_COMPUTED_HEADERS,
+    )
+    entries = SheetLayout(
+        S.SHEET_ENTRIES, S.ENTRY_HEADERS,
+        widths={S.E_DATE: 12, S.E_CUSTOMER: 28, S.E_FILE: 9, S.E_CATEGORY: 24, S.E_SITUATION: 50,
+                S.E_RESPONSE: 40, S.E_NEXT: 36, S.E_AUTHOR: 16, S.E_INITIALS: 8, S.E_FOLLOW_UP: 14,
+                S.E_DEADLINE: 12},
+        number_formats={h: DATE_FORMAT for h in (S.E_DATE, S.E_FOLLOW_UP, S.E_DEADLINE)},
+        lists={
+            S.E_FILE: ListRule(S.FILE_VALUES, "O-Team = intern (nie für den VPA), VPA = Akte für den VPA"),
+            S.E_CATEGORY: ListRule(S.CATEGORIES, "Art des Eintrags", strict=False),
+        },
+    )
+    rows = settings_rows(S.SETTINGS)
+    settings = SheetLayout(S.SHEET_SETTINGS, [str(h) for h in rows[0]], rows=rows[1:],
+                           widths={rows[0][0]: 34, rows[0][1]: 40, rows[0][2]: 90})
+    layouts = [customers, entries, settings, findings_layout(S.SHEET_FINDINGS), protocol_layout(S.SHEET_PROTOCOL)]
+    return build_workbook(path, layouts, S.TITLE)
+
+
+# ---------------------------------------------------------------- parsed inputs
+
+@dataclass
+class Customer:
+    row: int
+    name: str                      # as an agent reads it ("" when blank)
+    status: str | None = None      # canonical Kundenstatus
+    vpa: str = ""
+    assigned: date | None = None
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+
+@dataclass
+class Entry:
+    row: int
+    day: date | None
+    customer: str
+    file: str | None               # S.FILE_OTEAM / S.FILE_VPA / None (blank or unreadable)
+    deadline: date | None = None
+
+    @property
+    def key(self) -> str:
+        return self.customer.casefold()
+
+
+@dataclass(frozen=True)
+class Decision:
+    last_vpa: date | None
+    current: str | None            # "Ja" / "Nein" / None (cannot be said)
+    follow_up: date | None
+    step: str
+
+
+@dataclass(frozen=True)
+class RowFont:
+    """What the writer would need for "O-Team rows black text": set the font colour of the given
+    columns of one row (``rgb`` "000000"; ``None`` removes the product's font colour). Like
+    RowFill, a cell whose font colour is neither automatic nor a product colour keeps it."""
+    sheet: str
+    row: int
+    cols: tuple[int, ...]
+    rgb: str | None
+
+
+def classify_file(value: object) -> str | None:
+    """`Akte` cell -> "VPA", "O-Team" or None. Only a cell that reads "VPA" (case and blanks
+    ignored) is the VPA file; anything else is never treated as VPA."""
+    if V.match_choice(value, [S.FILE_VPA]):
+        return S.FILE_VPA
+    if V.match_choice(value, [S.FILE_OTEAM, *S.OTEAM_ALIASES]):
+        return S.FILE_OTEAM
+    return None
+
+
+def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
+    return Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+
+
+def _as_date(v) -> date | None:
+    return v.date() if isinstance(v, datetime) else v
+
+
+class _Reader:
+    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
+        self.sheet, self.cmap, self.findings = sheet, cmap, findings
+
+    def raw(self, row: int, header: str):
+        col = self.cmap.col(header)
+        return self.sheet.value(row, col) if col else None
+
+    def cell(self, row: int, header: str) -> str:
+        return address(row, self.cmap.col(header) or 1)
+
+    def add(self, code, severity, row, header, message, suggestion="", key=""):
+        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header),
+                                     message, suggestion or "", key or ""))
+
+    def date(self, row: int, header: str, key: str = "", unreadable: list | None = None) -> date | None:
+        try:
+            return _as_date(V.parse_date(self.raw(row, header)))
+        except V.ParseError as e:
+            self.add("DATE-INVALID", ERROR, row, header, f"{header}: {e}", getattr(e, "suggestion", ""), key)
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+
+def _has_values(sheet: SheetData, row: int, cols) -> bool:
+    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+
+
+def _table_cols(cmap: ColumnMap) -> tuple[int, ...]:
+    last = max([i + 1 for i, h in enumerate(cmap.headers) if h] + list(cmap.columns.values()) + [1])
+    return tuple(range(1, last + 1))
+
+
+# ---------------------------------------------------------------- reading
+
+def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: list[Finding]) -> list[Customer]:
+    rd = _Reader(sheet, cmap, findings)
+    inputs = [cmap.col(h) for h in S.CUSTOMER_INPUT_HEADERS if cmap.col(h)]
+    out: list[Customer] = []
+    first_row: dict[str, int] = {}
+    for r in range(2, sheet.max_row + 1):
+        if not _has_values(sheet, r, inputs):
+            continue
+        c = Customer(r, V.norm_text(rd.raw(r, S.K_CUSTOMER)))
+        if not c.name:
+            rd.add("KA-CUSTOMER-MISSING", ERROR, r, S.K_CUSTOMER, "Kunde fehlt — Zeile wird nicht berechnet")
+            out.append(c)
+            continue
+        if c.key in first_row:
+            rd.add("KA-CUSTOMER-DUPLICATE", WARNING, r, S.K_CUSTOMER,
+                   f"Kunde '{c.name}' steht mehrfach auf '{sheet.name}' (auch Zeile {first_row[c.key]})",
+                   key=c.name)
+        else:
+            first_row[c.key] = r
+        raw_status = rd.raw(r, S.K_STATUS)
+        c.status = V.match_choice(raw_status, S.CUSTOMER_STATUSES)
+        if c.status is None and not V.is_blank(raw_status):
+            rd.add("KA-STATUS-INVALID", ERROR, r, S.K_STATUS,
+                   f"Kundenstatus '{V.norm_text(raw_status)}' ist kein gültiger Wert "
+                   f"(erlaubt: {', '.join(S.CUSTOMER_STATUSES)})",
+                   V.nearest_choice(raw_status, S.CUSTOMER_STATUSES), c.name)
+        c.vpa = V.norm_text(rd.raw(r, S.K_VPA))
+        c.assigned = rd.date(r, S.K_ASSIGNED, c.name, c.unreadable)
+        if c.vpa and c.assigned is None and S.K_ASSIGNED not in c.unreadable:
+            rd.add("KA-ASSIGNED-MISSING", WARNING, r, S.K_ASSIGNED,
+                   f"VPA '{c.vpa}' ist eingetragen, aber 'Zugewiesen am' fehlt — ab wann zählt die Akte?",
+                   key=c.name)
+        elif c.assigned is not None and c.assigned > today:
+            rd.add("KA-DATE-FUTURE", WARNING, r, S.K_ASSIGNED,
+                   f"Zugewiesen am {V.format_date_de(c.assigned)} liegt in der Zukunft", key=c.name)
+        out.append(c)
+    return out
+
+
+def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Customer], settings: Settings,
+                  today: date, findings: list[Finding]) -> list[Entry]:
+    rd = _Reader(sheet, cmap, findings)
+    inputs = [cmap.col(h) for h in S.ENTRY_HEADERS if cmap.col(h)]
+    shared = {V.norm_key(a) for a in settings.get(S.SET_SHARED_ACCOUNT) if V.norm_key(a)}
+    categories = list(settings.get(S.SET_CATEGORIES))
+    customer_names = [c.name for c in customers.values()]
+    suggestions: dict[str, str] = {}
+    has_situation = cmap.col(S.E_SITUATION) is not None
+    has_author = cmap.col(S.E_AUTHOR) is not None
+    out: list[Entry] = []
+    for r in range(2, sheet.max_row + 1):
+        if not _has_values(sheet, r, inputs):
+            continue
+        name = V.norm_text(rd.raw(r, S.E_CUSTOMER))
+        day = rd.date(r, S.E_DATE, name)
+        if day is None and V.is_blank(rd.raw(r, S.E_DATE)):
+            rd.add("KA-DATE-MISSING", WARNING, r, S.E_DATE, "Datum fehlt — der Eintrag zählt nicht für die Aktualität",
+                   key=name)
+        elif day is not None and day > today:
+            rd.add("KA-DATE-FUTURE", WARNING, r, S.E_DATE,
+                   f"Datum {V.format_date_de(day)} liegt in der Zukunft — zählt erst ab diesem Tag", key=name)
+        raw_file = rd.raw(r, S.E_FILE)
+        file = classify_file(raw_file)
+        if file is None:
+            what = "fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist kein gültiger Wert"
+            rd.add("KA-FILE-INVALID", ERROR, r, S.E_FILE,
+                   f"Akte {what} (erlaubt: {S.FILE_OTEAM}, {S.FILE_VPA}) — der Eintrag wird weder gefärbt "
+                   f"noch exportiert", V.nearest_choice(raw_file, S.FILE_VALUES), name)
+        if not name:
+            rd.add("KA-CUSTOMER-MISSING", ERROR, r, S.E_CUSTOMER, "Kunde fehlt — zu wem gehört der Eintrag?")
+        elif name.casefold() not in customers:
+            if name.casefold() not in suggestions:
+                suggestions[name.casefold()] = V.nearest_choice(name, customer_names)
+            rd.add("KA-CUSTOMER-UNKNOWN", WARNING, r, S.E_CUSTOMER,
+                   f"Kunde '{name}' steht nicht auf '{S.SHEET_CUSTOMERS}'", suggestions[name.casefold()], name)
+        raw_cat = rd.raw(r, S.E_CATEGORY)
+        if not V.is_blank(raw_cat) and V.match_choice(raw_cat, categories) is None:
+            rd.add("KA-CATEGORY-INVALID", WARNING, r, S.E_CATEGORY,
+                   f"Kategorie '{V.norm_text(raw_cat)}' ist nicht in der Liste (Einstellung '{S.SET_CATEGORIES}')",
+                   V.nearest_choice(raw_cat, categories), name)
+        if has_situation and V.is_blank(rd.raw(r, S.E_SITUATION)):
+            rd.add("KA-SITUATION-MISSING", WARNING, r, S.E_SITUATION,
+                   "Situation fehlt — jeder Eintrag beschreibt die Situation (dann Reaktion/Lösung, nächste Schritte)",
+                   key=name)
+        if has_author and V.norm_key(rd.raw(r, S.E_AUTHOR)) in shared and V.is_blank(rd.raw(r, S.E_INITIALS)):
+            header = S.E_INITIALS if cmap.col(S.E_INITIALS) else S.E_AUTHOR
+            rd.add("KA-INITIALS-MISSING", WARNING, r, header,
+                   f"Eintrag aus dem gemeinsamen Konto '{V.norm_text(rd.raw(r, S.E_AUTHOR))}' ohne Kürzel — "
+                   f"wer hat ihn geschrieben?", key=name)
+        rd.date(r, S.E_FOLLOW_UP, name)
+        deadline = rd.date(r, S.E_DEADLINE, name)
+        out.append(Entry(r, day, name, file, deadline))
+    if not has_author and shared and out:
+        findings.append(Finding("KA-AUTHOR-COLUMN-MISSING", INFO, sheet.name, "",
+                                f"Spalte '{S.E_AUTHOR}' fehlt — ob Einträge aus dem gemeinsamen Konto ein Kürzel "
+                                f"haben, kann nicht geprüft werden"))
+    return out
+
+
+# ---------------------------------------------------------------- decisions
+
+def _template(c: Customer, settings: Settings) -> str:
+    if c.status is None:
+        return TEMPLATE_UNKNOWN
+    return str(settings.get(S.TEMPLATE_KEY.format(status=c.status))) or TEMPLATE_UNKNOWN
+
+
+def last_vpa_entry(c: Customer, entries: list[Entry], today: date) -> date | None:
+    """The newest VPA entry since the assignment (never one dated after today, never a deadline
+    the team set for the VPA)."""
+    best = None
+    for e in entries:
+        if (e.file == S.FILE_VPA and e.day is not None and e.day <= today and e.deadline is None
+                and (c.assigned is None or e.day >= c.assigned) and (best is None or e.day > best)):
+            best = e.day
+    return best
+
+
+def decide(c: Customer, entries: list[Entry], today: date, settings: Settings) -> Decision:
+    """Letzter VPA-Eintrag / VPA-Akte aktuell / Wiedervorlage / Nächster Schritt for one customer
+    (``entries``: this customer's entries)."""
+    if not c.name:
+        return Decision(None, None, None, STEP_NO_NAME)
+    last = last_vpa_entry(c, entries, today)
+    if S.K_ASSIGNED in c.unreadable:
+        return Decision(last, None, None, STEP_CHECK.format(columns=S.K_ASSIGNED))
+    if not c.vpa:
+        return Decision(last, None, None, STEP_NO_VPA)
+    starts = [d for d in (c.assigned, last) if d is not None]
+    if not starts:
+        return Decision(None, None, None, STEP_NO_ASSIGNMENT)
+    reference = max(starts)
+    stale_on = reference + timedelta(days=settings.get(S.SET_STALE_DAYS))
+    if today < stale_on:
+        return Decision(last, S.CURRENT_YES, stale_on, STEP_OK)
+    template = _template(c, settings)
+    new_deadline = V.format_date_de(today + timedelta(days=settings.get(S.SET_DEADLINE_DAYS)))
+    deadlines = [e.deadline for e in entries if e.deadline is not None and e.deadline > reference]
+    if not deadlines:
+        return Decision(last, S.CURRENT_NO, stale_on, STEP_SEND.format(template=template, deadline=new_deadline))
+    deadline = max(deadlines)
+    if deadline >= today:
+        return Decision(last, S.CURRENT_NO, deadline, STEP_WAIT.format(deadline=V.format_date_de(deadline)))
+    return Decision(last, S.CURRENT_NO, deadline,
+                    STEP_OVERDUE.format(deadline=V.format_date_de(deadline), template=template,
+                                        new_deadline=new_deadline))
+
+
+# ---------------------------------------------------------------- the run
+
+@dataclass
+class _Result:
+    plan: Plan
+    fonts: list[RowFont] = field(default_factory=list)
+
+
+def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
+    return _run(wb, ctx).plan
+
+
+def plan_fonts(wb: WorkbookData, ctx: RunContext) -> list[RowFont]:
+    """The font colours of the Einträge rows (O-Team black, others without product font
+    colour) — what a RowFont operation in the Plan would carry."""
+    return _run(wb, ctx).fonts
+
+
+def _missing_sheet(plan: Plan, findings: list[Finding], name: str) -> Plan:
+    findings.append(Finding("SHEET-MISSING", ERROR, name, "", f"Blatt '{name}' fehlt — nichts berechnet"))
+    plan.findings = findings
+    return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+
+
+def _run(wb: WorkbookData, ctx: RunContext) -> _Result:
+    plan = Plan(kind=S.KIND)
+    result = _Result(plan)
+    settings, findings = read_settings(wb)
+    green, black = settings.get(S.SET_GREEN), settings.get(S.SET_BLACK)
+    plan.product_colours = frozenset({green, "C6EFCE"})
+    plan.keep_backups = settings.get(S.SET_BACKUPS)
+    aliases = settings.aliases()
+    today = ctx.now.date()
+
+    csheet, esheet = wb.sheet(S.SHEET_CUSTOMERS), wb.sheet(S.SHEET_ENTRIES)
+    if csheet is None:
+        _missing_sheet(plan, findings, S.SHEET_CUSTOMERS)
+        return result
+    if esheet is None:
+        _missing_sheet(plan, findings, S.SHEET_ENTRIES)
+        return result
+    ccmap = locate_columns(csheet.name, csheet.rows[0] if csheet.rows else [], S.CUSTOMER_HEADERS, aliases)
+    ecmap = locate_columns(esheet.name, esheet.rows[0] if esheet.rows else [], S.ENTRY_HEADERS, aliases)
+    findings += header_findings(ccmap, S.CUSTOMER_REQUIRED) + header_findings(ecmap, S.ENTRY_REQUIRED)
+    if any(h in ccmap.missing for h in S.CUSTOMER_REQUIRED) or any(h in ecmap.missing for h in S.ENTRY_REQUIRED):
+        plan.findings = findings
+        finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+        return result
+
+    customers = _read_customers(csheet, ccmap, today, findings)
+    by_key: dict[str, Customer] = {}
+    for c in customers:
+        if c.name:
+            by_key.setdefault(c.key, c)
+    entries = _read_entries(esheet, ecmap, by_key, settings, today, findings)
+    per_customer: dict[str, list[Entry]] = {}
+    for e in entries:
+        per_customer.setdefault(e.key, []).append(e)
+
+    # -- Kunden: computed columns
+    _add_missing_computed_headers(csheet, ccmap, plan)
+    counts = {"Kunden": 0, "VPA-Akte aktuell": 0, "VPA-Akte nicht aktuell": 0, "Ohne VPA": 0}
+    for c in customers:
+        d = decide(c, per_customer.get(c.key, []) if c.name else [], today, settings)
+        counts["Kunden"] += 1
+        if d.current == S.CURRENT_YES:
+            counts["VPA-Akte aktuell"] += 1
+        elif d.current == S.CURRENT_NO:
+            counts["VPA-Akte nicht aktuell"] += 1
+        elif d.step == STEP_NO_VPA:
+            counts["Ohne VPA"] += 1
+        _write_computed(plan, csheet, ccmap, c.row, d)
+
+    # -- Einträge: VPA green fill, O-Team black text
+    cols = _table_cols(ecmap)
+    n_vpa = n_oteam = 0
+    for e in entries:
+        if e.file == S.FILE_VPA:
+            n_vpa += 1
+            plan.fills.append(RowFill(esheet.name, e.row, cols, green))
+            result.fonts.append(RowFont(esheet.name, e.row, cols, None))
+        else:
+            plan.fills.append(RowFill(esheet.name, e.row, cols, None))
+            if e.file == S.FILE_OTEAM:
+                n_oteam += 1
+                result.fonts.append(RowFont(esheet.name, e.row, cols, black))
+            else:
+                result.fonts.append(RowFont(esheet.name, e.row, cols, None))
+
+    plan.findings = findings
+    plan.summary = {**counts, "Einträge VPA (grün)": n_vpa, "Einträge O-Team (schwarz)": n_oteam}
+    finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+    return result
+
+
+# ---------------------------------------------------------------- writing
+
+def _add_missing_computed_headers(sheet: SheetData, cmap: ColumnMap, plan: Plan) -> None:
+    """Computed columns the agents' sheet lacks are added after its last header."""
+    for h in S.CUSTOMER_COMPUTED_HEADERS:
+        if cmap.col(h) is None:
+            col = max([i + 1 for i, v in enumerate(cmap.headers) if v] + list(cmap.columns.values()) + [0]) + 1
+            plan.writes.append(CellWrite(sheet.name, 1, col, h))
+            cmap.columns[h] = col
+            cmap.headers += [""] * (col - len(cmap.headers))
+            cmap.headers[col - 1] = h
+
+
+def _same(old, new) -> bool:
+    if V.is_blank(old) and V.is_blank(new):
+        return True
+    if isinstance(new, date):
+        try:
+            return _as_date(V.parse_date(old)) == new
+        except V.ParseError:
+            return False
+    return old == new
+
+
+def _write_computed(plan: Plan, sheet: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
+    for header, value, fmt in ((S.K_LAST_VPA, d.last_vpa, DATE_FORMAT),
+                               (S.K_CURRENT, d.current, None),
+                               (S.K_FOLLOW_UP, d.follow_up, DATE_FORMAT),
+                               (S.K_NEXT_STEP, d.step, None)):
+        col = cmap.col(header)
+        if col is not None and not _same(sheet.value(row, col), value):
+            plan.writes.append(CellWrite(sheet.name, row, col, value, fmt))
