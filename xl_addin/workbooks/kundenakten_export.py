@@ -1,0 +1,263 @@
+"""The VPA export of the "Kundenakten" workbook (SPEC §4): one customer's VPA file as a NEW
+.xlsx for the assistant (and a PDF of it when LibreOffice is installed).
+
+An O-Team entry in this export is a security defect, so the export is built from an allow-list:
+only rows whose `Akte` reads exactly "VPA" and whose `Kunde` is the customer, and of those only
+the columns in ``EXPORT_COLUMNS``. Nothing is copied from the agents' file (no styles, comments,
+properties): the workbook is written from scratch with neutral document properties.
+
+``build_vpa_export`` is pure (tables in, rows out); ``write_vpa_export`` puts the files on disk.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ..core import values as V
+from ..core.cells import address
+from ..core.findings import WARNING, Finding
+from ..core.headers import locate_columns
+from ..core.workbook_data import WorkbookData
+from . import kundenakten_schema as S
+from .kundenakten import classify_file, read_settings
+
+__all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "xlsx_bytes",
+           "find_soffice", "convert_to_pdf", "write_vpa_export"]
+
+_XLSX_DATE_FORMAT = "DD.MM.YYYY"
+# characters XML 1.0 cannot carry (openpyxl refuses them)
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ExportError(ValueError):
+    """Why no export can be made; ``str(e)`` is a German one-liner."""
+
+    def __init__(self, message: str, suggestion: str = "") -> None:
+        super().__init__(message + (f" — meinten Sie '{suggestion}'?" if suggestion else ""))
+        self.suggestion = suggestion
+
+
+@dataclass
+class VpaExport:
+    customer: str                    # the name as on `Kunden`
+    vpa: str                         # the assigned VPA ("" when none)
+    header: list[str]                # the export columns the workbook has, in EXPORT_COLUMNS order
+    rows: list[list] = field(default_factory=list)          # values of the allow-listed VPA rows
+    source_rows: list[int] = field(default_factory=list)    # their row numbers on `Einträge`
+    withheld: int = 0                # rows of this customer that are not VPA rows (never exported)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _cell(value: object) -> object:
+    """A value as it goes into the export: dates as dates, text without XML-illegal characters."""
+    if isinstance(value, datetime):
+        return value if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date()
+    if isinstance(value, (date, bool, int, float)) or value is None:
+        return value
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
+    """The allow-listed VPA rows of one customer; ExportError when the customer is not on
+    `Kunden` or the sheets cannot be read."""
+    settings, _ = read_settings(wb)
+    aliases = settings.aliases()
+    csheet, esheet = wb.sheet(S.SHEET_CUSTOMERS), wb.sheet(S.SHEET_ENTRIES)
+    for name, sheet in ((S.SHEET_CUSTOMERS, csheet), (S.SHEET_ENTRIES, esheet)):
+        if sheet is None:
+            raise ExportError(f"Blatt '{name}' fehlt — keine VPA-Akte exportierbar")
+    ccmap = locate_columns(csheet.name, csheet.rows[0] if csheet.rows else [], S.CUSTOMER_HEADERS, aliases)
+    ecmap = locate_columns(esheet.name, esheet.rows[0] if esheet.rows else [], S.ENTRY_HEADERS, aliases)
+    for cmap, needed in ((ccmap, [S.K_CUSTOMER]), (ecmap, [S.E_CUSTOMER, S.E_FILE])):
+        for h in needed:
+            if cmap.col(h) is None:
+                raise ExportError(f"{cmap.sheet}: Spalte '{h}' fehlt in Zeile 1 — keine VPA-Akte exportierbar")
+
+    want = V.norm_key(customer)
+    names: dict[str, tuple[str, str]] = {}
+    ccol, vcol = ccmap.col(S.K_CUSTOMER), ccmap.col(S.K_VPA)
+    for r in range(2, csheet.max_row + 1):
+        name = V.norm_text(csheet.value(r, ccol))
+        if name and name.casefold() not in names:
+            names[name.casefold()] = (name, V.norm_text(csheet.value(r, vcol)) if vcol else "")
+    if not want:
+        raise ExportError("Kein Kunde angegeben")
+    if want not in names:
+        raise ExportError(f"Kunde '{V.norm_text(customer)}' steht nicht auf '{csheet.name}'",
+                          V.nearest_choice(customer, [n for n, _ in names.values()]))
+    name, vpa = names[want]
+
+    header = [h for h in S.EXPORT_COLUMNS if ecmap.col(h) is not None]
+    cols = [ecmap.col(h) for h in header]
+    kcol, fcol = ecmap.col(S.E_CUSTOMER), ecmap.col(S.E_FILE)
+    export = VpaExport(name, vpa, header)
+    for r in range(2, esheet.max_row + 1):
+        if V.norm_key(esheet.value(r, kcol)) != want:
+            continue
+        raw_file = esheet.value(r, fcol)
+        if classify_file(raw_file) != S.FILE_VPA:       # the allow-list: VPA rows only
+            export.withheld += 1
+            if classify_file(raw_file) is None:
+                export.findings.append(Finding(
+                    "KA-EXPORT-WITHHELD", WARNING, esheet.name, address(r, fcol),
+                    "Akte " + ("fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist unklar")
+                    + " — Eintrag nicht exportiert (nur 'VPA' geht an den VPA)", S.FILE_VPA, name))
+            continue
+        export.rows.append([_cell(esheet.value(r, c)) for c in cols])
+        export.source_rows.append(r)
+    return export
+
+
+def export_basename(export: VpaExport) -> str:
+    """``VPA-Akte_<Kunde>`` with every character that is not a letter, digit or '-' as '_'."""
+    safe = re.sub(r"[^\w\-]+", "_", export.customer).strip("_") or "Kunde"
+    return f"VPA-Akte_{safe}"
+
+
+def _date_value(value: object) -> object:
+    """A date column: real dates stay dates; German/ISO text becomes a date; anything else stays
+    as typed (the assistant sees what the team wrote)."""
+    if isinstance(value, str):
+        try:
+            parsed = V.parse_date(value)
+        except V.ParseError:
+            return value
+        return parsed
+    return value
+
+
+def xlsx_bytes(export: VpaExport, now: datetime) -> bytes:
+    """The export as a new workbook: title rows, then one row per VPA entry."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = S.EXPORT_SHEET
+    props = book.properties                     # neutral, set explicitly (nothing from the source)
+    props.creator = "xl_addin"
+    props.lastModifiedBy = "xl_addin"
+    props.title = S.EXPORT_TITLE
+    props.subject = None
+    props.description = None
+    props.keywords = None
+    props.category = None
+    props.contentStatus = None
+    props.identifier = None
+    props.language = None
+    props.version = None
+    props.revision = None
+    props.lastPrinted = None
+    props.created = now
+    props.modified = now
+
+    ws.cell(1, 1, f"{S.EXPORT_TITLE}: {export.customer}").font = Font(bold=True, size=14)
+    ws.cell(2, 1, f"VPA: {export.vpa}" if export.vpa else "VPA: –")
+    ws.cell(3, 1, f"Stand: {V.format_date_de(now.date())}")
+    head_row = 5
+    for c, h in enumerate(export.header, start=1):
+        ws.cell(head_row, c, h).font = Font(bold=True)
+    date_cols = {i for i, h in enumerate(export.header) if h in (S.E_DATE, S.E_DEADLINE)}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(export.rows, start=head_row + 1):
+        for c, value in enumerate(row, start=1):
+            if c - 1 in date_cols:
+                value = _date_value(value)
+            if value is None:
+                continue
+            cell = ws.cell(r, c)
+            cell.value = value
+            cell.alignment = wrap
+            if isinstance(value, str):
+                cell.data_type = "s"            # text stays text, even "=..." (never a formula)
+            elif isinstance(value, (date, datetime)):
+                cell.number_format = _XLSX_DATE_FORMAT
+    if not export.rows:
+        ws.cell(head_row + 1, 1, "Noch keine Einträge in der VPA-Akte.")
+    widths = {S.E_DATE: 12, S.E_CATEGORY: 20, S.E_SITUATION: 48, S.E_RESPONSE: 40, S.E_NEXT: 36,
+              S.E_DEADLINE: 12}
+    for c, h in enumerate(export.header, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(h, 16)
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return _save(book)
+
+
+def _save(book) -> bytes:
+    """Like ``Workbook.save``, minus its one side effect: it stamps 'modified' with the clock;
+    the export keeps the time it was given (reproducible, and nothing of the machine leaks)."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    with ZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).save()
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's command line (``soffice``/``libreoffice``), None when not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(xlsx: Path, pdf: Path, soffice: str, timeout: float = 180) -> Path:
+    """``soffice --headless --convert-to pdf`` with a private profile (parallel runs do not
+    share LibreOffice's lock), result written atomically to ``pdf``."""
+    with tempfile.TemporaryDirectory(prefix="xl_addin_soffice_") as tmp:
+        work = Path(tmp)
+        src = work / "akte.xlsx"
+        shutil.copyfile(xlsx, src)
+        cmd = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+               "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work), str(src)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportError(f"PDF nicht erstellt: LibreOffice hat nach {timeout:.0f} s nicht geantwortet") from None
+        produced = work / "akte.pdf"
+        if not produced.exists():
+            why = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
+            raise ExportError("PDF nicht erstellt: " + (why[-1] if why else f"LibreOffice Exit {proc.returncode}"))
+        _atomic_write(pdf, produced.read_bytes())
+    return pdf
+
+
+def write_vpa_export(export: VpaExport, out_dir, now: datetime, pdf: bool = True) -> list[Path]:
+    """Write ``<out_dir>/VPA-Akte_<Kunde>.xlsx`` and, when ``pdf`` and LibreOffice is installed,
+    the ``.pdf`` next to it. Returns the files written."""
+    out_dir = Path(out_dir)
+    base = export_basename(export)
+    xlsx = out_dir / f"{base}.xlsx"
+    _atomic_write(xlsx, xlsx_bytes(export, now))
+    files = [xlsx]
+    soffice = find_soffice() if pdf else None
+    if soffice:
+        files.append(convert_to_pdf(xlsx, out_dir / f"{base}.pdf", soffice))
+    return files
