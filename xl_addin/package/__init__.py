@@ -1,0 +1,18 @@
+"""The .xlsx/.xlsm reader and the surgical in-place writer.
+
+- ``read_workbook(path)``: every worksheet's values via python-calamine.
+- ``apply_plan(path, plan, backups=3)``: patches only the owned sheets' XML, styles.xml and the
+  workbook wiring with lxml; every other zip member is copied raw (same compressed bytes,
+  same order). Atomic replace, backups in ``.xl_addin-backup/`` next to the file, refuses
+  while Excel's lock file ``~$<name>`` exists.
+- ``check_writable(path)``: the pre-flight checks of ``apply_plan``.
+
+Every failure is a ``WorkbookError`` with one German line naming the file.
+"""
+from .errors import WorkbookError
+from .reader import read_workbook
+from .safety import check_writable
+from .writer import BACKUP_DIR, ApplyResult, apply_plan, backup_paths
+
+__all__ = ["WorkbookError", "read_workbook", "apply_plan", "check_writable", "ApplyResult",
+           "BACKUP_DIR", "backup_paths"]

@@ -1,0 +1,195 @@
+"""The workbook file as a zip archive: validated opening, bounded reads, and writing a new
+archive that copies every member we do not rewrite *raw* (same compressed bytes, same
+compression method, same order)."""
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import safety
+from .errors import WorkbookError
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")   # 30 bytes
+_DATA_DESCRIPTOR_FLAG = 0x08
+_ENCRYPTED_FLAG = 0x01
+REWRITE_LEVEL = 6
+
+
+@dataclass
+class Archive:
+    """An opened, validated workbook archive held in memory."""
+    path: Path
+    data: bytes
+    zf: zipfile.ZipFile
+    name: str                                           # for messages
+    _by_key: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path) -> "Archive":
+        p = Path(path)
+        name = safety.label(p)
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise WorkbookError(f"Datei '{name}' nicht gefunden ({p})") from None
+        except IsADirectoryError:
+            raise WorkbookError(f"'{name}' ist ein Ordner, keine Arbeitsmappe") from None
+        except OSError as exc:
+            raise WorkbookError(f"Datei '{name}' kann nicht gelesen werden ({exc.strerror})") from None
+        return cls.from_bytes(p, data)
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes) -> "Archive":
+        name = safety.label(path)
+        if data.startswith(safety.OLE_MAGIC):
+            raise WorkbookError(safety.describe_ole(data, name))
+        if not data.startswith(safety.ZIP_MAGIC):
+            if not data:
+                raise WorkbookError(f"Datei '{name}' ist leer (0 Byte) — keine Arbeitsmappe")
+            raise WorkbookError(f"Datei '{name}' ist keine Excel-Arbeitsmappe (.xlsx/.xlsm)")
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+            raise WorkbookError(f"Datei '{name}' ist beschädigt oder unvollständig gespeichert "
+                                f"(ZIP-Struktur defekt)") from None
+        archive = cls(Path(path), data, zf, name)
+        archive._validate()
+        return archive
+
+    def _validate(self) -> None:
+        infos = self.zf.infolist()
+        if len(infos) > safety.MAX_MEMBERS:
+            self._fail(f"enthält zu viele Teile ({len(infos)})")
+        total = 0
+        for info in infos:
+            key = info.filename.casefold()
+            if key in self._by_key:
+                self._fail(f"enthält den Teil '{info.filename}' doppelt")
+            self._by_key[key] = info
+            if info.flag_bits & _ENCRYPTED_FLAG:
+                self._fail(f"enthält den verschlüsselten Teil '{info.filename}'")
+            if info.file_size > safety.MAX_MEMBER_SIZE:
+                self._fail(f"Teil '{info.filename}' ist entpackt zu groß "
+                           f"({info.file_size // 2**20} MiB)")
+            if (info.file_size > 2**20 and
+                    info.file_size > safety.MAX_RATIO * max(info.compress_size, 1)):
+                self._fail(f"Teil '{info.filename}' ist verdächtig stark komprimiert (ZIP-Bombe?)")
+            total += info.file_size
+            if info.header_offset + info.compress_size > len(self.data):
+                self._fail("ist unvollständig (abgeschnitten)")
+        if total > safety.MAX_TOTAL_SIZE:
+            self._fail("ist entpackt zu groß")
+        if not self.has("[Content_Types].xml"):
+            self._fail("ist keine Excel-Arbeitsmappe ('[Content_Types].xml' fehlt)")
+
+    def _fail(self, why: str):
+        raise WorkbookError(f"Datei '{self.name}' {why} — abgelehnt")
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def infos(self) -> list[zipfile.ZipInfo]:
+        return self.zf.infolist()
+
+    def info(self, member: str) -> zipfile.ZipInfo | None:
+        """Zip entry of a part; OPC part names compare case-insensitively."""
+        return self._by_key.get(member.lstrip("/").casefold())
+
+    def has(self, member: str) -> bool:
+        return self.info(member) is not None
+
+    def read(self, member: str) -> bytes:
+        info = self.info(member)
+        if info is None:
+            raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Teil '{member}' fehlt")
+        try:
+            return self.zf.read(info)   # bounded by the (checked) declared size; CRC verified
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+            raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Teil '{member}' lässt sich "
+                                f"nicht entpacken ({type(exc).__name__})") from None
+
+    def xml(self, member: str) -> etree._Element:
+        return safety.parse_xml(self.read(member), member, self.name)
+
+    def check_xml_prologs(self) -> None:
+        """Refuse any XML part that declares a DTD (cheap: only each part's first bytes)."""
+        for info in self.infos:
+            low = info.filename.lower()
+            if not low.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with self.zf.open(info) as fh:
+                    head = fh.read(4096)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
+                raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Teil '{info.filename}' "
+                                    f"lässt sich nicht entpacken") from None
+            state = safety.prolog_state(head)
+            if state is None and len(head) == 4096:
+                state = safety.has_dtd(self.read(info.filename))
+            if state:
+                raise WorkbookError(f"Datei '{self.name}': Teil '{info.filename}' enthält eine "
+                                    f"DTD/Entity-Deklaration — aus Sicherheitsgründen abgelehnt")
+
+    def raw(self, info: zipfile.ZipInfo) -> bytes:
+        """The member's compressed bytes exactly as stored."""
+        off = info.header_offset
+        header = self.data[off:off + _LOCAL_HEADER.size]
+        if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
+            raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Kopf von '{info.filename}' "
+                                f"defekt")
+        fields = _LOCAL_HEADER.unpack(header)
+        start = off + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+        raw = self.data[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            raise WorkbookError(f"Datei '{self.name}' ist unvollständig: '{info.filename}' "
+                                f"abgeschnitten")
+        return raw
+
+
+class ArchiveWriter:
+    """Writes the new archive: raw copies of untouched members, deflated rewritten ones."""
+
+    def __init__(self, fileobj):
+        self.zf = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED,
+                                  allowZip64=True)
+
+    def copy_raw(self, source: Archive, info: zipfile.ZipInfo) -> None:
+        raw = source.raw(info)
+        out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+        out.compress_type = info.compress_type
+        out.create_system = info.create_system
+        out.external_attr = info.external_attr
+        out.internal_attr = info.internal_attr
+        out.comment = info.comment
+        out.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG & ~0x800
+        out.CRC = info.CRC
+        out.compress_size = info.compress_size
+        out.file_size = info.file_size
+        zf = self.zf
+        with zf._lock:                                      # noqa: SLF001 (see module doc)
+            zip64 = out.file_size > zipfile.ZIP64_LIMIT or out.compress_size > zipfile.ZIP64_LIMIT
+            out.header_offset = zf.fp.tell()
+            zf.fp.write(out.FileHeader(zip64))
+            zf.fp.write(raw)
+            zf.filelist.append(out)
+            zf.NameToInfo[out.filename] = out
+            zf.start_dir = zf.fp.tell()
+            zf._didModify = True                             # noqa: SLF001
+
+    def write(self, member: str, data: bytes, like: zipfile.ZipInfo | None = None) -> None:
+        out = zipfile.ZipInfo(member, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
+        if like is not None:
+            out.external_attr = like.external_attr
+            out.create_system = like.create_system
+        out.compress_type = zipfile.ZIP_DEFLATED
+        self.zf.writestr(out, data, compress_type=zipfile.ZIP_DEFLATED,
+                         compresslevel=REWRITE_LEVEL)
+
+    def close(self, comment: bytes = b"") -> None:
+        self.zf.comment = comment
+        self.zf.close()

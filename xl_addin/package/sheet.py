@@ -1,0 +1,617 @@
+"""One worksheet part, patched in place: only the cells a Plan writes change; element order,
+unknown elements/attributes (extLst, mc:AlternateContent, cm=, legacyDrawing, controls ...)
+stay as they are."""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime
+
+from lxml import etree
+
+from ..core.cells import col_letter
+from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
+from .errors import WorkbookError
+from .opc import MAIN_NS, m
+from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
+from .styles import AGENT_FILL, Styles
+from .values import MAX_TEXT_LENGTH, escape_text, excel_serial, number_text
+
+C, ROW, V, F, IS, T = m("c"), m("row"), m("v"), m("f"), m("is"), m("t")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
+_VALUE_TAGS = (V, IS, F)
+_CLEARED_ATTRS = ("t", "cm", "vm")
+# Sheet-level elements whose @sqref/@ref name cells of this sheet: (container, item, attribute).
+_RANGE_ITEMS = (
+    ("mergeCells", "mergeCell", "ref"),
+    ("dataValidations", "dataValidation", "sqref"),
+    ("hyperlinks", "hyperlink", "ref"),
+    ("ignoredErrors", "ignoredError", "sqref"),
+    ("protectedRanges", "protectedRange", "sqref"),
+)
+# Elements of CT_Worksheet that follow <sheetData> start with these; <cols> comes just before it.
+NEW_SHEET_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<dimension ref="A1"/>'
+    b'<sheetViews><sheetView workbookViewId="0">'
+    b'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    b'<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+    b'</sheetView></sheetViews>'
+    b'<sheetFormatPr defaultRowHeight="15"/>'
+    b'<sheetData/>'
+    b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    b'</worksheet>'
+)
+
+
+class SheetPatcher:
+    """Index of one parsed worksheet (row number -> <row>, per row col -> <c>) and the edits."""
+
+    def __init__(self, root: etree._Element, *, sheet: str, styles: Styles, date1904: bool,
+                 file: str):
+        self.root = root
+        self.sheet = sheet
+        self.styles = styles
+        self.date1904 = date1904
+        self.file = file
+        data = root.find(m("sheetData")) if root.tag == m("worksheet") else None
+        if data is None:
+            self._layout_error("kein <sheetData>")
+        self.sheet_data = data
+        self.cells_written = 0
+        self.cells_filled = 0
+        self.formulas_removed = 0
+        self.changed = False
+        self.protected: set[tuple[int, int]] = set()   # cells this run writes (for un-sharing)
+        self.delete_mode = ""
+        self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
+        self._shared: dict[str, list[etree._Element]] | None = None
+        self._col_styles = self._read_col_styles()
+        self._index_rows()
+
+    # --- index ---------------------------------------------------------------------------
+    def _layout_error(self, why: str):
+        raise WorkbookError(f"Datei '{self.file}': Blatt '{self.sheet}' hat einen unbekannten "
+                            f"Aufbau ({why}) — nichts geändert")
+
+    def _index_rows(self) -> None:
+        self.rows: dict[int, etree._Element] = {}
+        self.row_numbers: list[int] = []
+        self._cells: dict[int, tuple[dict[int, etree._Element], list[int]]] = {}
+        prev = 0
+        for el in self.sheet_data.iterchildren(ROW):
+            r = el.get("r")
+            try:
+                n = int(r) if r is not None else prev + 1
+            except ValueError:
+                self._layout_error(f"Zeilennummer '{r}'")
+            if r is None:
+                el.set("r", str(n))
+            if n <= prev:
+                self._layout_error(f"Zeile {n} steht nicht in aufsteigender Reihenfolge")
+            self.rows[n] = el
+            self.row_numbers.append(n)
+            prev = n
+
+    def _row_cells(self, r: int, row_el: etree._Element):
+        hit = self._cells.get(r)
+        if hit is not None:
+            return hit
+        cells: dict[int, etree._Element] = {}
+        cols: list[int] = []
+        prev = 0
+        for c in row_el.iterchildren(C):
+            ref = c.get("r")
+            if ref is None:
+                col = prev + 1
+                c.set("r", cell_ref(r, col))
+            else:
+                try:
+                    ref_row, col = split_cell_ref(ref)
+                except ValueError:
+                    self._layout_error(f"Zellbezug '{ref}'")
+                if ref_row != r:
+                    self._layout_error(f"Zelle {ref} steht in Zeile {r}")
+            if col <= prev:
+                self._layout_error(f"Zelle {ref} steht nicht in Spaltenreihenfolge")
+            cells[col] = c
+            cols.append(col)
+            prev = col
+        hit = self._cells[r] = (cells, cols)
+        return hit
+
+    def _read_col_styles(self) -> list[tuple[int, int, int]]:
+        out = []
+        cols = self.root.find(m("cols"))
+        if cols is not None:
+            for col in cols.iterchildren(m("col")):
+                try:
+                    out.append((int(col.get("min")), int(col.get("max")), int(col.get("style", 0))))
+                except (TypeError, ValueError):
+                    continue
+        out.sort()
+        return out
+
+    def base_style(self, row_el: etree._Element | None, col: int) -> int:
+        """The format an absent cell shows: its row's (customFormat) or its column's."""
+        if row_el is not None and row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
+            return int(row_el.get("s"))
+        i = bisect_right(self._col_styles, (col, 1 << 30, 0)) - 1
+        if i >= 0:
+            lo, hi, style = self._col_styles[i]
+            if lo <= col <= hi:
+                return style
+        return 0
+
+    def _touch(self, r: int, col: int) -> None:
+        e = self._extent
+        if e is None:
+            self._extent = [r, col, r, col]
+        else:
+            if r < e[0]:
+                e[0] = r
+            if col < e[1]:
+                e[1] = col
+            if r > e[2]:
+                e[2] = r
+            if col > e[3]:
+                e[3] = col
+
+    def row_el(self, r: int, create: bool = True) -> etree._Element | None:
+        el = self.rows.get(r)
+        if el is None and create:
+            el = self.sheet_data.makeelement(ROW, {"r": str(r)})
+            i = bisect_left(self.row_numbers, r)
+            if i == len(self.row_numbers):
+                self.sheet_data.append(el)
+            else:
+                self.rows[self.row_numbers[i]].addprevious(el)
+            self.row_numbers.insert(i, r)
+            self.rows[r] = el
+            self.changed = True
+        return el
+
+    def cell(self, r: int, col: int, create: bool = True, style: int | None = None):
+        """The <c> at (r, col); created (with the row's/column's format) when missing."""
+        row_el = self.row_el(r, create)
+        if row_el is None:
+            return None
+        cells, cols = self._row_cells(r, row_el)
+        c = cells.get(col)
+        if c is None and create:
+            c = row_el.makeelement(C, {"r": f"{col_letter(col)}{r}"})
+            s = self.base_style(row_el, col) if style is None else style
+            if s:
+                c.set("s", str(s))
+            i = bisect_left(cols, col)
+            if i == 0:
+                row_el.insert(0, c)
+            else:
+                cells[cols[i - 1]].addnext(c)
+            cols.insert(i, col)
+            cells[col] = c
+            self._grow_spans(row_el, col)
+            self._touch(r, col)
+            self.changed = True
+        return c
+
+    @staticmethod
+    def _grow_spans(row_el: etree._Element, col: int) -> None:
+        spans = row_el.get("spans")
+        if not spans or ":" not in spans or " " in spans:
+            return
+        lo, hi = spans.split(":")
+        if lo.isdigit() and hi.isdigit() and not int(lo) <= col <= int(hi):
+            row_el.set("spans", f"{min(int(lo), col)}:{max(int(hi), col)}")
+
+    # --- values --------------------------------------------------------------------------
+    def write(self, r: int, col: int, value: CellValue, number_format: str | None = None,
+              style: int | None = None) -> None:
+        """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
+        c = self.cell(r, col, style=style)
+        self._touch(r, col)
+        for child in list(c):
+            tag = child.tag
+            if tag == F:
+                self._formula_removed(c, child)
+                c.remove(child)
+            elif tag == V or tag == IS:
+                c.remove(child)
+        attrib = c.attrib
+        for a in _CLEARED_ATTRS:
+            if a in attrib:
+                del attrib[a]
+        xf = int(attrib.get("s", 0))
+        if style is not None:
+            xf = style
+        if number_format:
+            xf = self.styles.with_number_format(xf, number_format)
+        try:
+            self._put_value(c, value, xf_ref := [xf])
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                f"{value!r} kann nicht geschrieben werden ({exc})") from None
+        xf = xf_ref[0]
+        if xf or "s" in attrib:
+            attrib["s"] = str(xf)
+        self.cells_written += 1
+        self.changed = True
+
+    def _put_value(self, c: etree._Element, value: CellValue, xf_ref: list[int]) -> None:
+        if value is None:
+            return
+        if isinstance(value, str):
+            if not value:
+                return
+            if len(value) > MAX_TEXT_LENGTH:
+                raise ValueError(f"Text länger als {MAX_TEXT_LENGTH} Zeichen")
+            c.set("t", "inlineStr")
+            inline = c.makeelement(IS, {})
+            t = etree.SubElement(inline, T)
+            t.set(XML_SPACE, "preserve")
+            t.text = escape_text(value)
+            c.insert(0, inline)
+            return
+        v = c.makeelement(V, {})
+        if isinstance(value, bool):
+            c.set("t", "b")
+            v.text = "1" if value else "0"
+        elif isinstance(value, (int, float)):
+            v.text = number_text(value)
+        elif isinstance(value, (date, datetime)):
+            v.text = number_text(excel_serial(value, self.date1904))
+            if not self.styles.is_date(xf_ref[0]):
+                code = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                xf_ref[0] = self.styles.with_number_format(xf_ref[0], code)
+        else:
+            raise TypeError(f"Typ {type(value).__name__} wird nicht unterstützt")
+        c.insert(0, v)
+
+    def _formula_removed(self, c: etree._Element, f: etree._Element) -> None:
+        self.formulas_removed += 1
+        if f.get("t") == "shared" and f.get("ref") is not None and (f.text or "").strip():
+            self._unshare(c, f)
+
+    def _shared_groups(self) -> dict[str, list[etree._Element]]:
+        if self._shared is None:
+            self._shared = {}
+            for f in self.sheet_data.iter(F):
+                if f.get("t") == "shared" and f.get("si") is not None:
+                    self._shared.setdefault(f.get("si"), []).append(f)
+        return self._shared
+
+    def _unshare(self, master_c: etree._Element, master_f: etree._Element) -> None:
+        """The master of a shared formula is overwritten: give every other cell of the group
+        its own (translated) formula, so they keep computing what they computed."""
+        from openpyxl.formula.translate import Translator   # tokenizer only, no load/save
+
+        origin = master_c.get("r")
+        translator = Translator("=" + master_f.text, origin=origin)
+        for f in self._shared_groups().get(master_f.get("si"), []):
+            if f is master_f:
+                continue
+            c = f.getparent()
+            if c is None or split_cell_ref(c.get("r")) in self.protected:
+                continue
+            try:
+                f.text = translator.translate_formula(c.get("r"))[1:]
+            except Exception as exc:  # noqa: BLE001 - any tokenizer failure: refuse
+                raise WorkbookError(f"Datei '{self.file}': gemeinsame Formel in {self.sheet}!"
+                                    f"{c.get('r')} lässt sich nicht übernehmen ({exc})") from None
+            for a in ("t", "si", "ref"):
+                f.attrib.pop(a, None)
+
+    # --- fills ---------------------------------------------------------------------------
+    def fill(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
+        """Colour the cells unless an agent coloured them; cells that don't exist are created
+        with only their new format."""
+        styles = self.styles
+        row_el = self.rows.get(r)
+        cells = self._row_cells(r, row_el)[0] if row_el is not None else {}
+        for col in cols:
+            c = cells.get(col)
+            xf = int(c.get("s", 0)) if c is not None else self.base_style(row_el, col)
+            if styles.fill_state(xf, product) == AGENT_FILL:
+                continue
+            new = styles.with_fill(xf, rgb)
+            if new == xf:
+                continue
+            if c is None:
+                c = self.cell(r, col, style=new)
+                if row_el is None:
+                    row_el = self.rows[r]
+                    cells = self._row_cells(r, row_el)[0]
+            else:
+                c.set("s", str(new))
+                self.changed = True
+            self.cells_filled += 1
+
+    # --- appends / rewrites ----------------------------------------------------------------
+    @staticmethod
+    def _has_value(row_el: etree._Element) -> bool:
+        for c in row_el.iterchildren(C):
+            for child in c:
+                tag = child.tag
+                if tag == F or tag == IS or (tag == V and child.text):
+                    return True
+        return False
+
+    def last_value_row(self) -> int:
+        for r in reversed(self.row_numbers):
+            if self._has_value(self.rows[r]):
+                return r
+        return 0
+
+    def append(self, rows: list[list[CellValue]], number_formats: dict[int, str]) -> int:
+        """Rows below the last row holding a value; returns the first new row number."""
+        start = self.last_value_row() + 1
+        for i, values in enumerate(rows):
+            for col, value in enumerate(values, start=1):
+                if value is None or (isinstance(value, str) and not value):
+                    continue
+                self.write(start + i, col, value, number_formats.get(col))
+        return start
+
+    def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
+                        bold_header: bool) -> None:
+        """The product owns the sheet: new sheetData and column widths."""
+        for el in list(self.sheet_data):
+            self.sheet_data.remove(el)
+        self._index_rows()
+        self._set_widths(widths or auto_widths(rows))
+        self._col_styles = self._read_col_styles()
+        self._extent = None
+        bold = self.styles.bold(0) if bold_header and rows else 0
+        for r, values in enumerate(rows, start=1):
+            for col, value in enumerate(values, start=1):
+                if value is None or (isinstance(value, str) and not value):
+                    continue
+                self.write(r, col, value, style=bold if r == 1 and bold else None)
+        dim = self.root.find(m("dimension"))
+        if dim is not None:
+            e = self._extent
+            dim.set("ref", "A1" if e is None else _range_text(*e))
+        self.changed = True
+
+    def _set_widths(self, widths: dict[int, float]) -> None:
+        old = self.root.find(m("cols"))
+        if old is not None:
+            self.root.remove(old)
+        if not widths:
+            return
+        cols = self.root.makeelement(m("cols"), {})
+        for col in sorted(widths):
+            etree.SubElement(cols, m("col"), min=str(col), max=str(col),
+                             width=f"{float(widths[col]):g}", customWidth="1")
+        self.sheet_data.addprevious(cols)
+
+    def set_widths_if_new(self, widths: dict[int, float]) -> None:
+        if widths:
+            self._set_widths(widths)
+            self._col_styles = self._read_col_styles()
+
+    # --- deletions -----------------------------------------------------------------------
+    def delete_rows(self, rows, *, referenced_elsewhere: bool) -> None:
+        """Remove rows, shifting the rows below up. Structurally (rows renumbered, merged
+        cells/validations/conditional formats/hyperlinks moved) when nothing else points at
+        this sheet's cells; otherwise the values below move up cell by cell and the sheet's
+        structure stays (see README of this package)."""
+        shift = RowShift(r for r in rows if r >= 1)
+        if not shift.deleted:
+            return
+        blocker = self.structural_blocker(referenced_elsewhere)
+        if blocker is None:
+            self.delete_mode = "shift"
+            self._delete_structurally(shift)
+        else:
+            self.delete_mode = f"values ({blocker})"
+            self._delete_by_moving_values(shift)
+        self._shift_ranges(shift, hyperlinks_only=blocker is not None)
+        self.changed = True
+
+    def structural_blocker(self, referenced_elsewhere: bool) -> str | None:
+        if referenced_elsewhere:
+            return "Bezüge aus anderen Teilen der Mappe"
+        if next(self.sheet_data.iter(F), None) is not None:
+            return "Formeln"
+        for tag, why in (("tableParts", "Tabellen"), ("legacyDrawing", "Kommentare/Steuerelemente"),
+                         ("drawing", "Bilder/Diagramme")):
+            if self.root.find(m(tag)) is not None:
+                return why
+        for el in self.root.iter(m("formula"), m("formula1"), m("formula2"), f"{{{XM_NS}}}f"):
+            if has_unqualified_ref(el.text):
+                return "Regeln mit Zellbezügen"
+        return None
+
+    def _delete_structurally(self, shift: RowShift) -> None:
+        first = shift.deleted[0]
+        for r in self.row_numbers:
+            if r < first:
+                continue
+            el = self.rows[r]
+            new = shift.new_row(r)
+            if new is None:
+                self.sheet_data.remove(el)
+                continue
+            el.set("r", str(new))
+            for c in el.iterchildren(C):
+                ref = c.get("r")
+                if ref is not None:
+                    c.set("r", ref.rstrip("0123456789") + str(new))
+        self._index_rows()
+        dim = self.root.find(m("dimension"))
+        if dim is not None and dim.get("ref"):
+            dim.set("ref", shift.sqref(dim.get("ref")) or "A1")
+
+    def _delete_by_moving_values(self, shift: RowShift) -> None:
+        first = shift.deleted[0]
+        region = [r for r in self.row_numbers if r >= first]
+        if not region:
+            return
+        for r in region:
+            for c in self.rows[r].iterchildren(C):
+                if c.find(F) is not None:
+                    raise WorkbookError(
+                        f"Datei '{self.file}': Zeilen in '{self.sheet}' können nicht sicher "
+                        f"gelöscht werden — {self.sheet}!{c.get('r')} enthält eine Formel")
+        last = region[-1]
+        sources = [r for r in range(first, last + 1) if shift.new_row(r) is not None]
+        for i, target in enumerate(range(first, last + 1)):
+            self._copy_row_content(sources[i] if i < len(sources) else None, target)
+
+    def _copy_row_content(self, source: int | None, target: int) -> None:
+        src_el = self.rows.get(source) if source is not None else None
+        src_cells = self._row_cells(source, src_el)[0] if src_el is not None else {}
+        tgt_el = self.rows.get(target)
+        tgt_cells = self._row_cells(target, tgt_el)[0] if tgt_el is not None else {}
+        for col in sorted(set(src_cells) | set(tgt_cells)):
+            s = src_cells.get(col)
+            if s is None and source is not None and col not in tgt_cells:
+                continue
+            t = self.cell(target, col)
+            for child in list(t):
+                if child.tag in _VALUE_TAGS:
+                    t.remove(child)
+            for a in _CLEARED_ATTRS:
+                t.attrib.pop(a, None)
+            if source is None:
+                continue                                   # trailing row: values go, format stays
+            if s is None:
+                style = self.base_style(src_el, col)
+                if style:
+                    t.set("s", str(style))
+                elif len(t) == 0:
+                    self._remove_cell(target, col)
+                else:
+                    t.attrib.pop("s", None)
+                continue
+            for a, v in s.attrib.items():
+                if a != "r":
+                    t.set(a, v)
+            if "s" not in s.attrib:
+                t.attrib.pop("s", None)
+            for pos, child in enumerate(x for x in s if x.tag in _VALUE_TAGS):
+                t.insert(pos, _clone(child))
+
+    def _remove_cell(self, r: int, col: int) -> None:
+        cells, cols = self._row_cells(r, self.rows[r])
+        c = cells.pop(col)
+        cols.remove(col)
+        c.getparent().remove(c)
+
+    def _shift_ranges(self, shift: RowShift, hyperlinks_only: bool) -> None:
+        for container_tag, item_tag, attr in _RANGE_ITEMS:
+            if hyperlinks_only and container_tag != "hyperlinks":
+                continue
+            container = self.root.find(m(container_tag))
+            if container is None:
+                continue
+            for item in list(container.iterchildren(m(item_tag))):
+                old = item.get(attr)
+                if not old:
+                    continue
+                new = shift.sqref(old)
+                if not new or (container_tag == "mergeCells" and is_single_cell(new)):
+                    container.remove(item)
+                elif new != old:
+                    item.set(attr, new)
+            _fix_count(container, m(item_tag))
+        if hyperlinks_only:
+            return
+        for cf in list(self.root.iterchildren(m("conditionalFormatting"))):
+            new = shift.sqref(cf.get("sqref", ""))
+            if not new:
+                self.root.remove(cf)
+            elif new != cf.get("sqref"):
+                cf.set("sqref", new)
+        for sq in list(self.root.iter(f"{{{XM_NS}}}sqref")):
+            new = shift.sqref(sq.text or "")
+            if new:
+                sq.text = new
+            elif sq.getparent() is not None and sq.getparent().getparent() is not None:
+                owner = sq.getparent()
+                holder = owner.getparent()
+                holder.remove(owner)
+                _fix_count(holder, owner.tag)
+        auto = self.root.find(m("autoFilter"))
+        if auto is not None and auto.get("ref"):
+            new = shift.range(auto.get("ref"))
+            if new:
+                auto.set("ref", new)
+        breaks = self.root.find(m("rowBreaks"))
+        if breaks is not None:
+            for brk in list(breaks.iterchildren(m("brk"))):
+                new = shift.new_row(int(brk.get("id", "0")))
+                if new is None:
+                    breaks.remove(brk)
+                else:
+                    brk.set("id", str(new))
+            _fix_count(breaks, m("brk"))
+            if breaks.get("manualBreakCount") is not None:
+                breaks.set("manualBreakCount", str(len(breaks)))
+
+    # --- finish --------------------------------------------------------------------------
+    def grow_dimension(self) -> None:
+        """Widen <dimension ref> to include every cell this run touched."""
+        dim = self.root.find(m("dimension"))
+        e = self._extent
+        if dim is None or e is None:
+            return
+        old = dim.get("ref", "")
+        box = list(e)
+        for part in old.split(":") if old else []:
+            try:
+                r, c = split_cell_ref(part)
+            except ValueError:
+                return                                       # unusual ref: leave it alone
+            box = [min(box[0], r), min(box[1], c), max(box[2], r), max(box[3], c)]
+        new = _range_text(*box)
+        if new != old:
+            dim.set("ref", new)
+
+
+def _range_text(r1: int, c1: int, r2: int, c2: int) -> str:
+    a, b = cell_ref(r1, c1), cell_ref(r2, c2)
+    return a if a == b else f"{a}:{b}"
+
+
+def _fix_count(container: etree._Element, item_tag: str) -> None:
+    n = sum(1 for _ in container.iterchildren(item_tag))
+    if n == 0 and container.getparent() is not None:
+        container.getparent().remove(container)
+    elif container.get("count") is not None:
+        container.set("count", str(n))
+
+
+def _clone(el: etree._Element) -> etree._Element:
+    import copy
+    return copy.deepcopy(el)
+
+
+def auto_widths(rows: list[list[CellValue]]) -> dict[int, float]:
+    """Column widths from the longest text per column (8-60 characters)."""
+    widths: dict[int, int] = {}
+    for values in rows[:2000]:
+        for col, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            text = value.strftime("%d.%m.%Y %H:%M") if isinstance(value, datetime) else str(value)
+            longest = max((len(line) for line in text.splitlines()), default=0)
+            widths[col] = max(widths.get(col, 0), longest)
+    return {col: float(min(60, max(8, n + 2))) for col, n in widths.items()}
+
+
+def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
+    """A fresh worksheet (first row frozen when it is a header)."""
+    from .safety import parse_xml
+    root = parse_xml(NEW_SHEET_XML, "neues Blatt", file)
+    if not frozen_header:
+        view = root.find(f"{m('sheetViews')}/{m('sheetView')}")
+        for child in list(view):
+            view.remove(child)
+    return root
+
+
+__all__ = ["SheetPatcher", "NEW_SHEET_XML", "new_sheet_root", "auto_widths", "MAIN_NS"]

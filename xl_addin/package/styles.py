@@ -1,0 +1,217 @@
+"""styles.xml: look up what a cell format (xf) shows, and derive new formats by appending —
+never renumbering or reordering what is there. Identical entries are reused."""
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from .errors import WorkbookError
+from .opc import MAIN_NS, m
+from .values import BUILTIN_FORMATS, BUILTIN_IDS, is_date_format
+
+NO_FILL = "none"
+PRODUCT_FILL = "product"
+AGENT_FILL = "agent"
+
+
+def normalise_rgb(rgb: str | None) -> str | None:
+    """'ffFFFF00' / 'FFFF00' -> 'FFFF00' (alpha ignored)."""
+    if rgb is None:
+        return None
+    s = rgb.strip().upper().lstrip("#")
+    return s[-6:] if len(s) == 8 else s
+
+
+def _key(el: etree._Element) -> bytes:
+    return etree.tostring(el, method="c14n")
+
+
+class Styles:
+    """The parsed styles part and the formats derived from it during one run."""
+
+    def __init__(self, root: etree._Element | None, file: str):
+        self.root = root
+        self.file = file
+        self.dirty = False
+        self._date_cache: dict[int, bool] = {}
+        self._fill_state_cache: dict[tuple[int, frozenset], str] = {}
+        self._derived: dict[tuple, int] = {}
+        if root is None:
+            self.numfmts = self.fonts = self.fills = self.xfs = None
+            return
+        self.numfmts = root.find(m("numFmts"))
+        self.fonts = root.find(m("fonts"))
+        self.fills = root.find(m("fills"))
+        self.xfs = root.find(m("cellXfs"))
+        self._custom_formats: dict[int, str] = {}
+        if self.numfmts is not None:
+            for nf in self.numfmts.iter(m("numFmt")):
+                try:
+                    self._custom_formats[int(nf.get("numFmtId", ""))] = nf.get("formatCode", "")
+                except ValueError:
+                    continue
+        self._xf_list = list(self.xfs.iterchildren(m("xf"))) if self.xfs is not None else []
+        self._fill_list = (list(self.fills.iterchildren(m("fill")))
+                           if self.fills is not None else [])
+        self._font_list = (list(self.fonts.iterchildren(m("font")))
+                           if self.fonts is not None else [])
+        self._xf_keys: dict[bytes, int] | None = None
+        self._fill_keys: dict[bytes, int] | None = None
+        self._font_keys: dict[bytes, int] | None = None
+
+    # --- reading -------------------------------------------------------------------------
+    def _require(self) -> None:
+        if self.root is None or self.xfs is None or self.fills is None or self.fonts is None:
+            raise WorkbookError(f"Datei '{self.file}': Formatvorlagen (styles.xml) fehlen oder "
+                                f"sind unvollständig — keine Formatierung möglich")
+
+    def _xf(self, xf_id: int) -> etree._Element | None:
+        if self.root is None or not 0 <= xf_id < len(self._xf_list):
+            return None
+        return self._xf_list[xf_id]
+
+    def number_format(self, xf_id: int) -> tuple[int, str | None]:
+        xf = self._xf(xf_id)
+        fid = int(xf.get("numFmtId", "0")) if xf is not None else 0
+        code = self._custom_formats.get(fid) if self.root is not None else None
+        return fid, code if code is not None else BUILTIN_FORMATS.get(fid)
+
+    def is_date(self, xf_id: int) -> bool:
+        hit = self._date_cache.get(xf_id)
+        if hit is None:
+            hit = self._date_cache[xf_id] = is_date_format(*self.number_format(xf_id))
+        return hit
+
+    def fill_state(self, xf_id: int, product: frozenset[str]) -> str:
+        """NO_FILL, PRODUCT_FILL (solid fill in one of the product's colours) or AGENT_FILL."""
+        key = (xf_id, product)
+        hit = self._fill_state_cache.get(key)
+        if hit is not None:
+            return hit
+        state = NO_FILL
+        xf = self._xf(xf_id)
+        fill_id = int(xf.get("fillId", "0")) if xf is not None else 0
+        if fill_id > 1 and fill_id < len(self._fill_list):
+            pattern = self._fill_list[fill_id].find(m("patternFill"))
+            if pattern is None:
+                state = AGENT_FILL                        # gradient fill
+            else:
+                kind = pattern.get("patternType", "none")
+                if kind == "solid":
+                    fg = pattern.find(m("fgColor"))
+                    rgb = normalise_rgb(fg.get("rgb")) if fg is not None else None
+                    state = PRODUCT_FILL if rgb in product else AGENT_FILL
+                elif kind != "none":
+                    state = AGENT_FILL
+        self._fill_state_cache[key] = state
+        return state
+
+    # --- deriving ------------------------------------------------------------------------
+    def _index(self, container, items: list, attr: str) -> dict[bytes, int]:
+        keys = getattr(self, attr)
+        if keys is None:
+            keys = {}
+            for i, el in enumerate(items):
+                keys.setdefault(_key(el), i)
+            setattr(self, attr, keys)
+        return keys
+
+    def _add(self, container, items: list, attr: str, el: etree._Element) -> int:
+        keys = self._index(container, items, attr)
+        k = _key(el)
+        if k in keys:
+            return keys[k]
+        container.append(el)
+        items.append(el)
+        keys[k] = len(items) - 1
+        container.set("count", str(len(items)))
+        self.dirty = True
+        return len(items) - 1
+
+    def _derive_xf(self, xf_id: int, **attrs: str) -> int:
+        base_id = xf_id if self._xf(xf_id) is not None else 0
+        base = self._xf(base_id)
+        new = copy.deepcopy(base) if base is not None else etree.Element(m("xf"))
+        for k, v in attrs.items():
+            new.set(k, v)
+        if base is not None and _key(new) == _key(base):
+            return base_id
+        return self._add(self.xfs, self._xf_list, "_xf_keys", new)
+
+    def numfmt_id(self, code: str) -> int:
+        """Id of a number format code: an existing custom one, a built-in, or a new one."""
+        for fid, existing in self._custom_formats.items():
+            if existing == code:
+                return fid
+        if code in BUILTIN_IDS:
+            return BUILTIN_IDS[code]
+        if self.numfmts is None:
+            self.numfmts = etree.Element(m("numFmts"))
+            self.numfmts.set("count", "0")
+            anchor = self.fonts if self.fonts is not None else None
+            if anchor is not None:
+                anchor.addprevious(self.numfmts)
+            else:
+                self.root.insert(0, self.numfmts)
+        fid = max([163, *self._custom_formats]) + 1
+        nf = etree.SubElement(self.numfmts, m("numFmt"))
+        nf.set("numFmtId", str(fid))
+        nf.set("formatCode", code)
+        self._custom_formats[fid] = code
+        self.numfmts.set("count", str(len(self.numfmts)))
+        self.dirty = True
+        return fid
+
+    def with_number_format(self, xf_id: int, code: str) -> int:
+        """The cell's format with ``code`` as its number format."""
+        key = ("numfmt", xf_id, code)
+        hit = self._derived.get(key)
+        if hit is None:
+            self._require()
+            fid = self.numfmt_id(code)
+            hit = self._derive_xf(xf_id, numFmtId=str(fid), applyNumberFormat="1")
+            self._derived[key] = hit
+        return hit
+
+    def with_fill(self, xf_id: int, rgb: str | None) -> int:
+        """The cell's format with a solid fill of ``rgb`` (None: no fill)."""
+        rgb = normalise_rgb(rgb)
+        key = ("fill", xf_id, rgb)
+        hit = self._derived.get(key)
+        if hit is None:
+            self._require()
+            if rgb is None:
+                fill_id = 0
+            else:
+                fill = etree.Element(m("fill"))
+                pattern = etree.SubElement(fill, m("patternFill"), patternType="solid")
+                etree.SubElement(pattern, m("fgColor"), rgb="FF" + rgb)
+                etree.SubElement(pattern, m("bgColor"), indexed="64")
+                fill_id = self._add(self.fills, self._fill_list, "_fill_keys", fill)
+            hit = self._derive_xf(xf_id, fillId=str(fill_id), applyFill="1")
+            self._derived[key] = hit
+        return hit
+
+    def bold(self, xf_id: int = 0) -> int:
+        """The cell's format with a bold version of its font."""
+        key = ("bold", xf_id)
+        hit = self._derived.get(key)
+        if hit is None:
+            self._require()
+            xf = self._xf(xf_id) if self._xf(xf_id) is not None else self._xf(0)
+            font_id = int(xf.get("fontId", "0")) if xf is not None else 0
+            base_font = self._font_list[font_id] if font_id < len(self._font_list) else None
+            if base_font is not None and base_font.find(m("b")) is not None:
+                hit = xf_id
+            else:
+                font = (copy.deepcopy(base_font) if base_font is not None
+                        else etree.Element(m("font")))
+                font.insert(0, etree.Element(m("b")))
+                new_font = self._add(self.fonts, self._font_list, "_font_keys", font)
+                hit = self._derive_xf(xf_id, fontId=str(new_font), applyFont="1")
+            self._derived[key] = hit
+        return hit
+
+
+__all__ = ["Styles", "normalise_rgb", "NO_FILL", "PRODUCT_FILL", "AGENT_FILL", "MAIN_NS"]

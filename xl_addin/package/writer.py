@@ -1,0 +1,315 @@
+"""apply_plan: patch the owned sheets, styles and wiring of a workbook and replace the file
+atomically, keeping backups. Every other zip member is copied raw, in its original order."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.plan import Plan
+from . import safety
+from .archive import Archive, ArchiveWriter
+from .errors import WorkbookError
+from .opc import SheetEntry, WorkbookParts, serialize
+from .sheet import SheetPatcher, auto_widths, new_sheet_root
+from .styles import Styles, normalise_rgb
+
+BACKUP_DIR = ".xl_addin-backup"
+
+
+@dataclass
+class ApplyResult:
+    path: Path
+    written: bool
+    backup_path: Path | None = None
+    cells_written: int = 0           # values set: writes, appended and rewritten cells
+    cells_filled: int = 0            # cells whose fill changed
+    rows_appended: int = 0
+    rows_deleted: int = 0
+    sheets_changed: list[str] = field(default_factory=list)
+    sheets_created: list[str] = field(default_factory=list)
+    calc_chain_dropped: bool = False
+    delete_modes: dict[str, str] = field(default_factory=dict)   # sheet -> "shift" | "values (…)"
+
+
+def backup_paths(path, backups: int) -> list[Path]:
+    """Where the backups of ``path`` live: .xl_addin-backup/<stem>.bak1<suffix> (newest) …"""
+    p = Path(path)
+    folder = p.parent / BACKUP_DIR
+    return [folder / f"{p.stem}.bak{i}{p.suffix}" for i in range(1, backups + 1)]
+
+
+class _Edit:
+    """All changes of one Plan on one archive, kept in memory until written."""
+
+    def __init__(self, archive: Archive, plan: Plan):
+        self.archive = archive
+        self.plan = plan
+        self.name = archive.name
+        self.parts = WorkbookParts(archive)
+        styles_part = self.parts.styles_part
+        self.styles_part = styles_part if styles_part and archive.has(styles_part) else None
+        self.styles = Styles(archive.xml(self.styles_part) if self.styles_part else None, self.name)
+        self.patchers: dict[str, tuple[SheetEntry, SheetPatcher]] = {}
+        self.product = frozenset(normalise_rgb(c) for c in plan.product_colours)
+        self.result = ApplyResult(path=archive.path, written=False)
+
+    # --- sheets --------------------------------------------------------------------------
+    def _entry(self, sheet: str, what: str) -> SheetEntry:
+        entry = self.parts.sheet(sheet)
+        if entry is None:
+            raise WorkbookError(f"Datei '{self.name}': Blatt '{sheet}' fehlt — {what} nicht möglich")
+        return entry
+
+    def _patcher(self, entry: SheetEntry) -> SheetPatcher:
+        hit = self.patchers.get(entry.part)
+        if hit is None:
+            if not entry.is_worksheet:
+                raise WorkbookError(f"Datei '{self.name}': '{entry.name}' ist kein Tabellenblatt")
+            root = self.archive.xml(entry.part)
+            hit = (entry, self._new_patcher(root, entry.name))
+            self.patchers[entry.part] = hit
+        return hit[1]
+
+    def _new_patcher(self, root, sheet: str) -> SheetPatcher:
+        return SheetPatcher(root, sheet=sheet, styles=self.styles,
+                            date1904=self.parts.date1904, file=self.name)
+
+    def _create_sheet(self, sheet: str, state: str, frozen_header: bool) -> SheetPatcher:
+        entry = self.parts.add_sheet(sheet, state, b"")
+        patcher = self._new_patcher(new_sheet_root(self.name, frozen_header), entry.name)
+        self.patchers[entry.part] = (entry, patcher)
+        self.result.sheets_created.append(entry.name)
+        return patcher
+
+    # --- the plan, in its order ----------------------------------------------------------
+    def apply(self) -> None:
+        plan = self.plan
+        for rw in plan.rewrites:
+            entry = self.parts.sheet(rw.sheet)
+            if entry is None:
+                patcher = self._create_sheet(rw.sheet, rw.state, rw.bold_header and bool(rw.rows))
+            else:
+                patcher = self._patcher(entry)
+                self.parts.set_state(entry, rw.state)
+            patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+
+        writes = defaultdict(list)
+        for w in plan.writes:
+            writes[self._entry(w.sheet, f"Schreiben in {w.sheet}!").part].append(w)
+        for part, items in writes.items():
+            patcher = self._patcher(self.parts.sheet(items[0].sheet))
+            patcher.protected = {(w.row, w.col) for w in items}
+            for w in items:
+                patcher.write(w.row, w.col, w.value, w.number_format)
+        for f in plan.fills:
+            patcher = self._patcher(self._entry(f.sheet, "Einfärben"))
+            patcher.fill(f.row, f.cols, f.rgb, self.product)
+
+        for ap in plan.appends:
+            entry = self.parts.sheet(ap.sheet)
+            if entry is None:
+                patcher = self._create_sheet(ap.sheet, "visible", bool(ap.header))
+                if ap.header:
+                    patcher.set_widths_if_new(ap.column_widths or auto_widths([ap.header, *ap.rows]))
+                    bold = self.styles.bold(0)
+                    for col, text in enumerate(ap.header, start=1):
+                        if text:
+                            patcher.write(1, col, text, style=bold or None)
+                elif ap.column_widths:
+                    patcher.set_widths_if_new(ap.column_widths)
+            else:
+                patcher = self._patcher(entry)
+            patcher.append(ap.rows, ap.number_formats)
+            self.result.rows_appended += len(ap.rows)
+
+        for _, patcher in self.patchers.values():
+            patcher.grow_dimension()
+
+        for d in plan.deletions:
+            entry = self._entry(d.sheet, "Zeilen löschen")
+            patcher = self._patcher(entry)
+            patcher.delete_rows(d.rows, referenced_elsewhere=self._referenced(entry))
+            self.result.rows_deleted += len(set(d.rows))
+            self.result.delete_modes[entry.name] = patcher.delete_mode
+
+        formulas_removed = any(p.formulas_removed for _, p in self.patchers.values())
+        if plan.full_recalc or formulas_removed:
+            self.result.calc_chain_dropped = self.parts.drop_calc_chain()
+        if plan.full_recalc:
+            self.parts.request_full_calc()
+
+    def _referenced(self, entry: SheetEntry) -> bool:
+        """Does any other part (defined names, other sheets, charts, pivots) name this sheet?"""
+        quoted = "'" + entry.name.replace("'", "''") + "'!"
+        needles = {entry.name + "!", quoted}
+        escaped = {n.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   for n in needles}
+        escaped |= {n.replace("'", "&apos;") for n in escaped}
+        needles_b = [n.casefold().encode("utf-8") for n in needles | escaped]
+        own = (self.archive.info(entry.part).filename if self.archive.info(entry.part) else "")
+        for info in self.archive.infos:
+            if info.filename == own or not info.filename.lower().endswith(".xml"):
+                continue
+            data = self.archive.read(info.filename).lower()
+            if any(n in data for n in needles_b):
+                return True
+        return False
+
+    # --- output --------------------------------------------------------------------------
+    def members(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """(replaced existing members by zip name, new members by part name)."""
+        replaced: dict[str, bytes] = {}
+        for part, (entry, patcher) in self.patchers.items():
+            if entry.created:
+                self.parts.added[entry.part] = serialize(patcher.root)
+            elif patcher.changed:
+                replaced[self.archive.info(part).filename] = serialize(patcher.root)
+            else:
+                continue
+            res = self.result
+            res.cells_written += patcher.cells_written
+            res.cells_filled += patcher.cells_filled
+            if entry.name not in res.sheets_changed:
+                res.sheets_changed.append(entry.name)
+        if self.styles.dirty:
+            replaced[self.archive.info(self.styles_part).filename] = serialize(self.styles.root)
+        replaced.update(self.parts.changed_xml())
+        return replaced, dict(self.parts.added)
+
+    def write_to(self, fh) -> list[str]:
+        replaced, added = self.members()
+        out = ArchiveWriter(fh)
+        order = []
+        for info in self.archive.infos:
+            if info.filename in self.parts.dropped:
+                continue
+            if info.filename in replaced:
+                out.write(info.filename, replaced[info.filename], like=info)
+            else:
+                out.copy_raw(self.archive, info)
+            order.append(info.filename)
+        for part, data in added.items():
+            out.write(part, data)
+            order.append(part)
+        out.close(self.archive.zf.comment)
+        return order
+
+
+def _verify(tmp: str, order: list[str], name: str) -> None:
+    try:
+        with zipfile.ZipFile(tmp) as zf:
+            if zf.namelist() != order:
+                raise WorkbookError(f"Datei '{name}': neue Datei unvollständig — Original "
+                                    f"unverändert")
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookError(f"Datei '{name}': neue Datei fehlerhaft ({exc}) — Original "
+                            f"unverändert") from None
+    if bad is not None:
+        raise WorkbookError(f"Datei '{name}' ist beschädigt: Teil '{bad}' hat eine falsche "
+                            f"Prüfsumme — Original unverändert")
+
+
+def _rotate_backups(path: Path, backups: int) -> Path | None:
+    if backups <= 0:
+        return None
+    targets = backup_paths(path, backups)
+    folder = targets[0].parent
+    folder.mkdir(exist_ok=True)
+    prefix, suffix = f"{path.stem}.bak", path.suffix
+    for old in folder.iterdir():                       # a smaller count than before
+        middle = old.name[len(prefix):len(old.name) - len(suffix)] if suffix else old.name[len(prefix):]
+        if (old.name.startswith(prefix) and old.name.endswith(suffix) and middle.isdigit()
+                and int(middle) > backups):
+            old.unlink()
+    if targets[-1].exists():
+        targets[-1].unlink()
+    for i in range(backups - 1, 0, -1):
+        if targets[i - 1].exists():
+            os.replace(targets[i - 1], targets[i])
+    try:
+        os.link(path, targets[0])
+    except OSError:
+        shutil.copy2(path, targets[0])
+        with open(targets[0], "rb+") as fh:
+            os.fsync(fh.fileno())
+    return targets[0]
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def apply_plan(path, plan: Plan, *, backups: int = 3) -> ApplyResult:
+    """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
+    semantics). The original stays untouched when anything fails. Backups: the previous
+    version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
+    to bak2 … bak<backups>."""
+    p = Path(path)
+    if plan.is_empty():
+        if not p.is_file():
+            raise WorkbookError(f"Datei '{safety.label(p)}' nicht gefunden ({p})")
+        return ApplyResult(path=p, written=False)
+    safety.check_writable(p)
+    before = p.stat()
+    archive = Archive.open(p)
+    archive.check_xml_prologs()
+    edit = _Edit(archive, plan)
+    name = archive.name
+    try:
+        edit.apply()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not look like success
+        raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
+                            f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
+
+    folder = p.parent if str(p.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xl_addin.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            order = edit.write_to(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _verify(tmp, order, name)
+        os.chmod(tmp, stat.S_IMODE(before.st_mode))
+        lock = safety.lock_file(p)
+        if lock is not None:
+            raise WorkbookError(f"Datei '{name}' ist in Excel geöffnet (Sperrdatei "
+                                f"'{lock.name}') — bitte schließen")
+        now = p.stat()
+        if (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise WorkbookError(f"Datei '{name}' wurde während des Laufs geändert — bitte "
+                                f"erneut starten")
+        result = edit.result
+        result.backup_path = _rotate_backups(p, backups)
+        os.replace(tmp, p)
+        _fsync_dir(folder)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, (WorkbookError, KeyboardInterrupt, SystemExit)):
+            raise
+        if isinstance(exc, Exception):
+            raise WorkbookError(f"Datei '{name}': Schreiben fehlgeschlagen ({type(exc).__name__}: "
+                                f"{exc}) — Original unverändert") from exc
+        raise
+    result.written = True
+    return result
