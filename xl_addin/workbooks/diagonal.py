@@ -1,0 +1,786 @@
+"""Rules of the "Kundenbetreuung Diagonal" case log (SPEC §1): from the tables to a Plan.
+
+Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, no clock.
+
+- ``plan_run``: recompute Nächste Aktion, Saved Reply, Fällig am, Überfällig and the colours.
+- ``plan_step_done`` / ``plan_new_case``: the agent's two actions, each as one Plan that holds
+  the action's input changes (logged in Protokoll) *and* the recompute on the changed data, so
+  one write applies both.
+- ``due_cases``: the cases due (or due within a window), soonest first.
+
+Time: every value is naive local time Europe/Berlin. Hour timers (48 h, 24 h) count elapsed
+hours from a date+time — the moment the helpdesk's snooze wakes the conversation, also across a
+change to or from summer time; day timers (7 days, VIP 2/3 days) count calendar days and keep
+the time of day. A date without time counts from its start of day and gives a date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from ..core import values as V
+from ..core.cells import address, col_letter
+from ..core.findings import ERROR, WARNING, Finding
+from ..core.headers import ColumnMap, header_findings, locate_columns
+from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowFill
+from ..core.report import finish
+from ..core.settings import Settings
+from ..core.workbook_data import SheetData, WorkbookData
+from . import diagonal_schema as S
+from .context import RunContext
+
+__all__ = ["plan_run", "create_template", "plan_step_done", "plan_new_case", "due_cases", "DueCase",
+           "Decision", "Rules", "decide", "add_elapsed_hours", "ActionError"]
+
+TZ = ZoneInfo(S.TIMEZONE)
+ANSWERS = (S.R_ACCEPT, S.R_DECLINE, S.R_CANCEL_CONFIRMED, S.R_OTHER)
+CLOSED_ACTION = "Keine – Fall abgeschlossen"
+CHECK_PREFIX = "Eingabe prüfen: "
+STEP_DONE_REFUSED = "STEP-DONE-REFUSED"
+
+
+class ActionError(ValueError):
+    """An action that cannot be done at all (German one-liner)."""
+
+
+def create_template(path):
+    """`xl-addin new diagonal PATH`: a new, empty case log (SPEC §1)."""
+    from pathlib import Path
+
+    from .templates import (ListRule, SheetLayout, build_workbook, findings_layout, protocol_layout,
+                            settings_rows)
+    yes_no = [S.YES, S.NO]
+    cases = SheetLayout(
+        S.SHEET_CASES, S.CASE_HEADERS,
+        widths={S.C_DATE: 12, S.C_AGENCY: 11, S.C_TYPE: 19, S.C_ORDER_ID: 12, S.C_USER_ID: 10,
+                S.C_EMAIL: 32, S.C_VIP: 7, S.C_STEP: 25, S.C_SINCE: 17, S.C_REPLY: 20, S.C_NOTE: 40,
+                S.C_NEXT: 70, S.C_SAVED_REPLY: 32, S.C_DUE: 17, S.C_OVERDUE: 11},
+        number_formats={S.C_DATE: DATE_FORMAT, S.C_SINCE: DATETIME_FORMAT, S.C_DUE: DATETIME_FORMAT},
+        lists={
+            S.C_AGENCY: ListRule(S.AGENCIES, "Diagonal oder Debtist"),
+            S.C_TYPE: ListRule(S.REQUEST_TYPES, "Art der Anfrage von Diagonal/Debtist"),
+            S.C_STEP: ListRule(S.STEPS, "Aktueller Schritt; 'Schritt erledigt' setzt den nächsten"),
+            S.C_REPLY: ListRule(S.REPLIES, "Antwort des Vendors (leer/offen = keine Antwort)"),
+            S.C_VIP: ListRule(yes_no, "Leer: wird auf 'Vendoren' nachgeschlagen"),
+        },
+        computed=S.CASE_COMPUTED_HEADERS,
+    )
+    vendors = SheetLayout(
+        S.SHEET_VENDORS, S.VENDOR_HEADERS,
+        widths={S.V_USER_ID: 11, S.V_VENDOR: 32, S.V_EMAIL: 34, S.V_VIP: 8, S.V_DIRECT: 20, S.V_WA_GROUP: 26},
+        lists={S.V_VIP: ListRule(yes_no, "Ja: VIP-Vendor (VIP-Manager betreut die VIP-Gruppe)"),
+               S.V_DIRECT: ListRule(yes_no, "Ja: Bestellungen gehen ohne Freigabe ans Inkasso")},
+    )
+    rows = settings_rows(S.SETTINGS)
+    settings = SheetLayout(S.SHEET_SETTINGS, [str(h) for h in rows[0]], rows=rows[1:],
+                           widths={rows[0][0]: 34, rows[0][1]: 34, rows[0][2]: 90})
+    return build_workbook(Path(path), [cases, vendors, settings, findings_layout(S.SHEET_FINDINGS),
+                                       protocol_layout(S.SHEET_PROTOCOL)], S.TITLE)
+
+
+# ---------------------------------------------------------------- time
+
+def _aware(naive: datetime) -> datetime:
+    return naive.replace(tzinfo=TZ)
+
+
+def _start_of(d: date | datetime) -> datetime:
+    return d if isinstance(d, datetime) else datetime.combine(d, time())
+
+
+def add_elapsed_hours(start: datetime, hours: float) -> datetime:
+    """``start`` (naive Berlin time) plus elapsed hours, as an aware Berlin time: across the change
+    to summer time 48 h after Friday 14:00 is Sunday 15:00, across the change back Sunday 13:00."""
+    utc = _aware(start).astimezone(timezone.utc) + timedelta(hours=hours)
+    return utc.astimezone(TZ)
+
+
+def _plus_hours(start: date | datetime, hours: float) -> tuple[date | datetime, datetime]:
+    """(value for Fällig am, aware moment). A date counts from its start of day; whole days give a date."""
+    if isinstance(start, datetime):
+        moment = add_elapsed_hours(start, hours)
+        return moment.replace(tzinfo=None), moment
+    naive = _start_of(start) + timedelta(hours=hours)
+    return (naive.date() if naive.time() == time() else naive), _aware(naive)
+
+
+def _plus_days(start: date | datetime, days: int) -> tuple[date | datetime, datetime]:
+    """Calendar days, same time of day (wall clock)."""
+    value = start + timedelta(days=days)
+    return value, _aware(_start_of(value))
+
+
+def _fmt_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+# ---------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Rules:
+    """The timers, replies and role names of one workbook (from Einstellungen)."""
+    vendor_hours: float = 48
+    reminder_hours: float = 24
+    invoice_days: int = 7
+    vip_due_days: int = 2
+    vip_overdue_days: int = 3
+    reply_address: str = "306 Adressermittlung (Diagonal)"
+    reply_reminder: str = "307 Nachfrage (Diagonal)"
+    reply_creditor: str = "308 Gläubigeranfrage (Diagonal)"
+    reply_payment: str = "309 Zahlungsanfrage (Diagonal)"
+    vip_manager: str = "VIP-Manager"
+    invoicing: str = "Rechnungsstellung"
+    accounting: str = "Buchhaltung"
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> "Rules":
+        due, overdue = s.get(S.K_VIP_DUE), s.get(S.K_VIP_OVERDUE)
+        return cls(s.get(S.K_SNOOZE_VENDOR), s.get(S.K_SNOOZE_REMINDER), s.get(S.K_INVOICE_DAYS),
+                   due, max(due, overdue), s.get(S.K_REPLY_ADDRESS), s.get(S.K_REPLY_REMINDER),
+                   s.get(S.K_REPLY_CREDITOR), s.get(S.K_REPLY_PAYMENT), s.get(S.K_VIP_MANAGER),
+                   s.get(S.K_INVOICING), s.get(S.K_ACCOUNTING))
+
+
+@dataclass
+class Case:
+    """One row of Fälle as read. ``step`` None = unreadable; blank counts as Neu."""
+    row: int
+    day: date | None = None                 # Datum
+    agency: str | None = None
+    request_type: str | None = None
+    order_id: str | None = None
+    user_id: str | None = None
+    email: str = ""
+    vip: bool | None = None                 # effective: the row's VIP, else Vendoren
+    step: str | None = S.S_NEW
+    since: date | datetime | None = None
+    reply: str | None = None                # canonical; None = blank or offen
+    note: object = None
+    unreadable: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the case needs next, and the step that follows once it is done."""
+    action: str
+    reply: str | None = None                # Saved Reply
+    due: date | datetime | None = None      # Fällig am as written
+    due_at: datetime | None = None          # aware
+    overdue_at: datetime | None = None      # aware; later than due_at only for the VIP grace
+    closed: bool = False
+    waiting: bool = False                   # the case waits for the vendor: Rückmeldung yellow
+    next_step: str | None = None
+    note: str | None = None                 # written to Notiz/Kommentar when the step is done
+    refuse: str = ""                        # why "step done" cannot advance
+    check: bool = False
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.overdue_at is not None and _aware(now) >= self.overdue_at
+
+
+def _answer(case: Case) -> str | None:
+    """The vendor's answer that decides the next action; Zustimmung is behind us once the
+    invoice steps started."""
+    if case.reply in ANSWERS and not (case.reply == S.R_ACCEPT and case.step in S.INVOICE_STEPS):
+        return case.reply
+    return None
+
+
+def decide(case: Case, rules: Rules, today: date) -> Decision:
+    """Nächste Aktion / Saved Reply / Fällig am for one case (SPEC §1 step table)."""
+    if case.step in S.CLOSED_STEPS:
+        return Decision(CLOSED_ACTION, closed=True, refuse=f"Fall ist abgeschlossen (Schritt '{case.step}')")
+    for header in (S.C_STEP, S.C_TYPE, S.C_REPLY):
+        if header in case.unreadable or (header == S.C_TYPE and case.request_type is None):
+            what = f"{header} ungültig" if header in case.unreadable else f"{header} fehlt"
+            return Decision(f"{CHECK_PREFIX}{what} – siehe '{S.SHEET_FINDINGS}'", check=True,
+                            refuse=f"{what} — nächster Schritt unklar")
+    d = _decide_open(case, rules, today)
+    if S.C_SINCE in case.unreadable:
+        return replace(d, action=f"{CHECK_PREFIX}{S.C_SINCE} ungültig – siehe '{S.SHEET_FINDINGS}'", reply=None,
+                       due=None, due_at=None, overdue_at=None, check=True)
+    return d
+
+
+def _decide_open(case: Case, r: Rules, today: date) -> Decision:
+    t, step = case.request_type, case.step
+    agency = case.agency or S.agency_of(t)
+    debtist = t in S.DEBTIST_TYPES
+    start = case.since if case.since is not None else (case.day if step == S.S_NEW else None)
+
+    def now(action, next_step, reply=None, note=None, waiting=False):
+        due = start if start is not None else today
+        at = _aware(_start_of(due))
+        return Decision(action, reply, due, at, at, next_step=next_step, note=note, waiting=waiting)
+
+    def after_hours(hours, action, next_step, reply=None, note=None, refuse=""):
+        if start is None:
+            return _no_start(action, next_step)
+        due, at = _plus_hours(start, hours)
+        return Decision(action, reply, due, at, at, waiting=True, next_step=next_step, note=note, refuse=refuse)
+
+    def after_days(days, action, next_step, reply=None, note=None, overdue_days=None):
+        if start is None:
+            return _no_start(action, next_step)
+        due, at = _plus_days(start, days)
+        over = _plus_days(start, overdue_days)[1] if overdue_days is not None else at
+        return Decision(action, reply, due, at, over, waiting=True, next_step=next_step, note=note)
+
+    def _no_start(action, next_step):
+        return Decision(CHECK_PREFIX + f"{S.C_SINCE} fehlt ({action})", check=True, next_step=next_step)
+
+    if t == S.T_HOME_VISIT:
+        return now("Hausbesuch ablehnen – Hausbesuche lehnen wir immer ab, auch bei VIP-Vendoren", S.S_DECLINED)
+
+    answer = _answer(case)
+    if answer == S.R_CANCEL_CONFIRMED:
+        return now(f"Bestellung bei {agency} stornieren, Notiz „{S.NOTE_CANCEL_CONFIRMED}“ eintragen "
+                   "und auf die Bestätigung antworten", S.S_CANCELLED, note=S.NOTE_CANCEL_CONFIRMED)
+    if answer == S.R_ACCEPT:
+        if debtist:
+            return now("Vendor ist einverstanden: Anfrage im Debtist-System bestätigen", S.S_DONE)
+        return now(f"Kostenübernahme: Notiz für {r.invoicing} hinterlassen (Rechnung erstellen) und "
+                   f"Conversation {r.invoicing} zuweisen", S.S_COSTS_ACCEPTED)
+    if answer == S.R_DECLINE:
+        extra = " und die Anfrage im Debtist-System ablehnen" if debtist else ""
+        return now(f"Ablehnung des Vendors unter {S.C_NOTE} eintragen{extra}", S.S_DECLINED)
+    if answer == S.R_OTHER:
+        extra = " und Debtist mitteilen" if debtist else ""
+        return now(f"Entscheidung des Vendors unter {S.C_NOTE} eintragen{extra}", S.S_DONE)
+
+    snooze = f"{_fmt_number(r.vendor_hours)} h snoozen"
+    if step == S.S_NEW:
+        if t in S.PAID_STEP_TYPES:
+            return now(f"Vendor per Side Conversation informieren (kostenpflichtig, trägt der Vendor; "
+                       f"E-Mail aus 'Users'), {snooze}", S.S_VENDOR_INFORMED, r.reply_address)
+        if t == S.T_CREDITOR:
+            return now("Bestehende Konversationen mit Vendor/Kunde prüfen; gibt es keine: Vendor "
+                       f"kontaktieren, {snooze}", S.S_VENDOR_INFORMED, r.reply_creditor)
+        if t == S.T_LIST:
+            return now("Nachweise sammeln: Rechnungskopie, Bestellbestätigung, Verzicht aufs Widerrufsrecht "
+                       "(Produktlink), Leistungsnachweis beim Vendor anfragen; alles als PDF, mehr als zwei "
+                       f"Dateien zu einer zusammenfassen; {snooze}", S.S_VENDOR_INFORMED, r.reply_creditor)
+        if t == S.T_PAYMENT:
+            return now(f"Zahlungsbeleg prüfen (IBAN, Datum, Bestell-ID) und mit {r.accounting} abstimmen, "
+                       f"dann Vendor informieren, {snooze}", S.S_VENDOR_INFORMED, r.reply_payment)
+        if t == S.T_DEBTIST_PAYMENT:
+            return now("Akte im Debtist-System suchen; erst den Vendor fragen, ob die Lösung passt – "
+                       "danach bei Debtist bestätigen oder ablehnen", S.S_VENDOR_INFORMED)
+        return now("Akte im Debtist-System suchen (Bestell-ID oder Kundenname) und dort antworten; "
+                   "mehr als zwei Dateien zu einem Dokument zusammenfassen", S.S_DONE)
+
+    reminder = f"{_fmt_number(r.reminder_hours)} h snoozen"
+    vip_refuse = "VIP unbekannt — in Spalte VIP oder auf 'Vendoren' eintragen"
+    if step == S.S_VENDOR_INFORMED:
+        return after_hours(r.vendor_hours, f"Auf Rückmeldung warten; ohne Antwort Erinnerung senden, {reminder}",
+                           S.S_REMINDED, r.reply_reminder)
+    if step == S.S_REMINDED:
+        if case.vip is None:
+            d = after_hours(r.reminder_hours, "", None)
+            return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Antwort "
+                           "VIP-Manager informieren bzw. stornieren", check=True, refuse=vip_refuse)
+        if case.vip:
+            return after_hours(r.reminder_hours, f"Ohne Antwort: {r.vip_manager} informieren (VIP-Gruppe), in der "
+                               "Tabelle markieren, Conversation schließen", S.S_VIP_MANAGER)
+        return after_hours(r.reminder_hours, "Ohne Antwort: Conversation schließen, in der Tabelle markieren, "
+                           f"Bestellung bei {agency} stornieren", S.S_CANCELLED)
+    if step == S.S_VIP_MANAGER:
+        return after_days(r.vip_due_days, f"Ohne Rückmeldung Bestellung bei {agency} stornieren (fällig nach "
+                          f"{r.vip_due_days}, überfällig nach {r.vip_overdue_days} Tagen)", S.S_CANCELLED,
+                          note=S.NOTE_VIP_GRACE, overdue_days=r.vip_overdue_days)
+    if step == S.S_COSTS_ACCEPTED:
+        return now(f"Rechnung erstellen ({r.invoicing}) und an den Vendor senden, Zahlungsfrist "
+                   f"{r.invoice_days} Tage; Conversation schließen", S.S_INVOICE_SENT)
+    if step == S.S_INVOICE_SENT:
+        return after_days(r.invoice_days, f"Auf Zahlungsbeleg warten; ohne Beleg Erinnerung senden, {reminder}",
+                          S.S_INVOICE_REMINDED, r.reply_reminder)
+    # Rechnung erinnert
+    if case.vip is None:
+        d = after_hours(r.reminder_hours, "", None)
+        return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Zahlung "
+                       "stornieren", check=True, refuse=vip_refuse)
+    if case.vip:
+        return after_hours(r.reminder_hours, f"Ohne Zahlung: {r.vip_manager} kontaktieren; kommt nichts: Notiz unter "
+                           f"{S.C_NOTE} und Bestellung bei {agency} stornieren", S.S_CANCELLED,
+                           note=S.NOTE_NO_PAYMENT_VIP)
+    return after_hours(r.reminder_hours, "Ohne Zahlung: Conversation schließen, Bestellung bei "
+                       f"{agency} stornieren, Notiz unter {S.C_NOTE}", S.S_CANCELLED, note=S.NOTE_NO_PAYMENT)
+
+
+# ---------------------------------------------------------------- reading
+
+@dataclass
+class Vendor:
+    user_id: str
+    name: str = ""
+    email: str = ""
+    vip: bool | None = None
+    row: int = 0
+
+
+class _Reader:
+    """Reads one sheet's cells through a ColumnMap, turning bad cells into findings with addresses."""
+
+    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
+        self.sheet, self.cmap, self.findings = sheet, cmap, findings
+
+    def raw(self, row: int, header: str):
+        col = self.cmap.col(header)
+        return self.sheet.value(row, col) if col else None
+
+    def cell(self, row: int, header: str) -> str:
+        return address(row, self.cmap.col(header) or 1)
+
+    def bad(self, row, header, message, suggestion="", key="", code="INPUT-INVALID", severity=ERROR):
+        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header), message,
+                                     suggestion or "", key or ""))
+
+    def parse(self, row, header, parser, code, key=None, unreadable=None):
+        try:
+            return parser(self.raw(row, header))
+        except V.ParseError as e:
+            self.bad(row, header, f"{header}: {e}", e.suggestion, key, code)
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+    def choice(self, row, header, choices, code, key=None, unreadable=None):
+        raw = self.raw(row, header)
+        if V.is_blank(raw):
+            return None
+        canon = V.match_choice(raw, choices)
+        if canon is None:
+            self.bad(row, header, f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert (erlaubt: "
+                     f"{', '.join(choices)})", V.nearest_choice(raw, choices), key, code)
+            if unreadable is not None:
+                unreadable.append(header)
+        return canon
+
+
+def _parse_when(value) -> date | datetime | None:
+    d = V.parse_date(value)
+    if d is not None and not (1900 <= d.year <= 9990):
+        raise V.ParseError(f"'{V.display(value)}' ist kein Datum (nur eine Uhrzeit oder Jahr außerhalb "
+                           "des Bereichs; erwartet TT.MM.JJJJ HH:MM)")
+    return d
+
+
+def _row_has_values(sheet: SheetData, row: int, cols) -> bool:
+    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+
+
+def _last_value_row(sheet: SheetData) -> int:
+    """The last row that holds any value (1 for a sheet with only its header): appends go below it."""
+    for r in range(sheet.max_row, 1, -1):
+        if any(not V.is_blank(v) for v in sheet.rows[r - 1]):
+            return r
+    return 1
+
+
+def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
+    sheet = wb.sheet(S.SHEET_VENDORS)
+    if sheet is None:
+        findings.append(Finding("SHEET-MISSING", WARNING, S.SHEET_VENDORS, "",
+                                f"Blatt '{S.SHEET_VENDORS}' fehlt — VIP nur aus der Spalte VIP der Fälle"))
+        return {}
+    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.VENDOR_HEADERS, aliases)
+    findings += header_findings(cmap, [S.V_USER_ID])
+    if cmap.col(S.V_USER_ID) is None:
+        return {}
+    rd = _Reader(sheet, cmap, findings)
+    used = list(cmap.columns.values())
+    vendors: dict[str, Vendor] = {}
+    for r in range(2, sheet.max_row + 1):
+        if not _row_has_values(sheet, r, used):
+            continue
+        uid = rd.parse(r, S.V_USER_ID, V.parse_id, "ID-INVALID")
+        if uid is None:
+            continue
+        v = Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), row=r)
+        v.vip = rd.parse(r, S.V_VIP, V.parse_bool, "BOOL-INVALID", uid) if cmap.col(S.V_VIP) else None
+        if uid in vendors:
+            rd.bad(r, S.V_USER_ID, f"User-ID {uid} steht mehrfach (auch Zeile {vendors[uid].row}) — erste Zeile gilt",
+                   code="VENDOR-DUPLICATE", severity=WARNING)
+            continue
+        vendors[uid] = v
+    return vendors
+
+
+def _read_case(rd: _Reader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
+    c = Case(row=r)
+    bad = c.unreadable
+    c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, "ID-INVALID", unreadable=bad)
+    key = c.order_id or ""
+    if c.order_id is None and S.C_ORDER_ID not in bad:
+        rd.bad(r, S.C_ORDER_ID, "Bestell-ID fehlt", code="ORDER-ID-MISSING")
+    c.day = rd.parse(r, S.C_DATE, _parse_when, "DATE-INVALID", key, bad)
+    c.agency = rd.choice(r, S.C_AGENCY, S.AGENCIES, "AGENCY-INVALID", key, bad)
+    c.request_type = rd.choice(r, S.C_TYPE, S.REQUEST_TYPES, "TYPE-INVALID", key, bad)
+    if c.request_type is None and S.C_TYPE not in bad:
+        rd.bad(r, S.C_TYPE, "Anfrageart fehlt", code="TYPE-MISSING", key=key)
+    if c.request_type and c.agency and c.agency != S.agency_of(c.request_type):
+        rd.bad(r, S.C_AGENCY, f"Agentur '{c.agency}' passt nicht zur Anfrageart '{c.request_type}'",
+               S.agency_of(c.request_type), key, "AGENCY-MISMATCH", WARNING)
+    step = rd.choice(r, S.C_STEP, S.STEPS, "STEP-INVALID", key, bad)
+    c.step = None if S.C_STEP in bad else (step or S.S_NEW)
+    c.since = rd.parse(r, S.C_SINCE, _parse_when, "DATE-INVALID", key, bad)
+    reply = rd.choice(r, S.C_REPLY, S.REPLIES, "REPLY-INVALID", key, bad)
+    c.reply = None if reply == S.R_OPEN else reply
+    c.note = rd.raw(r, S.C_NOTE)
+    c.user_id = rd.parse(r, S.C_USER_ID, V.parse_id, "ID-INVALID", key, bad)
+    c.email = V.norm_text(rd.raw(r, S.C_EMAIL))
+    vendor = vendors.get(c.user_id) if c.user_id else None
+    own_vip = rd.parse(r, S.C_VIP, V.parse_bool, "BOOL-INVALID", key, bad)
+    c.vip = own_vip if own_vip is not None else (vendor.vip if vendor else None)
+    if c.step in S.CLOSED_STEPS:
+        return c
+    if c.step == S.S_NEW and c.since is None and c.day is None and S.C_DATE not in bad and S.C_SINCE not in bad:
+        rd.bad(r, S.C_DATE, "Datum fehlt (Eingang der Nachricht) — fällig ab heute", code="DATE-MISSING",
+               key=key, severity=WARNING)
+    elif c.step not in (S.S_NEW, None) and c.since is None and S.C_SINCE not in bad:
+        rd.bad(r, S.C_SINCE, f"{S.C_SINCE} fehlt — die Frist des Schritts '{c.step}' zählt ab diesem Zeitpunkt",
+               code="SINCE-MISSING", key=key)
+    if vendor is None and c.user_id and vendors:
+        rd.bad(r, S.C_USER_ID, f"User-ID {c.user_id} steht nicht auf '{S.SHEET_VENDORS}'",
+               code="VENDOR-UNKNOWN", key=key, severity=WARNING)
+    if vendor is not None:
+        if own_vip is not None and vendor.vip is not None and own_vip != vendor.vip:
+            rd.bad(r, S.C_VIP, f"VIP '{S.YES if own_vip else S.NO}' widerspricht '{S.SHEET_VENDORS}' "
+                   f"(Zeile {vendor.row}: {S.YES if vendor.vip else S.NO})", S.YES if vendor.vip else S.NO,
+                   key, "VIP-MISMATCH", WARNING)
+        if c.email and vendor.email and c.email.casefold() != vendor.email.casefold():
+            rd.bad(r, S.C_EMAIL, f"Vendor-E-Mail '{c.email}' weicht von '{S.SHEET_VENDORS}' ab (immer die "
+                   "Adresse aus 'Users' verwenden)", vendor.email, key, "EMAIL-MISMATCH", WARNING)
+    if c.vip is None and c.step in (S.S_REMINDED, S.S_INVOICE_REMINDED) and S.C_VIP not in bad:
+        rd.bad(r, S.C_VIP, "VIP leer und User-ID nicht auf 'Vendoren' — ohne VIP-Status ist der nächste "
+               "Schritt unklar", code="VIP-UNKNOWN", key=key)
+    return c
+
+
+@dataclass
+class _Book:
+    """A workbook as the rules see it."""
+    settings: Settings
+    rules: Rules
+    findings: list[Finding]
+    sheet: SheetData | None = None
+    cmap: ColumnMap | None = None
+    header_row: list = field(default_factory=list)
+    header_writes: list[CellWrite] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    vendors: dict[str, Vendor] = field(default_factory=dict)
+
+    @property
+    def usable(self) -> bool:
+        return self.sheet is not None and self.cmap is not None
+
+
+def _read(wb: WorkbookData) -> _Book:
+    findings: list[Finding] = []
+    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    findings += sfind
+    book = _Book(settings, Rules.from_settings(settings), findings)
+    aliases = settings.aliases()
+    book.vendors = _read_vendors(wb, aliases, findings)
+    sheet = wb.sheet(S.SHEET_CASES)
+    if sheet is None:
+        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_CASES, "",
+                                f"Blatt '{S.SHEET_CASES}' fehlt — nichts berechnet"))
+        return book
+    header_row = list(sheet.rows[0]) if sheet.rows else []
+    cmap = locate_columns(sheet.name, header_row, S.CASE_HEADERS, aliases)
+    findings += header_findings(cmap, S.CASE_REQUIRED)
+    if any(h in cmap.missing for h in S.CASE_REQUIRED):
+        return book
+    book.sheet, book.cmap = sheet, cmap
+    for h in S.CASE_COMPUTED_HEADERS:   # computed columns the agents' sheet lacks go after its last header
+        if cmap.col(h) is None:
+            col = max([i + 1 for i, v in enumerate(header_row) if not V.is_blank(v)] + [0]) + 1
+            book.header_writes.append(CellWrite(sheet.name, 1, col, h))
+            cmap.columns[h] = col
+            header_row += [None] * (col - len(header_row))
+            header_row[col - 1] = h
+    book.header_row = header_row
+    rd = _Reader(sheet, cmap, findings)
+    inputs = [cmap.col(h) for h in S.CASE_INPUT_HEADERS if cmap.col(h)]
+    for r in range(2, sheet.max_row + 1):
+        if _row_has_values(sheet, r, inputs):
+            book.cases.append(_read_case(rd, r, book.vendors, findings))
+    return book
+
+
+# ---------------------------------------------------------------- the run
+
+def _same(old, new) -> bool:
+    if V.is_blank(old) and V.is_blank(new):
+        return True
+    if isinstance(new, (date, datetime)):
+        try:
+            got = V.parse_date(old)
+        except V.ParseError:
+            return False
+        if got is None:
+            return False
+        if isinstance(new, datetime) or isinstance(got, datetime):
+            return abs((_start_of(got) - _start_of(new)).total_seconds()) < 1 and (
+                isinstance(new, datetime) or _start_of(got).time() == time())
+        return got == new
+    return V.norm_text(old) == new if isinstance(new, str) else old == new
+
+
+def _computed(d: Decision, now: datetime) -> list[tuple[str, object, str | None]]:
+    due_fmt = DATETIME_FORMAT if isinstance(d.due, datetime) else DATE_FORMAT
+    overdue = None if d.due_at is None else (S.YES if d.is_overdue(now) else S.NO)
+    return [(S.C_NEXT, d.action, None), (S.C_SAVED_REPLY, d.reply, None), (S.C_DUE, d.due, due_fmt),
+            (S.C_OVERDUE, overdue, None)]
+
+
+def _plan(book: _Book, ctx: RunContext) -> Plan:
+    """The recompute, without the Prüfung/Protokoll parts (``finish`` adds them)."""
+    s = book.settings
+    plan = Plan(kind=S.KIND, findings=list(book.findings), keep_backups=s.get(S.K_BACKUPS))
+    yellow, grey = s.get(S.K_YELLOW), s.get(S.K_GREY)
+    plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
+    if not book.usable:
+        return plan
+    sheet, cmap = book.sheet, book.cmap
+    plan.writes += book.header_writes
+    last = max([i + 1 for i, h in enumerate(book.header_row) if not V.is_blank(h)] + list(cmap.columns.values()))
+    all_cols = tuple(range(1, last + 1))
+    reply_col = cmap.col(S.C_REPLY)
+    other_cols = tuple(c for c in all_cols if c != reply_col)
+    counts = {"Fälle": 0, "offen": 0, "fällig": 0, "überfällig": 0, "abgeschlossen": 0, "Eingabe prüfen": 0}
+    now_aware = _aware(ctx.now)
+    for case in book.cases:
+        d = decide(case, book.rules, ctx.today)
+        counts["Fälle"] += 1
+        counts["abgeschlossen" if d.closed else "offen"] += 1
+        counts["Eingabe prüfen"] += d.check
+        if d.due_at is not None and now_aware >= d.due_at:
+            counts["überfällig" if d.is_overdue(ctx.now) else "fällig"] += 1
+        for header, value, fmt in _computed(d, ctx.now):
+            col = cmap.col(header)
+            if col and not _same(sheet.value(case.row, col), value):
+                plan.writes.append(CellWrite(sheet.name, case.row, col, value, fmt if value is not None else None))
+        if d.closed:
+            plan.fills.append(RowFill(sheet.name, case.row, all_cols, grey))
+        else:
+            plan.fills.append(RowFill(sheet.name, case.row, other_cols, None))
+            if reply_col:
+                plan.fills.append(RowFill(sheet.name, case.row, (reply_col,), yellow if d.waiting else None))
+    plan.summary = counts
+    return plan
+
+
+def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
+    """`xl-addin run`: recompute every case."""
+    return finish(_plan(_read(wb), ctx), S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+
+
+# ---------------------------------------------------------------- due list
+
+@dataclass(frozen=True)
+class DueCase:
+    row: int
+    order_id: str | None
+    agency: str | None
+    request_type: str | None
+    step: str | None
+    vip: bool | None
+    action: str
+    saved_reply: str | None
+    due: date | datetime
+    overdue: bool
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "order_id": self.order_id, "agency": self.agency,
+                "request_type": self.request_type, "step": self.step, "vip": self.vip, "action": self.action,
+                "saved_reply": self.saved_reply, "due": self.due.isoformat(), "overdue": self.overdue}
+
+
+def due_cases(wb: WorkbookData, ctx: RunContext, within: timedelta | None = None) -> list[DueCase]:
+    """Open cases whose Fällig am is now or earlier (or within ``within`` from now), soonest first."""
+    book = _read(wb)
+    limit = _aware(ctx.now) + (within or timedelta(0))
+    out = []
+    for case in book.cases:
+        d = decide(case, book.rules, ctx.today)
+        if d.closed or d.due_at is None or d.due_at > limit:
+            continue
+        out.append((d.due_at, case.row, DueCase(
+            case.row, case.order_id, case.agency or (S.agency_of(case.request_type) if case.request_type else None),
+            case.request_type, case.step, case.vip, d.action, d.reply, d.due, d.is_overdue(ctx.now))))
+    return [x[2] for x in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+# ---------------------------------------------------------------- actions
+
+def _note_text(old, note: str, today: date) -> str | None:
+    """Notiz/Kommentar with ``note`` added (dated), or None when it is there already."""
+    text = V.norm_text(old)
+    if note.casefold() in text.casefold():
+        return None
+    entry = f"{V.format_date_de(today)}: {note}"
+    return f"{text}; {entry}" if text else entry
+
+
+def _with_cells(wb: WorkbookData, sheet: SheetData, cells: dict[tuple[int, int], object]) -> WorkbookData:
+    """A copy of ``wb`` whose ``sheet`` holds the given cell values (rows are grown as needed)."""
+    rows = [list(r) for r in sheet.rows]
+    for (r, c), v in cells.items():
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        if len(row) < c:
+            row.extend([None] * (c - len(row)))
+        row[c - 1] = v
+    sheets = dict(wb.sheets)
+    sheets[sheet.name] = SheetData(sheet.name, rows, sheet.state)
+    return WorkbookData(sheets, wb.source)
+
+
+def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
+    by_row = {c.row: c for c in book.cases}
+    sheet = book.sheet.name
+    chosen: dict[int, Case] = {}
+    refused: list[Finding] = []
+
+    def refuse(cell, msg, key=""):
+        refused.append(Finding(STEP_DONE_REFUSED, ERROR, sheet, cell, msg, "", key))
+
+    for r in rows or ():
+        if r in by_row:
+            chosen.setdefault(r, by_row[r])
+        else:
+            refuse(f"A{r}" if r >= 1 else "", f"Zeile {r} ist kein Fall — Schritt nicht gesetzt")
+    for raw in orders or ():
+        try:
+            oid = V.parse_id(raw)
+        except V.ParseError as e:
+            refuse("", f"Bestell-ID: {e}")
+            continue
+        hits = [c for c in book.cases if oid is not None and c.order_id == oid]
+        open_hits = [c for c in hits if c.step not in S.CLOSED_STEPS]
+        if not hits:
+            refuse("", f"Bestell-ID {oid} steht nicht in '{S.SHEET_CASES}'", oid or "")
+        elif len(open_hits) > 1:
+            refuse("", f"Bestell-ID {oid} hat mehrere offene Fälle (Zeilen "
+                   f"{', '.join(str(c.row) for c in open_hits)}) — bitte die Zeile angeben", oid)
+        else:
+            c = (open_hits or hits)[0]
+            chosen.setdefault(c.row, c)
+    return [chosen[r] for r in sorted(chosen)], refused
+
+
+def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) -> Plan:
+    """"Schritt erledigt" on the given sheet rows and/or order ids: Schritt := the next step of the
+    table, Schritt seit := now, the seed's note where a case closes; logged, then recomputed.
+    Rows that cannot advance are skipped with a finding (code STEP-DONE-REFUSED);
+    ``plan.summary['Schritt erledigt']`` counts the rows advanced."""
+    book = _read(wb)
+    if not book.usable:
+        raise ActionError(_unusable(book))
+    if not rows and not orders:
+        raise ActionError("Keine Zeile und keine Bestell-ID angegeben")
+    sheet, cmap = book.sheet, book.cmap
+    cases, refused = _select(book, rows, orders)
+    step_col, since_col, note_col = cmap.col(S.C_STEP), cmap.col(S.C_SINCE), cmap.col(S.C_NOTE)
+    writes: list[CellWrite] = []
+    log: list[ProtocolEntry] = []
+    cells: dict[tuple[int, int], object] = {}
+
+    def change(case, col, value, fmt, action):
+        old = sheet.value(case.row, col)
+        writes.append(CellWrite(sheet.name, case.row, col, value, fmt))
+        cells[(case.row, col)] = value
+        log.append(ProtocolEntry(ctx.now, ctx.user, action, sheet.name, case.order_id or "",
+                                 address(case.row, col), old, value))
+
+    for case in cases:
+        d = decide(case, book.rules, ctx.today)
+        if d.next_step is None:
+            refused.append(Finding(STEP_DONE_REFUSED, ERROR, sheet.name, address(case.row, step_col),
+                                   f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}", "",
+                                   case.order_id or ""))
+            continue
+        change(case, step_col, d.next_step, None, f"Schritt erledigt ({case.step} → {d.next_step})")
+        change(case, since_col, ctx.now, DATETIME_FORMAT, "Schritt seit gesetzt")
+        if d.note and note_col:
+            text = _note_text(case.note, d.note, ctx.today)
+            if text is not None:
+                change(case, note_col, text, None, "Notiz ergänzt")
+    done = len({w.row for w in writes})
+    plan = _plan(_read(_with_cells(wb, sheet, cells)), ctx) if cells else _plan(book, ctx)
+    plan.writes = writes + plan.writes
+    plan.protocol = log
+    plan.findings = refused + plan.findings
+    plan.summary = {"Schritt erledigt": done, "nicht möglich": len(refused), **plan.summary}
+    return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+
+
+def _unusable(book: _Book) -> str:
+    errors = [f.text() for f in book.findings if f.severity == ERROR and f.sheet == S.SHEET_CASES]
+    return errors[0] if errors else f"Blatt '{S.SHEET_CASES}' nicht lesbar"
+
+
+def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_type: str,
+                  agency: str = S.DIAGONAL) -> Plan:
+    """A new case row below the last one: Datum = today, Schritt = Neu, Schritt seit = now, VIP and
+    Vendor-E-Mail from Vendoren; logged, then recomputed. ActionError (German) for bad arguments."""
+    book = _read(wb)
+    if not book.usable:
+        raise ActionError(_unusable(book))
+    sheet, cmap = book.sheet, book.cmap
+    try:
+        oid, uid = V.parse_id(order_id), V.parse_id(user_id)
+    except V.ParseError as e:
+        raise ActionError(f"ID: {e}") from None
+    if oid is None:
+        raise ActionError("Bestell-ID fehlt")
+    if uid is None:
+        raise ActionError("User-ID fehlt")
+    rtype = V.match_choice(request_type, S.REQUEST_TYPES)
+    if rtype is None:
+        hint = V.nearest_choice(request_type, S.REQUEST_TYPES)
+        raise ActionError(f"Anfrageart '{request_type}' ist unbekannt"
+                          + (f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(S.REQUEST_TYPES)})"))
+    agency_c = V.match_choice(agency, S.AGENCIES)
+    if agency_c is None:
+        raise ActionError(f"Agentur '{agency}' ist unbekannt (erlaubt: {', '.join(S.AGENCIES)})")
+    if agency_c != S.agency_of(rtype):
+        raise ActionError(f"Anfrageart '{rtype}' gehört zu {S.agency_of(rtype)}, nicht zu {agency_c}")
+
+    vendor = book.vendors.get(uid)
+    extra: list[Finding] = []
+    new_row = _last_value_row(sheet) + 1
+    if vendor is None:
+        extra.append(Finding("VENDOR-UNKNOWN", WARNING, sheet.name, address(new_row, cmap.col(S.C_USER_ID)),
+                             f"User-ID {uid} steht nicht auf '{S.SHEET_VENDORS}' — VIP und Vendor-E-Mail "
+                             "bitte von Hand eintragen", "", oid))
+    vip = None if vendor is None or vendor.vip is None else (S.YES if vendor.vip else S.NO)
+    values = {S.C_DATE: ctx.today, S.C_AGENCY: agency_c, S.C_TYPE: rtype, S.C_ORDER_ID: V.id_for_output(oid),
+              S.C_USER_ID: V.id_for_output(uid), S.C_EMAIL: (vendor.email or None) if vendor else None,
+              S.C_VIP: vip, S.C_STEP: S.S_NEW, S.C_SINCE: ctx.now}
+    cells = {(new_row, cmap.col(h)): v for h, v in values.items() if cmap.col(h)}
+    plan = _plan(_read(_with_cells(wb, sheet, cells)), ctx)
+    # the new row's computed cells travel inside the appended row; it has no colour (Neu)
+    formats = {cmap.col(S.C_DATE): DATE_FORMAT, cmap.col(S.C_SINCE): DATETIME_FORMAT}
+    for w in [w for w in plan.writes if w.sheet == sheet.name and w.row == new_row]:
+        cells[(new_row, w.col)] = w.value
+        if w.number_format:
+            formats[w.col] = w.number_format
+    plan.writes = [w for w in plan.writes if not (w.sheet == sheet.name and w.row == new_row)]
+    assert all(f.rgb is None for f in plan.fills if f.sheet == sheet.name and f.row == new_row)
+    plan.fills = [f for f in plan.fills if not (f.sheet == sheet.name and f.row == new_row)]
+    width = max(c for _, c in cells)
+    row_values = [cells.get((new_row, c)) for c in range(1, width + 1)]
+    plan.appends.append(RowAppend(sheet.name, [row_values],
+                                  number_formats={c: f for c, f in formats.items() if c}))
+    last = col_letter(width)
+    plan.protocol = [ProtocolEntry(ctx.now, ctx.user, "Fall angelegt", sheet.name, oid,
+                                   f"A{new_row}:{last}{new_row}", None, f"{rtype} ({agency_c}), Schritt {S.S_NEW}")]
+    plan.findings = extra + plan.findings
+    plan.summary = {"Fall angelegt (Zeile)": new_row, **plan.summary}
+    return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+
