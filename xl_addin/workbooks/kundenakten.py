@@ -286,6 +286,14 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
 
 # ---------------------------------------------------------------- decisions
 
+def _plus_days(d: date, days: int) -> date:
+    """d + days, capped at the last date Python knows (a setting of 9,999,999 days must not crash)."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _template(c: Customer, settings: Settings) -> str:
     if c.status is None:
         return TEMPLATE_UNKNOWN
@@ -317,11 +325,11 @@ def decide(c: Customer, entries: list[Entry], today: date, settings: Settings) -
     if not starts:
         return Decision(None, None, None, STEP_NO_ASSIGNMENT)
     reference = max(starts)
-    stale_on = reference + timedelta(days=settings.get(S.SET_STALE_DAYS))
+    stale_on = _plus_days(reference, settings.get(S.SET_STALE_DAYS))
     if today < stale_on:
         return Decision(last, S.CURRENT_YES, stale_on, STEP_OK)
     template = _template(c, settings)
-    new_deadline = V.format_date_de(today + timedelta(days=settings.get(S.SET_DEADLINE_DAYS)))
+    new_deadline = V.format_date_de(_plus_days(today, settings.get(S.SET_DEADLINE_DAYS)))
     deadlines = [e.deadline for e in entries if e.deadline is not None and e.deadline > reference]
     if not deadlines:
         return Decision(last, S.CURRENT_NO, stale_on, STEP_SEND.format(template=template, deadline=new_deadline))
