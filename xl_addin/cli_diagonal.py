@@ -195,4 +195,4 @@ def add_commands(group: click.Group) -> None:
         for c in cases:
             table.add_row(format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "",
                           c.agency or "", c.request_type or "", c.step or "", c.action, c.saved_reply or "")
-        Console(file=click.get_text_stream("stdout"), width=200, soft_wrap=False).print(table)
+        Console(file=sys.stdout, width=200, soft_wrap=False).print(table)
