@@ -53,6 +53,8 @@ class Vendor:
     vip: bool = False
     direct: bool = False
     active: bool = True
+    # all orders past the dunning letters (a vendor whose hand-over CSV can be written today)
+    ready_for_handover: bool = False
     wa_group: str = ""
     notes: str = ""
     on_overview: bool = True
@@ -65,7 +67,7 @@ VENDORS = [
     Vendor(60877, "Coaching Weber & Partner", "team@weber-coaching.de",
            [("Mindset-Coaching 12 Wochen", 2400.0), ("Business-Coaching Premium", 4800.0),
             ("Gruppencoaching Jahresprogramm", 1800.0)], 34,
-           vip=True, wa_group="VIP Weber Coaching", notes="VIP – Rückfragen über die WA-Gruppe"),
+           vip=True, wa_group="VIP Weber Coaching", notes="VIP – Rückfragen über die WA-Gruppe", ready_for_handover=True),
     Vendor(63310, "SoftwareWerk Nord UG", "buchhaltung@softwarewerk-nord.de",
            [("Rechnungsprogramm Pro (Jahreslizenz)", 239.0), ("Terminplaner Team-Lizenz", 588.0),
             ("DSGVO-Toolkit", 149.0)], 30,
@@ -208,6 +210,7 @@ class DemoBuilder:
         elif scenario == "reopened":
             first = rng.choice([None, run_day(2026, 10), run_day(2026, 11)])
             reopened, reopened_id = True, None            # id set below (a newer order)
+            state, debt = ink.STATE_CANCELED, ink.DEBT_CANCELLED   # nothing to do for Diagonal
             notes = "Kunde hat neu bestellt – nicht mahnen"
             status_support = "neu bestellt"
         elif scenario == "bezahlt":
@@ -238,7 +241,7 @@ class DemoBuilder:
         else:  # pragma: no cover
             raise ValueError(scenario)
 
-        if first is not None and scenario not in ("bezahlt", "gekuendigt", "blockiert", "inkasso"):
+        if first is not None and scenario not in ("bezahlt", "gekuendigt", "blockiert", "inkasso", "reopened"):
             debt = ink.DEBT_RUNNING
         if comment is None and rng.random() < 0.18:
             comment = rng.choice(["Kunde per E-Mail erinnert", "Kunde bittet um Ratenpause",
@@ -275,6 +278,9 @@ class DemoBuilder:
         weights = dict(SCENARIOS)
         if vendor.direct:
             weights["wartend"] = 0          # Direkt ins Inkasso: no Freigabe needed
+        if vendor.ready_for_handover:       # nothing left in the dunning letters
+            for s in ("neu", "m1_frisch", "m1_alt", "m2_frisch"):
+                weights[s] = 0
         names = list(weights)
         # every active vendor shows every state at least once, the rest is drawn by weight
         fixed = [s for s in names if weights[s] > 0] if vendor.active and vendor.on_overview else []
