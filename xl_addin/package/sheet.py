@@ -8,18 +8,32 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from ..core.cells import col_letter
+from ..core.cells import col_letter, col_number
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
 from .errors import WorkbookError
 from .opc import MAIN_NS, m
 from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
-from .styles import AGENT_FILL, Styles
+from .styles import AGENT_FILL, Styles, normalise_rgb
 from .values import MAX_TEXT_LENGTH, escape_text, excel_serial, number_text
 
 C, ROW, V, F, IS, T = m("c"), m("row"), m("v"), m("f"), m("is"), m("t")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PRESERVE = {XML_SPACE: "preserve"}
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _VALUE_TAGS = (V, IS, F)
+
+
+class _ColumnLetters(dict):
+    """'AB' -> 28, filled on demand."""
+
+    def __missing__(self, letters: str) -> int | None:
+        if not letters or not letters.isalpha() or len(letters) > 3 or not letters.isupper():
+            return None
+        col = self[letters] = col_number(letters)
+        return col
+
+
+_COLS = _ColumnLetters()
 _CLEARED_ATTRS = ("t", "cm", "vm")
 # Sheet-level elements whose @sqref/@ref name cells of this sheet: (container, item, attribute).
 _RANGE_ITEMS = (
@@ -68,6 +82,7 @@ class SheetPatcher:
         self.delete_mode = ""
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
+        self._fill_cache: dict[tuple, dict[str | None, str | None]] = {}
         self._col_styles = self._read_col_styles()
         self._index_rows()
 
@@ -102,11 +117,16 @@ class SheetPatcher:
         cells: dict[int, etree._Element] = {}
         cols: list[int] = []
         prev = 0
+        suffix = str(r)
+        cut = -len(suffix)
+        letters_map = _COLS
         for c in row_el.iterchildren(C):
             ref = c.get("r")
             if ref is None:
                 col = prev + 1
                 c.set("r", cell_ref(r, col))
+            elif ref.endswith(suffix) and (col := letters_map[ref[:cut]]) is not None:
+                pass
             else:
                 try:
                     ref_row, col = split_cell_ref(ref)
@@ -175,34 +195,59 @@ class SheetPatcher:
 
     def cell(self, r: int, col: int, create: bool = True, style: int | None = None):
         """The <c> at (r, col); created (with the row's/column's format) when missing."""
-        row_el = self.row_el(r, create)
+        row_el = self.rows.get(r)
         if row_el is None:
-            return None
+            if not create:
+                return None
+            row_el = self.row_el(r)
         cells, cols = self._row_cells(r, row_el)
         c = cells.get(col)
         if c is None and create:
-            c = row_el.makeelement(C, {"r": f"{col_letter(col)}{r}"})
             s = self.base_style(row_el, col) if style is None else style
-            if s:
-                c.set("s", str(s))
+            c = self._new_cell(r, col, row_el, cells, cols, str(s) if s else None)
+        return c
+
+    def _new_cell(self, r: int, col: int, row_el, cells, cols, s: str | None,
+                  track: bool = True):
+        attrib = {"r": f"{col_letter(col)}{r}", "s": s} if s else {"r": f"{col_letter(col)}{r}"}
+        if not cols or col > cols[-1]:
+            if len(row_el) == len(cols):                  # only <c> children: append
+                c = etree.SubElement(row_el, C, attrib)
+            elif cols:                                    # keep a row's <extLst> last
+                c = row_el.makeelement(C, attrib)
+                cells[cols[-1]].addnext(c)
+            else:
+                c = row_el.makeelement(C, attrib)
+                row_el.insert(0, c)
+            cols.append(col)
+        else:
+            c = row_el.makeelement(C, attrib)
             i = bisect_left(cols, col)
             if i == 0:
                 row_el.insert(0, c)
             else:
                 cells[cols[i - 1]].addnext(c)
             cols.insert(i, col)
-            cells[col] = c
-            self._grow_spans(row_el, col)
-            self._touch(r, col)
-            self.changed = True
+        cells[col] = c
+        if track:
+            self._created(r, row_el, col, col)
         return c
 
-    @staticmethod
-    def _grow_spans(row_el: etree._Element, col: int) -> None:
+    def _created(self, r: int, row_el, lo: int, hi: int) -> None:
+        """Bookkeeping after creating cells in columns lo..hi of row r."""
         spans = row_el.get("spans")
-        if not spans or ":" not in spans or " " in spans:
-            return
-        lo, hi = spans.split(":")
+        if spans is not None:
+            self._grow_spans(row_el, spans, lo)
+            if hi != lo:
+                self._grow_spans(row_el, row_el.get("spans"), hi)
+        self._touch(r, lo)
+        if hi != lo:
+            self._touch(r, hi)
+        self.changed = True
+
+    @staticmethod
+    def _grow_spans(row_el: etree._Element, spans: str, col: int) -> None:
+        lo, _, hi = spans.partition(":")
         if lo.isdigit() and hi.isdigit() and not int(lo) <= col <= int(hi):
             row_el.set("spans", f"{min(int(lo), col)}:{max(int(hi), col)}")
 
@@ -212,20 +257,19 @@ class SheetPatcher:
         """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
         c = self.cell(r, col, style=style)
         self._touch(r, col)
-        for child in list(c):
-            tag = child.tag
-            if tag == F:
-                self._formula_removed(c, child)
-                c.remove(child)
-            elif tag == V or tag == IS:
-                c.remove(child)
-        attrib = c.attrib
+        if len(c):
+            for child in list(c):
+                tag = child.tag
+                if tag == F:
+                    self._formula_removed(c, child)
+                    c.remove(child)
+                elif tag == V or tag == IS:
+                    c.remove(child)
         for a in _CLEARED_ATTRS:
-            if a in attrib:
-                del attrib[a]
-        xf = int(attrib.get("s", 0))
-        if style is not None:
-            xf = style
+            if c.get(a) is not None:
+                del c.attrib[a]
+        s = c.get("s")
+        xf = style if style is not None else (int(s) if s else 0)
         if number_format:
             xf = self.styles.with_number_format(xf, number_format)
         try:
@@ -234,8 +278,8 @@ class SheetPatcher:
             raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
                                 f"{value!r} kann nicht geschrieben werden ({exc})") from None
         xf = xf_ref[0]
-        if xf or "s" in attrib:
-            attrib["s"] = str(xf)
+        if xf or s is not None:
+            c.set("s", str(xf))
         self.cells_written += 1
         self.changed = True
 
@@ -248,13 +292,14 @@ class SheetPatcher:
             if len(value) > MAX_TEXT_LENGTH:
                 raise ValueError(f"Text länger als {MAX_TEXT_LENGTH} Zeichen")
             c.set("t", "inlineStr")
-            inline = c.makeelement(IS, {})
-            t = etree.SubElement(inline, T)
-            t.set(XML_SPACE, "preserve")
-            t.text = escape_text(value)
-            c.insert(0, inline)
+            if len(c):                                    # an <extLst> stays last
+                inline = c.makeelement(IS, {})
+                c.insert(0, inline)
+            else:
+                inline = etree.SubElement(c, IS)
+            etree.SubElement(inline, T, _PRESERVE).text = escape_text(value)
             return
-        v = c.makeelement(V, {})
+        v = c.makeelement(V, {}) if len(c) else etree.SubElement(c, V)
         if isinstance(value, bool):
             c.set("t", "b")
             v.text = "1" if value else "0"
@@ -266,8 +311,10 @@ class SheetPatcher:
                 code = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
                 xf_ref[0] = self.styles.with_number_format(xf_ref[0], code)
         else:
+            c.remove(v) if v.getparent() is not None else None
             raise TypeError(f"Typ {type(value).__name__} wird nicht unterstützt")
-        c.insert(0, v)
+        if v.getparent() is None:
+            c.insert(0, v)
 
     def _formula_removed(self, c: etree._Element, f: etree._Element) -> None:
         self.formulas_removed += 1
@@ -307,26 +354,55 @@ class SheetPatcher:
     def fill(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Colour the cells unless an agent coloured them; cells that don't exist are created
         with only their new format."""
-        styles = self.styles
+        rgb = normalise_rgb(rgb)
+        cache = self._fill_cache.get((rgb, product))
+        if cache is None:
+            cache = self._fill_cache[(rgb, product)] = {}
         row_el = self.rows.get(r)
-        cells = self._row_cells(r, row_el)[0] if row_el is not None else {}
+        if row_el is None:
+            row_cells, row_cols = {}, []
+        else:
+            row_cells, row_cols = self._row_cells(r, row_el)
+        filled = 0
+        lo = hi = None
         for col in cols:
-            c = cells.get(col)
-            xf = int(c.get("s", 0)) if c is not None else self.base_style(row_el, col)
-            if styles.fill_state(xf, product) == AGENT_FILL:
+            c = row_cells.get(col)
+            if c is not None:
+                s = c.get("s")
+                try:
+                    new = cache[s]
+                except KeyError:
+                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                if new is not None:
+                    c.set("s", new)
+                    filled += 1
                 continue
-            new = styles.with_fill(xf, rgb)
-            if new == xf:
+            base = self.base_style(row_el, col)
+            try:
+                new = cache[base]
+            except KeyError:
+                new = cache[base] = self._filled_style(base, rgb, product)
+            if new is None:
                 continue
-            if c is None:
-                c = self.cell(r, col, style=new)
-                if row_el is None:
-                    row_el = self.rows[r]
-                    cells = self._row_cells(r, row_el)[0]
-            else:
-                c.set("s", str(new))
-                self.changed = True
-            self.cells_filled += 1
+            if row_el is None:
+                row_el = self.row_el(r)
+                row_cells, row_cols = self._row_cells(r, row_el)
+            self._new_cell(r, col, row_el, row_cells, row_cols, new, track=False)
+            lo = col if lo is None or col < lo else lo
+            hi = col if hi is None or col > hi else hi
+            filled += 1
+        if lo is not None:
+            self._created(r, row_el, lo, hi)
+        if filled:
+            self.cells_filled += filled
+            self.changed = True
+
+    def _filled_style(self, xf: int, rgb: str | None, product: frozenset[str]) -> str | None:
+        """The s= a cell with format ``xf`` gets; None when it keeps its format."""
+        if self.styles.fill_state(xf, product) == AGENT_FILL:
+            return None
+        new = self.styles.with_fill(xf, rgb)
+        return None if new == xf else str(new)
 
     # --- appends / rewrites ----------------------------------------------------------------
     @staticmethod
@@ -553,6 +629,12 @@ class SheetPatcher:
                 breaks.set("manualBreakCount", str(len(breaks)))
 
     # --- finish --------------------------------------------------------------------------
+    def release(self) -> None:
+        """Drop the cell/row index (element proxies) before the tree itself goes."""
+        self._cells.clear()
+        self.rows.clear()
+        self._shared = None
+
     def grow_dimension(self) -> None:
         """Widen <dimension ref> to include every cell this run touched."""
         dim = self.root.find(m("dimension"))

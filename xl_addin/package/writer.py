@@ -2,12 +2,14 @@
 atomically, keeping backups. Every other zip member is copied raw, in its original order."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import stat
 import tempfile
 import zipfile
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,8 +184,15 @@ class _Edit:
         replaced.update(self.parts.changed_xml())
         return replaced, dict(self.parts.added)
 
+    def release(self) -> None:
+        for _, patcher in self.patchers.values():
+            patcher.release()
+
     def write_to(self, fh) -> list[str]:
-        replaced, added = self.members()
+        try:
+            replaced, added = self.members()
+        finally:
+            self.release()
         out = ArchiveWriter(fh)
         order = []
         for info in self.archive.infos:
@@ -255,11 +264,29 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+@contextmanager
+def _gc_paused():
+    """The patch allocates ~a million short-lived lxml proxies that form no cycles; pausing the
+    cyclic collector meanwhile saves a third of the time. Restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def apply_plan(path, plan: Plan, *, backups: int = 3) -> ApplyResult:
     """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
     semantics). The original stays untouched when anything fails. Backups: the previous
     version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
     to bak2 … bak<backups>."""
+    with _gc_paused():
+        return _apply_plan(path, plan, backups)
+
+
+def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
     p = Path(path)
     if plan.is_empty():
         if not p.is_file():
@@ -274,8 +301,10 @@ def apply_plan(path, plan: Plan, *, backups: int = 3) -> ApplyResult:
     try:
         edit.apply()
     except WorkbookError:
+        edit.release()
         raise
     except Exception as exc:  # noqa: BLE001 - a bug must not look like success
+        edit.release()
         raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
                             f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
 
