@@ -351,8 +351,9 @@ class _Reader:
             return None
         canon = V.match_choice(raw, choices)
         if canon is None:
-            self.bad(row, header, f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert (erlaubt: "
-                     f"{', '.join(choices)})", V.nearest_choice(raw, choices), key, code)
+            hint = V.nearest_choice(raw, choices)
+            allowed = "" if hint else f" (erlaubt: {', '.join(choices)})"
+            self.bad(row, header, f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert{allowed}", hint, key, code)
             if unreadable is not None:
                 unreadable.append(header)
         return canon
@@ -420,7 +421,8 @@ def _read_case(rd: _Reader, r: int, vendors: dict[str, Vendor], findings: list[F
     if c.request_type is None and S.C_TYPE not in bad:
         rd.bad(r, S.C_TYPE, "Anfrageart fehlt", code="TYPE-MISSING", key=key)
     if c.request_type and c.agency and c.agency != S.agency_of(c.request_type):
-        rd.bad(r, S.C_AGENCY, f"Agentur '{c.agency}' passt nicht zur Anfrageart '{c.request_type}'",
+        rd.bad(r, S.C_AGENCY, f"Agentur '{c.agency}' passt nicht: '{c.request_type}' gehört zu "
+               f"{S.agency_of(c.request_type)}",
                S.agency_of(c.request_type), key, "AGENCY-MISMATCH", WARNING)
     step = rd.choice(r, S.C_STEP, S.STEPS, "STEP-INVALID", key, bad)
     c.step = None if S.C_STEP in bad else (step or S.S_NEW)
