@@ -256,7 +256,8 @@ def test_bad_cells_are_findings_with_cell_and_suggestion():
 
 def test_unknown_status_still_gives_a_follow_up_without_naming_a_wrong_template():
     wb = akten_data([customer(**{S.K_STATUS: "VIP", S.K_ASSIGNED: days_ago(30)})], [])
-    assert computed(run(wb))[S.K_NEXT_STEP] == send_step("passende Vorlage zum Kundenstatus")
+    assert computed(run(wb))[S.K_NEXT_STEP] == ("Vorlage zum Kundenstatus (Kundenstatus prüfen) an VPA senden, "
+                                                 "Frist bis 29.11.2026 setzen, Wiedervorlage einstellen")
 
 
 # ------------------------------------------------------------------ colours

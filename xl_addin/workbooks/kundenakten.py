@@ -45,11 +45,11 @@ STEP_NO_NAME = "Eingabe prüfen: Kunde fehlt"
 STEP_NO_VPA = "VPA zuweisen (Übergabe in der VPA-Akte)"
 STEP_NO_ASSIGNMENT = "'Zugewiesen am' eintragen"
 STEP_CHECK = "Eingabe prüfen: {columns}"
-STEP_SEND = "Vorlage '{template}' an VPA senden, Frist bis {deadline} setzen, Wiedervorlage einstellen"
+STEP_SEND = "{template} an VPA senden, Frist bis {deadline} setzen, Wiedervorlage einstellen"
 STEP_WAIT = "Frist an VPA läuft bis {deadline}"
-STEP_OVERDUE = ("Frist {deadline} verstrichen: VPA erneut anschreiben (Vorlage '{template}'), "
+STEP_OVERDUE = ("Frist {deadline} verstrichen: VPA erneut anschreiben ({template}), "
                 "neue Frist bis {new_deadline}, ggf. an Admin-Team übergeben")
-TEMPLATE_UNKNOWN = "passende Vorlage zum Kundenstatus"
+TEMPLATE_UNKNOWN = "Vorlage zum Kundenstatus (Kundenstatus prüfen)"
 
 
 def create_template(path):
@@ -295,9 +295,9 @@ def _plus_days(d: date, days: int) -> date:
 
 
 def _template(c: Customer, settings: Settings) -> str:
-    if c.status is None:
-        return TEMPLATE_UNKNOWN
-    return str(settings.get(S.TEMPLATE_KEY.format(status=c.status))) or TEMPLATE_UNKNOWN
+    """"Vorlage '<name from the settings>'" for the customer's status."""
+    name = str(settings.get(S.TEMPLATE_KEY.format(status=c.status))) if c.status else ""
+    return f"Vorlage '{name}'" if name else TEMPLATE_UNKNOWN
 
 
 def last_vpa_entry(c: Customer, entries: list[Entry], today: date) -> date | None:
