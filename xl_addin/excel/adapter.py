@@ -1,0 +1,679 @@
+"""The live-workbook adapter: read a workbook that is open in Excel and apply a Plan to it.
+
+Written against a small protocol (``LiveBook``: read a sheet's used range in one call, write a
+block of cells in one range assignment, read/set fills, append, rewrite a sheet, delete rows)
+with two implementations:
+
+- ``FakeBook``: in memory, for the tests (and to prove that the ribbon path and the headless
+  package writer give the same cells on the same Plan);
+- ``XlwingsBook``: a thin layer over an ``xlwings.Book`` (BSD part only; imported lazily, never
+  ``xlwings.pro``, Server, the remote interpreter or the calamine reader).
+
+``apply_plan_live`` follows the Plan's semantics (xl_addin.core.plan) in the package writer's
+order: sheet rewrites, cell writes, fills, appends (below the last row holding a value), row
+deletions (bottom up). Cell writes are grouped per column into runs of consecutive rows, and
+each run is one range assignment — a computed column that is written on every row is one
+assignment, never cell by cell; cells the Plan does not name are never touched (a formula or
+an agent's entry between two written cells stays as it is).
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, Plan
+from ..core.workbook_data import SheetData, WorkbookData
+
+OTHER_FILL = "*"      # a fill that is not a plain solid colour (pattern, gradient): the agent's
+_STATES = ("visible", "hidden", "veryHidden")
+Block = tuple[int, int, int, int]   # first row, first col, last row, last col (1-based, inclusive)
+
+
+# ====================================================================== the protocol
+
+@runtime_checkable
+class LiveBook(Protocol):
+    """What the adapter needs from a live workbook. Coordinates are 1-based."""
+
+    name: str
+
+    def sheet_names(self) -> list[str]: ...
+    def sheet_state(self, sheet: str) -> str: ...                 # "visible" | "hidden" | "veryHidden"
+    def read_values(self, sheet: str) -> list[list[CellValue]]: ...   # used range from A1, one call
+    def write_block(self, sheet: str, row: int, col: int, values: list[list[CellValue]]) -> None: ...
+    def set_number_format(self, sheet: str, block: Block, number_format: str) -> None: ...
+    def read_fills(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
+    def set_fill(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
+    def last_value_row(self, sheet: str) -> int: ...
+    def add_sheet(self, sheet: str, state: str) -> None: ...
+    def set_sheet_state(self, sheet: str, state: str) -> None: ...
+    def clear_sheet(self, sheet: str) -> None: ...
+    def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
+    def set_bold(self, sheet: str, block: Block) -> None: ...
+    def delete_rows(self, sheet: str, first: int, last: int) -> None: ...
+    def batch(self) -> contextlib.AbstractContextManager: ...      # screen updating off etc.
+
+
+class LiveUI(Protocol):
+    """What the ribbon's entry points need from Excel besides the cells."""
+
+    def status(self, text: str | None) -> None: ...
+    def alert(self, text: str, title: str, critical: bool = False) -> None: ...
+    def ask(self, prompt: str, title: str, default: str = "") -> str | None: ...
+    def selection(self) -> tuple[str, list[int]]: ...     # sheet name, selected row numbers
+    def folder(self) -> Path | None: ...                  # the workbook's folder, when on disk
+    def user(self) -> str: ...
+    def addin_config(self) -> dict[str, Any]: ...         # the add-in's sheet xl_addin.conf
+    def import_udfs(self, modules: str) -> None: ...
+
+
+# ====================================================================== reading
+
+def read_workbook_live(book: LiveBook) -> WorkbookData:
+    """Every sheet's values, one read per sheet, as the core expects them."""
+    wb = WorkbookData(source=book.name)
+    for name in book.sheet_names():
+        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name))
+    return wb
+
+
+# ====================================================================== applying a plan
+
+def resolve_sheet(book: LiveBook, name: str) -> str | None:
+    """The sheet's name as the book spells it (exact, then case/blank-insensitive)."""
+    names = book.sheet_names()
+    if name in names:
+        return name
+    want = " ".join(name.split()).casefold()
+    for n in names:
+        if " ".join(n.split()).casefold() == want:
+            return n
+    return None
+
+
+def _norm_rgb(rgb: str | None) -> str | None:
+    if rgb is None:
+        return None
+    s = rgb.strip().upper().lstrip("#")
+    return s[-6:] if len(s) == 8 else s
+
+
+def _runs(cells: list[tuple[int, CellValue, str | None]]) -> Iterator[tuple[int, list, str | None]]:
+    """(row, value, format) sorted by row -> (first row, values, format) of consecutive rows."""
+    start, values, fmt = None, [], None
+    for row, value, number_format in cells:
+        if start is not None and row == start + len(values) and number_format == fmt:
+            values.append(value)
+            continue
+        if start is not None:
+            yield start, values, fmt
+        start, values, fmt = row, [value], number_format
+    if start is not None:
+        yield start, values, fmt
+
+
+def merge_blocks(cells: Sequence[tuple[int, int]]) -> list[Block]:
+    """Cells -> few rectangles: runs of columns per row, stacked over consecutive rows."""
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for r, c in cells:
+        by_row[r].append(c)
+    open_blocks: dict[tuple[int, int], list[int]] = {}   # (c1, c2) -> [r1, r2]
+    done: list[Block] = []
+    for r in sorted(by_row):
+        cols = sorted(set(by_row[r]))
+        spans, c1 = [], cols[0]
+        for a, b in zip(cols, cols[1:] + [None]):
+            if b is None or b != a + 1:
+                spans.append((c1, a))
+                c1 = b
+        for key in list(open_blocks):
+            if key not in spans or open_blocks[key][1] != r - 1:
+                r1, r2 = open_blocks.pop(key)
+                done.append((r1, key[0], r2, key[1]))
+        for key in spans:
+            if key in open_blocks:
+                open_blocks[key][1] = r
+            else:
+                open_blocks[key] = [r, r]
+    done += [(r1, c1, r2, c2) for (c1, c2), (r1, r2) in open_blocks.items()]
+    return sorted(done)
+
+
+def _rectangle(rows: list[list[CellValue]]) -> list[list[CellValue]]:
+    width = max((len(r) for r in rows), default=0)
+    return [list(r) + [None] * (width - len(r)) for r in rows]
+
+
+def _auto_widths(rows: list[list[CellValue]]) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    for row in rows[:200]:
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                widths[c] = min(max(widths.get(c, 8.0), len(str(v)) + 2.0), 60.0)
+    return widths
+
+
+@dataclass
+class LiveResult:
+    cells_written: int = 0
+    range_writes: int = 0            # range assignments made for cell writes
+    cells_filled: int = 0
+    rows_appended: int = 0
+    rows_deleted: int = 0
+    sheets_created: list[str] = field(default_factory=list)
+
+
+class LiveApplyError(Exception):
+    """A Plan names a sheet the workbook does not have (one German line)."""
+
+
+def apply_plan_live(book: LiveBook, plan: Plan,
+                    progress: Callable[[str], None] | None = None) -> LiveResult:
+    """Apply ``plan`` to the open workbook ``book`` (see the module docstring)."""
+    res = LiveResult()
+    say = progress or (lambda _text: None)
+    if plan.is_empty():
+        return res
+    product = frozenset(_norm_rgb(c) for c in plan.product_colours)
+
+    def existing(name: str, what: str) -> str:
+        hit = resolve_sheet(book, name)
+        if hit is None:
+            raise LiveApplyError(f"Blatt '{name}' fehlt in '{book.name}' — {what} nicht möglich")
+        return hit
+
+    with book.batch():
+        # 1. sheets the product owns entirely
+        for rw in plan.rewrites:
+            say(f"Blatt '{rw.sheet}' schreiben")
+            name = resolve_sheet(book, rw.sheet)
+            if name is None:
+                book.add_sheet(rw.sheet, rw.state)
+                res.sheets_created.append(rw.sheet)
+                name = rw.sheet
+            else:
+                book.set_sheet_state(name, rw.state)
+                book.clear_sheet(name)
+            rows = _rectangle(rw.rows)
+            if rows and rows[0]:
+                book.write_block(name, 1, 1, rows)
+                if rw.bold_header:
+                    book.set_bold(name, (1, 1, 1, len(rows[0])))
+            book.set_column_widths(name, rw.column_widths or _auto_widths(rows))
+
+        # 2. cell writes: one range assignment per run of consecutive rows of a column
+        say("Berechnete Spalten schreiben")
+        latest: dict[tuple[str, int, int], tuple[CellValue, str | None]] = {}
+        for w in plan.writes:
+            latest[(existing(w.sheet, f"Schreiben in {w.sheet}!"), w.row, w.col)] = (w.value, w.number_format)
+        columns: dict[tuple[str, int], list[tuple[int, CellValue, str | None]]] = defaultdict(list)
+        for (sheet, row, col), (value, fmt) in latest.items():
+            columns[(sheet, col)].append((row, value, fmt))
+        for (sheet, col), cells in columns.items():
+            for start, values, fmt in _runs(sorted(cells, key=lambda x: x[0])):
+                book.write_block(sheet, start, col, [[v] for v in values])
+                if fmt:
+                    book.set_number_format(sheet, (start, col, start + len(values) - 1, col), fmt)
+                res.range_writes += 1
+                res.cells_written += len(values)
+
+        # 3. fills: only cells without a fill or with one of the product's colours
+        say("Farben setzen")
+        targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
+        for f in plan.fills:
+            sheet = existing(f.sheet, "Einfärben")
+            cols = list(f.cols)
+            if not cols:
+                continue
+            want = _norm_rgb(f.rgb)
+            for col, current in zip(cols, book.read_fills(sheet, f.row, cols)):
+                now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
+                if now is not None and now not in product:
+                    continue                      # the agent's colour stays
+                if now != want:
+                    targets[(sheet, want)].append((f.row, col))
+        for (sheet, rgb), cells in targets.items():
+            book.set_fill(sheet, merge_blocks(cells), rgb)
+            res.cells_filled += len(cells)
+
+        # 4. appends below the last row that holds a value
+        for ap in plan.appends:
+            say(f"Zeilen an '{ap.sheet}' anhängen")
+            name = resolve_sheet(book, ap.sheet)
+            if name is None:
+                book.add_sheet(ap.sheet, "visible")
+                res.sheets_created.append(ap.sheet)
+                name = ap.sheet
+                if ap.header:
+                    book.write_block(name, 1, 1, [list(ap.header)])
+                    book.set_bold(name, (1, 1, 1, len(ap.header)))
+                    book.set_column_widths(name, ap.column_widths or _auto_widths([ap.header, *ap.rows]))
+                elif ap.column_widths:
+                    book.set_column_widths(name, ap.column_widths)
+            rows = _rectangle(ap.rows)
+            if not rows or not rows[0]:
+                continue
+            start = book.last_value_row(name) + 1
+            book.write_block(name, start, 1, rows)
+            for col, fmt in sorted(ap.number_formats.items()):
+                book.set_number_format(name, (start, col, start + len(rows) - 1, col), fmt)
+            res.rows_appended += len(rows)
+
+        # 5. deletions, bottom up, one call per block of consecutive rows
+        for d in plan.deletions:
+            name = existing(d.sheet, "Zeilen löschen")
+            rows = sorted({r for r in d.rows if r >= 1}, reverse=True)
+            i = 0
+            while i < len(rows):
+                last = first = rows[i]
+                while i + 1 < len(rows) and rows[i + 1] == first - 1:
+                    i += 1
+                    first = rows[i]
+                book.delete_rows(name, first, last)
+                i += 1
+            res.rows_deleted += len(rows)
+    return res
+
+
+# ====================================================================== in-memory fake
+
+def _is_date_format(fmt: str | None) -> bool:
+    if not fmt:
+        return False
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", fmt.split(";")[0]).lower()
+    return any(ch in bare for ch in "dmyhs") and "general" not in bare
+
+
+@dataclass
+class FakeSheet:
+    name: str
+    state: str = "visible"
+    values: dict[tuple[int, int], CellValue] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    bold: set[tuple[int, int]] = field(default_factory=set)
+    widths: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.values), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.values), default=0)
+
+    def rows(self) -> list[list[CellValue]]:
+        return [[self.values.get((r, c)) for c in range(1, self.max_col + 1)]
+                for r in range(1, self.max_row + 1)]
+
+
+class FakeBook:
+    """An open workbook in memory. Records every protocol call in ``calls`` (name, sheet, …)
+    so tests can see how the adapter talks to Excel; UI answers come from ``answers``."""
+
+    def __init__(self, name: str = "Mappe.xlsx", sheets: list[FakeSheet] | None = None):
+        self.name = name
+        self.sheets: dict[str, FakeSheet] = {s.name: s for s in sheets or []}
+        self.calls: list[tuple] = []
+        # UI
+        self.answers: list[str | None] = []
+        self.asked: list[str] = []
+        self.alerts: list[tuple[str, str, bool]] = []
+        self.statuses: list[str | None] = []
+        self.selected: tuple[str, list[int]] = ("", [])
+        self.path: Path | None = None
+        self.user_name = "Test"
+        self.config: dict[str, Any] = {"UDF MODULES": "xl_addin.udfs"}
+        self.imported_udfs: list[str] = []
+
+    @classmethod
+    def from_workbook(cls, wb: WorkbookData, fills: dict[str, dict[tuple[int, int], str]] | None = None,
+                      name: str = "Mappe.xlsx") -> "FakeBook":
+        book = cls(name)
+        for sname, sheet in wb.sheets.items():
+            fs = FakeSheet(sname, sheet.state)
+            for r, row in enumerate(sheet.rows, start=1):
+                for c, v in enumerate(row, start=1):
+                    if v is not None and v != "":
+                        fs.values[(r, c)] = v
+            fs.fills.update((fills or {}).get(sname, {}))
+            book.sheets[sname] = fs
+        return book
+
+    # --- LiveBook -------------------------------------------------------------------
+    def _s(self, sheet: str) -> FakeSheet:
+        return self.sheets[sheet]
+
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def sheet_state(self, sheet: str) -> str:
+        return self._s(sheet).state
+
+    def read_values(self, sheet: str) -> list[list[CellValue]]:
+        self.calls.append(("read_values", sheet))
+        return self._s(sheet).rows()
+
+    def write_block(self, sheet, row, col, values) -> None:
+        self.calls.append(("write_block", sheet, row, col, len(values), len(values[0]) if values else 0))
+        s = self._s(sheet)
+        for i, line in enumerate(values):
+            for j, v in enumerate(line):
+                key = (row + i, col + j)
+                if v is None or v == "":
+                    s.values.pop(key, None)
+                    continue
+                s.values[key] = v
+                if isinstance(v, (date, datetime)) and not _is_date_format(s.formats.get(key)):
+                    s.formats[key] = DATETIME_FORMAT if isinstance(v, datetime) else DATE_FORMAT
+
+    def set_number_format(self, sheet, block, number_format) -> None:
+        self.calls.append(("set_number_format", sheet, block, number_format))
+        r1, c1, r2, c2 = block
+        s = self._s(sheet)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                s.formats[(r, c)] = number_format
+
+    def read_fills(self, sheet, row, cols) -> list[str | None]:
+        self.calls.append(("read_fills", sheet, row))
+        s = self._s(sheet)
+        return [s.fills.get((row, c)) for c in cols]
+
+    def set_fill(self, sheet, blocks, rgb) -> None:
+        self.calls.append(("set_fill", sheet, len(blocks), rgb))
+        s = self._s(sheet)
+        for r1, c1, r2, c2 in blocks:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if rgb is None:
+                        s.fills.pop((r, c), None)
+                    else:
+                        s.fills[(r, c)] = rgb
+
+    def last_value_row(self, sheet) -> int:
+        return self._s(sheet).max_row
+
+    def add_sheet(self, sheet, state) -> None:
+        self.calls.append(("add_sheet", sheet))
+        self.sheets[sheet] = FakeSheet(sheet, state)
+
+    def set_sheet_state(self, sheet, state) -> None:
+        self._s(sheet).state = state
+
+    def clear_sheet(self, sheet) -> None:
+        self.calls.append(("clear_sheet", sheet))
+        s = self._s(sheet)
+        self.sheets[sheet] = FakeSheet(s.name, s.state)
+
+    def set_column_widths(self, sheet, widths) -> None:
+        self._s(sheet).widths.update(widths)
+
+    def set_bold(self, sheet, block) -> None:
+        r1, c1, r2, c2 = block
+        self._s(sheet).bold.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+
+    def delete_rows(self, sheet, first, last) -> None:
+        self.calls.append(("delete_rows", sheet, first, last))
+        s = self._s(sheet)
+        n = last - first + 1
+
+        def shift(d: dict) -> dict:
+            return {((r - n if r > last else r), c): v for (r, c), v in d.items() if not first <= r <= last}
+        s.values, s.fills, s.formats = shift(s.values), shift(s.fills), shift(s.formats)
+        s.bold = set(shift({k: True for k in s.bold}))
+
+    def batch(self):
+        return contextlib.nullcontext()
+
+    # --- LiveUI ---------------------------------------------------------------------
+    def status(self, text):
+        self.statuses.append(text)
+
+    def alert(self, text, title, critical=False):
+        self.alerts.append((text, title, critical))
+
+    def ask(self, prompt, title, default=""):
+        self.asked.append(prompt)
+        return self.answers.pop(0) if self.answers else None
+
+    def selection(self):
+        return self.selected
+
+    def folder(self):
+        return self.path
+
+    def user(self):
+        return self.user_name
+
+    def addin_config(self):
+        return dict(self.config)
+
+    def import_udfs(self, modules):
+        self.imported_udfs.append(modules)
+
+
+# ====================================================================== xlwings
+
+XL_NONE = -4142            # xlNone / xlColorIndexNone
+XL_SOLID = 1
+_VISIBLE = {"visible": -1, "hidden": 0, "veryHidden": 2}
+_TEXT_EXCEL_WOULD_CONVERT = re.compile(r"^\s*([-+=@]|[\d.,:/%\s-]+\s*$|(true|false|wahr|falsch)\s*$)",
+                                       re.IGNORECASE)
+
+
+def _to_excel(value: CellValue) -> Any:
+    """A Plan value as Excel should store it: text stays text (a leading apostrophe keeps
+    Excel from turning '00123', '1.2' or '=x' into a number, date or formula)."""
+    if value is None or (isinstance(value, str) and not value):
+        return None
+    if isinstance(value, str):
+        return "'" + value if _TEXT_EXCEL_WOULD_CONVERT.match(value) else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _from_excel(value: Any) -> CellValue:
+    """What Excel hands over -> what the package reader gives: integral floats as int, ''
+    as None, a date at midnight as date."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    if isinstance(value, str) and not value:
+        return None
+    if isinstance(value, datetime) and value.time() == time(0) and value.tzinfo is None:
+        return value.date()
+    return value
+
+
+def _bgr_hex(color: Any) -> str | None:
+    if color is None:
+        return None
+    n = int(color)
+    return f"{n & 0xFF:02X}{(n >> 8) & 0xFF:02X}{(n >> 16) & 0xFF:02X}"
+
+
+def _hex_bgr(rgb: str) -> int:
+    s = _norm_rgb(rgb) or "000000"
+    return int(s[4:6], 16) << 16 | int(s[2:4], 16) << 8 | int(s[0:2], 16)
+
+
+def _address(block: Block) -> str:
+    from ..core.cells import col_letter
+    r1, c1, r2, c2 = block
+    a = f"{col_letter(c1)}{r1}"
+    return a if (r1, c1) == (r2, c2) else f"{a}:{col_letter(c2)}{r2}"
+
+
+def _address_batches(blocks: list[Block], limit: int = 240) -> Iterator[str]:
+    """Comma-joined multi-area addresses short enough for Excel's Range() (255 chars)."""
+    batch = ""
+    for b in blocks:
+        a = _address(b)
+        if batch and len(batch) + 1 + len(a) > limit:
+            yield batch
+            batch = ""
+        batch = f"{batch},{a}" if batch else a
+    if batch:
+        yield batch
+
+
+class XlwingsBook:
+    """A workbook open in Excel, through xlwings (BSD part). Construct with an ``xlwings.Book``
+    or ``XlwingsBook.caller()`` inside a RunPython call."""
+
+    def __init__(self, book: Any):
+        self.book = book
+        self.name = book.name
+
+    @classmethod
+    def caller(cls) -> "XlwingsBook":
+        import xlwings as xw
+        return cls(xw.Book.caller())
+
+    def _sheet(self, name: str):
+        return self.book.sheets[name]
+
+    # --- LiveBook -------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def sheet_state(self, sheet: str) -> str:
+        v = self._sheet(sheet).api.Visible
+        return {-1: "visible", 0: "hidden", 2: "veryHidden"}.get(int(v), "visible")
+
+    def read_values(self, sheet: str) -> list[list[CellValue]]:
+        sh = self._sheet(sheet)
+        last = sh.used_range.last_cell
+        values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+        rows = [[_from_excel(v) for v in row] for row in values or []]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        return rows
+
+    def write_block(self, sheet, row, col, values) -> None:
+        if not values or not values[0]:
+            return
+        rng = self._sheet(sheet).range((row, col), (row + len(values) - 1, col + len(values[0]) - 1))
+        rng.value = [[_to_excel(v) for v in line] for line in values]
+
+    def set_number_format(self, sheet, block, number_format) -> None:
+        r1, c1, r2, c2 = block
+        self._sheet(sheet).range((r1, c1), (r2, c2)).number_format = number_format
+
+    def read_fills(self, sheet, row, cols) -> list[str | None]:
+        sh = self._sheet(sheet)
+        interior = sh.range((row, min(cols)), (row, max(cols))).api.Interior
+        pattern = interior.Pattern
+        if pattern == XL_NONE:
+            return [None] * len(cols)
+        if pattern == XL_SOLID and interior.Color is not None:
+            return [_bgr_hex(interior.Color)] * len(cols)
+        out: list[str | None] = []
+        for c in cols:                                   # mixed row: cell by cell
+            cell = sh.range((row, c)).api.Interior
+            p = cell.Pattern
+            out.append(None if p == XL_NONE else _bgr_hex(cell.Color) if p == XL_SOLID else OTHER_FILL)
+        return out
+
+    def set_fill(self, sheet, blocks, rgb) -> None:
+        sh = self._sheet(sheet)
+        for address in _address_batches(blocks):
+            interior = sh.api.Range(address).Interior
+            if rgb is None:
+                interior.Pattern = XL_NONE
+            else:
+                interior.Color = _hex_bgr(rgb)
+
+    def last_value_row(self, sheet) -> int:
+        found = self._sheet(sheet).api.Cells.Find(What="*", LookIn=-4123, SearchOrder=1, SearchDirection=2)
+        return int(found.Row) if found is not None else 0
+
+    def add_sheet(self, sheet, state) -> None:
+        new = self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
+        new.api.Visible = _VISIBLE.get(state, -1)
+
+    def set_sheet_state(self, sheet, state) -> None:
+        self._sheet(sheet).api.Visible = _VISIBLE.get(state, -1)
+
+    def clear_sheet(self, sheet) -> None:
+        self._sheet(sheet).clear()
+
+    def set_column_widths(self, sheet, widths) -> None:
+        sh = self._sheet(sheet)
+        for col, width in widths.items():
+            sh.range((1, col)).column_width = width
+
+    def set_bold(self, sheet, block) -> None:
+        r1, c1, r2, c2 = block
+        self._sheet(sheet).range((r1, c1), (r2, c2)).font.bold = True
+
+    def delete_rows(self, sheet, first, last) -> None:
+        self._sheet(sheet).api.Rows(f"{first}:{last}").Delete()
+
+    @contextlib.contextmanager
+    def batch(self):
+        app = self.book.app
+        updating, calculation = app.screen_updating, app.calculation
+        app.screen_updating = False
+        app.calculation = "manual"
+        try:
+            yield
+        finally:
+            app.calculation = calculation
+            app.screen_updating = updating
+
+    # --- LiveUI ---------------------------------------------------------------------
+    def status(self, text):
+        self.book.app.status_bar = text if text else False
+
+    def alert(self, text, title, critical=False):
+        self.book.app.alert(text, title=title, mode="critical" if critical else "info")
+
+    def ask(self, prompt, title, default=""):
+        answer = self.book.app.api.InputBox(prompt, title, default, Type=2)
+        return None if answer is False else str(answer)
+
+    def selection(self):
+        sel = self.book.selection
+        if sel is None:
+            return "", []
+        sheet = sel.sheet.name
+        last = self._sheet(sheet).used_range.last_cell.row
+        rows: list[int] = []
+        for area in sel.api.Areas:
+            first = int(area.Row)
+            rows += range(first, min(first + int(area.Rows.Count), last + 1))
+        return sheet, sorted(set(rows))
+
+    def folder(self):
+        full = self.book.fullname
+        if "://" in full:
+            return None
+        p = Path(full)
+        return p.parent if p.parent.is_dir() else None
+
+    def user(self):
+        try:
+            return str(self.book.app.api.UserName) or ""
+        except Exception:  # noqa: BLE001 - the name is a nicety for the protocol sheet
+            return ""
+
+    def _addin(self):
+        from .addin_build import ADDIN_FILENAME
+        return self.book.app.books[ADDIN_FILENAME]
+
+    def addin_config(self):
+        from .addin_build import CONFIG_SHEET
+        rows = self._addin().sheets[CONFIG_SHEET].range("A1").expand("table").value or []
+        return {str(r[0]).upper(): r[1] for r in rows if r and r[0]}
+
+    def import_udfs(self, modules):
+        from xlwings.udfs import import_udfs
+        import_udfs(modules, self._addin().api)
