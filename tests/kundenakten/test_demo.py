@@ -74,3 +74,36 @@ def test_export_of_a_demo_customer_has_no_internal_text(script, demo, tmp_path):
     internal += ["Mandantendaten nur verschlüsselt", "Teammeeting", "Murat Aksoy", "(Demo:"]
     assert [t for t in internal if t in text] == []
     assert "Kunde" in text and "Mira Schulte" in text
+
+
+def test_run_on_the_demo_keeps_everything_it_does_not_own(tmp_path):
+    """In-place fidelity: after `run`, the parts the product does not own are byte-identical, the
+    comment, the agents' highlight and drop-downs are still there; the wrong green is gone."""
+    import shutil
+
+    import openpyxl
+
+    from xl_addin.engine import run_file
+
+    path = tmp_path / DEMO.name
+    shutil.copyfile(DEMO, path)
+    res = run_file(path, NOW, "demo")
+    assert res.ok and res.written, res.error
+    with zipfile.ZipFile(DEMO) as before, zipfile.ZipFile(path) as after:
+        old = {n: before.read(n) for n in before.namelist()}
+        new = {n: after.read(n) for n in after.namelist()}
+    owned = {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml",
+             "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}     # Kunden, Einträge and the wiring
+    changed = {n for n in old if n not in owned and old[n] != new.get(n)}
+    assert changed == set()
+    assert set(new) - set(old) == {"xl/worksheets/sheet4.xml"}                 # Prüfung
+    x = openpyxl.load_workbook(path)
+    ws = x[S.SHEET_ENTRIES]
+    head = [c.value for c in ws[1]]
+    rows = {r[head.index("Notiz")].value: r for r in ws.iter_rows(min_row=2) if r[head.index("Notiz")].value}
+    highlighted = rows["(Demo: Situation von Hand gelb markiert)"]
+    assert highlighted[head.index(S.E_SITUATION)].fill.fgColor.rgb.endswith("FFEB9C")
+    assert highlighted[head.index(S.E_SITUATION)].comment is not None
+    wrong_green = rows["(Demo: von Hand grün gefärbt, ist aber O-Team)"]
+    assert wrong_green[0].fill.fill_type is None
+    assert ws.data_validations.dataValidation and x[S.SHEET_CUSTOMERS].data_validations.dataValidation
