@@ -131,14 +131,17 @@ class RowFont:
     rgb: str | None
 
 
+_VPA_KEY = V.norm_key(S.FILE_VPA)
+_OTEAM_KEYS = frozenset(V.norm_key(v) for v in (S.FILE_OTEAM, *S.OTEAM_ALIASES))
+
+
 def classify_file(value: object) -> str | None:
     """`Akte` cell -> "VPA", "O-Team" or None. Only a cell that reads "VPA" (case and blanks
     ignored) is the VPA file; anything else is never treated as VPA."""
-    if V.match_choice(value, [S.FILE_VPA]):
+    key = V.norm_key(value)
+    if key == _VPA_KEY:
         return S.FILE_VPA
-    if V.match_choice(value, [S.FILE_OTEAM, *S.OTEAM_ALIASES]):
-        return S.FILE_OTEAM
-    return None
+    return S.FILE_OTEAM if key in _OTEAM_KEYS else None
 
 
 def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
@@ -230,6 +233,7 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
     inputs = [cmap.col(h) for h in S.ENTRY_HEADERS if cmap.col(h)]
     shared = {V.norm_key(a) for a in settings.get(S.SET_SHARED_ACCOUNT) if V.norm_key(a)}
     categories = list(settings.get(S.SET_CATEGORIES))
+    category_keys = {V.norm_key(c) for c in categories}
     customer_names = [c.name for c in customers.values()]
     suggestions: dict[str, str] = {}
     has_situation = cmap.col(S.E_SITUATION) is not None
@@ -261,7 +265,7 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
             rd.add("KA-CUSTOMER-UNKNOWN", WARNING, r, S.E_CUSTOMER,
                    f"Kunde '{name}' steht nicht auf '{S.SHEET_CUSTOMERS}'", suggestions[name.casefold()], name)
         raw_cat = rd.raw(r, S.E_CATEGORY)
-        if not V.is_blank(raw_cat) and V.match_choice(raw_cat, categories) is None:
+        if not V.is_blank(raw_cat) and V.norm_key(raw_cat) not in category_keys:
             rd.add("KA-CATEGORY-INVALID", WARNING, r, S.E_CATEGORY,
                    f"Kategorie '{V.norm_text(raw_cat)}' ist nicht in der Liste (Einstellung '{S.SET_CATEGORIES}')",
                    V.nearest_choice(raw_cat, categories), name)
