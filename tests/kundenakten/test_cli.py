@@ -4,7 +4,6 @@ the VPA file of one customer exported by `xl-addin export-akte`."""
 from __future__ import annotations
 
 import html
-import io
 import shutil
 import zipfile
 from datetime import date, datetime
