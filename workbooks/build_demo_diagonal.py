@@ -100,111 +100,110 @@ def at(day: int, hour: int = 9, minute: int = 0, month: int = 11) -> datetime:
 
 def scenarios() -> list[Case]:
     """Every row of the SPEC §1 step table around "now" (Sunday 22.11.2026 12:00)."""
-    T, St, R = S, S, S
     c: list[Case] = []
     add = c.append
     # -- Neu
-    add(Case("Neu: 306 Adressermittlung", T.T_ADDRESS, St.S_NEW, at(21, 10, 15), 51234))
-    add(Case("Neu: 306 Einwohneranfrage", T.T_RESIDENT, St.S_NEW, at(20, 14, 2), 72098))
-    add(Case("Neu: 306 Betreibungsauszug (VIP)", T.T_EXTRACT, St.S_NEW, at(22, 8, 40), 60877))
-    add(Case("Neu: Hausbesuch (VIP) → ablehnen", T.T_HOME_VISIT, St.S_NEW, at(19, 11, 0), 74561))
-    add(Case("Neu: Hausbesuch → ablehnen", T.T_HOME_VISIT, St.S_NEW, at(21, 9, 5), 77820))
-    add(Case("Neu: 308 Gläubigeranfrage", T.T_CREDITOR, St.S_NEW, at(20, 16, 30), 63310))
-    add(Case("Neu: 308 Diagonalliste (nur Datum)", T.T_LIST, St.S_NEW, date(2026, 11, 19), 51234))
-    add(Case("Neu: 309 Zahlungsanfrage", T.T_PAYMENT, St.S_NEW, at(21, 13, 20), 72098))
-    add(Case("Neu: Debtist-Adresse", T.T_DEBTIST_ADDRESS, St.S_NEW, at(20, 10, 0), 77820, agency=S.DEBTIST))
-    add(Case("Neu: Debtist-Rechnung", T.T_DEBTIST_INVOICE, St.S_NEW, at(21, 11, 30), 51234, agency=S.DEBTIST))
-    add(Case("Neu: Debtist-Zahlung (erst Vendor fragen)", T.T_DEBTIST_PAYMENT, St.S_NEW, at(22, 9, 10), 60877,
+    add(Case("Neu: 306 Adressermittlung", S.T_ADDRESS, S.S_NEW, at(21, 10, 15), 51234))
+    add(Case("Neu: 306 Einwohneranfrage", S.T_RESIDENT, S.S_NEW, at(20, 14, 2), 72098))
+    add(Case("Neu: 306 Betreibungsauszug (VIP)", S.T_EXTRACT, S.S_NEW, at(22, 8, 40), 60877))
+    add(Case("Neu: Hausbesuch (VIP) → ablehnen", S.T_HOME_VISIT, S.S_NEW, at(19, 11, 0), 74561))
+    add(Case("Neu: Hausbesuch → ablehnen", S.T_HOME_VISIT, S.S_NEW, at(21, 9, 5), 77820))
+    add(Case("Neu: 308 Gläubigeranfrage", S.T_CREDITOR, S.S_NEW, at(20, 16, 30), 63310))
+    add(Case("Neu: 308 Diagonalliste (nur Datum)", S.T_LIST, S.S_NEW, date(2026, 11, 19), 51234))
+    add(Case("Neu: 309 Zahlungsanfrage", S.T_PAYMENT, S.S_NEW, at(21, 13, 20), 72098))
+    add(Case("Neu: Debtist-Adresse", S.T_DEBTIST_ADDRESS, S.S_NEW, at(20, 10, 0), 77820, agency=S.DEBTIST))
+    add(Case("Neu: Debtist-Rechnung", S.T_DEBTIST_INVOICE, S.S_NEW, at(21, 11, 30), 51234, agency=S.DEBTIST))
+    add(Case("Neu: Debtist-Zahlung (erst Vendor fragen)", S.T_DEBTIST_PAYMENT, S.S_NEW, at(22, 9, 10), 60877,
              agency=S.DEBTIST))
-    add(Case("Neu: Debtist-Storno", T.T_DEBTIST_CANCEL, St.S_NEW, at(18, 15, 45), 63310, agency=S.DEBTIST))
-    add(Case("Neu ohne Schritt seit: zählt ab Datum", T.T_ADDRESS, None, None, 79424, day="21.11.26"))
+    add(Case("Neu: Debtist-Storno", S.T_DEBTIST_CANCEL, S.S_NEW, at(18, 15, 45), 63310, agency=S.DEBTIST))
+    add(Case("Neu ohne Schritt seit: zählt ab Datum", S.T_ADDRESS, None, None, 79424, day="21.11.26"))
     # -- Vendor informiert (48 h)
-    add(Case("Vendor informiert: genau 48 h → überfällig", T.T_ADDRESS, St.S_VENDOR_INFORMED, at(20, 12, 0), 51234,
+    add(Case("Vendor informiert: genau 48 h → überfällig", S.T_ADDRESS, S.S_VENDOR_INFORMED, at(20, 12, 0), 51234,
              fill_reply=YELLOW))
-    add(Case("Vendor informiert: 47 h 59 min → noch nicht", T.T_RESIDENT, St.S_VENDOR_INFORMED, at(20, 12, 1), 72098,
+    add(Case("Vendor informiert: 47 h 59 min → noch nicht", S.T_RESIDENT, S.S_VENDOR_INFORMED, at(20, 12, 1), 72098,
              fill_reply=YELLOW))
-    add(Case("Vendor informiert: fällig Montag", T.T_CREDITOR, St.S_VENDOR_INFORMED, at(21, 9, 45), 77820))
-    add(Case("Vendor informiert: seit Dienstag", T.T_LIST, St.S_VENDOR_INFORMED, at(17, 10, 0), 63310,
+    add(Case("Vendor informiert: fällig Montag", S.T_CREDITOR, S.S_VENDOR_INFORMED, at(21, 9, 45), 77820))
+    add(Case("Vendor informiert: seit Dienstag", S.T_LIST, S.S_VENDOR_INFORMED, at(17, 10, 0), 63310,
              fill_reply=YELLOW))
-    add(Case("Vendor informiert: Freitag 17:10 + 48 h = Sonntag", T.T_PAYMENT, St.S_VENDOR_INFORMED,
+    add(Case("Vendor informiert: Freitag 17:10 + 48 h = Sonntag", S.T_PAYMENT, S.S_VENDOR_INFORMED,
              at(20, 17, 10), 51234))
-    add(Case("Vendor informiert: Debtist-Zahlung", T.T_DEBTIST_PAYMENT, St.S_VENDOR_INFORMED, at(20, 10, 0), 72098,
+    add(Case("Vendor informiert: Debtist-Zahlung", S.T_DEBTIST_PAYMENT, S.S_VENDOR_INFORMED, at(20, 10, 0), 72098,
              agency=S.DEBTIST))
-    add(Case("Vendor informiert: nur Datum", T.T_EXTRACT, St.S_VENDOR_INFORMED, date(2026, 11, 20), 77820))
-    add(Case("Zustimmung → Notiz für Rechnungsstellung", T.T_ADDRESS, St.S_VENDOR_INFORMED, at(19, 14, 0), 51234,
-             reply=R.R_ACCEPT, note="Vendor übernimmt die Kosten (Mail 21.11.)", fill_reply=YELLOW))
-    add(Case("Storno bestätigt → stornieren", T.T_CREDITOR, St.S_VENDOR_INFORMED, at(18, 9, 0), 72098,
-             reply=R.R_CANCEL_CONFIRMED))
-    add(Case("Ablehnung → Notiz", T.T_RESIDENT, St.S_VENDOR_INFORMED, at(19, 16, 0), 77820, reply=R.R_DECLINE))
-    add(Case("andere Entscheidung → Notiz", T.T_CREDITOR, St.S_VENDOR_INFORMED, at(18, 11, 0), 63310,
-             reply=R.R_OTHER, note="Vendor klärt direkt mit dem Kunden"))
-    add(Case("Debtist-Zahlung: Vendor einverstanden", T.T_DEBTIST_PAYMENT, St.S_VENDOR_INFORMED, at(19, 9, 30), 51234,
-             agency=S.DEBTIST, reply=R.R_ACCEPT))
+    add(Case("Vendor informiert: nur Datum", S.T_EXTRACT, S.S_VENDOR_INFORMED, date(2026, 11, 20), 77820))
+    add(Case("Zustimmung → Notiz für Rechnungsstellung", S.T_ADDRESS, S.S_VENDOR_INFORMED, at(19, 14, 0), 51234,
+             reply=S.R_ACCEPT, note="Vendor übernimmt die Kosten (Mail 21.11.)", fill_reply=YELLOW))
+    add(Case("Storno bestätigt → stornieren", S.T_CREDITOR, S.S_VENDOR_INFORMED, at(18, 9, 0), 72098,
+             reply=S.R_CANCEL_CONFIRMED))
+    add(Case("Ablehnung → Notiz", S.T_RESIDENT, S.S_VENDOR_INFORMED, at(19, 16, 0), 77820, reply=S.R_DECLINE))
+    add(Case("andere Entscheidung → Notiz", S.T_CREDITOR, S.S_VENDOR_INFORMED, at(18, 11, 0), 63310,
+             reply=S.R_OTHER, note="Vendor klärt direkt mit dem Kunden"))
+    add(Case("Debtist-Zahlung: Vendor einverstanden", S.T_DEBTIST_PAYMENT, S.S_VENDOR_INFORMED, at(19, 9, 30), 51234,
+             agency=S.DEBTIST, reply=S.R_ACCEPT))
     # -- Erinnert (24 h)
-    add(Case("Erinnert, kein VIP: stornieren (überfällig)", T.T_ADDRESS, St.S_REMINDED, at(21, 8, 0), 72098,
+    add(Case("Erinnert, kein VIP: stornieren (überfällig)", S.T_ADDRESS, S.S_REMINDED, at(21, 8, 0), 72098,
              fill_reply=YELLOW))
-    add(Case("Erinnert, VIP: VIP-Manager informieren (15:00)", T.T_PAYMENT, St.S_REMINDED, at(21, 15, 0), 60877))
-    add(Case("Erinnert, VIP laut Spalte", T.T_CREDITOR, St.S_REMINDED, at(20, 10, 30), 74561, vip="Ja"))
-    add(Case("Erinnert, VIP unbekannt → klären", T.T_LIST, St.S_REMINDED, at(21, 10, 0), 79424, defect=True,
+    add(Case("Erinnert, VIP: VIP-Manager informieren (15:00)", S.T_PAYMENT, S.S_REMINDED, at(21, 15, 0), 60877))
+    add(Case("Erinnert, VIP laut Spalte", S.T_CREDITOR, S.S_REMINDED, at(20, 10, 30), 74561, vip="Ja"))
+    add(Case("Erinnert, VIP unbekannt → klären", S.T_LIST, S.S_REMINDED, at(21, 10, 0), 79424, defect=True,
              note="(Demo: VIP leer, Vendor ohne VIP-Eintrag)"))
-    add(Case("Erinnert, Zustimmung (VIP)", T.T_EXTRACT, St.S_REMINDED, at(20, 9, 0), 60877, reply=R.R_ACCEPT))
+    add(Case("Erinnert, Zustimmung (VIP)", S.T_EXTRACT, S.S_REMINDED, at(20, 9, 0), 60877, reply=S.R_ACCEPT))
     # -- VIP-Manager informiert (2/3 days)
-    add(Case("VIP-Manager informiert: Tag 2 → fällig, nicht überfällig", T.T_ADDRESS, St.S_VIP_MANAGER, at(20, 12, 0),
+    add(Case("VIP-Manager informiert: Tag 2 → fällig, nicht überfällig", S.T_ADDRESS, S.S_VIP_MANAGER, at(20, 12, 0),
              60877, fill_reply=YELLOW))
-    add(Case("VIP-Manager informiert: Tag 3 → überfällig", T.T_CREDITOR, St.S_VIP_MANAGER, at(19, 12, 0), 74561))
-    add(Case("VIP-Manager informiert: fällig Montag", T.T_PAYMENT, St.S_VIP_MANAGER, at(21, 9, 0), 60877))
+    add(Case("VIP-Manager informiert: Tag 3 → überfällig", S.T_CREDITOR, S.S_VIP_MANAGER, at(19, 12, 0), 74561))
+    add(Case("VIP-Manager informiert: fällig Montag", S.T_PAYMENT, S.S_VIP_MANAGER, at(21, 9, 0), 60877))
     # -- Kostenübernahme / Rechnung
-    add(Case("Kostenübernahme zugesagt → Rechnung erstellen", T.T_ADDRESS, St.S_COSTS_ACCEPTED, at(20, 11, 0), 51234,
-             reply=R.R_ACCEPT))
-    add(Case("Kostenübernahme zugesagt (VIP)", T.T_RESIDENT, St.S_COSTS_ACCEPTED, at(21, 16, 0), 74561,
-             reply=R.R_ACCEPT))
-    add(Case("Rechnung gesendet: Frist läuft bis 25.11.", T.T_ADDRESS, St.S_INVOICE_SENT, at(18, 10, 0), 72098,
-             reply=R.R_ACCEPT, note="RE-2026-11-0412", fill_reply=YELLOW))
-    add(Case("Rechnung gesendet: Frist am Samstag abgelaufen", T.T_EXTRACT, St.S_INVOICE_SENT, at(14, 9, 0), 77820,
-             reply=R.R_ACCEPT, note="RE-2026-11-0377"))
-    add(Case("Rechnung gesendet: genau 7 Tage", T.T_RESIDENT, St.S_INVOICE_SENT, at(15, 12, 0), 63310,
-             reply=R.R_ACCEPT, note="RE-2026-11-0381"))
-    add(Case("Rechnung gesendet, dann Storno bestätigt", T.T_ADDRESS, St.S_INVOICE_SENT, at(16, 9, 0), 51234,
-             reply=R.R_CANCEL_CONFIRMED))
-    add(Case("Rechnung erinnert, kein VIP: stornieren", T.T_ADDRESS, St.S_INVOICE_REMINDED, at(20, 9, 0), 72098,
-             reply=R.R_ACCEPT, note="RE-2026-11-0311"))
-    add(Case("Rechnung erinnert, VIP: VIP-Manager (14:00)", T.T_EXTRACT, St.S_INVOICE_REMINDED, at(21, 14, 0), 60877,
-             reply=R.R_ACCEPT, note="RE-2026-11-0350"))
+    add(Case("Kostenübernahme zugesagt → Rechnung erstellen", S.T_ADDRESS, S.S_COSTS_ACCEPTED, at(20, 11, 0), 51234,
+             reply=S.R_ACCEPT))
+    add(Case("Kostenübernahme zugesagt (VIP)", S.T_RESIDENT, S.S_COSTS_ACCEPTED, at(21, 16, 0), 74561,
+             reply=S.R_ACCEPT))
+    add(Case("Rechnung gesendet: Frist läuft bis 25.11.", S.T_ADDRESS, S.S_INVOICE_SENT, at(18, 10, 0), 72098,
+             reply=S.R_ACCEPT, note="RE-2026-11-0412", fill_reply=YELLOW))
+    add(Case("Rechnung gesendet: Frist am Samstag abgelaufen", S.T_EXTRACT, S.S_INVOICE_SENT, at(14, 9, 0), 77820,
+             reply=S.R_ACCEPT, note="RE-2026-11-0377"))
+    add(Case("Rechnung gesendet: genau 7 Tage", S.T_RESIDENT, S.S_INVOICE_SENT, at(15, 12, 0), 63310,
+             reply=S.R_ACCEPT, note="RE-2026-11-0381"))
+    add(Case("Rechnung gesendet, dann Storno bestätigt", S.T_ADDRESS, S.S_INVOICE_SENT, at(16, 9, 0), 51234,
+             reply=S.R_CANCEL_CONFIRMED))
+    add(Case("Rechnung erinnert, kein VIP: stornieren", S.T_ADDRESS, S.S_INVOICE_REMINDED, at(20, 9, 0), 72098,
+             reply=S.R_ACCEPT, note="RE-2026-11-0311"))
+    add(Case("Rechnung erinnert, VIP: VIP-Manager (14:00)", S.T_EXTRACT, S.S_INVOICE_REMINDED, at(21, 14, 0), 60877,
+             reply=S.R_ACCEPT, note="RE-2026-11-0350"))
     # -- closed
-    closed = [(T.T_ADDRESS, St.S_PAID, "bezahlt am 12.11."), (T.T_RESIDENT, St.S_CANCELLED, "Stornierung vom Vendor "
-              "bestätigt"), (T.T_HOME_VISIT, St.S_DECLINED, "Hausbesuch abgelehnt"), (T.T_DEBTIST_ADDRESS, St.S_DONE, ""),
-              (T.T_LIST, St.S_DONE, "Nachweise hochgeladen"), (T.T_PAYMENT, St.S_DONE, "Beleg passt, Diagonal informiert"),
-              (T.T_CREDITOR, St.S_CANCELLED, "keine Rückmeldung nach Erinnerung"), (T.T_EXTRACT, St.S_PAID, ""),
-              (T.T_DEBTIST_CANCEL, St.S_DONE, ""), (T.T_DEBTIST_PAYMENT, St.S_DECLINED, "Vendor lehnt Ratenzahlung ab"),
-              (T.T_ADDRESS, St.S_CANCELLED, S.NOTE_VIP_GRACE), (T.T_DEBTIST_INVOICE, St.S_DONE, "")]
+    closed = [(S.T_ADDRESS, S.S_PAID, "bezahlt am 12.11."), (S.T_RESIDENT, S.S_CANCELLED, "Stornierung vom Vendor "
+              "bestätigt"), (S.T_HOME_VISIT, S.S_DECLINED, "Hausbesuch abgelehnt"), (S.T_DEBTIST_ADDRESS, S.S_DONE, ""),
+              (S.T_LIST, S.S_DONE, "Nachweise hochgeladen"), (S.T_PAYMENT, S.S_DONE, "Beleg passt, Diagonal informiert"),
+              (S.T_CREDITOR, S.S_CANCELLED, "keine Rückmeldung nach Erinnerung"), (S.T_EXTRACT, S.S_PAID, ""),
+              (S.T_DEBTIST_CANCEL, S.S_DONE, ""), (S.T_DEBTIST_PAYMENT, S.S_DECLINED, "Vendor lehnt Ratenzahlung ab"),
+              (S.T_ADDRESS, S.S_CANCELLED, S.NOTE_VIP_GRACE), (S.T_DEBTIST_INVOICE, S.S_DONE, "")]
     for i, (t, step, note) in enumerate(closed):
         add(Case(f"abgeschlossen: {step}", t, step, at(2 + i, 10 + i % 6, 15), [51234, 60877, 72098, 63310][i % 4],
                  agency=S.agency_of(t), note=note, fill_row=GREY if i % 3 else None,
-                 reply=R.R_ACCEPT if step == St.S_PAID else None))
+                 reply=S.R_ACCEPT if step == S.S_PAID else None))
     # -- typical mistakes (Notiz says what is wrong)
-    add(Case("Fehler: Schritt vertippt", T.T_ADDRESS, "Vendor infomiert", at(20, 9, 0), 51234, defect=True,
+    add(Case("Fehler: Schritt vertippt", S.T_ADDRESS, "Vendor infomiert", at(20, 9, 0), 51234, defect=True,
              note="(Demo: Schritt vertippt)"))
-    add(Case("Fehler: Anfrageart vertippt", "Adresermittlung", St.S_NEW, at(21, 9, 0), 72098, defect=True,
+    add(Case("Fehler: Anfrageart vertippt", "Adresermittlung", S.S_NEW, at(21, 9, 0), 72098, defect=True,
              note="(Demo: Anfrageart vertippt)"))
-    add(Case("Fehler: 31.11. gibt es nicht", T.T_CREDITOR, St.S_VENDOR_INFORMED, "31.11.2026 10:00", 77820,
+    add(Case("Fehler: 31.11. gibt es nicht", S.T_CREDITOR, S.S_VENDOR_INFORMED, "31.11.2026 10:00", 77820,
              defect=True, note="(Demo: Datum 31.11.)"))
-    add(Case("Fehler: US-Datum", T.T_RESIDENT, St.S_REMINDED, "11/19/2026", 51234, defect=True,
+    add(Case("Fehler: US-Datum", S.T_RESIDENT, S.S_REMINDED, "11/19/2026", 51234, defect=True,
              note="(Demo: Datum MM/TT/JJJJ)"))
-    add(Case("Fehler: Bestell-ID fehlt", T.T_PAYMENT, St.S_NEW, at(22, 10, 0), 63310, defect=True, order_id="",
+    add(Case("Fehler: Bestell-ID fehlt", S.T_PAYMENT, S.S_NEW, at(22, 10, 0), 63310, defect=True, order_id="",
              note="(Demo: Bestell-ID fehlt)"))
-    add(Case("Fehler: Agentur passt nicht", T.T_DEBTIST_INVOICE, St.S_NEW, at(22, 7, 50), 72098, defect=True,
+    add(Case("Fehler: Agentur passt nicht", S.T_DEBTIST_INVOICE, S.S_NEW, at(22, 7, 50), 72098, defect=True,
              agency=S.DIAGONAL, note="(Demo: Debtist-Anfrage als Diagonal)"))
-    add(Case("Fehler: private E-Mail", T.T_ADDRESS, St.S_VENDOR_INFORMED, at(21, 11, 0), 77820, defect=True,
+    add(Case("Fehler: private E-Mail", S.T_ADDRESS, S.S_VENDOR_INFORMED, at(21, 11, 0), 77820, defect=True,
              email="m.braun@gmail.com", note="(Demo: nicht die Adresse aus 'Users')"))
-    add(Case("Fehler: Rückmeldung vertippt", T.T_ADDRESS, St.S_REMINDED, at(21, 9, 0), 51234, defect=True,
+    add(Case("Fehler: Rückmeldung vertippt", S.T_ADDRESS, S.S_REMINDED, at(21, 9, 0), 51234, defect=True,
              reply="Zustimung", note="(Demo: Rückmeldung vertippt)"))
-    add(Case("Fehler: Rechnung gesendet ohne Schritt seit", T.T_RESIDENT, St.S_INVOICE_SENT, None, 72098,
-             defect=True, reply=R.R_ACCEPT, note="(Demo: Schritt seit fehlt)"))
-    add(Case("ok: Schritt klein mit Leerzeichen", T.T_ADDRESS, " erinnert ", at(21, 12, 30), 63310,
+    add(Case("Fehler: Rechnung gesendet ohne Schritt seit", S.T_RESIDENT, S.S_INVOICE_SENT, None, 72098,
+             defect=True, reply=S.R_ACCEPT, note="(Demo: Schritt seit fehlt)"))
+    add(Case("ok: Schritt klein mit Leerzeichen", S.T_ADDRESS, " erinnert ", at(21, 12, 30), 63310,
              note="(Demo: ' erinnert ' wird erkannt)"))
-    add(Case("ok: Bestell-ID als Kommazahl", T.T_CREDITOR, St.S_NEW, at(22, 11, 0), 51234,
+    add(Case("ok: Bestell-ID als Kommazahl", S.T_CREDITOR, S.S_NEW, at(22, 11, 0), 51234,
              order_id=RawFloat(10004711.0), note="(Demo: ID als Zahl 10004711,0 gespeichert)"))
-    add(Case("ok: VIP laut Spalte widerspricht Vendoren", T.T_RESIDENT, St.S_REMINDED, at(21, 17, 0), 51234,
+    add(Case("ok: VIP laut Spalte widerspricht Vendoren", S.T_RESIDENT, S.S_REMINDED, at(21, 17, 0), 51234,
              vip="Ja", defect=True, note="(Demo: VIP Ja, Vendoren sagt Nein)"))
     return c
 

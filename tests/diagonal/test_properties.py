@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.diagonal.helpers import NOW, apply_writes, ctx, diagonal_data
+from tests.diagonal.helpers import apply_writes, ctx, diagonal_data
 from xl_addin.workbooks import diagonal_schema as S
 from xl_addin.workbooks.diagonal import due_cases, plan_run, plan_step_done
 
