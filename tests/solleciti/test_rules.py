@@ -3,7 +3,7 @@ row, runs the product and reads Azione, Template, Tag, Scadenza task, Priorità,
 Report preblocco. Today is Wednesday 18.11.2026 (Rome). Pure: no files."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -280,3 +280,12 @@ def test_german_settings_headers_work_too():
     wb = solleciti_data([ticket(status="Chiamata 1", outcome="Non risponde", attempts=1)],
                         settings={"Giorni richiamata": 2}, settings_header=("Schlüssel", "Wert"))
     assert result(run(wb))["due"] == date(2026, 11, 20)
+
+
+def test_a_call_to_make_seen_on_a_weekend_is_due_the_next_working_day():
+    r, _ = one(now=datetime(2026, 11, 22, 12, 0), status="Nuovo")        # a Sunday
+    assert r["due"] == date(2026, 11, 23)
+    r, _ = one(now=datetime(2026, 12, 24, 12, 0), status="Rientro")      # then Christmas, Santo Stefano, weekend
+    assert r["due"] == date(2026, 12, 24)
+    r, _ = one(now=datetime(2026, 12, 25, 12, 0), status="Rientro", update="Risolto")
+    assert r["due"] == date(2026, 12, 28)

@@ -254,13 +254,14 @@ def _attempt(t: TicketRow) -> int:
 
 
 def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
-    """Stato Nuovo / Non lavorato / Chiamata 1–3 / Appuntamento telefonico: the call and its outcome."""
+    """Stato Nuovo / Non lavorato / Chiamata 1–3 / Appuntamento telefonico: the call and its outcome.
+    A call still to be made is due on the contact day (the next working day if that is none)."""
     attempt = _attempt(t)
     if t.outcome is None:
         if S.T_OUTCOME in t.unreadable:
             raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Esito chiamata non riconosciuto"))
         return Decision(LEAF_CALL, "Effettuare la chiamata al contatto (mail e ticket valgono come contatto: "
-                                   "annotare nelle note se chiamata o email)", due=anchor)
+                                   "annotare nelle note se chiamata o email)", due=cfg.cal.next_working_day(anchor))
     if t.attempts == 0:
         raise _contradiction(S.T_ATTEMPTS, f"Esito chiamata '{t.outcome}' registrato, ma Tentativi è 0")
     if t.outcome == S.O_NO_ANSWER:
@@ -454,13 +455,13 @@ def _customer_care(t: TicketRow, anchor: date, cfg: Config) -> Decision:
         return Decision(LEAF_CC_RESOLVED, "Problema risolto: contattare subito il cliente (anche prima della "
                                           "scadenza della task) comunicando che il caso è risolto e può procedere "
                                           "al pagamento; poi seguire il percorso contatto/mancato contatto/"
-                                          "appuntamento (Stato e Esito chiamata)", due=anchor)
+                                          "appuntamento (Stato e Esito chiamata)", due=cfg.cal.next_working_day(anchor))
     if S.T_UPDATE in t.unreadable:
         raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Aggiornamento non riconosciuto"))
     if t.status == S.S_RETURNED:
         return Decision(LEAF_RETURNED, "Ticket rientrato da un altro reparto: riparte da zero — effettuare la "
                                        f"chiamata al contatto (poi Stato '{S.S_NEW}' o 'Chiamata 1' con l'esito)",
-                        due=anchor)
+                        due=cfg.cal.next_working_day(anchor))
     return Decision(LEAF_CC_WAIT, "In attesa del Customer Care: verificare in RIENTRO se il problema è risolto "
                                   "prima della scadenza della task",
                     due=cfg.cal.add_working_days(anchor, cfg.problem_days))
