@@ -23,8 +23,10 @@ def normalise_rgb(rgb: str | None) -> str | None:
     return s[-6:] if len(s) == 8 else s
 
 
-def _key(el: etree._Element) -> bytes:
-    return etree.tostring(el, method="c14n")
+def _key(el: etree._Element) -> tuple:
+    """Identity of a style entry, independent of namespace prefixes and attribute order."""
+    return (el.tag, tuple(sorted(el.attrib.items())), (el.text or "").strip(),
+            tuple(_key(child) for child in el if isinstance(child.tag, str)))
 
 
 class Styles:
@@ -56,9 +58,9 @@ class Styles:
                            if self.fills is not None else [])
         self._font_list = (list(self.fonts.iterchildren(m("font")))
                            if self.fonts is not None else [])
-        self._xf_keys: dict[bytes, int] | None = None
-        self._fill_keys: dict[bytes, int] | None = None
-        self._font_keys: dict[bytes, int] | None = None
+        self._xf_keys: dict[tuple, int] | None = None
+        self._fill_keys: dict[tuple, int] | None = None
+        self._font_keys: dict[tuple, int] | None = None
 
     # --- reading -------------------------------------------------------------------------
     def _require(self) -> None:
@@ -108,7 +110,7 @@ class Styles:
         return state
 
     # --- deriving ------------------------------------------------------------------------
-    def _index(self, container, items: list, attr: str) -> dict[bytes, int]:
+    def _index(self, container, items: list, attr: str) -> dict[tuple, int]:
         keys = getattr(self, attr)
         if keys is None:
             keys = {}
