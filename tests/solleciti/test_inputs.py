@@ -227,3 +227,28 @@ def test_missing_computed_columns_are_added_after_the_last_header():
     assert heads == {len(headers) + 1 + i: h for i, h in enumerate(S.TICKET_COMPUTED_HEADERS)}
     action_col = len(headers) + 1
     assert [w.value for w in plan.writes if w.row == 2 and w.col == action_col][0].startswith("Effettuare")
+
+
+def test_unreadable_tentativi_only_stops_the_row_when_the_call_number_matters():
+    r, plan = one(status="Chiamata 1", attempts="due")
+    assert r["action"].startswith("Effettuare la chiamata")
+    finding(plan, S.T_ATTEMPTS, "SOL-NUMBER-INVALID")
+    r, _ = one(status="Chiamata 1", attempts="due", outcome="Non risponde")
+    assert r["action"] == "DA CORREGGERE: Tentativi non leggibile" and only_action(r)
+    r, _ = one(status="Appuntamento telefonico", attempts="due", outcome="Non risponde", missed=1)
+    assert r["tag"] == "chiamata 1"
+
+
+def test_header_aliases_come_from_impostazioni():
+    headers = [("Esito" if h == S.T_OUTCOME else "Data promessa" if h == S.T_AGREED_ON else h)
+               for h in S.TICKET_HEADERS]
+    wb = solleciti_data([], settings={"Alias Esito chiamata": "Esito; Esito ultima chiamata",
+                                      "Alias Data accordo": "Data promessa"}, headers=headers)
+    row = [None] * len(headers)
+    for h, v in ((S.T_TICKET, 1), (S.T_STATUS, "Chiamata 1"), ("Esito", "Accordo di pagamento"), (S.T_ATTEMPTS, 1),
+                 (S.T_PAYMENT_KIND, "Saldo"), ("Data promessa", date(2026, 11, 27))):
+        row[headers.index(h)] = v
+    wb.sheets[S.SHEET_TICKETS].rows.append(row)
+    plan = run(wb)
+    assert not plan.findings
+    assert written(plan, 2, S.T_DUE) == date(2026, 12, 2)

@@ -237,26 +237,33 @@ def decide(t: TicketRow, today: date, anchor: date, cfg: Config,
         return stop.decision
 
 
-def _attempt(t: TicketRow) -> int:
-    """Which call the row's outcome belongs to (Tentativi = calls so far, this one included)."""
+def _check_attempts(t: TicketRow) -> None:
+    """Tentativi (calls so far, the recorded one included) must fit the Stato."""
     k = S.CALL_NUMBER.get(t.status)
+    if t.attempts is None:
+        return
+    if t.status in (S.S_NEW, S.S_NOT_WORKED) and t.attempts > 1:
+        raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
+                                           "(un ticket nuovo ha al massimo 1 tentativo)")
+    if k is not None and t.attempts not in (k, k + 1):
+        raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
+                                           f"(atteso {k} o {k + 1})")
+
+
+def _attempt(t: TicketRow) -> int:
+    """Which call the recorded outcome belongs to: Tentativi, else the Stato's call number (1 for a
+    new ticket)."""
     if t.attempts is not None:
-        if t.status in (S.S_NEW, S.S_NOT_WORKED) and t.attempts > 1:
-            raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
-                                               "(un ticket nuovo ha al massimo 1 tentativo)")
-        if k is not None and t.attempts not in (k, k + 1):
-            raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
-                                               f"(atteso {k} o {k + 1})")
         return t.attempts
     if S.T_ATTEMPTS in t.unreadable:
         raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Tentativi non leggibile"))
-    return k if k is not None else 1
+    return S.CALL_NUMBER.get(t.status, 1)
 
 
 def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
     """Stato Nuovo / Non lavorato / Chiamata 1–3 / Appuntamento telefonico: the call and its outcome.
     A call still to be made is due on the contact day (the next working day if that is none)."""
-    attempt = _attempt(t)
+    _check_attempts(t)
     if t.outcome is None:
         if S.T_OUTCOME in t.unreadable:
             raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Esito chiamata non riconosciuto"))
@@ -267,6 +274,7 @@ def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
     if t.outcome == S.O_NO_ANSWER:
         if t.status == S.S_APPOINTMENT:
             return _missed_appointment(t, anchor, cfg, history)
+        attempt = _attempt(t)
         if attempt < cfg.calls_before_no_contact:
             return _recall(attempt, anchor, cfg)
         return _by_proformas(t, anchor, cfg, history, f"{attempt}ª chiamata senza risposta", "dopo la")
