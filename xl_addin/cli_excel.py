@@ -1,0 +1,37 @@
+"""`xl-addin build-addin --out DIR`: the ribbon add-in ``xl_addin.xlam`` from ``macros/``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("build-addin", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Ordner für xl_addin.xlam (wird angelegt).")
+@click.option("--interpreter", default=None, metavar="PFAD",
+              help="Python auf den PCs der Agenten (Standard aus macros/xl_addin.conf: "
+                   r"%LOCALAPPDATA%\xl_addin\venv\Scripts\python.exe).")
+def build_addin_cmd(out_dir: Path, interpreter: str | None) -> None:
+    """Baut das Excel-Add-in xl_addin.xlam mit dem Menüband „Inkasso & Mahnwesen“.
+
+    Aus den Textquellen in macros/ (customUI14.xml, *.bas, xl_addin.conf) und dem VBA-Modul
+    der installierten xlwings-Version; läuft ohne Excel. Die Agenten brauchen dieselbe
+    xlwings-Version (sie steht in der Ausgabe).
+    """
+    from .excel.addin_build import AddinBuildError, build_addin, load_sources
+    from .excel.vba_project import VbaSourceError
+
+    try:
+        path = build_addin(out_dir, interpreter=interpreter)
+        src = load_sources(interpreter=interpreter)
+    except (AddinBuildError, VbaSourceError, OSError) as e:
+        click.echo(f"xl-addin build-addin: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"Gebaut: {path} ({len(src.buttons)} Knöpfe, {len(src.modules)} VBA-Module, "
+               f"für xlwings {src.xlwings_version})")
+
+
+def add_commands(group: click.Group) -> None:
+    group.add_command(build_addin_cmd)
