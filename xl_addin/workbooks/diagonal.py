@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ..core import values as V
+from ..core.cellreader import CellReader, row_has_values
 from ..core.cells import address, col_letter
 from ..core.findings import ERROR, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
@@ -319,56 +320,12 @@ class Vendor:
     row: int = 0
 
 
-class _Reader:
-    """Reads one sheet's cells through a ColumnMap, turning bad cells into findings with addresses."""
-
-    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
-        self.sheet, self.cmap, self.findings = sheet, cmap, findings
-
-    def raw(self, row: int, header: str):
-        col = self.cmap.col(header)
-        return self.sheet.value(row, col) if col else None
-
-    def cell(self, row: int, header: str) -> str:
-        return address(row, self.cmap.col(header) or 1)
-
-    def bad(self, row, header, message, suggestion="", key="", code="INPUT-INVALID", severity=ERROR):
-        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header), message,
-                                     suggestion or "", key or ""))
-
-    def parse(self, row, header, parser, code, key=None, unreadable=None):
-        try:
-            return parser(self.raw(row, header))
-        except V.ParseError as e:
-            self.bad(row, header, f"{header}: {e}", e.suggestion, key, code)
-            if unreadable is not None:
-                unreadable.append(header)
-            return None
-
-    def choice(self, row, header, choices, code, key=None, unreadable=None):
-        raw = self.raw(row, header)
-        if V.is_blank(raw):
-            return None
-        canon = V.match_choice(raw, choices)
-        if canon is None:
-            hint = V.nearest_choice(raw, choices)
-            allowed = "" if hint else f" (erlaubt: {', '.join(choices)})"
-            self.bad(row, header, f"{header} '{V.norm_text(raw)}' ist kein gültiger Wert{allowed}", hint, key, code)
-            if unreadable is not None:
-                unreadable.append(header)
-        return canon
-
-
 def _parse_when(value) -> date | datetime | None:
     d = V.parse_date(value)
     if d is not None and not (1900 <= d.year <= 9990):
         raise V.ParseError(f"'{V.display(value)}' ist kein Datum (nur eine Uhrzeit oder Jahr außerhalb "
                            "des Bereichs; erwartet TT.MM.JJJJ HH:MM)")
     return d
-
-
-def _row_has_values(sheet: SheetData, row: int, cols) -> bool:
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
 
 
 def _last_value_row(sheet: SheetData) -> int:
@@ -389,11 +346,11 @@ def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     findings += header_findings(cmap, [S.V_USER_ID])
     if cmap.col(S.V_USER_ID) is None:
         return {}
-    rd = _Reader(sheet, cmap, findings)
+    rd = CellReader(sheet, cmap, findings)
     used = list(cmap.columns.values())
     vendors: dict[str, Vendor] = {}
     for r in range(2, sheet.max_row + 1):
-        if not _row_has_values(sheet, r, used):
+        if not row_has_values(sheet, r, used):
             continue
         uid = rd.parse(r, S.V_USER_ID, V.parse_id, "ID-INVALID")
         if uid is None:
@@ -408,7 +365,7 @@ def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     return vendors
 
 
-def _read_case(rd: _Reader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
+def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
     c = Case(row=r)
     bad = c.unreadable
     c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, "ID-INVALID", unreadable=bad)
@@ -504,10 +461,10 @@ def _read(wb: WorkbookData) -> _Book:
             header_row += [None] * (col - len(header_row))
             header_row[col - 1] = h
     book.header_row = header_row
-    rd = _Reader(sheet, cmap, findings)
+    rd = CellReader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.CASE_INPUT_HEADERS if cmap.col(h)]
     for r in range(2, sheet.max_row + 1):
-        if _row_has_values(sheet, r, inputs):
+        if row_has_values(sheet, r, inputs):
             book.cases.append(_read_case(rd, r, book.vendors, findings))
     return book
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import calendar as _cal
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ..core import values as V
 from ..core.calendar import calendar_for
-from ..core.cells import address, col_letter
-from ..core.findings import ERROR, INFO, WARNING, Finding
+from ..core.cellreader import CellReader, as_day, row_has_values
+from ..core.cells import address
+from ..core.findings import ERROR, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
 from ..core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
 from ..core.report import finish
@@ -89,12 +90,6 @@ class Decision:
 
 # ---------------------------------------------------------------- helpers
 
-def _as_date(v) -> date | None:
-    if isinstance(v, datetime):
-        return v.date()
-    return v
-
-
 def run_day(today: date, day: int, settings: Settings) -> date:
     """The next monthly dunning run on or after today (today if today is one)."""
     def in_month(y: int, m: int) -> date:
@@ -108,70 +103,6 @@ def run_day(today: date, day: int, settings: Settings) -> date:
         return candidate
     y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     return in_month(y, m)
-
-
-class _Reader:
-    """Reads one sheet's cells through a ColumnMap, collecting findings with cell addresses."""
-
-    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
-        self.sheet, self.cmap, self.findings = sheet, cmap, findings
-
-    def raw(self, row: int, header: str):
-        col = self.cmap.col(header)
-        return self.sheet.value(row, col) if col else None
-
-    def cell(self, row: int, header: str) -> str:
-        return address(row, self.cmap.col(header) or 1)
-
-    def _bad(self, row, header, err: V.ParseError, key, code):
-        self.findings.append(Finding(code, ERROR, self.sheet.name, self.cell(row, header),
-                                     f"{header}: {err}", getattr(err, "suggestion", "") or "", key or ""))
-
-    def date(self, row, header, key=None, unreadable=None):
-        try:
-            return _as_date(V.parse_date(self.raw(row, header)))
-        except V.ParseError as e:
-            self._bad(row, header, e, key, "DATE-INVALID")
-            if unreadable is not None:
-                unreadable.append(header)
-            return None
-
-    def boolean(self, row, header, key=None, unreadable=None):
-        try:
-            return V.parse_bool(self.raw(row, header))
-        except V.ParseError as e:
-            self._bad(row, header, e, key, "BOOL-INVALID")
-            if unreadable is not None:
-                unreadable.append(header)
-            return None
-
-    def ident(self, row, header, key=None, unreadable=None):
-        try:
-            return V.parse_id(self.raw(row, header))
-        except V.ParseError as e:
-            self._bad(row, header, e, key, "ID-INVALID")
-            if unreadable is not None:
-                unreadable.append(header)
-            return None
-
-    def choice(self, row, header, choices, code, key=None, unreadable=None):
-        raw = self.raw(row, header)
-        if V.is_blank(raw):
-            return None
-        canon = V.match_choice(raw, choices)
-        if canon is None:
-            sugg = V.nearest_choice(raw, choices)
-            self.findings.append(Finding(
-                code, ERROR, self.sheet.name, self.cell(row, header),
-                f"'{V.norm_text(raw)}' ist kein gültiger {header} (erlaubt: {', '.join(choices)})",
-                sugg, key or ""))
-            if unreadable is not None:
-                unreadable.append(header)
-        return canon
-
-
-def _row_has_values(sheet: SheetData, row: int, cols) -> bool:
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
 
 
 # ---------------------------------------------------------------- the run
@@ -385,11 +316,11 @@ def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     findings += header_findings(cmap, S.OVERVIEW_REQUIRED)
     if cmap.col(S.OV_USER_ID) is None:
         return {}
-    rd = _Reader(sheet, cmap, findings)
+    rd = CellReader(sheet, cmap, findings)
     used = list(cmap.columns.values())
     vendors: dict[str, Vendor] = {}
     for r in range(2, sheet.max_row + 1):
-        if not _row_has_values(sheet, r, used):
+        if not row_has_values(sheet, r, used):
             continue
         uid = rd.ident(r, S.OV_USER_ID)
         if uid is None:
@@ -411,11 +342,11 @@ def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
 
 
 def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
-    rd = _Reader(master, cmap, findings)
+    rd = CellReader(master, cmap, findings)
     inputs = [cmap.col(h) for h in S.MASTER_INPUT_HEADERS if cmap.col(h)]
     orders = []
     for r in range(2, master.max_row + 1):
-        if not _row_has_values(master, r, inputs):
+        if not row_has_values(master, r, inputs):
             continue
         o = Order(row=r)
         bad = o.unreadable
@@ -449,7 +380,7 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
         return []
     rows = []
     for r in range(2, sheet.max_row + 1):
-        if not _row_has_values(sheet, r, range(1, 14)):
+        if not row_has_values(sheet, r, range(1, 14)):
             continue
         try:
             oid = V.parse_id(sheet.value(r, S.W_ORDER_ID))
@@ -625,7 +556,7 @@ def _same(old, new) -> bool:
         return True
     if isinstance(new, date):
         try:
-            return _as_date(V.parse_date(old)) == new
+            return as_day(V.parse_date(old)) == new
         except V.ParseError:
             return False
     return old == new

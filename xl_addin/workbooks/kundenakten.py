@@ -22,10 +22,10 @@ customer not on `Kunden`, unreadable cells.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ..core import values as V
-from ..core.cells import address
+from ..core.cellreader import CellReader, as_day, row_has_values
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
 from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill
@@ -148,39 +148,6 @@ def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
     return Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
 
 
-def _as_date(v) -> date | None:
-    return v.date() if isinstance(v, datetime) else v
-
-
-class _Reader:
-    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
-        self.sheet, self.cmap, self.findings = sheet, cmap, findings
-
-    def raw(self, row: int, header: str):
-        col = self.cmap.col(header)
-        return self.sheet.value(row, col) if col else None
-
-    def cell(self, row: int, header: str) -> str:
-        return address(row, self.cmap.col(header) or 1)
-
-    def add(self, code, severity, row, header, message, suggestion="", key=""):
-        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header),
-                                     message, suggestion or "", key or ""))
-
-    def date(self, row: int, header: str, key: str = "", unreadable: list | None = None) -> date | None:
-        try:
-            return _as_date(V.parse_date(self.raw(row, header)))
-        except V.ParseError as e:
-            self.add("DATE-INVALID", ERROR, row, header, f"{header}: {e}", getattr(e, "suggestion", ""), key)
-            if unreadable is not None:
-                unreadable.append(header)
-            return None
-
-
-def _has_values(sheet: SheetData, row: int, cols) -> bool:
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
-
-
 def _table_cols(cmap: ColumnMap) -> tuple[int, ...]:
     last = max([i + 1 for i, h in enumerate(cmap.headers) if h] + list(cmap.columns.values()) + [1])
     return tuple(range(1, last + 1))
@@ -189,12 +156,12 @@ def _table_cols(cmap: ColumnMap) -> tuple[int, ...]:
 # ---------------------------------------------------------------- reading
 
 def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: list[Finding]) -> list[Customer]:
-    rd = _Reader(sheet, cmap, findings)
+    rd = CellReader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.CUSTOMER_INPUT_HEADERS if cmap.col(h)]
     out: list[Customer] = []
     first_row: dict[str, int] = {}
     for r in range(2, sheet.max_row + 1):
-        if not _has_values(sheet, r, inputs):
+        if not row_has_values(sheet, r, inputs):
             continue
         c = Customer(r, V.norm_text(rd.raw(r, S.K_CUSTOMER)))
         if not c.name:
@@ -229,7 +196,7 @@ def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: li
 
 def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Customer], settings: Settings,
                   today: date, findings: list[Finding]) -> list[Entry]:
-    rd = _Reader(sheet, cmap, findings)
+    rd = CellReader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.ENTRY_HEADERS if cmap.col(h)]
     shared = {V.norm_key(a) for a in settings.get(S.SET_SHARED_ACCOUNT) if V.norm_key(a)}
     categories = list(settings.get(S.SET_CATEGORIES))
@@ -240,7 +207,7 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
     has_author = cmap.col(S.E_AUTHOR) is not None
     out: list[Entry] = []
     for r in range(2, sheet.max_row + 1):
-        if not _has_values(sheet, r, inputs):
+        if not row_has_values(sheet, r, inputs):
             continue
         name = V.norm_text(rd.raw(r, S.E_CUSTOMER))
         day = rd.date(r, S.E_DATE, name)
@@ -458,7 +425,7 @@ def _same(old, new) -> bool:
         return True
     if isinstance(new, date):
         try:
-            return _as_date(V.parse_date(old)) == new
+            return as_day(V.parse_date(old)) == new
         except V.ParseError:
             return False
     return old == new

@@ -1,0 +1,86 @@
+"""Reading one table's cells by header, turning every unreadable cell into a Finding with its
+address — the one place where the workbook kinds parse their input cells."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Callable, Sequence
+
+from . import values as V
+from .cells import address
+from .findings import ERROR, Finding
+from .headers import ColumnMap
+from .workbook_data import SheetData
+
+
+def row_has_values(sheet: SheetData, row: int, cols) -> bool:
+    """True when any of ``cols`` holds a value in ``row`` (formatting-only rows are not data)."""
+    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+
+
+def as_day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+class CellReader:
+    """Cells of ``sheet`` by header (through ``cmap``); problems go to ``findings``.
+
+    Every typed getter returns ``None`` for a blank cell and for an unreadable one; for the
+    latter it adds an ERROR finding naming the cell and, when given, appends the header to
+    ``unreadable`` so that the caller can say the row needs checking instead of guessing.
+    """
+
+    def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding], lang: str = "de"):
+        self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
+
+    def raw(self, row: int, header: str):
+        col = self.cmap.col(header)
+        return self.sheet.value(row, col) if col else None
+
+    def cell(self, row: int, header: str) -> str:
+        return address(row, self.cmap.col(header) or 1)
+
+    def add(self, code: str, severity: str, row: int, header: str, message: str,
+            suggestion: str = "", key: str | None = "") -> None:
+        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header), message,
+                                     suggestion or "", key or "", self.lang))
+
+    def bad(self, row: int, header: str, message: str, suggestion: str = "", key: str | None = "",
+            code: str = "INPUT-INVALID", severity: str = ERROR) -> None:
+        """``add`` with the message first and code/severity defaulted."""
+        self.add(code, severity, row, header, message, suggestion, key)
+
+    def parse(self, row: int, header: str, parser: Callable, code: str, key: str | None = None,
+              unreadable: list[str] | None = None):
+        try:
+            return parser(self.raw(row, header))
+        except V.ParseError as e:
+            self.add(code, ERROR, row, header, f"{header}: {e}", e.suggestion, key)
+            if unreadable is not None:
+                unreadable.append(header)
+            return None
+
+    def date(self, row, header, key=None, unreadable=None) -> date | None:
+        return as_day(self.parse(row, header, V.parse_date, "DATE-INVALID", key, unreadable))
+
+    def boolean(self, row, header, key=None, unreadable=None) -> bool | None:
+        return self.parse(row, header, V.parse_bool, "BOOL-INVALID", key, unreadable)
+
+    def ident(self, row, header, key=None, unreadable=None) -> str | None:
+        return self.parse(row, header, V.parse_id, "ID-INVALID", key, unreadable)
+
+    def choice(self, row: int, header: str, choices: Sequence[str], code: str, key: str | None = None,
+               unreadable: list[str] | None = None) -> str | None:
+        """The canonical spelling of a closed-list value (case and blanks ignored); anything else
+        is a finding with the nearest valid value."""
+        raw = self.raw(row, header)
+        if V.is_blank(raw):
+            return None
+        canon = V.match_choice(raw, choices)
+        if canon is None:
+            hint = V.nearest_choice(raw, choices)
+            allowed = "" if hint else f" ({'ammessi' if self.lang == 'it' else 'erlaubt'}: {', '.join(choices)})"
+            what = "non è un valore valido per" if self.lang == "it" else "ist kein gültiger Wert für"
+            self.add(code, ERROR, row, header, f"'{V.norm_text(raw)}' {what} {header}{allowed}", hint, key)
+            if unreadable is not None:
+                unreadable.append(header)
+        return canon
