@@ -275,7 +275,7 @@ def _add_kind_commands() -> None:
     commands from ``xl_addin/cli_<kind>.py`` via ``add_commands(group)``."""
     import importlib
     import importlib.util
-    for name in ("cli_diagonal", "cli_solleciti", "cli_kundenakten"):
+    for name in ("cli_diagonal", "cli_solleciti", "cli_kundenakten", "cli_excel"):
         if importlib.util.find_spec(f"xl_addin.{name}") is not None:
             importlib.import_module(f"xl_addin.{name}").add_commands(main)
 
