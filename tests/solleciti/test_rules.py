@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pytest
 
 from tests.solleciti.builders import NOW, TODAY, report_appends, result, run, solleciti_data, ticket
-from xl_addin.workbooks import solleciti_schema as S
 
 
 def one(now=NOW, settings=None, **fields):

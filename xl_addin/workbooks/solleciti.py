@@ -26,7 +26,7 @@ from ..core import values as V
 from ..core.calendar import WorkingCalendar, calendar_for
 from ..core.cells import address, split_address
 from ..core.findings import ERROR, INFO, WARNING, Finding
-from ..core.headers import ColumnMap, locate_columns, norm_header
+from ..core.headers import ColumnMap, locate_columns
 from ..core.plan import CellWrite, Plan, ProtocolEntry, RowAppend, SheetRewrite
 from ..core.report import finish
 from ..core.settings import Settings
