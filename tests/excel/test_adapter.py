@@ -238,3 +238,35 @@ def test_read_workbook_live_gives_the_rules_the_same_plan_as_pure_data():
     live = FakeBook.from_workbook(wb)
     again = read_workbook_live(live)
     assert inkasso.plan_run(again, CTX).writes == inkasso.plan_run(wb, CTX).writes
+
+
+# ---------------------------------------------------------------- the xlwings layer's conversions
+
+def test_text_that_excel_would_convert_is_written_as_text():
+    from xl_addin.excel.adapter import _to_excel
+    for text in ("00123", "10000001", "1.5", "22.11.2026", "=SUMME(A1)", "+49 30 1234", "-", "@x", "WAHR", "true"):
+        assert _to_excel(text) == "'" + text, text
+    for text in ("1. Mahnung senden", "Neu bestellt (10000001)", "on_hold", "Ja", "RE-2025-006368"):
+        assert _to_excel(text) == text, text
+    assert _to_excel("") is None and _to_excel(None) is None
+    assert _to_excel(date(2026, 11, 22)) == datetime(2026, 11, 22)
+    assert _to_excel(True) is True and _to_excel(7) == 7
+
+
+def test_values_from_excel_read_like_the_package_reader():
+    from xl_addin.excel.adapter import _from_excel
+    assert _from_excel(10000001.0) == 10000001 and isinstance(_from_excel(10000001.0), int)
+    assert _from_excel(119.5) == 119.5 and _from_excel("") is None
+    assert _from_excel(datetime(2026, 6, 1)) == date(2026, 6, 1)
+    assert _from_excel(datetime(2026, 6, 1, 9, 30)) == datetime(2026, 6, 1, 9, 30)
+
+
+def test_colours_and_addresses_for_com():
+    from xl_addin.excel.adapter import _address_batches, _bgr_hex, _hex_bgr
+    assert _hex_bgr("FFFF00") == 0x00FFFF and _bgr_hex(0x00FFFF) == "FFFF00"
+    assert _bgr_hex(_hex_bgr("C6EFCE")) == "C6EFCE"
+    blocks = [(r, 1, r, 24) for r in range(2, 400, 2)]
+    batches = list(_address_batches(blocks))
+    assert all(len(b) <= 255 for b in batches) and len(batches) > 1
+    assert ",".join(batches).split(",")[:2] == ["A2:X2", "A4:X4"]
+    assert sum(len(b.split(",")) for b in batches) == len(blocks)
