@@ -193,3 +193,9 @@ class ArchiveWriter:
     def close(self, comment: bytes = b"") -> None:
         self.zf.comment = comment
         self.zf.close()
+
+    def abort(self) -> None:
+        """Give up: release the zip object without writing its directory."""
+        self.zf._didModify = False                           # noqa: SLF001
+        self.zf._writing = False                             # noqa: SLF001
+        self.zf.close()

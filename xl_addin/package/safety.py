@@ -14,7 +14,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_MEMBER_SIZE = 512 * 1024 * 1024        # uncompressed bytes of one zip member
 MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024    # uncompressed bytes of all members together
-MAX_RATIO = 1000                           # uncompressed / compressed, for members > 1 MiB
+MAX_RATIO = 400                            # uncompressed / compressed, for members > 1 MiB
+#                                            (sheet XML: 10-50; deflate's ceiling: ~1030)
 MAX_MEMBERS = 20000
 _PROLOG_LIMIT = 64 * 1024
 

@@ -195,17 +195,21 @@ class _Edit:
             self.release()
         out = ArchiveWriter(fh)
         order = []
-        for info in self.archive.infos:
-            if info.filename in self.parts.dropped:
-                continue
-            if info.filename in replaced:
-                out.write(info.filename, replaced[info.filename], like=info)
-            else:
-                out.copy_raw(self.archive, info)
-            order.append(info.filename)
-        for part, data in added.items():
-            out.write(part, data)
-            order.append(part)
+        try:
+            for info in self.archive.infos:
+                if info.filename in self.parts.dropped:
+                    continue
+                if info.filename in replaced:
+                    out.write(info.filename, replaced[info.filename], like=info)
+                else:
+                    out.copy_raw(self.archive, info)
+                order.append(info.filename)
+            for part, data in added.items():
+                out.write(part, data)
+                order.append(part)
+        except BaseException:
+            out.abort()
+            raise
         out.close(self.archive.zf.comment)
         return order
 
