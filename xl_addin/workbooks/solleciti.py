@@ -25,6 +25,7 @@ from pathlib import Path
 from ..core import values as V
 from ..core.calendar import WorkingCalendar, calendar_for
 from ..core.cells import address, split_address
+from ..core.cellreader import CellReader, row_has_values
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, locate_columns
 from ..core.plan import CellWrite, Plan, ProtocolEntry, RowAppend, SheetRewrite
@@ -488,24 +489,16 @@ _FOLDED = {header: {_fold(c): c for c in choices} for header, choices in S.CHOIC
 _SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\s*")
 
 
-class _Reader:
-    """Reads one sheet's cells through a ColumnMap; bad cells become Italian findings."""
+class _Reader(CellReader):
+    """The shared cell reader, in Italian, with the closed lists matched the way Italian callers
+    type them and counts that cannot be negative."""
 
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
-        self.sheet, self.cmap, self.findings = sheet, cmap, findings
-
-    def raw(self, row: int, header: str):
-        col = self.cmap.col(header)
-        return self.sheet.value(row, col) if col else None
-
-    def cell(self, row: int, header: str) -> str:
-        col = self.cmap.col(header)
-        return address(row, col) if col else ""
+        super().__init__(sheet, cmap, findings, "it")
 
     def _bad(self, t: TicketRow, header: str, code: str, message: str, suggestion: str = "") -> None:
         t.unreadable.add(header)
-        self.findings.append(Finding(code, ERROR, self.sheet.name, self.cell(t.row, header), message,
-                                     suggestion, t.ticket or "", "it"))
+        self.add(code, ERROR, t.row, header, message, suggestion, t.ticket)
 
     def choice(self, t: TicketRow, header: str) -> str | None:
         raw = self.raw(t.row, header)
@@ -556,17 +549,13 @@ class _Reader:
         return value
 
 
-def _row_has_values(sheet: SheetData, row: int, cols) -> bool:
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
-
-
 def _read_tickets(sheet: SheetData, cmap: ColumnMap, findings: list[Finding]) -> list[TicketRow]:
     rd = _Reader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.TICKET_INPUT_HEADERS if cmap.col(h)]
     absent = frozenset(h for h in S.TICKET_INPUT_HEADERS if cmap.col(h) is None)
     tickets = []
     for r in range(2, sheet.max_row + 1):
-        if not _row_has_values(sheet, r, inputs):
+        if not row_has_values(sheet, r, inputs):
             continue
         t = TicketRow(row=r, absent=absent)
         raw_id = rd.raw(r, S.T_TICKET)
