@@ -141,6 +141,10 @@ class WorkbookParts:
                 return entry
         return None
 
+    def defined_names(self) -> list[etree._Element]:
+        names = self.workbook.find(m("definedNames"))
+        return list(names.iterchildren(m("definedName"))) if names is not None else []
+
     # --- edits ---------------------------------------------------------------------------
     def add_sheet(self, name: str, state: str, xml: bytes) -> SheetEntry:
         """A new worksheet part, its relationship, content type and <sheet> (at the end)."""

@@ -469,14 +469,14 @@ class SheetPatcher:
             self._col_styles = self._read_col_styles()
 
     # --- deletions -----------------------------------------------------------------------
-    def delete_rows(self, rows, *, referenced_elsewhere: bool) -> None:
+    def delete_rows(self, rows, *, referenced_elsewhere: bool) -> RowShift | None:
         """Remove rows, shifting the rows below up. Structurally (rows renumbered, merged
         cells/validations/conditional formats/hyperlinks moved) when nothing else points at
         this sheet's cells; otherwise the values below move up cell by cell and the sheet's
         structure stays (see README of this package)."""
         shift = RowShift(r for r in rows if r >= 1)
         if not shift.deleted:
-            return
+            return None
         blocker = self.structural_blocker(referenced_elsewhere)
         if blocker is None:
             self.delete_mode = "shift"
@@ -486,6 +486,7 @@ class SheetPatcher:
             self._delete_by_moving_values(shift)
         self._shift_ranges(shift, hyperlinks_only=blocker is not None)
         self.changed = True
+        return shift if blocker is None else None
 
     def structural_blocker(self, referenced_elsewhere: bool) -> str | None:
         if referenced_elsewhere:

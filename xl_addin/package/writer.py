@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -22,6 +23,23 @@ from .sheet import SheetPatcher, auto_widths, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
+_SIMPLE_RANGE = re.compile(
+    r"^(?P<sheet>'(?:[^']|'')+'|[^'!:]+)!\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+
+
+def _sheet_of(token: str) -> str:
+    return token[1:-1].replace("''", "'") if token.startswith("'") else token
+
+
+def _names_sheet(text: str, sheet: str, escaped: bool = False) -> bool:
+    """Does a formula text (or an XML part, ``escaped``) refer to ``sheet``?"""
+    needles = {sheet + "!", "'" + sheet.replace("'", "''") + "'!"}
+    if escaped:
+        needles |= {n.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    for n in needles}
+        needles |= {n.replace("'", "&apos;") for n in needles}
+    folded = text.casefold()
+    return any(n.casefold() in folded for n in needles)
 
 
 @dataclass
@@ -136,7 +154,13 @@ class _Edit:
         for d in plan.deletions:
             entry = self._entry(d.sheet, "Zeilen löschen")
             patcher = self._patcher(entry)
-            patcher.delete_rows(d.rows, referenced_elsewhere=self._referenced(entry))
+            blocked, names = self._references(entry)
+            shift = patcher.delete_rows(d.rows, referenced_elsewhere=blocked)
+            if shift is not None and names:
+                for dn in names:
+                    sheet, _, ref = dn.text.strip().rpartition("!")
+                    dn.text = f"{sheet}!{shift.range(ref) or '#REF!'}"
+                self.parts.dirty.add(self.parts.workbook_part)
             self.result.rows_deleted += len(set(d.rows))
             self.result.delete_modes[entry.name] = patcher.delete_mode
 
@@ -146,22 +170,29 @@ class _Edit:
         if plan.full_recalc:
             self.parts.request_full_calc()
 
-    def _referenced(self, entry: SheetEntry) -> bool:
-        """Does any other part (defined names, other sheets, charts, pivots) name this sheet?"""
-        quoted = "'" + entry.name.replace("'", "''") + "'!"
-        needles = {entry.name + "!", quoted}
-        escaped = {n.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                   for n in needles}
-        escaped |= {n.replace("'", "&apos;") for n in escaped}
-        needles_b = [n.casefold().encode("utf-8") for n in needles | escaped]
-        own = (self.archive.info(entry.part).filename if self.archive.info(entry.part) else "")
-        for info in self.archive.infos:
-            if info.filename == own or not info.filename.lower().endswith(".xml"):
+    def _references(self, entry: SheetEntry) -> tuple[bool, list]:
+        """(does another part name this sheet in a way we cannot follow?, defined names that
+        are a plain range of this sheet — e.g. the autofilter's _xlnm._FilterDatabase — and
+        can move with its rows)."""
+        shiftable = []
+        for dn in self.parts.defined_names():
+            text = (dn.text or "").strip()
+            if not _names_sheet(text, entry.name):
                 continue
-            data = self.archive.read(info.filename).lower()
-            if any(n in data for n in needles_b):
-                return True
-        return False
+            match = _SIMPLE_RANGE.match(text)
+            if match and _sheet_of(match["sheet"]).casefold() == entry.name.casefold():
+                shiftable.append(dn)
+            else:
+                return True, []
+        own = self.archive.info(entry.part)
+        skip = {own.filename if own else "", self.parts.workbook_part}
+        for info in self.archive.infos:
+            if info.filename in skip or not info.filename.lower().endswith(".xml"):
+                continue
+            if _names_sheet(self.archive.read(info.filename).decode("utf-8", "replace"),
+                            entry.name, escaped=True):
+                return True, []
+        return False, shiftable
 
     # --- output --------------------------------------------------------------------------
     def members(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
