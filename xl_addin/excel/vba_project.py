@@ -9,7 +9,8 @@ module exactly like this.
 
 This module builds the streams (and the [MS-OVBA] §2.4.1 compression, written here because
 ``ms-ovba-compression`` 1.0.1 corrupts sources with long repeated runs — see
-/work/notes/addin_choice.md). The compound file around them is written by ``cfbwrite``.
+/work/notes/addin_choice.md). The compound file around them is written by our own
+:mod:`xl_addin.excel.cfb`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from .cfb import write_compound_file
 
 CODE_PAGE = 1252
 ENCODING = "cp1252"
@@ -319,16 +322,6 @@ def project_streams(project_name: str, modules: list[VbaModule]) -> dict[tuple[s
 
 def write_vba_project(path: Path, project_name: str, modules: list[VbaModule]) -> Path:
     """Write ``vbaProject.bin`` (an OLE compound file) at ``path``."""
-    from cfbwrite import Entry, write_ole
-
-    streams = project_streams(project_name, modules)
-
-    def stream(name: str, data: bytes) -> Entry:
-        return Entry(name=name, is_storage=False, size=len(data), read=lambda d=data: d)
-
-    vba = [stream(key[1], data) for key, data in streams.items() if key[0] == "VBA"]
-    root = [stream(key[0], data) for key, data in streams.items() if len(key) == 1]
-    root.append(Entry(name="VBA", is_storage=True, size=0, read=None, children=vba))
     path = Path(path)
-    write_ole(path, root)
+    write_compound_file(path, project_streams(project_name, modules))
     return path
