@@ -200,6 +200,9 @@ def test_values_excel_cannot_store_are_refused_naming_the_cell(simple_book):
     assert_refused(simple_book, Plan(writes=[CellWrite("Masterliste", 3, 2, "x" * 40000)]),
                    match="32767")
     assert_refused(simple_book, Plan(writes=[CellWrite("Fehlt", 1, 1, 1)]), match="'Fehlt' fehlt")
+    assert_refused(simple_book, Plan(writes=[CellWrite("Masterliste", 2, 16385, 1)]),
+                   match="außerhalb")
+    assert_refused(simple_book, Plan(writes=[CellWrite("Masterliste", 0, 1, 1)]), match="außerhalb")
 
 
 # --- failures half-way ---------------------------------------------------------------------------

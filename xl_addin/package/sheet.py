@@ -21,6 +21,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PRESERVE = {XML_SPACE: "preserve"}
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _VALUE_TAGS = (V, IS, F)
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 class _ColumnLetters(dict):
@@ -182,6 +183,8 @@ class SheetPatcher:
     def row_el(self, r: int, create: bool = True) -> etree._Element | None:
         el = self.rows.get(r)
         if el is None and create:
+            if not 1 <= r <= MAX_ROW:
+                self._outside(r, 1)
             el = self.sheet_data.makeelement(ROW, {"r": str(r)})
             i = bisect_left(self.row_numbers, r)
             if i == len(self.row_numbers):
@@ -207,8 +210,14 @@ class SheetPatcher:
             c = self._new_cell(r, col, row_el, cells, cols, str(s) if s else None)
         return c
 
+    def _outside(self, r: int, col: int):
+        raise WorkbookError(f"Datei '{self.file}': Zeile {r}, Spalte {col} liegt außerhalb "
+                            f"eines Excel-Blatts ('{self.sheet}')")
+
     def _new_cell(self, r: int, col: int, row_el, cells, cols, s: str | None,
                   track: bool = True):
+        if not 1 <= col <= MAX_COL:
+            self._outside(r, col)
         attrib = {"r": f"{col_letter(col)}{r}", "s": s} if s else {"r": f"{col_letter(col)}{r}"}
         if not cols or col > cols[-1]:
             if len(row_el) == len(cols):                  # only <c> children: append
