@@ -214,3 +214,44 @@ def test_second_identical_run_changes_no_styles(run):
         xml(styles_once).find("x:cellXfs", NS).get("count")
     with zipfile.ZipFile(after) as zf:
         assert zf.testzip() is None
+
+
+def test_unusual_zip_layouts_are_copied_raw(simple_book, tmp_path):
+    """Stored (uncompressed) members, streamed members with data descriptors and an archive
+    comment, as other producers write them, come out with the same stored bytes."""
+    import io
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self):
+            self.buf = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.buf += b
+            return len(b)
+
+    with zipfile.ZipFile(simple_book) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w") as zout:
+        zout.comment = b"made elsewhere"
+        for n, (info, data) in enumerate(items):
+            zinfo = zipfile.ZipInfo(info.filename, info.date_time)
+            zinfo.compress_type = zipfile.ZIP_STORED if n % 2 else zipfile.ZIP_DEFLATED
+            with zout.open(zinfo, "w") as fh:                     # streamed: data descriptor
+                fh.write(data)
+    streamed = tmp_path / "Gestreamt.xlsx"
+    streamed.write_bytes(bytes(sink.buf))
+    original = tmp_path / "original.xlsx"
+    shutil.copy(streamed, original)
+    with zipfile.ZipFile(streamed) as zf:
+        assert any(i.flag_bits & 0x08 for i in zf.infolist())
+    apply_plan(streamed, Plan(writes=[CellWrite("Masterliste", 2, 4, "Ja")]), backups=0)
+    for name in member_names(original):
+        if name not in OWNED and name != "xl/worksheets/sheet1.xml":
+            assert raw_member(streamed, name) == raw_member(original, name), name
+    with zipfile.ZipFile(streamed) as zf:
+        assert zf.testzip() is None and zf.comment == b"made elsewhere"
+    assert read_workbook(streamed).sheets["Masterliste"].value(2, 4) == "Ja"

@@ -59,3 +59,35 @@ def test_libreoffice_opens_the_result_and_shows_the_written_values(agent_book, t
     assert sheets["Prüfung"][:2] == [["Ort", "Meldung"], ["Masterliste!D3", "geändert"]]
     assert sheets["Vendoren"][1][:3] == ["1006", "Lernwerk GmbH", "Ja"]
     assert sheets["Übersicht"][0][0] in ("577.5", "577,5")
+
+
+def test_workbook_saved_by_libreoffice_survives_a_run(simple_book, tmp_path):
+    """LibreOffice writes its zips with data descriptors and its own XML dialect."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) not installed — apt-get install libreoffice-calc-nogui")
+    out = tmp_path / "lo"
+    out.mkdir()
+    proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+                           "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
+                           str(simple_book)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    book = out / simple_book.name
+    original = tmp_path / "original.xlsx"
+    shutil.copy(book, original)
+    plan = Plan(writes=[CellWrite("Masterliste", 2, 4, "Ja"), CellWrite("Masterliste", 9, 1, 42)],
+                fills=[RowFill("Masterliste", 3, (1, 2, 3, 4), "FFFF00")],
+                product_colours=frozenset({"FFFF00"}),
+                rewrites=[SheetRewrite("Prüfung", [["Ort"], ["A1"]])])
+    apply_plan(book, plan, backups=0)
+    from .conftest import member_names, raw_member, sheet_part_names
+    from xl_addin.package import read_workbook
+    owned = {sheet_part_names(original)["Masterliste"], "xl/styles.xml", "xl/workbook.xml",
+             "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    for name in member_names(original):
+        if name not in owned:
+            assert raw_member(book, name) == raw_member(original, name), name
+    data = read_workbook(book)
+    assert data.sheets["Masterliste"].value(2, 4) == "Ja"
+    assert data.sheets["Masterliste"].value(9, 1) == 42
+    assert data.sheets["Andere"].rows == [["bleibt"]]
+    assert data.sheets["Prüfung"].rows == [["Ort"], ["A1"]]
