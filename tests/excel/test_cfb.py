@@ -243,6 +243,16 @@ def test_vba_project_bin_of_the_addin_reads_back(tmp_path):
     assert vp.decompress(streams[("VBA", "Ribbon")]) == vp.module_source(modules[1])
 
 
+def test_the_built_addin_carries_a_well_formed_compound_file(tmp_path):
+    import zipfile
+    from xl_addin.excel.addin_build import build_addin
+    with zipfile.ZipFile(build_addin(tmp_path)) as zf:
+        streams, storages, in_mini = check_cfb(zf.read("xl/vbaProject.bin"))
+    assert storages == {("VBA",)} and {("PROJECT",), ("PROJECTwm",), ("VBA", "dir")} <= in_mini
+    assert {("VBA", "xlwings"), ("VBA", "XlAddinRibbon"), ("VBA", "ThisWorkbook")} <= set(streams)
+    assert ("VBA", "xlwings") not in in_mini, "the big module lives in regular sectors"
+
+
 def test_many_small_streams_spread_directory_and_mini_fat_over_several_sectors():
     tree = {("S", f"s{i:03d}"): payload(100 + i % 5, i) for i in range(300)}
     data = roundtrip(tree)
