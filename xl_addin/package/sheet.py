@@ -79,7 +79,8 @@ class SheetPatcher:
         self.cells_filled = 0
         self.formulas_removed = 0
         self.changed = False
-        self.protected: set[tuple[int, int]] = set()   # cells this run writes (for un-sharing)
+        self.upcoming: list = []             # the CellWrites of this run (for un-sharing formulas)
+        self._protected: set[tuple[int, int]] | None = None
         self.delete_mode = ""
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
@@ -338,6 +339,11 @@ class SheetPatcher:
                     self._shared.setdefault(f.get("si"), []).append(f)
         return self._shared
 
+    def _protected_cells(self) -> set[tuple[int, int]]:
+        if self._protected is None:
+            self._protected = {(w.row, w.col) for w in self.upcoming}
+        return self._protected
+
     def _unshare(self, master_c: etree._Element, master_f: etree._Element) -> None:
         """The master of a shared formula is overwritten: give every other cell of the group
         its own (translated) formula, so they keep computing what they computed."""
@@ -349,7 +355,7 @@ class SheetPatcher:
             if f is master_f:
                 continue
             c = f.getparent()
-            if c is None or split_cell_ref(c.get("r")) in self.protected:
+            if c is None or split_cell_ref(c.get("r")) in self._protected_cells():
                 continue
             try:
                 f.text = translator.translate_formula(c.get("r"))[1:]
@@ -643,7 +649,7 @@ class SheetPatcher:
         """Drop the cell/row index (element proxies) before the tree itself goes."""
         self._cells.clear()
         self.rows.clear()
-        self._shared = None
+        self._shared = self._protected = None
 
     def grow_dimension(self) -> None:
         """Widen <dimension ref> to include every cell this run touched."""

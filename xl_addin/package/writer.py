@@ -124,7 +124,7 @@ class _Edit:
             writes[self._entry(w.sheet, f"Schreiben in {w.sheet}!").part].append(w)
         for part, items in writes.items():
             patcher = self._patcher(self.parts.sheet(items[0].sheet))
-            patcher.protected = {(w.row, w.col) for w in items}
+            patcher.upcoming = items
             for w in items:
                 patcher.write(w.row, w.col, w.value, w.number_format)
         for f in plan.fills:
