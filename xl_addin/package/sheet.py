@@ -321,7 +321,8 @@ class SheetPatcher:
                 code = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
                 xf_ref[0] = self.styles.with_number_format(xf_ref[0], code)
         else:
-            c.remove(v) if v.getparent() is not None else None
+            if v.getparent() is not None:
+                c.remove(v)
             raise TypeError(f"Typ {type(value).__name__} wird nicht unterstützt")
         if v.getparent() is None:
             c.insert(0, v)
