@@ -74,6 +74,8 @@ def _never_raises(f: _F) -> _F:
             return f(*args, **kwargs)
         except _Invalid as e:
             return str(e)
+        except OverflowError:
+            return f"{_CHECK_DE}Datum außerhalb des gültigen Bereichs (01.01.1900–31.12.9999)"
         except Exception as e:  # noqa: BLE001 - a UDF must not raise into Excel
             return f"Fehler in {f.__name__}: {type(e).__name__}: {e}"[:255]
     return safe  # type: ignore[return-value]
@@ -359,6 +361,8 @@ def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
 
 # ================================================================ working days (every workbook)
 
+_MAX_WORKING_DAYS = 10_000   # ~40 years: more is a typo, and counting it would stall the cell
+
 @xw.func(category=CATEGORY)
 @_args(datum="Startdatum", tage="Anzahl Werktage (negativ = zurück; 0 = dieser oder der nächste Werktag)",
        region="Feiertagsregion (leer = DE; z. B. DE-BY, IT)")
@@ -369,6 +373,8 @@ def XLA_WERKTAGE(datum: Cell, tage: Cell, region: Cell = None) -> Cell:
     count = _parsed(tage, V.parse_int, "Tage")
     if start is None or count is None:
         return f"{_CHECK_DE}{'Datum' if start is None else 'Tage'} fehlt"
+    if abs(count) > _MAX_WORKING_DAYS:
+        return f"{_CHECK_DE}Tage: höchstens {_MAX_WORKING_DAYS} Werktage vor oder zurück"
     given = _settings_key({"Feiertage Region": region})
     cal = calendar_for(_settings("inkasso", given).get("Feiertage Region"))
     return _excel_date(cal.add_working_days(start, count))
