@@ -33,6 +33,7 @@ from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
 from .core.settings import SettingSpec, Settings, parse_setting
+from .core.workbook_data import SheetData
 from .workbooks import diagonal, diagonal_schema as DS, inkasso, inkasso_schema as IS
 from .workbooks import kundenakten, kundenakten_schema as KS, solleciti, solleciti_schema as SS
 from .workbooks.inkasso_export import SETTING_MARKER, clean_comment, guard_formula
@@ -54,6 +55,7 @@ BERLIN = ZoneInfo(DS.TIMEZONE)
 ROME = ZoneInfo("Europe/Rome")
 _EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                            "#SPILL!", "#CALC!", "#GETTING_DATA"})
+_TABLE_ARGS = frozenset({"einstellungen", "impostazioni"})
 _CHECK_DE = "Eingabe prüfen: "
 _CHECK_IT = "DA CORREGGERE: "
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -90,7 +92,8 @@ def _args(**docs: str) -> Callable[[_F], _F]:
         if sorted(params) != sorted(docs):
             raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
         for name in params:
-            f = xw.arg(name, doc=docs[name], err_to_str=True)(f)
+            table = {"ndim": 2} if name in _TABLE_ARGS else {}   # a range arrives as rows, even 1×2
+            f = xw.arg(name, doc=docs[name], err_to_str=True, **table)(f)
         return f
     return register
 
@@ -175,6 +178,8 @@ _SPECS: dict[str, dict[str, SettingSpec]] = {
     for kind, specs in (("inkasso", IS.SETTINGS), ("diagonal", DS.SETTINGS),
                         ("solleciti", SS.SETTINGS), ("kundenakten", KS.SETTINGS))
 }
+_SHEET_NAMES = {"inkasso": IS.SHEET_SETTINGS, "diagonal": DS.SHEET_SETTINGS, "solleciti": SS.SHEET_SETTINGS,
+                "kundenakten": KS.SHEET_SETTINGS}
 _SettingsKey = tuple[tuple[str, str, Cell], ...]
 
 
@@ -188,12 +193,52 @@ def _settings_key(given: dict[str, Cell], lang: str = "de") -> _SettingsKey:
     return tuple(out)
 
 
+_Rows = tuple[tuple[Cell, ...], ...]
+_KEY_HEADERS = frozenset({"schlüssel", "schluessel", "chiave", "key"})
+
+
+def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
+    """The settings sheet's range (``Schlüssel`` | ``Wert``, header row optional) as a hashable
+    table; () when not given."""
+    if V.is_blank(value):
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in value):
+        raise _Invalid(f"{_CHECK_IT}{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni"
+                       if lang == "it" else
+                       f"{_CHECK_DE}{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben")
+    rows = tuple(tuple(_plain(v) for v in row) for row in value)
+    if rows and V.norm_key(rows[0][0]) not in _KEY_HEADERS:   # range without its header row
+        rows = (("Schlüssel", "Wert"),) + rows
+    return rows
+
+
+def _plain(value: Cell) -> Cell:
+    """A settings cell as the package reader would give it (Excel errors read as blank)."""
+    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+        return None
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+        return value.date() if value.time() == time(0) else value
+    return value
+
+
+def _sheet_values(kind: str, rows: _Rows) -> dict[str, object]:
+    """What the settings sheet sets, read by the core exactly as a run reads it (an unreadable
+    value keeps its default, as in the run, which reports it on the Prüfung sheet)."""
+    if not rows:
+        return {}
+    specs = list(_SPECS[kind].values())
+    sheet = SheetData(_SHEET_NAMES[kind], [list(r) for r in rows])
+    settings, _ = Settings.from_sheet(sheet, specs, sheet.name)
+    return {s.key: settings.get(s.key) for s in specs}
+
+
 @lru_cache(maxsize=256)
-def _settings(kind: str, given: _SettingsKey) -> Settings:
-    """Settings of ``kind`` with the SPEC defaults, overridden by the given values, each parsed
-    like a ``Wert`` cell of the settings sheet."""
+def _settings(kind: str, given: _SettingsKey, rows: _Rows = ()) -> Settings:
+    """Settings of ``kind``: the SPEC defaults, then the settings sheet's range if given, then
+    the single arguments — each value parsed like a ``Wert`` cell of the settings sheet."""
     specs = _SPECS[kind]
-    values = {}
+    values = _sheet_values(kind, rows)
     for key, _, raw in given:
         try:
             values[key] = parse_setting(raw, specs[key].kind)
@@ -207,17 +252,19 @@ def _settings(kind: str, given: _SettingsKey) -> Settings:
 
 
 @lru_cache(maxsize=256)
-def _diagonal_rules(given: _SettingsKey) -> diagonal.Rules:
-    return diagonal.Rules.from_settings(_settings("diagonal", given))
+def _diagonal_rules(given: _SettingsKey, rows: _Rows) -> diagonal.Rules:
+    return diagonal.Rules.from_settings(_settings("diagonal", given, rows))
 
 
 @lru_cache(maxsize=256)
-def _solleciti_config(given: _SettingsKey) -> solleciti.Config:
-    return solleciti.Config.from_settings(_settings("solleciti", given))
+def _solleciti_config(given: _SettingsKey, rows: _Rows) -> solleciti.Config:
+    return solleciti.Config.from_settings(_settings("solleciti", given, rows))
 
 
 # ================================================================ Inkasso (SPEC §2)
 
+_SHEET_DOC = ("Bereich des Blatts Einstellungen (Schlüssel | Wert), z. B. Einstellungen!$A$1:$B$30; "
+              "leer = Standardwerte; einzelne Argumente danach haben Vorrang")
 _INKASSO_DOCS = dict(
     erste_mahnung="first_dunning_letter: Datum der 1. Mahnung (leer = noch keine)",
     zweite_mahnung="second_dunning_letter: Datum der 2. Mahnung (leer = noch keine)",
@@ -228,8 +275,9 @@ _INKASSO_DOCS = dict(
     schulden_status="Schulden-Status: Gesperrt, Laufend, Gekündigt, Blockiert, Ans Inkasso übergeben, Bezahlt",
     direkt_ins_inkasso="Vendor 'Direkt ins Inkasso' (ja/nein; leer = nein)",
     freigabe="Status auf 'Warten auf Freigabe' (Spalte L): Freigabe, Kündigung oder leer",
-    vendor_aktiv="Vendor aktiv im Mahnwesen (ja/nein; leer = ja)",
+    vendor_aktiv="Vendor aktiv im Mahnwesen (ja/nein; leer = ja; nicht auf der Übersicht = nein)",
     heute="Stichtag (leer = heute, Europe/Berlin; HEUTE() rechnet täglich neu)",
+    einstellungen=_SHEET_DOC,
     mahnlauf_tag="Einstellung 'Mahnlauf Tag' (leer = 1)",
     tage_bis_2_mahnung="Einstellung 'Tage bis 2. Mahnung' (leer = 14)",
     tage_bis_freigabe="Einstellung 'Tage bis Freigabe' (leer = 14)",
@@ -238,14 +286,15 @@ _INKASSO_DOCS = dict(
 )
 
 
-def _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
-                      schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, mahnlauf_tag,
-                      tage_bis_2_mahnung, tage_bis_freigabe, region,
-                      mahnlauf_werktag) -> inkasso.Decision:
+def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell, incasso_state: Cell,
+                      reopened: Cell, reopened_id: Cell, schulden_status: Cell, direkt_ins_inkasso: Cell,
+                      freigabe: Cell, vendor_aktiv: Cell, heute: Cell, einstellungen: Cell, mahnlauf_tag: Cell,
+                      tage_bis_2_mahnung: Cell, tage_bis_freigabe: Cell, region: Cell,
+                      mahnlauf_werktag: Cell) -> inkasso.Decision:
     settings = _settings("inkasso", _settings_key({
         "Mahnlauf Tag": mahnlauf_tag, "Tage bis 2. Mahnung": tage_bis_2_mahnung,
         "Tage bis Freigabe": tage_bis_freigabe, "Feiertage Region": region,
-        "Mahnlauf auf Werktag verschieben": mahnlauf_werktag}))
+        "Mahnlauf auf Werktag verschieben": mahnlauf_werktag}), _sheet_rows(einstellungen, "einstellungen"))
     order = inkasso.Order(
         row=0,
         first_letter=_day(erste_mahnung, IS.M_FIRST_LETTER),
@@ -260,7 +309,7 @@ def _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state
                             active=_parsed(vendor_aktiv, V.parse_bool, IS.OV_ACTIVE) is not False)
     raw_status = _cell(freigabe, IS.WAITING_HEADERS[IS.W_STATUS - 1])
     waiting = None
-    if not V.is_blank(raw_status):   # as plan_run reads column L of 'Warten auf Freigabe'
+    if not V.is_blank(raw_status):   # column L of 'Warten auf Freigabe', read as plan_run reads it
         status = V.match_choice(raw_status, [IS.WAITING_APPROVED, IS.WAITING_CANCEL]) or V.norm_text(raw_status)
         waiting = inkasso.WaitingRow(0, None, status)
         if status == IS.WAITING_CANCEL:   # plan_run sets incasso_state = canceled for a Kündigung
@@ -274,13 +323,13 @@ def _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state
 def XLA_MAHNSCHRITT(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell = None,
                     incasso_state: Cell = None, reopened: Cell = None, reopened_id: Cell = None,
                     schulden_status: Cell = None, direkt_ins_inkasso: Cell = None, freigabe: Cell = None,
-                    vendor_aktiv: Cell = None, heute: Cell = None, mahnlauf_tag: Cell = None,
-                    tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None, region: Cell = None,
-                    mahnlauf_werktag: Cell = None) -> Cell:
+                    vendor_aktiv: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                    mahnlauf_tag: Cell = None, tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None,
+                    region: Cell = None, mahnlauf_werktag: Cell = None) -> Cell:
     """Nächster Schritt einer Bestellung im Mahnwesen (1. Mahnung, 2. Mahnung, Freigabe, Inkasso …)."""
     return _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
-                             schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, mahnlauf_tag,
-                             tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag).step
+                             schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, einstellungen,
+                             mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag).step
 
 
 @xw.func(category=CATEGORY)
@@ -289,14 +338,13 @@ def XLA_MAHNSCHRITT(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cel
 def XLA_MAHNFRIST(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell = None,
                   incasso_state: Cell = None, reopened: Cell = None, reopened_id: Cell = None,
                   schulden_status: Cell = None, direkt_ins_inkasso: Cell = None, freigabe: Cell = None,
-                  vendor_aktiv: Cell = None, heute: Cell = None, mahnlauf_tag: Cell = None,
-                  tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None, region: Cell = None,
-                  mahnlauf_werktag: Cell = None) -> Cell:
+                  vendor_aktiv: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                  mahnlauf_tag: Cell = None, tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None,
+                  region: Cell = None, mahnlauf_werktag: Cell = None) -> Cell:
     """Fälligkeitsdatum des nächsten Mahnschritts einer Bestellung (leer, wenn nichts zu tun ist)."""
-    decision = _inkasso_decision(
-        erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id, schulden_status,
-        direkt_ins_inkasso, freigabe, vendor_aktiv, heute, mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe,
-        region, mahnlauf_werktag)
+    decision = _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
+                                 schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, einstellungen,
+                                 mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag)
     if decision.due is None and decision.step.startswith(_CHECK_DE):
         return decision.step
     return _excel_date(decision.due)
@@ -316,8 +364,8 @@ def XLA_CSV_DATUM(datum: Cell) -> Cell:
 @_never_raises
 def XLA_CSV_KOMMENTAR(support_comment: Cell, marker: Cell = None) -> Cell:
     """support_comment so, wie er in der Diagonal-CSV steht: ohne interne Zeilen, Umbrüche als '; '."""
-    settings = _settings("inkasso", _settings_key({SETTING_MARKER: marker}))
-    return guard_formula(clean_comment(_cell(support_comment, IS.M_SUPPORT_COMMENT), settings.get(SETTING_MARKER)))
+    marker_text = _settings("inkasso", _settings_key({SETTING_MARKER: marker})).get(SETTING_MARKER)
+    return guard_formula(clean_comment(_cell(support_comment, IS.M_SUPPORT_COMMENT), marker_text))
 
 
 # ================================================================ every workbook: closed lists
@@ -332,8 +380,13 @@ _LISTS: dict[str, Sequence[str]] = {
     KS.K_STATUS: KS.CUSTOMER_STATUSES,
     KS.E_FILE: KS.FILE_VALUES,
     KS.E_CATEGORY: KS.CATEGORIES,
-    **{header: choices for header, choices in SS.CHOICES.items()},
+    **SS.CHOICES,
 }
+
+
+def _suggest(value: Cell, choices: Sequence[str]) -> str:
+    hint = V.nearest_choice(value, choices)
+    return f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(choices)})"
 
 
 @xw.func(category=CATEGORY)
@@ -342,11 +395,10 @@ _LISTS: dict[str, Sequence[str]] = {
 @_never_raises
 def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
     """Prüft einen Wert gegen die gültige Liste: gibt die richtige Schreibweise oder einen Hinweis zurück."""
-    name = V.match_choice(_cell(liste, "liste"), list(_LISTS)) if not V.is_blank(liste) else IS.M_INCASSO_STATE
+    liste = _cell(liste, "liste")
+    name = IS.M_INCASSO_STATE if V.is_blank(liste) else V.match_choice(liste, list(_LISTS))
     if name is None:
-        hint = V.nearest_choice(liste, list(_LISTS))
-        fix = f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(_LISTS)})"
-        return f"Unbekannte Liste '{V.display(liste)}'{fix}"
+        return f"Unbekannte Liste '{V.display(liste)}'{_suggest(liste, list(_LISTS))}"
     value = _cell(wert, name)
     if V.is_blank(value):
         return ""
@@ -354,14 +406,13 @@ def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
     canon = kundenakten.classify_file(value) if name == KS.E_FILE else V.match_choice(value, choices)
     if canon is not None:
         return canon
-    hint = V.nearest_choice(value, choices)
-    fix = f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(choices)})"
-    return f"Ungültig: '{V.display(value)}' ist kein gültiger Wert für {name}{fix}"
+    return f"Ungültig: '{V.display(value)}' ist kein gültiger Wert für {name}{_suggest(value, choices)}"
 
 
 # ================================================================ working days (every workbook)
 
 _MAX_WORKING_DAYS = 10_000   # ~40 years: more is a typo, and counting it would stall the cell
+
 
 @xw.func(category=CATEGORY)
 @_args(datum="Startdatum", tage="Anzahl Werktage (negativ = zurück; 0 = dieser oder der nächste Werktag)",
@@ -375,9 +426,8 @@ def XLA_WERKTAGE(datum: Cell, tage: Cell, region: Cell = None) -> Cell:
         return f"{_CHECK_DE}{'Datum' if start is None else 'Tage'} fehlt"
     if abs(count) > _MAX_WORKING_DAYS:
         return f"{_CHECK_DE}Tage: höchstens {_MAX_WORKING_DAYS} Werktage vor oder zurück"
-    given = _settings_key({"Feiertage Region": region})
-    cal = calendar_for(_settings("inkasso", given).get("Feiertage Region"))
-    return _excel_date(cal.add_working_days(start, count))
+    region_code = _settings("inkasso", _settings_key({"Feiertage Region": region})).get("Feiertage Region")
+    return _excel_date(calendar_for(region_code).add_working_days(start, count))
 
 
 # ================================================================ Diagonal (SPEC §1)
@@ -391,6 +441,7 @@ _DIAGONAL_DOCS = dict(
     datum="Datum der Nachricht (zählt bei Schritt Neu ohne 'Schritt seit')",
     agentur="Agentur (Diagonal/Debtist; leer = aus der Anfrageart)",
     heute="Jetzt (leer = jetzt, Europe/Berlin; JETZT() rechnet neu)",
+    einstellungen=_SHEET_DOC,
     snooze_vendor="Einstellung 'Snooze Vendor-Nachricht' (leer = 48 h)",
     snooze_erinnerung="Einstellung 'Snooze Erinnerung' (leer = 24 h)",
     zahlungsfrist="Einstellung 'Zahlungsfrist Rechnung' (leer = 7 Tage)",
@@ -399,12 +450,14 @@ _DIAGONAL_DOCS = dict(
 )
 
 
-def _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                       snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                       vip_ueberfaellig) -> tuple[diagonal.Decision, datetime]:
+def _diagonal_decision(anfrageart: Cell, schritt: Cell, schritt_seit: Cell, rueckmeldung: Cell, vip: Cell,
+                       datum: Cell, agentur: Cell, heute: Cell, einstellungen: Cell, snooze_vendor: Cell,
+                       snooze_erinnerung: Cell, zahlungsfrist: Cell, vip_frist: Cell,
+                       vip_ueberfaellig: Cell) -> tuple[diagonal.Decision, datetime]:
     rules = _diagonal_rules(_settings_key({
         DS.K_SNOOZE_VENDOR: snooze_vendor, DS.K_SNOOZE_REMINDER: snooze_erinnerung,
-        DS.K_INVOICE_DAYS: zahlungsfrist, DS.K_VIP_DUE: vip_frist, DS.K_VIP_OVERDUE: vip_ueberfaellig}))
+        DS.K_INVOICE_DAYS: zahlungsfrist, DS.K_VIP_DUE: vip_frist, DS.K_VIP_OVERDUE: vip_ueberfaellig}),
+        _sheet_rows(einstellungen, "einstellungen"))
     now = _now(heute, BERLIN, "jetzt")
     reply = _choice(rueckmeldung, DS.REPLIES, DS.C_REPLY)
     case = diagonal.Case(
@@ -433,12 +486,13 @@ def _since(value: Cell) -> date | datetime | None:
 @_never_raises
 def XLA_FALL_AKTION(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
                     vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                    snooze_vendor: Cell = None, snooze_erinnerung: Cell = None, zahlungsfrist: Cell = None,
-                    vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+                    einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
+                    zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
     """Nächste Aktion eines Diagonal/Debtist-Falls laut Schritt-Tabelle."""
-    return _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                              snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                              vip_ueberfaellig)[0].action
+    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
+                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
+                                     vip_ueberfaellig)
+    return decision.action
 
 
 @xw.func(category=CATEGORY)
@@ -446,11 +500,12 @@ def XLA_FALL_AKTION(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, 
 @_never_raises
 def XLA_FALL_SAVED_REPLY(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
                          vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                         snooze_vendor: Cell = None, snooze_erinnerung: Cell = None, zahlungsfrist: Cell = None,
-                         vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+                         einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
+                         zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
     """Saved Reply (Nummer und Titel), die als Nächstes an den Vendor geht (leer, wenn keine)."""
-    decision = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                  snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist, vip_ueberfaellig)[0]
+    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
+                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
+                                     vip_ueberfaellig)
     return decision.reply or ""
 
 
@@ -459,11 +514,12 @@ def XLA_FALL_SAVED_REPLY(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = N
 @_never_raises
 def XLA_FALL_FAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
                      vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                     snooze_vendor: Cell = None, snooze_erinnerung: Cell = None, zahlungsfrist: Cell = None,
-                     vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
-    """Wann die nächste Aktion eines Diagonal/Debtist-Falls fällig ist (Datum bzw. Datum+Uhrzeit)."""
-    decision = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                  snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist, vip_ueberfaellig)[0]
+                     einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
+                     zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+    """Wann die nächste Aktion eines Diagonal/Debtist-Falls fällig ist (Datum bzw. Datum und Uhrzeit)."""
+    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
+                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
+                                     vip_ueberfaellig)
     if decision.due is None and decision.check:
         return decision.action
     return _excel_date(decision.due)
@@ -474,11 +530,12 @@ def XLA_FALL_FAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None,
 @_never_raises
 def XLA_FALL_UEBERFAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
                           vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                          snooze_vendor: Cell = None, snooze_erinnerung: Cell = None, zahlungsfrist: Cell = None,
-                          vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+                          einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
+                          zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
     """Ja, wenn der Diagonal/Debtist-Fall jetzt überfällig ist, sonst Nein (leer bei abgeschlossenen Fällen)."""
     decision, now = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                       snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist, vip_ueberfaellig)
+                                       einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
+                                       vip_ueberfaellig)
     if decision.due_at is None:
         return decision.action if decision.check else ""
     return DS.YES if decision.is_overdue(now) else DS.NO
@@ -503,11 +560,10 @@ _SOLLECITI_DOCS = dict(
     aggiornamento="Aggiornamento (Aggiornamento, Risolto)",
     data_contatto="Data contatto: Tag des Kontakts (leer = heute); Fristen zählen ab hier",
     oggi="Stichtag (leer = heute, Europe/Rome; OGGI()/HEUTE() rechnet täglich neu)",
+    impostazioni=("Bereich des Blatts Impostazioni (Chiave | Valore), z. B. Impostazioni!$A$1:$B$20; "
+                  "leer = Standardwerte; regione danach hat Vorrang"),
     regione="Impostazione 'Regione festività' (leer = IT)",
 )
-_ATTR_OF = {SS.T_STATUS: "status", SS.T_OUTCOME: "outcome", SS.T_REASON: "reason",
-            SS.T_CONTACT_PERSON: "contact_person", SS.T_PROBLEM: "problem", SS.T_PAYMENT_KIND: "payment_kind",
-            SS.T_UPDATE: "update"}
 
 
 def _it_choice(value: Cell, header: str) -> str | None:
@@ -542,10 +598,13 @@ def _it_count(value: Cell, header: str) -> int | None:
     return count
 
 
-def _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_aperti, motivo, interlocutore,
-                     tipo_problema, data_pagamento, tipo_pagamento, data_accordo, data_preblocco,
-                     promesse_saltate, aggiornamento, data_contatto, oggi, regione) -> solleciti.Decision:
-    cfg = _solleciti_config(_settings_key({SS.K_REGION: regione}, "it"))
+def _ticket_decision(stato: Cell, esito: Cell, tentativi: Cell, appuntamenti_mancati: Cell, proforma_aperti: Cell,
+                     motivo: Cell, interlocutore: Cell, tipo_problema: Cell, data_pagamento: Cell,
+                     tipo_pagamento: Cell, data_accordo: Cell, data_preblocco: Cell, promesse_saltate: Cell,
+                     aggiornamento: Cell, data_contatto: Cell, oggi: Cell, impostazioni: Cell,
+                     regione: Cell) -> solleciti.Decision:
+    cfg = _solleciti_config(_settings_key({SS.K_REGION: regione}, "it"),
+                            _sheet_rows(impostazioni, "impostazioni", "it"))
     ticket = solleciti.TicketRow(
         status=_it_choice(stato, SS.T_STATUS),
         outcome=_it_choice(esito, SS.T_OUTCOME),
@@ -564,6 +623,7 @@ def _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_ape
         contact_on=_it_day(data_contatto, SS.T_CONTACT_ON),
     )
     today = _now(oggi, ROME, "oggi", "it").date()
+    # tasks count from the day of the contact; a run without 'Data contatto' takes the day it first saw the row
     return solleciti.decide(ticket, today, ticket.contact_on or today, cfg)
 
 
@@ -575,11 +635,11 @@ def XLA_TICKET_AZIONE(stato: Cell, esito: Cell = None, tentativi: Cell = None, a
                       tipo_problema: Cell = None, data_pagamento: Cell = None, tipo_pagamento: Cell = None,
                       data_accordo: Cell = None, data_preblocco: Cell = None, promesse_saltate: Cell = None,
                       aggiornamento: Cell = None, data_contatto: Cell = None, oggi: Cell = None,
-                      regione: Cell = None) -> Cell:
+                      impostazioni: Cell = None, regione: Cell = None) -> Cell:
     """Nächste Aktion (Azione) eines Solleciti-Tickets laut Ablaufplan, auf Italienisch."""
     return _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_aperti, motivo, interlocutore,
                             tipo_problema, data_pagamento, tipo_pagamento, data_accordo, data_preblocco,
-                            promesse_saltate, aggiornamento, data_contatto, oggi, regione).action
+                            promesse_saltate, aggiornamento, data_contatto, oggi, impostazioni, regione).action
 
 
 @xw.func(category=CATEGORY)
@@ -590,11 +650,12 @@ def XLA_TICKET_SCADENZA(stato: Cell, esito: Cell = None, tentativi: Cell = None,
                         tipo_problema: Cell = None, data_pagamento: Cell = None, tipo_pagamento: Cell = None,
                         data_accordo: Cell = None, data_preblocco: Cell = None, promesse_saltate: Cell = None,
                         aggiornamento: Cell = None, data_contatto: Cell = None, oggi: Cell = None,
-                        regione: Cell = None) -> Cell:
+                        impostazioni: Cell = None, regione: Cell = None) -> Cell:
     """Fälligkeit der Aufgabe (Scadenza task) eines Solleciti-Tickets (leer, wenn keine)."""
     decision = _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_aperti, motivo,
                                 interlocutore, tipo_problema, data_pagamento, tipo_pagamento, data_accordo,
-                                data_preblocco, promesse_saltate, aggiornamento, data_contatto, oggi, regione)
+                                data_preblocco, promesse_saltate, aggiornamento, data_contatto, oggi, impostazioni,
+                                regione)
     if decision.leaf in (solleciti.LEAF_UNREADABLE, solleciti.LEAF_MISSING, solleciti.LEAF_CONTRADICTION):
         return decision.action
     return _excel_date(decision.due)
@@ -609,16 +670,18 @@ _KUNDENAKTEN_DOCS = dict(
     frist_vpa="Frist VPA: die zuletzt gesetzte Frist an den VPA (leer = keine)",
     kundenstatus="Kundenstatus (bestimmt die Chatvorlage)",
     heute="Stichtag (leer = heute, Europe/Berlin; HEUTE() rechnet täglich neu)",
+    einstellungen=_SHEET_DOC,
     tage_ohne_eintrag="Einstellung 'Tage ohne VPA-Eintrag' (leer = 28)",
     frist_tage="Einstellung 'Frist VPA Tage' (leer = 7)",
 )
 _CUSTOMER = "Kunde"
 
 
-def _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute, tage_ohne_eintrag,
-                  frist_tage) -> kundenakten.Decision:
+def _vpa_decision(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell, frist_vpa: Cell, kundenstatus: Cell,
+                  heute: Cell, einstellungen: Cell, tage_ohne_eintrag: Cell, frist_tage: Cell) -> kundenakten.Decision:
     settings = _settings("kundenakten", _settings_key({KS.SET_STALE_DAYS: tage_ohne_eintrag,
-                                                        KS.SET_DEADLINE_DAYS: frist_tage}))
+                                                        KS.SET_DEADLINE_DAYS: frist_tage}),
+                         _sheet_rows(einstellungen, "einstellungen"))
     customer = kundenakten.Customer(
         row=0, name=_CUSTOMER, status=_choice(kundenstatus, KS.CUSTOMER_STATUSES, KS.K_STATUS),
         vpa=V.norm_text(_cell(vpa, KS.K_VPA)), assigned=_day(zugewiesen_am, KS.K_ASSIGNED))
@@ -636,11 +699,11 @@ def _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstat
 @_args(**_KUNDENAKTEN_DOCS)
 @_never_raises
 def XLA_VPA_AKTUELL(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
-                    kundenstatus: Cell = None, heute: Cell = None, tage_ohne_eintrag: Cell = None,
-                    frist_tage: Cell = None) -> Cell:
+                    kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                    tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
     """Ja, wenn die VPA-Akte aktuell ist (Eintrag in den letzten 4 Wochen), sonst Nein."""
     decision = _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                             tage_ohne_eintrag, frist_tage)
+                             einstellungen, tage_ohne_eintrag, frist_tage)
     return decision.current or decision.step
 
 
@@ -648,23 +711,22 @@ def XLA_VPA_AKTUELL(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = 
 @_args(**_KUNDENAKTEN_DOCS)
 @_never_raises
 def XLA_VPA_SCHRITT(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
-                    kundenstatus: Cell = None, heute: Cell = None, tage_ohne_eintrag: Cell = None,
-                    frist_tage: Cell = None) -> Cell:
+                    kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                    tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
     """Nächster Schritt zur VPA-Akte: Vorlage senden, Frist abwarten oder nichts zu tun."""
     return _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                         tage_ohne_eintrag, frist_tage).step
+                         einstellungen, tage_ohne_eintrag, frist_tage).step
 
 
 @xw.func(category=CATEGORY)
 @_args(**_KUNDENAKTEN_DOCS)
 @_never_raises
-def XLA_VPA_WIEDERVORLAGE(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None,
-                          frist_vpa: Cell = None, kundenstatus: Cell = None, heute: Cell = None,
+def XLA_VPA_WIEDERVORLAGE(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
+                          kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
                           tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
-    """Wiedervorlage: an dem Tag wird die VPA-Akte veraltet, bzw. die an den VPA gesetzte Frist."""
-    decision = _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                             tage_ohne_eintrag, frist_tage)
-    return _excel_date(decision.follow_up)
+    """Wiedervorlage: der Tag, an dem die VPA-Akte veraltet, bzw. die an den VPA gesetzte Frist."""
+    return _excel_date(_vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
+                                     einstellungen, tage_ohne_eintrag, frist_tage).follow_up)
 
 
 UDF_NAMES: tuple[str, ...] = tuple(n for n in __all__ if n.startswith("XLA_"))

@@ -293,3 +293,36 @@ def test_vpa_missing_or_bad_input():
     assert is_check(vpa("Anna Berger", "32.1.2026")[0], "Zugewiesen am", "'32.1.2026'")
     assert vpa("Anna Berger", xl(2026, 9, 1), kundenstatus="Prio")[1] == \
         "Eingabe prüfen: Kundenstatus: 'Prio' ist kein gültiger Wert — meinten Sie 'Prio Kunde'?"
+
+
+# ---------------------------------------------------------------- the settings sheet as one range argument
+
+SETTINGS = [["Schlüssel", "Wert", "Beschreibung"], ["Mahnlauf Tag", 15.0, "Tag des Monats"],
+            ["Tage bis 2. Mahnung", "21 Tage", None], [None, None, None]]
+
+
+def test_settings_range_is_read_like_the_settings_sheet_and_single_arguments_win():
+    assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=SETTINGS) == xl(2026, 12, 15)
+    assert U.XLA_MAHNFRIST(xl(2026, 11, 1), None, heute=NOW, einstellungen=SETTINGS) == xl(2026, 11, 22)
+    assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=SETTINGS[1:]) == xl(2026, 12, 15)  # no header
+    assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=SETTINGS, mahnlauf_tag=20) == xl(2026, 12, 20)
+    # an unreadable value keeps its default, as in a run (which reports it on 'Prüfung')
+    assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=[["Mahnlauf Tag", "erster"]]) == xl(2026, 12, 1)
+    assert is_check(U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen="Einstellungen!A1:B9"),
+                    "einstellungen", "Schlüssel | Wert")
+
+
+def test_settings_ranges_of_the_other_workbooks():
+    renamed = [["Schlüssel", "Wert"], ["Saved Reply Nachfrage", "407 Erinnerung"], ["Snooze Vendor-Nachricht", "1 Tag"]]
+    args = ("Adressermittlung", "Vendor informiert", xl(2026, 11, 20, 14, 0))
+    assert U.XLA_FALL_SAVED_REPLY(*args, heute=NOW, einstellungen=renamed) == "407 Erinnerung"
+    assert U.XLA_FALL_FAELLIG(*args, heute=NOW, einstellungen=renamed) == xl(2026, 11, 21, 14, 0)
+    manager = [["Chiave", "Valore"], ["Responsabile", "resp.solleciti"]]
+    assert "assegnare a resp.solleciti" in U.XLA_TICKET_AZIONE(
+        "Nuovo", "Nessun accordo", 1, motivo="Non vuole comunicare", interlocutore="Responsabile", oggi=NOW,
+        impostazioni=manager)
+    assert is_check(U.XLA_TICKET_AZIONE("Nuovo", oggi=NOW, impostazioni=5.0), "impostazioni", "Impostazioni")
+    templates = [["Schlüssel", "Wert"], ["Vorlage Prio Kunde", "Prio-Nachfass"], ["Frist VPA Tage", 3.0]]
+    assert U.XLA_VPA_SCHRITT("Anna Berger", xl(2026, 9, 1), xl(2026, 10, 1), kundenstatus="Prio Kunde", heute=NOW,
+                             einstellungen=templates) == \
+        "Vorlage 'Prio-Nachfass' an VPA senden, Frist bis 25.11.2026 setzen, Wiedervorlage einstellen"

@@ -60,6 +60,14 @@ _DAYS = st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date
 _MOMENTS = st.one_of(_DAYS, st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31)))
 _COUNTS = st.one_of(st.none(), st.integers(0, 6).map(float))
 _BOOLS = st.sampled_from([None, "ja", "nein", True, False, "x"])
+# the settings sheet's range: none, with or without its header, with a bad value, a single cell
+_TABLES = st.sampled_from([
+    None,
+    [["Schlüssel", "Wert"], ["Mahnlauf Tag", 15.0], ["Snooze Vendor-Nachricht", "72 h"], ["Regione festività", "IT"]],
+    [["Tage ohne VPA-Eintrag", 14.0], ["Giorni richiamata", "sette"], [None, None]],
+    [["Chiave", "Valore"], ["Responsabile", "resp.solleciti"]],
+    "Einstellungen",
+])
 
 
 def _pick(choices) -> st.SearchStrategy:
@@ -69,16 +77,16 @@ def _pick(choices) -> st.SearchStrategy:
 _WELL_FORMED = {
     "XLA_MAHNSCHRITT": [_DAYS, _DAYS, _DAYS, _pick(IS.INCASSO_STATES), _BOOLS, st.sampled_from([None, 10000999.0]),
                         _pick(IS.DEBT_STATUSES), _BOOLS, _pick(["Freigabe", "Kündigung", "Lernwerk GmbH"]), _BOOLS,
-                        _MOMENTS, st.one_of(st.none(), st.integers(1, 31).map(float)), _COUNTS, _COUNTS,
+                        _MOMENTS, _TABLES, st.one_of(st.none(), st.integers(1, 31).map(float)), _COUNTS, _COUNTS,
                         st.sampled_from([None, "DE", "DE-BY"]), _BOOLS],
     "XLA_FALL_AKTION": [_pick(DS.REQUEST_TYPES), _pick(DS.STEPS), _MOMENTS, _pick(DS.REPLIES), _BOOLS, _DAYS,
-                        _pick(DS.AGENCIES), _MOMENTS, st.sampled_from([None, 48.0, "72 h", "1 Tag"]), _COUNTS,
+                        _pick(DS.AGENCIES), _MOMENTS, _TABLES, st.sampled_from([None, 48.0, "72 h", "1 Tag"]), _COUNTS,
                         _COUNTS, _COUNTS, _COUNTS],
     "XLA_TICKET_AZIONE": [_pick(SS.STATUSES), _pick(SS.OUTCOMES), _COUNTS, _COUNTS, _COUNTS, _pick(SS.REASONS),
                           _pick(SS.CONTACT_PERSONS), _pick(SS.PROBLEMS), _DAYS, _pick(SS.PAYMENT_KINDS), _DAYS,
-                          _DAYS, _COUNTS, _pick(SS.UPDATES), _DAYS, _MOMENTS, st.sampled_from([None, "IT", "IT-RM"])],
+                          _DAYS, _COUNTS, _pick(SS.UPDATES), _DAYS, _MOMENTS, _TABLES, st.sampled_from([None, "IT", "IT-RM"])],
     "XLA_VPA_AKTUELL": [st.sampled_from([None, "Anna Berger"]), _DAYS, _DAYS, _DAYS, _pick(KS.CUSTOMER_STATUSES),
-                        _MOMENTS, _COUNTS, _COUNTS],
+                        _MOMENTS, _TABLES, _COUNTS, _COUNTS],
 }
 _SAME_ARGS = {"XLA_MAHNFRIST": "XLA_MAHNSCHRITT", "XLA_FALL_SAVED_REPLY": "XLA_FALL_AKTION",
               "XLA_FALL_FAELLIG": "XLA_FALL_AKTION", "XLA_FALL_UEBERFAELLIG": "XLA_FALL_AKTION",
