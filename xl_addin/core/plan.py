@@ -43,6 +43,17 @@ class RowFill:
     rgb: str | None
 
 
+@dataclass(frozen=True)
+class RowFont:
+    """Set the text colour of the given columns of one row (``rgb`` like "000000"; ``None``
+    removes the product's colour). Cells without a value are left alone. A cell whose text
+    colour is neither automatic nor one of ``Plan.product_font_colours`` keeps it."""
+    sheet: str
+    row: int
+    cols: tuple[int, ...]
+    rgb: str | None
+
+
 @dataclass
 class SheetRewrite:
     """A sheet the product owns entirely (Prüfung, the hidden state sheet): its cell
@@ -92,6 +103,8 @@ class Plan:
     writes: list[CellWrite] = field(default_factory=list)
     fills: list[RowFill] = field(default_factory=list)
     product_colours: frozenset[str] = frozenset()
+    fonts: list[RowFont] = field(default_factory=list)
+    product_font_colours: frozenset[str] = frozenset()
     rewrites: list[SheetRewrite] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
     deletions: list[RowDelete] = field(default_factory=list)
@@ -104,4 +117,5 @@ class Plan:
     keep_backups: int = 3   # from the settings sheet ("Backups")
 
     def is_empty(self) -> bool:
-        return not (self.writes or self.fills or self.rewrites or self.appends or self.deletions)
+        return not (self.writes or self.fills or self.fonts or self.rewrites or self.appends
+                    or self.deletions)

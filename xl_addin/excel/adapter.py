@@ -50,6 +50,8 @@ class LiveBook(Protocol):
     def set_number_format(self, sheet: str, block: Block, number_format: str) -> None: ...
     def read_fills(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
     def set_fill(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
+    def read_font_colours(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
+    def set_font_colour(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
     def last_value_row(self, sheet: str) -> int: ...
     def add_sheet(self, sheet: str, state: str) -> None: ...
     def set_sheet_state(self, sheet: str, state: str) -> None: ...
@@ -242,6 +244,24 @@ def apply_plan_live(book: LiveBook, plan: Plan,
             book.set_fill(sheet, merge_blocks(cells), rgb)
             res.cells_filled += len(cells)
 
+        # 3b. text colours: only cells that hold a value and show automatic or a product colour
+        font_product = frozenset(_norm_rgb(c) for c in plan.product_font_colours)
+        font_targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
+        for f in plan.fonts:
+            sheet = existing(f.sheet, "Schriftfarbe")
+            cols = list(f.cols)
+            if not cols:
+                continue
+            want = _norm_rgb(f.rgb)
+            for col, current in zip(cols, book.read_font_colours(sheet, f.row, cols)):
+                now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
+                if now is not None and now not in font_product:
+                    continue                      # the agent's colour stays
+                if now != want:
+                    font_targets[(sheet, want)].append((f.row, col))
+        for (sheet, rgb), cells in font_targets.items():
+            book.set_font_colour(sheet, merge_blocks(cells), rgb)
+
         # 4. appends below the last row that holds a value
         for ap in plan.appends:
             say(f"Zeilen an '{ap.sheet}' anhängen")
@@ -296,6 +316,7 @@ class FakeSheet:
     state: str = "visible"
     values: dict[tuple[int, int], CellValue] = field(default_factory=dict)
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    font_colours: dict[tuple[int, int], str] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     bold: set[tuple[int, int]] = field(default_factory=set)
     widths: dict[int, float] = field(default_factory=dict)
@@ -397,6 +418,24 @@ class FakeBook:
                     else:
                         s.fills[(r, c)] = rgb
 
+    def read_font_colours(self, sheet, row, cols) -> list[str | None]:
+        self.calls.append(("read_font_colours", sheet, row))
+        s = self._s(sheet)
+        return [s.font_colours.get((row, c)) for c in cols]
+
+    def set_font_colour(self, sheet, blocks, rgb) -> None:
+        """Like Excel: a colour on an empty cell is kept but shows nothing; the package writer
+        only colours cells with a value, so the fake records only those."""
+        self.calls.append(("set_font_colour", sheet, len(blocks), rgb))
+        s = self._s(sheet)
+        for r1, c1, r2, c2 in blocks:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if rgb is None or (r, c) not in s.values:
+                        s.font_colours.pop((r, c), None)
+                    else:
+                        s.font_colours[(r, c)] = rgb
+
     def last_value_row(self, sheet) -> int:
         return self._s(sheet).max_row
 
@@ -463,6 +502,7 @@ class FakeBook:
 
 XL_NONE = -4142            # xlNone / xlColorIndexNone
 XL_SOLID = 1
+XL_AUTOMATIC = -4105       # xlColorIndexAutomatic
 _VISIBLE = {"visible": -1, "hidden": 0, "veryHidden": 2}
 _TEXT_EXCEL_WOULD_CONVERT = re.compile(r"^\s*([-+=@]|[\d.,:/%\s-]+\s*$|(true|false|wahr|falsch)\s*$)",
                                        re.IGNORECASE)
@@ -590,6 +630,24 @@ class XlwingsBook:
                 interior.Pattern = XL_NONE
             else:
                 interior.Color = _hex_bgr(rgb)
+
+    def read_font_colours(self, sheet, row, cols) -> list[str | None]:
+        sh = self._sheet(sheet)
+        out: list[str | None] = []
+        for c in cols:                                   # fonts: cell by cell (rare: Kundenakten)
+            font = sh.range((row, c)).api.Font
+            index = font.ColorIndex
+            out.append(None if index == XL_AUTOMATIC else _bgr_hex(font.Color))
+        return out
+
+    def set_font_colour(self, sheet, blocks, rgb) -> None:
+        sh = self._sheet(sheet)
+        for address in _address_batches(blocks):
+            font = sh.api.Range(address).Font
+            if rgb is None:
+                font.ColorIndex = XL_AUTOMATIC
+            else:
+                font.Color = _hex_bgr(rgb)
 
     def last_value_row(self, sheet) -> int:
         found = self._sheet(sheet).api.Cells.Find(What="*", LookIn=-4123, SearchOrder=1, SearchDirection=2)

@@ -413,6 +413,34 @@ class SheetPatcher:
             self.cells_filled += filled
             self.changed = True
 
+    def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
+        """Text colour for the row's cells that hold something, unless an agent chose another
+        colour; empty cells are not created for it."""
+        row_el = self.rows.get(r)
+        if row_el is None:
+            return
+        row_cells, _ = self._row_cells(r, row_el)
+        rgb = normalise_rgb(rgb)
+        cache = self._fill_cache.setdefault(("font", rgb, product), {})
+        for col in cols:
+            c = row_cells.get(col)
+            if c is None or not len(c):
+                continue
+            s = c.get("s")
+            try:
+                new = cache[s]
+            except KeyError:
+                xf = int(s) if s else 0
+                if self.styles.font_colour_state(xf, product) == AGENT_FILL:
+                    new = None
+                else:
+                    derived = self.styles.with_font_colour(xf, rgb)
+                    new = None if derived == xf else str(derived)
+                cache[s] = new
+            if new is not None:
+                c.set("s", new)
+                self.changed = True
+
     def _filled_style(self, xf: int, rgb: str | None, product: frozenset[str]) -> str | None:
         """The s= a cell with format ``xf`` gets; None when it keeps its format."""
         if self.styles.fill_state(xf, product) == AGENT_FILL:
@@ -437,14 +465,68 @@ class SheetPatcher:
         return 0
 
     def append(self, rows: list[list[CellValue]], number_formats: dict[int, str]) -> int:
-        """Rows below the last row holding a value; returns the first new row number."""
+        """Rows below the last row holding a value; returns the first new row number. Rows that
+        already exist there (formatting prepared in advance) keep their cells' formats."""
         start = self.last_value_row() + 1
-        for i, values in enumerate(rows):
+        beyond = (self.row_numbers[-1] + 1) if self.row_numbers else 1
+        split = max(0, min(len(rows), beyond - start))
+        for i, values in enumerate(rows[:split]):
             for col, value in enumerate(values, start=1):
                 if value is None or (isinstance(value, str) and not value):
                     continue
                 self.write(start + i, col, value, number_formats.get(col))
+        self._bulk_rows(start + split, rows[split:], number_formats)
         return start
+
+    def _bulk_rows(self, start: int, rows: list[list[CellValue]],
+                   number_formats: dict[int, str] | None = None, first_row_style: int | None = None) -> None:
+        """Fast path for rows below every existing <row>: the elements are built in one pass,
+        with exactly the values and formats ``write`` gives a new cell (same ``_put_value``)."""
+        if not rows:
+            return
+        if self.row_numbers and start <= self.row_numbers[-1]:
+            raise AssertionError("bulk rows must lie below every existing row")
+        sub, sheet_data, styles = etree.SubElement, self.sheet_data, self.styles
+        formats = number_formats or {}
+        xf_cache: dict[tuple[int, int], int] = {}
+        written, lo, hi, last = 0, None, None, None
+        for i, values in enumerate(rows):
+            r = start + i
+            row_el = None
+            for col, value in enumerate(values, start=1):
+                if value is None or (isinstance(value, str) and not value):
+                    continue
+                if row_el is None:
+                    row_el = sub(sheet_data, ROW, {"r": str(r)})
+                    self.rows[r] = row_el
+                    self.row_numbers.append(r)
+                key = (i == 0, col)
+                xf = xf_cache.get(key)
+                if xf is None:
+                    xf = first_row_style if (i == 0 and first_row_style is not None) else self.base_style(None, col)
+                    if formats.get(col):
+                        xf = styles.with_number_format(xf, formats[col])
+                    xf_cache[key] = xf
+                c = sub(row_el, C, {"r": f"{col_letter(col)}{r}"})
+                xf_ref = [xf]
+                try:
+                    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+                        raise ValueError(f"Text länger als {MAX_TEXT_LENGTH} Zeichen")
+                    self._put_value(c, value, xf_ref)
+                except (ValueError, OverflowError, TypeError) as exc:
+                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                        f"{value!r} kann nicht geschrieben werden ({exc})") from None
+                if xf_ref[0]:
+                    c.set("s", str(xf_ref[0]))
+                written += 1
+                lo = col if lo is None or col < lo else lo
+                hi = col if hi is None or col > hi else hi
+                last = r
+        if written:
+            self._touch(start, lo)
+            self._touch(last, hi)
+            self.cells_written += written
+            self.changed = True
 
     def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
                         bold_header: bool) -> None:
@@ -456,11 +538,7 @@ class SheetPatcher:
         self._col_styles = self._read_col_styles()
         self._extent = None
         bold = self.styles.bold(0) if bold_header and rows else 0
-        for r, values in enumerate(rows, start=1):
-            for col, value in enumerate(values, start=1):
-                if value is None or (isinstance(value, str) and not value):
-                    continue
-                self.write(r, col, value, style=bold if r == 1 and bold else None)
+        self._bulk_rows(1, rows, first_row_style=bold or None)
         dim = self.root.find(m("dimension"))
         if dim is not None:
             e = self._extent

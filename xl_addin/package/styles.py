@@ -109,6 +109,30 @@ class Styles:
         self._fill_state_cache[key] = state
         return state
 
+    def font_colour_state(self, xf_id: int, product: frozenset[str]) -> str:
+        """NO_FILL when the text colour is automatic (no colour, auto, theme 1 = text dark,
+        indexed 8/64), PRODUCT_FILL when it is one of the product's colours, else AGENT_FILL."""
+        key = ("font", xf_id, product)
+        hit = self._fill_state_cache.get(key)
+        if hit is not None:
+            return hit
+        state = NO_FILL
+        xf = self._xf(xf_id)
+        font_id = int(xf.get("fontId", "0")) if xf is not None else 0
+        font = self._font_list[font_id] if 0 <= font_id < len(self._font_list) else None
+        colour = font.find(m("color")) if font is not None else None
+        if colour is not None and colour.get("auto") not in ("1", "true"):
+            if colour.get("rgb") is not None:
+                state = PRODUCT_FILL if normalise_rgb(colour.get("rgb")) in product else AGENT_FILL
+            elif colour.get("theme") == "1" and colour.get("tint") in (None, "0"):
+                state = NO_FILL
+            elif colour.get("indexed") in ("8", "64"):
+                state = NO_FILL
+            elif colour.get("theme") is not None or colour.get("indexed") is not None:
+                state = AGENT_FILL
+        self._fill_state_cache[key] = state
+        return state
+
     # --- deriving ------------------------------------------------------------------------
     def _index(self, container, items: list, attr: str) -> dict[tuple, int]:
         keys = getattr(self, attr)
@@ -192,6 +216,34 @@ class Styles:
                 etree.SubElement(pattern, m("bgColor"), indexed="64")
                 fill_id = self._add(self.fills, self._fill_list, "_fill_keys", fill)
             hit = self._derive_xf(xf_id, fillId=str(fill_id), applyFill="1")
+            self._derived[key] = hit
+        return hit
+
+    _FONT_AFTER_COLOUR = ("name", "family", "charset", "scheme")
+
+    def with_font_colour(self, xf_id: int, rgb: str | None) -> int:
+        """The cell's format with its font in text colour ``rgb`` (None: automatic)."""
+        rgb = normalise_rgb(rgb)
+        key = ("fontcolour", xf_id, rgb)
+        hit = self._derived.get(key)
+        if hit is None:
+            self._require()
+            xf = self._xf(xf_id) if self._xf(xf_id) is not None else self._xf(0)
+            font_id = int(xf.get("fontId", "0")) if xf is not None else 0
+            base_font = self._font_list[font_id] if font_id < len(self._font_list) else None
+            font = copy.deepcopy(base_font) if base_font is not None else etree.Element(m("font"))
+            for old in font.findall(m("color")):
+                font.remove(old)
+            if rgb is not None:
+                colour = etree.Element(m("color"), rgb="FF" + rgb)
+                after = next((c for c in font if isinstance(c.tag, str)
+                              and etree.QName(c).localname in self._FONT_AFTER_COLOUR), None)
+                if after is not None:
+                    after.addprevious(colour)
+                else:
+                    font.append(colour)
+            new_font = self._add(self.fonts, self._font_list, "_font_keys", font)
+            hit = self._derive_xf(xf_id, fontId=str(new_font), applyFont="1")
             self._derived[key] = hit
         return hit
 

@@ -130,6 +130,10 @@ class _Edit:
         for f in plan.fills:
             patcher = self._patcher(self._entry(f.sheet, "Einfärben"))
             patcher.fill(f.row, f.cols, f.rgb, self.product)
+        font_product = frozenset(normalise_rgb(c) for c in plan.product_font_colours)
+        for f in plan.fonts:
+            patcher = self._patcher(self._entry(f.sheet, "Schriftfarbe"))
+            patcher.font_colour(f.row, f.cols, f.rgb, font_product)
 
         for ap in plan.appends:
             entry = self.parts.sheet(ap.sheet)

@@ -14,8 +14,7 @@ Per customer on `Kunden` the run computes
 - `Nächster Schritt`: what to do — send the template for the customer's status with a deadline
   (default today + 7 days) and a reminder, wait for the deadline, or write to the VPA again.
 
-Entries: VPA rows get the green fill; O-Team rows black text (see ``RowFont`` — the Plan has no
-font operation yet, so ``plan_fonts`` returns them separately) and no product fill. Findings:
+Entries: VPA rows get the green fill; O-Team rows black text (``RowFont``) and no product fill. Findings:
 entries without `Situation`, entries from the shared account without `Kürzel`, entries for a
 customer not on `Kunden`, unreadable cells.
 """
@@ -28,7 +27,7 @@ from ..core import values as V
 from ..core.cellreader import CellReader, as_day, row_has_values
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
-from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill
+from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ..core.report import finish
 from ..core.settings import Settings
 from ..core.workbook_data import SheetData, WorkbookData
@@ -118,17 +117,6 @@ class Decision:
     current: str | None            # "Ja" / "Nein" / None (cannot be said)
     follow_up: date | None
     step: str
-
-
-@dataclass(frozen=True)
-class RowFont:
-    """What the writer would need for "O-Team rows black text": set the font colour of the given
-    columns of one row (``rgb`` "000000"; ``None`` removes the product's font colour). Like
-    RowFill, a cell whose font colour is neither automatic nor a product colour keeps it."""
-    sheet: str
-    row: int
-    cols: tuple[int, ...]
-    rgb: str | None
 
 
 _VPA_KEY = V.norm_key(S.FILE_VPA)
@@ -314,19 +302,12 @@ def decide(c: Customer, entries: list[Entry], today: date, settings: Settings) -
 
 # ---------------------------------------------------------------- the run
 
-@dataclass
-class _Result:
-    plan: Plan
-    fonts: list[RowFont] = field(default_factory=list)
-
-
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    return _run(wb, ctx).plan
+    return _run(wb, ctx)
 
 
 def plan_fonts(wb: WorkbookData, ctx: RunContext) -> list[RowFont]:
-    """The font colours of the Einträge rows (O-Team black, others without product font
-    colour) — what a RowFont operation in the Plan would carry."""
+    """The text colours of the Einträge rows (O-Team black, others without product colour)."""
     return _run(wb, ctx).fonts
 
 
@@ -336,12 +317,12 @@ def _missing_sheet(plan: Plan, findings: list[Finding], name: str) -> Plan:
     return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
 
 
-def _run(wb: WorkbookData, ctx: RunContext) -> _Result:
+def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND)
-    result = _Result(plan)
     settings, findings = read_settings(wb)
     green, black = settings.get(S.SET_GREEN), settings.get(S.SET_BLACK)
     plan.product_colours = frozenset({green, "C6EFCE"})
+    plan.product_font_colours = frozenset({black, "000000"})
     plan.keep_backups = settings.get(S.SET_BACKUPS)
     aliases = settings.aliases()
     today = ctx.now.date()
@@ -349,17 +330,17 @@ def _run(wb: WorkbookData, ctx: RunContext) -> _Result:
     csheet, esheet = wb.sheet(S.SHEET_CUSTOMERS), wb.sheet(S.SHEET_ENTRIES)
     if csheet is None:
         _missing_sheet(plan, findings, S.SHEET_CUSTOMERS)
-        return result
+        return plan
     if esheet is None:
         _missing_sheet(plan, findings, S.SHEET_ENTRIES)
-        return result
+        return plan
     ccmap = locate_columns(csheet.name, csheet.rows[0] if csheet.rows else [], S.CUSTOMER_HEADERS, aliases)
     ecmap = locate_columns(esheet.name, esheet.rows[0] if esheet.rows else [], S.ENTRY_HEADERS, aliases)
     findings += header_findings(ccmap, S.CUSTOMER_REQUIRED) + header_findings(ecmap, S.ENTRY_REQUIRED)
     if any(h in ccmap.missing for h in S.CUSTOMER_REQUIRED) or any(h in ecmap.missing for h in S.ENTRY_REQUIRED):
         plan.findings = findings
         finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
-        return result
+        return plan
 
     customers = _read_customers(csheet, ccmap, today, findings)
     by_key: dict[str, Customer] = {}
@@ -392,19 +373,19 @@ def _run(wb: WorkbookData, ctx: RunContext) -> _Result:
         if e.file == S.FILE_VPA:
             n_vpa += 1
             plan.fills.append(RowFill(esheet.name, e.row, cols, green))
-            result.fonts.append(RowFont(esheet.name, e.row, cols, None))
+            plan.fonts.append(RowFont(esheet.name, e.row, cols, None))
         else:
             plan.fills.append(RowFill(esheet.name, e.row, cols, None))
             if e.file == S.FILE_OTEAM:
                 n_oteam += 1
-                result.fonts.append(RowFont(esheet.name, e.row, cols, black))
+                plan.fonts.append(RowFont(esheet.name, e.row, cols, black))
             else:
-                result.fonts.append(RowFont(esheet.name, e.row, cols, None))
+                plan.fonts.append(RowFont(esheet.name, e.row, cols, None))
 
     plan.findings = findings
     plan.summary = {**counts, "Einträge VPA (grün)": n_vpa, "Einträge O-Team (schwarz)": n_oteam}
     finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
-    return result
+    return plan
 
 
 # ---------------------------------------------------------------- writing
