@@ -83,7 +83,9 @@ def _print_findings(res, limit: int | None) -> None:
     for f in shown:
         click.echo(f"  {f.severity:<7} {f.text()}")
     if limit is not None and len(fs) > limit:
-        click.echo(f"  … und {len(fs) - limit} weitere (alle im Blatt 'Prüfung' bzw. mit --json)")
+        from .core.report import findings_sheet_name
+        click.echo(f"  … und {len(fs) - limit} weitere (alle im Blatt '{findings_sheet_name(res.plan)}' "
+                   f"bzw. mit --json)")
 
 
 def _file_line(res, write: bool) -> str:

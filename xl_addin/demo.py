@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .core.findings import count_by_severity
+from .core.report import findings_sheet_name
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_SOURCE = REPO / "workbooks" / "demo"
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         c = count_by_severity(plan.findings)
         for k, v in plan.summary.items():
             print(f"   {k:<55} {v:>5}")
-        print(f"   Befunde: {c['error']} Fehler, {c['warning']} Warnungen (Blatt 'Prüfung')")
+        print(f"   Befunde: {c['error']} Fehler, {c['warning']} Warnungen (Blatt '{findings_sheet_name(plan)}')")
         for f in plan.findings[:8]:
             print(f"     {f.text()}")
         if len(plan.findings) > 8:

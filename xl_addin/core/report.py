@@ -13,6 +13,13 @@ SEVERITY_DE = {ERROR: "Fehler", WARNING: "Warnung", "info": "Hinweis"}
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
 
 
+def findings_sheet_name(plan: Plan) -> str:
+    """The sheet this plan writes its findings to (`Prüfung`, `Verifica` in the Italian workbook)."""
+    names = [rw.sheet for rw in plan.rewrites if rw.rows and rw.rows[0]
+             and len(rw.rows[0]) == len(FINDINGS_HEADER) and rw.sheet in (FINDINGS_SHEET, "Verifica")]
+    return names[-1] if names else FINDINGS_SHEET
+
+
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then by sheet and cell in reading order; duplicates (same code and cell) once."""
     from .cells import split_address
