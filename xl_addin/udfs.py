@@ -12,16 +12,24 @@ Every function here
 - takes ``heute`` optionally: blank = now in Europe/Berlin (Europe/Rome for the Italian workbook).
   Pass ``HEUTE()``/``JETZT()`` to make Excel recompute every day — the functions are not volatile,
   so that 10,000 rows are not recomputed on every keystroke;
-- takes the settings it needs (holiday region, timers) as optional arguments with the SPEC
-  defaults, parsed exactly like a ``Wert`` cell of the settings sheet ("48 h", "2 Tage") and
-  cached, so no workbook is read per call.
+- takes its settings as optional arguments with the SPEC defaults: the settings sheet's range
+  (``Einstellungen!$A$1:$B$30``, read by the core's ``Settings.from_sheet`` as a run reads it)
+  and/or single values (holiday region, timers) that win over it, each parsed like a ``Wert``
+  cell ("48 h", "2 Tage"). Parsed settings and holiday calendars are cached (``lru_cache``,
+  ``calendar_for``); Excel hands the values in, no workbook is ever read by a UDF.
 
 No rule is written here: each function turns its arguments into the kind's input record and
 calls the kind's public ``decide()`` (or a core function), then picks one field of the result.
+Two reading details of the runs are mirrored because the kinds keep them private: a 'Kündigung'
+on 'Warten auf Freigabe' cancels the order (inkasso.plan_run), and 'Schritt seit' must be a date,
+not a bare time of day (diagonal._parse_when). The Solleciti closed lists are matched like the
+core's ``match_choice``; the run also forgives missing accents ("Ha gia' pagato"), with a helper
+solleciti.py keeps private — there the UDF asks for the exact spelling instead.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any, Callable, Sequence, TypeVar
@@ -87,7 +95,6 @@ def _args(**docs: str) -> Callable[[_F], _F]:
     """``@xw.arg`` for every parameter: its German description for the function wizard, and
     Excel errors (#N/A …) handed over as text so that they can be named instead of read as blank."""
     def register(f: _F) -> _F:
-        import inspect
         params = list(inspect.signature(f).parameters)
         if sorted(params) != sorted(docs):
             raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")

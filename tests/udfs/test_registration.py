@@ -99,8 +99,20 @@ def test_argument_names_are_valid_vba_and_every_argument_is_described(imported):
             # Excel errors (#N/A) reach the function as text so that it can name them;
             # no converter other than xlwings' default value converter
             assert arg["options"]["err_to_str"] is True
+            # the settings sheet's range always arrives as rows (a 1×2 range too)
+            assert arg["options"].get("ndim") == (2 if arg["name"] in ("einstellungen", "impostazioni") else None)
             assert arg["options"].get("convert") in (None, inspect.Parameter.empty) or \
                 repr(arg["options"]["convert"]) == "typing.Any"
+
+
+def test_every_decision_udf_takes_today_and_the_settings_range(imported):
+    module, _, _ = imported
+    for name in plain_udfs.UDF_NAMES:
+        params = list(inspect.signature(getattr(plain_udfs, name)).parameters)
+        if name.startswith(("XLA_MAHN", "XLA_FALL_", "XLA_VPA_")):
+            assert params.index("einstellungen") == params.index("heute") + 1, name
+        elif name.startswith("XLA_TICKET_"):
+            assert params.index("impostazioni") == params.index("oggi") + 1, name
 
 
 def test_function_wizard_gets_the_german_one_liner_and_argument_descriptions(imported):
