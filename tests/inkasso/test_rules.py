@@ -440,3 +440,15 @@ def test_blank_incasso_state_is_expected_while_in_dunning_but_reported_otherwise
 def test_a_cell_is_reported_once_even_if_the_export_check_sees_it_too():
     plan = run(inkasso_data([order(**{S.M_INCASSO_STATE: "cancelled"})]))
     assert [f.location for f in plan.findings].count("Masterliste!O2") == 1
+
+
+def test_blank_booleans_are_one_line_in_the_run_not_one_per_cell():
+    plan = run(inkasso_data([order(), order(), order()]))
+    blanks = [f for f in plan.findings if f.code == "INK-CSV-BOOL-BLANK"]
+    assert len(blanks) == 1 and blanks[0].severity == "info" and "6 leere Zellen" in blanks[0].message
+
+
+def test_suggestion_is_not_repeated_when_the_message_already_quotes_it():
+    from xl_addin.core.findings import Finding
+    assert "meinten" not in Finding("X", "warning", "S", "A1", "wird als 'False' exportiert", "False").text()
+    assert "meinten Sie 'Beschwerde'" in Finding("X", "error", "S", "A1", "Kategorie 'Beschwerden'", "Beschwerde").text()

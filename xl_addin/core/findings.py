@@ -26,7 +26,9 @@ class Finding:
     def text(self) -> str:
         """One line, as on the terminal and in the Excel message box."""
         line = f"{self.location}  {self.message}"
-        if self.suggestion and "meinten Sie" not in self.message and "forse" not in self.message:
+        quoted = f"'{self.suggestion}'"
+        if (self.suggestion and quoted not in self.message and "meinten Sie" not in self.message
+                and "forse" not in self.message):
             line += (f" — forse '{self.suggestion}'?" if self.lang == "it"
                      else f" — meinten Sie '{self.suggestion}'?")
         return line

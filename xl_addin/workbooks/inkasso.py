@@ -12,7 +12,7 @@ from ..core import values as V
 from ..core.calendar import calendar_for
 from ..core.cellreader import CellReader, as_day, row_has_values
 from ..core.cells import address
-from ..core.findings import ERROR, WARNING, Finding
+from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
 from ..core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
 from ..core.report import finish
@@ -520,13 +520,21 @@ def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding
     from ..core.cells import split_address
     from .inkasso_export import export_findings
     seen = {(f.sheet, f.cell) for f in already if f.cell}
-    out = []
+    out, blank_flags = [], []
     for f in export_findings(wb, settings):
         if f.cell and (f.sheet, f.cell) in seen:
             continue
         if f.code == "INK-STATE-BLANK" and f.cell and split_address(f.cell)[0] in in_dunning:
             continue
+        if f.code == "INK-CSV-BOOL-BLANK":      # agents leave them blank: one line, not one per cell
+            blank_flags.append(f)
+            continue
         out.append(f)
+    if blank_flags:
+        first = ", ".join(f.cell for f in blank_flags[:5]) + (" …" if len(blank_flags) > 5 else "")
+        out.append(Finding("INK-CSV-BOOL-BLANK", INFO, blank_flags[0].sheet, "",
+                           f"{len(blank_flags)} leere Zellen in {S.M_REOPENED}/{S.M_INVALID_ADDRESS} "
+                           f"werden in der Diagonal-CSV als 'False' exportiert ({first})"))
     return out
 
 
