@@ -209,7 +209,8 @@ def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
     table; () when not given."""
     if V.is_blank(value):
         return ()
-    if not isinstance(value, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in value):
+    if (not isinstance(value, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in value)
+            or max((len(r) for r in value), default=0) < 2):   # one cell arrives as [[x]] (ndim=2)
         raise _Invalid(f"{_CHECK_IT}{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni"
                        if lang == "it" else
                        f"{_CHECK_DE}{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben")

@@ -308,8 +308,9 @@ def test_settings_range_is_read_like_the_settings_sheet_and_single_arguments_win
     assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=SETTINGS, mahnlauf_tag=20) == xl(2026, 12, 20)
     # an unreadable value keeps its default, as in a run (which reports it on 'Prüfung')
     assert U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=[["Mahnlauf Tag", "erster"]]) == xl(2026, 12, 1)
-    assert is_check(U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen="Einstellungen!A1:B9"),
-                    "einstellungen", "Schlüssel | Wert")
+    for not_a_table in ("Einstellungen!A1:B9", [["Einstellungen"]], [[15.0], [14.0]]):
+        assert is_check(U.XLA_MAHNFRIST(None, None, heute=NOW, einstellungen=not_a_table),
+                        "einstellungen", "Schlüssel | Wert")
 
 
 def test_settings_ranges_of_the_other_workbooks():
