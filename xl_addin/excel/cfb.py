@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from ..fileio import atomic_write_bytes
 
 __all__ = ["CompoundFileError", "StreamTree", "compound_file", "name_order_key", "write_compound_file"]
 
@@ -289,13 +288,5 @@ def write_compound_file(path: str | os.PathLike[str] | None, streams: StreamTree
     """:func:`compound_file`, also written to ``path`` (atomically) unless it is None."""
     data = compound_file(streams)
     if path is not None:
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(path, data)
     return data

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from ..fileio import atomic_write_bytes
 from ..core.cells import address, split_address
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
@@ -521,33 +520,6 @@ def export_findings(wb: WorkbookData, settings: Settings | None = None) -> list[
     return _in_sheet_order(list(seen))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable (not possible on every platform)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def write_export(export: CsvExport, out_dir) -> Path:
     """Write the CSV into ``out_dir`` atomically; refuses an export with errors."""
     if export.content is None:
@@ -555,7 +527,7 @@ def write_export(export: CsvExport, out_dir) -> Path:
         raise ValueError(f"CSV für vendor_id {export.vendor_id} wird nicht geschrieben: "
                          f"{errors} Fehler in der {SHEET_MASTER}")
     path = Path(out_dir) / export.filename
-    _atomic_write(path, export.content)
+    atomic_write_bytes(path, export.content)
     return path
 
 
@@ -761,6 +733,6 @@ def write_status_list(sl: StatusList, out_dir) -> list[Path]:
                          f"{errors[0].text()}")
     base = Path(out_dir) / status_list_basename(sl)
     paths = [base.with_name(base.name + ".csv"), base.with_name(base.name + ".xlsx")]
-    _atomic_write(paths[0], _status_csv_bytes(sl))
-    _atomic_write(paths[1], _status_xlsx_bytes(sl))
+    atomic_write_bytes(paths[0], _status_csv_bytes(sl))
+    atomic_write_bytes(paths[1], _status_xlsx_bytes(sl))
     return paths

@@ -11,7 +11,6 @@ properties): the workbook is written from scratch with neutral document properti
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..fileio import atomic_write_bytes
 from ..core import values as V
 from ..core.cells import address
 from ..core.findings import WARNING, Finding
@@ -209,20 +209,6 @@ def _save(book) -> bytes:
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def find_soffice() -> str | None:
     """Path of LibreOffice's command line (``soffice``/``libreoffice``), None when not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -245,7 +231,7 @@ def convert_to_pdf(xlsx: Path, pdf: Path, soffice: str, timeout: float = 180) ->
         if not produced.exists():
             why = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
             raise ExportError("PDF nicht erstellt: " + (why[-1] if why else f"LibreOffice Exit {proc.returncode}"))
-        _atomic_write(pdf, produced.read_bytes())
+        atomic_write_bytes(pdf, produced.read_bytes())
     return pdf
 
 
@@ -255,7 +241,7 @@ def write_vpa_export(export: VpaExport, out_dir, now: datetime, pdf: bool = True
     out_dir = Path(out_dir)
     base = export_basename(export)
     xlsx = out_dir / f"{base}.xlsx"
-    _atomic_write(xlsx, xlsx_bytes(export, now))
+    atomic_write_bytes(xlsx, xlsx_bytes(export, now))
     files = [xlsx]
     soffice = find_soffice() if pdf else None
     if soffice:
