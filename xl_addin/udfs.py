@@ -20,11 +20,8 @@ Every function here
 
 No rule is written here: each function turns its arguments into the kind's input record and
 calls the kind's public ``decide()`` (or a core function), then picks one field of the result.
-Two reading details of the runs are mirrored because the kinds keep them private: a 'Kündigung'
-on 'Warten auf Freigabe' cancels the order (inkasso.plan_run), and 'Schritt seit' must be a date,
-not a bare time of day (diagonal._parse_when). The Solleciti closed lists are matched like the
-core's ``match_choice``; the run also forgives missing accents ("Ha gia' pagato"), with a helper
-solleciti.py keeps private — there the UDF asks for the exact spelling instead.
+Cells are read with the kinds' own readers (``diagonal.parse_when``, ``solleciti.match_closed_list``,
+``inkasso.decide`` with the 'Warten auf Freigabe' status), so a UDF and a run read a value alike.
 """
 from __future__ import annotations
 
@@ -318,10 +315,7 @@ def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: C
     raw_status = _cell(freigabe, IS.WAITING_HEADERS[IS.W_STATUS - 1])
     waiting = None
     if not V.is_blank(raw_status):   # column L of 'Warten auf Freigabe', read as plan_run reads it
-        status = V.match_choice(raw_status, [IS.WAITING_APPROVED, IS.WAITING_CANCEL]) or V.norm_text(raw_status)
-        waiting = inkasso.WaitingRow(0, None, status)
-        if status == IS.WAITING_CANCEL:   # plan_run sets incasso_state = canceled for a Kündigung
-            order.new_state = IS.STATE_CANCELED
+        waiting = inkasso.WaitingRow(0, None, inkasso.waiting_status(raw_status))
     return inkasso.decide(order, vendor, waiting, _now(heute, BERLIN).date(), settings)
 
 
@@ -482,11 +476,11 @@ def _diagonal_decision(anfrageart: Cell, schritt: Cell, schritt_seit: Cell, ruec
 
 
 def _since(value: Cell) -> date | datetime | None:
-    since = _when(value, DS.C_SINCE)
-    if since is not None and not 1900 <= since.year <= 9990:   # a bare time of day is no moment
-        raise _Invalid(f"{_CHECK_DE}{DS.C_SINCE}: '{V.display(_cell(value, DS.C_SINCE))}' ist kein Datum "
-                       "(erwartet TT.MM.JJJJ HH:MM)")
-    return since
+    raw = _cell(value, DS.C_SINCE)
+    try:
+        return diagonal.parse_when(raw)
+    except V.ParseError as e:
+        raise _Invalid(f"{_CHECK_DE}{DS.C_SINCE}: {e}") from None
 
 
 @xw.func(category=CATEGORY)
@@ -579,7 +573,8 @@ def _it_choice(value: Cell, header: str) -> str | None:
     if V.is_blank(value):
         return None
     choices = SS.CHOICES[header]
-    canon, hint = _choice_or_none(value, choices)
+    canon = solleciti.match_closed_list(header, value)
+    hint = "" if canon else V.nearest_choice(value, choices)
     if canon is None:
         fix = f" — forse '{hint}'?" if hint else f" (ammessi: {', '.join(choices)})"
         raise _Invalid(f"{_CHECK_IT}{header} '{V.display(value)}' non è un valore valido{fix}")

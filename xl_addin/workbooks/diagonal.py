@@ -320,7 +320,8 @@ class Vendor:
     row: int = 0
 
 
-def _parse_when(value) -> date | datetime | None:
+def parse_when(value) -> date | datetime | None:
+    """A date or date+time of the case log (`Datum`, `Schritt seit`); a bare time of day is no moment."""
     d = V.parse_date(value)
     if d is not None and not (1900 <= d.year <= 9990):
         raise V.ParseError(f"'{V.display(value)}' ist kein Datum (nur eine Uhrzeit oder Jahr außerhalb "
@@ -372,7 +373,7 @@ def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: lis
     key = c.order_id or ""
     if c.order_id is None and S.C_ORDER_ID not in bad:
         rd.bad(r, S.C_ORDER_ID, "Bestell-ID fehlt", code="ORDER-ID-MISSING")
-    c.day = rd.parse(r, S.C_DATE, _parse_when, "DATE-INVALID", key, bad)
+    c.day = rd.parse(r, S.C_DATE, parse_when, "DATE-INVALID", key, bad)
     c.agency = rd.choice(r, S.C_AGENCY, S.AGENCIES, "AGENCY-INVALID", key, bad)
     c.request_type = rd.choice(r, S.C_TYPE, S.REQUEST_TYPES, "TYPE-INVALID", key, bad)
     if c.request_type is None and S.C_TYPE not in bad:
@@ -383,7 +384,7 @@ def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: lis
                S.agency_of(c.request_type), key, "AGENCY-MISMATCH", WARNING)
     step = rd.choice(r, S.C_STEP, S.STEPS, "STEP-INVALID", key, bad)
     c.step = None if S.C_STEP in bad else (step or S.S_NEW)
-    c.since = rd.parse(r, S.C_SINCE, _parse_when, "DATE-INVALID", key, bad)
+    c.since = rd.parse(r, S.C_SINCE, parse_when, "DATE-INVALID", key, bad)
     reply = rd.choice(r, S.C_REPLY, S.REPLIES, "REPLY-INVALID", key, bad)
     c.reply = None if reply == S.R_OPEN else reply
     c.note = rd.raw(r, S.C_NOTE)

@@ -284,8 +284,8 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
         return Decision(False, S.STEP_REOPENED.format(reopened_id=o.reopened_id or "reopened_id fehlt"), None)
     if vendor is None or not vendor.active:
         return Decision(False, S.STEP_VENDOR_INACTIVE, None)
-    if _is_paid(o) or _is_cancelled(o):
-        return Decision(False, S.STEP_NONE, None)
+    if _is_paid(o) or _is_cancelled(o) or (waiting is not None and waiting.status == S.WAITING_CANCEL):
+        return Decision(False, S.STEP_NONE, None)   # a Kündigung on 'Warten auf Freigabe' cancels it
     if o.unreadable:
         return Decision(True, "Eingabe prüfen: " + ", ".join(dict.fromkeys(o.unreadable)), None)
     if _is_blocked(o):
@@ -375,6 +375,12 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
     return orders
 
 
+def waiting_status(raw) -> str:
+    """Column L of 'Warten auf Freigabe': 'Freigabe' / 'Kündigung' in their spelling, any other
+    text (the vendor's name while it lies with the vendor) as typed, '' when blank."""
+    return V.match_choice(raw, [S.WAITING_APPROVED, S.WAITING_CANCEL]) or V.norm_text(raw)
+
+
 def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
     if sheet is None:
         return []
@@ -392,9 +398,7 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
         elif oid is None:
             findings.append(Finding("ORDER-ID-MISSING", WARNING, sheet.name, address(r, S.W_ORDER_ID),
                                     "Bestell-ID fehlt in Spalte E"))
-        raw_status = sheet.value(r, S.W_STATUS)
-        status = V.match_choice(raw_status, [S.WAITING_APPROVED, S.WAITING_CANCEL]) or V.norm_text(raw_status)
-        rows.append(WaitingRow(r, oid, status))
+        rows.append(WaitingRow(r, oid, waiting_status(sheet.value(r, S.W_STATUS))))
     return rows
 
 

@@ -486,6 +486,14 @@ def _fold(text: object) -> str:
 
 
 _FOLDED = {header: {_fold(c): c for c in choices} for header, choices in S.CHOICES.items()}
+
+
+def match_closed_list(header: str, raw: object) -> str | None:
+    """The canonical value of a closed-list column, matched the way Italian callers type it
+    (accents, apostrophes, blanks and punctuation ignored); None when it is not one of them."""
+    if isinstance(raw, (bool, date)) or V.is_blank(raw):
+        return None
+    return _FOLDED[header].get(_fold(raw))
 _SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\s*")
 
 
@@ -505,7 +513,7 @@ class _Reader(CellReader):
         if V.is_blank(raw):
             return None
         choices = S.CHOICES[header]
-        canon = None if isinstance(raw, (bool, date)) else _FOLDED[header].get(_fold(raw))
+        canon = match_closed_list(header, raw)
         if canon is None:
             suggestion = V.nearest_choice(_show(raw), choices)
             allowed = "" if suggestion else f" (ammessi: {', '.join(choices)})"
