@@ -195,6 +195,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     for w in waiting:   # rows the agents put there themselves count as added, too
         if w.order_id and not waiting_since.get(w.order_id):
             waiting_since[w.order_id] = today.isoformat()
+    fill_cols = _row_cols(cmap, header_row)   # the same for every row
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         w = waiting_by_id.get(o.order_id) if o.order_id else None
@@ -233,8 +234,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
         step_counts[step_key] = step_counts.get(step_key, 0) + 1
         _write_computed(plan, master, cmap, o.row, d)
-        plan.fills.append(RowFill(master.name, o.row, _row_cols(cmap, header_row),
-                                  yellow if d.follow else grey))
+        plan.fills.append(RowFill(master.name, o.row, fill_cols, yellow if d.follow else grey))
 
     if new_waiting_rows:
         plan.appends.append(RowAppend(S.SHEET_WAITING, new_waiting_rows, header=list(S.WAITING_HEADERS),
