@@ -8,6 +8,7 @@ value that could mean two things is an error with a suggestion, never a silent c
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from datetime import date, datetime, timedelta
@@ -38,6 +39,11 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# The parsers below start with fast paths for the exact types a reader hands over (str, int,
+# float, bool, date, datetime); anything else (subclasses included) takes the general path.
+# tests/core/test_values_fastpaths.py checks them against the plain versions.
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -45,6 +51,8 @@ def _is_number(value: object) -> bool:
 def norm_text(value: object) -> str:
     """Text of a cell as an agent reads it: stripped, inner blank runs collapsed to one space,
     whole floats without ".0" (12.0 -> "12"); "" for blank."""
+    if type(value) is str:
+        return " ".join(value.split())     # a blank text splits into nothing: ""
     if is_blank(value):
         return ""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
@@ -157,6 +165,11 @@ def parse_date(value: object) -> date | datetime | None:
     dropped); Excel serials (whole -> date, with fraction -> datetime to the second); German
     text (31.01.2026, 31.1.26, optional " HH:MM[:SS]") and ISO text (2026-01-31[ T]HH:MM[:SS]).
     Anything else raises ParseError."""
+    t = type(value)
+    if t is date:
+        return value
+    if t is datetime:
+        return value.replace(tzinfo=None) if value.tzinfo is not None else value
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -220,6 +233,12 @@ _BOOL_HELP = "erlaubt: ja/nein, wahr/falsch, true/false, x/leer, 1/0, sì/no"
 def parse_bool(value: object) -> bool | None:
     """A yes/no cell: blank -> None; TRUE/FALSE, 1/0, ja/nein, j/n, wahr/falsch, true/false,
     yes/no, x, sì/si/no, ✓ (case-insensitive)."""
+    if value is True or value is False:
+        return value
+    if type(value) is str:
+        hit = _BOOL_WORDS.get(" ".join(value.split()).casefold())
+        if hit is not None:
+            return hit
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -249,6 +268,11 @@ _ID_SCI_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 def parse_id(value: object) -> str | None:
     """An order/user id: blank -> None; 10000001 / 10000001.0 / "10000001.0" /
     "1.0000001E+07" -> "10000001"; other text is kept as typed ("00123" keeps its zeros)."""
+    t = type(value)
+    if t is int:
+        return str(value)
+    if t is float and value.is_integer():          # False for inf/nan
+        return str(int(value))
     if is_blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, (date, datetime)):
@@ -358,10 +382,23 @@ def match_choice(value: object, choices: Sequence[str]) -> str | None:
     key = norm_key(value)
     if not key:
         return None
+    options = tuple(choices)
+    try:
+        return _choice_index(options).get(key)
+    except TypeError:                      # unhashable choices: compare one by one
+        for choice in options:
+            if norm_key(choice) == key:
+                return choice
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_index(choices: tuple) -> dict[str, object]:
+    """norm_key -> the first choice with that key (what match_choice's loop would return)."""
+    index: dict[str, object] = {}
     for choice in choices:
-        if norm_key(choice) == key:
-            return choice
-    return None
+        index.setdefault(norm_key(choice), choice)
+    return index
 
 
 def nearest_choice(value: object, choices: Sequence[str]) -> str:
