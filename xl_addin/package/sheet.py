@@ -13,6 +13,7 @@ from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
 from .errors import WorkbookError
 from .opc import MAIN_NS, m
 from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
+from .safety import parse_xml
 from .styles import AGENT_FILL, Styles, normalise_rgb
 from .values import MAX_TEXT_LENGTH, escape_text, excel_serial, number_text
 
@@ -21,6 +22,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PRESERVE = {XML_SPACE: "preserve"}
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _VALUE_TAGS = (V, IS, F)
+INLINE = "inlineStr"
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
@@ -293,39 +295,47 @@ class SheetPatcher:
         self.cells_written += 1
         self.changed = True
 
-    def _put_value(self, c: etree._Element, value: CellValue, xf_ref: list[int]) -> None:
-        if value is None:
-            return
+    def _encode(self, value: CellValue, xf: int) -> tuple[str | None, str, int]:
+        """The one value encoder: (t= of the cell or None, the text of its <v> or of its inline
+        string's <t>, its s=). ``value`` is neither None nor ''. Raises ValueError,
+        OverflowError or TypeError for what a cell cannot hold."""
         if isinstance(value, str):
-            if not value:
-                return
             if len(value) > MAX_TEXT_LENGTH:
                 raise ValueError(f"Text länger als {MAX_TEXT_LENGTH} Zeichen")
-            c.set("t", "inlineStr")
+            return INLINE, escape_text(value), xf
+        if isinstance(value, bool):
+            return "b", "1" if value else "0", xf
+        if isinstance(value, (int, float)):
+            return None, number_text(value), xf
+        if isinstance(value, (date, datetime)):
+            text = number_text(excel_serial(value, self.date1904))
+            if not self.styles.is_date(xf):
+                code = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                xf = self.styles.with_number_format(xf, code)
+            return None, text, xf
+        raise TypeError(f"Typ {type(value).__name__} wird nicht unterstützt")
+
+    def _put_value(self, c: etree._Element, value: CellValue, xf_ref: list[int]) -> None:
+        """``value`` into a cell without value children; xf_ref[0] becomes its format."""
+        if value is None or (isinstance(value, str) and not value):
+            return
+        kind, text, xf_ref[0] = self._encode(value, xf_ref[0])
+        if kind == INLINE:
+            c.set("t", INLINE)
             if len(c):                                    # an <extLst> stays last
                 inline = c.makeelement(IS, {})
                 c.insert(0, inline)
             else:
                 inline = etree.SubElement(c, IS)
-            etree.SubElement(inline, T, _PRESERVE).text = escape_text(value)
+            etree.SubElement(inline, T, _PRESERVE).text = text
             return
-        v = c.makeelement(V, {}) if len(c) else etree.SubElement(c, V)
-        if isinstance(value, bool):
-            c.set("t", "b")
-            v.text = "1" if value else "0"
-        elif isinstance(value, (int, float)):
-            v.text = number_text(value)
-        elif isinstance(value, (date, datetime)):
-            v.text = number_text(excel_serial(value, self.date1904))
-            if not self.styles.is_date(xf_ref[0]):
-                code = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-                xf_ref[0] = self.styles.with_number_format(xf_ref[0], code)
+        if kind is not None:
+            c.set("t", kind)
+        if len(c):
+            c.insert(0, c.makeelement(V, {}))
+            c[0].text = text
         else:
-            if v.getparent() is not None:
-                c.remove(v)
-            raise TypeError(f"Typ {type(value).__name__} wird nicht unterstützt")
-        if v.getparent() is None:
-            c.insert(0, v)
+            etree.SubElement(c, V).text = text
 
     def _formula_removed(self, c: etree._Element, f: etree._Element) -> None:
         self.formulas_removed += 1
@@ -480,53 +490,60 @@ class SheetPatcher:
 
     def _bulk_rows(self, start: int, rows: list[list[CellValue]],
                    number_formats: dict[int, str] | None = None, first_row_style: int | None = None) -> None:
-        """Fast path for rows below every existing <row>: the elements are built in one pass,
-        with exactly the values and formats ``write`` gives a new cell (same ``_put_value``)."""
+        """Fast path for rows below every existing <row>: rendered as XML text with the encoder
+        ``write`` uses (byte-identical to what ``write`` gives a new cell, see
+        tests/package/test_bulk_equivalence.py) and parsed in one go."""
         if not rows:
             return
         if self.row_numbers and start <= self.row_numbers[-1]:
             raise AssertionError("bulk rows must lie below every existing row")
-        sub, sheet_data, styles = etree.SubElement, self.sheet_data, self.styles
-        formats = number_formats or {}
-        xf_cache: dict[tuple[int, int], int] = {}
-        written, lo, hi, last = 0, None, None, None
+        styles, encode, formats = self.styles, self._encode, number_formats or {}
+        xf_cache: dict[tuple[bool, int], tuple[int, int]] = {}
+        parts: list[str] = []
+        numbers: list[int] = []
+        written, lo, hi = 0, 1 << 30, 0
         for i, values in enumerate(rows):
             r = start + i
-            row_el = None
+            tail = f"{r}"
+            row_start = len(parts)
             for col, value in enumerate(values, start=1):
                 if value is None or (isinstance(value, str) and not value):
                     continue
-                if row_el is None:
-                    row_el = sub(sheet_data, ROW, {"r": str(r)})
-                    self.rows[r] = row_el
-                    self.row_numbers.append(r)
                 key = (i == 0, col)
-                xf = xf_cache.get(key)
-                if xf is None:
-                    xf = first_row_style if (i == 0 and first_row_style is not None) else self.base_style(None, col)
-                    if formats.get(col):
-                        xf = styles.with_number_format(xf, formats[col])
-                    xf_cache[key] = xf
-                c = sub(row_el, C, {"r": f"{col_letter(col)}{r}"})
-                xf_ref = [xf]
+                hit = xf_cache.get(key)
+                if hit is None:               # (format of the new cell, with the column's number format)
+                    base = first_row_style if (i == 0 and first_row_style is not None) else self.base_style(None, col)
+                    hit = xf_cache[key] = (base, styles.with_number_format(base, formats[col])
+                                           if formats.get(col) else base)
+                base, xf = hit
+                if col > MAX_COL:
+                    self._outside(r, col)
+                ref = _LETTERS[col] + tail
                 try:
-                    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
-                        raise ValueError(f"Text länger als {MAX_TEXT_LENGTH} Zeichen")
-                    self._put_value(c, value, xf_ref)
+                    kind, text, xf = encode(value, xf)
                 except (ValueError, OverflowError, TypeError) as exc:
-                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{ref} — Wert "
                                         f"{value!r} kann nicht geschrieben werden ({exc})") from None
-                if xf_ref[0]:
-                    c.set("s", str(xf_ref[0]))
-                written += 1
-                lo = col if lo is None or col < lo else lo
-                hi = col if hi is None or col > hi else hi
-                last = r
-        if written:
-            self._touch(start, lo)
-            self._touch(last, hi)
-            self.cells_written += written
-            self.changed = True
+                parts.append(cell_xml(ref, kind, text, xf, base))
+                lo = col if col < lo else lo
+                hi = col if col > hi else hi
+            if len(parts) > row_start:
+                written += len(parts) - row_start
+                parts.insert(row_start, f'<row r="{r}">')
+                parts.append("</row>")
+                numbers.append(r)
+        if not numbers:
+            return
+        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{"".join(parts)}</sheetData>'.encode(),
+                             "neue Zeilen", self.file)
+        new_rows = list(fragment)
+        self.sheet_data.extend(new_rows)          # lxml re-binds them to this sheet's namespace
+        self.rows.update(zip(numbers, new_rows))
+        self.row_numbers.extend(numbers)
+        self._touch(numbers[0], lo)
+        self._touch(numbers[-1], hi)
+        self.cells_written += written
+        self.changed = True
 
     def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
                         bold_header: bool) -> None:
@@ -749,6 +766,31 @@ class SheetPatcher:
             dim.set("ref", new)
 
 
+class _LetterCache(dict):
+    """3 -> 'C', filled on demand."""
+
+    def __missing__(self, col: int) -> str:
+        letters = self[col] = col_letter(col)
+        return letters
+
+
+_LETTERS = _LetterCache()
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def cell_xml(ref: str, kind: str | None, text: str, xf: int, base: int) -> str:
+    """A new cell, created with format ``base``, holding an encoded value (``_encode``) — as
+    lxml serialises what ``write`` builds: s= comes before t= when the cell had a format
+    before its value was set, after it otherwise (and is left out when both are 0)."""
+    t = "" if kind is None else f' t="{kind}"'
+    attrs = (f' s="{xf}"{t}' if base else f'{t} s="{xf}"' if xf else t)
+    if kind == INLINE:
+        if "&" in text or "<" in text or ">" in text or "\r" in text:
+            text = text.translate(_TEXT_ESCAPES)
+        return f'<c r="{ref}"{attrs}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c r="{ref}"{attrs}><v>{text}</v></c>'
+
+
 def _range_text(r1: int, c1: int, r2: int, c2: int) -> str:
     a, b = cell_ref(r1, c1), cell_ref(r2, c2)
     return a if a == b else f"{a}:{b}"
@@ -782,7 +824,6 @@ def auto_widths(rows: list[list[CellValue]]) -> dict[int, float]:
 
 def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
     """A fresh worksheet (first row frozen when it is a header)."""
-    from .safety import parse_xml
     root = parse_xml(NEW_SHEET_XML, "neues Blatt", file)
     if not frozen_header:
         view = root.find(f"{m('sheetViews')}/{m('sheetView')}")
