@@ -149,16 +149,17 @@ class _Master:
     """The Masterliste with its located columns."""
     sheet: SheetData
     cmap: ColumnMap
+    _index: dict[str, int] = field(default_factory=dict)   # name -> 0-based column, -1: none
 
     def cell(self, row: int, name: str) -> str:
         col = self.cmap.col(name)
         return address(row, col) if col else ""
 
     def value(self, row_values: list, name: str) -> object:
-        col = self.cmap.col(name)
-        if not col or col > len(row_values):
-            return None
-        return row_values[col - 1]
+        i = self._index.get(name)
+        if i is None:
+            i = self._index[name] = (self.cmap.col(name) or 0) - 1
+        return row_values[i] if 0 <= i < len(row_values) else None
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, values) from row 2 on, skipping rows that hold no value."""
@@ -270,6 +271,22 @@ class _RowChecker:
             return False, None
 
     def fields(self) -> list[object]:
+        order_id, reopened_id, dates, bools, state = self.check()
+        return [
+            self.text_id(self.vid),
+            self.text_id(order_id),
+            *(format_date_csv(dates[name]) if dates[name] else "" for name in _DATE_COLUMNS),
+            guard_formula(clean_comment(self.raw(M_SUPPORT_COMMENT), self.marker)),
+            *(guard_formula(_plain_text(self.raw(name))) for name in _FREE_TEXT_COLUMNS),
+            state or "",
+            _bool_text(bools[M_REOPENED]),
+            self.text_id(reopened_id),
+            _bool_text(bools[M_INVALID_ADDRESS]),
+        ]
+
+    def check(self) -> tuple:
+        """Parse and check the row (findings into ``self.findings``): (order_id, reopened_id,
+        dates, bools, state) as the CSV fields are made of."""
         ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, "INK-CSV-ID-INVALID")
         if ok_order and order_id is None:
             self.add("INK-CSV-ORDER-MISSING", M_ORDER_ID,
@@ -298,18 +315,7 @@ class _RowChecker:
         self.check_state(state, dates, bools)
         if ok_rid:
             self.check_reopened(bools[M_REOPENED], reopened_id)
-
-        return [
-            self.text_id(self.vid),
-            self.text_id(order_id),
-            *(format_date_csv(dates[name]) if dates[name] else "" for name in _DATE_COLUMNS),
-            guard_formula(clean_comment(self.raw(M_SUPPORT_COMMENT), self.marker)),
-            *(guard_formula(_plain_text(self.raw(name))) for name in _FREE_TEXT_COLUMNS),
-            state or "",
-            _bool_text(bools[M_REOPENED]),
-            self.text_id(reopened_id),
-            _bool_text(bools[M_INVALID_ADDRESS]),
-        ]
+        return order_id, reopened_id, dates, bools, state
 
     @staticmethod
     def text_id(canonical: str | None) -> object:
@@ -444,12 +450,15 @@ def build_vendor_csv(wb: WorkbookData, vendor_id: object,
 def build_all_vendor_csvs(wb: WorkbookData, settings: Settings | None = None) -> list[CsvExport]:
     """The CSV of every vendor of the Masterliste (order of first appearance), reading the sheet
     once — what `export-csv --vendor alle`, run/check and the benchmark use."""
-    settings = settings or Settings.defaults(SETTINGS)
+    return _all_vendor_exports(wb, settings or Settings.defaults(SETTINGS), content=True)
+
+
+def _all_vendor_exports(wb: WorkbookData, settings: Settings, content: bool) -> list[CsvExport]:
     master, header_problems = _open_export_master(wb, settings)
     if master is None or any(f.severity == ERROR for f in header_problems):
         return []
     groups, unassigned = _rows_by_vendor(master)
-    return [_build_csv(master, settings, vid, rows, header_problems + unassigned)
+    return [_build_csv(master, settings, vid, rows, header_problems + unassigned, content)
             for vid, rows in groups.items()]
 
 
@@ -458,7 +467,8 @@ def _open_export_master(wb: WorkbookData, settings: Settings):
 
 
 def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[tuple[int, list]],
-               sheet_findings: list[Finding]) -> CsvExport:
+               sheet_findings: list[Finding], content: bool = True) -> CsvExport:
+    """``content=False``: only the findings (the CSV's bytes stay None) — for run/check."""
     findings: list[Finding] = list(sheet_findings)
     filename = _csv_filename(settings, vid, findings)
     marker = str(_setting(settings, SETTING_MARKER, "intern:"))
@@ -466,7 +476,7 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
     seen_orders: dict[str, int] = {}
     for number, values in vendor_rows:
         checker = _RowChecker(master, number, values, vid, marker)
-        rows.append(checker.fields())
+        rows.append(checker.fields() if content else checker.check())
         findings += checker.findings
         if checker.key:
             if checker.key in seen_orders:
@@ -482,7 +492,7 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
                                 f"Keine Bestellungen für vendor_id {vid} in der {SHEET_MASTER}",
                                 key=vid))
     findings = _in_sheet_order(findings)
-    if any(f.severity == ERROR for f in findings):
+    if not content or any(f.severity == ERROR for f in findings):
         return CsvExport(vid, filename, None, len(rows), findings)
     return CsvExport(vid, filename, _csv_bytes(rows), len(rows), findings)
 
@@ -514,7 +524,7 @@ def export_findings(wb: WorkbookData, settings: Settings | None = None) -> list[
     if not vendors:
         return _open_master(wb, settings, CSV_COLUMNS, CSV_COLUMNS)[1]
     seen: dict[Finding, None] = {}
-    for export in build_all_vendor_csvs(wb, settings):
+    for export in _all_vendor_exports(wb, settings, content=False):
         for f in export.findings:
             seen.setdefault(f, None)
     return _in_sheet_order(list(seen))
