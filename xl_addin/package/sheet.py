@@ -221,7 +221,7 @@ class SheetPatcher:
                   track: bool = True):
         if not 1 <= col <= MAX_COL:
             self._outside(r, col)
-        attrib = {"r": f"{col_letter(col)}{r}", "s": s} if s else {"r": f"{col_letter(col)}{r}"}
+        attrib = {"r": f"{_LETTERS[col]}{r}", "s": s} if s else {"r": f"{_LETTERS[col]}{r}"}
         if not cols or col > cols[-1]:
             if len(row_el) == len(cols):                  # only <c> children: append
                 c = etree.SubElement(row_el, C, attrib)
@@ -267,20 +267,30 @@ class SheetPatcher:
     def write(self, r: int, col: int, value: CellValue, number_format: str | None = None,
               style: int | None = None) -> None:
         """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
-        c = self.cell(r, col, style=style)
-        self._touch(r, col)
-        if len(c):
-            for child in list(c):
-                tag = child.tag
-                if tag == F:
-                    self._formula_removed(c, child)
-                    c.remove(child)
-                elif tag == V or tag == IS:
-                    c.remove(child)
-        for a in _CLEARED_ATTRS:
-            if c.get(a) is not None:
-                del c.attrib[a]
-        s = c.get("s")
+        row_el = self.rows.get(r)
+        if row_el is None:
+            row_el = self.row_el(r)
+        cells, cols = self._row_cells(r, row_el)
+        c = cells.get(col)
+        if c is None:                                     # new: nothing to clear
+            s = self.base_style(row_el, col) if style is None else style
+            s = str(s) if s else None
+            c = self._new_cell(r, col, row_el, cells, cols, s)
+        else:
+            self._touch(r, col)
+            if len(c):
+                for child in list(c):
+                    tag = child.tag
+                    if tag == F:
+                        self._formula_removed(c, child)
+                        c.remove(child)
+                    elif tag == V or tag == IS:
+                        c.remove(child)
+            attrib = c.attrib
+            for a in _CLEARED_ATTRS:
+                if a in attrib:
+                    del attrib[a]
+            s = attrib.get("s")
         xf = style if style is not None else (int(s) if s else 0)
         if number_format:
             xf = self.styles.with_number_format(xf, number_format)
@@ -391,6 +401,7 @@ class SheetPatcher:
             row_cells, row_cols = self._row_cells(r, row_el)
         filled = 0
         lo = hi = None
+        at_end = None                 # creating at the end of the row is a plain append
         for col in cols:
             c = row_cells.get(col)
             if c is not None:
@@ -413,7 +424,13 @@ class SheetPatcher:
             if row_el is None:
                 row_el = self.row_el(r)
                 row_cells, row_cols = self._row_cells(r, row_el)
-            self._new_cell(r, col, row_el, row_cells, row_cols, new, track=False)
+            if at_end is None:
+                at_end = len(row_el) == len(row_cols)     # only <c> children
+            if at_end and (not row_cols or col > row_cols[-1]) and 1 <= col <= MAX_COL:
+                row_cells[col] = etree.SubElement(row_el, C, {"r": f"{_LETTERS[col]}{r}", "s": new})
+                row_cols.append(col)
+            else:
+                self._new_cell(r, col, row_el, row_cells, row_cols, new, track=False)
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
