@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.plan import Plan
-from . import safety
+from . import allocator, safety
 from .archive import Archive, ArchiveWriter
 from .errors import WorkbookError
 from .opc import SheetEntry, WorkbookParts, serialize
@@ -321,6 +321,7 @@ def apply_plan(path, plan: Plan, *, backups: int = 3) -> ApplyResult:
     semantics). The original stays untouched when anything fails. Backups: the previous
     version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
     to bak2 … bak<backups>."""
+    allocator.no_fastbins()
     with _gc_paused():
         return _apply_plan(path, plan, backups)
 
