@@ -62,6 +62,11 @@ class Archive:
         archive._validate()
         return archive
 
+    def twin(self) -> "Archive":
+        """The same validated archive with a zip reader of its own, for a worker thread."""
+        return Archive(self.path, self.data, zipfile.ZipFile(io.BytesIO(self.data)), self.name,
+                       self._by_key)
+
     def _validate(self) -> None:
         infos = self.zf.infolist()
         if len(infos) > safety.MAX_MEMBERS:
@@ -151,6 +156,20 @@ class Archive:
         return raw
 
 
+@dataclass(frozen=True)
+class Deflated:
+    """A member's bytes, compressed as the zip stores them."""
+    data: bytes          # raw deflate stream
+    crc: int
+    size: int            # uncompressed
+
+
+def deflate(data: bytes, level: int = REWRITE_LEVEL) -> Deflated:
+    """What zipfile's writestr would store (zlib lets go of the GIL: runs on a worker)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Deflated(packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
+
+
 class ArchiveWriter:
     """Writes the new archive: raw copies of untouched members, deflated rewritten ones."""
 
@@ -170,6 +189,23 @@ class ArchiveWriter:
         out.CRC = info.CRC
         out.compress_size = info.compress_size
         out.file_size = info.file_size
+        self._put(out, raw)
+
+    def write(self, member: str, data: Deflated, like: zipfile.ZipInfo | None = None) -> None:
+        """A member compressed beforehand (``deflate``)."""
+        out = zipfile.ZipInfo(member, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
+        if like is not None:
+            out.external_attr = like.external_attr
+            out.create_system = like.create_system
+        out.external_attr = out.external_attr or 0o600 << 16     # as zipfile's writestr does
+        out.compress_type = zipfile.ZIP_DEFLATED
+        out.CRC = data.crc
+        out.compress_size = len(data.data)
+        out.file_size = data.size
+        self._put(out, data.data)
+
+    def _put(self, out: zipfile.ZipInfo, raw: bytes) -> None:
+        """Local header (sizes and CRC known up front), the stored bytes, directory entry."""
         zf = self.zf
         with zf._lock:                                      # noqa: SLF001 (see module doc)
             zip64 = out.file_size > zipfile.ZIP64_LIMIT or out.compress_size > zipfile.ZIP64_LIMIT
@@ -180,15 +216,6 @@ class ArchiveWriter:
             zf.NameToInfo[out.filename] = out
             zf.start_dir = zf.fp.tell()
             zf._didModify = True                             # noqa: SLF001
-
-    def write(self, member: str, data: bytes, like: zipfile.ZipInfo | None = None) -> None:
-        out = zipfile.ZipInfo(member, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
-        if like is not None:
-            out.external_attr = like.external_attr
-            out.create_system = like.create_system
-        out.compress_type = zipfile.ZIP_DEFLATED
-        self.zf.writestr(out, data, compress_type=zipfile.ZIP_DEFLATED,
-                         compresslevel=REWRITE_LEVEL)
 
     def close(self, comment: bytes = b"") -> None:
         self.zf.comment = comment

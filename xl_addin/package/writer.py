@@ -10,13 +10,14 @@ import stat
 import tempfile
 import zipfile
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.plan import Plan
 from . import allocator, safety
-from .archive import Archive, ArchiveWriter
+from .archive import Archive, ArchiveWriter, deflate
 from .errors import WorkbookError
 from .opc import SheetEntry, WorkbookParts, serialize
 from .sheet import SheetPatcher, auto_widths, new_sheet_root
@@ -78,6 +79,37 @@ class _Edit:
         self.patchers: dict[str, tuple[SheetEntry, SheetPatcher]] = {}
         self.product = frozenset(normalise_rgb(c) for c in plan.product_colours)
         self.result = ApplyResult(path=archive.path, written=False)
+        self._parsing: dict[str, Future] = {}
+        self._worker: ThreadPoolExecutor | None = None
+
+    # --- parsing ahead ---------------------------------------------------------------------
+    def parse_ahead(self) -> None:
+        """Parse the existing sheets the plan patches on a worker thread, in the order they are
+        needed: lxml lets go of the GIL while parsing (zlib while inflating), so the big
+        Masterliste is parsed while the main thread builds the owned sheets' rows."""
+        plan = self.plan
+        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(w.sheet for w in plan.writes),
+                               *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
+                               *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
+        entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
+        if not entries:
+            return
+        twin = self.archive.twin()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-parse")
+        for entry in entries:
+            if entry.part not in self._parsing:
+                self._parsing[entry.part] = self._worker.submit(twin.xml, entry.part)
+
+    def stop_parsing(self) -> None:
+        """Wait for the worker (a parse under way finishes; queued ones are dropped)."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
+            self._worker = None
+        self._parsing.clear()
+
+    def _sheet_root(self, part: str):
+        future = self._parsing.pop(part, None)
+        return future.result() if future is not None else self.archive.xml(part)
 
     # --- sheets --------------------------------------------------------------------------
     def _entry(self, sheet: str, what: str) -> SheetEntry:
@@ -91,7 +123,7 @@ class _Edit:
         if hit is None:
             if not entry.is_worksheet:
                 raise WorkbookError(f"Datei '{self.name}': '{entry.name}' ist kein Tabellenblatt")
-            root = self.archive.xml(entry.part)
+            root = self._sheet_root(entry.part)
             hit = (entry, self._new_patcher(root, entry.name))
             self.patchers[entry.part] = hit
         return hit[1]
@@ -199,14 +231,16 @@ class _Edit:
         return False, shiftable
 
     # --- output --------------------------------------------------------------------------
-    def members(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        """(replaced existing members by zip name, new members by part name)."""
-        replaced: dict[str, bytes] = {}
+    def members(self, pack) -> tuple[dict, dict]:
+        """(replaced existing members by zip name, new members by part name), each part's
+        serialised bytes handed to ``pack`` (which may compress them on a worker)."""
+        replaced: dict = {}
+        created: dict = {}
         for part, (entry, patcher) in self.patchers.items():
             if entry.created:
-                self.parts.added[entry.part] = serialize(patcher.root)
+                created[entry.part] = pack(serialize(patcher.root))
             elif patcher.changed:
-                replaced[self.archive.info(part).filename] = serialize(patcher.root)
+                replaced[self.archive.info(part).filename] = pack(serialize(patcher.root))
             else:
                 continue
             res = self.result
@@ -215,36 +249,43 @@ class _Edit:
             if entry.name not in res.sheets_changed:
                 res.sheets_changed.append(entry.name)
         if self.styles.dirty:
-            replaced[self.archive.info(self.styles_part).filename] = serialize(self.styles.root)
-        replaced.update(self.parts.changed_xml())
-        return replaced, dict(self.parts.added)
+            replaced[self.archive.info(self.styles_part).filename] = pack(serialize(self.styles.root))
+        replaced.update((name, pack(data)) for name, data in self.parts.changed_xml().items())
+        added = {part: created[part] if part in created else pack(data)
+                 for part, data in self.parts.added.items()}
+        return replaced, added
 
     def release(self) -> None:
+        """Drop the sheet trees and their indexes (once serialised, or on failure)."""
         for _, patcher in self.patchers.values():
             patcher.release()
+        self.patchers.clear()
 
     def write_to(self, fh) -> list[str]:
-        try:
-            replaced, added = self.members()
-        finally:
-            self.release()
-        out = ArchiveWriter(fh)
-        order = []
-        try:
-            for info in self.archive.infos:
-                if info.filename in self.parts.dropped:
-                    continue
-                if info.filename in replaced:
-                    out.write(info.filename, replaced[info.filename], like=info)
-                else:
-                    out.copy_raw(self.archive, info)
-                order.append(info.filename)
-            for part, data in added.items():
-                out.write(part, data)
-                order.append(part)
-        except BaseException:
-            out.abort()
-            raise
+        """The new archive into ``fh``; returns its member names in order. Parts are deflated
+        on a worker thread while the main thread serialises the next one and frees the trees."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-deflate") as pool:
+            try:
+                replaced, added = self.members(lambda data: pool.submit(deflate, data))
+            finally:
+                self.release()
+            out = ArchiveWriter(fh)
+            order = []
+            try:
+                for info in self.archive.infos:
+                    if info.filename in self.parts.dropped:
+                        continue
+                    if info.filename in replaced:
+                        out.write(info.filename, replaced[info.filename].result(), like=info)
+                    else:
+                        out.copy_raw(self.archive, info)
+                    order.append(info.filename)
+                for part, data in added.items():
+                    out.write(part, data.result())
+                    order.append(part)
+            except BaseException:
+                out.abort()
+                raise
         out.close(self.archive.zf.comment)
         return order
 
@@ -339,6 +380,7 @@ def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
     edit = _Edit(archive, plan)
     name = archive.name
     try:
+        edit.parse_ahead()
         edit.apply()
     except WorkbookError:
         edit.release()
@@ -347,6 +389,8 @@ def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
         edit.release()
         raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
                             f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
+    finally:
+        edit.stop_parsing()
 
     folder = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xl_addin.tmp", dir=folder)
