@@ -87,7 +87,7 @@ class SheetPatcher:
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
         self._fill_cache: dict[tuple, dict[str | None, str | None]] = {}
-        self._col_styles = self._read_col_styles()
+        self._set_col_styles()
         self._index_rows()
 
     # --- index ---------------------------------------------------------------------------
@@ -158,16 +158,33 @@ class SheetPatcher:
         out.sort()
         return out
 
+    def _set_col_styles(self) -> None:
+        self._col_styles = self._read_col_styles()
+        self._col_style_cache: dict[int, int] = {}
+
     def base_style(self, row_el: etree._Element | None, col: int) -> int:
         """The format an absent cell shows: its row's (customFormat) or its column's."""
-        if row_el is not None and row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
+        row_style = self._row_style(row_el) if row_el is not None else None
+        return self._col_style(col) if row_style is None else row_style
+
+    @staticmethod
+    def _row_style(row_el: etree._Element) -> int | None:
+        """The row's own format (customFormat), else None."""
+        if row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
             return int(row_el.get("s"))
-        i = bisect_right(self._col_styles, (col, 1 << 30, 0)) - 1
-        if i >= 0:
-            lo, hi, style = self._col_styles[i]
-            if lo <= col <= hi:
-                return style
-        return 0
+        return None
+
+    def _col_style(self, col: int) -> int:
+        hit = self._col_style_cache.get(col)
+        if hit is None:
+            hit = 0
+            i = bisect_right(self._col_styles, (col, 1 << 30, 0)) - 1
+            if i >= 0:
+                lo, hi, style = self._col_styles[i]
+                if lo <= col <= hi:
+                    hit = style
+            self._col_style_cache[col] = hit
+        return hit
 
     def _touch(self, r: int, col: int) -> None:
         e = self._extent
@@ -396,12 +413,14 @@ class SheetPatcher:
             cache = self._fill_cache[(rgb, product)] = {}
         row_el = self.rows.get(r)
         if row_el is None:
-            row_cells, row_cols = {}, []
+            row_cells, row_cols, row_style = {}, [], None
         else:
             row_cells, row_cols = self._row_cells(r, row_el)
+            row_style = self._row_style(row_el)
         filled = 0
         lo = hi = None
         at_end = None                 # creating at the end of the row is a plain append
+        tail = str(r)
         for col in cols:
             c = row_cells.get(col)
             if c is not None:
@@ -414,7 +433,7 @@ class SheetPatcher:
                     c.set("s", new)
                     filled += 1
                 continue
-            base = self.base_style(row_el, col)
+            base = self._col_style(col) if row_style is None else row_style
             try:
                 new = cache[base]
             except KeyError:
@@ -426,8 +445,10 @@ class SheetPatcher:
                 row_cells, row_cols = self._row_cells(r, row_el)
             if at_end is None:
                 at_end = len(row_el) == len(row_cols)     # only <c> children
-            if at_end and (not row_cols or col > row_cols[-1]) and 1 <= col <= MAX_COL:
-                row_cells[col] = etree.SubElement(row_el, C, {"r": f"{_LETTERS[col]}{r}", "s": new})
+            if at_end and (not row_cols or col > row_cols[-1]) and col <= MAX_COL:
+                c = row_cells[col] = etree.SubElement(row_el, C)
+                c.set("r", _LETTERS[col] + tail)
+                c.set("s", new)
                 row_cols.append(col)
             else:
                 self._new_cell(r, col, row_el, row_cells, row_cols, new, track=False)
@@ -569,7 +590,7 @@ class SheetPatcher:
             self.sheet_data.remove(el)
         self._index_rows()
         self._set_widths(widths or auto_widths(rows))
-        self._col_styles = self._read_col_styles()
+        self._set_col_styles()
         self._extent = None
         bold = self.styles.bold(0) if bold_header and rows else 0
         self._bulk_rows(1, rows, first_row_style=bold or None)
@@ -594,7 +615,7 @@ class SheetPatcher:
     def set_widths_if_new(self, widths: dict[int, float]) -> None:
         if widths:
             self._set_widths(widths)
-            self._col_styles = self._read_col_styles()
+            self._set_col_styles()
 
     # --- deletions -----------------------------------------------------------------------
     def delete_rows(self, rows, *, referenced_elsewhere: bool) -> RowShift | None:
