@@ -19,7 +19,6 @@ from .values import MAX_TEXT_LENGTH, escape_text, excel_serial, number_text
 
 C, ROW, V, F, IS, T = m("c"), m("row"), m("v"), m("f"), m("is"), m("t")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_PRESERVE = {XML_SPACE: "preserve"}
 XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _VALUE_TAGS = (V, IS, F)
 INLINE = "inlineStr"
@@ -238,25 +237,27 @@ class SheetPatcher:
                   track: bool = True):
         if not 1 <= col <= MAX_COL:
             self._outside(r, col)
-        attrib = {"r": f"{_LETTERS[col]}{r}", "s": s} if s else {"r": f"{_LETTERS[col]}{r}"}
         if not cols or col > cols[-1]:
             if len(row_el) == len(cols):                  # only <c> children: append
-                c = etree.SubElement(row_el, C, attrib)
+                c = etree.SubElement(row_el, C)
             elif cols:                                    # keep a row's <extLst> last
-                c = row_el.makeelement(C, attrib)
+                c = row_el.makeelement(C)
                 cells[cols[-1]].addnext(c)
             else:
-                c = row_el.makeelement(C, attrib)
+                c = row_el.makeelement(C)
                 row_el.insert(0, c)
             cols.append(col)
         else:
-            c = row_el.makeelement(C, attrib)
+            c = row_el.makeelement(C)
             i = bisect_left(cols, col)
             if i == 0:
                 row_el.insert(0, c)
             else:
                 cells[cols[i - 1]].addnext(c)
             cols.insert(i, col)
+        c.set("r", f"{_LETTERS[col]}{r}")                # attributes one by one: lxml is
+        if s:                                             # quicker at that than with a dict
+            c.set("s", s)
         cells[col] = c
         if track:
             self._created(r, row_el, col, col)
@@ -354,7 +355,9 @@ class SheetPatcher:
                 c.insert(0, inline)
             else:
                 inline = etree.SubElement(c, IS)
-            etree.SubElement(inline, T, _PRESERVE).text = text
+            t = etree.SubElement(inline, T)
+            t.set(XML_SPACE, "preserve")
+            t.text = text
             return
         if kind is not None:
             c.set("t", kind)
