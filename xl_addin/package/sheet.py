@@ -540,6 +540,7 @@ class SheetPatcher:
             raise AssertionError("bulk rows must lie below every existing row")
         styles, encode, formats = self.styles, self._encode, number_formats or {}
         xf_cache: dict[tuple[bool, int], tuple[int, int]] = {}
+        rendered: dict[tuple, str] = {}     # (type, value, formats) -> the cell's XML after r=
         parts: list[str] = []
         numbers: list[int] = []
         written, lo, hi = 0, 1 << 30, 0
@@ -561,11 +562,14 @@ class SheetPatcher:
                     self._outside(r, col)
                 ref = _LETTERS[col] + tail
                 try:
-                    kind, text, xf = encode(value, xf)
+                    memo = (value.__class__, value, base, xf)
+                    rest = rendered.get(memo)
+                    if rest is None:
+                        rest = rendered[memo] = cell_xml_rest(*encode(value, xf), base)
                 except (ValueError, OverflowError, TypeError) as exc:
                     raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{ref} — Wert "
                                         f"{value!r} kann nicht geschrieben werden ({exc})") from None
-                parts.append(cell_xml(ref, kind, text, xf, base))
+                parts.append(f'<c r="{ref}"{rest}')
                 lo = col if col < lo else lo
                 hi = col if col > hi else hi
             if len(parts) > row_start:
@@ -819,17 +823,18 @@ _LETTERS = _LetterCache()
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
-def cell_xml(ref: str, kind: str | None, text: str, xf: int, base: int) -> str:
-    """A new cell, created with format ``base``, holding an encoded value (``_encode``) — as
-    lxml serialises what ``write`` builds: s= comes before t= when the cell had a format
-    before its value was set, after it otherwise (and is left out when both are 0)."""
+def cell_xml_rest(kind: str | None, text: str, xf: int, base: int) -> str:
+    """A new cell after its ``<c r="…"``: created with format ``base``, holding an encoded
+    value (``_encode``) — as lxml serialises what ``write`` builds: s= comes before t= when
+    the cell had a format before its value was set, after it otherwise (and is left out when
+    both are 0)."""
     t = "" if kind is None else f' t="{kind}"'
     attrs = (f' s="{xf}"{t}' if base else f'{t} s="{xf}"' if xf else t)
     if kind == INLINE:
         if "&" in text or "<" in text or ">" in text or "\r" in text:
             text = text.translate(_TEXT_ESCAPES)
-        return f'<c r="{ref}"{attrs}><is><t xml:space="preserve">{text}</t></is></c>'
-    return f'<c r="{ref}"{attrs}><v>{text}</v></c>'
+        return f'{attrs}><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'{attrs}><v>{text}</v></c>'
 
 
 def _range_text(r1: int, c1: int, r2: int, c2: int) -> str:
