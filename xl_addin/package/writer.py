@@ -10,7 +10,7 @@ import stat
 import tempfile
 import zipfile
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,37 +79,55 @@ class _Edit:
         self.patchers: dict[str, tuple[SheetEntry, SheetPatcher]] = {}
         self.product = frozenset(normalise_rgb(c) for c in plan.product_colours)
         self.result = ApplyResult(path=archive.path, written=False)
-        self._parsing: dict[str, Future] = {}
-        self._worker: ThreadPoolExecutor | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin")
+        self._parsing: dict[str, Future] = {}     # part -> its root, parsed ahead
+        self._serialised: dict[str, Future] = {}  # sheet part -> its XML bytes
+        self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
 
-    # --- parsing ahead ---------------------------------------------------------------------
+    # --- the worker thread -----------------------------------------------------------------
+    # lxml lets go of the GIL while parsing and serialising, zlib while (in|de)flating: the
+    # worker parses the sheets before the main thread needs them and serialises + deflates
+    # each sheet as soon as the plan has no more changes for it, while the main thread works
+    # on the others.
     def parse_ahead(self) -> None:
-        """Parse the existing sheets the plan patches on a worker thread, in the order they are
-        needed: lxml lets go of the GIL while parsing (zlib while inflating), so the big
-        Masterliste is parsed while the main thread builds the owned sheets' rows."""
+        """Queue the existing sheets the plan patches, in the order they are needed."""
         plan = self.plan
         names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(w.sheet for w in plan.writes),
                                *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
                                *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
         entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
-        if not entries:
-            return
-        twin = self.archive.twin()
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-parse")
+        twin = self.archive.twin() if entries else None
         for entry in entries:
             if entry.part not in self._parsing:
                 self._parsing[entry.part] = self._worker.submit(twin.xml, entry.part)
 
-    def stop_parsing(self) -> None:
-        """Wait for the worker (a parse under way finishes; queued ones are dropped)."""
-        if self._worker is not None:
-            self._worker.shutdown(wait=True, cancel_futures=True)
-            self._worker = None
+    def stop_worker(self) -> None:
+        """Wait for the worker (a job under way finishes; queued ones are dropped)."""
+        self._worker.shutdown(wait=True, cancel_futures=True)
         self._parsing.clear()
+        self._serialised.clear()
+        self._deflated.clear()
 
     def _sheet_root(self, part: str):
         future = self._parsing.pop(part, None)
         return future.result() if future is not None else self.archive.xml(part)
+
+    def _finish(self, pending: set[str]) -> None:
+        """The sheets the rest of the plan leaves alone (not named in ``pending``) are final:
+        serialise and deflate them on the worker now."""
+        for part, (entry, patcher) in self.patchers.items():
+            if (part in self._deflated or entry.name in pending
+                    or not (entry.created or patcher.changed)):
+                continue
+            patcher.grow_dimension()
+            self._pack(part, patcher.root)
+
+    def _pack(self, part: str, root) -> Future:
+        """Queue serialising, then deflating, a sheet on the worker; the future of the latter."""
+        if part not in self._deflated:
+            xml = self._serialised[part] = self._worker.submit(serialize, root)
+            self._deflated[part] = self._worker.submit(lambda: deflate(xml.result()))
+        return self._deflated[part]
 
     # --- sheets --------------------------------------------------------------------------
     def _entry(self, sheet: str, what: str) -> SheetEntry:
@@ -150,6 +168,8 @@ class _Edit:
                 patcher = self._patcher(entry)
                 self.parts.set_state(entry, rw.state)
             patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+        self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
+                                        plan.deletions))
 
         writes = defaultdict(list)
         for w in plan.writes:
@@ -166,6 +186,7 @@ class _Edit:
         for f in plan.fonts:
             patcher = self._patcher(self._entry(f.sheet, "Schriftfarbe"))
             patcher.font_colour(f.row, f.cols, f.rgb, font_product)
+        self._finish(self._sheets_named(plan.appends, plan.deletions))
 
         for ap in plan.appends:
             entry = self.parts.sheet(ap.sheet)
@@ -184,8 +205,9 @@ class _Edit:
             patcher.append(ap.rows, ap.number_formats)
             self.result.rows_appended += len(ap.rows)
 
-        for _, patcher in self.patchers.values():
-            patcher.grow_dimension()
+        for part, (_, patcher) in self.patchers.items():
+            if part not in self._deflated:
+                patcher.grow_dimension()
 
         for d in plan.deletions:
             entry = self._entry(d.sheet, "Zeilen löschen")
@@ -205,6 +227,12 @@ class _Edit:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
             self.parts.request_full_calc()
+
+    def _sheets_named(self, *operations) -> set[str]:
+        """Names of the sheets (as the workbook spells them) that these operations touch."""
+        names = {op.sheet for ops in operations for op in ops}
+        return {entry.name if entry else name for name, entry in
+                ((name, self.parts.sheet(name)) for name in names)}
 
     def _references(self, entry: SheetEntry) -> tuple[bool, list]:
         """(does another part name this sheet in a way we cannot follow?, defined names that
@@ -231,16 +259,16 @@ class _Edit:
         return False, shiftable
 
     # --- output --------------------------------------------------------------------------
-    def members(self, pack) -> tuple[dict, dict]:
-        """(replaced existing members by zip name, new members by part name), each part's
-        serialised bytes handed to ``pack`` (which may compress them on a worker)."""
-        replaced: dict = {}
-        created: dict = {}
+    def members(self) -> tuple[dict[str, Future], dict[str, Future]]:
+        """(replaced existing members by zip name, new members by part name), each a future
+        of its deflated bytes (sheets finished early are on their way already)."""
+        replaced: dict[str, Future] = {}
+        created: dict[str, Future] = {}
         for part, (entry, patcher) in self.patchers.items():
             if entry.created:
-                created[entry.part] = pack(serialize(patcher.root))
+                created[entry.part] = self._pack(part, patcher.root)
             elif patcher.changed:
-                replaced[self.archive.info(part).filename] = pack(serialize(patcher.root))
+                replaced[self.archive.info(part).filename] = self._pack(part, patcher.root)
             else:
                 continue
             res = self.result
@@ -249,43 +277,58 @@ class _Edit:
             if entry.name not in res.sheets_changed:
                 res.sheets_changed.append(entry.name)
         if self.styles.dirty:
-            replaced[self.archive.info(self.styles_part).filename] = pack(serialize(self.styles.root))
-        replaced.update((name, pack(data)) for name, data in self.parts.changed_xml().items())
-        added = {part: created[part] if part in created else pack(data)
+            styles = self.styles.root
+            replaced[self.archive.info(self.styles_part).filename] = self._worker.submit(
+                lambda: deflate(serialize(styles)))
+        for name, data in self.parts.changed_xml().items():
+            replaced[name] = self._worker.submit(deflate, data)
+        added = {part: created[part] if part in created else self._worker.submit(deflate, data)
                  for part, data in self.parts.added.items()}
         return replaced, added
 
-    def release(self) -> None:
-        """Drop the sheet trees and their indexes (once serialised, or on failure)."""
-        for _, patcher in self.patchers.values():
-            patcher.release()
-        self.patchers.clear()
+    def release(self, serialised_only: bool = False) -> None:
+        """Drop the sheet trees and their indexes — never one the worker still serialises.
+        ``serialised_only``: each as soon as it is serialised, in the worker's order (the main
+        thread frees one while the worker deflates it); else all now, dropping queued jobs."""
+        if serialised_only:
+            for part, xml in list(self._serialised.items()):
+                xml.exception()                           # waits
+                self._drop(part)
+        for future in [*self._serialised.values(), *self._deflated.values()]:
+            future.cancel()                               # not started yet: never will
+        wait(self._serialised.values())
+        for part in list(self.patchers):
+            self._drop(part)
+
+    def _drop(self, part: str) -> None:
+        hit = self.patchers.pop(part, None)
+        if hit is not None:
+            hit[1].release()
 
     def write_to(self, fh) -> list[str]:
-        """The new archive into ``fh``; returns its member names in order. Parts are deflated
-        on a worker thread while the main thread serialises the next one and frees the trees."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-deflate") as pool:
-            try:
-                replaced, added = self.members(lambda data: pool.submit(deflate, data))
-            finally:
-                self.release()
-            out = ArchiveWriter(fh)
-            order = []
-            try:
-                for info in self.archive.infos:
-                    if info.filename in self.parts.dropped:
-                        continue
-                    if info.filename in replaced:
-                        out.write(info.filename, replaced[info.filename].result(), like=info)
-                    else:
-                        out.copy_raw(self.archive, info)
-                    order.append(info.filename)
-                for part, data in added.items():
-                    out.write(part, data.result())
-                    order.append(part)
-            except BaseException:
-                out.abort()
-                raise
+        """The new archive into ``fh``; returns its member names in order."""
+        try:
+            replaced, added = self.members()
+            self.release(serialised_only=True)
+        finally:
+            self.release()
+        out = ArchiveWriter(fh)
+        order = []
+        try:
+            for info in self.archive.infos:
+                if info.filename in self.parts.dropped:
+                    continue
+                if info.filename in replaced:
+                    out.write(info.filename, replaced[info.filename].result(), like=info)
+                else:
+                    out.copy_raw(self.archive, info)
+                order.append(info.filename)
+            for part, data in added.items():
+                out.write(part, data.result())
+                order.append(part)
+        except BaseException:
+            out.abort()
+            raise
         out.close(self.archive.zf.comment)
         return order
 
@@ -378,7 +421,14 @@ def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
     archive = Archive.open(p)
     archive.check_xml_prologs()
     edit = _Edit(archive, plan)
-    name = archive.name
+    try:
+        return _write(p, edit, before, backups)
+    finally:
+        edit.stop_worker()
+
+
+def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyResult:
+    name = edit.name
     try:
         edit.parse_ahead()
         edit.apply()
@@ -389,8 +439,6 @@ def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
         edit.release()
         raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
                             f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
-    finally:
-        edit.stop_parsing()
 
     folder = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xl_addin.tmp", dir=folder)
