@@ -294,9 +294,10 @@ class _Edit:
             for part, xml in list(self._serialised.items()):
                 xml.exception()                           # waits
                 self._drop(part)
-        for future in [*self._serialised.values(), *self._deflated.values()]:
-            future.cancel()                               # not started yet: never will
-        wait(self._serialised.values())
+        else:
+            for future in [*self._serialised.values(), *self._deflated.values()]:
+                future.cancel()                           # not started yet: never will
+            wait(self._serialised.values())
         for part in list(self.patchers):
             self._drop(part)
 
@@ -310,8 +311,9 @@ class _Edit:
         try:
             replaced, added = self.members()
             self.release(serialised_only=True)
-        finally:
+        except BaseException:
             self.release()
+            raise
         out = ArchiveWriter(fh)
         order = []
         try:
