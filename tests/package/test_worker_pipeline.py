@@ -1,0 +1,114 @@
+"""apply_plan parses sheets ahead and serialises/deflates finished sheets on a worker thread.
+Whatever the worker's pace, the file must come out the same, and a failure must leave the
+original untouched and no thread behind."""
+from __future__ import annotations
+
+import threading
+import time
+import zipfile
+from concurrent.futures import Future
+
+import pytest
+import xlsxwriter
+
+from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowFill, SheetRewrite
+from xl_addin.package import WorkbookError, apply_plan, read_workbook
+from xl_addin.package import writer
+
+
+def agent_book(path):
+    wb = xlsxwriter.Workbook(str(path))
+    for name in ("Masterliste", "Warten", "Notizen"):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["order_id", "Name", "Betrag"])
+        for i in range(30):
+            ws.write_row(i + 1, 0, [10000001 + i, f"Kunde {i}", 10.0 * (i + 1)])
+    wb.close()
+    return path
+
+
+PLAN = Plan(
+    rewrites=[SheetRewrite("Zustand", [["order_id", "Status"], *[[str(i), "offen"] for i in range(40)]],
+                           state="veryHidden")],
+    writes=[CellWrite("Masterliste", r, 4, "Ja") for r in range(2, 32)],
+    fills=[RowFill("Masterliste", r, (1, 2, 3, 4, 5), "FFFF00") for r in range(2, 32)],
+    appends=[RowAppend("Warten", [[20000000 + i, "neu", 1.5] for i in range(25)]),
+             RowAppend("Protokoll", [["Zeile", i] for i in range(25)], header=["Aktion", "Nr"])],
+    product_colours=frozenset({"FFFF00"}),
+)
+
+
+def contents(path):
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+@pytest.fixture
+def reference(tmp_path):
+    path = agent_book(tmp_path / "Referenz.xlsx")
+    apply_plan(path, PLAN, backups=0)
+    return contents(path)
+
+
+@pytest.mark.parametrize("slow", ["deflate", "serialize"])
+def test_a_slow_worker_changes_nothing_in_the_result(tmp_path, monkeypatch, reference, slow):
+    original = getattr(writer, slow)
+
+    def dawdling(*args):
+        time.sleep(0.02)                  # jobs pile up behind it while the main thread moves on
+        return original(*args)
+
+    monkeypatch.setattr(writer, slow, dawdling)
+    path = agent_book(tmp_path / "Langsam.xlsx")
+    result = apply_plan(path, PLAN, backups=0)
+    assert result.written and contents(path) == reference
+    assert read_workbook(path).sheet("Warten").rows[-1] == [20000024, "neu", 1.5]
+
+
+def test_failure_with_jobs_queued_leaves_the_original_and_no_thread(tmp_path, monkeypatch):
+    path = agent_book(tmp_path / "Fehler.xlsx")
+    before = path.read_bytes()
+    original_xml = writer.Archive.xml
+
+    def slow_xml(self, member):
+        time.sleep(0.05)
+        return original_xml(self, member)
+
+    monkeypatch.setattr(writer.Archive, "xml", slow_xml)
+    threads = threading.active_count()
+    bad = Plan(writes=[CellWrite("Masterliste", 2, 2, object())],      # cannot be stored
+               fills=PLAN.fills, appends=PLAN.appends)
+    with pytest.raises(WorkbookError, match="Masterliste!B2"):
+        apply_plan(path, bad, backups=0)
+    assert path.read_bytes() == before
+    assert threading.active_count() == threads
+
+
+def test_failure_while_deflating_leaves_the_original(tmp_path, monkeypatch):
+    path = agent_book(tmp_path / "Platt.xlsx")
+    before = path.read_bytes()
+
+    def broken(data, *args):
+        raise MemoryError("kein Speicher")
+
+    monkeypatch.setattr(writer, "deflate", broken)
+    with pytest.raises(WorkbookError, match="Schreiben fehlgeschlagen .MemoryError"):
+        apply_plan(path, PLAN, backups=0)
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".xl_addin.tmp")]
+
+
+def test_a_successful_run_drops_no_job_of_the_worker(tmp_path, monkeypatch):
+    """Freeing the serialised trees must leave the deflating queued behind them alone (once,
+    a dropped job lost a sheet when the worker was a moment late)."""
+    cancelled = []
+    original = Future.cancel
+
+    def cancel(self):
+        hit = original(self)
+        cancelled.append(hit)
+        return hit
+
+    monkeypatch.setattr(Future, "cancel", cancel)
+    apply_plan(agent_book(tmp_path / "Ruhig.xlsx"), PLAN, backups=0)
+    assert cancelled == []
