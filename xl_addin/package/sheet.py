@@ -787,10 +787,18 @@ class SheetPatcher:
 
     # --- finish --------------------------------------------------------------------------
     def release(self) -> None:
-        """Drop the cell/row index (element proxies) before the tree itself goes."""
-        self._cells.clear()
-        self.rows.clear()
+        """The patcher is done (its sheet serialised): drop the index and free the rows one at
+        a time. Freeing a big tree in one call holds the GIL for a tenth of a second or more;
+        the worker thread, deflating meanwhile, needs it every few megabytes."""
         self._shared = self._protected = None
+        cells, rows, data = self._cells, self.rows, self.sheet_data
+        for r in self.row_numbers:
+            cells.pop(r, None)
+            row = rows.pop(r, None)
+            if row is not None and row.getparent() is data:
+                data.remove(row)
+        cells.clear()
+        rows.clear()
 
     def grow_dimension(self) -> None:
         """Widen <dimension ref> to include every cell this run touched."""
