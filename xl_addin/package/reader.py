@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import python_calamine as calamine
 
 from ..core.workbook_data import SheetData, WorkbookData
@@ -12,7 +13,7 @@ from .refs import split_cell_ref
 from .safety import iterparse_safe
 
 _EXACT_INT = 2 ** 53
-_ERROR_MARKERS = (b't="e"', b"t='e'")
+_ERROR_MARKER = re.compile(rb"""t=["']e["']""")
 C_TAG, V_TAG = m("c"), m("v")
 
 
@@ -31,7 +32,7 @@ def _clean(value):
 def _error_cells(archive: Archive, part: str) -> list[tuple[int, int, str]]:
     """(row, col, '#N/A') for cells of type error: calamine hands those over as ''."""
     data = archive.read(part)
-    if not any(marker in data for marker in _ERROR_MARKERS):
+    if not _ERROR_MARKER.search(data):
         return []
     out = []
     for _, c in iterparse_safe(io.BytesIO(data), C_TAG):
