@@ -1,5 +1,5 @@
-"""Rows a run appends below a sheet's data, and the rows of an owned sheet it rewrites, are built
-as XML text and parsed in one go (the fast path). They must be exactly what writing the same
+"""Rows a run appends below a sheet's data, the rows of an owned sheet it rewrites, and new cells
+written past the end of a row are built as XML text and parsed in one go (the fast path). They must be exactly what writing the same
 values cell by cell gives — same bytes, same new formats in styles.xml, same refusals — so that
 there is one way values are stored, whichever path a row takes."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
+from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite
 from xl_addin.package import WorkbookError
 from xl_addin.package.opc import MAIN_NS
 from xl_addin.package.sheet import SheetPatcher
@@ -118,3 +118,45 @@ def test_a_value_no_cell_can_hold_is_refused_naming_the_cell(bad, why):
     p = patcher(prefixed=False, col_styles=False, date1904=False)
     with pytest.raises(WorkbookError, match=f"Blatt!C7 — Wert .*{why}"):
         p._bulk_rows(5, [[], [], [1, 2, bad]])
+
+
+# --- writes into existing rows: new cells past a row's end are batched the same way --------
+def sheet_with_rows(prefixed: bool, col_styles: bool, layout) -> bytes:
+    """Rows 1..n: each a list of existing columns; a row marked 'fmt' has its own format, one
+    marked 'ext' ends with an <extLst> (a new cell must go before it)."""
+    p = "x:" if prefixed else ""
+    ns = f'xmlns:x="{MAIN_NS}"' if prefixed else f'xmlns="{MAIN_NS}"'
+    cols = (f'<{p}cols><{p}col min="2" max="3" width="12" style="1" customWidth="1"/></{p}cols>'
+            if col_styles else "")
+    rows = []
+    for r, (present, kind) in enumerate(layout, start=1):
+        attrs = ' s="2" customFormat="1"' if kind == "fmt" else ' spans="1:3"' if kind == "spans" else ""
+        cells = "".join(f'<{p}c r="{chr(64 + c)}{r}"><{p}v>{c}</{p}v></{p}c>' for c in sorted(present))
+        ext = f"<{p}extLst/>" if kind == "ext" else ""
+        rows.append(f'<{p}row r="{r}"{attrs}>{cells}{ext}</{p}row>')
+    return (f'<{p}worksheet {ns}>{cols}<{p}sheetData>{"".join(rows)}</{p}sheetData>'
+            f'</{p}worksheet>').encode()
+
+
+layouts = st.lists(st.tuples(st.sets(st.integers(1, 6), max_size=4),
+                             st.sampled_from(["", "fmt", "ext", "spans"])), min_size=1, max_size=5)
+cell_writes = st.lists(st.tuples(st.integers(1, 6), st.integers(1, 9), values,
+                                 st.sampled_from([None, DATE_FORMAT, "0.00"])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(layout=layouts, writes=cell_writes, prefixed=st.booleans(), col_styles=st.booleans())
+def test_write_all_is_byte_identical_to_writing_one_by_one(layout, writes, prefixed, col_styles):
+    def make():
+        styles = Styles(etree.fromstring(STYLES), "test.xlsx")
+        return SheetPatcher(etree.fromstring(sheet_with_rows(prefixed, col_styles, layout)),
+                            sheet="Blatt", styles=styles, date1904=False, file="test.xlsx")
+
+    plan = [CellWrite("Blatt", r, c, v, f) for r, c, v, f in writes]
+    fast, ref = make(), make()
+
+    def one_by_one():
+        for w in plan:
+            ref.write(w.row, w.col, w.value, w.number_format)
+
+    assert outcome(fast, lambda: fast.write_all(plan)) == outcome(ref, one_by_one)

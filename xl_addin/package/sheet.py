@@ -323,6 +323,59 @@ class SheetPatcher:
         self.cells_written += 1
         self.changed = True
 
+    def write_all(self, writes) -> None:
+        """``write`` for each CellWrite, in order. A value for a new cell past the end of an
+        existing row (the product's computed columns, mostly) is rendered as XML text at its
+        turn — same encoder, formats derived in the same order — and those cells are parsed in
+        one go (byte-identical to ``write``: tests/package/test_bulk_equivalence.py)."""
+        pending: dict[int, list[tuple[int, str]]] = {}   # row -> (column, XML after r=), ascending
+        for w in writes:
+            r, col, value = w.row, w.col, w.value
+            row_el = self.rows.get(r)
+            queued = pending.get(r)
+            if (row_el is not None and 1 <= col <= MAX_COL and value is not None
+                    and not (isinstance(value, str) and not value)):
+                cells, cols = self._row_cells(r, row_el)
+                if queued:
+                    at_end = col > queued[-1][0]
+                else:                                     # only <c> children, col past them
+                    at_end = (not cols or col > cols[-1]) and len(row_el) == len(cols)
+                if at_end:
+                    base = self.base_style(row_el, col)
+                    xf = (self.styles.with_number_format(base, w.number_format)
+                          if w.number_format else base)
+                    try:
+                        rest = cell_xml_rest(*self._encode(value, xf), base)
+                    except (ValueError, OverflowError, TypeError) as exc:
+                        raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} "
+                                            f"— Wert {value!r} kann nicht geschrieben werden "
+                                            f"({exc})") from None
+                    pending.setdefault(r, []).append((col, rest))
+                    continue
+            if queued:
+                self._add_cells({r: pending.pop(r)})
+            self.write(r, col, value, w.number_format)
+        self._add_cells(pending)
+
+    def _add_cells(self, pending: dict[int, list[tuple[int, str]]]) -> None:
+        """Parse the queued cells of ``write_all`` and append them to their rows."""
+        if not pending:
+            return
+        text = "".join(f'<row>{"".join(f"""<c r="{_LETTERS[col]}{r}"{rest}""" for col, rest in queued)}</row>'
+                       for r, queued in pending.items())
+        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode(),
+                             "neue Zellen", self.file)
+        for (r, queued), new_row in zip(pending.items(), fragment):
+            row_el = self.rows[r]
+            cells, cols = self._row_cells(r, row_el)
+            new = list(new_row)
+            row_el.extend(new)                    # lxml re-binds them to this sheet's namespace
+            for (col, _), c in zip(queued, new):
+                cells[col] = c
+                cols.append(col)
+            self._created(r, row_el, queued[0][0], queued[-1][0])
+            self.cells_written += len(queued)
+
     def _encode(self, value: CellValue, xf: int) -> tuple[str | None, str, int]:
         """The one value encoder: (t= of the cell or None, the text of its <v> or of its inline
         string's <t>, its s=). ``value`` is neither None nor ''. Raises ValueError,

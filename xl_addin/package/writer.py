@@ -177,8 +177,7 @@ class _Edit:
         for part, items in writes.items():
             patcher = self._patcher(self.parts.sheet(items[0].sheet))
             patcher.upcoming = items
-            for w in items:
-                patcher.write(w.row, w.col, w.value, w.number_format)
+            patcher.write_all(items)
         for f in plan.fills:
             patcher = self._patcher(self._entry(f.sheet, "Einfärben"))
             patcher.fill(f.row, f.cols, f.rgb, self.product)
