@@ -172,18 +172,25 @@ class _Edit:
                                         plan.deletions))
 
         writes = defaultdict(list)
+        entries: dict[str, SheetEntry] = {}                  # sheet name as the plan spells it
         for w in plan.writes:
-            writes[self._entry(w.sheet, f"Schreiben in {w.sheet}!").part].append(w)
+            entry = entries.get(w.sheet) or entries.setdefault(
+                w.sheet, self._entry(w.sheet, f"Schreiben in {w.sheet}!"))
+            writes[entry.part].append(w)
         for part, items in writes.items():
             patcher = self._patcher(self.parts.sheet(items[0].sheet))
             patcher.upcoming = items
             patcher.write_all(items)
+        patchers: dict[str, SheetPatcher] = {}
         for f in plan.fills:
-            patcher = self._patcher(self._entry(f.sheet, "Einfärben"))
+            patcher = patchers.get(f.sheet) or patchers.setdefault(
+                f.sheet, self._patcher(self._entry(f.sheet, "Einfärben")))
             patcher.fill(f.row, f.cols, f.rgb, self.product)
         font_product = frozenset(normalise_rgb(c) for c in plan.product_font_colours)
+        patchers.clear()
         for f in plan.fonts:
-            patcher = self._patcher(self._entry(f.sheet, "Schriftfarbe"))
+            patcher = patchers.get(f.sheet) or patchers.setdefault(
+                f.sheet, self._patcher(self._entry(f.sheet, "Schriftfarbe")))
             patcher.font_colour(f.row, f.cols, f.rgb, font_product)
         self._finish(self._sheets_named(plan.appends, plan.deletions))
 
