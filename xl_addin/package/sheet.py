@@ -845,6 +845,8 @@ class SheetPatcher:
         the worker thread, deflating meanwhile, needs it every few megabytes."""
         self._shared = self._protected = None
         cells, rows, data = self._cells, self.rows, self.sheet_data
+        if data is None:
+            return                                        # released before
         for r in self.row_numbers:
             cells.pop(r, None)
             row = rows.pop(r, None)
@@ -852,6 +854,7 @@ class SheetPatcher:
                 data.remove(row)
         cells.clear()
         rows.clear()
+        self.root = self.sheet_data = None
 
     def grow_dimension(self) -> None:
         """Widen <dimension ref> to include every cell this run touched."""

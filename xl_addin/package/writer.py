@@ -114,7 +114,11 @@ class _Edit:
 
     def _finish(self, pending: set[str]) -> None:
         """The sheets the rest of the plan leaves alone (not named in ``pending``) are final:
-        serialise and deflate them on the worker now."""
+        serialise and deflate them on the worker now; free the trees of those it has
+        serialised already (their memory serves the rest of the run)."""
+        for part, xml in self._serialised.items():
+            if xml.done():
+                self.patchers[part][1].release()
         for part, (entry, patcher) in self.patchers.items():
             if (part in self._deflated or entry.name in pending
                     or not (entry.created or patcher.changed)):
