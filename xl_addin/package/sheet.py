@@ -11,7 +11,7 @@ from lxml import etree
 from ..core.cells import col_letter, col_number
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
 from .errors import WorkbookError
-from .opc import MAIN_NS, m
+from .opc import MAIN_NS, m, serialize
 from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
 from .safety import parse_xml
 from .styles import AGENT_FILL, Styles, normalise_rgb
@@ -66,7 +66,7 @@ class SheetPatcher:
     """Index of one parsed worksheet (row number -> <row>, per row col -> <c>) and the edits."""
 
     def __init__(self, root: etree._Element, *, sheet: str, styles: Styles, date1904: bool,
-                 file: str):
+                 file: str, defer_format_cells: bool = True):
         self.root = root
         self.sheet = sheet
         self.styles = styles
@@ -86,6 +86,11 @@ class SheetPatcher:
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
         self._fill_cache: dict[tuple, dict[str | None, str | None]] = {}
+        # Cells a fill creates with nothing but a format: kept here (row -> column -> s=) and put
+        # into the serialised text (``to_xml``) or, before anything else looks at the row, into
+        # the tree (``_materialize``) — making 100,000 elements costs more than writing them.
+        self.defer_format_cells = defer_format_cells
+        self._format_cells: dict[int, dict[int, str]] = {}
         self._set_col_styles()
         self._index_rows()
 
@@ -217,6 +222,7 @@ class SheetPatcher:
 
     def cell(self, r: int, col: int, create: bool = True, style: int | None = None):
         """The <c> at (r, col); created (with the row's/column's format) when missing."""
+        self._materialize()
         row_el = self.rows.get(r)
         if row_el is None:
             if not create:
@@ -285,6 +291,7 @@ class SheetPatcher:
     def write(self, r: int, col: int, value: CellValue, number_format: str | None = None,
               style: int | None = None) -> None:
         """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
+        self._materialize()
         row_el = self.rows.get(r)
         if row_el is None:
             row_el = self.row_el(r)
@@ -328,6 +335,7 @@ class SheetPatcher:
         existing row (the product's computed columns, mostly) is rendered as XML text at its
         turn — same encoder, formats derived in the same order — and those cells are parsed in
         one go (byte-identical to ``write``: tests/package/test_bulk_equivalence.py)."""
+        self._materialize()
         pending: dict[int, list[tuple[int, str]]] = {}   # row -> (column, XML after r=), ascending
         for w in writes:
             r, col, value = w.row, w.col, w.value
@@ -473,9 +481,10 @@ class SheetPatcher:
         else:
             row_cells, row_cols = self._row_cells(r, row_el)
             row_style = self._row_style(row_el)
+        format_cells = self._format_cells.get(r)
         filled = 0
         lo = hi = None
-        at_end = None                 # creating at the end of the row is a plain append
+        at_end = None                 # only <c> children: a new cell can go to the row's end
         tail = str(r)
         for col in cols:
             c = row_cells.get(col)
@@ -489,6 +498,16 @@ class SheetPatcher:
                     c.set("s", new)
                     filled += 1
                 continue
+            if format_cells is not None and col in format_cells:     # made by an earlier fill
+                s = format_cells[col]
+                try:
+                    new = cache[s]
+                except KeyError:
+                    new = cache[s] = self._filled_style(int(s), rgb, product)
+                if new is not None:
+                    format_cells[col] = new
+                    filled += 1
+                continue
             base = self._col_style(col) if row_style is None else row_style
             try:
                 new = cache[base]
@@ -500,8 +519,14 @@ class SheetPatcher:
                 row_el = self.row_el(r)
                 row_cells, row_cols = self._row_cells(r, row_el)
             if at_end is None:
-                at_end = len(row_el) == len(row_cols)     # only <c> children
-            if at_end and (not row_cols or col > row_cols[-1]) and col <= MAX_COL:
+                at_end = len(row_el) == len(row_cols)
+            if not 1 <= col <= MAX_COL:
+                self._outside(r, col)
+            if at_end and self.defer_format_cells:
+                if format_cells is None:
+                    format_cells = self._format_cells[r] = {}
+                format_cells[col] = new
+            elif at_end and (not row_cols or col > row_cols[-1]):
                 c = row_cells[col] = etree.SubElement(row_el, C)
                 c.set("r", _LETTERS[col] + tail)
                 c.set("s", new)
@@ -519,7 +544,7 @@ class SheetPatcher:
 
     def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Text colour for the row's cells that hold something, unless an agent chose another
-        colour; empty cells are not created for it."""
+        colour; empty cells are not created for it (nor need the format-only ones to exist)."""
         row_el = self.rows.get(r)
         if row_el is None:
             return
@@ -563,6 +588,7 @@ class SheetPatcher:
         return False
 
     def last_value_row(self) -> int:
+        self._materialize()
         for r in reversed(self.row_numbers):
             if self._has_value(self.rows[r]):
                 return r
@@ -571,6 +597,7 @@ class SheetPatcher:
     def append(self, rows: list[list[CellValue]], number_formats: dict[int, str]) -> int:
         """Rows below the last row holding a value; returns the first new row number. Rows that
         already exist there (formatting prepared in advance) keep their cells' formats."""
+        self._materialize()
         start = self.last_value_row() + 1
         beyond = (self.row_numbers[-1] + 1) if self.row_numbers else 1
         split = max(0, min(len(rows), beyond - start))
@@ -646,6 +673,7 @@ class SheetPatcher:
     def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
                         bold_header: bool) -> None:
         """The product owns the sheet: new sheetData and column widths."""
+        self._format_cells.clear()
         for el in list(self.sheet_data):
             self.sheet_data.remove(el)
         self._index_rows()
@@ -686,6 +714,7 @@ class SheetPatcher:
         shift = RowShift(r for r in rows if r >= 1)
         if not shift.deleted:
             return None
+        self._materialize()
         blocker = self.structural_blocker(referenced_elsewhere)
         if blocker is None:
             self.delete_mode = "shift"
@@ -839,11 +868,75 @@ class SheetPatcher:
                 breaks.set("manualBreakCount", str(len(breaks)))
 
     # --- finish --------------------------------------------------------------------------
+    def to_xml(self) -> bytes:
+        """The part's bytes (``opc.serialize``), the format-only cells of fills included."""
+        data = serialize(self.root)
+        if self._format_cells:
+            merged = self._with_format_cells(data)
+            if merged is None:                    # not laid out as expected: use elements
+                self._materialize()
+                merged = serialize(self.root)
+            data = merged
+        return data
+
+    def _with_format_cells(self, data: bytes) -> bytes | None:
+        """``data`` with the format-only cells written in where lxml would put them, or None
+        when a row or neighbouring cell is not found as ``<row r="…"``/``<c r="…"`` (another
+        attribute first, a namespace prefix): then the caller makes elements of them."""
+        out: list[bytes] = []
+        pos = 0
+        letters = _LETTER_BYTES
+        for r in sorted(self._format_cells):
+            start = data.find(b'<row r="%d"' % r, pos)
+            tag_end = data.find(b">", start) if start >= 0 else -1
+            if tag_end < 0:
+                return None
+            cols = self._row_cells(r, self.rows[r])[1]
+            tail = b'%d"' % r
+            before: dict[int, list[bytes]] = {}      # index of the next cell in the tree -> new
+            for col, s in sorted(self._format_cells[r].items()):
+                before.setdefault(bisect_left(cols, col), []).append(
+                    b'<c r="' + letters[col] + tail + b' s="' + s.encode() + b'"/>')
+            if data[tag_end - 1] == 0x2F:                 # <row …/>: no cells in the tree
+                if cols:
+                    return None
+                out += [data[pos:tag_end - 1], b">", *before[0], b"</row>"]
+                pos = tag_end + 1
+                continue
+            row_end = data.find(b"</row>", tag_end)
+            if row_end < 0:
+                return None
+            pos_in_row = tag_end + 1
+            for i, cells in before.items():
+                if i < len(cols):
+                    at = data.find(b'<c r="' + letters[cols[i]] + tail, pos_in_row, row_end)
+                    if at < 0:
+                        return None
+                else:
+                    at = row_end
+                out.append(data[pos:at])
+                out += cells
+                pos = pos_in_row = at
+        out.append(data[pos:])
+        return b"".join(out)
+
+    def _materialize(self) -> None:
+        """The format-only cells into the tree, before anything reads or moves its cells."""
+        if not self._format_cells:
+            return
+        pending, self._format_cells = self._format_cells, {}
+        for r, new in pending.items():
+            row_el = self.rows[r]
+            cells, cols = self._row_cells(r, row_el)
+            for col in sorted(new):
+                self._new_cell(r, col, row_el, cells, cols, new[col], track=False)
+
     def release(self) -> None:
         """The patcher is done (its sheet serialised): drop the index and free the rows one at
         a time. Freeing a big tree in one call holds the GIL for a tenth of a second or more;
         the worker thread, deflating meanwhile, needs it every few megabytes."""
         self._shared = self._protected = None
+        self._format_cells.clear()
         cells, rows, data = self._cells, self.rows, self.sheet_data
         if data is None:
             return                                        # released before
@@ -884,6 +977,17 @@ class _LetterCache(dict):
 
 
 _LETTERS = _LetterCache()
+
+
+class _LetterBytes(dict):
+    """3 -> b'C', filled on demand."""
+
+    def __missing__(self, col: int) -> bytes:
+        letters = self[col] = col_letter(col).encode()
+        return letters
+
+
+_LETTER_BYTES = _LetterBytes()
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 

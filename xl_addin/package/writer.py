@@ -124,12 +124,12 @@ class _Edit:
                     or not (entry.created or patcher.changed)):
                 continue
             patcher.grow_dimension()
-            self._pack(part, patcher.root)
+            self._pack(part, patcher)
 
-    def _pack(self, part: str, root) -> Future:
+    def _pack(self, part: str, patcher: SheetPatcher) -> Future:
         """Queue serialising, then deflating, a sheet on the worker; the future of the latter."""
         if part not in self._deflated:
-            xml = self._serialised[part] = self._worker.submit(serialize, root)
+            xml = self._serialised[part] = self._worker.submit(patcher.to_xml)
             self._deflated[part] = self._worker.submit(lambda: deflate(xml.result()))
         return self._deflated[part]
 
@@ -276,9 +276,9 @@ class _Edit:
         created: dict[str, Future] = {}
         for part, (entry, patcher) in self.patchers.items():
             if entry.created:
-                created[entry.part] = self._pack(part, patcher.root)
+                created[entry.part] = self._pack(part, patcher)
             elif patcher.changed:
-                replaced[self.archive.info(part).filename] = self._pack(part, patcher.root)
+                replaced[self.archive.info(part).filename] = self._pack(part, patcher)
             else:
                 continue
             res = self.result
