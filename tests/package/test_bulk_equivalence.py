@@ -52,7 +52,7 @@ def cell_by_cell(p: SheetPatcher, start: int, rows, formats, first_row_style) ->
 
 
 def state(p: SheetPatcher) -> tuple:
-    return (etree.tostring(p.root), etree.tostring(p.styles.root), p.cells_written, p._extent,
+    return (p.to_xml(), etree.tostring(p.styles.root), p.cells_written, p._extent,
             p.row_numbers, {r: el.get("r") for r, el in p.rows.items()}, p.changed)
 
 

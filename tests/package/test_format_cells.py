@@ -1,7 +1,7 @@
-"""Cells a row colour creates with nothing but a format are not made as elements: they are
-written into the sheet's XML when it is serialised (or made as elements as soon as anything
-else looks at the row). Whatever happens to the sheet, the bytes must be exactly those of
-creating them as elements right away."""
+"""New cells past the end of a row (written values) and the cells a row colour creates with
+nothing but a format are not made as elements: they are written into the sheet's XML when it is
+serialised (or made as elements as soon as anything else looks at the row). Whatever happens to
+the sheet, the bytes must be exactly those of creating them as elements right away."""
 from __future__ import annotations
 
 from datetime import date
@@ -16,7 +16,7 @@ from xl_addin.package.opc import MAIN_NS
 from xl_addin.package.sheet import SheetPatcher
 from xl_addin.package.styles import Styles
 
-from .test_bulk_equivalence import STYLES
+from .test_bulk_equivalence import STYLES, cell_writes
 
 YELLOW, GREY, RED = "FFFF00", "BFBFBF", "FF0000"
 PRODUCT = frozenset({YELLOW, GREY})
@@ -50,7 +50,7 @@ def sheet_xml(layout, prefixed: bool, r_last: bool, col_styles: bool) -> bytes:
 def patcher(xml: bytes, defer: bool) -> SheetPatcher:
     styles = Styles(etree.fromstring(STYLES), "test.xlsx")
     return SheetPatcher(etree.fromstring(xml), sheet="Blatt", styles=styles, date1904=False,
-                        file="test.xlsx", defer_format_cells=defer)
+                        file="test.xlsx", defer_cells=defer)
 
 
 def run(p: SheetPatcher, steps) -> tuple:
@@ -86,14 +86,18 @@ def then(kind: str):
     return []
 
 
-@settings(max_examples=300, deadline=None)
-@given(layout=layouts, fills=fills, after=later, prefixed=st.booleans(), r_last=st.booleans(),
-       col_styles=st.booleans())
-def test_format_only_cells_come_out_as_if_made_as_elements(layout, fills, after, prefixed,
-                                                           r_last, col_styles):
+@settings(max_examples=400, deadline=None)
+@given(layout=layouts, writes=cell_writes, fills=fills, after=later, prefixed=st.booleans(),
+       r_last=st.booleans(), col_styles=st.booleans())
+def test_cells_kept_as_text_come_out_as_if_made_as_elements(layout, writes, fills, after,
+                                                            prefixed, r_last, col_styles):
+    """A run's order: writes (new cells past a row's end are kept as text), row colours (they
+    recolour those, and keep their own new cells as text), then anything else."""
     xml = sheet_xml(layout, prefixed, r_last, col_styles)
-    steps = [(lambda p, r=r, cols=tuple(cols), rgb=rgb: p.fill(r, cols, rgb, PRODUCT))
-             for r, cols, rgb in fills] + then(after)
+    plan = [CellWrite("Blatt", r, c, v, f) for r, c, v, f in writes]
+    steps = [lambda p: p.write_all(plan)]
+    steps += [(lambda p, r=r, cols=tuple(cols), rgb=rgb: p.fill(r, cols, rgb, PRODUCT))
+              for r, cols, rgb in fills] + then(after)
     assert run(patcher(xml, defer=True), steps) == run(patcher(xml, defer=False), steps)
 
 
@@ -104,7 +108,7 @@ def test_a_run_of_fills_is_written_in_and_stays_in_column_order():
     for r in (1, 2, 3, 4):
         p.fill(r, (1, 2, 3, 4, 5), YELLOW, PRODUCT)
     assert len(p.rows[1]) == 2                                  # A1, D1: no element made
-    assert sorted(p._format_cells[1]) == [2, 3, 5] and len(set(p._format_cells[1].values())) == 1
+    assert sorted(p._pending[1]) == [2, 3, 5] and len(set(p._pending[1].values())) == 1
     out = etree.fromstring(p.to_xml())
     refs = [c.get("r") for c in out.iter(f"{{{MAIN_NS}}}c")]
     assert refs == ["A1", "B1", "C1", "D1", "E1", "A2", "B2", "C2", "D2", "E2",

@@ -66,7 +66,7 @@ class SheetPatcher:
     """Index of one parsed worksheet (row number -> <row>, per row col -> <c>) and the edits."""
 
     def __init__(self, root: etree._Element, *, sheet: str, styles: Styles, date1904: bool,
-                 file: str, defer_format_cells: bool = True):
+                 file: str, defer_cells: bool = True):
         self.root = root
         self.sheet = sheet
         self.styles = styles
@@ -86,11 +86,12 @@ class SheetPatcher:
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
         self._fill_cache: dict[tuple, dict[str | None, str | None]] = {}
-        # Cells a fill creates with nothing but a format: kept here (row -> column -> s=) and put
-        # into the serialised text (``to_xml``) or, before anything else looks at the row, into
-        # the tree (``_materialize``) — making 100,000 elements costs more than writing them.
-        self.defer_format_cells = defer_format_cells
-        self._format_cells: dict[int, dict[int, str]] = {}
+        # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
+        # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
+        # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
+        # anything else looks at their row — making 100,000s of elements costs more.
+        self.defer_cells = defer_cells
+        self._pending: dict[int, dict[int, tuple]] = {}
         self._set_col_styles()
         self._index_rows()
 
@@ -222,7 +223,7 @@ class SheetPatcher:
 
     def cell(self, r: int, col: int, create: bool = True, style: int | None = None):
         """The <c> at (r, col); created (with the row's/column's format) when missing."""
-        self._materialize()
+        self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
             if not create:
@@ -243,31 +244,35 @@ class SheetPatcher:
                   track: bool = True):
         if not 1 <= col <= MAX_COL:
             self._outside(r, col)
+        c = row_el.makeelement(C)
+        c.set("r", f"{_LETTERS[col]}{r}")                # attributes one by one: lxml is
+        if s:                                             # quicker at that than with a dict
+            c.set("s", s)
+        self._place(row_el, cells, cols, col, c)
+        if track:
+            self._created(r, row_el, col, col)
+        return c
+
+    @staticmethod
+    def _place(row_el, cells, cols, col: int, c: etree._Element) -> None:
+        """Put cell ``c`` (column ``col``) into its row, in column order (an <extLst> stays
+        last), and into the row's index."""
         if not cols or col > cols[-1]:
             if len(row_el) == len(cols):                  # only <c> children: append
-                c = etree.SubElement(row_el, C)
-            elif cols:                                    # keep a row's <extLst> last
-                c = row_el.makeelement(C)
+                row_el.append(c)
+            elif cols:
                 cells[cols[-1]].addnext(c)
             else:
-                c = row_el.makeelement(C)
                 row_el.insert(0, c)
             cols.append(col)
         else:
-            c = row_el.makeelement(C)
             i = bisect_left(cols, col)
             if i == 0:
                 row_el.insert(0, c)
             else:
                 cells[cols[i - 1]].addnext(c)
             cols.insert(i, col)
-        c.set("r", f"{_LETTERS[col]}{r}")                # attributes one by one: lxml is
-        if s:                                             # quicker at that than with a dict
-            c.set("s", s)
         cells[col] = c
-        if track:
-            self._created(r, row_el, col, col)
-        return c
 
     def _created(self, r: int, row_el, lo: int, hi: int) -> None:
         """Bookkeeping after creating cells in columns lo..hi of row r."""
@@ -291,7 +296,7 @@ class SheetPatcher:
     def write(self, r: int, col: int, value: CellValue, number_format: str | None = None,
               style: int | None = None) -> None:
         """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
-        self._materialize()
+        self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
             row_el = self.row_el(r)
@@ -332,20 +337,19 @@ class SheetPatcher:
 
     def write_all(self, writes) -> None:
         """``write`` for each CellWrite, in order. A value for a new cell past the end of an
-        existing row (the product's computed columns, mostly) is rendered as XML text at its
-        turn — same encoder, formats derived in the same order — and those cells are parsed in
-        one go (byte-identical to ``write``: tests/package/test_bulk_equivalence.py)."""
-        self._materialize()
-        pending: dict[int, list[tuple[int, str]]] = {}   # row -> (column, XML after r=), ascending
+        existing row (the product's computed columns, mostly) is encoded at its turn — same
+        encoder, formats derived in the same order — and kept as text (see ``__init__``;
+        byte-identical to ``write``: tests/package/test_bulk_equivalence.py)."""
+        spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
         for w in writes:
             r, col, value = w.row, w.col, w.value
             row_el = self.rows.get(r)
-            queued = pending.get(r)
-            if (row_el is not None and 1 <= col <= MAX_COL and value is not None
-                    and not (isinstance(value, str) and not value)):
+            if (row_el is not None and self.defer_cells and 1 <= col <= MAX_COL
+                    and value is not None and not (isinstance(value, str) and not value)):
                 cells, cols = self._row_cells(r, row_el)
-                if queued:
-                    at_end = col > queued[-1][0]
+                pending = self._pending.get(r)
+                if pending:
+                    at_end = col > max(pending) and (not cols or col > cols[-1])
                 else:                                     # only <c> children, col past them
                     at_end = (not cols or col > cols[-1]) and len(row_el) == len(cols)
                 if at_end:
@@ -353,36 +357,24 @@ class SheetPatcher:
                     xf = (self.styles.with_number_format(base, w.number_format)
                           if w.number_format else base)
                     try:
-                        rest = cell_xml_rest(*self._encode(value, xf), base)
+                        kind, text, xf = self._encode(value, xf)
                     except (ValueError, OverflowError, TypeError) as exc:
                         raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} "
                                             f"— Wert {value!r} kann nicht geschrieben werden "
                                             f"({exc})") from None
-                    pending.setdefault(r, []).append((col, rest))
+                    if pending is None:
+                        pending = self._pending[r] = {}
+                    pending[col] = (kind, text, *_new_cell_s(xf, base))
+                    span = spans.get(r)
+                    if span is None:
+                        spans[r] = [col, col]
+                    else:
+                        span[0], span[1] = min(span[0], col), max(span[1], col)
+                    self.cells_written += 1
                     continue
-            if queued:
-                self._add_cells({r: pending.pop(r)})
             self.write(r, col, value, w.number_format)
-        self._add_cells(pending)
-
-    def _add_cells(self, pending: dict[int, list[tuple[int, str]]]) -> None:
-        """Parse the queued cells of ``write_all`` and append them to their rows."""
-        if not pending:
-            return
-        text = "".join(f'<row>{"".join(f"""<c r="{_LETTERS[col]}{r}"{rest}""" for col, rest in queued)}</row>'
-                       for r, queued in pending.items())
-        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode(),
-                             "neue Zellen", self.file)
-        for (r, queued), new_row in zip(pending.items(), fragment):
-            row_el = self.rows[r]
-            cells, cols = self._row_cells(r, row_el)
-            new = list(new_row)
-            row_el.extend(new)                    # lxml re-binds them to this sheet's namespace
-            for (col, _), c in zip(queued, new):
-                cells[col] = c
-                cols.append(col)
-            self._created(r, row_el, queued[0][0], queued[-1][0])
-            self.cells_written += len(queued)
+        for r, (lo, hi) in spans.items():
+            self._created(r, self.rows[r], lo, hi)
 
     def _encode(self, value: CellValue, xf: int) -> tuple[str | None, str, int]:
         """The one value encoder: (t= of the cell or None, the text of its <v> or of its inline
@@ -481,7 +473,7 @@ class SheetPatcher:
         else:
             row_cells, row_cols = self._row_cells(r, row_el)
             row_style = self._row_style(row_el)
-        format_cells = self._format_cells.get(r)
+        pending = self._pending.get(r)
         filled = 0
         lo = hi = None
         at_end = None                 # only <c> children: a new cell can go to the row's end
@@ -498,14 +490,15 @@ class SheetPatcher:
                     c.set("s", new)
                     filled += 1
                 continue
-            if format_cells is not None and col in format_cells:     # made by an earlier fill
-                s = format_cells[col]
+            hit = pending.get(col) if pending is not None else None
+            if hit is not None:                                      # a new cell kept as text
+                s = hit[2]
                 try:
                     new = cache[s]
                 except KeyError:
-                    new = cache[s] = self._filled_style(int(s), rgb, product)
+                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
                 if new is not None:
-                    format_cells[col] = new
+                    pending[col] = (hit[0], hit[1], new, hit[3])
                     filled += 1
                 continue
             base = self._col_style(col) if row_style is None else row_style
@@ -522,10 +515,10 @@ class SheetPatcher:
                 at_end = len(row_el) == len(row_cols)
             if not 1 <= col <= MAX_COL:
                 self._outside(r, col)
-            if at_end and self.defer_format_cells:
-                if format_cells is None:
-                    format_cells = self._format_cells[r] = {}
-                format_cells[col] = new
+            if at_end and self.defer_cells:
+                if pending is None:
+                    pending = self._pending[r] = {}
+                pending[col] = (None, None, new, True)
             elif at_end and (not row_cols or col > row_cols[-1]):
                 c = row_cells[col] = etree.SubElement(row_el, C)
                 c.set("r", _LETTERS[col] + tail)
@@ -544,7 +537,8 @@ class SheetPatcher:
 
     def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Text colour for the row's cells that hold something, unless an agent chose another
-        colour; empty cells are not created for it (nor need the format-only ones to exist)."""
+        colour; empty cells are not created for it."""
+        self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
             return
@@ -645,7 +639,8 @@ class SheetPatcher:
                     memo = (value.__class__, value, base, xf)
                     rest = rendered.get(memo)
                     if rest is None:
-                        rest = rendered[memo] = cell_xml_rest(*encode(value, xf), base)
+                        kind, text, xf = encode(value, xf)
+                        rest = rendered[memo] = cell_xml_rest(kind, text, *_new_cell_s(xf, base))
                 except (ValueError, OverflowError, TypeError) as exc:
                     raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{ref} — Wert "
                                         f"{value!r} kann nicht geschrieben werden ({exc})") from None
@@ -673,7 +668,7 @@ class SheetPatcher:
     def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
                         bold_header: bool) -> None:
         """The product owns the sheet: new sheetData and column widths."""
-        self._format_cells.clear()
+        self._pending.clear()
         for el in list(self.sheet_data):
             self.sheet_data.remove(el)
         self._index_rows()
@@ -869,24 +864,24 @@ class SheetPatcher:
 
     # --- finish --------------------------------------------------------------------------
     def to_xml(self) -> bytes:
-        """The part's bytes (``opc.serialize``), the format-only cells of fills included."""
+        """The part's bytes (``opc.serialize``), the cells kept as text included."""
         data = serialize(self.root)
-        if self._format_cells:
-            merged = self._with_format_cells(data)
+        if self._pending:
+            merged = self._with_pending(data)
             if merged is None:                    # not laid out as expected: use elements
                 self._materialize()
                 merged = serialize(self.root)
             data = merged
         return data
 
-    def _with_format_cells(self, data: bytes) -> bytes | None:
-        """``data`` with the format-only cells written in where lxml would put them, or None
+    def _with_pending(self, data: bytes) -> bytes | None:
+        """``data`` with the cells kept as text written in where lxml would put them, or None
         when a row or neighbouring cell is not found as ``<row r="…"``/``<c r="…"`` (another
         attribute first, a namespace prefix): then the caller makes elements of them."""
         out: list[bytes] = []
         pos = 0
         letters = _LETTER_BYTES
-        for r in sorted(self._format_cells):
+        for r in sorted(self._pending):
             start = data.find(b'<row r="%d"' % r, pos)
             tag_end = data.find(b">", start) if start >= 0 else -1
             if tag_end < 0:
@@ -894,9 +889,9 @@ class SheetPatcher:
             cols = self._row_cells(r, self.rows[r])[1]
             tail = b'%d"' % r
             before: dict[int, list[bytes]] = {}      # index of the next cell in the tree -> new
-            for col, s in sorted(self._format_cells[r].items()):
+            for col, cell in sorted(self._pending[r].items()):
                 before.setdefault(bisect_left(cols, col), []).append(
-                    b'<c r="' + letters[col] + tail + b' s="' + s.encode() + b'"/>')
+                    b'<c r="' + letters[col] + tail + cell_xml_rest(*cell).encode())
             if data[tag_end - 1] == 0x2F:                 # <row …/>: no cells in the tree
                 if cols:
                     return None
@@ -920,23 +915,35 @@ class SheetPatcher:
         out.append(data[pos:])
         return b"".join(out)
 
-    def _materialize(self) -> None:
-        """The format-only cells into the tree, before anything reads or moves its cells."""
-        if not self._format_cells:
+    def _materialize(self, row: int | None = None) -> None:
+        """The cells kept as text (of ``row``, or all) into the tree, before anything reads or
+        moves the cells of their row."""
+        if not self._pending or (row is not None and row not in self._pending):
             return
-        pending, self._format_cells = self._format_cells, {}
-        for r, new in pending.items():
+        rows = {row: self._pending.pop(row)} if row is not None else self._pending
+        if row is None:
+            self._pending = {}
+        parts = []
+        for r, kept in rows.items():
+            parts.append("<row>")
+            parts += [f'<c r="{_LETTERS[col]}{r}"{cell_xml_rest(*cell)}'
+                      for col, cell in sorted(kept.items())]
+            parts.append("</row>")
+        text = "".join(parts)
+        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode(),
+                             "neue Zellen", self.file)
+        for (r, kept), new_row in zip(rows.items(), fragment):
             row_el = self.rows[r]
             cells, cols = self._row_cells(r, row_el)
-            for col in sorted(new):
-                self._new_cell(r, col, row_el, cells, cols, new[col], track=False)
+            for col, c in zip(sorted(kept), list(new_row)):
+                self._place(row_el, cells, cols, col, c)   # lxml re-binds it to this sheet
 
     def release(self) -> None:
         """The patcher is done (its sheet serialised): drop the index and free the rows one at
         a time. Freeing a big tree in one call holds the GIL for a tenth of a second or more;
         the worker thread, deflating meanwhile, needs it every few megabytes."""
         self._shared = self._protected = None
-        self._format_cells.clear()
+        self._pending.clear()
         cells, rows, data = self._cells, self.rows, self.sheet_data
         if data is None:
             return                                        # released before
@@ -991,13 +998,19 @@ _LETTER_BYTES = _LetterBytes()
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
-def cell_xml_rest(kind: str | None, text: str, xf: int, base: int) -> str:
-    """A new cell after its ``<c r="…"``: created with format ``base``, holding an encoded
-    value (``_encode``) — as lxml serialises what ``write`` builds: s= comes before t= when
-    the cell had a format before its value was set, after it otherwise (and is left out when
-    both are 0)."""
+def _new_cell_s(xf: int, base: int) -> tuple[str | None, bool]:
+    """(s= of a new cell made with format ``base`` and given format ``xf``, does s= come
+    before t=): ``write`` sets s= when making the cell if it has a format, else after t=."""
+    return (str(xf) if xf or base else None), bool(base)
+
+
+def cell_xml_rest(kind: str | None, text: str | None, s: str | None, s_first: bool) -> str:
+    """A new cell after its ``<c r="…"`` as lxml serialises what ``write`` builds from an
+    encoded value (``_encode``), or a format-only cell (``text`` None)."""
     t = "" if kind is None else f' t="{kind}"'
-    attrs = (f' s="{xf}"{t}' if base else f'{t} s="{xf}"' if xf else t)
+    attrs = f' s="{s}"{t}' if s_first and s is not None else (f'{t} s="{s}"' if s is not None else t)
+    if text is None:
+        return f'{attrs}/>'
     if kind == INLINE:
         if "&" in text or "<" in text or ">" in text or "\r" in text:
             text = text.translate(_TEXT_ESCAPES)
