@@ -69,7 +69,8 @@ layouts = st.lists(st.tuples(st.sets(st.integers(1, 7), max_size=5),
                    min_size=1, max_size=6)
 fills = st.lists(st.tuples(st.integers(1, 8), st.lists(st.integers(1, 9), max_size=8),
                            st.sampled_from([YELLOW, GREY, None])), max_size=6)
-later = st.sampled_from(["none", "write", "font", "append", "delete", "fill-again"])
+later = st.sampled_from(["none", "write", "font", "append", "delete", "fill-again", "rewrite",
+                         "append-twice", "append-then-fill", "append-then-delete"])
 
 
 def then(kind: str):
@@ -83,6 +84,15 @@ def then(kind: str):
         return [lambda p: p.delete_rows([1, 3], referenced_elsewhere=False)]
     if kind == "fill-again":
         return [lambda p: p.fill(2, tuple(range(1, 10)), GREY, PRODUCT)]
+    if kind == "rewrite":
+        return [lambda p: p.replace_content([["Kopf", "Datum"], [1, date(2026, 1, 31)]], {}, True)]
+    appended = [lambda p: p.append([["a", 1, date(2026, 1, 31)], [None, "b"]], {3: "0.00"})]
+    if kind == "append-twice":
+        return appended + [lambda p: p.append([["c", 2.5]], {})]
+    if kind == "append-then-fill":
+        return appended + [lambda p, r=r: p.fill(r, (1, 2, 3, 4), YELLOW, PRODUCT) for r in (6, 7, 8)]
+    if kind == "append-then-delete":
+        return appended + [lambda p: p.delete_rows([1], referenced_elsewhere=False)]
     return []
 
 
@@ -119,3 +129,10 @@ def test_cells_outside_the_sheet_are_still_refused():
     p = patcher(sheet_xml([({1}, "")], False, False, False), defer=True)
     with pytest.raises(WorkbookError, match="außerhalb"):
         p.fill(1, (1, 16385), YELLOW, PRODUCT)
+
+
+@pytest.mark.parametrize("after", ["append-then-fill", "append-twice", "append-then-delete"])
+def test_rows_kept_as_text_come_out_as_if_made_as_elements(after):
+    xml = sheet_xml([({1, 2}, ""), ({1, 3}, ""), ({2, 3, 4, 5}, ""), ({1}, ""), ({2}, ""),
+                     ({1, 2}, "")], False, False, False)
+    assert run(patcher(xml, defer=True), then(after)) == run(patcher(xml, defer=False), then(after))

@@ -92,6 +92,9 @@ class SheetPatcher:
         # anything else looks at their row — making 100,000s of elements costs more.
         self.defer_cells = defer_cells
         self._pending: dict[int, dict[int, tuple]] = {}
+        # Whole rows below every row of the tree (appended, or an owned sheet's), likewise:
+        # (their numbers, their XML).
+        self._pending_rows: list[tuple[list[int], str]] = []
         self._set_col_styles()
         self._index_rows()
 
@@ -207,6 +210,9 @@ class SheetPatcher:
 
     def row_el(self, r: int, create: bool = True) -> etree._Element | None:
         el = self.rows.get(r)
+        if el is None and self._pending_rows:
+            self._materialize(r)
+            el = self.rows.get(r)
         if el is None and create:
             if not 1 <= r <= MAX_ROW:
                 self._outside(r, 1)
@@ -340,6 +346,8 @@ class SheetPatcher:
         existing row (the product's computed columns, mostly) is encoded at its turn — same
         encoder, formats derived in the same order — and kept as text (see ``__init__``;
         byte-identical to ``write``: tests/package/test_bulk_equivalence.py)."""
+        if self._pending_rows:
+            self._materialize()
         spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
         for w in writes:
             r, col, value = w.row, w.col, w.value
@@ -463,6 +471,8 @@ class SheetPatcher:
     def fill(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Colour the cells unless an agent coloured them; cells that don't exist are created
         with only their new format."""
+        if self._pending_rows:
+            self._materialize()
         rgb = normalise_rgb(rgb)
         cache = self._fill_cache.get((rgb, product))
         if cache is None:
@@ -610,7 +620,7 @@ class SheetPatcher:
         tests/package/test_bulk_equivalence.py) and parsed in one go."""
         if not rows:
             return
-        if self.row_numbers and start <= self.row_numbers[-1]:
+        if self._pending_rows or (self.row_numbers and start <= self.row_numbers[-1]):
             raise AssertionError("bulk rows must lie below every existing row")
         styles, encode, formats = self.styles, self._encode, number_formats or {}
         xf_cache: dict[tuple[bool, int], tuple[int, int]] = {}
@@ -654,12 +664,9 @@ class SheetPatcher:
                 numbers.append(r)
         if not numbers:
             return
-        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{"".join(parts)}</sheetData>'.encode(),
-                             "neue Zeilen", self.file)
-        new_rows = list(fragment)
-        self.sheet_data.extend(new_rows)          # lxml re-binds them to this sheet's namespace
-        self.rows.update(zip(numbers, new_rows))
-        self.row_numbers.extend(numbers)
+        self._pending_rows.append((numbers, "".join(parts)))
+        if not self.defer_cells:
+            self._materialize()
         self._touch(numbers[0], lo)
         self._touch(numbers[-1], hi)
         self.cells_written += written
@@ -669,6 +676,7 @@ class SheetPatcher:
                         bold_header: bool) -> None:
         """The product owns the sheet: new sheetData and column widths."""
         self._pending.clear()
+        self._pending_rows.clear()
         for el in list(self.sheet_data):
             self.sheet_data.remove(el)
         self._index_rows()
@@ -864,20 +872,38 @@ class SheetPatcher:
 
     # --- finish --------------------------------------------------------------------------
     def to_xml(self) -> bytes:
-        """The part's bytes (``opc.serialize``), the cells kept as text included."""
+        """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
         data = serialize(self.root)
-        if self._pending:
+        if self._pending or self._pending_rows:
             merged = self._with_pending(data)
+            if merged is not None:
+                merged = self._with_pending_rows(merged)
             if merged is None:                    # not laid out as expected: use elements
                 self._materialize()
                 merged = serialize(self.root)
             data = merged
         return data
 
+    def _with_pending_rows(self, data: bytes) -> bytes | None:
+        """``data`` with the rows kept as text at the end of <sheetData>, or None when it is
+        not found unprefixed (as ``</sheetData>`` or ``<sheetData/>``)."""
+        if not self._pending_rows:
+            return data
+        rows = "".join(text for _, text in self._pending_rows).encode()
+        end = data.find(b"</sheetData>")
+        if end >= 0:
+            return data[:end] + rows + data[end:]
+        empty = data.find(b"<sheetData/>")
+        if empty < 0:
+            return None
+        return data[:empty] + b"<sheetData>" + rows + b"</sheetData>" + data[empty + 12:]
+
     def _with_pending(self, data: bytes) -> bytes | None:
         """``data`` with the cells kept as text written in where lxml would put them, or None
         when a row or neighbouring cell is not found as ``<row r="…"``/``<c r="…"`` (another
         attribute first, a namespace prefix): then the caller makes elements of them."""
+        if not self._pending:
+            return data
         out: list[bytes] = []
         pos = 0
         letters = _LETTER_BYTES
@@ -916,8 +942,17 @@ class SheetPatcher:
         return b"".join(out)
 
     def _materialize(self, row: int | None = None) -> None:
-        """The cells kept as text (of ``row``, or all) into the tree, before anything reads or
-        moves the cells of their row."""
+        """The rows and cells kept as text (all, or those of ``row``) into the tree, before
+        anything reads or moves the cells of their row."""
+        if self._pending_rows and (row is None or row >= self._pending_rows[0][0][0]):
+            chunks, self._pending_rows = self._pending_rows, []
+            for numbers, text in chunks:
+                fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode(),
+                                     "neue Zeilen", self.file)
+                new_rows = list(fragment)
+                self.sheet_data.extend(new_rows)  # lxml re-binds them to this sheet's namespace
+                self.rows.update(zip(numbers, new_rows))
+                self.row_numbers.extend(numbers)
         if not self._pending or (row is not None and row not in self._pending):
             return
         rows = {row: self._pending.pop(row)} if row is not None else self._pending
@@ -944,6 +979,7 @@ class SheetPatcher:
         the worker thread, deflating meanwhile, needs it every few megabytes."""
         self._shared = self._protected = None
         self._pending.clear()
+        self._pending_rows.clear()
         cells, rows, data = self._cells, self.rows, self.sheet_data
         if data is None:
             return                                        # released before
