@@ -907,6 +907,7 @@ class SheetPatcher:
         out: list[bytes] = []
         pos = 0
         letters = _LETTER_BYTES
+        rests: dict[tuple, bytes] = {}                # the same cells recur (formats, Ja/Nein)
         for r in sorted(self._pending):
             start = data.find(b'<row r="%d"' % r, pos)
             tag_end = data.find(b">", start) if start >= 0 else -1
@@ -916,8 +917,11 @@ class SheetPatcher:
             tail = b'%d"' % r
             before: dict[int, list[bytes]] = {}      # index of the next cell in the tree -> new
             for col, cell in sorted(self._pending[r].items()):
+                rest = rests.get(cell)
+                if rest is None:
+                    rest = rests[cell] = cell_xml_rest(*cell).encode()
                 before.setdefault(bisect_left(cols, col), []).append(
-                    b'<c r="' + letters[col] + tail + cell_xml_rest(*cell).encode())
+                    b'<c r="' + letters[col] + tail + rest)
             if data[tag_end - 1] == 0x2F:                 # <row …/>: no cells in the tree
                 if cols:
                     return None
