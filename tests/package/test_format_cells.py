@@ -24,7 +24,8 @@ PRODUCT = frozenset({YELLOW, GREY})
 
 def sheet_xml(layout, prefixed: bool, r_last: bool, col_styles: bool) -> bytes:
     """Rows 1..n: existing columns and a kind: 'fmt' (own format), 'ext' (ends with extLst),
-    'gap' (row absent), 'empty' (a <row/> without cells)."""
+    'gap' (row absent), 'empty' (a <row/> without cells), 'note' (a comment that looks like
+    cells and rows)."""
     p = "x:" if prefixed else ""
     ns = f'xmlns:x="{MAIN_NS}"' if prefixed else f'xmlns="{MAIN_NS}"'
     cols = (f'<{p}cols><{p}col min="2" max="4" width="9" style="1"/></{p}cols>' if col_styles
@@ -40,6 +41,8 @@ def sheet_xml(layout, prefixed: bool, r_last: bool, col_styles: bool) -> bytes:
             a = f's="1" r="{ref}"' if r_last else f'r="{ref}" s="1"'
             return f'<{p}c {a}><{p}v>{c}</{p}v></{p}c>'
         cells = "" if kind == "empty" else "".join(cell(c) for c in sorted(present))
+        if kind == "note":
+            cells = f'<!-- <c r="A{r}"/></row><row r="{r + 1}"><c r="B{r + 1}"/> -->' + cells
         ext = f"<{p}extLst/>" if kind == "ext" else ""
         body = cells + ext
         rows.append(f'<{p}row r="{r}"{attrs}>{body}</{p}row>' if body else f'<{p}row r="{r}"{attrs}/>')
@@ -65,7 +68,7 @@ def run(p: SheetPatcher, steps) -> tuple:
 
 
 layouts = st.lists(st.tuples(st.sets(st.integers(1, 7), max_size=5),
-                             st.sampled_from(["", "", "fmt", "ext", "gap", "empty"])),
+                             st.sampled_from(["", "", "fmt", "ext", "gap", "empty", "note"])),
                    min_size=1, max_size=6)
 fills = st.lists(st.tuples(st.integers(1, 8), st.lists(st.integers(1, 9), max_size=8),
                            st.sampled_from([YELLOW, GREY, None])), max_size=6)

@@ -875,7 +875,10 @@ class SheetPatcher:
         """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
         data = serialize(self.root)
         if self._pending or self._pending_rows:
-            merged = self._with_pending(data)
+            # Only elements can hold '<row r="…' or '<c r="…' in lxml's output — unless a
+            # comment or processing instruction does: then make elements of them.
+            plain = b"<!--" not in data and b"<?" not in data[2:]
+            merged = self._with_pending(data) if plain else None
             if merged is not None:
                 merged = self._with_pending_rows(merged)
             if merged is None:                    # not laid out as expected: use elements
