@@ -175,6 +175,26 @@ class LiveApplyError(Exception):
     """A Plan names a sheet the workbook does not have (one German line)."""
 
 
+def _recolour(ops, product: frozenset, read_current, sheet_of) -> dict[tuple[str, str | None], list[tuple[int, int]]]:
+    """The cells each RowFill/RowFont really changes, grouped by (sheet, colour): a cell keeps a
+    colour the agent chose (neither none nor one of ``product``) and is skipped when it already
+    shows the wanted one."""
+    targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
+    for op in ops:
+        cols = list(op.cols)
+        if not cols:
+            continue
+        sheet = sheet_of(op.sheet)
+        want = _norm_rgb(op.rgb)
+        for col, current in zip(cols, read_current(sheet, op.row, cols)):
+            now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
+            if now is not None and now not in product:
+                continue                      # the agent's colour stays
+            if now != want:
+                targets[(sheet, want)].append((op.row, col))
+    return targets
+
+
 def apply_plan_live(book: LiveBook, plan: Plan,
                     progress: Callable[[str], None] | None = None) -> LiveResult:
     """Apply ``plan`` to the open workbook ``book`` (see the module docstring)."""
@@ -225,41 +245,15 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                 res.range_writes += 1
                 res.cells_written += len(values)
 
-        # 3. fills: only cells without a fill or with one of the product's colours
+        # 3. fills, then text colours: only cells showing none or one of the product's colours
         say("Farben setzen")
-        targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
-        for f in plan.fills:
-            sheet = existing(f.sheet, "Einfärben")
-            cols = list(f.cols)
-            if not cols:
-                continue
-            want = _norm_rgb(f.rgb)
-            for col, current in zip(cols, book.read_fills(sheet, f.row, cols)):
-                now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
-                if now is not None and now not in product:
-                    continue                      # the agent's colour stays
-                if now != want:
-                    targets[(sheet, want)].append((f.row, col))
-        for (sheet, rgb), cells in targets.items():
+        for (sheet, rgb), cells in _recolour(plan.fills, product, book.read_fills,
+                                             lambda n: existing(n, "Einfärben")).items():
             book.set_fill(sheet, merge_blocks(cells), rgb)
             res.cells_filled += len(cells)
-
-        # 3b. text colours: only cells that hold a value and show automatic or a product colour
         font_product = frozenset(_norm_rgb(c) for c in plan.product_font_colours)
-        font_targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
-        for f in plan.fonts:
-            sheet = existing(f.sheet, "Schriftfarbe")
-            cols = list(f.cols)
-            if not cols:
-                continue
-            want = _norm_rgb(f.rgb)
-            for col, current in zip(cols, book.read_font_colours(sheet, f.row, cols)):
-                now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
-                if now is not None and now not in font_product:
-                    continue                      # the agent's colour stays
-                if now != want:
-                    font_targets[(sheet, want)].append((f.row, col))
-        for (sheet, rgb), cells in font_targets.items():
+        for (sheet, rgb), cells in _recolour(plan.fonts, font_product, book.read_font_colours,
+                                             lambda n: existing(n, "Schriftfarbe")).items():
             book.set_font_colour(sheet, merge_blocks(cells), rgb)
 
         # 4. appends below the last row that holds a value
