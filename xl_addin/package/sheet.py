@@ -486,8 +486,7 @@ class SheetPatcher:
         pending = self._pending.get(r)
         filled = 0
         lo = hi = None
-        at_end = None                 # only <c> children: a new cell can go to the row's end
-        tail = str(r)
+        at_end = None                 # only <c> children: new cells can be kept as text
         for col in cols:
             c = row_cells.get(col)
             if c is not None:
@@ -529,11 +528,6 @@ class SheetPatcher:
                 if pending is None:
                     pending = self._pending[r] = {}
                 pending[col] = (None, None, new, True)
-            elif at_end and (not row_cols or col > row_cols[-1]):
-                c = row_cells[col] = etree.SubElement(row_el, C)
-                c.set("r", _LETTERS[col] + tail)
-                c.set("s", new)
-                row_cols.append(col)
             else:
                 self._new_cell(r, col, row_el, row_cells, row_cols, new, track=False)
             lo = col if lo is None or col < lo else lo
