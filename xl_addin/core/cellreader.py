@@ -21,6 +21,19 @@ def as_day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
+def same_value(old, new) -> bool:
+    """True when a computed cell that holds ``old`` already shows ``new``, so a run need not
+    write it (a date counts as shown when the cell reads as that day)."""
+    if V.is_blank(old) and V.is_blank(new):
+        return True
+    if isinstance(new, date):
+        try:
+            return as_day(V.parse_date(old)) == new
+        except V.ParseError:
+            return False
+    return old == new
+
+
 class CellReader:
     """Cells of ``sheet`` by header (through ``cmap``); problems go to ``findings``.
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..core import values as V
 from ..core.calendar import calendar_for
-from ..core.cellreader import CellReader, as_day, row_has_values
+from ..core.cellreader import CellReader, row_has_values, same_value
 from ..core.cells import address
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
@@ -584,17 +584,6 @@ def _add_missing_computed_headers(master: SheetData, cmap: ColumnMap, header_row
     return header_row
 
 
-def _same(old, new) -> bool:
-    if V.is_blank(old) and V.is_blank(new):
-        return True
-    if isinstance(new, date):
-        try:
-            return as_day(V.parse_date(old)) == new
-        except V.ParseError:
-            return False
-    return old == new
-
-
 def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
     for header, value, fmt in ((S.M_FOLLOW, FOLLOW_YES if d.follow else FOLLOW_NO, None),
                                (S.M_NEXT_STEP, d.step, None),
@@ -602,7 +591,7 @@ def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d:
         col = cmap.col(header)
         if col is None:
             continue
-        if not _same(master.value(row, col), value):
+        if not same_value(master.value(row, col), value):
             plan.writes.append(CellWrite(master.name, row, col, value, fmt))
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..core import values as V
-from ..core.cellreader import CellReader, as_day, row_has_values
+from ..core.cellreader import CellReader, row_has_values, same_value
 from ..core.findings import ERROR, INFO, WARNING, Finding
 from ..core.headers import ColumnMap, header_findings, locate_columns
 from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
@@ -401,22 +401,11 @@ def _add_missing_computed_headers(sheet: SheetData, cmap: ColumnMap, plan: Plan)
             cmap.headers[col - 1] = h
 
 
-def _same(old, new) -> bool:
-    if V.is_blank(old) and V.is_blank(new):
-        return True
-    if isinstance(new, date):
-        try:
-            return as_day(V.parse_date(old)) == new
-        except V.ParseError:
-            return False
-    return old == new
-
-
 def _write_computed(plan: Plan, sheet: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
     for header, value, fmt in ((S.K_LAST_VPA, d.last_vpa, DATE_FORMAT),
                                (S.K_CURRENT, d.current, None),
                                (S.K_FOLLOW_UP, d.follow_up, DATE_FORMAT),
                                (S.K_NEXT_STEP, d.step, None)):
         col = cmap.col(header)
-        if col is not None and not _same(sheet.value(row, col), value):
+        if col is not None and not same_value(sheet.value(row, col), value):
             plan.writes.append(CellWrite(sheet.name, row, col, value, fmt))
