@@ -64,8 +64,10 @@ def waiting_row(o: dict, status=None, vip_status=None, vendor=DEFAULT_VENDORS[0]
             o.get(S.M_FIRST_LETTER), o.get(S.M_SECOND_LETTER), status, vip_status]
 
 
-def write_xlsx(wb: WorkbookData, path: Path) -> Path:
-    """The same tables as a real workbook, as openpyxl writes it (dates as Excel dates)."""
+def write_xlsx(wb: WorkbookData, path: Path, date_format: str = "DD.MM.YYYY",
+               datetime_format: str | None = None) -> Path:
+    """The same tables as a real workbook, as openpyxl writes it (dates as Excel dates; a
+    datetime gets ``datetime_format`` when given, else ``date_format``)."""
     from openpyxl import Workbook
     x = Workbook()
     x.remove(x.active)
@@ -77,7 +79,9 @@ def write_xlsx(wb: WorkbookData, path: Path) -> Path:
             for c, v in enumerate(row, start=1):
                 if v is not None:
                     cell = ws.cell(r, c, v)
-                    if isinstance(v, (date, datetime)):
-                        cell.number_format = "DD.MM.YYYY"
+                    if isinstance(v, datetime) and datetime_format:
+                        cell.number_format = datetime_format
+                    elif isinstance(v, (date, datetime)):
+                        cell.number_format = date_format
     x.save(path)
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from tests.builders import table, write_xlsx as _write_xlsx
 from xl_addin.core.plan import CellWrite, Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.workbooks import diagonal_schema as S
@@ -32,15 +33,6 @@ def case(**fields) -> dict:
             S.C_STEP: S.S_NEW, S.C_SINCE: datetime(2026, 11, 18, 9, 30)}
     base.update(fields)
     return base
-
-
-def table(headers: list[str], rows: list[dict]) -> list[list]:
-    out = [list(headers)]
-    for r in rows:
-        unknown = set(r) - set(headers)
-        assert not unknown, f"unknown headers {unknown}"
-        out.append([r.get(h) for h in headers])
-    return out
 
 
 def diagonal_data(cases: list[dict], vendors: list[dict] | None = None, settings: dict | None = None,
@@ -118,19 +110,5 @@ def finding(plan: Plan, code: str):
 
 
 def write_xlsx(wb: WorkbookData, path: Path) -> Path:
-    """The same tables as a real workbook, as openpyxl writes it (dates as Excel dates)."""
-    from openpyxl import Workbook
-    x = Workbook()
-    x.remove(x.active)
-    for name, sheet in wb.sheets.items():
-        ws = x.create_sheet(name)
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    cell_ = ws.cell(r, c, v)
-                    if isinstance(v, datetime):
-                        cell_.number_format = "DD.MM.YYYY HH:MM"
-                    elif isinstance(v, date):
-                        cell_.number_format = "DD.MM.YYYY"
-    x.save(path)
-    return path
+    """The case log as openpyxl writes it (date+time cells formatted as such)."""
+    return _write_xlsx(wb, path, datetime_format="DD.MM.YYYY HH:MM")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import itertools
-from datetime import date, datetime
+from datetime import datetime
 
+from tests.builders import table, write_xlsx as _write_xlsx
 from xl_addin.core.plan import Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.workbooks import solleciti_schema as S
@@ -37,15 +38,6 @@ def ticket(**fields) -> dict:
     row = {S.T_TICKET: next(_ids), S.T_CLIENT: "Studio Rossi S.r.l."}
     row.update({FIELDS[k]: v for k, v in fields.items()})
     return row
-
-
-def table(headers: list[str], rows: list[dict]) -> list[list]:
-    out = [list(headers)]
-    for r in rows:
-        unknown = set(r) - set(headers)
-        assert not unknown, f"unknown headers {unknown}"
-        out.append([r.get(h) for h in headers])
-    return out
 
 
 def solleciti_data(tickets: list[dict], report: list[list] | None = None, settings: dict | None = None,
@@ -139,19 +131,5 @@ def set_cells(wb: WorkbookData, row: int, **fields) -> WorkbookData:
 
 
 def write_xlsx(wb: WorkbookData, path):
-    """The same tables as a real workbook written by openpyxl (dates as Excel dates)."""
-    from openpyxl import Workbook
-    x = Workbook()
-    x.remove(x.active)
-    for name, sheet in wb.sheets.items():
-        ws = x.create_sheet(name)
-        if sheet.state != "visible":
-            ws.sheet_state = sheet.state
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    cell = ws.cell(r, c, v)
-                    if isinstance(v, (date, datetime)):
-                        cell.number_format = "DD/MM/YYYY"
-    x.save(path)
-    return path
+    """The tickets as openpyxl writes them (dates shown the Italian way)."""
+    return _write_xlsx(wb, path, date_format="DD/MM/YYYY")
