@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from xl_addin.workbooks import inkasso_schema as S  # noqa: E402
+from xl_addin.kinds.inkasso import schema as S  # noqa: E402
 
 
 def build(path: Path, n_orders: int, n_vendors: int = 40) -> None:

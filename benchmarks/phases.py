@@ -25,8 +25,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 PHASES = [
-    ("xl_addin.workbooks.inkasso", None, "_read_orders"),
-    ("xl_addin.workbooks.inkasso", None, "_export_findings"),
+    ("xl_addin.kinds.inkasso.rules", None, "_read_orders"),
+    ("xl_addin.kinds.inkasso.rules", None, "_export_findings"),
     ("xl_addin.package.archive", "Archive", "xml"),
     ("xl_addin.package.sheet", "SheetPatcher", "replace_content"),
     ("xl_addin.package.sheet", "SheetPatcher", "write"),
@@ -70,8 +70,8 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     from xl_addin.package import apply_plan, read_workbook
-    from xl_addin.workbooks.context import RunContext
-    from xl_addin.workbooks.inkasso import plan_run
+    from xl_addin.core.context import RunContext
+    from xl_addin.kinds.inkasso.rules import plan_run
     t_import = time.perf_counter() - t0
     from bench_run import build
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import inkasso_schema as S
+from xl_addin.kinds.inkasso import schema as S
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -53,7 +53,7 @@ def inkasso_data(orders: list[dict], vendors: list[dict] | None = None, waiting:
     rows = [["Schlüssel", "Wert"]] + [[k, v] for k, v in (settings or {}).items()]
     wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS, rows)
     if state is not None:
-        from xl_addin.workbooks.inkasso import STATE_HEADER
+        from xl_addin.kinds.inkasso.rules import STATE_HEADER
         wb.sheets[S.SHEET_STATE] = SheetData(S.SHEET_STATE, [list(STATE_HEADER)] + state, "veryHidden")
     return wb
 

@@ -27,8 +27,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from xl_addin.core.plan import DATE_FORMAT
-from xl_addin.workbooks import inkasso_schema as ink
-from xl_addin.workbooks.templates import AMOUNT_FORMAT, COMPUTED_NOTE, settings_rows
+from xl_addin.kinds.inkasso import schema as ink
+from xl_addin.core.layout import AMOUNT_FORMAT, settings_rows
+from xl_addin.templates import COMPUTED_NOTE
 
 TODAY = date(2026, 11, 22)
 CREATED = datetime(2026, 11, 20, 8, 15, 0)

@@ -27,8 +27,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.templates import COMPUTED_NOTE, settings_rows
+from xl_addin.kinds.diagonal import schema as S
+from xl_addin.core.layout import settings_rows
+from xl_addin.templates import COMPUTED_NOTE
 
 NOW = datetime(2026, 11, 22, 12, 0)
 CREATED = datetime(2026, 9, 1, 8, 0, 0)

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.templates import COMPUTED_NOTE, settings_rows
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.core.layout import settings_rows
+from xl_addin.templates import COMPUTED_NOTE
 
 TODAY = date(2026, 11, 22)
 CREATED = datetime(2026, 11, 20, 8, 30, 0)

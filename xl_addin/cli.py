@@ -68,9 +68,9 @@ def new_cmd(kind, path):
     fixierter Kopfzeile und dem Blatt 'Einstellungen' mit den Standardwerten. Eine vorhandene Datei
     wird nie überschrieben.
     """
-    from .engine import kind_named
+    from .engine import new_workbook
     try:
-        out = kind_named(kind.lower()).load().create_template(path)
+        out = new_workbook(kind.lower(), path)
     except (FileExistsError, OSError, ValueError) as e:
         _echo_err(f"xl-addin new: {e}")
         sys.exit(1)
@@ -184,7 +184,7 @@ def _load_inkasso(path: Path):
     from .core.settings import Settings
     from .engine import detect_kind, UnknownWorkbook
     from .package import WorkbookError, read_workbook
-    from .workbooks import inkasso_schema as S
+    from .kinds.inkasso import schema as S
     try:
         wb = read_workbook(path)
         if detect_kind(wb).name != "inkasso":
@@ -210,7 +210,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
     Alles oder nichts: hat eine Zeile des Vendors einen Fehler, wird für ihn keine Datei
     geschrieben, und jeder Fehler wird mit Zelle genannt. Warnungen blockieren nicht.
     """
-    from .workbooks.inkasso_export import build_all_vendor_csvs, build_vendor_csv, write_export
+    from .kinds.inkasso.handover import build_all_vendor_csvs, build_vendor_csv, write_export
     wb, settings = _load_inkasso(path)
     if any(v.strip().casefold() in ("alle", "all") for v in vendors):
         exports = build_all_vendor_csvs(wb, settings)
@@ -255,7 +255,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
 def status_list_cmd(path, vendor, statuses, out_dir, now, today):
     """Liste der Bestellungen eines Vendors mit bestimmtem Schulden-Status, als CSV und .xlsx —
     was der Support einem Vendor schickt, der 'alle meine Bestellungen beim Inkasso' möchte."""
-    from .workbooks.inkasso_export import build_status_list, write_status_list
+    from .kinds.inkasso.status_list import build_status_list, write_status_list
     wb, settings = _load_inkasso(path)
     try:
         sl = build_status_list(wb, vendor, list(statuses) or None, settings)

@@ -30,8 +30,8 @@ def _fail(msg: str) -> None:
 def _context(now, today, agent):
     from .cli import _parse_now
     from .engine import default_user, local_now
-    from .workbooks import diagonal_schema as S
-    from .workbooks.context import RunContext
+    from .kinds.diagonal import schema as S
+    from .core.context import RunContext
     when = _parse_now(now, today)
     return RunContext(when or local_now(S.TIMEZONE), agent or default_user())
 
@@ -101,7 +101,8 @@ def add_commands(group: click.Group) -> None:
         Fälle, die nicht weiterkönnen (abgeschlossen, Eingabe unklar), bleiben unverändert und
         werden genannt; Exit 1, wenn das bei mindestens einem Fall so ist.
         """
-        from .workbooks.diagonal import ActionError, plan_step_done
+        from .kinds.diagonal.rules import ActionError
+        from .kinds.diagonal.actions import plan_step_done
         if not rows and not orders:
             raise click.UsageError("Bitte --row oder --order angeben.")
         ctx = _context(now, today, agent)
@@ -143,8 +144,9 @@ def add_commands(group: click.Group) -> None:
         """Neuer Fall: hängt eine Zeile an 'Fälle' an (Datum = heute, Schritt = Neu, VIP und
         Vendor-E-Mail von 'Vendoren'), protokolliert sie und rechnet die Mappe neu."""
         from .core.values import match_choice
-        from .workbooks import diagonal_schema as S
-        from .workbooks.diagonal import ActionError, plan_new_case
+        from .kinds.diagonal import schema as S
+        from .kinds.diagonal.rules import ActionError
+        from .kinds.diagonal.actions import plan_new_case
         ctx = _context(now, today, agent)
         wb = _load(path, write=True)
         if agency is None:
@@ -175,7 +177,7 @@ def add_commands(group: click.Group) -> None:
     def due_cmd(path, within, now, today, json_out):
         """Fällige und überfällige Fälle der Diagonal-Fallliste, die frühesten zuerst. Schreibt nichts."""
         from .core.values import format_date_de
-        from .workbooks.diagonal import due_cases
+        from .kinds.diagonal.actions import due_cases
         window = parse_within(within)
         ctx = _context(now, today, None)
         wb = _load(path, write=False)

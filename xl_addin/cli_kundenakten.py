@@ -46,9 +46,7 @@ def export_akte_cmd(path, kunde, out_dir, pdf, now, today):
     """
     from .engine import UnknownWorkbook, detect_kind, local_now
     from .package import WorkbookError, read_workbook
-    from .workbooks.kundenakten_export import (
-        ExportError, build_vpa_export, find_soffice, write_vpa_export,
-    )
+    from .kinds.kundenakten.vpa_export import ExportError, build_vpa_export, find_soffice, write_vpa_export
 
     when = _when(now, today) or local_now()
     try:

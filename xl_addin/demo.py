@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
     from .core.settings import Settings
     from .package import read_workbook
-    from .workbooks import inkasso_schema as S
-    from .workbooks.inkasso_export import build_all_vendor_csvs, write_export
+    from .kinds.inkasso import schema as S
+    from .kinds.inkasso.handover import build_all_vendor_csvs, write_export
 
     wb = read_workbook(path)
     settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)

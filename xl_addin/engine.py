@@ -6,67 +6,31 @@ and the server batch all go through here.
 from __future__ import annotations
 
 import getpass
-import importlib
-import importlib.util
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from .core.plan import Plan
 from .core.workbook_data import WorkbookData
-from .workbooks.context import RunContext
+from .core.context import RunContext
+from .fileio import write_new_file
+from .kinds import KINDS, UnknownWorkbook, detect_kind, kind_named
+from .kinds.kind import BERLIN
 
-BERLIN = "Europe/Berlin"
-ROME = "Europe/Rome"
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A workbook kind. Its module provides ``plan_run(wb, ctx) -> Plan`` and
-    ``create_template(path) -> Path``."""
-    name: str
-    title: str
-    signature: tuple[str, ...]          # sheet names that identify the kind (all must be present)
-    module: str
-    timezone: str = BERLIN
-
-    def load(self):
-        return importlib.import_module(self.module)
-
-    def plan_run(self, wb: WorkbookData, ctx: RunContext) -> Plan:
-        return self.load().plan_run(wb, ctx)
-
-    @property
-    def available(self) -> bool:
-        return importlib.util.find_spec(self.module) is not None
-
-
-_ALL_KINDS: list[Kind] = [
-    Kind("inkasso", "Inkasso - Cancelled Installments", ("Masterliste",), "xl_addin.workbooks.inkasso"),
-    Kind("diagonal", "Kundenbetreuung Diagonal", ("Fälle",), "xl_addin.workbooks.diagonal"),
-    Kind("solleciti", "Solleciti", ("Ticket",), "xl_addin.workbooks.solleciti", ROME),
-    Kind("kundenakten", "Kundenakten", ("Kunden", "Einträge"), "xl_addin.workbooks.kundenakten"),
-]
-KINDS: list[Kind] = [k for k in _ALL_KINDS if k.available]
-
-
-def kind_named(name: str) -> Kind:
-    for k in KINDS:
-        if k.name == name:
-            return k
-    raise KeyError(name)
-
-
-class UnknownWorkbook(Exception):
-    pass
-
-
-def detect_kind(wb: WorkbookData) -> Kind:
-    for kind in KINDS:
-        if all(wb.sheet(name) is not None for name in kind.signature):
-            return kind
-    known = "; ".join(f"{k.title} (Blatt {', '.join(k.signature)})" for k in KINDS)
-    raise UnknownWorkbook(f"'{wb.source}': unbekannte Arbeitsmappe — erwartet wird eine von: {known}")
+def new_workbook(kind_name: str, path) -> Path:
+    """A new, empty workbook of the kind named ``kind_name`` at ``path``; never overwrites a file
+    (FileExistsError), ValueError for an unknown kind."""
+    from .templates import render_workbook
+    try:
+        kind = kind_named(kind_name)
+    except KeyError:
+        known = ", ".join(k.name for k in KINDS)
+        raise ValueError(f"Unbekannte Arbeitsmappen-Art '{kind_name}' (bekannt: {known})") from None
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"Die Datei '{path}' gibt es schon — sie wird nicht überschrieben.")
+    data = render_workbook(kind.layouts(), kind.title, kind.language)
+    return write_new_file(path, data)
 
 
 def default_user() -> str:

@@ -32,3 +32,27 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     finally:
         os.close(dir_fd)
     return path
+
+
+def write_new_file(path, data: bytes) -> Path:
+    """Write ``data`` as the new file ``path``: FileExistsError when it exists, also when it appears
+    while writing (the finished temp file is linked in place, never renamed over a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise FileExistsError(f"Die Datei '{path}' gibt es schon — sie wird nicht überschrieben.") from None
+        except OSError:   # a file system without hard links
+            if path.exists():
+                raise FileExistsError(f"Die Datei '{path}' gibt es schon — sie wird nicht überschrieben.") from None
+            os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path

@@ -20,7 +20,7 @@ Every function here
 
 No rule is written here: each function turns its arguments into the kind's input record and
 calls the kind's public ``decide()`` (or a core function), then picks one field of the result.
-Cells are read with the kinds' own readers (``diagonal.parse_when``, ``solleciti.match_closed_list``,
+Cells are read with the kinds' own readers (``diagonal.parse_when``, ``sol_run.match_closed_list``,
 ``inkasso.decide`` with the 'Warten auf Freigabe' status), so a UDF and a run read a value alike.
 """
 from __future__ import annotations
@@ -39,9 +39,11 @@ from .core.calendar import calendar_for
 from .core.cellreader import as_day
 from .core.settings import SettingSpec, Settings, parse_setting
 from .core.workbook_data import SheetData
-from .workbooks import diagonal, diagonal_schema as DS, inkasso, inkasso_schema as IS
-from .workbooks import kundenakten, kundenakten_schema as KS, solleciti, solleciti_schema as SS
-from .workbooks.inkasso_export import SETTING_MARKER, clean_comment, guard_formula
+from .kinds.diagonal import rules as diagonal, schema as DS
+from .kinds.inkasso import rules as inkasso, schema as IS
+from .kinds.kundenakten import rules as kundenakten, schema as KS
+from .kinds.solleciti import flowchart as sol_flow, run as sol_run, schema as SS
+from .kinds.inkasso.handover import SETTING_MARKER, clean_comment, guard_formula
 
 __all__ = [
     "XLA_MAHNSCHRITT", "XLA_MAHNFRIST", "XLA_CSV_DATUM", "XLA_CSV_KOMMENTAR", "XLA_STATUS",
@@ -262,8 +264,8 @@ def _diagonal_rules(given: _SettingsKey, rows: _Rows) -> diagonal.Rules:
 
 
 @lru_cache(maxsize=256)
-def _solleciti_config(given: _SettingsKey, rows: _Rows) -> solleciti.Config:
-    return solleciti.Config.from_settings(_settings("solleciti", given, rows))
+def _solleciti_config(given: _SettingsKey, rows: _Rows) -> sol_flow.Config:
+    return sol_flow.Config.from_settings(_settings("solleciti", given, rows))
 
 
 # ================================================================ Inkasso (SPEC §2)
@@ -573,7 +575,7 @@ def _it_choice(value: Cell, header: str) -> str | None:
     if V.is_blank(value):
         return None
     choices = SS.CHOICES[header]
-    canon = solleciti.match_closed_list(header, value)
+    canon = sol_run.match_closed_list(header, value)
     hint = "" if canon else V.nearest_choice(value, choices)
     if canon is None:
         fix = f" — forse '{hint}'?" if hint else f" (ammessi: {', '.join(choices)})"
@@ -605,10 +607,10 @@ def _ticket_decision(stato: Cell, esito: Cell, tentativi: Cell, appuntamenti_man
                      motivo: Cell, interlocutore: Cell, tipo_problema: Cell, data_pagamento: Cell,
                      tipo_pagamento: Cell, data_accordo: Cell, data_preblocco: Cell, promesse_saltate: Cell,
                      aggiornamento: Cell, data_contatto: Cell, oggi: Cell, impostazioni: Cell,
-                     regione: Cell) -> solleciti.Decision:
+                     regione: Cell) -> sol_flow.Decision:
     cfg = _solleciti_config(_settings_key({SS.K_REGION: regione}, "it"),
                             _sheet_rows(impostazioni, "impostazioni", "it"))
-    ticket = solleciti.TicketRow(
+    ticket = sol_flow.TicketRow(
         status=_it_choice(stato, SS.T_STATUS),
         outcome=_it_choice(esito, SS.T_OUTCOME),
         attempts=_it_count(tentativi, SS.T_ATTEMPTS),
@@ -627,7 +629,7 @@ def _ticket_decision(stato: Cell, esito: Cell, tentativi: Cell, appuntamenti_man
     )
     today = _now(oggi, ROME, "oggi", "it").date()
     # tasks count from the day of the contact; a run without 'Data contatto' takes the day it first saw the row
-    return solleciti.decide(ticket, today, ticket.contact_on or today, cfg)
+    return sol_flow.decide(ticket, today, ticket.contact_on or today, cfg)
 
 
 @xw.func(category=CATEGORY)
@@ -659,7 +661,7 @@ def XLA_TICKET_SCADENZA(stato: Cell, esito: Cell = None, tentativi: Cell = None,
                                 interlocutore, tipo_problema, data_pagamento, tipo_pagamento, data_accordo,
                                 data_preblocco, promesse_saltate, aggiornamento, data_contatto, oggi, impostazioni,
                                 regione)
-    if decision.leaf in (solleciti.LEAF_UNREADABLE, solleciti.LEAF_MISSING, solleciti.LEAF_CONTRADICTION):
+    if decision.leaf in (sol_flow.LEAF_UNREADABLE, sol_flow.LEAF_MISSING, sol_flow.LEAF_CONTRADICTION):
         return decision.action
     return _excel_date(decision.due)
 

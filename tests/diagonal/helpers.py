@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.builders import table, write_xlsx as _write_xlsx
 from xl_addin.core.plan import CellWrite, Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.context import RunContext
+from xl_addin.kinds.diagonal import schema as S
+from xl_addin.core.context import RunContext
 
 NOW = datetime(2026, 11, 22, 12, 0)          # a Sunday
 YELLOW, GREY = "FFFF00", "BFBFBF"

@@ -9,8 +9,9 @@ import pytest
 
 from tests.diagonal.helpers import (NOW, PLAIN, VIP, apply_writes, case, cell, col, computed, ctx, diagonal_data,
                                     fills, finding)
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.diagonal import ActionError, due_cases, plan_new_case, plan_run, plan_step_done
+from xl_addin.kinds.diagonal import schema as S
+from xl_addin.kinds.diagonal.rules import ActionError, plan_run
+from xl_addin.kinds.diagonal.actions import due_cases, plan_new_case, plan_step_done
 
 
 def protocol_of(plan, action_prefix=""):

@@ -13,7 +13,7 @@ from python_calamine import load_workbook
 
 from tests.diagonal.helpers import PLAIN, VIP, case, diagonal_data, write_xlsx
 from xl_addin.cli import main
-from xl_addin.workbooks import diagonal_schema as S
+from xl_addin.kinds.diagonal import schema as S
 
 NOW = ["--now", "2026-11-22T12:00"]
 

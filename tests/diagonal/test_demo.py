@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from python_calamine import load_workbook
 
 from xl_addin.cli import main
-from xl_addin.workbooks import diagonal_schema as S
+from xl_addin.kinds.diagonal import schema as S
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "workbooks" / "demo" / "Kundenbetreuung Diagonal.xlsx"

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.diagonal.helpers import apply_writes, ctx, diagonal_data
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.diagonal import due_cases, plan_run, plan_step_done
+from xl_addin.kinds.diagonal import schema as S
+from xl_addin.kinds.diagonal.actions import due_cases, plan_step_done
+from xl_addin.kinds.diagonal.rules import plan_run
 
 cell_values = st.one_of(
     st.none(),

@@ -9,8 +9,9 @@ import pytest
 
 from tests.diagonal.helpers import (GREY, NOW, PLAIN, VIP, YELLOW, case, cell, col, computed, ctx, diagonal_data,
                                     fills, finding)
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.diagonal import plan_run, plan_step_done
+from xl_addin.kinds.diagonal import schema as S
+from xl_addin.kinds.diagonal.rules import plan_run
+from xl_addin.kinds.diagonal.actions import plan_step_done
 
 SINCE = datetime(2026, 11, 18, 9, 30)   # Wednesday
 

@@ -14,8 +14,14 @@ from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData
-from xl_addin.workbooks import diagonal_schema as S
-from xl_addin.workbooks.diagonal import create_template
+from xl_addin.kinds.diagonal import schema as S
+
+from xl_addin.engine import new_workbook
+
+
+def create_template(path):
+    return new_workbook("diagonal", path)
+
 
 SHEETS = [S.SHEET_CASES, S.SHEET_VENDORS, S.SHEET_SETTINGS, S.SHEET_FINDINGS, S.SHEET_PROTOCOL]
 

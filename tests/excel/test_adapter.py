@@ -20,9 +20,9 @@ from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowDelete, RowFill, S
 from xl_addin.excel.adapter import (
     OTHER_FILL, FakeBook, FakeSheet, LiveApplyError, apply_plan_live, merge_blocks, read_workbook_live,
 )
-from xl_addin.workbooks import inkasso
-from xl_addin.workbooks import inkasso_schema as S
-from xl_addin.workbooks.context import RunContext
+from xl_addin.kinds.inkasso import rules as inkasso
+from xl_addin.kinds.inkasso import schema as S
+from xl_addin.core.context import RunContext
 
 DEMO = Path(__file__).resolve().parents[2] / "workbooks" / "demo" / "Inkasso - Cancelled Installments.xlsx"
 CTX = RunContext(datetime(2026, 11, 22, 12, 0), "Agentin")

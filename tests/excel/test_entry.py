@@ -65,8 +65,11 @@ def test_check_reports_but_writes_nothing(tmp_path):
 def test_unexpected_error_is_one_box_without_traceback_and_logged(tmp_path, monkeypatch):
     book = demo_book("Inkasso - Cancelled Installments", tmp_path)
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "appdata"))
-    import xl_addin.workbooks.inkasso as ink
-    monkeypatch.setattr(ink, "plan_run", lambda wb, ctx: (_ for _ in ()).throw(RuntimeError("kaputt")))
+    import dataclasses
+
+    import xl_addin.kinds as kinds
+    broken = dataclasses.replace(kinds.INKASSO, plan_run=lambda wb, ctx: (_ for _ in ()).throw(RuntimeError("kaputt")))
+    monkeypatch.setattr(kinds, "KINDS", (broken, *kinds.KINDS[1:]))
     text = entry.recalculate(book, now=NOW)
     assert text.startswith("Neu berechnen: unerwarteter Fehler (RuntimeError: kaputt)")
     assert "Traceback" not in text and one_alert(book)[2] is True
@@ -86,7 +89,7 @@ def test_unknown_workbook_is_named(tmp_path):
 # ---------------------------------------------------------------- Inkasso exports
 
 def _vendor_rows(book: FakeBook) -> dict[str, list[int]]:
-    from xl_addin.workbooks import inkasso_schema as S
+    from xl_addin.kinds.inkasso import schema as S
     master = book.sheets[S.SHEET_MASTER]
     col = [master.values.get((1, c)) for c in range(1, master.max_col + 1)].index(S.M_VENDOR_ID) + 1
     out: dict[str, list[int]] = {}
@@ -100,7 +103,7 @@ def _vendor_rows(book: FakeBook) -> dict[str, list[int]]:
 def _clean_and_blocked_vendor(book: FakeBook) -> tuple[str, str]:
     """After "Neu berechnen" (the agent's first click): a vendor whose CSV can be written and
     one whose rows have errors."""
-    from xl_addin.workbooks.inkasso_export import build_vendor_csv
+    from xl_addin.kinds.inkasso.handover import build_vendor_csv
     entry.recalculate(book, now=NOW)
     book.alerts.clear()
     book.calls.clear()
@@ -172,7 +175,7 @@ def _cases(book: FakeBook):
 
 
 def test_step_done_on_selected_rows_advances_and_logs(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.diagonal")
+    pytest.importorskip("xl_addin.kinds.diagonal")
     book = demo_book("Kundenbetreuung Diagonal", tmp_path)
     sheet, col = _cases(book)
     rows = [r for r in range(2, sheet.max_row + 1) if sheet.values.get((r, col["Schritt"])) == "Vendor informiert"][:2]
@@ -188,7 +191,7 @@ def test_step_done_on_selected_rows_advances_and_logs(tmp_path):
 
 
 def test_step_done_needs_rows_on_faelle(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.diagonal")
+    pytest.importorskip("xl_addin.kinds.diagonal")
     book = demo_book("Kundenbetreuung Diagonal", tmp_path)
     book.selected = ("Vendoren", [2])
     text = entry.step_done(book, now=NOW)
@@ -196,7 +199,7 @@ def test_step_done_needs_rows_on_faelle(tmp_path):
 
 
 def test_new_case_from_the_active_row_appends_a_new_case(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.diagonal")
+    pytest.importorskip("xl_addin.kinds.diagonal")
     book = demo_book("Kundenbetreuung Diagonal", tmp_path)
     sheet, col = _cases(book)
     before = sheet.max_row
@@ -210,11 +213,11 @@ def test_new_case_from_the_active_row_appends_a_new_case(tmp_path):
     assert sheet.values[(new, col["Schritt"])] == "Neu"
     assert sheet.values[(new, col["Bestell-ID"])] == order
     assert book.asked == ["Anfrageart (" + ", ".join(__import__(
-        "xl_addin.workbooks.diagonal_schema", fromlist=["x"]).REQUEST_TYPES) + "):"]
+        "xl_addin.kinds.diagonal.schema", fromlist=["x"]).REQUEST_TYPES) + "):"]
 
 
 def test_new_case_with_a_misspelt_request_type_suggests_the_right_one(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.diagonal")
+    pytest.importorskip("xl_addin.kinds.diagonal")
     book = demo_book("Kundenbetreuung Diagonal", tmp_path)
     book.selected = ("Fälle", [2])
     book.answers = ["Adresermittlung"]
@@ -223,7 +226,7 @@ def test_new_case_with_a_misspelt_request_type_suggests_the_right_one(tmp_path):
 
 
 def test_due_cases_lists_the_soonest_first(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.diagonal")
+    pytest.importorskip("xl_addin.kinds.diagonal")
     book = demo_book("Kundenbetreuung Diagonal", tmp_path)
     text = entry.due_cases(book, now=NOW)
     assert "fällige Fälle" in text and "überfällig" in text and no_writes(book)
@@ -233,7 +236,7 @@ def test_due_cases_lists_the_soonest_first(tmp_path):
 # ---------------------------------------------------------------- Kundenakten
 
 def test_vpa_export_for_the_active_customer(tmp_path):
-    pytest.importorskip("xl_addin.workbooks.kundenakten_export")
+    pytest.importorskip("xl_addin.kinds.kundenakten.vpa_export")
     book = demo_book("Kundenakten", tmp_path)
     customer = book.sheets["Kunden"].values[(2, 1)]
     book.selected = ("Kunden", [2])

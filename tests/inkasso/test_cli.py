@@ -13,7 +13,7 @@ from python_calamine import load_workbook
 
 from tests.builders import inkasso_data, order, waiting_row, write_xlsx
 from xl_addin.cli import main
-from xl_addin.workbooks import inkasso_schema as S
+from xl_addin.kinds.inkasso import schema as S
 
 NOW = ["--now", "2026-11-22T12:00"]
 

@@ -13,11 +13,8 @@ import pytest
 from xl_addin.core.findings import ERROR, WARNING
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import inkasso_schema as S
-from xl_addin.workbooks.inkasso_export import (
-    CSV_COLUMNS, build_vendor_csv, clean_comment, export_findings, guard_formula,
-    vendors_with_orders, write_export,
-)
+from xl_addin.kinds.inkasso import schema as S
+from xl_addin.kinds.inkasso.handover import CSV_COLUMNS, build_vendor_csv, clean_comment, export_findings, guard_formula, vendors_with_orders, write_export
 
 HEADER = (b"vendor_id,order_id,first_dunning_letter,second_dunning_letter,incasso_date,"
           b"support_comment,status_support,offer_link,incasso_state,reopened,reopened_id,"

@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from tests.builders import DEFAULT_VENDORS, NOW, TODAY, inkasso_data, order, waiting_row
-from xl_addin.workbooks import inkasso_schema as S
-from xl_addin.workbooks.context import RunContext
-from xl_addin.workbooks.inkasso import STATE_HEADER, plan_run
+from xl_addin.kinds.inkasso import schema as S
+from xl_addin.core.context import RunContext
+from xl_addin.kinds.inkasso.rules import STATE_HEADER, plan_run
 
 YELLOW, GREY = "FFFF00", "BFBFBF"
 

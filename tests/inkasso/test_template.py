@@ -18,10 +18,14 @@ from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData
-from xl_addin.workbooks import inkasso_schema as ink
-from xl_addin.workbooks.templates import (
-    AMOUNT_FORMAT, COMPUTED_NOTE, TEMPLATE_LAST_ROW, create_inkasso, create_workbook,
-)
+from xl_addin.kinds.inkasso import schema as ink
+from xl_addin.core.layout import AMOUNT_FORMAT
+from xl_addin.engine import new_workbook as create_workbook
+from xl_addin.templates import COMPUTED_NOTE, TEMPLATE_LAST_ROW
+
+
+def create_inkasso(path):
+    return create_workbook("inkasso", path)
 
 SHEET_ORDER = [ink.SHEET_OVERVIEW, ink.SHEET_MASTER, ink.SHEET_WAITING, ink.SHEET_SETTINGS,
                ink.SHEET_FINDINGS, ink.SHEET_PROTOCOL]

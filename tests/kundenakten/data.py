@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 from tests.builders import table, write_xlsx  # noqa: F401  (re-exported for the CLI tests)
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.context import RunContext
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.core.context import RunContext
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 12, 0)

@@ -18,7 +18,7 @@ from python_calamine import load_workbook
 
 from tests.kundenakten.data import akten_data, customer, days_ago, entry, write_xlsx
 from xl_addin.cli import main
-from xl_addin.workbooks import kundenakten_schema as S
+from xl_addin.kinds.kundenakten import schema as S
 
 NOW = ["--now", "2026-11-22T12:00"]
 SECRETS = ["Preisnachlass Geheim", "Beschwerde über Lena", "Kündigung angedroht", "Interner Kommentar XY",

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.kundenakten.data import NOW, ctx
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.kundenakten import plan_run
-from xl_addin.workbooks.kundenakten_export import build_vpa_export, write_vpa_export
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.kinds.kundenakten.rules import plan_run
+from xl_addin.kinds.kundenakten.vpa_export import build_vpa_export, write_vpa_export
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "workbooks" / "demo" / "Kundenakten.xlsx"

@@ -21,10 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.kundenakten.data import NOW, akten_data, customer, days_ago, entry
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.kundenakten_export import (
-    ExportError, build_vpa_export, export_basename, write_vpa_export, xlsx_bytes,
-)
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.kinds.kundenakten.vpa_export import ExportError, build_vpa_export, export_basename, write_vpa_export, xlsx_bytes
 
 CUSTOMERS = ["Bäckerei Sonnenschein", "Nord GmbH", "Praxis Dr. Weiß"]
 PIECES = st.sampled_from(list("abcXYZ019 äöüßÄ€&<>\"';:=/%_-.,!?\t\n") + ["&amp;", "]]>", "_x000D_", "&#228;"])

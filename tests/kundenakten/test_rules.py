@@ -8,10 +8,8 @@ from datetime import date, datetime, timedelta
 
 from tests.kundenakten.data import NOW, TODAY, akten_data, ctx, customer, days_ago, entry
 from xl_addin.core.workbook_data import WorkbookData
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.kundenakten import (
-    STEP_NO_ASSIGNMENT, STEP_NO_VPA, STEP_OK, RowFont, plan_fonts, plan_run,
-)
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.kinds.kundenakten.rules import STEP_NO_ASSIGNMENT, STEP_NO_VPA, STEP_OK, RowFont, plan_fonts, plan_run
 
 GREEN = "C6EFCE"
 CUSTOMER_COLS = {h: i + 1 for i, h in enumerate(S.CUSTOMER_HEADERS)}

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.kundenakten.data import NOW, akten_data, ctx
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.kundenakten import plan_run
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.kinds.kundenakten.rules import plan_run
 
 cell_values = st.one_of(
     st.none(),

@@ -12,9 +12,16 @@ from xl_addin.core.plan import DATE_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import kundenakten_schema as S
-from xl_addin.workbooks.context import RunContext
-from xl_addin.workbooks.kundenakten import create_template, plan_run
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.core.context import RunContext
+from xl_addin.kinds.kundenakten.rules import plan_run
+
+from xl_addin.engine import new_workbook
+
+
+def create_template(path):
+    return new_workbook("kundenakten", path)
+
 
 
 @pytest.fixture(scope="module")

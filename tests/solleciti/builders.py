@@ -9,9 +9,9 @@ from datetime import datetime
 from tests.builders import table, write_xlsx as _write_xlsx
 from xl_addin.core.plan import Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import solleciti_schema as S
-from xl_addin.workbooks.context import RunContext
-from xl_addin.workbooks.solleciti import plan_run
+from xl_addin.kinds.solleciti import schema as S
+from xl_addin.core.context import RunContext
+from xl_addin.kinds.solleciti.run import plan_run
 
 NOW = datetime(2026, 11, 18, 10, 0)      # a Wednesday
 TODAY = NOW.date()

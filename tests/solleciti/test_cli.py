@@ -11,7 +11,7 @@ from python_calamine import load_workbook
 
 from tests.solleciti.builders import solleciti_data, ticket, write_xlsx
 from xl_addin.cli import main
-from xl_addin.workbooks import solleciti_schema as S
+from xl_addin.kinds.solleciti import schema as S
 
 NOW = ["--now", "2026-11-18T10:00"]
 

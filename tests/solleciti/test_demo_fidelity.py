@@ -15,7 +15,7 @@ from lxml import etree
 from python_calamine import load_workbook
 
 from xl_addin.cli import main
-from xl_addin.workbooks import solleciti_schema as S
+from xl_addin.kinds.solleciti import schema as S
 
 DEMO = Path(__file__).resolve().parents[2] / "workbooks" / "demo" / "Solleciti.xlsx"
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.solleciti.builders import NOW, findings_at, result, run, solleciti_data, ticket, written
-from xl_addin.workbooks import solleciti_schema as S
+from xl_addin.kinds.solleciti import schema as S
 from xl_addin.core.cells import address
 
 L = {h: address(2, i + 1)[:-1] for i, h in enumerate(S.TICKET_HEADERS)}   # header -> column letter

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from tests.solleciti.builders import (
     NOW, UNCHANGED, apply, findings_at, report_appends, result, run, set_cells, solleciti_data, ticket, written,
 )
-from xl_addin.workbooks import solleciti_schema as S
+from xl_addin.kinds.solleciti import schema as S
 
 PREBLOCCO = dict(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=4)
 

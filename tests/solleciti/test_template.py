@@ -13,10 +13,17 @@ from python_calamine import CalamineWorkbook
 
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.workbooks import solleciti_schema as S
-from xl_addin.workbooks.context import RunContext
-from xl_addin.workbooks.solleciti import create_template, plan_run
+from xl_addin.kinds.solleciti import schema as S
+from xl_addin.core.context import RunContext
+from xl_addin.kinds.solleciti.run import plan_run
 from tests.solleciti.builders import NOW
+
+from xl_addin.engine import new_workbook
+
+
+def create_template(path):
+    return new_workbook("solleciti", path)
+
 
 LISTS = {S.T_STATUS: S.STATUSES, S.T_OUTCOME: S.OUTCOMES, S.T_REASON: S.REASONS,
          S.T_CONTACT_PERSON: S.CONTACT_PERSONS, S.T_PROBLEM: S.PROBLEMS, S.T_PAYMENT_KIND: S.PAYMENT_KINDS,

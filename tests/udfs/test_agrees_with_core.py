@@ -22,12 +22,15 @@ from xl_addin.core.plan import Plan
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.package import read_workbook
-from xl_addin.workbooks import diagonal, inkasso, kundenakten, solleciti
-from xl_addin.workbooks import diagonal_schema as DS
-from xl_addin.workbooks import inkasso_schema as IS
-from xl_addin.workbooks import kundenakten_schema as KS
-from xl_addin.workbooks import solleciti_schema as SS
-from xl_addin.workbooks.context import RunContext
+from xl_addin.kinds.diagonal import rules as diagonal
+from xl_addin.kinds.inkasso import rules as inkasso
+from xl_addin.kinds.kundenakten import rules as kundenakten
+from xl_addin.kinds.solleciti import flowchart as sol_flow, run as sol_run
+from xl_addin.kinds.diagonal import schema as DS
+from xl_addin.kinds.inkasso import schema as IS
+from xl_addin.kinds.kundenakten import schema as KS
+from xl_addin.kinds.solleciti import schema as SS
+from xl_addin.core.context import RunContext
 
 DEMO = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
 NOW = datetime(2026, 11, 22, 12, 0)     # `make demo` runs with --now 2026-11-22T12:00
@@ -200,7 +203,7 @@ def test_diagonal_action_reply_due_and_overdue_equal_the_run_on_the_demo():
 # ---------------------------------------------------------------- Solleciti
 
 def test_solleciti_action_and_task_date_equal_the_run_on_the_demo():
-    ran = Ran.of("Solleciti.xlsx", solleciti.plan_run, SS.SHEET_TICKETS, SS.TICKET_HEADERS)
+    ran = Ran.of("Solleciti.xlsx", sol_run.plan_run, SS.SHEET_TICKETS, SS.TICKET_HEADERS)
     settings = ran.settings_range(SS.SHEET_SETTINGS)
     state = ran.wb.sheet(SS.SHEET_STATE)
     # tickets the run has seen before count their tasks from the day it first saw them: a formula

@@ -50,10 +50,10 @@ def test_no_udf_ever_raises_or_hits_an_unforeseen_case(data, name):
 
 
 # well-formed rows with random combinations reach every branch of the kinds' decide()
-from xl_addin.workbooks import diagonal_schema as DS  # noqa: E402
-from xl_addin.workbooks import inkasso_schema as IS  # noqa: E402
-from xl_addin.workbooks import kundenakten_schema as KS  # noqa: E402
-from xl_addin.workbooks import solleciti_schema as SS  # noqa: E402
+from xl_addin.kinds.diagonal import schema as DS  # noqa: E402
+from xl_addin.kinds.inkasso import schema as IS  # noqa: E402
+from xl_addin.kinds.kundenakten import schema as KS  # noqa: E402
+from xl_addin.kinds.solleciti import schema as SS  # noqa: E402
 
 _DAYS = st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)).map(
     lambda d: datetime(d.year, d.month, d.day)))

@@ -25,7 +25,7 @@ from ..core.findings import ERROR, WARNING, count_by_severity
 from ..core.headers import locate_columns
 from ..core.plan import Plan
 from ..core.workbook_data import WorkbookData
-from ..workbooks.context import RunContext
+from ..core.context import RunContext
 from .adapter import LiveApplyError, XlwingsBook, apply_plan_live, read_workbook_live
 
 TITLE = "xl_addin"
@@ -63,8 +63,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is already a German one-liner for the agent."""
     from ..engine import UnknownWorkbook
     errors: list[type[BaseException]] = [UserError, LiveApplyError, UnknownWorkbook]
-    for module, name in (("xl_addin.workbooks.diagonal", "ActionError"),
-                         ("xl_addin.workbooks.kundenakten_export", "ExportError"),
+    for module, name in (("xl_addin.kinds.diagonal", "ActionError"),
+                         ("xl_addin.kinds.kundenakten.vpa_export", "ExportError"),
                          ("xl_addin.package", "WorkbookError")):
         try:
             errors.append(getattr(__import__(module, fromlist=[name]), name))
@@ -177,7 +177,7 @@ def _out_dir(live, folder: str, out_dir) -> Path:
 
 def _inkasso_settings(wb: WorkbookData):
     from ..core.settings import Settings
-    from ..workbooks import inkasso_schema as S
+    from ..kinds.inkasso import schema as S
     settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
     return settings
 
@@ -224,8 +224,8 @@ def export_diagonal_csv(book=None, now: datetime | None = None, out_dir=None) ->
     """"CSV für Diagonal exportieren": the hand-over CSV of the active row's vendor (or the
     vendor the agent names; 'alle' = every vendor). All or nothing per vendor."""
     def work(live):
-        from ..workbooks import inkasso_schema as S
-        from ..workbooks.inkasso_export import build_vendor_csv, vendors_with_orders, write_export
+        from ..kinds.inkasso import schema as S
+        from ..kinds.inkasso.handover import build_vendor_csv, vendors_with_orders, write_export
         wb, _ = _read(live, kind="inkasso", what="CSV für Diagonal")
         settings = _inkasso_settings(wb)
         vendor = _as_id(_active_value(live, wb, [S.SHEET_MASTER], S.M_VENDOR_ID))
@@ -254,8 +254,8 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
     """"Status-Liste für Vendor": the vendor's orders with the Schulden-Status values the agent
     names (empty = all), as CSV and .xlsx."""
     def work(live):
-        from ..workbooks import inkasso_schema as S
-        from ..workbooks.inkasso_export import build_status_list, write_status_list
+        from ..kinds.inkasso import schema as S
+        from ..kinds.inkasso.status_list import build_status_list, write_status_list
         wb, _ = _read(live, kind="inkasso", what="Status-Liste")
         vendor = _as_id(_active_value(live, wb, [S.SHEET_MASTER], S.M_VENDOR_ID))
         if vendor is None:
@@ -285,8 +285,8 @@ def new_diagonal_case(book=None, now: datetime | None = None) -> str:
     """"Neuer Fall (Diagonal)": a case for the active row's order (Datum = heute, Schritt = Neu,
     VIP from Vendoren); asks for what it cannot read from the row."""
     def work(live):
-        from ..workbooks import diagonal as D
-        from ..workbooks import diagonal_schema as DS
+        from ..kinds.diagonal import actions as D
+        from ..kinds.diagonal import schema as DS
         wb, kind = _read(live, kind="diagonal", what="Neuer Fall")
         order = _as_id(_active_value(live, wb, [DS.SHEET_CASES], DS.C_ORDER_ID))
         user = _as_id(_active_value(live, wb, [DS.SHEET_CASES], DS.C_USER_ID))
@@ -307,8 +307,8 @@ def new_diagonal_case(book=None, now: datetime | None = None) -> str:
 def step_done(book=None, now: datetime | None = None) -> str:
     """"Schritt erledigt" on the selected rows of 'Fälle': next step, Schritt seit = now, logged."""
     def work(live):
-        from ..workbooks import diagonal as D
-        from ..workbooks import diagonal_schema as DS
+        from ..kinds.diagonal import actions as D
+        from ..kinds.diagonal import schema as DS
         wb, kind = _read(live, kind="diagonal", what="Schritt erledigt")
         cases = wb.sheet(DS.SHEET_CASES)
         sel_sheet, rows = live.selection()
@@ -328,7 +328,7 @@ def step_done(book=None, now: datetime | None = None) -> str:
 def due_cases(book=None, now: datetime | None = None) -> str:
     """"Fällige Fälle": open cases due now or earlier, the soonest first."""
     def work(live):
-        from ..workbooks import diagonal as D
+        from ..kinds.diagonal import actions as D
         wb, kind = _read(live, kind="diagonal", what="Fällige Fälle")
         due = D.due_cases(wb, _ctx(live, kind, now))
         if not due:
@@ -350,8 +350,8 @@ def due_cases(book=None, now: datetime | None = None) -> str:
 def export_vpa_file(book=None, now: datetime | None = None, out_dir=None, pdf: bool = True) -> str:
     """"VPA-Akte exportieren": the VPA rows (only those) of the active row's customer."""
     def work(live):
-        from ..workbooks import kundenakten_schema as KS
-        from ..workbooks.kundenakten_export import build_vpa_export, write_vpa_export
+        from ..kinds.kundenakten import schema as KS
+        from ..kinds.kundenakten.vpa_export import build_vpa_export, write_vpa_export
         wb, kind = _read(live, kind="kundenakten", what="VPA-Akte")
         customer = _active_value(live, wb, [KS.SHEET_CUSTOMERS, KS.SHEET_ENTRIES], KS.K_CUSTOMER)
         name = V.norm_text(customer) if customer is not None else _ask(live, "Name des Kunden:", "VPA-Akte")

@@ -2,7 +2,7 @@
 "Solleciti" (SPEC §3, seed 003). The Italian names here are the contract with the callers."""
 from __future__ import annotations
 
-from ..core.settings import SettingSpec
+from ...core.settings import SettingSpec
 
 KIND = "solleciti"
 TITLE = "Solleciti"

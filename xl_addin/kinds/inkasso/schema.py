@@ -2,9 +2,10 @@
 (SPEC §2). The names here are the contract with the agents."""
 from __future__ import annotations
 
-from ..core.settings import SettingSpec
+from ...core.settings import SettingSpec
 
 KIND = "inkasso"
+TITLE = "Inkasso - Cancelled Installments"
 
 SHEET_OVERVIEW = "Overview_Cancelled_Installments"
 SHEET_MASTER = "Masterliste"

@@ -8,7 +8,7 @@ computes when the VPA last wrote, whether the VPA file is current and when to fo
 """
 from __future__ import annotations
 
-from ..core.settings import SettingSpec
+from ...core.settings import SettingSpec
 
 KIND = "kundenakten"
 TITLE = "Kundenakten"

@@ -2,7 +2,7 @@
 seed 000_5bf3135b48cc5042). The names here are the contract with the agents."""
 from __future__ import annotations
 
-from ..core.settings import SettingSpec
+from ...core.settings import SettingSpec
 
 KIND = "diagonal"
 TITLE = "Kundenbetreuung Diagonal"

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ..fileio import atomic_write_bytes
-from ..core import values as V
-from ..core.cells import address
-from ..core.findings import WARNING, Finding
-from ..core.headers import locate_columns
-from ..core.workbook_data import WorkbookData
-from . import kundenakten_schema as S
-from .kundenakten import classify_file, read_settings
+from ...fileio import atomic_write_bytes
+from ...core import values as V
+from ...core.cells import address
+from ...core.findings import WARNING, Finding
+from ...core.headers import locate_columns
+from ...core.workbook_data import WorkbookData
+from . import schema as S
+from .rules import classify_file, read_settings
 
 __all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "xlsx_bytes",
            "find_soffice", "convert_to_pdf", "write_vpa_export"]

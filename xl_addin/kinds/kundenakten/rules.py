@@ -23,19 +23,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..core import values as V
-from ..core.cellreader import CellReader, row_has_values, same_value
-from ..core.findings import ERROR, INFO, WARNING, Finding
-from ..core.headers import ColumnMap, header_findings, locate_columns
-from ..core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
-from ..core.report import finish
-from ..core.settings import Settings
-from ..core.workbook_data import SheetData, WorkbookData
-from . import kundenakten_schema as S
-from .context import RunContext
+from ...core import values as V
+from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.findings import ERROR, INFO, WARNING, Finding
+from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
+from ...core.report import finish
+from ...core.settings import Settings
+from ...core.workbook_data import SheetData, WorkbookData
+from . import schema as S
+from ...core.context import RunContext
 
 __all__ = [
-    "create_template", "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
+    "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
     "decide", "classify_file", "read_settings", "STEP_OK", "STEP_NO_VPA", "STEP_NO_ASSIGNMENT",
 ]
 
@@ -50,39 +50,6 @@ STEP_OVERDUE = ("Frist {deadline} verstrichen: VPA erneut anschreiben ({template
                 "neue Frist bis {new_deadline}, ggf. an Admin-Team übergeben")
 TEMPLATE_UNKNOWN = "Vorlage zum Kundenstatus (Kundenstatus prüfen)"
 
-
-def create_template(path):
-    """`xl-addin new kundenakten PATH`: a new, empty Kundenakten workbook."""
-    from .templates import SheetLayout, ListRule, build_workbook, findings_layout, protocol_layout, settings_rows
-
-    date_cols = {h: DATE_FORMAT for h in (S.K_ASSIGNED, S.K_LAST_VPA, S.K_FOLLOW_UP)}
-    customers = SheetLayout(
-        S.SHEET_CUSTOMERS, S.CUSTOMER_HEADERS,
-        widths={S.K_CUSTOMER: 30, S.K_STATUS: 18, S.K_VPA: 20, S.K_ASSIGNED: 14, S.K_LAST_VPA: 18,
-                S.K_CURRENT: 16, S.K_FOLLOW_UP: 14, S.K_NEXT_STEP: 70},
-        number_formats=date_cols,
-        lists={S.K_STATUS: ListRule(S.CUSTOMER_STATUSES, "Status des Kunden (bestimmt die Chatvorlage an den VPA)")},
-        computed=S.CUSTOMER_COMPUTED_HEADERS,
-    )
-    entries = SheetLayout(
-        S.SHEET_ENTRIES, S.ENTRY_HEADERS,
-        widths={S.E_DATE: 12, S.E_CUSTOMER: 28, S.E_FILE: 9, S.E_CATEGORY: 24, S.E_SITUATION: 50,
-                S.E_RESPONSE: 40, S.E_NEXT: 36, S.E_AUTHOR: 16, S.E_INITIALS: 8, S.E_FOLLOW_UP: 14,
-                S.E_DEADLINE: 12},
-        number_formats={h: DATE_FORMAT for h in (S.E_DATE, S.E_FOLLOW_UP, S.E_DEADLINE)},
-        lists={
-            S.E_FILE: ListRule(S.FILE_VALUES, "O-Team = intern (nie für den VPA), VPA = Akte für den VPA"),
-            S.E_CATEGORY: ListRule(S.CATEGORIES, "Art des Eintrags", strict=False),
-        },
-    )
-    rows = settings_rows(S.SETTINGS)
-    settings = SheetLayout(S.SHEET_SETTINGS, [str(h) for h in rows[0]], rows=rows[1:],
-                           widths={rows[0][0]: 34, rows[0][1]: 40, rows[0][2]: 90})
-    layouts = [customers, entries, settings, findings_layout(S.SHEET_FINDINGS), protocol_layout(S.SHEET_PROTOCOL)]
-    return build_workbook(path, layouts, S.TITLE)
-
-
-# ---------------------------------------------------------------- parsed inputs
 
 @dataclass
 class Customer:

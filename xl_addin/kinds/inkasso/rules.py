@@ -10,26 +10,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..core import values as V
-from ..core.calendar import calendar_for
-from ..core.cellreader import CellReader, row_has_values, same_value
-from ..core.cells import address
-from ..core.findings import ERROR, INFO, WARNING, Finding
-from ..core.headers import ColumnMap, header_findings, locate_columns
-from ..core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
-from ..core.report import finish
-from ..core.settings import Settings
-from ..core.workbook_data import SheetData, WorkbookData
-from . import inkasso_schema as S
-from .context import RunContext
+from ...core import values as V
+from ...core.calendar import calendar_for
+from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.cells import address
+from ...core.findings import ERROR, INFO, WARNING, Finding
+from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
+from ...core.report import finish
+from ...core.settings import Settings
+from ...core.workbook_data import SheetData, WorkbookData
+from . import schema as S
+from ...core.context import RunContext
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
 
-
-def create_template(path):
-    """`xl-addin new inkasso PATH`."""
-    from .templates import create_inkasso
-    return create_inkasso(path)
 
 
 STATE_HEADER = ["order_id", "vendor_id", "Schulden-Status", "Status vor Blockiert", "Warten auf Freigabe seit"]
@@ -542,8 +537,8 @@ def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding
     anyone tries the export. A cell the run already reported is not reported twice, and a blank
     incasso_state of an order still in dunning (1st/2nd letter, or a direct vendor's order before
     the hand-over) is how it should be, not news."""
-    from ..core.cells import split_address
-    from .inkasso_export import export_findings
+    from ...core.cells import split_address
+    from .handover import export_findings
     seen = {(f.sheet, f.cell) for f in already if f.cell}
     out, blank_flags = [], []
     for f in export_findings(wb, settings):

@@ -1,0 +1,16 @@
+"""Workbook "Inkasso - Cancelled Installments" (SPEC §2): dunning, Freigabe, hand-over to Diagonal.
+
+schema (sheets, headers, statuses, settings) · rules (the run) · handover (the Diagonal CSV) ·
+status_list (a vendor's orders by Schulden-Status) · template (a new, empty workbook).
+"""
+from ..kind import Kind
+from . import schema as S
+from .rules import plan_run
+from .template import layouts
+
+KIND = Kind(
+    name=S.KIND, title=S.TITLE, signature=(S.SHEET_MASTER,),
+    settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
+    actions=("export-csv", "status-list"),
+)

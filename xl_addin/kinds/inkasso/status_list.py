@@ -1,0 +1,259 @@
+"""The status list of one vendor (seed 004): its orders with chosen Schulden-Status values, as CSV
+and .xlsx — what support sends a vendor who asks for "all my orders at the agency"."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Sequence
+
+from ...fileio import atomic_write_bytes
+from ...core.findings import INFO, ERROR, WARNING, Finding
+from ...core.settings import Settings
+from ...core.values import (
+    parse_amount,
+    ParseError, display, format_date_de, id_for_output, is_blank, match_choice,
+    nearest_choice, parse_date, parse_id,
+)
+from ...core.workbook_data import WorkbookData
+from .schema import (
+    DEBT_STATUSES, DEBT_TO_STATE, INCASSO_STATES, M_AMOUNT, M_DEBT_STATUS, M_FIRST_LETTER,
+    M_INCASSO_DATE, M_INVOICE_NO, M_ORDER_ID, M_SECOND_LETTER,
+    M_VENDOR_ID, SETTINGS, SHEET_MASTER,
+)
+from .schema import (
+    M_FIRST_NAME, M_LAST_NAME, M_PRODUCT, W_FIRST_LETTER, W_ORDER_ID, W_SECOND_LETTER, WAITING_HEADERS,
+)
+from .handover import (
+    _as_day, _canonical_vendor, _in_sheet_order, _Master, _open_master, _order_key, _plain_text, _safe_part,
+    _vendor_rows, guard_formula,
+)
+
+# Status list: output header -> Masterliste column
+HEADER_HANDOVER = "Übergabe ans Inkasso"
+_STATUS_LIST_COLUMNS: list[tuple[str, str]] = [
+    (WAITING_HEADERS[W_ORDER_ID - 1], M_ORDER_ID),
+    (M_INVOICE_NO, M_INVOICE_NO),
+    (M_FIRST_NAME, M_FIRST_NAME),
+    (M_LAST_NAME, M_LAST_NAME),
+    (M_PRODUCT, M_PRODUCT),
+    (M_AMOUNT, M_AMOUNT),
+    (WAITING_HEADERS[W_FIRST_LETTER - 1], M_FIRST_LETTER),
+    (WAITING_HEADERS[W_SECOND_LETTER - 1], M_SECOND_LETTER),
+    (HEADER_HANDOVER, M_INCASSO_DATE),
+    (M_DEBT_STATUS, M_DEBT_STATUS),
+]
+STATUS_LIST_HEADER: list[str] = [out for out, _ in _STATUS_LIST_COLUMNS]
+STATUS_CSV_DELIMITER = ";"          # German Excel opens ';'-separated files directly
+STATUS_CSV_ENCODING = "utf-8-sig"   # BOM: Excel shows umlauts right
+_XLSX_DATE_FORMAT = "DD.MM.YYYY"
+_XLSX_AMOUNT_FORMAT = "#,##0.00 €"
+_XLSX_ID_FORMAT = "0"
+
+
+@dataclass
+class StatusList:
+    vendor_id: str
+    statuses: list[str]           # canonical Schulden-Status values asked for ([] = all)
+    header: list[str]
+    rows: list[list]              # plain values (ids as int/str, dates as date)
+    findings: list[Finding] = field(default_factory=list)
+
+
+# incasso_state names are accepted as another spelling of their Schulden-Status
+_STATE_TO_DEBT = {state: debt for debt, state in DEBT_TO_STATE.items()}
+
+
+def resolve_statuses(statuses: Sequence[str] | str | None) -> list[str]:
+    """Canonical Schulden-Status values (case/blank-insensitive; the matching incasso_state is
+    accepted too). Unknown value -> ValueError naming the nearest valid status."""
+    if statuses is None:
+        return []
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    out: list[str] = []
+    for raw in statuses:
+        if is_blank(raw):
+            continue
+        status = match_choice(raw, DEBT_STATUSES)
+        if status is None:
+            state = match_choice(raw, INCASSO_STATES)
+            status = _STATE_TO_DEBT.get(state) if state else None
+        if status is None:
+            nearest = nearest_choice(raw, DEBT_STATUSES)
+            hint = f" — meinten Sie '{nearest}'?" if nearest else ""
+            raise ValueError(f"'{raw}' ist kein gültiger Schulden-Status{hint} "
+                             f"(erlaubt: {', '.join(DEBT_STATUSES)})")
+        if status not in out:
+            out.append(status)
+    return out
+
+
+def _lenient(master: _Master, number: int, values: list, name: str, parser, key: str,
+             findings: list[Finding]) -> object:
+    raw = master.value(values, name)
+    try:
+        return parser(raw)
+    except ParseError as e:
+        findings.append(Finding("INK-LIST-VALUE", WARNING, master.sheet.name,
+                                master.cell(number, name),
+                                f"{name}: {e} — unverändert übernommen", e.suggestion, key))
+        return raw
+
+
+def _id_value(raw: object) -> object:
+    canonical = parse_id(raw)
+    return None if canonical is None else id_for_output(canonical)
+
+
+def _text_value(raw: object) -> object:
+    return None if is_blank(raw) else _plain_text(raw)
+
+
+def _date_value(raw: object) -> object:
+    return _as_day(parse_date(raw))
+
+
+def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[str] | None,
+                      settings: Settings | None = None) -> StatusList:
+    """The vendor's orders whose Schulden-Status is one of ``statuses`` (none = all), with the
+    columns a vendor may see (never Notizen or support_comment)."""
+    settings = settings or Settings.defaults(SETTINGS)
+    vid = _canonical_vendor(vendor_id)
+    wanted = resolve_statuses(statuses)
+    result = StatusList(vid, wanted, list(STATUS_LIST_HEADER), [], [])
+    sources = [src for _, src in _STATUS_LIST_COLUMNS]
+    required = [M_VENDOR_ID, M_ORDER_ID, M_DEBT_STATUS]
+    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources, required)
+    result.findings += problems
+    if master is None or any(f.severity == ERROR for f in problems):
+        return result
+    for name in master.cmap.missing:   # optional columns: left blank in the list
+        result.findings.append(Finding("INK-LIST-COLUMN-MISSING", WARNING, master.sheet.name, "",
+                                       f"Spalte '{name}' fehlt in Zeile 1 — bleibt in der "
+                                       f"Status-Liste leer"))
+    parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
+               M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
+               M_INCASSO_DATE: _date_value}
+    vendor_rows = _vendor_rows(master, vid, result.findings)
+    for number, values in vendor_rows:
+        raw_status = master.value(values, M_DEBT_STATUS)
+        status = match_choice(raw_status, DEBT_STATUSES)
+        key = _order_key(master, values)
+        if status is None and not is_blank(raw_status):
+            result.findings.append(Finding(
+                "INK-LIST-STATUS-INVALID", WARNING, master.sheet.name,
+                master.cell(number, M_DEBT_STATUS),
+                f"'{display(raw_status)}' ist kein gültiger Schulden-Status"
+                + (" — Bestellung fehlt in der Liste" if wanted else ""),
+                nearest_choice(raw_status, DEBT_STATUSES), key))
+        if wanted and status not in wanted:
+            continue
+        row: list[object] = []
+        for _, src in _STATUS_LIST_COLUMNS:
+            if src == M_DEBT_STATUS:
+                row.append(status if status is not None else _text_value(raw_status))
+            else:
+                parser = parsers.get(src, _text_value)
+                row.append(_lenient(master, number, values, src, parser, key, result.findings))
+        result.rows.append(row)
+    if not vendor_rows:
+        result.findings.append(Finding("INK-LIST-NO-ROWS", ERROR, master.sheet.name, "",
+                                       f"Keine Bestellungen für vendor_id {vid} in der "
+                                       f"{SHEET_MASTER}", key=vid))
+    elif not result.rows:
+        result.findings.append(Finding("INK-LIST-EMPTY", INFO, master.sheet.name, "",
+                                       f"Keine Bestellungen von vendor_id {vid} mit Status "
+                                       f"{', '.join(wanted)}", key=vid))
+    result.findings = _in_sheet_order(result.findings)
+    return result
+
+
+def _slug(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.casefold().replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def status_list_basename(sl: StatusList) -> str:
+    """``status_<vendor>_<statuses or 'alle'>`` (without extension)."""
+    part = "-".join(_slug(s) for s in sl.statuses) or "alle"
+    return f"status_{_safe_part(sl.vendor_id)}_{part}"
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return format_date_de(value)
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str):
+        return guard_formula(value)
+    return value
+
+
+def _status_csv_bytes(sl: StatusList) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=STATUS_CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(sl.header)
+    for row in sl.rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue().encode(STATUS_CSV_ENCODING)
+
+
+def _status_xlsx_bytes(sl: StatusList) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Status-Liste"
+    book.properties.title = f"Bestellungen von Vendor {sl.vendor_id}"
+    widths = [len(h) for h in sl.header]
+    for c, title in enumerate(sl.header, start=1):
+        ws.cell(row=1, column=c, value=title).font = Font(bold=True)
+    for r, row in enumerate(sl.rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if value is None:
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"            # text stays text, even "=..." (no formula)
+                shown = value
+            elif isinstance(value, (date, datetime)):
+                cell.number_format = _XLSX_DATE_FORMAT
+                shown = "00.00.0000"
+            elif isinstance(value, float):
+                cell.number_format = _XLSX_AMOUNT_FORMAT
+                shown = f"{value:,.2f} €"
+            else:
+                cell.number_format = _XLSX_ID_FORMAT
+                shown = str(value)
+            widths[c - 1] = max(widths[c - 1], len(shown))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sl.header))}{max(len(sl.rows) + 1, 1)}"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def write_status_list(sl: StatusList, out_dir) -> list[Path]:
+    """Write the list as ``.csv`` (';', UTF-8 with BOM, TT.MM.JJJJ — for German Excel) and as a
+    new ``.xlsx``; atomically. Refuses a list with errors."""
+    errors = [f for f in sl.findings if f.severity == ERROR]
+    if errors:
+        raise ValueError(f"Status-Liste für vendor_id {sl.vendor_id} wird nicht geschrieben: "
+                         f"{errors[0].text()}")
+    base = Path(out_dir) / status_list_basename(sl)
+    paths = [base.with_name(base.name + ".csv"), base.with_name(base.name + ".xlsx")]
+    atomic_write_bytes(paths[0], _status_csv_bytes(sl))
+    atomic_write_bytes(paths[1], _status_xlsx_bytes(sl))
+    return paths

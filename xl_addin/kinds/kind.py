@@ -1,0 +1,46 @@
+"""What a workbook kind declares about itself, once: its name, the sheets that recognise it, its
+time zone and language, its settings, the sheets the product owns in it, its run and its template.
+
+Every kind's ``__init__`` builds one ``Kind``; ``xl_addin.kinds.KINDS`` lists them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..core.context import RunContext
+from ..core.findings import Finding
+from ..core.layout import SheetLayout
+from ..core.plan import Plan
+from ..core.settings import Settings, SettingSpec
+from ..core.workbook_data import WorkbookData
+
+BERLIN = "Europe/Berlin"
+ROME = "Europe/Rome"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str                           # as on the command line: `xl-addin new inkasso`
+    title: str                          # as the agents call the workbook
+    signature: tuple[str, ...]          # sheets that recognise the kind (all must be present)
+    settings_sheet: str
+    settings: Sequence[SettingSpec]
+    plan_run: Callable[[WorkbookData, RunContext], Plan]
+    layouts: Callable[[], list[SheetLayout]]   # the sheets of a new, empty workbook
+    timezone: str = BERLIN
+    language: str = "de"                # of sheet names, messages and findings
+    findings_sheet: str = "Prüfung"
+    protocol_sheet: str = "Protokoll"
+    overview_sheet: str = "Übersicht"
+    actions: tuple[str, ...] = ()       # the kind's own actions besides run/check (see xl_addin.actions)
+
+    def recognises(self, wb: WorkbookData) -> bool:
+        return all(wb.sheet(name) is not None for name in self.signature)
+
+    def read_settings(self, wb: WorkbookData) -> tuple[Settings, list[Finding]]:
+        """The settings sheet's values over the SPEC defaults, and what was wrong on it."""
+        return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet)
+
+    def describe(self) -> str:
+        return f"{self.title} (Blatt {', '.join(self.signature)})"

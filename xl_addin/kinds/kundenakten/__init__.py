@@ -1,0 +1,15 @@
+"""Workbook "Kundenakten" (SPEC §4): the agency's customer files, O-Team and VPA.
+
+schema · rules (freshness, Wiedervorlage, colours) · vpa_export (the VPA file for the assistant) · template.
+"""
+from ..kind import Kind
+from . import schema as S
+from .rules import plan_run
+from .template import layouts
+
+KIND = Kind(
+    name=S.KIND, title=S.TITLE, signature=(S.SHEET_CUSTOMERS, S.SHEET_ENTRIES),
+    settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
+    actions=("export-akte",),
+)

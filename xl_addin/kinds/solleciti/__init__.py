@@ -1,0 +1,14 @@
+"""Workbook "Solleciti" (SPEC §3): the Italian firm's collection calls, in Italian.
+
+schema · flowchart (the seed's decision tree for one ticket) · run (the whole sheet) · template.
+"""
+from ..kind import ROME, Kind
+from . import schema as S
+from .run import plan_run
+from .template import layouts
+
+KIND = Kind(
+    name=S.KIND, title=S.TITLE, signature=(S.SHEET_TICKETS,), timezone=ROME, language="it",
+    settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet="Riepilogo",
+)

@@ -1,1 +1,0 @@
-"""One module per workbook kind; each knows its sheets, headers and settings."""
