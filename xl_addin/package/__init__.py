@@ -14,5 +14,5 @@ from .reader import read_workbook
 from .safety import check_writable
 from .writer import BACKUP_DIR, ApplyResult, apply_plan, backup_paths
 
-__all__ = ["WorkbookError", "read_workbook", "apply_plan", "check_writable", "ApplyResult",
-           "BACKUP_DIR", "backup_paths"]
+__all__ = ["BACKUP_DIR", "ApplyResult", "WorkbookError", "apply_plan", "backup_paths", "check_writable",
+           "read_workbook"]

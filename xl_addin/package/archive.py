@@ -31,7 +31,7 @@ class Archive:
     _by_key: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, path) -> "Archive":
+    def open(cls, path) -> Archive:
         p = Path(path)
         name = safety.label(p)
         try:
@@ -45,7 +45,7 @@ class Archive:
         return cls.from_bytes(p, data)
 
     @classmethod
-    def from_bytes(cls, path: Path, data: bytes) -> "Archive":
+    def from_bytes(cls, path: Path, data: bytes) -> Archive:
         name = safety.label(path)
         if data.startswith(safety.OLE_MAGIC):
             raise WorkbookError(safety.describe_ole(data, name))
@@ -62,7 +62,7 @@ class Archive:
         archive._validate()
         return archive
 
-    def twin(self) -> "Archive":
+    def twin(self) -> Archive:
         """The same validated archive with a zip reader of its own, for a worker thread."""
         return Archive(self.path, self.data, zipfile.ZipFile(io.BytesIO(self.data)), self.name,
                        self._by_key)
@@ -220,7 +220,7 @@ class ArchiveWriter:
     def _put(self, out: zipfile.ZipInfo, raw: bytes) -> None:
         """Local header (sizes and CRC known up front), the stored bytes, directory entry."""
         zf = self.zf
-        with zf._lock:                                      # noqa: SLF001 (see module doc)
+        with zf._lock:                                      # private ZipFile state: see module doc
             zip64 = out.file_size > zipfile.ZIP64_LIMIT or out.compress_size > zipfile.ZIP64_LIMIT
             out.header_offset = zf.fp.tell()
             zf.fp.write(out.FileHeader(zip64))
@@ -228,7 +228,7 @@ class ArchiveWriter:
             zf.filelist.append(out)
             zf.NameToInfo[out.filename] = out
             zf.start_dir = zf.fp.tell()
-            zf._didModify = True                             # noqa: SLF001
+            zf._didModify = True
 
     def close(self, comment: bytes = b"") -> None:
         self.zf.comment = comment
@@ -236,6 +236,6 @@ class ArchiveWriter:
 
     def abort(self) -> None:
         """Give up: release the zip object without writing its directory."""
-        self.zf._didModify = False                           # noqa: SLF001
-        self.zf._writing = False                             # noqa: SLF001
+        self.zf._didModify = False
+        self.zf._writing = False
         self.zf.close()

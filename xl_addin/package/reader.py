@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+
 import python_calamine as calamine
 
 from ..core.workbook_data import SheetData, WorkbookData
@@ -52,7 +53,7 @@ def read_archive(archive: Archive) -> WorkbookData:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
     except calamine.PasswordError:
         raise WorkbookError(f"Datei '{archive.name}' ist mit einem Kennwort geschützt") from None
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
+    except Exception as exc:  # calamine raises several types for broken files
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__})") from None
     result = WorkbookData(source=str(archive.path))
@@ -72,7 +73,7 @@ def read_archive(archive: Archive) -> WorkbookData:
             result.sheets[entry.name] = SheetData(entry.name, rows, entry.state)
     except WorkbookError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__}: {exc})") from None
     finally:
@@ -87,4 +88,4 @@ def read_workbook(path) -> WorkbookData:
     return read_archive(Archive.open(path))
 
 
-__all__ = ["read_workbook", "read_archive"]
+__all__ = ["read_archive", "read_workbook"]

@@ -320,7 +320,7 @@ class SheetPatcher:
                     if tag == F:
                         self._formula_removed(c, child)
                         c.remove(child)
-                    elif tag == V or tag == IS:
+                    elif tag in (V, IS):
                         c.remove(child)
             attrib = c.attrib
             for a in _CLEARED_ATTRS:
@@ -354,7 +354,7 @@ class SheetPatcher:
             row_el = self.rows.get(r)
             if (row_el is not None and self.defer_cells and 1 <= col <= MAX_COL
                     and value is not None and not (isinstance(value, str) and not value)):
-                cells, cols = self._row_cells(r, row_el)
+                _cells, cols = self._row_cells(r, row_el)
                 pending = self._pending.get(r)
                 if pending:
                     at_end = col > max(pending) and (not cols or col > cols[-1])
@@ -449,7 +449,7 @@ class SheetPatcher:
     def _unshare(self, master_c: etree._Element, master_f: etree._Element) -> None:
         """The master of a shared formula is overwritten: give every other cell of the group
         its own (translated) formula, so they keep computing what they computed."""
-        from openpyxl.formula.translate import Translator   # tokenizer only, no load/save
+        from openpyxl.formula.translate import Translator  # tokenizer only, no load/save
 
         origin = master_c.get("r")
         translator = Translator("=" + master_f.text, origin=origin)
@@ -461,7 +461,7 @@ class SheetPatcher:
                 continue
             try:
                 f.text = translator.translate_formula(c.get("r"))[1:]
-            except Exception as exc:  # noqa: BLE001 - any tokenizer failure: refuse
+            except Exception as exc:  # any tokenizer failure: refuse
                 raise WorkbookError(f"Datei '{self.file}': gemeinsame Formel in {self.sheet}!"
                                     f"{c.get('r')} lässt sich nicht übernehmen ({exc})") from None
             for a in ("t", "si", "ref"):
@@ -581,7 +581,7 @@ class SheetPatcher:
         for c in row_el.iterchildren(C):
             for child in c:
                 tag = child.tag
-                if tag == F or tag == IS or (tag == V and child.text):
+                if tag in (F, IS) or (tag == V and child.text):
                     return True
         return False
 
@@ -952,7 +952,7 @@ class SheetPatcher:
                                      "neue Zeilen", self.file)
                 new_rows = list(fragment)
                 self.sheet_data.extend(new_rows)  # lxml re-binds them to this sheet's namespace
-                self.rows.update(zip(numbers, new_rows))
+                self.rows.update(zip(numbers, new_rows, strict=True))
                 self.row_numbers.extend(numbers)
         if not self._pending or (row is not None and row not in self._pending):
             return
@@ -968,10 +968,10 @@ class SheetPatcher:
         text = "".join(parts)
         fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}">{text}</sheetData>'.encode(),
                              "neue Zellen", self.file)
-        for (r, kept), new_row in zip(rows.items(), fragment):
+        for (r, kept), new_row in zip(rows.items(), fragment, strict=True):
             row_el = self.rows[r]
             cells, cols = self._row_cells(r, row_el)
-            for col, c in zip(sorted(kept), list(new_row)):
+            for col, c in zip(sorted(kept), list(new_row), strict=True):
                 self._place(row_el, cells, cols, col, c)   # lxml re-binds it to this sheet
 
     def release(self) -> None:
@@ -1096,4 +1096,4 @@ def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
     return root
 
 
-__all__ = ["SheetPatcher", "NEW_SHEET_XML", "new_sheet_root", "auto_widths", "MAIN_NS"]
+__all__ = ["MAIN_NS", "NEW_SHEET_XML", "SheetPatcher", "auto_widths", "new_sheet_root"]

@@ -122,11 +122,10 @@ class Styles:
         font = self._font_list[font_id] if 0 <= font_id < len(self._font_list) else None
         colour = font.find(m("color")) if font is not None else None
         if colour is not None and colour.get("auto") not in ("1", "true"):
+            untinted_text_dark = colour.get("theme") == "1" and colour.get("tint") in (None, "0")
             if colour.get("rgb") is not None:
                 state = PRODUCT_FILL if normalise_rgb(colour.get("rgb")) in product else AGENT_FILL
-            elif colour.get("theme") == "1" and colour.get("tint") in (None, "0"):
-                state = NO_FILL
-            elif colour.get("indexed") in ("8", "64"):
+            elif untinted_text_dark or colour.get("indexed") in ("8", "64"):
                 state = NO_FILL
             elif colour.get("theme") is not None or colour.get("indexed") is not None:
                 state = AGENT_FILL
@@ -268,4 +267,4 @@ class Styles:
         return hit
 
 
-__all__ = ["Styles", "normalise_rgb", "NO_FILL", "PRODUCT_FILL", "AGENT_FILL", "MAIN_NS"]
+__all__ = ["AGENT_FILL", "MAIN_NS", "NO_FILL", "PRODUCT_FILL", "Styles", "normalise_rgb"]

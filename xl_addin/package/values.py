@@ -42,10 +42,8 @@ def is_date_format(numfmt_id: int, code: str | None) -> bool:
 
 def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
     """Days since the workbook's epoch (with the 1900 leap-year quirk), fraction = time."""
-    if isinstance(value, datetime):
-        dt = value.replace(tzinfo=None)   # Excel has no time zones: keep the wall clock
-    else:
-        dt = datetime(value.year, value.month, value.day)
+    # Excel has no time zones: a datetime keeps its wall clock
+    dt = value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
     if date1904:
         if dt < EPOCH_1904:
             raise ValueError(f"Datum {value} liegt vor 1904 und ist in dieser Mappe nicht darstellbar")

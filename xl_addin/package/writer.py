@@ -2,6 +2,7 @@
 atomically, keeping backups. Every other zip member is copied raw, in its original order."""
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -181,7 +182,7 @@ class _Edit:
             entry = entries.get(w.sheet) or entries.setdefault(
                 w.sheet, self._entry(w.sheet, f"Schreiben in {w.sheet}!"))
             writes[entry.part].append(w)
-        for part, items in writes.items():
+        for items in writes.values():
             patcher = self._patcher(self.parts.sheet(items[0].sheet))
             patcher.upcoming = items
             patcher.write_all(items)
@@ -447,7 +448,7 @@ def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyR
     except WorkbookError:
         edit.release()
         raise
-    except Exception as exc:  # noqa: BLE001 - a bug must not look like success
+    except Exception as exc:  # a bug must not look like success
         edit.release()
         raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
                             f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
@@ -474,10 +475,8 @@ def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyR
         os.replace(tmp, p)
         _fsync_dir(folder)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, (WorkbookError, KeyboardInterrupt, SystemExit)):
             raise
         if isinstance(exc, Exception):
