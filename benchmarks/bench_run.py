@@ -91,7 +91,8 @@ def main() -> int:
             a, b = Path(tmp) / f"run{i}.xlsx", Path(tmp) / f"rt{i}.xlsx"
             shutil.copy(src, a)
             shutil.copy(src, b)
-            pair = [("run", [xl_addin, "run", str(a), "--now", "2026-11-22T12:00", "--backups", "0", "--max-findings", "0"]),
+            pair = [("run", [xl_addin, "run", str(a), "--now", "2026-11-22T12:00", "--backups", "0",
+                             "--max-findings", "0"]),
                     ("openpyxl", [sys.executable, "-c", OPENPYXL_ROUNDTRIP, str(b)])]
             if i % 2:
                 pair.reverse()

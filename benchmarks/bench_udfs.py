@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xl_addin import udfs as U  # noqa: E402
+from xl_addin import udfs as U
 
 NOW = datetime(2026, 11, 22, 12, 0)
 INKASSO_SETTINGS = [["Schlüssel", "Wert"], ["Feiertage Region", "DE"], ["Mahnlauf Tag", 1.0],

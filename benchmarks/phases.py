@@ -69,9 +69,9 @@ def main() -> int:
     ap.add_argument("--input", type=Path, help="an existing workbook instead of building one")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    from xl_addin.package import apply_plan, read_workbook
     from xl_addin.core.context import RunContext
     from xl_addin.kinds.inkasso.rules import plan_run
+    from xl_addin.package import apply_plan, read_workbook
     t_import = time.perf_counter() - t0
     from bench_run import build
 

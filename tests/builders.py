@@ -49,7 +49,8 @@ def inkasso_data(orders: list[dict], vendors: list[dict] | None = None, waiting:
     wb.sheets[S.SHEET_OVERVIEW] = SheetData(S.SHEET_OVERVIEW,
                                             table(S.OVERVIEW_HEADERS, DEFAULT_VENDORS if vendors is None else vendors))
     wb.sheets[S.SHEET_MASTER] = SheetData(S.SHEET_MASTER, table(master_headers or S.MASTER_HEADERS, orders))
-    wb.sheets[S.SHEET_WAITING] = SheetData(S.SHEET_WAITING, [list(S.WAITING_HEADERS)] + [list(r) for r in (waiting or [])])
+    wb.sheets[S.SHEET_WAITING] = SheetData(S.SHEET_WAITING,
+                                           [list(S.WAITING_HEADERS)] + [list(r) for r in (waiting or [])])
     rows = [["Schlüssel", "Wert"]] + [[k, v] for k, v in (settings or {}).items()]
     wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS, rows)
     if state is not None:

@@ -26,9 +26,9 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from xl_addin.core.layout import AMOUNT_FORMAT, settings_rows
 from xl_addin.core.plan import DATE_FORMAT
 from xl_addin.kinds.inkasso import schema as ink
-from xl_addin.core.layout import AMOUNT_FORMAT, settings_rows
 from xl_addin.templates import COMPUTED_NOTE
 
 TODAY = date(2026, 11, 22)
@@ -68,7 +68,8 @@ VENDORS = [
     Vendor(60877, "Coaching Weber & Partner", "team@weber-coaching.de",
            [("Mindset-Coaching 12 Wochen", 2400.0), ("Business-Coaching Premium", 4800.0),
             ("Gruppencoaching Jahresprogramm", 1800.0)], 34,
-           vip=True, wa_group="VIP Weber Coaching", notes="VIP – Rückfragen über die WA-Gruppe", ready_for_handover=True),
+           vip=True, wa_group="VIP Weber Coaching", notes="VIP – Rückfragen über die WA-Gruppe",
+           ready_for_handover=True),
     Vendor(63310, "SoftwareWerk Nord UG", "buchhaltung@softwarewerk-nord.de",
            [("Rechnungsprogramm Pro (Jahreslizenz)", 239.0), ("Terminplaner Team-Lizenz", 588.0),
             ("DSGVO-Toolkit", 149.0)], 30,
@@ -593,7 +594,7 @@ def waiting_rows(orders: list[Order]) -> list[tuple[Order, str | None, str | Non
 def write_waiting(wb, fmt: Formats, orders: list[Order]) -> list[tuple[Order, str | None, str | None]]:
     ws = wb.add_worksheet(ink.SHEET_WAITING)
     headers = ink.WAITING_HEADERS
-    widths = dict(zip(headers, [16, 10, 28, 32, 11, 12, 14, 14, 34, 12, 12, 26, 34]))
+    widths = dict(zip(headers, [16, 10, 28, 32, 11, 12, 14, 14, 34, 12, 12, 26, 34], strict=True))
     write_header(ws, fmt, headers, widths)
     rows = waiting_rows(orders)
     for r, (o, status, vip) in enumerate(rows, start=1):

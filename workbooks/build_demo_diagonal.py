@@ -26,9 +26,9 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from xl_addin.core.layout import settings_rows
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
 from xl_addin.kinds.diagonal import schema as S
-from xl_addin.core.layout import settings_rows
 from xl_addin.templates import COMPUTED_NOTE
 
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -173,7 +173,8 @@ def scenarios() -> list[Case]:
     # -- closed
     closed = [(S.T_ADDRESS, S.S_PAID, "bezahlt am 12.11."), (S.T_RESIDENT, S.S_CANCELLED, "Stornierung vom Vendor "
               "bestätigt"), (S.T_HOME_VISIT, S.S_DECLINED, "Hausbesuch abgelehnt"), (S.T_DEBTIST_ADDRESS, S.S_DONE, ""),
-              (S.T_LIST, S.S_DONE, "Nachweise hochgeladen"), (S.T_PAYMENT, S.S_DONE, "Beleg passt, Diagonal informiert"),
+              (S.T_LIST, S.S_DONE, "Nachweise hochgeladen"),
+              (S.T_PAYMENT, S.S_DONE, "Beleg passt, Diagonal informiert"),
               (S.T_CREDITOR, S.S_CANCELLED, "keine Rückmeldung nach Erinnerung"), (S.T_EXTRACT, S.S_PAID, ""),
               (S.T_DEBTIST_CANCEL, S.S_DONE, ""), (S.T_DEBTIST_PAYMENT, S.S_DECLINED, "Vendor lehnt Ratenzahlung ab"),
               (S.T_ADDRESS, S.S_CANCELLED, S.NOTE_VIP_GRACE), (S.T_DEBTIST_INVOICE, S.S_DONE, "")]
@@ -226,7 +227,8 @@ def finish_cases(cases: list[Case]) -> list[Case]:
         start = since if isinstance(since, (date, datetime)) else NOW - timedelta(days=3)
         if c.day is None:
             back = 0 if c.step in (S.S_NEW, None) else rng.randint(2, 9)
-            c.day = (start - timedelta(days=back)).date() if isinstance(start, datetime) else start - timedelta(days=back)
+            day = start - timedelta(days=back)
+            c.day = day.date() if isinstance(day, datetime) else day
         c.agent = rng.choice(AGENTS)
         if c.vip is None and rng.random() < 0.2:
             c.vip = BY_ID[c.user_id].vip
@@ -320,7 +322,7 @@ def write_cases(wb, fmt: Formats, cases: list[Case]) -> None:
 def write_vendors(wb, fmt: Formats) -> None:
     ws = wb.add_worksheet(S.SHEET_VENDORS)
     head = fmt.get(None, "#DDEBF7", bold=True, bottom=1)
-    for col, (h, w) in enumerate(zip(S.VENDOR_HEADERS, [10, 30, 34, 6, 18, 22])):
+    for col, (h, w) in enumerate(zip(S.VENDOR_HEADERS, [10, 30, 34, 6, 18, 22], strict=True)):
         ws.write_string(0, col, h, head)
         ws.set_column(col, col, w)
     for r, v in enumerate(VENDORS, start=1):
@@ -334,7 +336,10 @@ def write_settings(wb, fmt: Formats) -> None:
     rows = settings_rows(S.SETTINGS)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            write_value(ws, fmt, r, c, value, None) if r else ws.write_string(r, c, value, fmt.get(None, None, bold=True))
+            if r:
+                write_value(ws, fmt, r, c, value, None)
+            else:
+                ws.write_string(r, c, value, fmt.get(None, None, bold=True))
     ws.set_column(0, 0, 32)
     ws.set_column(1, 1, 34)
     ws.set_column(2, 2, 90)

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.core.layout import settings_rows
+from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.templates import COMPUTED_NOTE
 
 TODAY = date(2026, 11, 22)
@@ -68,7 +68,8 @@ CUSTOMERS = [
     Customer("Steuerbüro Albers", S.STATUS_PRIO, "Jonas Krüger", 200, [180, 140, 90, 60, 33, 12, 2],
              expect="aktuell"),
     Customer("Kanzlei Richter & Partner", S.STATUS_REGULAR, "Mira Schulte", 120, [100, 64, 27],
-             note="(Demo: letzter VPA-Eintrag genau 27 Tage her — noch aktuell)", expect="aktuell, Wiedervorlage morgen"),
+             note="(Demo: letzter VPA-Eintrag genau 27 Tage her — noch aktuell)",
+             expect="aktuell, Wiedervorlage morgen"),
     Customer("Immobilien Krause", S.STATUS_REGULAR, "Tobias Brandt", 130, [110, 70, 28],
              note="(Demo: letzter VPA-Eintrag genau 28 Tage her — nicht aktuell)", expect="nicht aktuell"),
     Customer("Yoga-Studio Lotus", S.STATUS_OFFER, "Aylin Demir", 10, [],
@@ -213,7 +214,8 @@ def build_entries(rng: random.Random) -> list[Entry]:
 def _add_mistakes(out: list[Entry], rng: random.Random) -> None:
     """The typical input of real agents (each marked in Notiz)."""
     out += [
-        Entry(ago(5), "Bäckerei Sonnenschien", S.FILE_VPA, "Chat/Mail", "Kunde fragt nach Urlaubsvertretung im Dezember",
+        Entry(ago(5), "Bäckerei Sonnenschien", S.FILE_VPA, "Chat/Mail",
+              "Kunde fragt nach Urlaubsvertretung im Dezember",
               "Vertretung geklärt", None, "Lena Vogt", note="(Demo: Kunde falsch geschrieben)"),
         Entry(ago(9), "Fotostudio Blende", S.FILE_OTEAM, "Lead-Gespräch", "Interessent, noch kein Vertrag",
               None, "Angebot schicken", "Murat Aksoy", "MA", note="(Demo: Kunde nicht auf 'Kunden')"),
@@ -345,7 +347,8 @@ def main() -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     print(f"{path}  ({path.stat().st_size:,} Bytes, sha256 {digest}…)")
     files = Counter(e.akte for e in entries)
-    print(f"  {len(CUSTOMERS)} Kunden, {len(entries)} Einträge: " + ", ".join(f"{k} {n}" for k, n in sorted(files.items())))
+    per_file = ", ".join(f"{k} {n}" for k, n in sorted(files.items()))
+    print(f"  {len(CUSTOMERS)} Kunden, {len(entries)} Einträge: {per_file}")
     for c in CUSTOMERS:
         print(f"  {c.name:<28} {c.expect}")
     print(f"  Demo-Fehler: {sum(1 for e in entries if e.note)} Einträge, {sum(1 for c in CUSTOMERS if c.note)} Kunden")

@@ -24,8 +24,8 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from xl_addin.kinds.solleciti import schema as S
 from xl_addin.core.layout import settings_rows
+from xl_addin.kinds.solleciti import schema as S
 
 TODAY = date(2026, 11, 22)
 CREATED = datetime(2026, 11, 20, 8, 30, 0)

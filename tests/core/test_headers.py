@@ -30,7 +30,8 @@ def test_agent_reordered_columns_and_added_her_own():
 
 
 def test_header_with_odd_case_and_spaces_is_found():
-    cmap = locate_columns("Masterliste", [" Vendor_ID", "ORDER_ID  ", "incasso_state\n"], MASTER[:2] + ["incasso_state"])
+    cmap = locate_columns("Masterliste", [" Vendor_ID", "ORDER_ID  ", "incasso_state\n"],
+                          MASTER[:2] + ["incasso_state"])
     assert cmap.columns == {"vendor_id": 1, "order_id": 2, "incasso_state": 3}
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xl_addin.core.findings import WARNING
-from xl_addin.core.settings import SettingSpec, Settings, parse_setting
+from xl_addin.core.settings import Settings, SettingSpec, parse_setting
 from xl_addin.core.values import ParseError
 from xl_addin.core.workbook_data import SheetData
 

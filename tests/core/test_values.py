@@ -10,9 +10,21 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xl_addin.core.values import (
-    ParseError, excel_serial, format_date_csv, format_date_de, id_for_output, is_blank,
-    match_choice, nearest_choice, norm_key, norm_text, parse_amount, parse_bool, parse_date,
-    parse_id, parse_int,
+    ParseError,
+    excel_serial,
+    format_date_csv,
+    format_date_de,
+    id_for_output,
+    is_blank,
+    match_choice,
+    nearest_choice,
+    norm_key,
+    norm_text,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_id,
+    parse_int,
 )
 
 INCASSO_STATES = ["canceled", "blocked", "sent_for_collection", "paid", "on_hold"]

@@ -70,7 +70,7 @@ def ref_parse_bool(value):
 def ref_parse_id(value):
     if V.is_blank(value):
         return None
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, (bool, date, datetime)):
         raise V.ParseError(f"'{V.display(value)}' ist keine gültige ID")
     if isinstance(value, int):
         return str(value)

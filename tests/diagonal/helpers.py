@@ -6,10 +6,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tests.builders import table, write_xlsx as _write_xlsx
+from xl_addin.core.context import RunContext
 from xl_addin.core.plan import CellWrite, Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.diagonal import schema as S
-from xl_addin.core.context import RunContext
 
 NOW = datetime(2026, 11, 22, 12, 0)          # a Sunday
 YELLOW, GREY = "FFFF00", "BFBFBF"
@@ -39,7 +39,8 @@ def diagonal_data(cases: list[dict], vendors: list[dict] | None = None, settings
                   headers: list[str] | None = None) -> WorkbookData:
     wb = WorkbookData(source="Kundenbetreuung Diagonal.xlsx")
     wb.sheets[S.SHEET_CASES] = SheetData(S.SHEET_CASES, table(headers or S.CASE_HEADERS, cases))
-    wb.sheets[S.SHEET_VENDORS] = SheetData(S.SHEET_VENDORS, table(S.VENDOR_HEADERS, VENDORS if vendors is None else vendors))
+    wb.sheets[S.SHEET_VENDORS] = SheetData(S.SHEET_VENDORS,
+                                           table(S.VENDOR_HEADERS, VENDORS if vendors is None else vendors))
     rows = [["Schlüssel", "Wert"]] + [[k, v] for k, v in (settings or {}).items()]
     wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS, rows)
     return wb

@@ -7,11 +7,23 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.diagonal.helpers import (NOW, PLAIN, VIP, apply_writes, case, cell, col, computed, ctx, diagonal_data,
-                                    fills, finding)
+from tests.diagonal.helpers import (
+    NOW,
+    PLAIN,
+    VIP,
+    apply_writes,
+    case,
+    cell,
+    col,
+    computed,
+    ctx,
+    diagonal_data,
+    fills,
+    finding,
+)
 from xl_addin.kinds.diagonal import schema as S
-from xl_addin.kinds.diagonal.rules import ActionError, plan_run
 from xl_addin.kinds.diagonal.actions import due_cases, plan_new_case, plan_step_done
+from xl_addin.kinds.diagonal.rules import ActionError, plan_run
 
 
 def protocol_of(plan, action_prefix=""):
@@ -37,7 +49,7 @@ def test_step_done_sets_the_next_step_and_schritt_seit_now_logs_both_and_recompu
     plan = plan_step_done(wb, ctx(), rows=[2])
     assert cell(plan, 2, S.C_STEP) == S.S_VENDOR_INFORMED
     assert cell(plan, 2, S.C_SINCE) == NOW
-    since_write = [w for w in plan.writes if w.row == 2 and w.col == col(S.C_SINCE)][0]
+    since_write = next(w for w in plan.writes if w.row == 2 and w.col == col(S.C_SINCE))
     assert since_write.number_format == "DD.MM.YYYY HH:MM"
     # the recompute is in the same plan: the 48 h snooze runs from now
     assert computed(plan)[1:] == ("307 Nachfrage (Diagonal)", datetime(2026, 11, 24, 12, 0), "Nein")
@@ -151,7 +163,7 @@ def test_new_case_appends_a_row_with_today_neu_and_vip_and_email_from_vendoren()
     wb = diagonal_data([case(), case(**{S.C_STEP: S.S_DONE})])
     plan = plan_new_case(wb, ctx(), "10009999", "60877", "gläubigeranfrage")
     (append,) = [a for a in plan.appends if a.sheet == S.SHEET_CASES]
-    row = dict(zip(S.CASE_HEADERS, append.rows[0]))
+    row = dict(zip(S.CASE_HEADERS, append.rows[0], strict=True))
     assert row[S.C_DATE] == date(2026, 11, 22) and row[S.C_STEP] == S.S_NEW and row[S.C_SINCE] == NOW
     assert (row[S.C_AGENCY], row[S.C_TYPE], row[S.C_ORDER_ID], row[S.C_USER_ID]) == \
         ("Diagonal", S.T_CREDITOR, 10009999, 60877)
@@ -176,14 +188,14 @@ def test_new_case_goes_below_the_last_row_with_a_value_not_into_a_gap():
 
 def test_new_debtist_case_and_plain_vendor():
     plan = plan_new_case(diagonal_data([]), ctx(), 7, PLAIN, "Debtist-Zahlung", agency="Debtist")
-    row = dict(zip(S.CASE_HEADERS, plan.appends[0].rows[0]))
+    row = dict(zip(S.CASE_HEADERS, plan.appends[0].rows[0], strict=True))
     assert (row[S.C_AGENCY], row[S.C_VIP], row[S.C_DUE]) == ("Debtist", "Nein", NOW)
     assert row[S.C_NEXT].startswith("Akte im Debtist-System suchen; erst den Vendor fragen")
 
 
 def test_new_case_for_a_vendor_not_on_vendoren_leaves_vip_blank_with_a_warning():
     plan = plan_new_case(diagonal_data([case()]), ctx(), 8, 4711, S.T_ADDRESS)
-    row = dict(zip(S.CASE_HEADERS, plan.appends[0].rows[0]))
+    row = dict(zip(S.CASE_HEADERS, plan.appends[0].rows[0], strict=True))
     assert row[S.C_VIP] is None and row[S.C_EMAIL] is None
     assert finding(plan, "VENDOR-UNKNOWN").location == "Fälle!E3"
 

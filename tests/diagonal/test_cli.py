@@ -28,7 +28,8 @@ def rows_of(path, name):
 
 def cases(path) -> dict[int, dict]:
     rows = rows_of(path, S.SHEET_CASES)
-    return {i: dict(zip(rows[0], r)) for i, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)}
+    return {i: dict(zip(rows[0], r, strict=False)) for i, r in enumerate(rows[1:], start=2)
+            if any(v not in (None, "") for v in r)}
 
 
 def protocol(path) -> list[list]:
@@ -133,8 +134,7 @@ def test_due_lists_soonest_first_as_table_and_json(book):
 
 
 def test_actions_refuse_a_workbook_of_another_kind(tmp_path):
-    from tests.builders import inkasso_data, order
-    from tests.builders import write_xlsx as write_inkasso
+    from tests.builders import inkasso_data, order, write_xlsx as write_inkasso
     other = write_inkasso(inkasso_data([order()]), tmp_path / "Inkasso.xlsx")
     res = cli("due", other, *NOW)
     assert res.exit_code == 1 and "keine Diagonal-Fallliste" in res.output

@@ -92,7 +92,7 @@ def test_actions_on_the_demo_are_logged_and_unowned_parts_stay_byte_identical(de
     assert len(ws.data_validations.dataValidation) == 6 and len(ws.conditional_formatting) == 1
     head = [c.value for c in ws[1]]
     col = {h: i + 1 for i, h in enumerate(head)}
-    rows = {r: dict(zip(head, [c.value for c in ws[r]])) for r in range(2, ws.max_row + 1)}
+    rows = {r: dict(zip(head, [c.value for c in ws[r]], strict=True)) for r in range(2, ws.max_row + 1)}
     zust = next(r for r, v in rows.items() if v[S.C_NOTE] == "Vendor übernimmt die Kosten (Mail 21.11.)")
     assert ws.cell(zust, col[S.C_NOTE]).fill.fgColor.rgb.endswith("FFC7CE")          # the agent's colour stays
     assert ws.cell(zust, col[S.C_NOTE]).comment is not None

@@ -7,11 +7,24 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.diagonal.helpers import (GREY, NOW, PLAIN, VIP, YELLOW, case, cell, col, computed, ctx, diagonal_data,
-                                    fills, finding)
+from tests.diagonal.helpers import (
+    GREY,
+    NOW,
+    PLAIN,
+    VIP,
+    YELLOW,
+    case,
+    cell,
+    col,
+    computed,
+    ctx,
+    diagonal_data,
+    fills,
+    finding,
+)
 from xl_addin.kinds.diagonal import schema as S
-from xl_addin.kinds.diagonal.rules import plan_run
 from xl_addin.kinds.diagonal.actions import plan_step_done
+from xl_addin.kinds.diagonal.rules import plan_run
 
 SINCE = datetime(2026, 11, 18, 9, 30)   # Wednesday
 
@@ -39,7 +52,7 @@ def reply_fill(plan, row=2):
 
 @pytest.mark.parametrize("vip", [PLAIN, VIP])
 def test_neu_hausbesuch_is_always_declined_vip_or_not(vip):
-    plan, action, reply, due, overdue = one(**{S.C_TYPE: S.T_HOME_VISIT, S.C_USER_ID: vip, S.C_EMAIL: None})
+    _plan, action, reply, due, overdue = one(**{S.C_TYPE: S.T_HOME_VISIT, S.C_USER_ID: vip, S.C_EMAIL: None})
     assert action.startswith("Hausbesuch ablehnen") and "auch bei VIP" in action
     assert (reply, due, overdue) == (None, SINCE, "Ja")          # due now: at the moment the step began
     assert next_step(**{S.C_TYPE: S.T_HOME_VISIT, S.C_USER_ID: vip}) == S.S_DECLINED
@@ -127,7 +140,7 @@ def test_erinnert_not_vip_closes_and_cancels_after_24h():
 
 def test_erinnert_vip_from_vendoren_informs_the_vip_manager_after_24h():
     fields = {S.C_STEP: S.S_REMINDED, S.C_USER_ID: VIP, S.C_EMAIL: "team@weber-coaching.de", S.C_VIP: None}
-    plan, action, reply, due, overdue = one(**fields)
+    _plan, action, reply, due, overdue = one(**fields)
     assert "VIP-Manager informieren (VIP-Gruppe)" in action and "stornieren" not in action
     assert (reply, due, overdue) == (None, datetime(2026, 11, 19, 9, 30), "Ja")
     assert next_step(**fields) == S.S_VIP_MANAGER
@@ -235,7 +248,7 @@ def test_debtist_zahlung_vendor_answer_is_passed_on_to_debtist(answer, expected,
 
 
 def test_debtist_zahlung_without_answer_waits_like_any_vendor_message():
-    _, action, reply, due, _ = one(**{S.C_TYPE: S.T_DEBTIST_PAYMENT, S.C_AGENCY: S.DEBTIST,
+    _, _action, reply, due, _ = one(**{S.C_TYPE: S.T_DEBTIST_PAYMENT, S.C_AGENCY: S.DEBTIST,
                                       S.C_STEP: S.S_VENDOR_INFORMED})
     assert reply.startswith("307") and due == datetime(2026, 11, 20, 9, 30)
 

@@ -15,8 +15,8 @@ import pytest
 from tests.diagonal.helpers import VIP, case, computed, ctx, diagonal_data
 from xl_addin.core.values import excel_serial
 from xl_addin.kinds.diagonal import schema as S
-from xl_addin.kinds.diagonal.rules import add_elapsed_hours, plan_run
 from xl_addin.kinds.diagonal.actions import due_cases
+from xl_addin.kinds.diagonal.rules import add_elapsed_hours, plan_run
 
 
 def state(now: datetime, **fields) -> tuple:

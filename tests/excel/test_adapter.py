@@ -8,6 +8,7 @@ the hidden state sheet) and a second run on the result.
 """
 from __future__ import annotations
 
+import itertools
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -16,13 +17,18 @@ import openpyxl
 import pytest
 
 from tests.builders import inkasso_data, order
+from xl_addin.core.context import RunContext
 from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowDelete, RowFill, SheetRewrite
 from xl_addin.excel.adapter import (
-    OTHER_FILL, FakeBook, FakeSheet, LiveApplyError, apply_plan_live, merge_blocks, read_workbook_live,
+    OTHER_FILL,
+    FakeBook,
+    FakeSheet,
+    LiveApplyError,
+    apply_plan_live,
+    merge_blocks,
+    read_workbook_live,
 )
-from xl_addin.kinds.inkasso import rules as inkasso
-from xl_addin.kinds.inkasso import schema as S
-from xl_addin.core.context import RunContext
+from xl_addin.kinds.inkasso import rules as inkasso, schema as S
 
 DEMO = Path(__file__).resolve().parents[2] / "workbooks" / "demo" / "Inkasso - Cancelled Installments.xlsx"
 CTX = RunContext(datetime(2026, 11, 22, 12, 0), "Agentin")
@@ -158,7 +164,7 @@ def test_computed_columns_are_whole_column_range_assignments(demo_copy):
     # a column written on consecutive rows is one assignment
     for col in cols:
         rows = sorted(w.row for w in master_writes if w.col == col)
-        runs = 1 + sum(1 for a, b in zip(rows, rows[1:]) if b != a + 1)
+        runs = 1 + sum(1 for a, b in itertools.pairwise(rows) if b != a + 1)
         col_calls = [c for c in calls if c[3] == col]
         assert len(col_calls) <= runs + sum(1 for w in master_writes if w.col == col and w.number_format)
     assert res.cells_written == len({(w.sheet, w.row, w.col) for w in plan.writes})

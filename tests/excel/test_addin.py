@@ -15,7 +15,13 @@ from lxml import etree
 
 from xl_addin.excel import vba_project as vp
 from xl_addin.excel.addin_build import (
-    ADDIN_FILENAME, AddinBuildError, CT_ADDIN, MACROS_DIR, REL_UI14, RIBBON_NS, build_addin,
+    ADDIN_FILENAME,
+    CT_ADDIN,
+    MACROS_DIR,
+    REL_UI14,
+    RIBBON_NS,
+    AddinBuildError,
+    build_addin,
     ribbon_buttons,
 )
 
@@ -106,7 +112,6 @@ def test_xlwings_module_is_bsd_licensed_and_patched_for_this_addin(macros):
 
 
 def test_the_addin_carries_its_config_sheet(xlam):
-    from openpyxl import load_workbook
     with zipfile.ZipFile(xlam) as zf:
         sheet = etree.fromstring(zf.read("xl/worksheets/sheet1.xml"))
     assert sheet.find("{*}sheetPr").get("codeName") == "Sheet1"
@@ -137,14 +142,15 @@ def test_a_button_without_its_sub_stops_the_build(tmp_path):
     bas = macros / "XlAddinRibbon.bas"
     bas.write_text(bas.read_text(encoding="utf-8").replace("Public Sub DueCases(", "Public Sub DueCasesX("),
                    encoding="utf-8")
-    with pytest.raises(AddinBuildError, match="Fällige Fälle.*XlAddinRibbon.DueCases"):
+    with pytest.raises(AddinBuildError, match=r"Fällige Fälle.*XlAddinRibbon\.DueCases"):
         build_addin(tmp_path / "out", macros_dir=macros)
     assert not (tmp_path / "out" / ADDIN_FILENAME).exists()
 
 
 def test_cli_build_addin(tmp_path):
-    from xl_addin.cli_excel import add_commands
     import click
+
+    from xl_addin.cli_excel import add_commands
 
     @click.group()
     def group():

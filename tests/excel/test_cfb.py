@@ -5,12 +5,12 @@ reads the [MS-CFB] structures itself and asserts what olefile does not look at â
 accounted for exactly once, sibling order, red-black colouring, zero timestamps/CLSIDs."""
 from __future__ import annotations
 
+import itertools
 import struct
 
 import olefile
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xl_addin.excel import cfb
 from xl_addin.excel.cfb import CompoundFileError, compound_file, name_order_key, write_compound_file
@@ -157,7 +157,7 @@ def check_cfb(data: bytes) -> tuple[dict[tuple[str, ...], bytes], set[tuple[str,
         if sid != NOSTREAM:
             assert entries[sid]["color"] == 1, f"{parent}: red tree root"
         walk(sid, False)
-        assert all(cfb_less(a, b) for a, b in zip(order, order[1:])), f"{parent}: sibling order {order}"
+        assert all(cfb_less(a, b) for a, b in itertools.pairwise(order)), f"{parent}: sibling order {order}"
 
     def visit(sid: int, path: tuple[str, ...]) -> None:
         e = entries[sid]
@@ -245,6 +245,7 @@ def test_vba_project_bin_of_the_addin_reads_back(tmp_path):
 
 def test_the_built_addin_carries_a_well_formed_compound_file(tmp_path):
     import zipfile
+
     from xl_addin.excel.addin_build import build_addin
     with zipfile.ZipFile(build_addin(tmp_path)) as zf:
         streams, storages, in_mini = check_cfb(zf.read("xl/vbaProject.bin"))

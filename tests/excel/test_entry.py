@@ -3,7 +3,6 @@ Excel (FakeBook) instead of xlwings: one message box per click, German, naming c
 land where the message says; nothing is written by "Prüfen"; no traceback ever."""
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 

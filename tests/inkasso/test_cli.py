@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -33,7 +32,7 @@ def master_by_order(path):
     head = rows[0]
     out = {}
     for r in rows[1:]:
-        d = dict(zip(head, r))
+        d = dict(zip(head, r, strict=False))
         if d.get(S.M_ORDER_ID) not in (None, ""):
             out[int(d[S.M_ORDER_ID])] = d
     return out
@@ -177,7 +176,7 @@ def test_status_list_for_a_vendor(tmp_path):
     assert res.exit_code == 0, res.output
     files = sorted(out.iterdir())
     assert {f.suffix for f in files} == {".csv", ".xlsx"}
-    x = [f for f in files if f.suffix == ".xlsx"][0]
+    x = next(f for f in files if f.suffix == ".xlsx")
     rows = load_workbook(str(x)).get_sheet_by_name(load_workbook(str(x)).sheet_names[0]).to_python()
     assert [int(r[0]) for r in rows[1:]] == [1]
 

@@ -14,7 +14,15 @@ from xl_addin.core.findings import ERROR, WARNING
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.inkasso import schema as S
-from xl_addin.kinds.inkasso.handover import CSV_COLUMNS, build_vendor_csv, clean_comment, export_findings, guard_formula, vendors_with_orders, write_export
+from xl_addin.kinds.inkasso.handover import (
+    CSV_COLUMNS,
+    build_vendor_csv,
+    clean_comment,
+    export_findings,
+    guard_formula,
+    vendors_with_orders,
+    write_export,
+)
 
 HEADER = (b"vendor_id,order_id,first_dunning_letter,second_dunning_letter,incasso_date,"
           b"support_comment,status_support,offer_link,incasso_state,reopened,reopened_id,"
@@ -137,7 +145,7 @@ EXPECTED_1006 = HEADER + (
     "'=SUMME(A1),,on_hold,False,,False\r\n"
     "1006,10000003,02/02/2026,,,\"'-storniert, neu bestellt\",,,canceled,True,10000099,True\r\n"
     "1006,00123,12/01/2025,12/15/2025,,bezahlt am 03.03.,,,paid,False,,False\r\n"
-).encode("utf-8")
+).encode()
 
 
 def test_realistic_vendor_csv_is_byte_exact():
@@ -539,9 +547,10 @@ def test_property_any_cells_never_crash_and_every_error_names_a_cell():
 def test_property_free_text_round_trips_through_the_csv():
     """Whatever the agents type as text, the file has 12 fields per record, CRLF line ends, no
     cell a spreadsheet would execute, and the text comes back as typed (plus the guard)."""
-    from hypothesis import given, settings as hsettings, strategies as st
     import csv
     import io
+
+    from hypothesis import given, settings as hsettings, strategies as st
 
     text = st.one_of(st.text(max_size=40), st.sampled_from(
         ["=1+1", "-x", "+1", "@a", "\tx", "\rx", "a\r\nb", 'a,"b"', "intern: x\ny", "\n\n"]))
@@ -558,7 +567,7 @@ def test_property_free_text_round_trips_through_the_csv():
         assert decoded.endswith("\r\n")
         records = list(csv.reader(io.StringIO(decoded, newline="")))
         assert records[0] == CSV_COLUMNS and len(records) == len(values) + 1
-        for record, (comment, status, link) in zip(records[1:], values):
+        for record, (comment, status, link) in zip(records[1:], values, strict=True):
             assert len(record) == 12
             for value in record:
                 assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))

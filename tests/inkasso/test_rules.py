@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from tests.builders import DEFAULT_VENDORS, NOW, TODAY, inkasso_data, order, waiting_row
-from xl_addin.kinds.inkasso import schema as S
 from xl_addin.core.context import RunContext
-from xl_addin.kinds.inkasso.rules import STATE_HEADER, plan_run
+from xl_addin.kinds.inkasso import schema as S
+from xl_addin.kinds.inkasso.rules import plan_run
 
 YELLOW, GREY = "FFFF00", "BFBFBF"
 
@@ -170,7 +170,7 @@ def test_whole_row_is_coloured_including_agents_extra_columns():
     headers = S.MASTER_HEADERS + ["Bearbeiter"]
     wb = inkasso_data([dict(order(), Bearbeiter="Anna")], master_headers=headers)
     plan = run(wb)
-    fill = [f for f in plan.fills if f.row == 2][0]
+    fill = next(f for f in plan.fills if f.row == 2)
     assert fill.cols == tuple(range(1, len(headers) + 1))
 
 
@@ -273,7 +273,7 @@ def test_impossible_date_is_a_finding_and_nothing_is_guessed():
 
 def test_float_ids_are_read_as_integers():
     plan = run(inkasso_data([_two_letters(**{S.M_ORDER_ID: 10000555.0, S.M_VENDOR_ID: 1006.0})]))
-    row = [a for a in plan.appends if a.sheet == S.SHEET_WAITING][0].rows[0]
+    row = next(a for a in plan.appends if a.sheet == S.SHEET_WAITING).rows[0]
     assert row[4] == 10000555 and isinstance(row[4], int)
     assert result(plan, 2)[0] == "Ja"
 
@@ -306,7 +306,8 @@ def test_columns_are_found_by_header_text_in_any_order_and_missing_computed_head
 def test_header_matching_ignores_case_and_blanks():
     headers = [h.upper() + "  " if h == S.M_ORDER_ID else h for h in S.MASTER_HEADERS]
     o = order()
-    wb = inkasso_data([{(k.upper() + "  " if k == S.M_ORDER_ID else k): v for k, v in o.items()}], master_headers=headers)
+    wb = inkasso_data([{(k.upper() + "  " if k == S.M_ORDER_ID else k): v for k, v in o.items()}],
+                      master_headers=headers)
     plan = run(wb)
     assert "HEADER-MISSING" not in codes(plan)
 
@@ -360,7 +361,7 @@ def test_blockiert_may_only_go_back_to_the_state_before():
 def test_state_before_blocked_is_remembered_between_runs():
     o = order(**{S.M_DEBT_STATUS: "Blockiert", S.M_INCASSO_STATE: "blocked"})
     plan = run(_with_state(o, "Laufend"))
-    state = [r for r in plan.rewrites if r.sheet == S.SHEET_STATE][0]
+    state = next(r for r in plan.rewrites if r.sheet == S.SHEET_STATE)
     assert state.state == "veryHidden"
     assert state.rows[1][2:4] == ["Blockiert", "Laufend"]
 
@@ -376,7 +377,7 @@ def test_deleted_order_id_is_reported_on_the_next_run_and_stays_remembered():
     plan = run(inkasso_data([o], state=[["10000001", "1006", "Laufend", None, None]]))
     f = finding(plan, "ORDER-DELETED")
     assert "10000001" in f.message
-    state = [r for r in plan.rewrites if r.sheet == S.SHEET_STATE][0]
+    state = next(r for r in plan.rewrites if r.sheet == S.SHEET_STATE)
     assert ["10000001", "1006", "Laufend", None, None] in state.rows
 
 
@@ -387,7 +388,8 @@ def test_deleted_order_id_is_reported_on_the_next_run_and_stays_remembered():
 ])
 def test_schulden_status_and_incasso_state_must_agree(state, debt, ok):
     o = order(**{S.M_INCASSO_STATE: state, S.M_DEBT_STATUS: debt, S.M_FIRST_LETTER: date(2026, 8, 1),
-                 S.M_SECOND_LETTER: date(2026, 8, 20), S.M_INCASSO_DATE: date(2026, 9, 1) if state == "sent_for_collection" else None})
+                 S.M_SECOND_LETTER: date(2026, 8, 20),
+                 S.M_INCASSO_DATE: date(2026, 9, 1) if state == "sent_for_collection" else None})
     plan = run(inkasso_data([o]))
     assert ("STATE-CONTRADICTION" not in codes(plan)) == ok
 
@@ -396,7 +398,7 @@ def test_schulden_status_and_incasso_state_must_agree(state, debt, ok):
 
 def test_pruefung_sheet_is_rewritten_with_every_finding():
     plan = run(inkasso_data([order(**{S.M_INCASSO_STATE: "cancelled"})]))
-    pr = [r for r in plan.rewrites if r.sheet == "Prüfung"][0]
+    pr = next(r for r in plan.rewrites if r.sheet == "Prüfung")
     assert pr.rows[0] == ["Schwere", "Code", "Zelle", "Schlüssel", "Meldung", "Vorschlag"]
     assert any(r[2] == "Masterliste!O2" and r[5] == "canceled" for r in pr.rows[1:])
 
@@ -451,4 +453,5 @@ def test_blank_booleans_are_one_line_in_the_run_not_one_per_cell():
 def test_suggestion_is_not_repeated_when_the_message_already_quotes_it():
     from xl_addin.core.findings import Finding
     assert "meinten" not in Finding("X", "warning", "S", "A1", "wird als 'False' exportiert", "False").text()
-    assert "meinten Sie 'Beschwerde'" in Finding("X", "error", "S", "A1", "Kategorie 'Beschwerden'", "Beschwerde").text()
+    finding = Finding("X", "error", "S", "A1", "Kategorie 'Beschwerden'", "Beschwerde")
+    assert "meinten Sie 'Beschwerde'" in finding.text()

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.builders import NOW, inkasso_data
-from xl_addin.kinds.inkasso import schema as S
 from xl_addin.core.context import RunContext
+from xl_addin.kinds.inkasso import schema as S
 from xl_addin.kinds.inkasso.rules import plan_run
 
 cell_values = st.one_of(

@@ -12,7 +12,13 @@ from xl_addin.core.findings import ERROR, INFO, WARNING
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.inkasso import schema as S
-from xl_addin.kinds.inkasso.status_list import STATUS_LIST_HEADER, build_status_list, resolve_statuses, status_list_basename, write_status_list
+from xl_addin.kinds.inkasso.status_list import (
+    STATUS_LIST_HEADER,
+    build_status_list,
+    resolve_statuses,
+    status_list_basename,
+    write_status_list,
+)
 
 HEADERS = [S.M_VENDOR_ID, S.M_ORDER_ID, S.M_INVOICE_NO, S.M_FIRST_NAME, S.M_LAST_NAME,
            S.M_PRODUCT, S.M_AMOUNT, S.M_FIRST_LETTER, S.M_SECOND_LETTER, S.M_INCASSO_DATE,

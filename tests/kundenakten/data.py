@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from tests.builders import table, write_xlsx  # noqa: F401  (re-exported for the CLI tests)
+from xl_addin.core.context import RunContext
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.kundenakten import schema as S
-from xl_addin.core.context import RunContext
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -35,7 +35,8 @@ def entry(name: str = "Bäckerei Sonnenschein", akte: str = S.FILE_VPA, day=None
 def akten_data(customers: list[dict], entries: list[dict], settings: dict | None = None,
                customer_headers: list[str] | None = None, entry_headers: list[str] | None = None) -> WorkbookData:
     wb = WorkbookData(source="Kundenakten.xlsx")
-    wb.sheets[S.SHEET_CUSTOMERS] = SheetData(S.SHEET_CUSTOMERS, table(customer_headers or S.CUSTOMER_HEADERS, customers))
+    wb.sheets[S.SHEET_CUSTOMERS] = SheetData(S.SHEET_CUSTOMERS,
+                                             table(customer_headers or S.CUSTOMER_HEADERS, customers))
     wb.sheets[S.SHEET_ENTRIES] = SheetData(S.SHEET_ENTRIES, table(entry_headers or S.ENTRY_HEADERS, entries))
     rows = [["Schlüssel", "Wert"]] + [[k, v] for k, v in (settings or {}).items()]
     wb.sheets[S.SHEET_SETTINGS] = SheetData(S.SHEET_SETTINGS, rows)

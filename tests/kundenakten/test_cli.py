@@ -35,7 +35,7 @@ def rows(path, name):
 
 def by_customer(path) -> dict[str, dict]:
     table = rows(path, S.SHEET_CUSTOMERS)
-    return {r[0]: dict(zip(table[0], r)) for r in table[1:] if r[0]}
+    return {r[0]: dict(zip(table[0], r, strict=False)) for r in table[1:] if r[0]}
 
 
 def _day(v):

@@ -22,7 +22,8 @@ DEMO = REPO / "workbooks" / "demo" / "Kundenakten.xlsx"
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("build_demo_kundenakten", REPO / "workbooks" / "build_demo_kundenakten.py")
+    spec = importlib.util.spec_from_file_location("build_demo_kundenakten",
+                                                  REPO / "workbooks" / "build_demo_kundenakten.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module            # dataclasses look their module up there
     spec.loader.exec_module(module)

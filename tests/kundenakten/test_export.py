@@ -7,6 +7,7 @@ text of a column outside the allow-list reaches any byte of the output. Every me
 undone), and the PDF's text when LibreOffice and pdftotext are installed."""
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
@@ -22,7 +23,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.kundenakten.data import NOW, akten_data, customer, days_ago, entry
 from xl_addin.kinds.kundenakten import schema as S
-from xl_addin.kinds.kundenakten.vpa_export import ExportError, build_vpa_export, export_basename, write_vpa_export, xlsx_bytes
+from xl_addin.kinds.kundenakten.vpa_export import (
+    ExportError,
+    build_vpa_export,
+    export_basename,
+    write_vpa_export,
+    xlsx_bytes,
+)
 
 CUSTOMERS = ["Bäckerei Sonnenschein", "Nord GmbH", "Praxis Dr. Weiß"]
 PIECES = st.sampled_from(list("abcXYZ019 äöüßÄ€&<>\"';:=/%_-.,!?\t\n") + ["&amp;", "]]>", "_x000D_", "&#228;"])
@@ -182,10 +189,8 @@ def _pdf_streams(pdf: bytes) -> str:
     """The raw PDF plus every Flate stream inflated (metadata, uncompressed text)."""
     parts = [pdf.decode("latin-1")]
     for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        try:
+        with contextlib.suppress(zlib.error):
             parts.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            pass
     return "\n".join(parts)
 
 

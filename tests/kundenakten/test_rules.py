@@ -99,8 +99,8 @@ def test_customer_with_no_vpa_entry_yet_counts_from_the_assignment_and_o_team_en
     wb = akten_data([customer(**{S.K_ASSIGNED: days_ago(10)})],
                     [entry(akte=S.FILE_OTEAM, day=days_ago(1), **{S.E_CATEGORY: "Lead-Gespräch"}),
                      entry(akte=S.FILE_OTEAM, day=days_ago(12))])
-    assert computed(run(wb)) == {S.K_LAST_VPA: None, S.K_CURRENT: "Ja", S.K_FOLLOW_UP: days_ago(10) + timedelta(days=28),
-                                 S.K_NEXT_STEP: STEP_OK}
+    assert computed(run(wb)) == {S.K_LAST_VPA: None, S.K_CURRENT: "Ja",
+                                 S.K_FOLLOW_UP: days_ago(10) + timedelta(days=28), S.K_NEXT_STEP: STEP_OK}
     wb = akten_data([customer(**{S.K_ASSIGNED: days_ago(30)})], [entry(akte=S.FILE_OTEAM, day=days_ago(1))])
     assert computed(run(wb))[S.K_CURRENT] == "Nein"
 

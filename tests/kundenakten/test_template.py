@@ -8,15 +8,14 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.kundenakten.data import NOW
+from xl_addin.core.context import RunContext
 from xl_addin.core.plan import DATE_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.kinds.kundenakten import schema as S
-from xl_addin.core.context import RunContext
-from xl_addin.kinds.kundenakten.rules import plan_run
-
 from xl_addin.engine import new_workbook
+from xl_addin.kinds.kundenakten import schema as S
+from xl_addin.kinds.kundenakten.rules import plan_run
 
 
 def create_template(path):
@@ -54,7 +53,7 @@ def test_drop_downs_for_status_akte_and_kategorie(book):
     wb = openpyxl.load_workbook(book)
     assert _lists(wb[S.SHEET_CUSTOMERS]) == {"Kundenstatus": S.CUSTOMER_STATUSES}
     assert _lists(wb[S.SHEET_ENTRIES]) == {"Akte": ["O-Team", "VPA"], "Kategorie": S.CATEGORIES}
-    akte = [dv for dv in wb[S.SHEET_ENTRIES].data_validations.dataValidation if "C2" in str(dv.sqref)][0]
+    akte = next(dv for dv in wb[S.SHEET_ENTRIES].data_validations.dataValidation if "C2" in str(dv.sqref))
     assert akte.showErrorMessage and akte.errorStyle == "stop"      # no third kind of file
 
 

@@ -19,8 +19,8 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from xl_addin.core.plan import DATE_FORMAT, CellWrite, Plan, RowFill  # noqa: E402
-from xl_addin.package import apply_plan, read_workbook  # noqa: E402
+from xl_addin.core.plan import DATE_FORMAT, CellWrite, Plan, RowFill
+from xl_addin.package import apply_plan, read_workbook
 
 HEADERS = ["vendor_id", "order_id", "Rechnungsnummer", "Vorname", "Nachname", "Produkt",
            "Offener Betrag", "Grund", "first_dunning_letter", "second_dunning_letter",

@@ -1,7 +1,8 @@
 """Rows a run appends below a sheet's data, the rows of an owned sheet it rewrites, and new cells
-written past the end of a row are built as XML text and parsed in one go (the fast path). They must be exactly what writing the same
-values cell by cell gives — same bytes, same new formats in styles.xml, same refusals — so that
-there is one way values are stored, whichever path a row takes."""
+written past the end of a row are built as XML text and parsed in one go (the fast path). They
+must be exactly what writing the same values cell by cell gives — same bytes, same new formats
+in styles.xml, same refusals — so that there is one way values are stored, whichever path a row
+takes."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -17,13 +18,19 @@ from xl_addin.package.opc import MAIN_NS
 from xl_addin.package.sheet import SheetPatcher
 from xl_addin.package.styles import Styles
 
-STYLES = f"""<styleSheet xmlns="{MAIN_NS}">
-<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
-<borders count="1"><border/></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
-</styleSheet>""".encode()
+STYLES = (
+    f'<styleSheet xmlns="{MAIN_NS}">\n'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>\n'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>\n'
+    '<borders count="1"><border/></borders>\n'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\n'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>\n'
+    '</styleSheet>'
+).encode()
 
 
 def sheet_xml(prefixed: bool, col_styles: bool) -> bytes:

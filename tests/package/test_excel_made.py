@@ -14,8 +14,18 @@ from lxml import etree
 from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowFill, SheetRewrite
 from xl_addin.package import apply_plan, read_workbook
 
-from .conftest import (EXCEL_MADE, NS, canon, cell_without, cells_by_ref, member_names, members,
-                       raw_member, sheet_part_names, xml)
+from .conftest import (
+    EXCEL_MADE,
+    NS,
+    canon,
+    cell_without,
+    cells_by_ref,
+    member_names,
+    members,
+    raw_member,
+    sheet_part_names,
+    xml,
+)
 
 WIRING = {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
 EXCEL_FILES = sorted(p.name for p in EXCEL_MADE.iterdir())
@@ -54,7 +64,7 @@ def test_excel_made_workbook_survives_a_run(name, tmp_path):
         rows = after.sheets[sheet].rows
         if sheet == first:
             rows = rows[:len(data.rows)]
-            rows = [r[:len(o)] for r, o in zip(rows, data.rows)]
+            rows = [r[:len(o)] for r, o in zip(rows, data.rows, strict=False)]
         assert rows == data.rows, sheet
     wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
     assert wb[first].cell(free, 1).value == "xl_addin"

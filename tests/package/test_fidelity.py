@@ -11,12 +11,19 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from xl_addin.core.plan import (DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowAppend,
-                                RowDelete, RowFill, SheetRewrite)
+from xl_addin.core.plan import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    CellWrite,
+    Plan,
+    RowAppend,
+    RowDelete,
+    RowFill,
+    SheetRewrite,
+)
 from xl_addin.package import apply_plan, read_workbook
 
-from .conftest import (NS, canon, cell_without, cells_by_ref, member_names, members, raw_member,
-                       sheet_part_names, xml)
+from .conftest import NS, canon, cell_without, cells_by_ref, member_names, members, raw_member, sheet_part_names, xml
 
 MASTER = "xl/worksheets/sheet1.xml"
 WAIT = "xl/worksheets/sheet2.xml"
@@ -68,7 +75,7 @@ def run(agent_book, tmp_path):
 
 
 def test_result_reports_what_was_done(run):
-    original, after, _, result = run
+    original, _after, _, result = run
     assert result.written
     assert result.backup_path is not None and result.backup_path.read_bytes() == original.read_bytes()
     assert result.sheets_created == ["Prüfung", "_xl_addin_state", "Protokoll"]
@@ -124,7 +131,7 @@ def test_patched_sheet_keeps_everything_but_the_written_cells(run):
 
 
 def test_values_read_back_with_calamine_and_openpyxl(run):
-    original, after, before, _ = run
+    _original, after, before, _ = run
     data = read_workbook(after)
     assert list(data.sheets) == ["Masterliste", "Warten auf Freigabe", "Vendoren", "Übersicht",
                                  "Prüfung", "_xl_addin_state", "Protokoll"]
@@ -205,7 +212,7 @@ def test_formats_fills_and_workbook_wiring(run):
 
 def test_second_identical_run_changes_no_styles(run):
     """Reuse: running the same plan again appends no further fills or cell formats."""
-    original, after, _, _ = run
+    _original, after, _, _ = run
     styles_once = members(after)["xl/styles.xml"]
     plan = run_plan()
     plan.rewrites, plan.appends, plan.deletions = plan.rewrites[:1], [], []

@@ -36,11 +36,11 @@ def sheet_xml(layout, prefixed: bool, r_last: bool, col_styles: bool) -> bytes:
             continue
         attrs = ' s="2" customFormat="1"' if kind == "fmt" else ' spans="2:3"'
 
-        def cell(c):
+        def cell(c, r):
             ref = f'{chr(64 + c)}{r}'
             a = f's="1" r="{ref}"' if r_last else f'r="{ref}" s="1"'
             return f'<{p}c {a}><{p}v>{c}</{p}v></{p}c>'
-        cells = "" if kind == "empty" else "".join(cell(c) for c in sorted(present))
+        cells = "" if kind == "empty" else "".join(cell(c, r) for c in sorted(present))
         if kind == "note":
             cells = f'<!-- <c r="A{r}"/></row><row r="{r + 1}"><c r="B{r + 1}"/> -->' + cells
         ext = f"<{p}extLst/>" if kind == "ext" else ""

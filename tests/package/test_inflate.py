@@ -38,5 +38,5 @@ def test_a_sound_part_reads_as_zipfile_reads_it():
 ])
 def test_a_damaged_or_lying_part_is_refused_naming_it(lie):
     archive = archive_with(lie(deflate(XML)))
-    with pytest.raises(WorkbookError, match="beschädigt: Teil 'xl/worksheets/sheet1.xml'"):
+    with pytest.raises(WorkbookError, match=r"beschädigt: Teil 'xl/worksheets/sheet1\.xml'"):
         archive.read("xl/worksheets/sheet1.xml")

@@ -79,8 +79,9 @@ def test_workbook_saved_by_libreoffice_survives_a_run(simple_book, tmp_path):
                 product_colours=frozenset({"FFFF00"}),
                 rewrites=[SheetRewrite("Prüfung", [["Ort"], ["A1"]])])
     apply_plan(book, plan, backups=0)
-    from .conftest import member_names, raw_member, sheet_part_names
     from xl_addin.package import read_workbook
+
+    from .conftest import member_names, raw_member, sheet_part_names
     owned = {sheet_part_names(original)["Masterliste"], "xl/styles.xml", "xl/workbook.xml",
              "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
     for name in member_names(original):

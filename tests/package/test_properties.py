@@ -20,8 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xl_addin.core.plan import CellWrite, Plan, RowDelete
 from xl_addin.package import apply_plan, read_workbook

@@ -13,10 +13,17 @@ from pathlib import Path
 import pytest
 
 from xl_addin.core.plan import CellWrite, Plan
-from xl_addin.package import (BACKUP_DIR, WorkbookError, apply_plan, backup_paths,
-                              check_writable, read_workbook)
-from xl_addin.package import archive as archive_module
-from xl_addin.package import safety, writer
+from xl_addin.package import (
+    BACKUP_DIR,
+    WorkbookError,
+    apply_plan,
+    archive as archive_module,
+    backup_paths,
+    check_writable,
+    read_workbook,
+    safety,
+    writer,
+)
 
 PLAN = Plan(writes=[CellWrite("Masterliste", 2, 4, "Ja")])
 
@@ -158,8 +165,9 @@ def test_billion_laughs_is_refused_quickly(simple_book, member):
                        for i in range(1, 10))
             + b"]>\n")
     rewrite_member(simple_book, member,
-                   lambda data: bomb + data.split(b"?>", 1)[1].replace(b"</sheetData>",
-                                                                      b"<row r='99'><c r='A99' t='inlineStr'><is><t>&lol9;</t></is></c></row></sheetData>"))
+                   lambda data: bomb + data.split(b"?>", 1)[1].replace(
+                       b"</sheetData>",
+                       b"<row r='99'><c r='A99' t='inlineStr'><is><t>&lol9;</t></is></c></row></sheetData>"))
     started = time.monotonic()
     with pytest.raises(WorkbookError, match="DTD"):
         read_workbook(simple_book)

@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from xl_addin.core.plan import (DATE_FORMAT, CellWrite, Plan, RowAppend, RowDelete, RowFill,
-                                SheetRewrite)
+from xl_addin.core.plan import DATE_FORMAT, CellWrite, Plan, RowAppend, RowDelete, RowFill, SheetRewrite
 from xl_addin.package import WorkbookError, apply_plan, read_workbook
 
 from .conftest import NS, canon, cells_by_ref, members, xml
@@ -141,7 +140,7 @@ def test_writing_a_formula_cell_takes_it_over_and_keeps_shared_formulas_working(
         for info, data in items:
             if info.filename == "xl/worksheets/sheet1.xml":
                 for r in range(1, 5):
-                    f = (f'<f t="shared" ref="B1:B4" si="0">A1*2</f>' if r == 1
+                    f = ('<f t="shared" ref="B1:B4" si="0">A1*2</f>' if r == 1
                          else '<f t="shared" si="0"/>')
                     data = data.replace(f'<c r="A{r}"><v>{r}</v></c>'.encode(),
                                         f'<c r="A{r}"><v>{r}</v></c><c r="B{r}">{f}<v>{2 * r}</v></c>'.encode())
@@ -180,7 +179,6 @@ def test_reader_hands_over_values_as_the_core_expects(tmp_path):
 
 
 def _chart(wb):
-    ws = wb.get_worksheet_by_name("Daten")
     chart = wb.add_chart({"type": "line"})
     chart.add_series({"values": "=Daten!$E$3:$F$3"})
     return chart

@@ -12,8 +12,7 @@ import pytest
 import xlsxwriter
 
 from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowFill, SheetRewrite
-from xl_addin.package import WorkbookError, apply_plan, read_workbook
-from xl_addin.package import writer
+from xl_addin.package import WorkbookError, apply_plan, read_workbook, writer
 
 
 def agent_book(path):
@@ -92,7 +91,7 @@ def test_failure_while_deflating_leaves_the_original(tmp_path, monkeypatch):
         raise MemoryError("kein Speicher")
 
     monkeypatch.setattr(writer, "deflate", broken)
-    with pytest.raises(WorkbookError, match="Schreiben fehlgeschlagen .MemoryError"):
+    with pytest.raises(WorkbookError, match=r"Schreiben fehlgeschlagen \(MemoryError"):
         apply_plan(path, PLAN, backups=0)
     assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".xl_addin.tmp")]

@@ -7,10 +7,10 @@ import itertools
 from datetime import datetime
 
 from tests.builders import table, write_xlsx as _write_xlsx
+from xl_addin.core.context import RunContext
 from xl_addin.core.plan import Plan
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.solleciti import schema as S
-from xl_addin.core.context import RunContext
 from xl_addin.kinds.solleciti.run import plan_run
 
 NOW = datetime(2026, 11, 18, 10, 0)      # a Wednesday

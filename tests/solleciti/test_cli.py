@@ -26,7 +26,7 @@ def sheet_rows(path, name):
 
 def tickets(path):
     rows = sheet_rows(path, S.SHEET_TICKETS)
-    return {str(int(r[0])) if isinstance(r[0], float) else str(r[0]): dict(zip(rows[0], r))
+    return {str(int(r[0])) if isinstance(r[0], float) else str(r[0]): dict(zip(rows[0], r, strict=False))
             for r in rows[1:] if r[0] not in (None, "")}
 
 

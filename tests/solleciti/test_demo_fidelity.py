@@ -39,7 +39,7 @@ def sheet_part(path: Path, name: str) -> str:
         rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
         rid = wb.xpath(f"//m:sheet[@name='{name}']", namespaces=NS)[0].get(
             "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-        target = [r.get("Target") for r in rels if r.get("Id") == rid][0]
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
         return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 

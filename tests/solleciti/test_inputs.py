@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from tests.solleciti.builders import NOW, findings_at, result, run, solleciti_data, ticket, written
-from xl_addin.kinds.solleciti import schema as S
 from xl_addin.core.cells import address
+from xl_addin.kinds.solleciti import schema as S
 
 L = {h: address(2, i + 1)[:-1] for i, h in enumerate(S.TICKET_HEADERS)}   # header -> column letter
 
@@ -226,7 +226,7 @@ def test_missing_computed_columns_are_added_after_the_last_header():
     heads = {w.col: w.value for w in plan.writes if w.row == 1}
     assert heads == {len(headers) + 1 + i: h for i, h in enumerate(S.TICKET_COMPUTED_HEADERS)}
     action_col = len(headers) + 1
-    assert [w.value for w in plan.writes if w.row == 2 and w.col == action_col][0].startswith("Effettuare")
+    assert next(w.value for w in plan.writes if w.row == 2 and w.col == action_col).startswith("Effettuare")
 
 
 def test_unreadable_tentativi_only_stops_the_row_when_the_call_number_matters():

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.solleciti.builders import NOW, apply, solleciti_data
 from xl_addin.core import values as V
-from xl_addin.kinds.solleciti import schema as S
 from xl_addin.core.context import RunContext
+from xl_addin.kinds.solleciti import schema as S
 from xl_addin.kinds.solleciti.run import plan_run
 
 cell_values = st.one_of(

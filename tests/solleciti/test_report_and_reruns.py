@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tests.solleciti.builders import (
-    NOW, UNCHANGED, apply, findings_at, report_appends, result, run, set_cells, solleciti_data, ticket, written,
+    NOW,
+    UNCHANGED,
+    apply,
+    findings_at,
+    report_appends,
+    result,
+    run,
+    set_cells,
+    solleciti_data,
+    ticket,
+    written,
 )
 from xl_addin.kinds.solleciti import schema as S
 
@@ -27,7 +37,7 @@ def test_first_preblocco_creates_the_report_row_and_logs_it():
     plan = run(wb, user="g.verdi")
     [append] = [a for a in plan.appends if a.sheet == S.SHEET_REPORT]
     assert append.header == S.REPORT_HEADERS
-    row = dict(zip(S.REPORT_HEADERS, append.rows[0]))
+    row = dict(zip(S.REPORT_HEADERS, append.rows[0], strict=True))
     assert row == {S.RP_TICKET: 7001, S.RP_CLIENT: "Bar Sport di Neri", S.RP_PROFORMAS: 4,
                    S.RP_CAUSE: "3ª chiamata senza risposta, 4 proforma aperti", S.RP_ADDED_ON: NOW.date(),
                    S.RP_CHECK_BY: date(2026, 12, 3), S.RP_ADDED_BY: "g.verdi"}
@@ -77,7 +87,7 @@ def test_duplicates_the_callers_typed_into_the_report_are_reported_never_removed
 
 def test_pre_blocco_set_by_hand_is_added_to_the_report():
     wb = solleciti_data([ticket(ticket=7003, status="Pre-Blocco", preblocco_on=date(2026, 11, 10), proformas=2)])
-    row = dict(zip(S.REPORT_HEADERS, report_appends(run(wb))[0]))
+    row = dict(zip(S.REPORT_HEADERS, report_appends(run(wb))[0], strict=True))
     assert row[S.RP_TICKET] == 7003 and row[S.RP_CHECK_BY] == date(2026, 11, 25)
     assert "Pre-Blocco" in row[S.RP_CAUSE]
 

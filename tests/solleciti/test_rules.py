@@ -150,7 +150,8 @@ def test_technical_problem_tag_customer_care():
 
 def test_wants_to_talk_only_to_the_studio():
     r, _ = no_agreement(reason="Non vuole comunicare", contact_person="Studio")
-    assert (r["priority"], r["assignee"], r["tag"], r["due"]) == ("BLOCCANTE", "assistenza.xriba", "GESTIONE STUDIO", None)
+    assert (r["priority"], r["assignee"], r["tag"], r["due"]) == (
+        "BLOCCANTE", "assistenza.xriba", "GESTIONE STUDIO", None)
     assert "note dettagliate" in r["action"]
 
 
@@ -182,7 +183,7 @@ def test_refuses_to_pay_generically_is_preblocco():
 # ------------------------------------------------------------------ Pre-Blocco
 
 def test_pre_blocco_fewer_than_15_days_wait_until_day_15():
-    r, plan = one(status="Pre-Blocco", preblocco_on=date(2026, 11, 4))     # 14 days ago
+    r, _plan = one(status="Pre-Blocco", preblocco_on=date(2026, 11, 4))     # 14 days ago
     assert r["due"] == date(2026, 11, 19)
     assert "attendere" in r["action"] and (r["tag"], r["priority"], r["assignee"]) == (None, None, None)
     assert r["in_report"] == "Sì"       # it reached the procedure: the report lists it

@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib.util
 import sys
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator
 
 import pytest
 
@@ -85,10 +85,10 @@ class _Components:
     def __call__(self, name: str):
         raise ComError(f"no component {name}")        # a first import: nothing to remove
 
-    def Remove(self, component) -> None:  # noqa: N802 - COM name
+    def Remove(self, component) -> None:  # COM name
         raise AssertionError("nothing to remove")
 
-    def Import(self, path: str) -> None:  # noqa: N802 - COM name
+    def Import(self, path: str) -> None:  # COM name
         self.imported.append(Path(path).read_text(encoding="utf-8"))
 
 
@@ -97,7 +97,7 @@ class _Application:
     Version: str = "16.0"
     calls: list[MacroOptionsCall] = field(default_factory=list)
 
-    def MacroOptions(self, macro: str, **options) -> None:  # noqa: N802 - COM name
+    def MacroOptions(self, macro: str, **options) -> None:  # COM name
         self.calls.append(MacroOptionsCall(macro, options))
 
 

@@ -7,30 +7,26 @@ must have reported a finding for that row: a formula has no Prüfung sheet, so i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from xl_addin import udfs as U
 from xl_addin.core import values as V
 from xl_addin.core.cells import split_address
+from xl_addin.core.context import RunContext
 from xl_addin.core.headers import locate_columns
 from xl_addin.core.plan import Plan
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
+from xl_addin.kinds.diagonal import rules as diagonal, schema as DS
+from xl_addin.kinds.inkasso import rules as inkasso, schema as IS
+from xl_addin.kinds.kundenakten import rules as kundenakten, schema as KS
+from xl_addin.kinds.solleciti import run as sol_run, schema as SS
 from xl_addin.package import read_workbook
-from xl_addin.kinds.diagonal import rules as diagonal
-from xl_addin.kinds.inkasso import rules as inkasso
-from xl_addin.kinds.kundenakten import rules as kundenakten
-from xl_addin.kinds.solleciti import flowchart as sol_flow, run as sol_run
-from xl_addin.kinds.diagonal import schema as DS
-from xl_addin.kinds.inkasso import schema as IS
-from xl_addin.kinds.kundenakten import schema as KS
-from xl_addin.kinds.solleciti import schema as SS
-from xl_addin.core.context import RunContext
 
 DEMO = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
 NOW = datetime(2026, 11, 22, 12, 0)     # `make demo` runs with --now 2026-11-22T12:00
@@ -66,7 +62,7 @@ class Ran:
     columns: dict[str, int]
 
     @classmethod
-    def of(cls, filename: str, plan_run: Callable, sheet: str, headers: list[str]) -> "Ran":
+    def of(cls, filename: str, plan_run: Callable, sheet: str, headers: list[str]) -> Ran:
         path = DEMO / filename
         if not path.exists():
             pytest.skip(f"demo workbook {filename} missing")

@@ -120,7 +120,8 @@ def test_status_error_names_the_nearest_valid_value_or_the_list():
     text = U.XLA_STATUS("xyz", "Schulden-Status")
     assert text.startswith("Ungültig: 'xyz'") and "erlaubt: Gesperrt, Laufend" in text
     assert U.XLA_STATUS("paid", "Statuss").startswith("Unbekannte Liste 'Statuss'")
-    assert U.XLA_STATUS("paid", "Schulden Status") == "Unbekannte Liste 'Schulden Status' — meinten Sie 'Schulden-Status'?"
+    assert (U.XLA_STATUS("paid", "Schulden Status")
+            == "Unbekannte Liste 'Schulden Status' — meinten Sie 'Schulden-Status'?")
 
 
 # ---------------------------------------------------------------- XLA_WERKTAGE
@@ -165,7 +166,8 @@ def test_vendor_informed_waits_48_hours_then_reminder_307():
     action, reply, due, overdue = fall("Gläubigeranfrage", "Vendor informiert", since)
     assert action.startswith("Auf Rückmeldung warten") and reply == "307 Nachfrage (Diagonal)"
     assert due == xl(2026, 11, 22, 14, 0) and overdue == "Nein"
-    assert U.XLA_FALL_UEBERFAELLIG("Gläubigeranfrage", "Vendor informiert", since, heute=xl(2026, 11, 22, 14, 0)) == "Ja"
+    assert U.XLA_FALL_UEBERFAELLIG("Gläubigeranfrage", "Vendor informiert", since,
+                                   heute=xl(2026, 11, 22, 14, 0)) == "Ja"
     assert U.XLA_FALL_FAELLIG("Gläubigeranfrage", "Vendor informiert", since, heute=NOW,
                               snooze_vendor="3 Tage") == xl(2026, 11, 23, 14, 0)
 
@@ -196,7 +198,7 @@ def test_reminded_case_depends_on_vip_and_home_visits_are_declined():
 
 
 def test_answers_and_closed_cases():
-    action, reply, due, overdue = fall("Adressermittlung", "Vendor informiert", xl(2026, 11, 20, 9, 0),
+    action, reply, due, _overdue = fall("Adressermittlung", "Vendor informiert", xl(2026, 11, 20, 9, 0),
                                        "Zustimmung")
     assert action.startswith("Kostenübernahme") and reply == "" and due == xl(2026, 11, 20, 9, 0)
     assert fall("Zahlungsanfrage", "Storniert", xl(2026, 11, 1)) == ("Keine – Fall abgeschlossen", "", "", "")

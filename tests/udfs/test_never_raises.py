@@ -6,8 +6,7 @@ from __future__ import annotations
 import inspect
 from datetime import date, datetime
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xl_addin import udfs as U
 
@@ -84,7 +83,8 @@ _WELL_FORMED = {
                         _COUNTS, _COUNTS, _COUNTS],
     "XLA_TICKET_AZIONE": [_pick(SS.STATUSES), _pick(SS.OUTCOMES), _COUNTS, _COUNTS, _COUNTS, _pick(SS.REASONS),
                           _pick(SS.CONTACT_PERSONS), _pick(SS.PROBLEMS), _DAYS, _pick(SS.PAYMENT_KINDS), _DAYS,
-                          _DAYS, _COUNTS, _pick(SS.UPDATES), _DAYS, _MOMENTS, _TABLES, st.sampled_from([None, "IT", "IT-RM"])],
+                          _DAYS, _COUNTS, _pick(SS.UPDATES), _DAYS, _MOMENTS, _TABLES,
+                          st.sampled_from([None, "IT", "IT-RM"])],
     "XLA_VPA_AKTUELL": [st.sampled_from([None, "Anna Berger"]), _DAYS, _DAYS, _DAYS, _pick(KS.CUSTOMER_STATUSES),
                         _MOMENTS, _TABLES, _COUNTS, _COUNTS],
 }

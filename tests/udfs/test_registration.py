@@ -58,7 +58,7 @@ def test_at_least_eight_udfs_all_with_the_shared_prefix(imported):
 
 
 def test_every_udf_becomes_a_vba_function_with_its_arguments(imported):
-    module, vba, _ = imported
+    _module, vba, _ = imported
     functions = _vba_functions(vba)
     assert vba.startswith('Attribute VB_Name = "xlwings_udfs"')
     assert sorted(functions) == sorted(plain_udfs.UDF_NAMES)
@@ -106,7 +106,7 @@ def test_argument_names_are_valid_vba_and_every_argument_is_described(imported):
 
 
 def test_every_decision_udf_takes_today_and_the_settings_range(imported):
-    module, _, _ = imported
+    _module, _, _ = imported
     for name in plain_udfs.UDF_NAMES:
         params = list(inspect.signature(getattr(plain_udfs, name)).parameters)
         if name.startswith(("XLA_MAHN", "XLA_FALL_", "XLA_VPA_")):
