@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -104,6 +105,13 @@ class Archive:
     def info(self, member: str) -> zipfile.ZipInfo | None:
         """Zip entry of a part; OPC part names compare case-insensitively."""
         return self._by_key.get(member.lstrip("/").casefold())
+
+    def member_name(self, part: str) -> str:
+        """The zip member name of a part that is there (spelled as the zip spells it)."""
+        info = self.info(part)
+        if info is None:
+            raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Teil '{part}' fehlt")
+        return info.filename
 
     def has(self, member: str) -> bool:
         return self.info(member) is not None
@@ -219,8 +227,8 @@ class ArchiveWriter:
 
     def _put(self, out: zipfile.ZipInfo, raw: bytes) -> None:
         """Local header (sizes and CRC known up front), the stored bytes, directory entry."""
-        zf = self.zf
-        with zf._lock:                                      # private ZipFile state: see module doc
+        zf: Any = self.zf       # its private state (typeshed declares none of it): see module doc
+        with zf._lock:
             zip64 = out.file_size > zipfile.ZIP64_LIMIT or out.compress_size > zipfile.ZIP64_LIMIT
             out.header_offset = zf.fp.tell()
             zf.fp.write(out.FileHeader(zip64))
@@ -236,6 +244,7 @@ class ArchiveWriter:
 
     def abort(self) -> None:
         """Give up: release the zip object without writing its directory."""
-        self.zf._didModify = False
-        self.zf._writing = False
-        self.zf.close()
+        zf: Any = self.zf       # private state, as in _put
+        zf._didModify = False
+        zf._writing = False
+        zf.close()

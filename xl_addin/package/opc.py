@@ -161,11 +161,12 @@ class WorkbookParts:
         while posixpath.join(folder, f"sheet{n}.xml").casefold() in taken:
             n += 1
         part = posixpath.join(folder, f"sheet{n}.xml")
-        rid_numbers = [int(x[3:]) for x in self._all_rel_ids() if re.fullmatch(r"rId\d+", x)]
+        rels = self.rels
+        rid_numbers = [int(x[3:]) for x in _rel_ids(rels) if re.fullmatch(r"rId\d+", x)]
         rid = f"rId{max(rid_numbers, default=0) + 1}"
-        while rid in self._all_rel_ids():
+        while rid in _rel_ids(rels):
             rid += "x"
-        rel = etree.SubElement(self.rels, f"{{{PKG_REL_NS}}}Relationship")
+        rel = etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship")
         rel.set("Id", rid)
         rel.set("Type", RT_WORKSHEET)
         rel.set("Target", posixpath.relpath(part, posixpath.dirname(self.workbook_part)))
@@ -193,7 +194,8 @@ class WorkbookParts:
         if entry.state == state:
             return
         if state == "visible":
-            entry.element.attrib.pop("state", None)
+            if "state" in entry.element.attrib:
+                del entry.element.attrib["state"]
         else:
             entry.element.set("state", state)
             self._keep_active_tab_visible(entry)
@@ -216,11 +218,11 @@ class WorkbookParts:
             return False
         for rel in list(self.rels.iter(f"{{{PKG_REL_NS}}}Relationship")):
             if rel.get("Type") == RT_CALC_CHAIN:
-                rel.getparent().remove(rel)
+                _detach(rel)
                 self._targets.pop(rel.get("Id", ""), None)
         for ov in list(self.content_types.iter(f"{{{CT_NS}}}Override")):
             if ov.get("PartName", "").lstrip("/").casefold() == part.casefold():
-                ov.getparent().remove(ov)
+                _detach(ov)
         info = self.archive.info(part)
         if info is not None:
             self.dropped.add(info.filename)
@@ -241,8 +243,6 @@ class WorkbookParts:
             calc.set("fullCalcOnLoad", "1")
             self.dirty.add(self.workbook_part)
 
-    def _all_rel_ids(self) -> set[str]:
-        return {r.get("Id", "") for r in self.rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
 
     def changed_xml(self) -> dict[str, bytes]:
         """Serialised bytes of every wiring part we changed, keyed by its zip member name."""
@@ -260,3 +260,14 @@ def check_sheet_name(name: str, file: str) -> None:
     if not name or len(name) > 31 or _BAD_SHEET_CHARS.search(name) or name.startswith("'") \
             or name.endswith("'") or name.casefold() == "history":
         raise WorkbookError(f"Datei '{file}': '{name}' ist kein gültiger Blattname")
+
+
+def _rel_ids(rels: etree._Element) -> set[str]:
+    return {r.get("Id", "") for r in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
+
+
+def _detach(el: etree._Element) -> None:
+    """Take ``el`` out of the tree (it was found below the root, so it has a parent)."""
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)

@@ -58,8 +58,8 @@ class RowShift:
         parts = ref.split(":")
         if len(parts) > 2:
             return ref
-        points = [_POINT.match(p) for p in parts]
-        if not all(points):
+        points = [point for p in parts if (point := _POINT.match(p))]
+        if len(points) != len(parts):
             return ref
         rows = [p.group(2) for p in points]
         if any(r is None for r in rows):

@@ -4,7 +4,9 @@ stay as they are."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal, NoReturn, overload
 
 from lxml import etree
 
@@ -75,7 +77,8 @@ class SheetPatcher:
         data = root.find(m("sheetData")) if root.tag == m("worksheet") else None
         if data is None:
             self._layout_error("kein <sheetData>")
-        self.sheet_data = data
+        self.sheet_data: etree._Element = data
+        self._released = False
         self.cells_written = 0
         self.cells_filled = 0
         self.formulas_removed = 0
@@ -85,7 +88,9 @@ class SheetPatcher:
         self.delete_mode = ""
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
-        self._fill_cache: dict[tuple, dict[str | None, str | None]] = {}
+        # ("fill" or "font", rgb, product) -> the s= of a cell's own format (text) or of its
+        # row's/column's format (number) -> the s= it gets
+        self._fill_cache: dict[tuple[str, str | None, frozenset[str]], dict[str | int | None, str | None]] = {}
         # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
         # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
         # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
@@ -99,7 +104,7 @@ class SheetPatcher:
         self._index_rows()
 
     # --- index ---------------------------------------------------------------------------
-    def _layout_error(self, why: str):
+    def _layout_error(self, why: str) -> NoReturn:
         raise WorkbookError(f"Datei '{self.file}': Blatt '{self.sheet}' hat einen unbekannten "
                             f"Aufbau ({why}) — nichts geändert")
 
@@ -160,8 +165,8 @@ class SheetPatcher:
         if cols is not None:
             for col in cols.iterchildren(m("col")):
                 try:
-                    out.append((int(col.get("min")), int(col.get("max")), int(col.get("style", 0))))
-                except (TypeError, ValueError):
+                    out.append((int(col.get("min", "")), int(col.get("max", "")), int(col.get("style", "0"))))
+                except ValueError:
                     continue
         out.sort()
         return out
@@ -178,8 +183,8 @@ class SheetPatcher:
     @staticmethod
     def _row_style(row_el: etree._Element) -> int | None:
         """The row's own format (customFormat), else None."""
-        if row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
-            return int(row_el.get("s"))
+        if row_el.get("customFormat") in ("1", "true") and (s := row_el.get("s")):
+            return int(s)
         return None
 
     def _col_style(self, col: int) -> int:
@@ -207,6 +212,11 @@ class SheetPatcher:
                 e[2] = r
             if col > e[3]:
                 e[3] = col
+
+    @overload
+    def row_el(self, r: int, create: Literal[True] = ...) -> etree._Element: ...
+    @overload
+    def row_el(self, r: int, create: bool) -> etree._Element | None: ...
 
     def row_el(self, r: int, create: bool = True) -> etree._Element | None:
         el = self.rows.get(r)
@@ -242,7 +252,7 @@ class SheetPatcher:
             c = self._new_cell(r, col, row_el, cells, cols, str(s) if s else None)
         return c
 
-    def _outside(self, r: int, col: int):
+    def _outside(self, r: int, col: int) -> NoReturn:
         raise WorkbookError(f"Datei '{self.file}': Zeile {r}, Spalte {col} liegt außerhalb "
                             f"eines Excel-Blatts ('{self.sheet}')")
 
@@ -309,8 +319,8 @@ class SheetPatcher:
         cells, cols = self._row_cells(r, row_el)
         c = cells.get(col)
         if c is None:                                     # new: nothing to clear
-            s = self.base_style(row_el, col) if style is None else style
-            s = str(s) if s else None
+            base = self.base_style(row_el, col) if style is None else style
+            s = str(base) if base else None
             c = self._new_cell(r, col, row_el, cells, cols, s)
         else:
             self._touch(r, col)
@@ -437,8 +447,8 @@ class SheetPatcher:
         if self._shared is None:
             self._shared = {}
             for f in self.sheet_data.iter(F):
-                if f.get("t") == "shared" and f.get("si") is not None:
-                    self._shared.setdefault(f.get("si"), []).append(f)
+                if f.get("t") == "shared" and (si := f.get("si")) is not None:
+                    self._shared.setdefault(si, []).append(f)
         return self._shared
 
     def _protected_cells(self) -> set[tuple[int, int]]:
@@ -452,20 +462,28 @@ class SheetPatcher:
         from openpyxl.formula.translate import Translator  # tokenizer only, no load/save
 
         origin = master_c.get("r")
-        translator = Translator("=" + master_f.text, origin=origin)
-        for f in self._shared_groups().get(master_f.get("si"), []):
+        translator = Translator("=" + (master_f.text or ""), origin=origin)
+        si = master_f.get("si")
+        for f in self._shared_groups().get(si, []) if si is not None else []:
             if f is master_f:
                 continue
             c = f.getparent()
-            if c is None or split_cell_ref(c.get("r")) in self._protected_cells():
+            if c is None:
+                continue
+            ref = c.get("r")
+            if ref is None:
+                self._layout_error("Zelle ohne Adresse in einer gemeinsamen Formel")
+            if split_cell_ref(ref) in self._protected_cells():
                 continue
             try:
-                f.text = translator.translate_formula(c.get("r"))[1:]
+                f.text = translator.translate_formula(ref)[1:]
             except Exception as exc:  # any tokenizer failure: refuse
                 raise WorkbookError(f"Datei '{self.file}': gemeinsame Formel in {self.sheet}!"
-                                    f"{c.get('r')} lässt sich nicht übernehmen ({exc})") from None
+                                    f"{ref} lässt sich nicht übernehmen ({exc})") from None
+            attrib = f.attrib
             for a in ("t", "si", "ref"):
-                f.attrib.pop(a, None)
+                if a in attrib:
+                    del attrib[a]
 
     # --- fills ---------------------------------------------------------------------------
     def fill(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
@@ -474,9 +492,9 @@ class SheetPatcher:
         if self._pending_rows:
             self._materialize()
         rgb = normalise_rgb(rgb)
-        cache = self._fill_cache.get((rgb, product))
+        cache = self._fill_cache.get(("fill", rgb, product))
         if cache is None:
-            cache = self._fill_cache[(rgb, product)] = {}
+            cache = self._fill_cache[("fill", rgb, product)] = {}
         row_el = self.rows.get(r)
         if row_el is None:
             row_cells, row_cols, row_style = {}, [], None
@@ -485,7 +503,8 @@ class SheetPatcher:
             row_style = self._row_style(row_el)
         pending = self._pending.get(r)
         filled = 0
-        lo = hi = None
+        lo: int | None = None
+        hi: int | None = None
         at_end = None                 # only <c> children: new cells can be kept as text
         for col in cols:
             c = row_cells.get(col)
@@ -500,7 +519,7 @@ class SheetPatcher:
                     filled += 1
                 continue
             hit = pending.get(col) if pending is not None else None
-            if hit is not None:                                      # a new cell kept as text
+            if pending is not None and hit is not None:              # a new cell kept as text
                 s = hit[2]
                 try:
                     new = cache[s]
@@ -533,7 +552,7 @@ class SheetPatcher:
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
-        if lo is not None:
+        if lo is not None and hi is not None:
             self._created(r, row_el, lo, hi)
         if filled:
             self.cells_filled += filled
@@ -754,8 +773,8 @@ class SheetPatcher:
                     c.set("r", ref.rstrip("0123456789") + str(new))
         self._index_rows()
         dim = self.root.find(m("dimension"))
-        if dim is not None and dim.get("ref"):
-            dim.set("ref", shift.sqref(dim.get("ref")) or "A1")
+        if dim is not None and (ref := dim.get("ref")):
+            dim.set("ref", shift.sqref(ref) or "A1")
 
     def _delete_by_moving_values(self, shift: RowShift) -> None:
         first = shift.deleted[0]
@@ -775,7 +794,7 @@ class SheetPatcher:
 
     def _copy_row_content(self, source: int | None, target: int) -> None:
         src_el = self.rows.get(source) if source is not None else None
-        src_cells = self._row_cells(source, src_el)[0] if src_el is not None else {}
+        src_cells = self._row_cells(source, src_el)[0] if source is not None and src_el is not None else {}
         tgt_el = self.rows.get(target)
         tgt_cells = self._row_cells(target, tgt_el)[0] if tgt_el is not None else {}
         for col in sorted(set(src_cells) | set(tgt_cells)):
@@ -842,24 +861,25 @@ class SheetPatcher:
             new = shift.sqref(sq.text or "")
             if new:
                 sq.text = new
-            elif sq.getparent() is not None and sq.getparent().getparent() is not None:
-                owner = sq.getparent()
-                holder = owner.getparent()
+                continue
+            owner = sq.getparent()
+            holder = owner.getparent() if owner is not None else None
+            if owner is not None and holder is not None:
                 holder.remove(owner)
                 _fix_count(holder, owner.tag)
         auto = self.root.find(m("autoFilter"))
-        if auto is not None and auto.get("ref"):
-            new = shift.range(auto.get("ref"))
-            if new:
-                auto.set("ref", new)
+        if auto is not None and (ref := auto.get("ref")):
+            new_ref = shift.range(ref)
+            if new_ref:
+                auto.set("ref", new_ref)
         breaks = self.root.find(m("rowBreaks"))
         if breaks is not None:
             for brk in list(breaks.iterchildren(m("brk"))):
-                new = shift.new_row(int(brk.get("id", "0")))
-                if new is None:
+                new_row = shift.new_row(int(brk.get("id", "0")))
+                if new_row is None:
                     breaks.remove(brk)
                 else:
-                    brk.set("id", str(new))
+                    brk.set("id", str(new_row))
             _fix_count(breaks, m("brk"))
             if breaks.get("manualBreakCount") is not None:
                 breaks.set("manualBreakCount", str(len(breaks)))
@@ -981,9 +1001,9 @@ class SheetPatcher:
         self._shared = self._protected = None
         self._pending.clear()
         self._pending_rows.clear()
+        if self._released:
+            return
         cells, rows, data = self._cells, self.rows, self.sheet_data
-        if data is None:
-            return                                        # released before
         for r in self.row_numbers:
             cells.pop(r, None)
             row = rows.pop(r, None)
@@ -991,7 +1011,8 @@ class SheetPatcher:
                 data.remove(row)
         cells.clear()
         rows.clear()
-        self.root = self.sheet_data = None
+        self._released = True
+        del self.root, self.sheet_data                    # the tree goes with them
 
     def grow_dimension(self) -> None:
         """Widen <dimension ref> to include every cell this run touched."""
@@ -1062,8 +1083,9 @@ def _range_text(r1: int, c1: int, r2: int, c2: int) -> str:
 
 def _fix_count(container: etree._Element, item_tag: str) -> None:
     n = sum(1 for _ in container.iterchildren(item_tag))
-    if n == 0 and container.getparent() is not None:
-        container.getparent().remove(container)
+    parent = container.getparent()
+    if n == 0 and parent is not None:
+        parent.remove(container)
     elif container.get("count") is not None:
         container.set("count", str(n))
 
@@ -1073,7 +1095,7 @@ def _clone(el: etree._Element) -> etree._Element:
     return copy.deepcopy(el)
 
 
-def auto_widths(rows: list[list[CellValue]]) -> dict[int, float]:
+def auto_widths(rows: Sequence[Sequence[CellValue]]) -> dict[int, float]:
     """Column widths from the longest text per column (8-60 characters)."""
     widths: dict[int, int] = {}
     for values in rows[:2000]:
@@ -1091,6 +1113,7 @@ def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
     root = parse_xml(NEW_SHEET_XML, "neues Blatt", file)
     if not frozen_header:
         view = root.find(f"{m('sheetViews')}/{m('sheetView')}")
+        assert view is not None, "NEW_SHEET_XML has a sheet view"
         for child in list(view):
             view.remove(child)
     return root

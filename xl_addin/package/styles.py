@@ -3,6 +3,7 @@ never renumbering or reordering what is there. Identical entries are reused."""
 from __future__ import annotations
 
 import copy
+from typing import overload
 
 from lxml import etree
 
@@ -14,6 +15,13 @@ NO_FILL = "none"
 PRODUCT_FILL = "product"
 AGENT_FILL = "agent"
 
+
+@overload
+def normalise_rgb(rgb: str) -> str: ...
+@overload
+def normalise_rgb(rgb: None) -> None: ...
+@overload
+def normalise_rgb(rgb: str | None) -> str | None: ...
 
 def normalise_rgb(rgb: str | None) -> str | None:
     """'ffFFFF00' / 'FFFF00' -> 'FFFF00' (alpha ignored)."""
@@ -37,7 +45,7 @@ class Styles:
         self.file = file
         self.dirty = False
         self._date_cache: dict[int, bool] = {}
-        self._fill_state_cache: dict[tuple[int, frozenset], str] = {}
+        self._fill_state_cache: dict[tuple[str, int, frozenset[str]], str] = {}   # ("fill"/"font", xf, product)
         self._derived: dict[tuple, int] = {}
         if root is None:
             self.numfmts = self.fonts = self.fills = self.xfs = None
@@ -63,10 +71,12 @@ class Styles:
         self._font_keys: dict[tuple, int] | None = None
 
     # --- reading -------------------------------------------------------------------------
-    def _require(self) -> None:
+    def _require(self) -> etree._Element:
+        """The styles root, when the workbook has one that formats can be derived in."""
         if self.root is None or self.xfs is None or self.fills is None or self.fonts is None:
             raise WorkbookError(f"Datei '{self.file}': Formatvorlagen (styles.xml) fehlen oder "
                                 f"sind unvollständig — keine Formatierung möglich")
+        return self.root
 
     def _xf(self, xf_id: int) -> etree._Element | None:
         if self.root is None or not 0 <= xf_id < len(self._xf_list):
@@ -87,7 +97,7 @@ class Styles:
 
     def fill_state(self, xf_id: int, product: frozenset[str]) -> str:
         """NO_FILL, PRODUCT_FILL (solid fill in one of the product's colours) or AGENT_FILL."""
-        key = (xf_id, product)
+        key = ("fill", xf_id, product)
         hit = self._fill_state_cache.get(key)
         if hit is not None:
             return hit
@@ -178,7 +188,7 @@ class Styles:
             if anchor is not None:
                 anchor.addprevious(self.numfmts)
             else:
-                self.root.insert(0, self.numfmts)
+                self._require().insert(0, self.numfmts)
         fid = max([163, *self._custom_formats]) + 1
         nf = etree.SubElement(self.numfmts, m("numFmt"))
         nf.set("numFmtId", str(fid))

@@ -97,7 +97,9 @@ class _Edit:
                                *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
                                *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
         entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
-        twin = self.archive.twin() if entries else None
+        if not entries:
+            return
+        twin = self.archive.twin()
         for entry in entries:
             if entry.part not in self._parsing:
                 self._parsing[entry.part] = self._worker.submit(twin.xml, entry.part)
@@ -183,20 +185,20 @@ class _Edit:
                 w.sheet, self._entry(w.sheet, f"Schreiben in {w.sheet}!"))
             writes[entry.part].append(w)
         for items in writes.values():
-            patcher = self._patcher(self.parts.sheet(items[0].sheet))
+            patcher = self._patcher(entries[items[0].sheet])
             patcher.upcoming = items
             patcher.write_all(items)
         patchers: dict[str, SheetPatcher] = {}
-        for f in plan.fills:
-            patcher = patchers.get(f.sheet) or patchers.setdefault(
-                f.sheet, self._patcher(self._entry(f.sheet, "Einfärben")))
-            patcher.fill(f.row, f.cols, f.rgb, self.product)
+        for fill in plan.fills:
+            patcher = patchers.get(fill.sheet) or patchers.setdefault(
+                fill.sheet, self._patcher(self._entry(fill.sheet, "Einfärben")))
+            patcher.fill(fill.row, fill.cols, fill.rgb, self.product)
         font_product = frozenset(normalise_rgb(c) for c in plan.product_font_colours)
         patchers.clear()
-        for f in plan.fonts:
-            patcher = patchers.get(f.sheet) or patchers.setdefault(
-                f.sheet, self._patcher(self._entry(f.sheet, "Schriftfarbe")))
-            patcher.font_colour(f.row, f.cols, f.rgb, font_product)
+        for font in plan.fonts:
+            patcher = patchers.get(font.sheet) or patchers.setdefault(
+                font.sheet, self._patcher(self._entry(font.sheet, "Schriftfarbe")))
+            patcher.font_colour(font.row, font.cols, font.rgb, font_product)
         self._finish(self._sheets_named(plan.appends, plan.deletions))
 
         for ap in plan.appends:
@@ -279,7 +281,7 @@ class _Edit:
             if entry.created:
                 created[entry.part] = self._pack(part, patcher)
             elif patcher.changed:
-                replaced[self.archive.info(part).filename] = self._pack(part, patcher)
+                replaced[self.archive.member_name(part)] = self._pack(part, patcher)
             else:
                 continue
             res = self.result
@@ -288,8 +290,9 @@ class _Edit:
             if entry.name not in res.sheets_changed:
                 res.sheets_changed.append(entry.name)
         if self.styles.dirty:
-            styles = self.styles.root
-            replaced[self.archive.info(self.styles_part).filename] = self._worker.submit(
+            styles, styles_part = self.styles.root, self.styles_part
+            assert styles is not None and styles_part is not None, "formats are derived only in a styles part"
+            replaced[self.archive.member_name(styles_part)] = self._worker.submit(
                 lambda: deflate(serialize(styles)))
         for name, data in self.parts.changed_xml().items():
             replaced[name] = self._worker.submit(deflate, data)
