@@ -20,8 +20,8 @@ def build_addin_cmd(out_dir: Path, interpreter: str | None) -> None:
     der installierten xlwings-Version; läuft ohne Excel. Die Agenten brauchen dieselbe
     xlwings-Version (sie steht in der Ausgabe).
     """
-    from .excel.addin_build import AddinBuildError, build_addin, load_sources
-    from .excel.vba_project import VbaSourceError
+    from .addin.build import AddinBuildError, build_addin, load_sources
+    from .addin.vba_project import VbaSourceError
 
     try:
         path = build_addin(out_dir, interpreter=interpreter)

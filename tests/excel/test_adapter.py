@@ -17,12 +17,11 @@ import openpyxl
 import pytest
 
 from tests.builders import inkasso_data, order
+from tests.excel.fakebook import FakeBook, FakeSheet
 from xl_addin.core.context import RunContext
 from xl_addin.core.plan import CellWrite, Plan, RowAppend, RowDelete, RowFill, SheetRewrite
 from xl_addin.excel.adapter import (
     OTHER_FILL,
-    FakeBook,
-    FakeSheet,
     LiveApplyError,
     apply_plan_live,
     merge_blocks,

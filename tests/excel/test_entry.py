@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.excel.fakebook import FakeBook, FakeSheet
 from xl_addin.excel import entry
-from xl_addin.excel.adapter import FakeBook, read_workbook_live
+from xl_addin.excel.adapter import read_workbook_live
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -79,7 +80,6 @@ def test_unexpected_error_is_one_box_without_traceback_and_logged(tmp_path, monk
 
 def test_unknown_workbook_is_named(tmp_path):
     book = FakeBook("Urlaub.xlsx")
-    from xl_addin.excel.adapter import FakeSheet
     book.sheets["Tabelle1"] = FakeSheet("Tabelle1")
     text = entry.recalculate(book, now=NOW)
     assert "Urlaub.xlsx" in text and "unbekannte Arbeitsmappe" in text

@@ -2,12 +2,10 @@
 
 Written against a small protocol (``LiveBook``: read a sheet's used range in one call, write a
 block of cells in one range assignment, read/set fills, append, rewrite a sheet, delete rows)
-with two implementations:
-
-- ``FakeBook``: in memory, for the tests (and to prove that the ribbon path and the headless
-  package writer give the same cells on the same Plan);
-- ``XlwingsBook``: a thin layer over an ``xlwings.Book`` (BSD part only; imported lazily, never
-  ``xlwings.pro``, Server, the remote interpreter or the calamine reader).
+implemented here by ``XlwingsBook``, a thin layer over an ``xlwings.Book`` (BSD part only;
+imported lazily, never ``xlwings.pro``, Server, the remote interpreter or the calamine reader).
+The tests implement it in memory (``tests/excel/fakebook.py``), which also proves that the
+ribbon path and the headless package writer give the same cells on the same Plan.
 
 ``apply_plan_live`` follows the Plan's semantics (xl_addin.core.plan) in the package writer's
 order: sheet rewrites, cell writes, fills, appends (below the last row holding a value), row
@@ -27,7 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, Plan
+from ..core.plan import CellValue, Plan
 from ..core.workbook_data import SheetData, WorkbookData
 
 OTHER_FILL = "*"      # a fill that is not a plain solid colour (pattern, gradient): the agent's
@@ -295,203 +293,6 @@ def apply_plan_live(book: LiveBook, plan: Plan,
     return res
 
 
-# ====================================================================== in-memory fake
-
-def _is_date_format(fmt: str | None) -> bool:
-    if not fmt:
-        return False
-    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", fmt.split(";")[0]).lower()
-    return any(ch in bare for ch in "dmyhs") and "general" not in bare
-
-
-@dataclass
-class FakeSheet:
-    name: str
-    state: str = "visible"
-    values: dict[tuple[int, int], CellValue] = field(default_factory=dict)
-    fills: dict[tuple[int, int], str] = field(default_factory=dict)
-    font_colours: dict[tuple[int, int], str] = field(default_factory=dict)
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    bold: set[tuple[int, int]] = field(default_factory=set)
-    widths: dict[int, float] = field(default_factory=dict)
-
-    @property
-    def max_row(self) -> int:
-        return max((r for r, _ in self.values), default=0)
-
-    @property
-    def max_col(self) -> int:
-        return max((c for _, c in self.values), default=0)
-
-    def rows(self) -> list[list[CellValue]]:
-        return [[self.values.get((r, c)) for c in range(1, self.max_col + 1)]
-                for r in range(1, self.max_row + 1)]
-
-
-class FakeBook:
-    """An open workbook in memory. Records every protocol call in ``calls`` (name, sheet, …)
-    so tests can see how the adapter talks to Excel; UI answers come from ``answers``."""
-
-    def __init__(self, name: str = "Mappe.xlsx", sheets: list[FakeSheet] | None = None):
-        self.name = name
-        self.sheets: dict[str, FakeSheet] = {s.name: s for s in sheets or []}
-        self.calls: list[tuple] = []
-        # UI
-        self.answers: list[str | None] = []
-        self.asked: list[str] = []
-        self.alerts: list[tuple[str, str, bool]] = []
-        self.statuses: list[str | None] = []
-        self.selected: tuple[str, list[int]] = ("", [])
-        self.path: Path | None = None
-        self.user_name = "Test"
-        self.config: dict[str, Any] = {"UDF MODULES": "xl_addin.udfs"}
-        self.imported_udfs: list[str] = []
-
-    @classmethod
-    def from_workbook(cls, wb: WorkbookData, fills: dict[str, dict[tuple[int, int], str]] | None = None,
-                      name: str = "Mappe.xlsx") -> "FakeBook":
-        book = cls(name)
-        for sname, sheet in wb.sheets.items():
-            fs = FakeSheet(sname, sheet.state)
-            for r, row in enumerate(sheet.rows, start=1):
-                for c, v in enumerate(row, start=1):
-                    if v is not None and v != "":
-                        fs.values[(r, c)] = v
-            fs.fills.update((fills or {}).get(sname, {}))
-            book.sheets[sname] = fs
-        return book
-
-    # --- LiveBook -------------------------------------------------------------------
-    def _s(self, sheet: str) -> FakeSheet:
-        return self.sheets[sheet]
-
-    def sheet_names(self) -> list[str]:
-        return list(self.sheets)
-
-    def sheet_state(self, sheet: str) -> str:
-        return self._s(sheet).state
-
-    def read_values(self, sheet: str) -> list[list[CellValue]]:
-        self.calls.append(("read_values", sheet))
-        return self._s(sheet).rows()
-
-    def write_block(self, sheet, row, col, values) -> None:
-        self.calls.append(("write_block", sheet, row, col, len(values), len(values[0]) if values else 0))
-        s = self._s(sheet)
-        for i, line in enumerate(values):
-            for j, v in enumerate(line):
-                key = (row + i, col + j)
-                if v is None or v == "":
-                    s.values.pop(key, None)
-                    continue
-                s.values[key] = v
-                if isinstance(v, (date, datetime)) and not _is_date_format(s.formats.get(key)):
-                    s.formats[key] = DATETIME_FORMAT if isinstance(v, datetime) else DATE_FORMAT
-
-    def set_number_format(self, sheet, block, number_format) -> None:
-        self.calls.append(("set_number_format", sheet, block, number_format))
-        r1, c1, r2, c2 = block
-        s = self._s(sheet)
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                s.formats[(r, c)] = number_format
-
-    def read_fills(self, sheet, row, cols) -> list[str | None]:
-        self.calls.append(("read_fills", sheet, row))
-        s = self._s(sheet)
-        return [s.fills.get((row, c)) for c in cols]
-
-    def set_fill(self, sheet, blocks, rgb) -> None:
-        self.calls.append(("set_fill", sheet, len(blocks), rgb))
-        s = self._s(sheet)
-        for r1, c1, r2, c2 in blocks:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if rgb is None:
-                        s.fills.pop((r, c), None)
-                    else:
-                        s.fills[(r, c)] = rgb
-
-    def read_font_colours(self, sheet, row, cols) -> list[str | None]:
-        self.calls.append(("read_font_colours", sheet, row))
-        s = self._s(sheet)
-        return [s.font_colours.get((row, c)) for c in cols]
-
-    def set_font_colour(self, sheet, blocks, rgb) -> None:
-        """Like Excel: a colour on an empty cell is kept but shows nothing; the package writer
-        only colours cells with a value, so the fake records only those."""
-        self.calls.append(("set_font_colour", sheet, len(blocks), rgb))
-        s = self._s(sheet)
-        for r1, c1, r2, c2 in blocks:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if rgb is None or (r, c) not in s.values:
-                        s.font_colours.pop((r, c), None)
-                    else:
-                        s.font_colours[(r, c)] = rgb
-
-    def last_value_row(self, sheet) -> int:
-        return self._s(sheet).max_row
-
-    def add_sheet(self, sheet, state) -> None:
-        self.calls.append(("add_sheet", sheet))
-        self.sheets[sheet] = FakeSheet(sheet, state)
-
-    def set_sheet_state(self, sheet, state) -> None:
-        self._s(sheet).state = state
-
-    def clear_sheet(self, sheet) -> None:
-        self.calls.append(("clear_sheet", sheet))
-        s = self._s(sheet)
-        self.sheets[sheet] = FakeSheet(s.name, s.state)
-
-    def set_column_widths(self, sheet, widths) -> None:
-        self._s(sheet).widths.update(widths)
-
-    def set_bold(self, sheet, block) -> None:
-        r1, c1, r2, c2 = block
-        self._s(sheet).bold.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-
-    def delete_rows(self, sheet, first, last) -> None:
-        self.calls.append(("delete_rows", sheet, first, last))
-        s = self._s(sheet)
-        n = last - first + 1
-
-        def shift(d: dict) -> dict:
-            return {((r - n if r > last else r), c): v for (r, c), v in d.items() if not first <= r <= last}
-        s.values, s.fills, s.formats = shift(s.values), shift(s.fills), shift(s.formats)
-        s.bold = set(shift({k: True for k in s.bold}))
-
-    def batch(self):
-        return contextlib.nullcontext()
-
-    # --- LiveUI ---------------------------------------------------------------------
-    def status(self, text):
-        self.statuses.append(text)
-
-    def alert(self, text, title, critical=False):
-        self.alerts.append((text, title, critical))
-
-    def ask(self, prompt, title, default=""):
-        self.asked.append(prompt)
-        return self.answers.pop(0) if self.answers else None
-
-    def selection(self):
-        return self.selected
-
-    def folder(self):
-        return self.path
-
-    def user(self):
-        return self.user_name
-
-    def addin_config(self):
-        return dict(self.config)
-
-    def import_udfs(self, modules):
-        self.imported_udfs.append(modules)
-
-
 # ====================================================================== xlwings
 
 XL_NONE = -4142            # xlNone / xlColorIndexNone
@@ -718,11 +519,11 @@ class XlwingsBook:
             return ""
 
     def _addin(self):
-        from .addin_build import ADDIN_FILENAME
+        from ..addin import ADDIN_FILENAME
         return self.book.app.books[ADDIN_FILENAME]
 
     def addin_config(self):
-        from .addin_build import CONFIG_SHEET
+        from ..addin import CONFIG_SHEET
         rows = self._addin().sheets[CONFIG_SHEET].range("A1").expand("table").value or []
         return {str(r[0]).upper(): r[1] for r in rows if r and r[0]}
 

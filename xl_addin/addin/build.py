@@ -15,14 +15,16 @@ name (config sheet ``xl_addin.conf``, user file ``%USERPROFILE%\\.xl_addin\\xl_a
 The package is a zip with [Content_Types].xml (add-in content type), the workbook with one
 hidden-by-nature config sheet, ``xl/vbaProject.bin`` and ``customUI/customUI14.xml`` wired from
 the package root. Same sources → byte-identical file.
+
+Where the sources are found: an installed wheel carries a copy of ``macros/`` as package data
+in ``xl_addin/addin/macros/`` (``setup.py`` copies it at build time); an editable install or a
+checkout reads the top-level ``macros/`` of the source tree.
 """
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +32,22 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from .vba_project import WORKBOOK_BASE, WORKSHEET_BASE, VbaModule, parse_bas, write_vba_project
+from ..fileio import atomic_write_bytes
+from . import ADDIN_FILENAME, CONFIG_SHEET, PROJECT_NAME
+from .cfb import compound_file
+from .vba_project import (
+    WORKBOOK_BASE,
+    WORKSHEET_BASE,
+    VbaModule,
+    parse_bas,
+    project_streams,
+)
 
-ADDIN_FILENAME = "xl_addin.xlam"
-PROJECT_NAME = "xl_addin"
-CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 XLWINGS_MODULE = "xlwings"
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
-MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
+RIBBON_FILE = "customUI14.xml"
+PACKAGED_MACROS_DIR = Path(__file__).resolve().with_name("macros")      # in an installed wheel
+SOURCE_MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"      # in the source tree
 
 CT_ADDIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 REL_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -137,11 +147,21 @@ class AddinSources:
     xlwings_version: str
 
 
+def find_macros_dir() -> Path:
+    """The add-in's sources: the copy installed with the package, else the source tree's."""
+    for folder in (PACKAGED_MACROS_DIR, SOURCE_MACROS_DIR):
+        if (folder / RIBBON_FILE).is_file():
+            return folder
+    raise AddinBuildError(f"die Quellen des Add-ins fehlen: weder '{PACKAGED_MACROS_DIR}' (Paket) noch "
+                          f"'{SOURCE_MACROS_DIR}' (Quellbaum) enthält {RIBBON_FILE} — xl_addin neu "
+                          f"installieren")
+
+
 def load_sources(macros_dir: Path | None = None, interpreter: str | None = None) -> AddinSources:
-    folder = Path(macros_dir) if macros_dir else MACROS_DIR
-    ribbon = folder / "customUI14.xml"
+    folder = Path(macros_dir) if macros_dir else find_macros_dir()
+    ribbon = folder / RIBBON_FILE
     if not ribbon.is_file():
-        raise AddinBuildError(f"'{ribbon}' fehlt — build-addin läuft im Quellbaum von xl_addin")
+        raise AddinBuildError(f"'{ribbon}' fehlt")
     xml = ribbon.read_bytes()
     buttons = ribbon_buttons(xml)
     xlw, version = xlwings_module()
@@ -266,10 +286,7 @@ def build_addin(out_dir, *, interpreter: str | None = None, macros_dir=None) -> 
     ``interpreter`` overrides ``INTERPRETER_WIN`` of ``macros/xl_addin.conf`` (environment
     variables such as ``%LOCALAPPDATA%`` are expanded by xlwings on the agent's PC)."""
     src = load_sources(macros_dir, interpreter)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xl_addin-build-") as tmp:
-        vba = write_vba_project(Path(tmp) / "vbaProject.bin", PROJECT_NAME, src.modules).read_bytes()
+    vba = compound_file(project_streams(PROJECT_NAME, src.modules))
     parts: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", _content_types()),
         ("_rels/.rels", _rels([("rId1", REL_OFFICE_DOC, "xl/workbook.xml"),
@@ -287,23 +304,11 @@ def build_addin(out_dir, *, interpreter: str | None = None, macros_dir=None) -> 
         ("xl/vbaProject.bin", vba),
         ("customUI/customUI14.xml", src.ribbon_xml),
     ]
-    target = out_dir / ADDIN_FILENAME
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{ADDIN_FILENAME}.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-                for name, data in parts:
-                    info = zipfile.ZipInfo(name, _FIXED_TIME)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    zf.writestr(info, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
-    return target
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return atomic_write_bytes(Path(out_dir) / ADDIN_FILENAME, package.getvalue())

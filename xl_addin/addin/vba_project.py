@@ -10,7 +10,7 @@ module exactly like this.
 This module builds the streams (and the [MS-OVBA] §2.4.1 compression, written here because
 ``ms-ovba-compression`` 1.0.1 corrupts sources with long repeated runs — see
 /work/notes/addin_choice.md). The compound file around them is written by our own
-:mod:`xl_addin.excel.cfb`.
+:mod:`xl_addin.addin.cfb`.
 """
 from __future__ import annotations
 

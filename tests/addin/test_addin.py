@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from xl_addin.excel import vba_project as vp
-from xl_addin.excel.addin_build import (
+from xl_addin.addin import vba_project as vp
+from xl_addin.addin.build import (
     ADDIN_FILENAME,
     CT_ADDIN,
-    MACROS_DIR,
     REL_UI14,
     RIBBON_NS,
+    SOURCE_MACROS_DIR,
     AddinBuildError,
     build_addin,
     ribbon_buttons,
@@ -74,11 +74,11 @@ def test_build_writes_xl_addin_xlam_with_the_addin_content_type(xlam):
 
 
 def test_olevba_lists_every_module_with_its_source(macros):
-    ours = {p.stem for p in MACROS_DIR.glob("*.bas")}
+    ours = {p.stem for p in SOURCE_MACROS_DIR.glob("*.bas")}
     assert ours <= set(macros), "every .bas of macros/"
     assert {"ThisWorkbook", "Sheet1", "xlwings"} <= set(macros)
     for name in ours:
-        source = (MACROS_DIR / f"{name}.bas").read_text(encoding="utf-8")
+        source = (SOURCE_MACROS_DIR / f"{name}.bas").read_text(encoding="utf-8")
         body = [line.rstrip() for line in source.splitlines() if not line.startswith("Attribute VB_")]
         got = [line.rstrip() for line in macros[name].replace("\r\n", "\n").splitlines()
                if not line.startswith("Attribute VB_")]
@@ -138,7 +138,7 @@ def test_build_is_reproducible_and_takes_an_interpreter(tmp_path, xlam):
 
 def test_a_button_without_its_sub_stops_the_build(tmp_path):
     macros = tmp_path / "macros"
-    shutil.copytree(MACROS_DIR, macros)
+    shutil.copytree(SOURCE_MACROS_DIR, macros)
     bas = macros / "XlAddinRibbon.bas"
     bas.write_text(bas.read_text(encoding="utf-8").replace("Public Sub DueCases(", "Public Sub DueCasesX("),
                    encoding="utf-8")

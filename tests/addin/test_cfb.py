@@ -1,4 +1,4 @@
-"""Our OLE compound-file writer (xl_addin.excel.cfb), the container of the add-in's
+"""Our OLE compound-file writer (xl_addin.addin.cfb), the container of the add-in's
 ``vbaProject.bin``. Every file is read back twice: by olefile at its strictest defect level
 (every stream byte-identical, the storage tree as written) and by the checker below, which
 reads the [MS-CFB] structures itself and asserts what olefile does not look at — every sector
@@ -12,8 +12,8 @@ import olefile
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from xl_addin.excel import cfb
-from xl_addin.excel.cfb import CompoundFileError, compound_file, name_order_key, write_compound_file
+from xl_addin.addin import cfb
+from xl_addin.addin.cfb import CompoundFileError, compound_file, name_order_key, write_compound_file
 
 ENDOFCHAIN, FREESECT, FATSECT, DIFSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFC, 0xFFFFFFFF
 
@@ -232,7 +232,7 @@ def test_the_vba_project_shape_with_mini_and_regular_streams():
 
 
 def test_vba_project_bin_of_the_addin_reads_back(tmp_path):
-    from xl_addin.excel import vba_project as vp
+    from xl_addin.addin import vba_project as vp
     lines = "".join(f'  MsgBox "Prüfen {i * 7919 % 100003:x}{i * 104729 % 65521:o}"\n' for i in range(600))
     modules = [vp.VbaModule("ThisWorkbook", "", "document", vp.WORKBOOK_BASE),
                vp.VbaModule("Ribbon", f"Sub A(control As IRibbonControl)\n{lines}End Sub\n")]
@@ -246,7 +246,7 @@ def test_vba_project_bin_of_the_addin_reads_back(tmp_path):
 def test_the_built_addin_carries_a_well_formed_compound_file(tmp_path):
     import zipfile
 
-    from xl_addin.excel.addin_build import build_addin
+    from xl_addin.addin.build import build_addin
     with zipfile.ZipFile(build_addin(tmp_path)) as zf:
         streams, storages, in_mini = check_cfb(zf.read("xl/vbaProject.bin"))
     assert storages == {("VBA",)} and {("PROJECT",), ("PROJECTwm",), ("VBA", "dir")} <= in_mini
