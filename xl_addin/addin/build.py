@@ -101,7 +101,7 @@ def ribbon_sub_pattern(sub: str) -> re.Pattern:
 
 def read_config(text: str) -> list[tuple[str, object]]:
     """xlwings' config-file format: one ``"KEY","value"`` per line; "True"/"False" -> bool."""
-    rows = []
+    rows: list[tuple[str, object]] = []
     for parts in csv.reader(io.StringIO(text)):
         if not parts or not parts[0].strip() or parts[0].lstrip().startswith("#"):
             continue

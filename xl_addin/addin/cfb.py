@@ -50,8 +50,10 @@ ILLEGAL_NAME_CHARS = frozenset("/\\:!\x00")
 TYPE_STORAGE, TYPE_STREAM, TYPE_ROOT = 1, 2, 5
 RED, BLACK = 0, 1
 
-# path -> stream bytes, or None for a storage (storages on a stream's path need no entry)
-StreamTree = Mapping[str | Sequence[str], bytes | None]
+# path -> stream bytes, or None for a storage (storages on a stream's path need no entry);
+# a path is one name or a tuple/sequence of names (Mapping keys are invariant, hence the union)
+StreamTree = (Mapping[str, bytes | None] | Mapping[tuple[str, ...], bytes | None]
+              | Mapping[str | Sequence[str], bytes | None])
 
 
 class CompoundFileError(ValueError):
