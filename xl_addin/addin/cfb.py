@@ -22,6 +22,7 @@ import os
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
 from ..fileio import atomic_write_bytes
 
 __all__ = ["CompoundFileError", "StreamTree", "compound_file", "name_order_key", "write_compound_file"]
@@ -73,7 +74,7 @@ class _Entry:
     name: str
     kind: int
     data: bytes = b""
-    children: dict[tuple[int, bytes], "_Entry"] = field(default_factory=dict)
+    children: dict[tuple[int, bytes], _Entry] = field(default_factory=dict)
     sid: int = 0
     left: int = NOSTREAM
     right: int = NOSTREAM
@@ -246,7 +247,7 @@ def compound_file(streams: StreamTree) -> bytes:
         fat[next_free + length - 1] = ENDOFCHAIN
         next_free += length
     dir_start, mini_fat_start, mini_stream_start, *big_starts = starts
-    for e, start in zip(big, big_starts):
+    for e, start in zip(big, big_starts, strict=True):
         e.start = start
     root.start, root.size = mini_stream_start, len(mini_stream)
 
