@@ -147,6 +147,18 @@ def test_a_button_without_its_sub_stops_the_build(tmp_path):
     assert not (tmp_path / "out" / ADDIN_FILENAME).exists()
 
 
+def test_the_installed_copy_of_the_sources_comes_before_the_source_tree(tmp_path, monkeypatch):
+    from xl_addin.addin import build
+    packaged = tmp_path / "site-packages" / "macros"
+    monkeypatch.setattr(build, "PACKAGED_MACROS_DIR", packaged)
+    assert build.find_macros_dir() == SOURCE_MACROS_DIR, "an editable install reads macros/"
+    shutil.copytree(SOURCE_MACROS_DIR, packaged)
+    assert build.find_macros_dir() == packaged
+    monkeypatch.setattr(build, "SOURCE_MACROS_DIR", tmp_path / "no-tree")
+    (packaged / "customUI14.xml").unlink()
+    with pytest.raises(AddinBuildError, match="Quellen des Add-ins fehlen"):
+        build_addin(tmp_path / "out")
+
 def test_cli_build_addin(tmp_path):
     import click
 
