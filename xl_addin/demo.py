@@ -11,7 +11,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .core.findings import count_by_severity
+from . import actions
+from .core.findings import ERROR, count_by_severity
 from .core.report import findings_sheet_name
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,8 +25,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", default=DEMO_SOURCE, type=Path, help="folder with the demo workbooks")
     ap.add_argument("--now", default=None, help="reference time, e.g. 2026-11-22T12:00")
     args = ap.parse_args(argv)
-
-    from .engine import run_file
 
     now = datetime.fromisoformat(args.now) if args.now else None
     books = sorted(p for p in args.source.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm"))
@@ -41,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     for src in books:
         dst = out / src.name
         shutil.copy2(src, dst)
-        res = run_file(dst, now, "demo")
+        res = actions.run_file(dst, now, "demo")
         print(f"\n== {dst.name}")
         if not res.ok:
             print(f"   konnte nicht laufen: {res.error}")
@@ -68,23 +67,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
-    from .core.settings import Settings
-    from .package import read_workbook
-    from .kinds.inkasso import schema as S
-    from .kinds.inkasso.handover import build_all_vendor_csvs, write_export
-
-    wb = read_workbook(path)
-    settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
-    files = []
+    book = actions.open_file(path, action="export-csv")
+    exports = actions.handover_csvs(book, ["alle"])
     print("   Diagonal-CSV je Vendor:")
-    for ex in build_all_vendor_csvs(wb, settings):
-        vid = ex.vendor_id
-        if ex.content is None:
-            errors = [f for f in ex.findings if f.severity == "error"]
-            print(f"     Vendor {vid}: blockiert — {len(errors)} Fehler, z. B. {errors[0].text() if errors else ''}")
+    files = []
+    for ex, written in zip(exports, actions.write_handover_csvs(exports, out_dir)):
+        if written is None:
+            errors = [f for f in ex.findings if f.severity == ERROR]
+            print(f"     Vendor {ex.vendor_id}: blockiert — {len(errors)} Fehler, z. B. {errors[0].text() if errors else ''}")
         else:
-            files.append(write_export(ex, out_dir))
-            print(f"     Vendor {vid}: {ex.rows} Bestellungen -> {files[-1].name}")
+            files.append(written)
+            print(f"     Vendor {ex.vendor_id}: {ex.rows} Bestellungen -> {written.name}")
     return files
 
 

@@ -160,15 +160,9 @@ def test_the_installed_copy_of_the_sources_comes_before_the_source_tree(tmp_path
         build_addin(tmp_path / "out")
 
 def test_cli_build_addin(tmp_path):
-    import click
+    from xl_addin.cli import main
 
-    from xl_addin.cli_excel import add_commands
-
-    @click.group()
-    def group():
-        pass
-    add_commands(group)
-    res = CliRunner().invoke(group, ["build-addin", "--out", str(tmp_path / "dist")])
+    res = CliRunner().invoke(main, ["build-addin", "--out", str(tmp_path / "dist")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "dist" / ADDIN_FILENAME).is_file()
     assert "9 Knöpfe" in res.output and "für xlwings" in res.output

@@ -137,4 +137,4 @@ def test_actions_refuse_a_workbook_of_another_kind(tmp_path):
     from tests.builders import inkasso_data, order, write_xlsx as write_inkasso
     other = write_inkasso(inkasso_data([order()]), tmp_path / "Inkasso.xlsx")
     res = cli("due", other, *NOW)
-    assert res.exit_code == 1 and "keine Diagonal-Fallliste" in res.output
+    assert res.exit_code == 1 and "geht nur in der Arbeitsmappe 'Kundenbetreuung Diagonal'" in res.output

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from xl_addin.actions import new_workbook
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData
-from xl_addin.engine import new_workbook
 from xl_addin.kinds.diagonal import schema as S
 
 

@@ -118,7 +118,7 @@ DEMOS = sorted(p.stem for p in DEMO.parent.glob("*.xlsx"))
 @pytest.mark.parametrize("title", DEMOS)
 def test_demo_workbooks_same_cells_as_package_writer_over_two_runs(title, tmp_path):
     pkg = pytest.importorskip("xl_addin.package")
-    from xl_addin.engine import detect_kind
+    from xl_addin.kinds import detect_kind
 
     path = tmp_path / f"{title}.xlsx"
     shutil.copy2(DEMO.parent / path.name, path)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from xl_addin.actions import write_handover_csv as write_export
 from xl_addin.core.findings import ERROR, WARNING
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
@@ -21,7 +22,6 @@ from xl_addin.kinds.inkasso.handover import (
     export_findings,
     guard_formula,
     vendors_with_orders,
-    write_export,
 )
 
 HEADER = (b"vendor_id,order_id,first_dunning_letter,second_dunning_letter,incasso_date,"

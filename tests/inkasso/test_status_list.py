@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from xl_addin.actions import write_status_list
 from xl_addin.core.findings import ERROR, INFO, WARNING
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
@@ -17,7 +18,6 @@ from xl_addin.kinds.inkasso.status_list import (
     build_status_list,
     resolve_statuses,
     status_list_basename,
-    write_status_list,
 )
 
 HEADERS = [S.M_VENDOR_ID, S.M_ORDER_ID, S.M_INVOICE_NO, S.M_FIRST_NAME, S.M_LAST_NAME,

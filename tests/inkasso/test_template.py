@@ -14,12 +14,12 @@ import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
+from xl_addin.actions import new_workbook as create_workbook
 from xl_addin.core.layout import AMOUNT_FORMAT
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData
-from xl_addin.engine import new_workbook as create_workbook
 from xl_addin.kinds.inkasso import schema as ink
 from xl_addin.templates import COMPUTED_NOTE, TEMPLATE_LAST_ROW
 

@@ -144,4 +144,4 @@ def test_export_akte_refuses_an_unknown_customer_and_other_workbooks(book, tmp_p
     x.active.title = "Masterliste"
     x.save(other)
     res = cli("export-akte", other, "--kunde", "Nord GmbH", "--out", tmp_path)
-    assert res.exit_code == 1 and "keine Kundenakten-Arbeitsmappe" in res.output
+    assert res.exit_code == 1 and "geht nur in der Arbeitsmappe 'Kundenakten'" in res.output

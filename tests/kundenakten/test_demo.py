@@ -14,7 +14,8 @@ import pytest
 from tests.kundenakten.data import NOW, ctx
 from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.kinds.kundenakten.rules import plan_run
-from xl_addin.kinds.kundenakten.vpa_export import build_vpa_export, write_vpa_export
+from xl_addin.actions import write_vpa_export
+from xl_addin.kinds.kundenakten.vpa_export import build_vpa_export
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "workbooks" / "demo" / "Kundenakten.xlsx"
@@ -84,7 +85,7 @@ def test_run_on_the_demo_keeps_everything_it_does_not_own(tmp_path):
 
     import openpyxl
 
-    from xl_addin.engine import run_file
+    from xl_addin.actions import run_file
 
     path = tmp_path / DEMO.name
     shutil.copyfile(DEMO, path)

@@ -22,12 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.kundenakten.data import NOW, akten_data, customer, days_ago, entry
+from xl_addin.actions import write_vpa_export
 from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.kinds.kundenakten.vpa_export import (
     ExportError,
     build_vpa_export,
     export_basename,
-    write_vpa_export,
     xlsx_bytes,
 )
 

@@ -8,12 +8,12 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.kundenakten.data import NOW
+from xl_addin.actions import new_workbook
 from xl_addin.core.context import RunContext
 from xl_addin.core.plan import DATE_FORMAT
 from xl_addin.core.report import FINDINGS_HEADER, PROTOCOL_HEADER
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.engine import new_workbook
 from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.kinds.kundenakten.rules import plan_run
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from tests.solleciti.builders import NOW
+from xl_addin.actions import new_workbook
 from xl_addin.core.context import RunContext
 from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
-from xl_addin.engine import new_workbook
 from xl_addin.kinds.solleciti import schema as S
 from xl_addin.kinds.solleciti.run import plan_run
 

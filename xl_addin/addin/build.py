@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from ..fileio import atomic_write_bytes
+from ..files import atomic_write_bytes
 from . import ADDIN_FILENAME, CONFIG_SHEET, PROJECT_NAME
 from .cfb import compound_file
 from .vba_project import (

@@ -23,7 +23,7 @@ import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..fileio import atomic_write_bytes
+from ..files import atomic_write_bytes
 
 __all__ = ["CompoundFileError", "StreamTree", "compound_file", "name_order_key", "write_compound_file"]
 

@@ -1,15 +1,13 @@
 """What the ribbon buttons call: ``RunPython "import xl_addin.excel.entry as e; e.<function>()"``.
 
 Each function works on the workbook that is active in Excel (``XlwingsBook.caller()``), or on
-the ``book`` it is given (tests pass a ``FakeBook``), and is thin: read the workbook live,
-call the engine / the workbook kind's module, apply the Plan through the adapter, and report
-in exactly one message box — the result, or what went wrong as German one-liners naming sheet
+the ``book`` it is given (tests pass a ``FakeBook``), and is thin: read the workbook live, ask
+what the active row cannot tell, call the action (``xl_addin.actions``, the same functions the
+CLI and the demo call), apply its Plan through the adapter, and report in exactly one message box — the result, or what went wrong as German one-liners naming sheet
 and cell. No exception leaves these functions (a Python traceback never reaches the agent; it
 goes to the log file ``xl_addin.log`` in ``%LOCALAPPDATA%\\xl_addin``). Every function takes
 ``now`` for reproducible runs (default: local time of the workbook's kind). Each returns the
 text it showed ("" when the agent cancelled a question).
-
-The Diagonal and Kundenakten modules are imported lazily, when their button is pressed.
 """
 from __future__ import annotations
 
@@ -20,12 +18,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import actions
 from ..core import values as V
 from ..core.findings import ERROR, WARNING, count_by_severity
 from ..core.headers import locate_columns
 from ..core.plan import Plan
 from ..core.workbook_data import WorkbookData
-from ..core.context import RunContext
 from .adapter import LiveApplyError, XlwingsBook, apply_plan_live, read_workbook_live
 
 TITLE = "xl_addin"
@@ -59,18 +57,8 @@ def _log(title: str) -> Path | None:
         return None
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is already a German one-liner for the agent."""
-    from ..engine import UnknownWorkbook
-    errors: list[type[BaseException]] = [UserError, LiveApplyError, UnknownWorkbook]
-    for module, name in (("xl_addin.kinds.diagonal", "ActionError"),
-                         ("xl_addin.kinds.kundenakten.vpa_export", "ExportError"),
-                         ("xl_addin.package", "WorkbookError")):
-        try:
-            errors.append(getattr(__import__(module, fromlist=[name]), name))
-        except (ImportError, AttributeError):
-            pass
-    return tuple(errors)
+# Errors whose message is already a German one-liner for the agent.
+_AGENT_ERRORS: tuple[type[BaseException], ...] = (UserError, LiveApplyError, *actions.AGENT_ERRORS)
 
 
 def _action(title: str, book, work: Callable[[Any], tuple[str, bool]]) -> str:
@@ -80,7 +68,7 @@ def _action(title: str, book, work: Callable[[Any], tuple[str, bool]]) -> str:
         text, critical = work(live)
     except _Cancelled:
         return ""
-    except _expected_errors() as e:
+    except _AGENT_ERRORS as e:
         text, critical = f"{title}: {e}", True
     except Exception as e:  # noqa: BLE001 - the button's boundary: never a traceback in Excel
         log = _log(title)
@@ -98,26 +86,9 @@ def _progress(live) -> Callable[[str], None]:
 
 # ---------------------------------------------------------------- small helpers
 
-def _read(live, *, kind: str | None = None, what: str = ""):
-    from ..engine import detect_kind, kind_named
-    wb = read_workbook_live(live)
-    k = detect_kind(wb)
-    if kind is not None and k.name != kind:
-        want = kind_named(kind) if kind in _kind_names() else None
-        sheets = ", ".join(f"'{s}'" for s in want.signature) if want else ""
-        raise UserError(f"{what} geht nur in der Arbeitsmappe '{want.title if want else kind}'"
-                        + (f" (Blatt {sheets})" if sheets else "") + f" — '{live.name}' ist '{k.title}'")
-    return wb, k
-
-
-def _kind_names() -> list[str]:
-    from ..engine import KINDS
-    return [k.name for k in KINDS]
-
-
-def _ctx(live, kind, now: datetime | None) -> RunContext:
-    from ..engine import default_user, local_now
-    return RunContext(now or local_now(kind.timezone), live.user() or default_user())
+def _open(live, now: datetime | None, action: str | None = None) -> actions.OpenWorkbook:
+    """The active workbook, read live, for ``action`` (None: any kind)."""
+    return actions.open_workbook(read_workbook_live(live), action=action, now=now, user=live.user())
 
 
 def _findings_lines(findings, limit: int = MAX_LINES, severities=(ERROR, WARNING)) -> list[str]:
@@ -175,13 +146,6 @@ def _out_dir(live, folder: str, out_dir) -> Path:
     return base / folder
 
 
-def _inkasso_settings(wb: WorkbookData):
-    from ..core.settings import Settings
-    from ..kinds.inkasso import schema as S
-    settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
-    return settings
-
-
 def _when(value) -> str:
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M")
@@ -195,10 +159,10 @@ def _when(value) -> str:
 def recalculate(book=None, now: datetime | None = None) -> str:
     """"Neu berechnen": the same run as ``xl-addin run``, applied to the open workbook."""
     def work(live):
-        wb, kind = _read(live)
-        plan = kind.plan_run(wb, _ctx(live, kind, now))
+        opened = _open(live, now)
+        plan = actions.plan_run(opened)
         apply_plan_live(live, plan, progress=_progress(live))
-        head = (f"{kind.title}: neu berechnet — {_counts(plan)}, "
+        head = (f"{opened.kind.title}: neu berechnet — {_counts(plan)}, "
                 f"{len(plan.protocol)} Änderungen protokolliert.")
         summary = [f"{k}: {v}" for k, v in plan.summary.items() if v][:8]
         errors = _findings_lines(plan.findings, severities=(ERROR,))
@@ -209,11 +173,12 @@ def recalculate(book=None, now: datetime | None = None) -> str:
 def check(book=None, now: datetime | None = None) -> str:
     """"Prüfen": the findings of a run, nothing written (like ``xl-addin check``)."""
     def work(live):
-        wb, kind = _read(live)
-        plan = kind.plan_run(wb, _ctx(live, kind, now))
+        opened = _open(live, now)
+        plan = actions.plan_run(opened)
+        title = opened.kind.title
         if not any(f.severity in (ERROR, WARNING) for f in plan.findings):
-            return f"{kind.title}: keine Befunde.", False
-        return "\n".join([f"{kind.title}: {_counts(plan)}.", *_findings_lines(plan.findings)]), \
+            return f"{title}: keine Befunde.", False
+        return "\n".join([f"{title}: {_counts(plan)}.", *_findings_lines(plan.findings)]), \
             any(f.severity == ERROR for f in plan.findings)
     return _action("Prüfen", book, work)
 
@@ -225,26 +190,22 @@ def export_diagonal_csv(book=None, now: datetime | None = None, out_dir=None) ->
     vendor the agent names; 'alle' = every vendor). All or nothing per vendor."""
     def work(live):
         from ..kinds.inkasso import schema as S
-        from ..kinds.inkasso.handover import build_vendor_csv, vendors_with_orders, write_export
-        wb, _ = _read(live, kind="inkasso", what="CSV für Diagonal")
-        settings = _inkasso_settings(wb)
-        vendor = _as_id(_active_value(live, wb, [S.SHEET_MASTER], S.M_VENDOR_ID))
+        opened = _open(live, now, "export-csv")
+        vendor = _as_id(_active_value(live, opened.data, [S.SHEET_MASTER], S.M_VENDOR_ID))
         if vendor is None:
             vendor = _ask(live, "User-ID des Vendors (oder 'alle'):", "CSV für Diagonal")
         if not vendor:
             raise UserError("keine User-ID angegeben")
-        wanted = vendors_with_orders(wb, settings) if vendor.casefold() in ("alle", "all") else [vendor]
-        target = _out_dir(live, "Diagonal-Export", out_dir)
+        exports = actions.handover_csvs(opened, [vendor])
+        written = actions.write_handover_csvs(exports, _out_dir(live, "Diagonal-Export", out_dir))
         lines, blocked = [], 0
-        for vid in wanted:
-            export = build_vendor_csv(wb, vid, settings)
-            if export.content is None:
+        for export, path in zip(exports, written):
+            if path is None:
                 blocked += 1
                 errors = [f for f in export.findings if f.severity == ERROR]
                 lines.append(f"Vendor {export.vendor_id}: KEINE Datei — {len(errors)} Fehler:")
                 lines += _findings_lines(errors, limit=5, severities=(ERROR,))
             else:
-                path = write_export(export, target)
                 lines.append(f"Vendor {export.vendor_id}: {export.rows} Bestellungen → {path}")
         return "\n".join(lines), blocked > 0
     return _action("CSV für Diagonal exportieren", book, work)
@@ -255,9 +216,8 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
     names (empty = all), as CSV and .xlsx."""
     def work(live):
         from ..kinds.inkasso import schema as S
-        from ..kinds.inkasso.status_list import build_status_list, write_status_list
-        wb, _ = _read(live, kind="inkasso", what="Status-Liste")
-        vendor = _as_id(_active_value(live, wb, [S.SHEET_MASTER], S.M_VENDOR_ID))
+        opened = _open(live, now, "status-list")
+        vendor = _as_id(_active_value(live, opened.data, [S.SHEET_MASTER], S.M_VENDOR_ID))
         if vendor is None:
             vendor = _ask(live, "User-ID des Vendors:", "Status-Liste")
         if not vendor:
@@ -266,14 +226,14 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
                       "Ans Inkasso übergeben")
         statuses = [s for s in (p.strip() for p in answer.split(";")) if s] or None
         try:
-            sl = build_status_list(wb, vendor, statuses, _inkasso_settings(wb))
+            sl = actions.status_list(opened, vendor, statuses)
         except ValueError as e:
             raise UserError(str(e)) from None
         errors = [f for f in sl.findings if f.severity == ERROR]
         if errors:
             return "\n".join([f"Vendor {sl.vendor_id}: keine Liste geschrieben —",
                               *_findings_lines(errors, severities=(ERROR,))]), True
-        files = write_status_list(sl, _out_dir(live, "Status-Listen", out_dir))
+        files = actions.write_status_list(sl, _out_dir(live, "Status-Listen", out_dir))
         return "\n".join([f"Vendor {sl.vendor_id}: {len(sl.rows)} Bestellungen → "
                           + ", ".join(str(p) for p in files), *_findings_lines(sl.findings)]), False
     return _action("Status-Liste für Vendor", book, work)
@@ -285,52 +245,44 @@ def new_diagonal_case(book=None, now: datetime | None = None) -> str:
     """"Neuer Fall (Diagonal)": a case for the active row's order (Datum = heute, Schritt = Neu,
     VIP from Vendoren); asks for what it cannot read from the row."""
     def work(live):
-        from ..kinds.diagonal import actions as D
         from ..kinds.diagonal import schema as DS
-        wb, kind = _read(live, kind="diagonal", what="Neuer Fall")
-        order = _as_id(_active_value(live, wb, [DS.SHEET_CASES], DS.C_ORDER_ID))
-        user = _as_id(_active_value(live, wb, [DS.SHEET_CASES], DS.C_USER_ID))
+        opened = _open(live, now, "new-case")
+        order = _as_id(_active_value(live, opened.data, [DS.SHEET_CASES], DS.C_ORDER_ID))
+        user = _as_id(_active_value(live, opened.data, [DS.SHEET_CASES], DS.C_USER_ID))
         if order is None:
             order = _ask(live, "Bestell-ID des neuen Falls:", "Neuer Fall")
         if user is None:
             user = _ask(live, "User-ID des Vendors:", "Neuer Fall")
         rtype = _ask(live, "Anfrageart (" + ", ".join(DS.REQUEST_TYPES) + "):", "Neuer Fall")
-        canonical = V.match_choice(rtype, DS.REQUEST_TYPES)
-        agency = DS.agency_of(canonical) if canonical else DS.DIAGONAL
-        plan = D.plan_new_case(wb, _ctx(live, kind, now), order, user, rtype, agency)
-        apply_plan_live(live, plan, progress=_progress(live))
-        return "\n".join([f"Neuer Fall angelegt: Bestellung {order}, {canonical or rtype} ({agency}).",
-                          *_findings_lines([f for f in plan.findings if f.sheet == DS.SHEET_CASES])]), False
+        case = actions.new_case(opened, order, user, rtype)
+        apply_plan_live(live, case.plan, progress=_progress(live))
+        return "\n".join([f"Neuer Fall angelegt: Bestellung {order}, {case.request_type} ({case.agency}).",
+                          *_findings_lines([f for f in case.plan.findings if f.sheet == DS.SHEET_CASES])]), False
     return _action("Neuer Fall (Diagonal)", book, work)
 
 
 def step_done(book=None, now: datetime | None = None) -> str:
     """"Schritt erledigt" on the selected rows of 'Fälle': next step, Schritt seit = now, logged."""
     def work(live):
-        from ..kinds.diagonal import actions as D
         from ..kinds.diagonal import schema as DS
-        wb, kind = _read(live, kind="diagonal", what="Schritt erledigt")
-        cases = wb.sheet(DS.SHEET_CASES)
+        opened = _open(live, now, "step-done")
+        cases = opened.data.sheet(DS.SHEET_CASES)
         sel_sheet, rows = live.selection()
         rows = [r for r in rows if r >= 2]
         if cases is None or sel_sheet.casefold() != cases.name.casefold() or not rows:
             raise UserError(f"bitte die Zeilen der Fälle im Blatt '{DS.SHEET_CASES}' markieren")
-        plan = D.plan_step_done(wb, _ctx(live, kind, now), rows=rows)
-        apply_plan_live(live, plan, progress=_progress(live))
-        refused = [f for f in plan.findings if f.code == D.STEP_DONE_REFUSED]
-        done = plan.summary.get("Schritt erledigt", 0)
-        return "\n".join([f"Schritt erledigt: {done} Fall/Fälle weitergesetzt"
-                          + (f", {len(refused)} nicht möglich:" if refused else "."),
-                          *_findings_lines(refused, severities=(ERROR,))]), bool(refused)
+        result = actions.step_done(opened, rows=rows)
+        apply_plan_live(live, result.plan, progress=_progress(live))
+        return "\n".join([f"Schritt erledigt: {result.done} Fall/Fälle weitergesetzt"
+                          + (f", {len(result.refused)} nicht möglich:" if result.refused else "."),
+                          *_findings_lines(result.refused, severities=(ERROR,))]), bool(result.refused)
     return _action("Schritt erledigt", book, work)
 
 
 def due_cases(book=None, now: datetime | None = None) -> str:
     """"Fällige Fälle": open cases due now or earlier, the soonest first."""
     def work(live):
-        from ..kinds.diagonal import actions as D
-        wb, kind = _read(live, kind="diagonal", what="Fällige Fälle")
-        due = D.due_cases(wb, _ctx(live, kind, now))
+        due = actions.due_cases(_open(live, now, "due"))
         if not due:
             return "Keine fälligen Fälle.", False
         overdue = sum(1 for c in due if c.overdue)
@@ -351,13 +303,11 @@ def export_vpa_file(book=None, now: datetime | None = None, out_dir=None, pdf: b
     """"VPA-Akte exportieren": the VPA rows (only those) of the active row's customer."""
     def work(live):
         from ..kinds.kundenakten import schema as KS
-        from ..kinds.kundenakten.vpa_export import build_vpa_export, write_vpa_export
-        wb, kind = _read(live, kind="kundenakten", what="VPA-Akte")
-        customer = _active_value(live, wb, [KS.SHEET_CUSTOMERS, KS.SHEET_ENTRIES], KS.K_CUSTOMER)
+        opened = _open(live, now, "export-akte")
+        customer = _active_value(live, opened.data, [KS.SHEET_CUSTOMERS, KS.SHEET_ENTRIES], KS.K_CUSTOMER)
         name = V.norm_text(customer) if customer is not None else _ask(live, "Name des Kunden:", "VPA-Akte")
-        export = build_vpa_export(wb, name)
-        files = write_vpa_export(export, _out_dir(live, "VPA-Akten", out_dir),
-                                 _ctx(live, kind, now).now, pdf=pdf)
+        export = actions.vpa_export(opened, name)
+        files = actions.write_vpa_export(export, _out_dir(live, "VPA-Akten", out_dir), opened.context.now, pdf=pdf)
         return "\n".join([f"VPA-Akte {export.customer}: {len(export.rows)} VPA-Einträge → "
                           + ", ".join(str(p) for p in files),
                           f"nicht exportiert (O-Team/unklar): {export.withheld}",

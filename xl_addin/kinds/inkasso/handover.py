@@ -1,11 +1,7 @@
-"""Exports of the "Inkasso - Cancelled Installments" workbook (SPEC §2):
+"""The Diagonal hand-over CSV of the "Inkasso - Cancelled Installments" workbook (SPEC §2, "The
+Diagonal CSV"), one file per vendor; and the Masterliste reading the status list shares.
 
-- the Diagonal hand-over CSV, one file per vendor ("The Diagonal CSV");
-- the status list a vendor asks for ("all my orders at the agency"), as CSV and .xlsx
-  (seed 004, "CSV exportieren").
-
-The ``build_*`` functions are pure (tables + settings in, bytes/rows + findings out); the
-``write_*`` functions only put finished results on disk, atomically.
+Pure: tables + settings in, bytes + findings out; ``xl_addin.actions`` writes the files.
 """
 from __future__ import annotations
 
@@ -14,10 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Iterator, Sequence
 
-from ...fileio import atomic_write_bytes
 from ...core.cells import address, split_address
 from ...core.findings import ERROR, WARNING, Finding
 from ...core.headers import ColumnMap, header_findings, locate_columns
@@ -35,7 +29,7 @@ from .schema import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "build_all_vendor_csvs", "vendors_with_orders", "write_export",
+    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "build_all_vendor_csvs", "vendors_with_orders",
     "export_findings",
     "clean_comment", "guard_formula",
 ]
@@ -505,15 +499,3 @@ def export_findings(wb: WorkbookData, settings: Settings | None = None) -> list[
         for f in export.findings:
             seen.setdefault(f, None)
     return _in_sheet_order(list(seen))
-
-
-def write_export(export: CsvExport, out_dir) -> Path:
-    """Write the CSV into ``out_dir`` atomically; refuses an export with errors."""
-    if export.content is None:
-        errors = sum(1 for f in export.findings if f.severity == ERROR)
-        raise ValueError(f"CSV für vendor_id {export.vendor_id} wird nicht geschrieben: "
-                         f"{errors} Fehler in der {SHEET_MASTER}")
-    path = Path(out_dir) / export.filename
-    atomic_write_bytes(path, export.content)
-    return path
-

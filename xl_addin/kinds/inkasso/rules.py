@@ -5,8 +5,6 @@ Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, 
 from __future__ import annotations
 
 import calendar as _cal
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -104,26 +102,7 @@ def run_day(today: date, day: int, settings: Settings) -> date:
 
 # ---------------------------------------------------------------- the run
 
-@contextmanager
-def _gc_paused():
-    """A run makes a few objects per order (orders, writes, fills, findings) and no reference
-    cycles; the cyclic collector would traverse them again and again (~20 % of a 20,000-order
-    plan). Paused meanwhile, restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    with _gc_paused():
-        return _plan_run(wb, ctx)
-
-
-def _plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings: list[Finding] = []
     plan = Plan(kind=S.KIND)
     settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)

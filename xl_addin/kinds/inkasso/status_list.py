@@ -1,5 +1,7 @@
 """The status list of one vendor (seed 004): its orders with chosen Schulden-Status values, as CSV
-and .xlsx — what support sends a vendor who asks for "all my orders at the agency"."""
+and .xlsx — what support sends a vendor who asks for "all my orders at the agency".
+
+Pure: the list and the bytes of both files; ``xl_addin.actions`` writes them."""
 from __future__ import annotations
 
 import csv
@@ -7,10 +9,8 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Sequence
 
-from ...fileio import atomic_write_bytes
 from ...core.findings import INFO, ERROR, WARNING, Finding
 from ...core.settings import Settings
 from ...core.values import (
@@ -196,7 +196,7 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-def _status_csv_bytes(sl: StatusList) -> bytes:
+def status_csv_bytes(sl: StatusList) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=STATUS_CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(sl.header)
@@ -205,7 +205,7 @@ def _status_csv_bytes(sl: StatusList) -> bytes:
     return buf.getvalue().encode(STATUS_CSV_ENCODING)
 
 
-def _status_xlsx_bytes(sl: StatusList) -> bytes:
+def status_xlsx_bytes(sl: StatusList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -243,17 +243,3 @@ def _status_xlsx_bytes(sl: StatusList) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
-
-
-def write_status_list(sl: StatusList, out_dir) -> list[Path]:
-    """Write the list as ``.csv`` (';', UTF-8 with BOM, TT.MM.JJJJ — for German Excel) and as a
-    new ``.xlsx``; atomically. Refuses a list with errors."""
-    errors = [f for f in sl.findings if f.severity == ERROR]
-    if errors:
-        raise ValueError(f"Status-Liste für vendor_id {sl.vendor_id} wird nicht geschrieben: "
-                         f"{errors[0].text()}")
-    base = Path(out_dir) / status_list_basename(sl)
-    paths = [base.with_name(base.name + ".csv"), base.with_name(base.name + ".xlsx")]
-    atomic_write_bytes(paths[0], _status_csv_bytes(sl))
-    atomic_write_bytes(paths[1], _status_xlsx_bytes(sl))
-    return paths

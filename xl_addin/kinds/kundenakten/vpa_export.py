@@ -1,25 +1,20 @@
 """The VPA export of the "Kundenakten" workbook (SPEC §4): one customer's VPA file as a NEW
-.xlsx for the assistant (and a PDF of it when LibreOffice is installed).
+.xlsx for the assistant (``xl_addin.actions`` also makes a PDF of it when LibreOffice is installed).
 
 An O-Team entry in this export is a security defect, so the export is built from an allow-list:
 only rows whose `Akte` reads exactly "VPA" and whose `Kunde` is the customer, and of those only
 the columns in ``EXPORT_COLUMNS``. Nothing is copied from the agents' file (no styles, comments,
 properties): the workbook is written from scratch with neutral document properties.
 
-``build_vpa_export`` is pure (tables in, rows out); ``write_vpa_export`` puts the files on disk.
+Pure: ``build_vpa_export`` (tables in, rows out) and ``xlsx_bytes`` (rows in, the file's bytes out).
 """
 from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
-from ...fileio import atomic_write_bytes
 from ...core import values as V
 from ...core.cells import address
 from ...core.findings import WARNING, Finding
@@ -28,8 +23,7 @@ from ...core.workbook_data import WorkbookData
 from . import schema as S
 from .rules import classify_file, read_settings
 
-__all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "xlsx_bytes",
-           "find_soffice", "convert_to_pdf", "write_vpa_export"]
+__all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "xlsx_bytes"]
 
 _XLSX_DATE_FORMAT = "DD.MM.YYYY"
 # characters XML 1.0 cannot carry (openpyxl refuses them)
@@ -208,42 +202,3 @@ def _save(book) -> bytes:
         ExcelWriter(book, archive).save()
     return buf.getvalue()
 
-
-def find_soffice() -> str | None:
-    """Path of LibreOffice's command line (``soffice``/``libreoffice``), None when not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(xlsx: Path, pdf: Path, soffice: str, timeout: float = 180) -> Path:
-    """``soffice --headless --convert-to pdf`` with a private profile (parallel runs do not
-    share LibreOffice's lock), result written atomically to ``pdf``."""
-    with tempfile.TemporaryDirectory(prefix="xl_addin_soffice_") as tmp:
-        work = Path(tmp)
-        src = work / "akte.xlsx"
-        shutil.copyfile(xlsx, src)
-        cmd = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-               "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work), str(src)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ExportError(f"PDF nicht erstellt: LibreOffice hat nach {timeout:.0f} s nicht geantwortet") from None
-        produced = work / "akte.pdf"
-        if not produced.exists():
-            why = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise ExportError("PDF nicht erstellt: " + (why[-1] if why else f"LibreOffice Exit {proc.returncode}"))
-        atomic_write_bytes(pdf, produced.read_bytes())
-    return pdf
-
-
-def write_vpa_export(export: VpaExport, out_dir, now: datetime, pdf: bool = True) -> list[Path]:
-    """Write ``<out_dir>/VPA-Akte_<Kunde>.xlsx`` and, when ``pdf`` and LibreOffice is installed,
-    the ``.pdf`` next to it. Returns the files written."""
-    out_dir = Path(out_dir)
-    base = export_basename(export)
-    xlsx = out_dir / f"{base}.xlsx"
-    atomic_write_bytes(xlsx, xlsx_bytes(export, now))
-    files = [xlsx]
-    soffice = find_soffice() if pdf else None
-    if soffice:
-        files.append(convert_to_pdf(xlsx, out_dir / f"{base}.pdf", soffice))
-    return files

@@ -1,13 +1,14 @@
 """`xl-addin build-addin --out DIR`: the ribbon add-in ``xl_addin.xlam`` from ``macros/``."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from .options import CONTEXT, fail
 
-@click.command("build-addin", context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.command("build-addin", context_settings=CONTEXT)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Ordner für xl_addin.xlam (wird angelegt).")
 @click.option("--interpreter", default=None, metavar="PFAD",
@@ -20,18 +21,16 @@ def build_addin_cmd(out_dir: Path, interpreter: str | None) -> None:
     der installierten xlwings-Version; läuft ohne Excel. Die Agenten brauchen dieselbe
     xlwings-Version (sie steht in der Ausgabe).
     """
-    from .addin.build import AddinBuildError, build_addin, load_sources
-    from .addin.vba_project import VbaSourceError
+    from ..addin.build import AddinBuildError, build_addin, load_sources
+    from ..addin.vba_project import VbaSourceError
 
     try:
         path = build_addin(out_dir, interpreter=interpreter)
         src = load_sources(interpreter=interpreter)
     except (AddinBuildError, VbaSourceError, OSError) as e:
-        click.echo(f"xl-addin build-addin: {e}", err=True)
-        sys.exit(1)
+        fail(f"xl-addin build-addin: {e}")
     click.echo(f"Gebaut: {path} ({len(src.buttons)} Knöpfe, {len(src.modules)} VBA-Module, "
                f"für xlwings {src.xlwings_version})")
 
 
-def add_commands(group: click.Group) -> None:
-    group.add_command(build_addin_cmd)
+COMMANDS = (build_addin_cmd,)

@@ -1,0 +1,332 @@
+"""The actions every front end calls — the CLI (``xl_addin.cli``), the ribbon buttons
+(``xl_addin.excel.entry``) and ``make demo`` (``xl_addin.demo``): run/check, the Diagonal
+hand-over CSVs, the status list, step done, new case, due cases, the VPA export, a new workbook.
+
+Each action works on an ``OpenWorkbook``: a workbook's data with its kind recognised (the kind the
+action needs, else one message says where the action works), its settings and the context (now in
+the kind's time zone, the user), each read once. The kinds return Plans, rows and bytes; nothing
+here prints or asks. Where the data comes from and where a Plan goes is the front end's part:
+
+- on a file (CLI, demo): ``open_file`` reads it with the package reader, ``apply_to_file`` applies
+  a Plan with the package writer, the ``write_*`` functions put exports on disk through
+  ``xl_addin.files``; ``run_file`` is the whole run/check of one file;
+- in Excel (ribbon): ``open_workbook`` on the data read live, the Plan applied live.
+
+Errors whose message is a German one-liner for the agent: ``AGENT_ERRORS``.
+"""
+from __future__ import annotations
+
+import gc
+import getpass
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import files
+from .core.context import RunContext
+from .core.findings import ERROR, Finding
+from .core.plan import Plan
+from .core.settings import Settings
+from .core.values import match_choice
+from .core.workbook_data import WorkbookData
+from .kinds import KINDS, Kind, UnknownWorkbook, detect_kind, kind_named
+from .kinds.diagonal import actions as diagonal_actions
+from .kinds.diagonal import schema as diagonal_schema
+from .kinds.diagonal.rules import STEP_DONE_REFUSED, ActionError
+from .kinds.inkasso import handover
+from .kinds.inkasso import schema as inkasso_schema
+from .kinds.inkasso import status_list as inkasso_status_list
+from .kinds.kind import BERLIN
+from .kinds.kundenakten import vpa_export as kundenakten_vpa
+from .package import ApplyResult, WorkbookError, apply_plan, check_writable, read_workbook
+
+__all__ = [
+    "AGENT_ERRORS", "ALL_VENDORS", "FileResult", "NewCase", "OpenWorkbook", "StepDone",
+    "apply_to_file", "default_user", "due_cases", "handover_csvs", "kind_names", "local_now",
+    "new_case", "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run",
+    "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
+    "write_handover_csvs", "write_status_list", "write_vpa_export",
+]
+
+# Errors whose ``str(e)`` already tells the agent what is wrong (sheet, cell, what to do).
+AGENT_ERRORS: tuple[type[Exception], ...] = (
+    UnknownWorkbook, WorkbookError, ActionError, kundenakten_vpa.ExportError)
+
+# The kinds' own actions as the agents call them (the names are those of ``Kind.actions``).
+ACTION_TITLES = {
+    "export-csv": "CSV für Diagonal",
+    "status-list": "Status-Liste",
+    "step-done": "Schritt erledigt",
+    "new-case": "Neuer Fall",
+    "due": "Fällige Fälle",
+    "export-akte": "VPA-Akte",
+}
+
+ALL_VENDORS = ("alle", "all")           # what an agent types for "every vendor of the Masterliste"
+
+
+# ---------------------------------------------------------------- who, when, which workbook
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "xl_addin"
+
+
+def local_now(tz: str = BERLIN) -> datetime:
+    return datetime.now(ZoneInfo(tz)).replace(tzinfo=None, microsecond=0)
+
+
+def kind_names() -> list[str]:
+    return [k.name for k in KINDS]
+
+
+@dataclass
+class OpenWorkbook:
+    """A workbook's data ready for an action: its kind and the context (now, user); its
+    settings are read once, when an action first needs them."""
+    data: WorkbookData
+    kind: Kind
+    context: RunContext
+
+    @cached_property
+    def settings(self) -> Settings:
+        return self.kind.read_settings(self.data)[0]
+
+
+def _kind_with_action(action: str) -> Kind:
+    return next(k for k in KINDS if action in k.actions)
+
+
+def _require(found: Kind, action: str, source: str) -> None:
+    """UnknownWorkbook unless ``found`` is the kind that has ``action`` — the one message for
+    every front end."""
+    if action in found.actions:
+        return
+    want = _kind_with_action(action)
+    sheets = ("Blatt " if len(want.signature) == 1 else "Blätter ") + ", ".join(f"'{s}'" for s in want.signature)
+    raise UnknownWorkbook(f"{ACTION_TITLES[action]} geht nur in der Arbeitsmappe '{want.title}' "
+                          f"({sheets}) — '{source}' ist '{found.title}'")
+
+
+def open_workbook(wb: WorkbookData, *, action: str | None = None, now: datetime | None = None,
+                  user: str | None = None) -> OpenWorkbook:
+    """Recognise the kind of ``wb`` (for ``action``, e.g. "step-done": it must be the kind that
+    has it) and fix the context: ``now`` defaults to the local time of the kind's time zone,
+    ``user`` to the login name. UnknownWorkbook says why not."""
+    kind = detect_kind(wb)
+    if action is not None:
+        _require(kind, action, wb.source)
+    return OpenWorkbook(wb, kind, RunContext(now or local_now(kind.timezone), user or default_user()))
+
+
+def open_file(path, *, action: str | None = None, now: datetime | None = None, user: str | None = None,
+              writable: bool = False) -> OpenWorkbook:
+    """``open_workbook`` on the file at ``path``; ``writable``: refuse first when the file cannot
+    be written (e.g. open in Excel). WorkbookError or UnknownWorkbook say why not."""
+    if writable:
+        check_writable(Path(path))
+    return open_workbook(read_workbook(path), action=action, now=now, user=user)
+
+
+def apply_to_file(path, plan: Plan, backups: int | None = None) -> ApplyResult:
+    """Apply ``plan`` to the file in place, keeping ``backups`` copies (default: the workbook's
+    setting 'Backups')."""
+    return apply_plan(path, plan, backups=plan.keep_backups if backups is None else backups)
+
+
+# ---------------------------------------------------------------- run / check, every kind
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A run makes a few objects per row (writes, fills, findings) and no reference cycles; the
+    cyclic collector would traverse them again and again (~20 % of a 20,000-order Inkasso plan).
+    Paused meanwhile, restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def plan_run(book: OpenWorkbook) -> Plan:
+    """The Plan of a run: computed cells, colours, 'Prüfung', 'Protokoll' — "check" is this Plan
+    with nothing applied."""
+    with _gc_paused():
+        return book.kind.plan_run(book.data, book.context)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    kind: str = ""
+    plan: Plan | None = None
+    written: bool = False
+    backup: Path | None = None
+    error: str = ""                     # why the file could not be run (one line)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def run_file(path, now: datetime | None = None, user: str | None = None, *, write: bool = True,
+             backups: int | None = None) -> FileResult:
+    """Recompute one workbook in place (``write=False``: findings only, the file is not touched).
+    What cannot be done is in ``error``, never raised: a batch goes on with the next file."""
+    res = FileResult(Path(path))
+    try:
+        book = open_file(res.path, now=now, user=user, writable=write)
+        res.kind = book.kind.name
+        res.plan = plan_run(book)
+        if write:
+            applied = apply_to_file(res.path, res.plan, backups)
+            res.written, res.backup = applied.written, applied.backup_path
+    except (WorkbookError, UnknownWorkbook) as e:
+        res.error = str(e)
+    return res
+
+
+def new_workbook(kind_name: str, path) -> Path:
+    """A new, empty workbook of the kind named ``kind_name`` at ``path``; never overwrites a file
+    (FileExistsError), ValueError for an unknown kind."""
+    from .templates import render_workbook
+    try:
+        kind = kind_named(kind_name)
+    except KeyError:
+        raise ValueError(f"Unbekannte Arbeitsmappen-Art '{kind_name}' (bekannt: {', '.join(kind_names())})") from None
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"Die Datei '{path}' gibt es schon — sie wird nicht überschrieben.")
+    return files.write_new_file(path, render_workbook(kind.layouts(), kind.title, kind.language))
+
+
+# ---------------------------------------------------------------- Inkasso: hand-over CSV, status list
+
+def handover_csvs(book: OpenWorkbook, vendors: Sequence[object]) -> list[handover.CsvExport]:
+    """The Diagonal hand-over CSV of each vendor (all or nothing per vendor: ``content`` is None
+    when a row has an error); 'alle' = every vendor of the Masterliste. ValueError for a vendor id
+    that cannot be read."""
+    _require(book.kind, "export-csv", book.data.source)
+    if any(str(v).strip().casefold() in ALL_VENDORS for v in vendors):
+        every = handover.build_all_vendor_csvs(book.data, book.settings)
+        # none when the Masterliste's headers have errors: then each vendor's export says so
+        return every or [handover.build_vendor_csv(book.data, v, book.settings)
+                         for v in handover.vendors_with_orders(book.data, book.settings)]
+    return [handover.build_vendor_csv(book.data, v, book.settings) for v in vendors]
+
+
+def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
+    """Write the CSV into ``out_dir`` atomically; ValueError for an export with errors."""
+    if export.content is None:
+        errors = sum(1 for f in export.findings if f.severity == ERROR)
+        raise ValueError(f"CSV für vendor_id {export.vendor_id} wird nicht geschrieben: "
+                         f"{errors} Fehler in der {inkasso_schema.SHEET_MASTER}")
+    return files.atomic_write_bytes(Path(out_dir) / export.filename, export.content)
+
+
+def write_handover_csvs(exports: Sequence[handover.CsvExport], out_dir) -> list[Path | None]:
+    """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it)."""
+    return [write_handover_csv(ex, out_dir) if ex.content is not None else None for ex in exports]
+
+
+def status_list(book: OpenWorkbook, vendor: object,
+                statuses: Sequence[str] | None) -> inkasso_status_list.StatusList:
+    """A vendor's orders with the given Schulden-Status values (None/empty = all); ValueError
+    for an unknown status or an unreadable vendor id."""
+    _require(book.kind, "status-list", book.data.source)
+    return inkasso_status_list.build_status_list(book.data, vendor, list(statuses or []) or None, book.settings)
+
+
+def write_status_list(sl: inkasso_status_list.StatusList, out_dir) -> list[Path]:
+    """Write the list as ``.csv`` (';', UTF-8 with BOM, TT.MM.JJJJ — for German Excel) and as a
+    new ``.xlsx``; atomically. ValueError for a list with errors."""
+    errors = [f for f in sl.findings if f.severity == ERROR]
+    if errors:
+        raise ValueError(f"Status-Liste für vendor_id {sl.vendor_id} wird nicht geschrieben: "
+                         f"{errors[0].text()}")
+    base = inkasso_status_list.status_list_basename(sl)
+    return [files.atomic_write_bytes(Path(out_dir) / f"{base}.csv", inkasso_status_list.status_csv_bytes(sl)),
+            files.atomic_write_bytes(Path(out_dir) / f"{base}.xlsx", inkasso_status_list.status_xlsx_bytes(sl))]
+
+
+# ---------------------------------------------------------------- Diagonal: step done, new case, due
+
+@dataclass
+class StepDone:
+    plan: Plan                          # the steps set, logged, and the recompute
+    done: int                           # cases moved on
+    refused: list[Finding]              # cases that cannot move on (closed, unclear input)
+
+
+def step_done(book: OpenWorkbook, rows: Sequence[int] = (), orders: Sequence[str] = ()) -> StepDone:
+    """"Schritt erledigt" on sheet rows and/or order ids; ActionError when none of them is a case."""
+    _require(book.kind, "step-done", book.data.source)
+    plan = diagonal_actions.plan_step_done(book.data, book.context, rows=list(rows), orders=list(orders))
+    return StepDone(plan, plan.summary.get("Schritt erledigt", 0),
+                    [f for f in plan.findings if f.code == STEP_DONE_REFUSED])
+
+
+@dataclass
+class NewCase:
+    plan: Plan                          # the row appended, logged, and the recompute
+    row: int | None
+    request_type: str                   # as the step table spells it (else as typed)
+    agency: str
+
+    @property
+    def vendor_warnings(self) -> list[Finding]:
+        """What the new row's User-ID lacks on 'Vendoren' (then no VIP, no e-mail)."""
+        return [f for f in self.plan.findings if f.code == "VENDOR-UNKNOWN" and f.cell.endswith(str(self.row))]
+
+
+def new_case(book: OpenWorkbook, order_id: object, user_id: object, request_type: str,
+             agency: str | None = None) -> NewCase:
+    """A new case on 'Fälle'; ``agency`` defaults to the request type's agency (Debtist-* →
+    Debtist, else Diagonal). ActionError says why not."""
+    _require(book.kind, "new-case", book.data.source)
+    known = match_choice(request_type, diagonal_schema.REQUEST_TYPES)
+    if agency is None:
+        agency = diagonal_schema.agency_of(known) if known else diagonal_schema.DIAGONAL
+    plan = diagonal_actions.plan_new_case(book.data, book.context, order_id, user_id, request_type, agency)
+    return NewCase(plan, plan.summary.get("Fall angelegt (Zeile)"), known or request_type, agency)
+
+
+def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[diagonal_actions.DueCase]:
+    """Open cases due now (or within ``within``) or earlier, the soonest first."""
+    _require(book.kind, "due", book.data.source)
+    return diagonal_actions.due_cases(book.data, book.context, within)
+
+
+# ---------------------------------------------------------------- Kundenakten: the VPA file
+
+def vpa_export(book: OpenWorkbook, customer: str) -> kundenakten_vpa.VpaExport:
+    """The allow-listed VPA rows of one customer; ExportError says why not."""
+    _require(book.kind, "export-akte", book.data.source)
+    return kundenakten_vpa.build_vpa_export(book.data, customer)
+
+
+def pdf_converter_installed() -> bool:
+    return files.find_soffice() is not None
+
+
+def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, pdf: bool = True) -> list[Path]:
+    """Write ``<out_dir>/VPA-Akte_<Kunde>.xlsx`` ('Stand' = ``now``) and, when ``pdf`` and
+    LibreOffice is installed, the ``.pdf`` next to it. Returns the files written."""
+    base = Path(out_dir) / kundenakten_vpa.export_basename(export)
+    xlsx = files.atomic_write_bytes(base.with_name(base.name + ".xlsx"), kundenakten_vpa.xlsx_bytes(export, now))
+    soffice = files.find_soffice() if pdf else None
+    if soffice is None:
+        return [xlsx]
+    try:
+        return [xlsx, files.convert_to_pdf(xlsx, base.with_name(base.name + ".pdf"), soffice)]
+    except files.PdfConversionError as e:
+        raise kundenakten_vpa.ExportError(str(e)) from None

@@ -1,0 +1,159 @@
+"""Commands of the "Kundenbetreuung Diagonal" case log (SPEC §1): `step-done`, `new-case`, `due`.
+
+Each applies its Plan with the same writer as `run` (one write holds the action and the
+recompute). Exit codes as for `run`: 0 = done; 1 = nothing or not everything could be done (one
+line says why).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from .. import actions
+from ..core.values import format_date_de
+from .options import CONTEXT, fail, json_option, parse_now, protocol_json, time_options
+
+_agent = click.option("--agent", default=None,
+                      help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
+_json = json_option("Ergebnis als JSON ausgeben (für Skripte).")
+_path = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+
+_DURATION = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(min|m|minuten|h|std|stunden|d|t|tag|tage|w|wochen?)?\s*",
+                       re.IGNORECASE)
+_UNIT = {"min": 1 / 60, "m": 1 / 60, "minuten": 1 / 60, "h": 1, "std": 1, "stunden": 1, "": 1,
+         "d": 24, "t": 24, "tag": 24, "tage": 24, "w": 168, "woche": 168, "wochen": 168}
+
+
+def parse_within(text: str | None) -> timedelta | None:
+    """'24h', '2d', '2 Tage', '90min', '1,5 h' -> timedelta; a bare number counts hours."""
+    if text is None:
+        return None
+    m = _DURATION.fullmatch(text)
+    if not m:
+        raise click.BadParameter(f"'{text}' ist keine Dauer (z. B. 24h, 2d, 90min)", param_hint="--within")
+    return timedelta(hours=float(m[1].replace(",", ".")) * _UNIT[(m[2] or "").casefold()])
+
+
+def _open(path: Path, action: str, now, today, agent, *, writable: bool) -> actions.OpenWorkbook:
+    """The case log at ``path``; exit 1 unless it is one that can be read (and written)."""
+    when = parse_now(now, today)
+    try:
+        return actions.open_file(path, action=action, now=when, user=agent, writable=writable)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin: {e}")
+
+
+def _apply(path: Path, plan) -> None:
+    try:
+        actions.apply_to_file(path, plan)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin: {e}")
+
+
+def _dump(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command("step-done", context_settings=CONTEXT)
+@_path
+@click.option("--row", "rows", type=int, multiple=True, help="Zeile auf 'Fälle' (mehrfach möglich).")
+@click.option("--order", "orders", multiple=True, help="Bestell-ID (mehrfach möglich); der offene Fall dazu.")
+@time_options()
+@_agent
+@_json
+def step_done_cmd(path, rows, orders, now, today, agent, json_out):
+    """Schritt erledigt: setzt Schritt auf den nächsten Schritt der Tabelle und 'Schritt seit' auf
+    jetzt, protokolliert beides und rechnet die Mappe neu (Diagonal-Fallliste).
+
+    Fälle, die nicht weiterkönnen (abgeschlossen, Eingabe unklar), bleiben unverändert und
+    werden genannt; Exit 1, wenn das bei mindestens einem Fall so ist.
+    """
+    if not rows and not orders:
+        raise click.UsageError("Bitte --row oder --order angeben.")
+    book = _open(path, "step-done", now, today, agent, writable=True)
+    try:
+        result = actions.step_done(book, rows=rows, orders=orders)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin: {e}")
+    plan, done, refused = result.plan, result.done, result.refused
+    if done:
+        _apply(path, plan)
+    if json_out:
+        _dump({"path": str(path), "done": done, "written": bool(done), "refused": [f.as_dict() for f in refused],
+               "protocol": protocol_json(plan), "findings": [f.as_dict() for f in plan.findings]})
+    else:
+        for e in plan.protocol:
+            if e.action.startswith("Schritt erledigt"):
+                click.echo(f"  {e.sheet}!{e.cell}  Bestell-ID {e.key or '?'}: {e.old or 'Neu'} → {e.new}")
+        for f in refused:
+            click.echo(f"  error   {f.text()}")
+        click.echo(f"{'OK' if done else 'FEHLER'}  {path}: {done} Schritt(e) erledigt"
+                   + (f", {len(refused)} nicht möglich" if refused else "")
+                   + (f"; {len(plan.protocol)} Protokolleinträge" if done else "; nichts geschrieben"))
+    sys.exit(1 if refused or not done else 0)
+
+
+@click.command("new-case", context_settings=CONTEXT)
+@_path
+@click.option("--order", "order_id", required=True, help="Bestell-ID.")
+@click.option("--user", "user_id", required=True, help="User-ID des Vendors (VIP und E-Mail von 'Vendoren').")
+@click.option("--type", "request_type", required=True, help="Anfrageart, z. B. Adressermittlung, Debtist-Zahlung.")
+@click.option("--agency", default=None,
+              help="Diagonal oder Debtist (Standard: aus der Anfrageart; Debtist-* gehört zu Debtist).")
+@time_options()
+@_agent
+@_json
+def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out):
+    """Neuer Fall: hängt eine Zeile an 'Fälle' an (Datum = heute, Schritt = Neu, VIP und
+    Vendor-E-Mail von 'Vendoren'), protokolliert sie und rechnet die Mappe neu."""
+    book = _open(path, "new-case", now, today, agent, writable=True)
+    try:
+        case = actions.new_case(book, order_id, user_id, request_type, agency)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin: {e}")
+    _apply(path, case.plan)
+    if json_out:
+        _dump({"path": str(path), "row": case.row, "protocol": protocol_json(case.plan),
+               "findings": [f.as_dict() for f in case.plan.findings]})
+    else:
+        for f in case.vendor_warnings:
+            click.echo(f"  warning {f.text()}")
+        click.echo(f"OK  {path}: Fall in Zeile {case.row} angelegt ({case.plan.protocol[0].new}); "
+                   f"{len(case.plan.protocol)} Protokolleintrag")
+
+
+@click.command("due", context_settings=CONTEXT)
+@_path
+@click.option("--within", default=None, metavar="DAUER",
+              help="Auch Fälle, die innerhalb dieser Zeit fällig werden (z. B. 24h, 2d).")
+@time_options()
+@_json
+def due_cmd(path, within, now, today, json_out):
+    """Fällige und überfällige Fälle der Diagonal-Fallliste, die frühesten zuerst. Schreibt nichts."""
+    window = parse_within(within)
+    book = _open(path, "due", now, today, None, writable=False)
+    cases = actions.due_cases(book, window)
+    if json_out:
+        _dump([c.as_dict() for c in cases])
+        return
+    if not cases:
+        click.echo("Keine fälligen Fälle." if window is None else f"Keine Fälle fällig bis {within}.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=f"Fällig ({len(cases)})", title_justify="left", expand=False)
+    for name in ("Fällig am", "Überf.", "Zeile", "Bestell-ID", "Agentur", "Anfrageart", "Schritt",
+                 "Nächste Aktion", "Saved Reply"):
+        table.add_column(name, overflow="fold")
+    for c in cases:
+        table.add_row(format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "",
+                      c.agency or "", c.request_type or "", c.step or "", c.action, c.saved_reply or "")
+    Console(file=sys.stdout, width=200, soft_wrap=False).print(table)
+
+
+COMMANDS = (step_done_cmd, new_case_cmd, due_cmd)

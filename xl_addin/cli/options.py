@@ -1,0 +1,73 @@
+"""What the commands share: the one ``--now/--today`` parser, common options, how a command fails."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+F = TypeVar("F", bound=Callable)
+
+NOW_HELP = "Rechnen, als wäre jetzt dieser Zeitpunkt (Ortszeit Europe/Berlin bzw. Europe/Rome)."
+TODAY_HELP = "Rechnen, als wäre heute dieser Tag (00:00 Uhr). Für reproduzierbare Läufe."
+
+
+def parse_now(now: str | None, today: str | None) -> datetime | None:
+    """``--now`` (a moment, local time) wins over ``--today`` (that day, 00:00); None: the clock."""
+    if now:
+        try:
+            return datetime.fromisoformat(now.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise click.BadParameter(f"'{now}' ist kein Zeitpunkt (erwartet z. B. 2026-11-22T12:00)",
+                                     param_hint="--now") from None
+    if today:
+        try:
+            return datetime.combine(date.fromisoformat(today.strip()), time(0, 0))
+        except ValueError:
+            raise click.BadParameter(f"'{today}' ist kein Datum (erwartet z. B. 2026-11-22)",
+                                     param_hint="--today") from None
+    return None
+
+
+def time_options(now_help: str = NOW_HELP, today_help: str = TODAY_HELP) -> Callable[[F], F]:
+    """``--now`` and ``--today`` (read them with ``parse_now``)."""
+    def add(f: F) -> F:
+        f = click.option("--today", metavar="YYYY-MM-DD", help=today_help)(f)
+        return click.option("--now", metavar="YYYY-MM-DDTHH:MM", help=now_help)(f)
+    return add
+
+
+def json_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--json", "json_out", is_flag=True, help=help_text)
+
+
+def out_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                        show_default=True, help=help_text)
+
+
+workbook_path = click.argument("path", type=click.Path(path_type=Path))
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def fail(message: str, exit_code: int = 1) -> NoReturn:
+    """One line on stderr, then exit (1: could not be done; 2: wrong usage)."""
+    echo_err(message)
+    sys.exit(exit_code)
+
+
+def findings_lines(findings) -> list[str]:
+    return [f"  {f.severity:<7} {f.text()}" for f in findings]
+
+
+def protocol_json(plan) -> list[dict]:
+    return [{"time": e.time.isoformat(), "user": e.user, "action": e.action, "sheet": e.sheet, "key": e.key,
+             "cell": e.cell, "old": e.old, "new": e.new} for e in plan.protocol]
