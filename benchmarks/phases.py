@@ -69,8 +69,8 @@ def main() -> int:
     ap.add_argument("--input", type=Path, help="an existing workbook instead of building one")
     args = ap.parse_args()
     t0 = time.perf_counter()
+    from xl_addin.actions import open_workbook, plan_run  # as `run` plans: gc paused
     from xl_addin.core.context import RunContext
-    from xl_addin.kinds.inkasso.rules import plan_run
     from xl_addin.package import apply_plan, read_workbook
     t_import = time.perf_counter() - t0
     from bench_run import build
@@ -92,12 +92,13 @@ def main() -> int:
         wb = read_workbook(work)
         t_read = time.perf_counter() - t
         t = time.perf_counter()
+        book = open_workbook(wb, now=ctx.now, user=ctx.user)
         if args.profile == "plan":
-            cProfile.runctx("plan_run(wb, ctx)", globals(), locals(), str(Path(tmp) / "p.out"))
+            cProfile.runctx("plan_run(book)", globals(), locals(), str(Path(tmp) / "p.out"))
             pstats.Stats(str(Path(tmp) / "p.out")).sort_stats("tottime").print_stats(30)
-        plan = plan_run(wb, ctx)
+        plan = plan_run(book)
         t_plan = time.perf_counter() - t
-        del wb
+        del wb, book
         t = time.perf_counter()
         if args.profile == "apply":
             cProfile.runctx("apply_plan(work, plan, backups=0)", globals(), locals(),
