@@ -35,12 +35,9 @@ from .core.settings import Settings
 from .core.values import match_choice
 from .core.workbook_data import WorkbookData
 from .kinds import KINDS, Kind, UnknownWorkbook, detect_kind, kind_named
-from .kinds.diagonal import actions as diagonal_actions
-from .kinds.diagonal import schema as diagonal_schema
+from .kinds.diagonal import actions as diagonal_actions, schema as diagonal_schema
 from .kinds.diagonal.rules import STEP_DONE_REFUSED, ActionError
-from .kinds.inkasso import handover
-from .kinds.inkasso import schema as inkasso_schema
-from .kinds.inkasso import status_list as inkasso_status_list
+from .kinds.inkasso import handover, schema as inkasso_schema, status_list as inkasso_status_list
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import ApplyResult, WorkbookError, apply_plan, check_writable, read_workbook

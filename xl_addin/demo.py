@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy2(src, dst)
         res = actions.run_file(dst, now, "demo")
         print(f"\n== {dst.name}")
-        if not res.ok:
+        if not res.ok or res.plan is None:
             print(f"   konnte nicht laufen: {res.error}")
             failed = True
             continue
@@ -71,10 +71,11 @@ def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
     exports = actions.handover_csvs(book, ["alle"])
     print("   Diagonal-CSV je Vendor:")
     files = []
-    for ex, written in zip(exports, actions.write_handover_csvs(exports, out_dir)):
+    for ex, written in zip(exports, actions.write_handover_csvs(exports, out_dir), strict=True):
         if written is None:
             errors = [f for f in ex.findings if f.severity == ERROR]
-            print(f"     Vendor {ex.vendor_id}: blockiert — {len(errors)} Fehler, z. B. {errors[0].text() if errors else ''}")
+            example = errors[0].text() if errors else ""
+            print(f"     Vendor {ex.vendor_id}: blockiert — {len(errors)} Fehler, z. B. {example}")
         else:
             files.append(written)
             print(f"     Vendor {ex.vendor_id}: {ex.rows} Bestellungen -> {written.name}")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PdfConversionError", "atomic_write_bytes", "write_new_file", "find_soffice", "convert_to_pdf"]
+__all__ = ["PdfConversionError", "atomic_write_bytes", "convert_to_pdf", "find_soffice", "write_new_file"]
 
 PDF_TIMEOUT_SECONDS = 180.0
 

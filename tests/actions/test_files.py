@@ -51,7 +51,7 @@ def test_a_new_file_never_overwrites_one(tmp_path):
 
 def test_a_converter_that_makes_no_pdf_is_named(tmp_path):
     xlsx = files.atomic_write_bytes(tmp_path / "akte.xlsx", b"not really a workbook")
-    with pytest.raises(files.PdfConversionError, match="^PDF nicht erstellt: LibreOffice Exit 1$"):
+    with pytest.raises(files.PdfConversionError, match=r"^PDF nicht erstellt: LibreOffice Exit 1$"):
         files.convert_to_pdf(xlsx, tmp_path / "akte.pdf", "false")
     assert not (tmp_path / "akte.pdf").exists()
 

@@ -87,9 +87,10 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
         _dump({"path": str(path), "done": done, "written": bool(done), "refused": [f.as_dict() for f in refused],
                "protocol": protocol_json(plan), "findings": [f.as_dict() for f in plan.findings]})
     else:
-        for e in plan.protocol:
-            if e.action.startswith("Schritt erledigt"):
-                click.echo(f"  {e.sheet}!{e.cell}  Bestell-ID {e.key or '?'}: {e.old or 'Neu'} → {e.new}")
+        for entry in plan.protocol:
+            if entry.action.startswith("Schritt erledigt"):
+                click.echo(f"  {entry.sheet}!{entry.cell}  Bestell-ID {entry.key or '?'}: "
+                           f"{entry.old or 'Neu'} → {entry.new}")
         for f in refused:
             click.echo(f"  error   {f.text()}")
         click.echo(f"{'OK' if done else 'FEHLER'}  {path}: {done} Schritt(e) erledigt"

@@ -34,7 +34,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
         fail(f"xl-addin export-csv: --vendor: {e}", exit_code=2)
     written = actions.write_handover_csvs(exports, out_dir)
     report = []
-    for ex, out in zip(exports, written):
+    for ex, out in zip(exports, written, strict=True):
         report.append({"vendor": ex.vendor_id, "rows": ex.rows, "file": str(out) if out else None,
                        "findings": [f.as_dict() for f in ex.findings]})
         if json_out:

@@ -6,6 +6,8 @@ import click
 from .. import actions
 from .options import CONTEXT, fail, findings_lines, out_option, parse_now, time_options, workbook_path
 
+_WRITE_ERRORS: tuple[type[Exception], ...] = (*actions.AGENT_ERRORS, OSError)
+
 
 @click.command("export-akte", context_settings=CONTEXT)
 @workbook_path
@@ -33,7 +35,7 @@ def export_akte_cmd(path, kunde, out_dir, pdf, now, today):
         click.echo(line)
     try:
         files = actions.write_vpa_export(export, out_dir, book.context.now, pdf=pdf)
-    except (*actions.AGENT_ERRORS, OSError) as e:
+    except _WRITE_ERRORS as e:
         fail(f"xl-addin export-akte: {e}")
     click.echo(f"Kunde {export.customer}: {len(export.rows)} VPA-Einträge -> " + ", ".join(str(p) for p in files))
     click.echo(f"  nicht exportiert (O-Team/unklar): {export.withheld}")

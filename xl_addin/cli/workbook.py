@@ -9,6 +9,7 @@ import click
 
 from .. import actions
 from ..core.findings import count_by_severity
+from ..core.plan import Plan
 from ..core.report import findings_sheet_name
 from .options import CONTEXT, echo_err, findings_lines, json_option, parse_now, protocol_json, time_options
 
@@ -31,17 +32,17 @@ def new_cmd(kind, path):
     click.echo(f"Angelegt: {out}")
 
 
-def _print_findings(res: actions.FileResult, limit: int | None) -> None:
-    fs = res.plan.findings if res.plan else []
+def _print_findings(plan: Plan, limit: int | None) -> None:
+    fs = plan.findings
     for line in findings_lines(fs if limit is None else fs[:limit]):
         click.echo(line)
     if limit is not None and len(fs) > limit:
-        click.echo(f"  … und {len(fs) - limit} weitere (alle im Blatt '{findings_sheet_name(res.plan)}' "
+        click.echo(f"  … und {len(fs) - limit} weitere (alle im Blatt '{findings_sheet_name(plan)}' "
                    f"bzw. mit --json)")
 
 
 def _file_line(res: actions.FileResult, write: bool) -> str:
-    if not res.ok:
+    if not res.ok or res.plan is None:
         return f"FEHLER  {res.path}: {res.error}"
     c = count_by_severity(res.plan.findings)
     what = ("geschrieben" if res.written else "unverändert") if write else "geprüft"
@@ -81,9 +82,9 @@ def _batch(paths, now, today, json_out, write, backups, max_findings, user):
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2, default=str))
     else:
         for r in results:
-            if r.ok:
+            if r.ok and r.plan is not None:
                 click.echo(f"{r.path}:")
-                _print_findings(r, max_findings)
+                _print_findings(r.plan, max_findings)
                 if r.plan.summary:
                     click.echo("  " + "; ".join(f"{k}: {v}" for k, v in r.plan.summary.items()))
         for r in results:

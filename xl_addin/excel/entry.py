@@ -199,7 +199,7 @@ def export_diagonal_csv(book=None, now: datetime | None = None, out_dir=None) ->
         exports = actions.handover_csvs(opened, [vendor])
         written = actions.write_handover_csvs(exports, _out_dir(live, "Diagonal-Export", out_dir))
         lines, blocked = [], 0
-        for export, path in zip(exports, written):
+        for export, path in zip(exports, written, strict=True):
             if path is None:
                 blocked += 1
                 errors = [f for f in export.findings if f.severity == ERROR]

@@ -444,6 +444,11 @@ def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
 
 
 def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyResult:
+    """Write the patched zip next to the original and replace it. Its own atomic write, not
+    ``xl_addin.files.atomic_write_bytes``: the new zip is streamed to the temp file (a workbook
+    is never held in memory as bytes), verified there, given the original's permissions, and
+    between writing and renaming the file is checked for Excel's lock and for a save by someone
+    else, and the backups are rotated — all with the temp file in place."""
     name = edit.name
     try:
         edit.parse_ahead()
