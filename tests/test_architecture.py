@@ -42,23 +42,7 @@ PACKAGE_FORBIDDEN_OWN = ("xl_addin.kinds", "xl_addin.actions", "xl_addin.cli", "
                          "xl_addin.udfs", "xl_addin.templates")
 
 # Breaches that other work in progress removes (issue 10). Each line: "path: what".
-KNOWN_VIOLATIONS = {
-    # -- (a) kinds write their own files; the action layer and files module take that over
-    "xl_addin/kinds/inkasso/handover.py: imports xl_addin.fileio",
-    "xl_addin/kinds/inkasso/status_list.py: imports xl_addin.fileio",
-    "xl_addin/kinds/kundenakten/vpa_export.py: imports xl_addin.fileio",
-    # -- (a) the VPA export converts to PDF itself (LibreOffice in a temporary folder)
-    "xl_addin/kinds/kundenakten/vpa_export.py: imports shutil",
-    "xl_addin/kinds/kundenakten/vpa_export.py: imports subprocess",
-    "xl_addin/kinds/kundenakten/vpa_export.py: imports tempfile",
-    "xl_addin/kinds/kundenakten/vpa_export.py: calls .read_bytes()",
-    # -- (a) the Inkasso run pauses the garbage collector itself
-    "xl_addin/kinds/inkasso/rules.py: imports gc",
-    # -- (d) the CLI commands read and write workbooks with the package directly
-    "xl_addin/cli.py: imports xl_addin.package",
-    "xl_addin/cli_diagonal.py: imports xl_addin.package",
-    "xl_addin/cli_kundenakten.py: imports xl_addin.package",
-}
+KNOWN_VIOLATIONS: set[str] = set()
 
 
 # --- reading the source --------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.kundenakten.data import NOW, ctx
+from xl_addin.actions import write_vpa_export
 from xl_addin.kinds.kundenakten import schema as S
 from xl_addin.kinds.kundenakten.rules import plan_run
-from xl_addin.actions import write_vpa_export
 from xl_addin.kinds.kundenakten.vpa_export import build_vpa_export
 
 REPO = Path(__file__).resolve().parents[2]
