@@ -3,11 +3,12 @@
 Each function works on the workbook that is active in Excel (``XlwingsBook.caller()``), or on
 the ``book`` it is given (tests pass a ``FakeBook``), and is thin: read the workbook live, ask
 what the active row cannot tell, call the action (``xl_addin.actions``, the same functions the
-CLI and the demo call), apply its Plan through the adapter, and report in exactly one message box — the result, or what went wrong as German one-liners naming sheet
-and cell. No exception leaves these functions (a Python traceback never reaches the agent; it
-goes to the log file ``xl_addin.log`` in ``%LOCALAPPDATA%\\xl_addin``). Every function takes
-``now`` for reproducible runs (default: local time of the workbook's kind). Each returns the
-text it showed ("" when the agent cancelled a question).
+CLI and the demo call), apply its Plan through the adapter, and report in exactly one message
+box — the result, or what went wrong as German one-liners naming sheet and cell. No exception
+leaves these functions (a Python traceback never reaches the agent; it goes to the log file
+``xl_addin.log`` in ``%LOCALAPPDATA%\\xl_addin``). Every function takes ``now`` for reproducible
+runs (default: local time of the workbook's kind). Each returns the text it showed ("" when the
+agent cancelled a question).
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def _action(title: str, book, work: Callable[[Any], tuple[str, bool]]) -> str:
         return ""
     except _AGENT_ERRORS as e:
         text, critical = f"{title}: {e}", True
-    except Exception as e:  # noqa: BLE001 - the button's boundary: never a traceback in Excel
+    except Exception as e:  # the button's boundary: never a traceback in Excel
         log = _log(title)
         where = f" — Details in {log}" if log else ""
         text, critical = f"{title}: unerwarteter Fehler ({type(e).__name__}: {e}){where}", True
@@ -340,7 +341,7 @@ def import_udfs(book=None) -> str:
                 raise UserError(f"Modul '{name.strip()}' lässt sich nicht laden ({e})") from None
         try:
             live.import_udfs(modules)
-        except Exception as e:  # noqa: BLE001 - COM refuses without 'trust access to the VBA project'
+        except Exception as e:  # COM refuses without 'trust access to the VBA project'
             raise UserError(f"nicht importiert ({e}). In Excel: Datei › Optionen › Trust Center › "
                             "Einstellungen für das Trust Center › Makroeinstellungen › 'Zugriff auf "
                             "das VBA-Projektobjektmodell vertrauen' einschalten, dann erneut klicken.") from None
