@@ -6,9 +6,10 @@ from typing import Mapping, Sequence
 
 from .cells import address
 from .findings import ERROR, WARNING, Finding
+from .plan import CellWrite
 from .values import nearest_choice, norm_text
 
-__all__ = ["norm_header", "ColumnMap", "locate_columns", "header_findings"]
+__all__ = ["norm_header", "ColumnMap", "locate_columns", "header_findings", "add_missing_columns"]
 
 
 def norm_header(text: object) -> str:
@@ -37,6 +38,16 @@ class ColumnMap:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.col(name) is not None
+
+    @property
+    def last_column(self) -> int:
+        """The table's last column: its last header cell with text, or a column found further
+        right (at least 1)."""
+        return max([i for i, h in enumerate(self.headers, start=1) if h] + list(self.columns.values()) + [1])
+
+    def table_columns(self) -> tuple[int, ...]:
+        """Columns 1 … ``last_column``: the width of a row's fill."""
+        return tuple(range(1, self.last_column + 1))
 
 
 def _alias_lookup(aliases: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
@@ -96,3 +107,19 @@ def header_findings(cmap: ColumnMap, required: Sequence[str]) -> list[Finding]:
                      f"({', '.join(address(1, c) for c in cols)}); verwendet wird {address(1, first)}"),
         ))
     return findings
+
+
+def add_missing_columns(cmap: ColumnMap, wanted: Sequence[str]) -> list[CellWrite]:
+    """The header cells to write for the columns of ``wanted`` the sheet lacks (the computed
+    columns), each after the table's last column. A column found under an alias is present and
+    never added again. ``cmap`` learns the new columns, so later look-ups find them."""
+    writes: list[CellWrite] = []
+    for name in wanted:
+        if cmap.col(name) is not None:
+            continue
+        col = max([i for i, h in enumerate(cmap.headers, start=1) if h] + list(cmap.columns.values()) + [0]) + 1
+        writes.append(CellWrite(cmap.sheet, 1, col, name))
+        cmap.columns[name] = col
+        cmap.headers += [""] * (col - len(cmap.headers))
+        cmap.headers[col - 1] = norm_text(name)
+    return writes

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from ...core import values as V
 from ...core.cellreader import CellReader, row_has_values
 from ...core.findings import ERROR, WARNING, Finding
-from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
@@ -387,7 +387,6 @@ class _Book:
     findings: list[Finding]
     sheet: SheetData | None = None
     cmap: ColumnMap | None = None
-    header_row: list = field(default_factory=list)
     header_writes: list[CellWrite] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     vendors: dict[str, Vendor] = field(default_factory=dict)
@@ -409,20 +408,12 @@ def _read(wb: WorkbookData) -> _Book:
         findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_CASES, "",
                                 f"Blatt '{S.SHEET_CASES}' fehlt — nichts berechnet"))
         return book
-    header_row = list(sheet.rows[0]) if sheet.rows else []
-    cmap = locate_columns(sheet.name, header_row, S.CASE_HEADERS, aliases)
+    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.CASE_HEADERS, aliases)
     findings += header_findings(cmap, S.CASE_REQUIRED)
     if any(h in cmap.missing for h in S.CASE_REQUIRED):
         return book
     book.sheet, book.cmap = sheet, cmap
-    for h in S.CASE_COMPUTED_HEADERS:   # computed columns the agents' sheet lacks go after its last header
-        if cmap.col(h) is None:
-            col = max([i + 1 for i, v in enumerate(header_row) if not V.is_blank(v)] + [0]) + 1
-            book.header_writes.append(CellWrite(sheet.name, 1, col, h))
-            cmap.columns[h] = col
-            header_row += [None] * (col - len(header_row))
-            header_row[col - 1] = h
-    book.header_row = header_row
+    book.header_writes = add_missing_columns(cmap, S.CASE_COMPUTED_HEADERS)
     rd = CellReader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.CASE_INPUT_HEADERS if cmap.col(h)]
     for r in range(2, sheet.max_row + 1):
@@ -467,8 +458,7 @@ def _plan(book: _Book, ctx: RunContext) -> Plan:
         return plan
     sheet, cmap = book.sheet, book.cmap
     plan.writes += book.header_writes
-    last = max([i + 1 for i, h in enumerate(book.header_row) if not V.is_blank(h)] + list(cmap.columns.values()))
-    all_cols = tuple(range(1, last + 1))
+    all_cols = cmap.table_columns()
     reply_col = cmap.col(S.C_REPLY)
     other_cols = tuple(c for c in all_cols if c != reply_col)
     counts = {"Fälle": 0, "offen": 0, "fällig": 0, "überfällig": 0, "abgeschlossen": 0, "Eingabe prüfen": 0}

@@ -13,7 +13,7 @@ from ...core.calendar import calendar_for
 from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.cells import address
 from ...core.findings import ERROR, INFO, WARNING, Finding
-from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
 from ...core.report import finish
 from ...core.settings import Settings
@@ -126,7 +126,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     if any(h in cmap.missing for h in S.MASTER_REQUIRED):
         plan.findings = findings
         return finish(plan)
-    header_row = _add_missing_computed_headers(master, cmap, header_row, plan)
+    plan.writes += add_missing_columns(cmap, S.MASTER_COMPUTED_HEADERS)
 
     orders = _read_orders(master, cmap, findings)
     by_id: dict[str, Order] = {}
@@ -190,7 +190,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     for w in waiting:   # rows the agents put there themselves count as added, too
         if w.order_id and not waiting_since.get(w.order_id):
             waiting_since[w.order_id] = today.isoformat()
-    fill_cols = _row_cols(cmap, header_row)   # the same for every row
+    fill_cols = cmap.table_columns()   # the same for every row
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         w = waiting_by_id.get(o.order_id) if o.order_id else None
@@ -538,25 +538,6 @@ def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding
 
 
 # ---------------------------------------------------------------- writing
-
-def _row_cols(cmap: ColumnMap, header_row) -> tuple[int, ...]:
-    last = max([i + 1 for i, h in enumerate(header_row) if not V.is_blank(h)] + list(cmap.columns.values()))
-    return tuple(range(1, last + 1))
-
-
-def _add_missing_computed_headers(master: SheetData, cmap: ColumnMap, header_row, plan: Plan) -> list:
-    """Computed columns the agents' sheet lacks are added after its last header; returns the
-    header row as it will be."""
-    header_row = list(header_row)
-    for h in S.MASTER_COMPUTED_HEADERS:
-        if cmap.col(h) is None:
-            col = max([i + 1 for i, v in enumerate(header_row) if not V.is_blank(v)] + [0]) + 1
-            plan.writes.append(CellWrite(master.name, 1, col, h))
-            cmap.columns[h] = col
-            header_row += [None] * (col - len(header_row))
-            header_row[col - 1] = h
-    return header_row
-
 
 def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
     for header, value, fmt in ((S.M_FOLLOW, FOLLOW_YES if d.follow else FOLLOW_NO, None),

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from ...core import values as V
 from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.findings import ERROR, INFO, WARNING, Finding
-from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.report import finish
 from ...core.settings import Settings
@@ -101,11 +101,6 @@ def classify_file(value: object) -> str | None:
 
 def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
     return Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
-
-
-def _table_cols(cmap: ColumnMap) -> tuple[int, ...]:
-    last = max([i + 1 for i, h in enumerate(cmap.headers) if h] + list(cmap.columns.values()) + [1])
-    return tuple(range(1, last + 1))
 
 
 # ---------------------------------------------------------------- reading
@@ -320,7 +315,7 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
         per_customer.setdefault(e.key, []).append(e)
 
     # -- Kunden: computed columns
-    _add_missing_computed_headers(csheet, ccmap, plan)
+    plan.writes += add_missing_columns(ccmap, S.CUSTOMER_COMPUTED_HEADERS)
     counts = {"Kunden": 0, "VPA-Akte aktuell": 0, "VPA-Akte nicht aktuell": 0, "Ohne VPA": 0}
     for c in customers:
         d = decide(c, per_customer.get(c.key, []) if c.name else [], today, settings)
@@ -334,7 +329,7 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
         _write_computed(plan, csheet, ccmap, c.row, d)
 
     # -- Einträge: VPA green fill, O-Team black text
-    cols = _table_cols(ecmap)
+    cols = ecmap.table_columns()
     n_vpa = n_oteam = 0
     for e in entries:
         if e.file == S.FILE_VPA:
@@ -356,17 +351,6 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
 
 # ---------------------------------------------------------------- writing
-
-def _add_missing_computed_headers(sheet: SheetData, cmap: ColumnMap, plan: Plan) -> None:
-    """Computed columns the agents' sheet lacks are added after its last header."""
-    for h in S.CUSTOMER_COMPUTED_HEADERS:
-        if cmap.col(h) is None:
-            col = max([i + 1 for i, v in enumerate(cmap.headers) if v] + list(cmap.columns.values()) + [0]) + 1
-            plan.writes.append(CellWrite(sheet.name, 1, col, h))
-            cmap.columns[h] = col
-            cmap.headers += [""] * (col - len(cmap.headers))
-            cmap.headers[col - 1] = h
-
 
 def _write_computed(plan: Plan, sheet: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
     for header, value, fmt in ((S.K_LAST_VPA, d.last_vpa, DATE_FORMAT),

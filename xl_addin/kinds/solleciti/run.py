@@ -23,7 +23,7 @@ from ...core import values as V
 from ...core.cells import address, split_address
 from ...core.cellreader import CellReader, row_has_values
 from ...core.findings import ERROR, INFO, WARNING, Finding
-from ...core.headers import ColumnMap, locate_columns
+from ...core.headers import ColumnMap, add_missing_columns, locate_columns
 from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend, SheetRewrite
 from ...core.report import finish
 from ...core.settings import Settings
@@ -380,17 +380,6 @@ def _same(old: object, new: object) -> bool:
     return isinstance(old, str) and old == new
 
 
-def _add_missing_computed_headers(sheet: SheetData, cmap: ColumnMap, plan: Plan) -> None:
-    header_row = list(sheet.rows[0]) if sheet.rows else []
-    for h in S.TICKET_COMPUTED_HEADERS:
-        if cmap.col(h) is None:
-            col = max([i + 1 for i, v in enumerate(header_row) if not V.is_blank(v)] + [0]) + 1
-            plan.writes.append(CellWrite(sheet.name, 1, col, h))
-            cmap.columns[h] = col
-            header_row += [None] * (col - len(header_row))
-            header_row[col - 1] = h
-
-
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run` on a Solleciti workbook."""
     plan = Plan(kind=S.KIND)
@@ -411,7 +400,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings += _header_findings(cmap)
     if any(cmap.col(h) is None for h in S.TICKET_REQUIRED):
         return _finish(plan, findings)
-    _add_missing_computed_headers(sheet, cmap, plan)
+    plan.writes += add_missing_columns(cmap, S.TICKET_COMPUTED_HEADERS)
     tickets = _read_tickets(sheet, cmap, findings)
 
     report_sheet = wb.sheet(S.SHEET_REPORT)
