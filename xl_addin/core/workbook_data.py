@@ -1,9 +1,10 @@
 """What a reader hands the core: each sheet's cell values, nothing else."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .plan import CellValue
+from .plan import CellValue, CellWrite
 
 
 @dataclass
@@ -39,3 +40,36 @@ class WorkbookData:
             if " ".join(k.split()).casefold() == want:
                 return v
         return None
+
+    def with_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> WorkbookData:
+        """A copy whose ``sheet`` holds the given values at (row, col) — what the tables will
+        read like once a plan's writes are applied; rows and columns grow as needed. The sheets
+        themselves are not changed."""
+        src = self.sheet(sheet)
+        if src is None or not cells:
+            return self
+        rows = list(src.rows)
+        copied: set[int] = set()
+        for (r, c), value in cells.items():
+            while len(rows) < r:
+                rows.append([])
+            if r not in copied:
+                rows[r - 1] = list(rows[r - 1])
+                copied.add(r)
+            row = rows[r - 1]
+            if len(row) < c:
+                row.extend([None] * (c - len(row)))
+            row[c - 1] = value
+        sheets = dict(self.sheets)
+        sheets[src.name] = SheetData(src.name, rows, src.state)
+        return WorkbookData(sheets, self.source)
+
+    def with_writes(self, writes: Iterable[CellWrite]) -> WorkbookData:
+        """A copy with the cell writes applied (later writes to a cell win)."""
+        by_sheet: dict[str, dict[tuple[int, int], CellValue]] = {}
+        for w in writes:
+            by_sheet.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+        out = self
+        for sheet, cells in by_sheet.items():
+            out = out.with_cells(sheet, cells)
+        return out

@@ -7,7 +7,7 @@ from ...core.cells import address, col_letter
 from ...core.findings import ERROR, WARNING, Finding
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
-from ...core.workbook_data import SheetData, WorkbookData
+from ...core.workbook_data import WorkbookData
 from . import schema as S
 from ...core.context import RunContext
 from .rules import STEP_DONE_REFUSED, ActionError, Case, _aware, _Book, _last_value_row, _plan, _read, decide
@@ -56,21 +56,6 @@ def _note_text(old, note: str, today: date) -> str | None:
         return None
     entry = f"{V.format_date_de(today)}: {note}"
     return f"{text}; {entry}" if text else entry
-
-
-def _with_cells(wb: WorkbookData, sheet: SheetData, cells: dict[tuple[int, int], object]) -> WorkbookData:
-    """A copy of ``wb`` whose ``sheet`` holds the given cell values (rows are grown as needed)."""
-    rows = [list(r) for r in sheet.rows]
-    for (r, c), v in cells.items():
-        while len(rows) < r:
-            rows.append([])
-        row = rows[r - 1]
-        if len(row) < c:
-            row.extend([None] * (c - len(row)))
-        row[c - 1] = v
-    sheets = dict(wb.sheets)
-    sheets[sheet.name] = SheetData(sheet.name, rows, sheet.state)
-    return WorkbookData(sheets, wb.source)
 
 
 def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
@@ -144,7 +129,7 @@ def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) ->
             if text is not None:
                 change(case, note_col, text, None, "Notiz ergänzt")
     done = len({w.row for w in writes})
-    plan = _plan(_read(_with_cells(wb, sheet, cells)), ctx) if cells else _plan(book, ctx)
+    plan = _plan(_read(wb.with_cells(sheet.name, cells)), ctx) if cells else _plan(book, ctx)
     plan.writes = writes + plan.writes
     plan.protocol = log
     plan.findings = refused + plan.findings
@@ -196,7 +181,7 @@ def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_
               S.C_USER_ID: V.id_for_output(uid), S.C_EMAIL: (vendor.email or None) if vendor else None,
               S.C_VIP: vip, S.C_STEP: S.S_NEW, S.C_SINCE: ctx.now}
     cells = {(new_row, cmap.col(h)): v for h, v in values.items() if cmap.col(h)}
-    plan = _plan(_read(_with_cells(wb, sheet, cells)), ctx)
+    plan = _plan(_read(wb.with_cells(sheet.name, cells)), ctx)
     # the new row's computed cells travel inside the appended row; it has no colour (Neu)
     formats = {cmap.col(S.C_DATE): DATE_FORMAT, cmap.col(S.C_SINCE): DATETIME_FORMAT}
     for w in [w for w in plan.writes if w.sheet == sheet.name and w.row == new_row]:

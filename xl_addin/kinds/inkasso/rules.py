@@ -240,7 +240,9 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings += _check_consistency(orders, master.name, cmap)
     plan.rewrites.append(_state_sheet(orders, state_rows, waiting_since))
 
-    plan.findings = findings + _export_findings(_with_writes(wb, plan, master.name), settings, findings, in_dunning)
+    # the export check judges the data as the agent will see it (e.g. incasso_state set to on_hold)
+    after = wb.with_writes(w for w in plan.writes if w.sheet == master.name and w.row > 1)
+    plan.findings = findings + _export_findings(after, settings, findings, in_dunning)
     plan.summary = dict(sorted(step_counts.items()))
     plan.summary["Bestellungen"] = len(orders)
     plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
@@ -489,24 +491,6 @@ def _check_consistency(orders, sheet, cmap) -> list[Finding]:
                                f"incasso_state '{state}' passt nicht zu Schulden-Status '{debt}'"
                                + (f" (erwartet '{want_state}')" if want_state else f" (erwartet Schulden-Status '{want_debt}')"),
                                want_state or "", o.order_id or ""))
-    return out
-
-
-def _with_writes(wb: WorkbookData, plan: Plan, sheet: str) -> WorkbookData:
-    """The workbook as it will be after this plan's writes to ``sheet`` (e.g. incasso_state set
-    to on_hold), so the export check judges the data the agent will see."""
-    writes = [w for w in plan.writes if w.sheet == sheet and w.row > 1]
-    if not writes:
-        return wb
-    src = wb.sheets[sheet] if sheet in wb.sheets else wb.sheet(sheet)
-    rows = list(src.rows)
-    for w in writes:
-        r = list(rows[w.row - 1]) if w.row <= len(rows) else []
-        r += [None] * (w.col - len(r))
-        r[w.col - 1] = w.value
-        rows[w.row - 1] = r
-    out = WorkbookData(dict(wb.sheets), wb.source)
-    out.sheets[src.name] = SheetData(src.name, rows, src.state)
     return out
 
 
