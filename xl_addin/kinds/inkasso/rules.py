@@ -14,9 +14,10 @@ from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.cells import address
 from ...core.findings import ERROR, INFO, WARNING, Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
-from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
+from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
+from ...core.state_sheet import read_state, state_rewrite
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from ...core.context import RunContext
@@ -140,7 +141,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         else:
             by_id[o.order_id] = o
 
-    state_rows = _read_state(wb.sheet(S.SHEET_STATE))
+    state_sheet = wb.sheet(S.SHEET_STATE)
+    state_rows = _read_state(state_sheet)
     waiting_sheet = wb.sheet(S.SHEET_WAITING)
     waiting = _read_waiting(waiting_sheet, findings)
     waiting_by_id = {}
@@ -238,7 +240,9 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
     findings += _check_debt_status(orders, by_id, state_rows, master.name, cmap)
     findings += _check_consistency(orders, master.name, cmap)
-    plan.rewrites.append(_state_sheet(orders, state_rows, waiting_since))
+    state = state_rewrite(S.SHEET_STATE, _state_rows(orders, state_rows, waiting_since), state_sheet)
+    if state is not None:
+        plan.rewrites.append(state)
 
     # the export check judges the data as the agent will see it (e.g. incasso_state set to on_hold)
     after = wb.with_writes(w for w in plan.writes if w.sheet == master.name and w.row > 1)
@@ -401,20 +405,12 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
 
 def _read_state(sheet: SheetData | None) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    if sheet is None:
-        return out
-    for r in range(2, sheet.max_row + 1):
-        try:
-            oid = V.parse_id(sheet.value(r, 1))
-        except V.ParseError:
-            continue
-        if oid is None:
-            continue
+    for oid, (vendor, status, before_blocked, since) in read_state(sheet, len(STATE_HEADER)).items():
         out[oid] = {
-            "vendor": V.norm_text(sheet.value(r, 2)),
-            "status": V.match_choice(sheet.value(r, 3), S.DEBT_STATUSES),
-            "before_blocked": V.match_choice(sheet.value(r, 4), S.DEBT_STATUSES),
-            "since": V.norm_text(sheet.value(r, 5)),
+            "vendor": V.norm_text(vendor),
+            "status": V.match_choice(status, S.DEBT_STATUSES),
+            "before_blocked": V.match_choice(before_blocked, S.DEBT_STATUSES),
+            "since": V.norm_text(since),
         }
     return out
 
@@ -540,8 +536,8 @@ def _waiting_row(o: Order, v: Vendor) -> list:
             o.first_letter, o.second_letter, None, None]
 
 
-def _state_sheet(orders: list[Order], state_rows: dict[str, dict], waiting_since: dict[str, str]) -> SheetRewrite:
-    rows = [list(STATE_HEADER)]
+def _state_rows(orders: list[Order], state_rows: dict[str, dict], waiting_since: dict[str, str]) -> list[list]:
+    rows: list[list] = [list(STATE_HEADER)]
     seen = set()
     for o in orders:
         if not o.order_id or o.order_id in seen:
@@ -559,4 +555,4 @@ def _state_sheet(orders: list[Order], state_rows: dict[str, dict], waiting_since
         if oid not in seen:
             rows.append([oid, st.get("vendor") or None, st.get("status"), st.get("before_blocked"),
                          st.get("since") or None])
-    return SheetRewrite(S.SHEET_STATE, rows, state="veryHidden")
+    return rows

@@ -24,9 +24,10 @@ from ...core.cells import address, split_address
 from ...core.cellreader import CellReader, row_has_values
 from ...core.findings import ERROR, INFO, WARNING, Finding
 from ...core.headers import ColumnMap, add_missing_columns, locate_columns
-from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend, SheetRewrite
+from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.settings import Settings
+from ...core.state_sheet import read_state, state_rewrite
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .flowchart import (
@@ -201,18 +202,11 @@ def _iso(value: object) -> date | None:
 
 def _read_state(sheet: SheetData | None) -> dict[str, _Seen]:
     out: dict[str, _Seen] = {}
-    if sheet is None:
-        return out
-    for r in range(2, sheet.max_row + 1):
-        try:
-            key = V.parse_id(sheet.value(r, 1))
-        except V.ParseError:
-            continue
-        since = _iso(sheet.value(r, 3))
-        if key is None or since is None or key in out:
-            continue
-        dates = {d for d in (_iso(p) for p in V.norm_text(sheet.value(r, 4)).split(";")) if d}
-        out[key] = _Seen(V.norm_text(sheet.value(r, 2)), since, dates)
+    for key, (fingerprint, since, no_contact) in read_state(sheet, len(S.STATE_HEADER)).items():
+        day = _iso(since)
+        if day is not None:
+            dates = {d for d in (_iso(p) for p in V.norm_text(no_contact).split(";")) if d}
+            out[key] = _Seen(V.norm_text(fingerprint), day, dates)
     return out
 
 
@@ -222,18 +216,6 @@ def _state_rows(state: dict[str, _Seen]) -> list[list]:
         rows.append([key, seen.fingerprint, seen.since.isoformat(),
                      ";".join(d.isoformat() for d in sorted(seen.no_contact)) or None])
     return rows
-
-
-def _same_rows(a: list[list], b: list[list]) -> bool:
-    def norm(rows):
-        out = [[V.norm_text(v) for v in r] for r in rows]
-        for r in out:
-            while r and r[-1] == "":
-                r.pop()
-        while out and not out[-1]:
-            out.pop()
-        return out
-    return norm(a) == norm(b)
 
 
 # ---------------------------------------------------------------- Report Preblocco
@@ -448,9 +430,9 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
     for key, seen in old_state.items():   # tickets no longer on the sheet keep their history
         state.setdefault(key, seen)
-    rows = _state_rows(state)
-    if (state_sheet is None and len(rows) > 1) or (state_sheet is not None and not _same_rows(state_sheet.rows, rows)):
-        plan.rewrites.append(SheetRewrite(S.SHEET_STATE, rows, state="veryHidden"))
+    rewrite = state_rewrite(S.SHEET_STATE, _state_rows(state), state_sheet)
+    if rewrite is not None:
+        plan.rewrites.append(rewrite)
 
     added = len(new_report_rows)
     if new_report_rows:

@@ -1,0 +1,53 @@
+"""The very hidden state sheet a kind keeps in the workbook to remember things between runs
+(Inkasso's `xl_addin_Statusverlauf`, Solleciti's `xl_addin_Solleciti`): row 1 a header, then
+one row per id (order id, ticket), the id in column A.
+
+A run reads it with ``read_state`` and hands the rows it wants kept to ``state_rewrite``, which
+rewrites the sheet only when its content changes."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import values as V
+from .plan import CellValue, SheetRewrite
+from .workbook_data import SheetData
+
+__all__ = ["read_state", "state_rewrite"]
+
+
+def read_state(sheet: SheetData | None, columns: int) -> dict[str, tuple[CellValue, ...]]:
+    """id -> the values of columns B … ``columns`` of its row. The id is read like any id cell
+    (10000001.0 -> "10000001"); rows without a readable id are skipped, and the first row of an
+    id wins (the product writes each id once)."""
+    out: dict[str, tuple[CellValue, ...]] = {}
+    if sheet is None:
+        return out
+    for r in range(2, sheet.max_row + 1):
+        try:
+            key = V.parse_id(sheet.value(r, 1))
+        except V.ParseError:
+            continue
+        if key is not None and key not in out:
+            out[key] = tuple(sheet.value(r, c) for c in range(2, columns + 1))
+    return out
+
+
+def state_rewrite(name: str, rows: list[list[CellValue]], current: SheetData | None) -> SheetRewrite | None:
+    """The very hidden rewrite of the state sheet with ``rows`` (header first), or None when
+    nothing changes: the sheet shows these rows already (cells compared as text, trailing blanks
+    ignored), or there is no sheet and nothing to remember."""
+    if current is None:
+        return SheetRewrite(name, rows, state="veryHidden") if len(rows) > 1 else None
+    if _as_text(current.rows) == _as_text(rows):
+        return None
+    return SheetRewrite(name, rows, state="veryHidden")
+
+
+def _as_text(rows: Sequence[Sequence[CellValue]]) -> list[list[str]]:
+    out = [[V.norm_text(v) for v in r] for r in rows]
+    for r in out:
+        while r and r[-1] == "":
+            r.pop()
+    while out and not out[-1]:
+        out.pop()
+    return out
