@@ -2,13 +2,14 @@
 address — the one place where the workbook kinds parse their input cells."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Callable, Sequence
 
 from . import values as V
 from .cells import address
 from .findings import ERROR, Finding
 from .headers import ColumnMap
+from .plan import CellValue
 from .workbook_data import SheetData
 
 
@@ -21,17 +22,36 @@ def as_day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def same_value(old, new) -> bool:
+def _start_of(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, time())
+
+
+def same_value(old: CellValue, new: CellValue) -> bool:
     """True when a computed cell that holds ``old`` already shows ``new``, so a run need not
-    write it (a date counts as shown when the cell reads as that day)."""
+    write it. One rule for every kind:
+
+    - blank shows blank (None, "" and blanks-only text alike);
+    - a date or moment is shown by a cell that reads as it (a real date, an Excel serial number
+      or date text); a moment to the second (what the file keeps of it), a date only by a cell
+      without a time of day;
+    - a text is shown by the same text; any other value by an equal value of the same sort
+      (a number is not a yes/no)."""
     if V.is_blank(old) and V.is_blank(new):
         return True
     if isinstance(new, date):
         try:
-            return as_day(V.parse_date(old)) == new
+            got = V.parse_date(old)
         except V.ParseError:
             return False
-    return old == new
+        if got is None:
+            return False
+        if isinstance(new, datetime) or isinstance(got, datetime):
+            close = abs((_start_of(got) - _start_of(new)).total_seconds()) < 1
+            return close and (isinstance(new, datetime) or _start_of(got).time() == time())
+        return got == new
+    if isinstance(new, str):
+        return isinstance(old, str) and old == new
+    return isinstance(old, bool) == isinstance(new, bool) and old == new
 
 
 class CellReader:

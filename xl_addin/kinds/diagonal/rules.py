@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ...core import values as V
-from ...core.cellreader import CellReader, row_has_values
+from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.findings import ERROR, WARNING, Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowFill
@@ -424,23 +424,6 @@ def _read(wb: WorkbookData) -> _Book:
 
 # ---------------------------------------------------------------- the run
 
-def _same(old, new) -> bool:
-    if V.is_blank(old) and V.is_blank(new):
-        return True
-    if isinstance(new, (date, datetime)):
-        try:
-            got = V.parse_date(old)
-        except V.ParseError:
-            return False
-        if got is None:
-            return False
-        if isinstance(new, datetime) or isinstance(got, datetime):
-            return abs((_start_of(got) - _start_of(new)).total_seconds()) < 1 and (
-                isinstance(new, datetime) or _start_of(got).time() == time())
-        return got == new
-    return V.norm_text(old) == new if isinstance(new, str) else old == new
-
-
 def _computed(d: Decision, now: datetime) -> list[tuple[str, object, str | None]]:
     due_fmt = DATETIME_FORMAT if isinstance(d.due, datetime) else DATE_FORMAT
     overdue = None if d.due_at is None else (S.YES if d.is_overdue(now) else S.NO)
@@ -472,7 +455,7 @@ def _plan(book: _Book, ctx: RunContext) -> Plan:
             counts["überfällig" if d.is_overdue(ctx.now) else "fällig"] += 1
         for header, value, fmt in _computed(d, ctx.now):
             col = cmap.col(header)
-            if col and not _same(sheet.value(case.row, col), value):
+            if col and not same_value(sheet.value(case.row, col), value):
                 plan.writes.append(CellWrite(sheet.name, case.row, col, value, fmt if value is not None else None))
         if d.closed:
             plan.fills.append(RowFill(sheet.name, case.row, all_cols, grey))

@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from ...core import values as V
 from ...core.cells import address, split_address
-from ...core.cellreader import CellReader, row_has_values
+from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.findings import ERROR, INFO, WARNING, Finding
 from ...core.headers import ColumnMap, add_missing_columns, locate_columns
 from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend
@@ -350,18 +350,6 @@ def _italian_findings_sheet(plan: Plan) -> None:
 
 # ---------------------------------------------------------------- the run
 
-def _same(old: object, new: object) -> bool:
-    if V.is_blank(old) and V.is_blank(new):
-        return True
-    if isinstance(new, date):
-        try:
-            parsed = V.parse_date(old)
-        except V.ParseError:
-            return False
-        return (parsed.date() if isinstance(parsed, datetime) else parsed) == new and not isinstance(old, str)
-    return isinstance(old, str) and old == new
-
-
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run` on a Solleciti workbook."""
     plan = Plan(kind=S.KIND)
@@ -460,7 +448,7 @@ def _write_computed(plan: Plan, sheet: SheetData, cmap: ColumnMap, row: int, d: 
                           (S.T_DUE, d.due), (S.T_PRIORITY, d.priority), (S.T_ASSIGNEE, d.assignee),
                           (S.T_IN_REPORT, in_report)):
         col = cmap.col(header)
-        if col is None or _same(sheet.value(row, col), value):
+        if col is None or same_value(sheet.value(row, col), value):
             continue
         plan.writes.append(CellWrite(sheet.name, row, col, value,
                                      S.DATE_FORMAT_IT if isinstance(value, date) else None))
