@@ -115,8 +115,7 @@ def _cell(value: Cell, label: str, lang: str = "de") -> Cell:
         raise _Invalid(f"{_CHECK_IT}{label}: la cella contiene l'errore {value.strip()}" if lang == "it"
                        else f"{_CHECK_DE}{label}: die Zelle enthält den Fehler {value.strip()}")
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-        return value.date() if value.time() == time(0) else value
+        return V.from_excel_datetime(value)
     return value
 
 
@@ -172,9 +171,7 @@ def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> d
 
 def _excel_date(d: date | datetime | None) -> datetime | str:
     """A real Excel date (datetime; 00:00 for a day), "" for none."""
-    if d is None:
-        return ""
-    return d if isinstance(d, datetime) else datetime.combine(d, time())
+    return "" if d is None else V.as_excel_datetime(d)
 
 
 # ---------------------------------------------------------------- settings (parsed once, cached)
@@ -224,8 +221,7 @@ def _plain(value: Cell) -> Cell:
     if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
         return None
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-        return value.date() if value.time() == time(0) else value
+        return V.from_excel_datetime(value)
     return value
 
 

@@ -18,7 +18,7 @@ from typing import Sequence
 __all__ = [
     "ParseError", "is_blank", "norm_text", "norm_key", "parse_date", "parse_bool", "parse_id",
     "id_for_output", "parse_int", "parse_amount", "match_choice", "nearest_choice",
-    "excel_serial", "format_date_csv", "format_date_de", "display",
+    "excel_serial", "from_excel_datetime", "as_excel_datetime", "format_date_csv", "format_date_de", "display",
 ]
 
 
@@ -79,6 +79,7 @@ def display(value: object) -> str:
 # Excel's 1900 date system: serial 1 = 01.01.1900; serial 60 is the non-existent 29.02.1900
 # (Lotus 1-2-3 bug); from serial 61 (01.03.1900) on, serial = days since 30.12.1899.
 _EPOCH = datetime(1899, 12, 30)
+_EPOCH_1904 = datetime(1904, 1, 1)   # the 1904 date system (old Mac workbooks)
 _FAKE_LEAP_SERIAL = 60
 _MAX_SERIAL = 2958466  # 01.01.10000, exclusive
 
@@ -185,16 +186,41 @@ def parse_date(value: object) -> date | datetime | None:
     raise _not_a_date(value)
 
 
-def excel_serial(d: date | datetime) -> float:
-    """Excel 1900-system serial number of a date/datetime (inverse of the serial parsing)."""
-    if isinstance(d, datetime):
-        start = datetime(d.year, d.month, d.day)
-        days = (start - _EPOCH).days + (d.replace(tzinfo=None) - start).total_seconds() / 86400
+def excel_serial(value: date | datetime, date1904: bool = False) -> int | float:
+    """Excel serial number of a date/datetime (the inverse of the serial parsing): days since the
+    workbook's epoch, with the 1900 system's phantom 29.02.1900, the time of day as the fraction
+    (wall clock, a time zone is dropped); a whole day is an int. ValueError (German) for a date
+    Excel cannot show (before 1900, before 1904 in a 1904-system workbook)."""
+    if isinstance(value, datetime):
+        dt = value.replace(tzinfo=None)
     else:
-        days = (d - _EPOCH.date()).days
-    if days < _FAKE_LEAP_SERIAL + 1:  # before 01.03.1900: Excel counts one day less
-        days -= 1
-    return float(days)
+        dt = datetime(value.year, value.month, value.day)
+    if date1904:
+        if dt < _EPOCH_1904:
+            raise ValueError(f"Datum {value} liegt vor 1904 und ist in dieser Mappe nicht darstellbar")
+        delta = dt - _EPOCH_1904
+    else:
+        if dt < datetime(1900, 1, 1):
+            raise ValueError(f"Datum {value} liegt vor 1900 und ist in Excel nicht darstellbar")
+        delta = dt - _EPOCH
+        if dt < datetime(1900, 3, 1):
+            delta -= timedelta(days=1)     # Excel counts a 29 Feb 1900 that never was
+    days = delta.days
+    if not delta.seconds and not delta.microseconds:
+        return days
+    return days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
+def from_excel_datetime(value: datetime) -> date | datetime:
+    """A datetime as Excel hands it over (xlwings), as the file reader gives it: its wall clock
+    (a time zone dropped), and a plain date when it is midnight."""
+    value = value.replace(tzinfo=None)
+    return value.date() if value.time() == datetime.min.time() else value
+
+
+def as_excel_datetime(d: date | datetime) -> datetime:
+    """What Excel stores for a date: a datetime, midnight for a plain date."""
+    return d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)
 
 
 def _as_date(d: object) -> date | datetime | None:

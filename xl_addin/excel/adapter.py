@@ -21,11 +21,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..core.plan import CellValue, Plan
+from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData
 
 OTHER_FILL = "*"      # a fill that is not a plain solid colour (pattern, gradient): the agent's
@@ -310,8 +311,8 @@ def _to_excel(value: CellValue) -> Any:
         return None
     if isinstance(value, str):
         return "'" + value if _TEXT_EXCEL_WOULD_CONVERT.match(value) else value
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
+    if isinstance(value, date):
+        return as_excel_datetime(value)
     return value
 
 
@@ -322,8 +323,8 @@ def _from_excel(value: Any) -> CellValue:
         return int(value)
     if isinstance(value, str) and not value:
         return None
-    if isinstance(value, datetime) and value.time() == time(0) and value.tzinfo is None:
-        return value.date()
+    if isinstance(value, datetime):
+        return from_excel_datetime(value)
     return value
 
 

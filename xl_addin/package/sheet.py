@@ -12,12 +12,13 @@ from lxml import etree
 
 from ..core.cells import col_letter, col_number
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
+from ..core.values import excel_serial
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
 from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
 from .safety import parse_xml
 from .styles import AGENT_FILL, Styles, normalise_rgb
-from .values import MAX_TEXT_LENGTH, escape_text, excel_serial, number_text
+from .values import MAX_TEXT_LENGTH, escape_text, number_text
 
 C, ROW, V, F, IS, T = m("c"), m("row"), m("v"), m("f"), m("is"), m("t")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

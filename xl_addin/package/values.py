@@ -1,13 +1,10 @@
-"""Python values <-> the text SpreadsheetML stores: serial dates, numbers, escaped strings,
-and which number formats are date formats."""
+"""Python values <-> the text SpreadsheetML stores: numbers, escaped strings, and which number
+formats are date formats. Serial dates are the core's (``core.values.excel_serial``)."""
 from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta
 
-EPOCH_1900 = datetime(1899, 12, 30)   # serial 60 is Excel's phantom 1900-02-29
-EPOCH_1904 = datetime(1904, 1, 1)
 MAX_TEXT_LENGTH = 32767               # Excel's limit for one cell
 _EXACT_INT = 2 ** 53
 
@@ -38,26 +35,6 @@ def is_date_format(numfmt_id: int, code: str | None) -> bool:
         return False
     bare = _QUOTED_OR_BRACKETED.sub("", code.split(";")[0]).lower()
     return any(ch in bare for ch in "dmyhs") and "general" not in bare
-
-
-def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
-    """Days since the workbook's epoch (with the 1900 leap-year quirk), fraction = time."""
-    # Excel has no time zones: a datetime keeps its wall clock
-    dt = value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    if date1904:
-        if dt < EPOCH_1904:
-            raise ValueError(f"Datum {value} liegt vor 1904 und ist in dieser Mappe nicht darstellbar")
-        delta = dt - EPOCH_1904
-    else:
-        if dt < datetime(1900, 1, 1):
-            raise ValueError(f"Datum {value} liegt vor 1900 und ist in Excel nicht darstellbar")
-        delta = dt - EPOCH_1900
-        if dt < datetime(1900, 3, 1):
-            delta -= timedelta(days=1)     # Excel counts a 29 Feb 1900 that never was
-    days = delta.days
-    if not delta.seconds and not delta.microseconds:
-        return days
-    return days + (delta.seconds + delta.microseconds / 1e6) / 86400
 
 
 def number_text(value: int | float) -> str:
