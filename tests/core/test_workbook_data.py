@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from xl_addin.core.plan import CellWrite
-from xl_addin.core.workbook_data import SheetData, WorkbookData
+from xl_addin.core.workbook_data import SheetData, WorkbookData, find_sheet, sheet_key
 
 
 def _book() -> WorkbookData:
@@ -23,3 +23,13 @@ def test_no_writes_and_unknown_sheets_leave_the_book_as_it_is():
     wb = _book()
     assert wb.with_writes([]) is wb
     assert wb.with_cells("Fehlt", {(1, 1): "x"}) is wb
+
+
+def test_sheet_names_match_ignoring_case_and_blanks_exact_name_first():
+    names = ["Fälle", " fälle", "Warten  auf Freigabe"]
+    assert find_sheet(names, " fälle") == " fälle"
+    assert find_sheet(names, "FÄLLE") == "Fälle"
+    assert find_sheet(names, "warten auf freigabe ") == "Warten  auf Freigabe"
+    assert find_sheet(names, "Fall") is None
+    assert sheet_key("  Warten\u00a0auf  Freigabe ") == "warten auf freigabe"
+    assert _book().sheet("ANDERE").name == "Andere"

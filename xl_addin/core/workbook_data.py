@@ -7,6 +7,21 @@ from dataclasses import dataclass, field
 from .plan import CellValue, CellWrite
 
 
+def sheet_key(name: str) -> str:
+    """A sheet name as it is matched: case, surrounding and repeated blanks ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def find_sheet(names: Iterable[str], name: str) -> str | None:
+    """The sheet among ``names`` that ``name`` means: the exact name first, then the first whose
+    ``sheet_key`` is the same; None when there is none."""
+    candidates = list(names)
+    if name in candidates:
+        return name
+    want = sheet_key(name)
+    return next((n for n in candidates if sheet_key(n) == want), None)
+
+
 @dataclass
 class SheetData:
     name: str
@@ -32,14 +47,11 @@ class WorkbookData:
     source: str = ""  # path or description, for messages
 
     def sheet(self, name: str) -> SheetData | None:
-        """Exact name first, then case/blank-insensitive."""
+        """Exact name first, then case/blank-insensitive (``find_sheet``)."""
         if name in self.sheets:
             return self.sheets[name]
-        want = " ".join(name.split()).casefold()
-        for k, v in self.sheets.items():
-            if " ".join(k.split()).casefold() == want:
-                return v
-        return None
+        found = find_sheet(self.sheets, name)
+        return None if found is None else self.sheets[found]
 
     def with_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> WorkbookData:
         """A copy whose ``sheet`` holds the given values at (row, col) — what the tables will

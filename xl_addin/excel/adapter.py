@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..core.plan import CellValue, Plan
 from ..core.values import as_excel_datetime, from_excel_datetime
-from ..core.workbook_data import SheetData, WorkbookData
+from ..core.workbook_data import SheetData, WorkbookData, find_sheet
 
 OTHER_FILL = "*"      # a fill that is not a plain solid colour (pattern, gradient): the agent's
 _STATES = ("visible", "hidden", "veryHidden")
@@ -88,14 +88,7 @@ def read_workbook_live(book: LiveBook) -> WorkbookData:
 
 def resolve_sheet(book: LiveBook, name: str) -> str | None:
     """The sheet's name as the book spells it (exact, then case/blank-insensitive)."""
-    names = book.sheet_names()
-    if name in names:
-        return name
-    want = " ".join(name.split()).casefold()
-    for n in names:
-        if " ".join(n.split()).casefold() == want:
-            return n
-    return None
+    return find_sheet(book.sheet_names(), name)
 
 
 def _norm_rgb(rgb: str | None) -> str | None:

@@ -24,7 +24,7 @@ from ..core import values as V
 from ..core.findings import ERROR, WARNING, count_by_severity
 from ..core.headers import locate_columns
 from ..core.plan import Plan
-from ..core.workbook_data import WorkbookData
+from ..core.workbook_data import WorkbookData, sheet_key
 from .adapter import LiveApplyError, XlwingsBook, apply_plan_live, read_workbook_live
 
 TITLE = "xl_addin"
@@ -121,7 +121,7 @@ def _active_value(live, wb: WorkbookData, sheet_names: list[str], header: str) -
         return None
     for name in sheet_names:
         sheet = wb.sheet(name)
-        if sheet is None or " ".join(sel_sheet.split()).casefold() != " ".join(sheet.name.split()).casefold():
+        if sheet is None or sheet_key(sel_sheet) != sheet_key(sheet.name):
             continue
         cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], [header], {})
         col = cmap.col(header)
@@ -270,7 +270,7 @@ def step_done(book=None, now: datetime | None = None) -> str:
         cases = opened.data.sheet(DS.SHEET_CASES)
         sel_sheet, rows = live.selection()
         rows = [r for r in rows if r >= 2]
-        if cases is None or sel_sheet.casefold() != cases.name.casefold() or not rows:
+        if cases is None or sheet_key(sel_sheet) != sheet_key(cases.name) or not rows:
             raise UserError(f"bitte die Zeilen der Fälle im Blatt '{DS.SHEET_CASES}' markieren")
         result = actions.step_done(opened, rows=rows)
         apply_plan_live(live, result.plan, progress=_progress(live))

@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ..core.workbook_data import find_sheet
+
 from .archive import Archive
 from .errors import WorkbookError
 
@@ -132,14 +134,8 @@ class WorkbookParts:
         return self.part_of_type(RT_STYLES)
 
     def sheet(self, name: str) -> SheetEntry | None:
-        for entry in self.sheets:
-            if entry.name == name:
-                return entry
-        want = " ".join(name.split()).casefold()
-        for entry in self.sheets:
-            if " ".join(entry.name.split()).casefold() == want:
-                return entry
-        return None
+        found = find_sheet([entry.name for entry in self.sheets], name)
+        return next((entry for entry in self.sheets if entry.name == found), None)
 
     def defined_names(self) -> list[etree._Element]:
         names = self.workbook.find(m("definedNames"))
