@@ -60,3 +60,4 @@ def protocol_layout(name: str) -> SheetLayout:
     headers = list(PROTOCOL_HEADER)
     return SheetLayout(name, headers, number_formats={headers[0]: DATETIME_FORMAT},
                        widths=dict(zip(headers, [17, 14, 34, 22, 14, 8, 24, 24])))
+

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Union
+from typing import Sequence, Union
 
 CellValue = Union[None, str, int, float, bool, date, datetime]
 
@@ -119,3 +119,18 @@ class Plan:
     def is_empty(self) -> bool:
         return not (self.writes or self.fills or self.fonts or self.rewrites or self.appends
                     or self.deletions)
+
+
+def auto_column_widths(rows: Sequence[Sequence[CellValue]]) -> dict[int, float]:
+    """Widths (in characters) for the columns of a sheet the product creates without giving
+    widths: the longest text per column (of a text's lines; a moment as TT.MM.JJJJ HH:MM) plus 2,
+    between 8 and 60; the first 2,000 rows decide. Headless and in Excel alike."""
+    longest: dict[int, int] = {}
+    for values in rows[:2000]:
+        for col, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            text = value.strftime("%d.%m.%Y %H:%M") if isinstance(value, datetime) else str(value)
+            length = max((len(line) for line in text.splitlines()), default=0)
+            longest[col] = max(longest.get(col, 0), length)
+    return {col: float(min(60, max(8, n + 2))) for col, n in longest.items()}

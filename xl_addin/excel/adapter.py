@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ..core.plan import CellValue, Plan
+from ..core.plan import CellValue, Plan, auto_column_widths
 from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
 
@@ -144,15 +144,6 @@ def _rectangle(rows: list[list[CellValue]]) -> list[list[CellValue]]:
     return [list(r) + [None] * (width - len(r)) for r in rows]
 
 
-def _auto_widths(rows: list[list[CellValue]]) -> dict[int, float]:
-    widths: dict[int, float] = {}
-    for row in rows[:200]:
-        for c, v in enumerate(row, start=1):
-            if v is not None:
-                widths[c] = min(max(widths.get(c, 8.0), len(str(v)) + 2.0), 60.0)
-    return widths
-
-
 @dataclass
 class LiveResult:
     cells_written: int = 0
@@ -219,7 +210,7 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                 book.write_block(name, 1, 1, rows)
                 if rw.bold_header:
                     book.set_bold(name, (1, 1, 1, len(rows[0])))
-            book.set_column_widths(name, rw.column_widths or _auto_widths(rows))
+            book.set_column_widths(name, rw.column_widths or auto_column_widths(rows))
 
         # 2. cell writes: one range assignment per run of consecutive rows of a column
         say("Berechnete Spalten schreiben")
@@ -259,7 +250,7 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                 if ap.header:
                     book.write_block(name, 1, 1, [list(ap.header)])
                     book.set_bold(name, (1, 1, 1, len(ap.header)))
-                    book.set_column_widths(name, ap.column_widths or _auto_widths([ap.header, *ap.rows]))
+                    book.set_column_widths(name, ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
                 elif ap.column_widths:
                     book.set_column_widths(name, ap.column_widths)
             rows = _rectangle(ap.rows)

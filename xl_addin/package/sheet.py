@@ -4,14 +4,13 @@ stay as they are."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
 
 from ..core.cells import col_letter, col_number
-from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
+from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, auto_column_widths
 from ..core.values import excel_serial
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
@@ -694,7 +693,7 @@ class SheetPatcher:
         for el in list(self.sheet_data):
             self.sheet_data.remove(el)
         self._index_rows()
-        self._set_widths(widths or auto_widths(rows))
+        self._set_widths(widths or auto_column_widths(rows))
         self._set_col_styles()
         self._extent = None
         bold = self.styles.bold(0) if bold_header and rows else 0
@@ -1096,19 +1095,6 @@ def _clone(el: etree._Element) -> etree._Element:
     return copy.deepcopy(el)
 
 
-def auto_widths(rows: Sequence[Sequence[CellValue]]) -> dict[int, float]:
-    """Column widths from the longest text per column (8-60 characters)."""
-    widths: dict[int, int] = {}
-    for values in rows[:2000]:
-        for col, value in enumerate(values, start=1):
-            if value is None:
-                continue
-            text = value.strftime("%d.%m.%Y %H:%M") if isinstance(value, datetime) else str(value)
-            longest = max((len(line) for line in text.splitlines()), default=0)
-            widths[col] = max(widths.get(col, 0), longest)
-    return {col: float(min(60, max(8, n + 2))) for col, n in widths.items()}
-
-
 def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
     """A fresh worksheet (first row frozen when it is a header)."""
     root = parse_xml(NEW_SHEET_XML, "neues Blatt", file)
@@ -1120,4 +1106,4 @@ def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:
     return root
 
 
-__all__ = ["MAIN_NS", "NEW_SHEET_XML", "SheetPatcher", "auto_widths", "new_sheet_root"]
+__all__ = ["MAIN_NS", "NEW_SHEET_XML", "SheetPatcher", "new_sheet_root"]

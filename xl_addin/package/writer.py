@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.plan import Plan
+from ..core.plan import Plan, auto_column_widths
 from . import allocator, safety
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import WorkbookError
 from .opc import SheetEntry, WorkbookParts, serialize
-from .sheet import SheetPatcher, auto_widths, new_sheet_root
+from .sheet import SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
@@ -206,7 +206,7 @@ class _Edit:
             if entry is None:
                 patcher = self._create_sheet(ap.sheet, "visible", bool(ap.header))
                 if ap.header:
-                    patcher.set_widths_if_new(ap.column_widths or auto_widths([ap.header, *ap.rows]))
+                    patcher.set_widths_if_new(ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
                     bold = self.styles.bold(0)
                     for col, text in enumerate(ap.header, start=1):
                         if text:
