@@ -4,9 +4,10 @@ Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, 
 """
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from ...core import values as V
 from ...core.calendar import calendar_for
@@ -87,18 +88,16 @@ class Decision:
 # ---------------------------------------------------------------- helpers
 
 def run_day(today: date, day: int, settings: Settings) -> date:
-    """The next monthly dunning run on or after today (today if today is one)."""
-    def in_month(y: int, m: int) -> date:
-        d = date(y, m, min(max(day, 1), _cal.monthrange(y, m)[1]))
+    """The next monthly dunning run on or after today (today if today is one): the ``day``-th
+    of this month or the next (a short month's last day), moved to a working day if configured."""
+    def in_month(months_ahead: int) -> date:
+        d = today + relativedelta(months=months_ahead, day=max(day, 1))
         if settings.get("Mahnlauf auf Werktag verschieben"):
             d = calendar_for(settings.get("Feiertage Region")).next_working_day(d)
         return d
 
-    candidate = in_month(today.year, today.month)
-    if candidate >= today:
-        return candidate
-    y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-    return in_month(y, m)
+    candidate = in_month(0)
+    return candidate if candidate >= today else in_month(1)
 
 
 # ---------------------------------------------------------------- the run

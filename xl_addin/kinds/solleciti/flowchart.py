@@ -1,9 +1,11 @@
 """The seed's flow chart for one Solleciti ticket (SPEC §3, seed 003): ``decide()`` says what the
 caller does next — Azione, Template, Tag, Scadenza task, Priorità, Assegnare a."""
 from __future__ import annotations
-import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from ...core import values as V
 from ...core.calendar import WorkingCalendar, calendar_for
 from ...core.settings import Settings
@@ -148,8 +150,7 @@ def _show(value: object) -> str:
 def next_month_day(d: date, day: int, cal: WorkingCalendar) -> date:
     """The ``day``-th of the month after ``d`` (the month's last day if shorter), or the first
     working day after it."""
-    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
-    return cal.next_working_day(date(y, m, min(max(day, 1), _cal.monthrange(y, m)[1])))
+    return cal.next_working_day(d + relativedelta(months=1, day=max(day, 1)))
 
 
 class _Stop(Exception):
