@@ -255,6 +255,16 @@ def _settings(kind: str, given: _SettingsKey, rows: _Rows = ()) -> Settings:
 
 
 @lru_cache(maxsize=256)
+def _inkasso_settings(given: _SettingsKey, rows: _Rows) -> IS.InkassoSettings:
+    return IS.InkassoSettings.from_settings(_settings("inkasso", given, rows))
+
+
+@lru_cache(maxsize=256)
+def _kundenakten_settings(given: _SettingsKey, rows: _Rows) -> KS.KundenaktenSettings:
+    return KS.KundenaktenSettings.from_settings(_settings("kundenakten", given, rows))
+
+
+@lru_cache(maxsize=256)
 def _diagonal_rules(given: _SettingsKey, rows: _Rows) -> diagonal.Rules:
     return diagonal.Rules.from_settings(_settings("diagonal", given, rows))
 
@@ -294,7 +304,7 @@ def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: C
                       freigabe: Cell, vendor_aktiv: Cell, heute: Cell, einstellungen: Cell, mahnlauf_tag: Cell,
                       tage_bis_2_mahnung: Cell, tage_bis_freigabe: Cell, region: Cell,
                       mahnlauf_werktag: Cell) -> inkasso.Decision:
-    settings = _settings("inkasso", _settings_key({
+    settings = _inkasso_settings(_settings_key({
         "Mahnlauf Tag": mahnlauf_tag, "Tage bis 2. Mahnung": tage_bis_2_mahnung,
         "Tage bis Freigabe": tage_bis_freigabe, "Feiertage Region": region,
         "Mahnlauf auf Werktag verschieben": mahnlauf_werktag}), _sheet_rows(einstellungen, "einstellungen"))
@@ -680,9 +690,9 @@ _CUSTOMER = "Kunde"
 
 def _vpa_decision(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell, frist_vpa: Cell, kundenstatus: Cell,
                   heute: Cell, einstellungen: Cell, tage_ohne_eintrag: Cell, frist_tage: Cell) -> kundenakten.Decision:
-    settings = _settings("kundenakten", _settings_key({KS.SET_STALE_DAYS: tage_ohne_eintrag,
-                                                        KS.SET_DEADLINE_DAYS: frist_tage}),
-                         _sheet_rows(einstellungen, "einstellungen"))
+    settings = _kundenakten_settings(_settings_key({KS.SET_STALE_DAYS: tage_ohne_eintrag,
+                                                    KS.SET_DEADLINE_DAYS: frist_tage}),
+                                     _sheet_rows(einstellungen, "einstellungen"))
     customer = kundenakten.Customer(
         row=0, name=_CUSTOMER, status=_choice(kundenstatus, KS.CUSTOMER_STATUSES, KS.K_STATUS),
         vpa=V.norm_text(_cell(vpa, KS.K_VPA)), assigned=_day(zugewiesen_am, KS.K_ASSIGNED))

@@ -35,15 +35,16 @@ def next_month_day_by_hand(d: date, day: int, region: str = "IT") -> date:
     return calendar_for(region).next_working_day(date(y, m, min(max(day, 1), calendar.monthrange(y, m)[1])))
 
 
-def _inkasso(shift: bool) -> Settings:
-    return Settings(IS.SETTINGS, {"Mahnlauf auf Werktag verschieben": shift})
+def _inkasso(day: int, shift: bool) -> IS.InkassoSettings:
+    return IS.InkassoSettings.from_settings(
+        Settings(IS.SETTINGS, {"Mahnlauf Tag": day, "Mahnlauf auf Werktag verschieben": shift}))
 
 
 @pytest.mark.parametrize("shift", [False, True])
 @pytest.mark.parametrize("day", SETTING_DAYS)
 def test_run_day_is_what_the_hand_written_version_gave(day, shift):
-    settings = _inkasso(shift)
-    assert [run_day(t, day, settings) for t in DAYS] == [run_day_by_hand(t, day, shift) for t in DAYS]
+    cfg = _inkasso(day, shift)
+    assert [run_day(t, cfg) for t in DAYS] == [run_day_by_hand(t, day, shift) for t in DAYS]
 
 
 @pytest.mark.parametrize("day", SETTING_DAYS)
@@ -61,7 +62,7 @@ def test_next_month_day_is_what_the_hand_written_version_gave(day):
     (date(2026, 1, 30), 0, date(2026, 2, 1)),       # a day below 1 counts as the 1st
 ])
 def test_run_day_boundaries(today, day, expected):
-    assert run_day(today, day, _inkasso(False)) == expected
+    assert run_day(today, _inkasso(day, False)) == expected
 
 
 @pytest.mark.parametrize("d, day, expected", [

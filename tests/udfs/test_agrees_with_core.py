@@ -20,7 +20,6 @@ from xl_addin.core.cells import split_address
 from xl_addin.core.context import RunContext
 from xl_addin.core.headers import locate_columns
 from xl_addin.core.plan import Plan
-from xl_addin.core.settings import Settings
 from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds.diagonal import rules as diagonal, schema as DS
 from xl_addin.kinds.inkasso import rules as inkasso, schema as IS
@@ -266,7 +265,7 @@ def test_kundenakten_current_step_and_follow_up_equal_the_run_on_the_demo():
 # ---------------------------------------------------------------- small scenarios: the same decide()
 
 def test_inkasso_udf_equals_decide_for_a_few_orders():
-    settings = Settings.defaults(IS.SETTINGS)
+    settings = IS.InkassoSettings.defaults()
     vendor = inkasso.Vendor("1006")
     cases = [
         inkasso.Order(0),

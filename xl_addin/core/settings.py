@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Mapping, Sequence, TypeVar
 
 from .calendar import normalize_region
 from .cells import address
@@ -240,6 +240,30 @@ class Settings:
     def __getitem__(self, key: str) -> object:
         return self._lookup(key)
 
+    # Typed reads for a kind's settings view (``InkassoSettings.from_settings`` & co.): the value
+    # is what its SettingSpec kind parses to; a TypeError means a spec and its reader disagree.
+
+    def whole(self, key: str) -> int:
+        """An "int" or "days" setting."""
+        return _typed(key, self._lookup(key), int)
+
+    def number(self, key: str) -> int | float:
+        """An "hours" or "float" setting (whole numbers stay ints)."""
+        value = self._lookup(key)
+        return value if isinstance(value, float) else _typed(key, value, int)
+
+    def text(self, key: str) -> str:
+        """A "str", "colour" or "region" setting."""
+        return _typed(key, self._lookup(key), str)
+
+    def flag(self, key: str) -> bool:
+        """A "bool" setting."""
+        return _typed(key, self._lookup(key), bool)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A "list" setting."""
+        return tuple(_typed(key, item, str) for item in _typed(key, self._lookup(key), list))
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and (norm_key(key) in self._values or norm_key(key) in self._extra)
 
@@ -262,6 +286,15 @@ class Settings:
                 and dict(self._extra) == dict(other._extra) and dict(self._aliases) == dict(other._aliases))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_T = TypeVar("_T")
+
+
+def _typed(key: str, value: object, kind: type[_T]) -> _T:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"setting {key!r} is {value!r}, not {kind.__name__}")
+    return value
 
 
 def _cell_value(spec: SettingSpec) -> object:

@@ -94,14 +94,18 @@ class Rules:
     vip_manager: str = "VIP-Manager"
     invoicing: str = "Rechnungsstellung"
     accounting: str = "Buchhaltung"
+    yellow: str = "FFFF00"
+    grey: str = "BFBFBF"
+    backups: int = 3
 
     @classmethod
     def from_settings(cls, s: Settings) -> "Rules":
-        due, overdue = s.get(S.K_VIP_DUE), s.get(S.K_VIP_OVERDUE)
-        return cls(s.get(S.K_SNOOZE_VENDOR), s.get(S.K_SNOOZE_REMINDER), s.get(S.K_INVOICE_DAYS),
-                   due, max(due, overdue), s.get(S.K_REPLY_ADDRESS), s.get(S.K_REPLY_REMINDER),
-                   s.get(S.K_REPLY_CREDITOR), s.get(S.K_REPLY_PAYMENT), s.get(S.K_VIP_MANAGER),
-                   s.get(S.K_INVOICING), s.get(S.K_ACCOUNTING))
+        due, overdue = s.whole(S.K_VIP_DUE), s.whole(S.K_VIP_OVERDUE)
+        return cls(s.number(S.K_SNOOZE_VENDOR), s.number(S.K_SNOOZE_REMINDER), s.whole(S.K_INVOICE_DAYS),
+                   due, max(due, overdue), s.text(S.K_REPLY_ADDRESS), s.text(S.K_REPLY_REMINDER),
+                   s.text(S.K_REPLY_CREDITOR), s.text(S.K_REPLY_PAYMENT), s.text(S.K_VIP_MANAGER),
+                   s.text(S.K_INVOICING), s.text(S.K_ACCOUNTING), s.text(S.K_YELLOW), s.text(S.K_GREY),
+                   s.whole(S.K_BACKUPS))
 
 
 @dataclass
@@ -433,9 +437,8 @@ def _computed(d: Decision, now: datetime) -> list[tuple[str, object, str | None]
 
 def _plan(book: _Book, ctx: RunContext) -> Plan:
     """The recompute, without the Prüfung/Protokoll parts (``finish`` adds them)."""
-    s = book.settings
-    plan = Plan(kind=S.KIND, findings=list(book.findings), keep_backups=s.get(S.K_BACKUPS))
-    yellow, grey = s.get(S.K_YELLOW), s.get(S.K_GREY)
+    plan = Plan(kind=S.KIND, findings=list(book.findings), keep_backups=book.rules.backups)
+    yellow, grey = book.rules.yellow, book.rules.grey
     plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
     if not book.usable:
         return plan

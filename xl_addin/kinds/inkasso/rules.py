@@ -87,14 +87,12 @@ class Decision:
 
 # ---------------------------------------------------------------- helpers
 
-def run_day(today: date, day: int, settings: Settings) -> date:
-    """The next monthly dunning run on or after today (today if today is one): the ``day``-th
+def run_day(today: date, cfg: S.InkassoSettings) -> date:
+    """The next monthly dunning run on or after today (today if today is one): the run day
     of this month or the next (a short month's last day), moved to a working day if configured."""
     def in_month(months_ahead: int) -> date:
-        d = today + relativedelta(months=months_ahead, day=max(day, 1))
-        if settings.get("Mahnlauf auf Werktag verschieben"):
-            d = calendar_for(settings.get("Feiertage Region")).next_working_day(d)
-        return d
+        d = today + relativedelta(months=months_ahead, day=max(cfg.run_day, 1))
+        return calendar_for(cfg.region).next_working_day(d) if cfg.run_day_on_working_day else d
 
     candidate = in_month(0)
     return candidate if candidate >= today else in_month(1)
@@ -107,10 +105,11 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND)
     settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
     findings += sfind
-    yellow, grey = settings.get("Farbe gelb"), settings.get("Farbe grau")
+    cfg = S.InkassoSettings.from_settings(settings)
+    yellow, grey = cfg.yellow, cfg.grey
     plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
     aliases = settings.aliases()
-    plan.keep_backups = settings.get("Backups")
+    plan.keep_backups = cfg.backups
     today = ctx.now.date()
 
     vendors = _read_overview(wb, aliases, findings)
@@ -223,7 +222,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                 findings.append(Finding("HEADER-MISSING", ERROR, master.name, "",
                                         f"Spalte '{S.M_INCASSO_STATE}' fehlt — on_hold für {o.order_id} nicht eingetragen"))
 
-        d = decide(o, vendor, w, today, settings)
+        d = decide(o, vendor, w, today, cfg)
         if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
         step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
@@ -278,7 +277,7 @@ def _eligible_for_approval(o: Order) -> bool:
 
 
 def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: date,
-           settings: Settings) -> Decision:
+           cfg: S.InkassoSettings) -> Decision:
     """Verfolgen / Nächster Schritt / Fällig am for one order (SPEC §2)."""
     if o.reopened or (o.reopened is None and o.reopened_id):
         return Decision(False, S.STEP_REOPENED.format(reopened_id=o.reopened_id or "reopened_id fehlt"), None)
@@ -291,14 +290,14 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
     if _is_blocked(o):
         return Decision(True, S.STEP_CLARIFY, today)
     if _at_agency(o):
-        return Decision(True, S.STEP_AT_AGENCY, run_day(today, settings.get("Mahnlauf Tag"), settings))
+        return Decision(True, S.STEP_AT_AGENCY, run_day(today, cfg))
     if o.first_letter is None:
         if o.second_letter is not None:
             return Decision(True, "Eingabe prüfen: second_dunning_letter ohne first_dunning_letter", None)
-        return Decision(True, S.STEP_FIRST, run_day(today, settings.get("Mahnlauf Tag"), settings))
+        return Decision(True, S.STEP_FIRST, run_day(today, cfg))
     if o.second_letter is None:
-        return Decision(True, S.STEP_SECOND, o.first_letter + timedelta(days=settings.get("Tage bis 2. Mahnung")))
-    due = o.second_letter + timedelta(days=settings.get("Tage bis Freigabe"))
+        return Decision(True, S.STEP_SECOND, o.first_letter + timedelta(days=cfg.days_to_second_letter))
+    due = o.second_letter + timedelta(days=cfg.days_to_approval)
     if vendor.direct or (waiting is not None and waiting.status == S.WAITING_APPROVED):
         return Decision(True, S.STEP_HAND_OVER, due)
     return Decision(True, S.STEP_ASK_APPROVAL, due)

@@ -2,7 +2,9 @@
 (SPEC §2). The names here are the contract with the agents."""
 from __future__ import annotations
 
-from ...core.settings import SettingSpec
+from dataclasses import dataclass
+
+from ...core.settings import Settings, SettingSpec
 
 KIND = "inkasso"
 TITLE = "Inkasso - Cancelled Installments"
@@ -122,3 +124,27 @@ SETTINGS = [
     SettingSpec("Buchhaltung", "Buchhaltung", "str", "Rolle: prüft Zahlungseingänge"),
     SettingSpec("Eskalation", "Eskalation", "str", "Rolle: strittige Fälle"),
 ]
+
+
+@dataclass(frozen=True)
+class InkassoSettings:
+    """What the Inkasso rules read from Einstellungen, typed, read once per run."""
+    region: str                       # Feiertage Region
+    yellow: str                       # Farbe gelb
+    grey: str                         # Farbe grau
+    run_day: int                      # Mahnlauf Tag
+    run_day_on_working_day: bool      # Mahnlauf auf Werktag verschieben
+    days_to_second_letter: int        # Tage bis 2. Mahnung
+    days_to_approval: int             # Tage bis Freigabe
+    backups: int
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> InkassoSettings:
+        return cls(region=s.text("Feiertage Region"), yellow=s.text("Farbe gelb"), grey=s.text("Farbe grau"),
+                   run_day=s.whole("Mahnlauf Tag"), run_day_on_working_day=s.flag("Mahnlauf auf Werktag verschieben"),
+                   days_to_second_letter=s.whole("Tage bis 2. Mahnung"), days_to_approval=s.whole("Tage bis Freigabe"),
+                   backups=s.whole("Backups"))
+
+    @classmethod
+    def defaults(cls) -> InkassoSettings:
+        return cls.from_settings(Settings.defaults(SETTINGS))

@@ -144,12 +144,12 @@ def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: li
     return out
 
 
-def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Customer], settings: Settings,
+def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Customer], cfg: S.KundenaktenSettings,
                   today: date, findings: list[Finding]) -> list[Entry]:
     rd = CellReader(sheet, cmap, findings)
     inputs = [cmap.col(h) for h in S.ENTRY_HEADERS if cmap.col(h)]
-    shared = {V.norm_key(a) for a in settings.get(S.SET_SHARED_ACCOUNT) if V.norm_key(a)}
-    categories = list(settings.get(S.SET_CATEGORIES))
+    shared = {V.norm_key(a) for a in cfg.shared_accounts if V.norm_key(a)}
+    categories = list(cfg.categories)
     category_keys = {V.norm_key(c) for c in categories}
     customer_names = [c.name for c in customers.values()]
     suggestions: dict[str, str] = {}
@@ -215,9 +215,9 @@ def _plus_days(d: date, days: int) -> date:
         return date.max
 
 
-def _template(c: Customer, settings: Settings) -> str:
+def _template(c: Customer, cfg: S.KundenaktenSettings) -> str:
     """"Vorlage '<name from the settings>'" for the customer's status."""
-    name = str(settings.get(S.TEMPLATE_KEY.format(status=c.status))) if c.status else ""
+    name = cfg.templates.get(c.status, "") if c.status else ""
     return f"Vorlage '{name}'" if name else TEMPLATE_UNKNOWN
 
 
@@ -232,7 +232,7 @@ def last_vpa_entry(c: Customer, entries: list[Entry], today: date) -> date | Non
     return best
 
 
-def decide(c: Customer, entries: list[Entry], today: date, settings: Settings) -> Decision:
+def decide(c: Customer, entries: list[Entry], today: date, cfg: S.KundenaktenSettings) -> Decision:
     """Letzter VPA-Eintrag / VPA-Akte aktuell / Wiedervorlage / Nächster Schritt for one customer
     (``entries``: this customer's entries)."""
     if not c.name:
@@ -246,11 +246,11 @@ def decide(c: Customer, entries: list[Entry], today: date, settings: Settings) -
     if not starts:
         return Decision(None, None, None, STEP_NO_ASSIGNMENT)
     reference = max(starts)
-    stale_on = _plus_days(reference, settings.get(S.SET_STALE_DAYS))
+    stale_on = _plus_days(reference, cfg.stale_days)
     if today < stale_on:
         return Decision(last, S.CURRENT_YES, stale_on, STEP_OK)
-    template = _template(c, settings)
-    new_deadline = V.format_date_de(_plus_days(today, settings.get(S.SET_DEADLINE_DAYS)))
+    template = _template(c, cfg)
+    new_deadline = V.format_date_de(_plus_days(today, cfg.deadline_days))
     deadlines = [e.deadline for e in entries if e.deadline is not None and e.deadline > reference]
     if not deadlines:
         return Decision(last, S.CURRENT_NO, stale_on, STEP_SEND.format(template=template, deadline=new_deadline))
@@ -282,10 +282,11 @@ def _missing_sheet(plan: Plan, findings: list[Finding], name: str) -> Plan:
 def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND)
     settings, findings = read_settings(wb)
-    green, black = settings.get(S.SET_GREEN), settings.get(S.SET_BLACK)
+    cfg = S.KundenaktenSettings.from_settings(settings)
+    green, black = cfg.green, cfg.black
     plan.product_colours = frozenset({green, "C6EFCE"})
     plan.product_font_colours = frozenset({black, "000000"})
-    plan.keep_backups = settings.get(S.SET_BACKUPS)
+    plan.keep_backups = cfg.backups
     aliases = settings.aliases()
     today = ctx.now.date()
 
@@ -309,7 +310,7 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
     for c in customers:
         if c.name:
             by_key.setdefault(c.key, c)
-    entries = _read_entries(esheet, ecmap, by_key, settings, today, findings)
+    entries = _read_entries(esheet, ecmap, by_key, cfg, today, findings)
     per_customer: dict[str, list[Entry]] = {}
     for e in entries:
         per_customer.setdefault(e.key, []).append(e)
@@ -318,7 +319,7 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan.writes += add_missing_columns(ccmap, S.CUSTOMER_COMPUTED_HEADERS)
     counts = {"Kunden": 0, "VPA-Akte aktuell": 0, "VPA-Akte nicht aktuell": 0, "Ohne VPA": 0}
     for c in customers:
-        d = decide(c, per_customer.get(c.key, []) if c.name else [], today, settings)
+        d = decide(c, per_customer.get(c.key, []) if c.name else [], today, cfg)
         counts["Kunden"] += 1
         if d.current == S.CURRENT_YES:
             counts["VPA-Akte aktuell"] += 1

@@ -8,7 +8,9 @@ computes when the VPA last wrote, whether the VPA file is current and when to fo
 """
 from __future__ import annotations
 
-from ...core.settings import SettingSpec
+from dataclasses import dataclass, field
+
+from ...core.settings import Settings, SettingSpec
 
 KIND = "kundenakten"
 TITLE = "Kundenakten"
@@ -110,6 +112,31 @@ SETTINGS = [
       for s, t in TEMPLATE_DEFAULTS.items()],
     SettingSpec(SET_BACKUPS, 3, "int", "Anzahl Sicherungskopien, die ein Lauf behält"),
 ]
+
+
+@dataclass(frozen=True)
+class KundenaktenSettings:
+    """What the Kundenakten rules read from Einstellungen, typed, read once per run."""
+    stale_days: int                       # Tage ohne VPA-Eintrag
+    deadline_days: int                    # Frist VPA Tage
+    shared_accounts: tuple[str, ...]      # Gemeinsames Konto
+    green: str                            # Farbe VPA
+    black: str                            # Schriftfarbe O-Team
+    categories: tuple[str, ...]           # Kategorien
+    backups: int
+    templates: dict[str, str] = field(default_factory=dict)   # Kundenstatus -> Vorlage …
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> KundenaktenSettings:
+        return cls(stale_days=s.whole(SET_STALE_DAYS), deadline_days=s.whole(SET_DEADLINE_DAYS),
+                   shared_accounts=s.texts(SET_SHARED_ACCOUNT), green=s.text(SET_GREEN), black=s.text(SET_BLACK),
+                   categories=s.texts(SET_CATEGORIES), backups=s.whole(SET_BACKUPS),
+                   templates={status: s.text(TEMPLATE_KEY.format(status=status)) for status in TEMPLATE_DEFAULTS})
+
+    @classmethod
+    def defaults(cls) -> KundenaktenSettings:
+        return cls.from_settings(Settings.defaults(SETTINGS))
+
 
 # The VPA export: the only columns of an entry that ever leave the workbook (allow-list)
 EXPORT_COLUMNS = [E_DATE, E_CATEGORY, E_SITUATION, E_RESPONSE, E_NEXT, E_DEADLINE]

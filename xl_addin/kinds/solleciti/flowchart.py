@@ -30,19 +30,20 @@ class Config:
     proformas_for_preblocco: int = 3
     max_proformas_waiting: int = 3
     max_broken_promises: int = 2
+    backups: int = 3
 
     @classmethod
     def from_settings(cls, s: Settings) -> "Config":
         return cls(
-            cal=calendar_for(s[S.K_REGION]), office=s[S.K_OFFICE] or "assistenza.xriba",
-            manager=s[S.K_MANAGER] or "Responsabile", recall_days=s[S.K_RECALL_DAYS],
-            recent_payment_days=s[S.K_RECENT_PAYMENT_DAYS], payment_check_days=s[S.K_PAYMENT_CHECK_DAYS],
-            problem_days=s[S.K_PROBLEM_DAYS], preblocco_days=s[S.K_PREBLOCCO_DAYS],
-            no_contact_day=s[S.K_NO_CONTACT_DAY], calls_before_no_contact=s[S.K_CALLS_BEFORE_NO_CONTACT],
-            max_missed_appointments=s[S.K_MAX_MISSED_APPTS],
-            proformas_for_preblocco=s[S.K_PROFORMAS_PREBLOCCO],
-            max_proformas_waiting=s[S.K_MAX_PROFORMAS_WAITING],
-            max_broken_promises=s[S.K_MAX_BROKEN_PROMISES],
+            cal=calendar_for(s.text(S.K_REGION)), office=s.text(S.K_OFFICE) or "assistenza.xriba",
+            manager=s.text(S.K_MANAGER) or "Responsabile", recall_days=s.whole(S.K_RECALL_DAYS),
+            recent_payment_days=s.whole(S.K_RECENT_PAYMENT_DAYS), payment_check_days=s.whole(S.K_PAYMENT_CHECK_DAYS),
+            problem_days=s.whole(S.K_PROBLEM_DAYS), preblocco_days=s.whole(S.K_PREBLOCCO_DAYS),
+            no_contact_day=s.whole(S.K_NO_CONTACT_DAY), calls_before_no_contact=s.whole(S.K_CALLS_BEFORE_NO_CONTACT),
+            max_missed_appointments=s.whole(S.K_MAX_MISSED_APPTS),
+            proformas_for_preblocco=s.whole(S.K_PROFORMAS_PREBLOCCO),
+            max_proformas_waiting=s.whole(S.K_MAX_PROFORMAS_WAITING),
+            max_broken_promises=s.whole(S.K_MAX_BROKEN_PROMISES), backups=s.whole(S.K_BACKUPS),
         )
 
     @classmethod

@@ -356,8 +356,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     findings: list[Finding] = []
     settings, found = _settings(wb)
     findings += found
-    plan.keep_backups = settings[S.K_BACKUPS]
     cfg = Config.from_settings(settings)
+    plan.keep_backups = cfg.backups
     aliases = settings.aliases()
     today = ctx.now.date()
 
