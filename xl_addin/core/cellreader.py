@@ -3,7 +3,7 @@ address — the one place where the workbook kinds parse their input cells."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from . import values as V
 from .cells import address
@@ -11,6 +11,8 @@ from .findings import ERROR, Finding
 from .headers import ColumnMap
 from .plan import CellValue
 from .workbook_data import SheetData
+
+_T = TypeVar("_T")
 
 
 def row_has_values(sheet: SheetData, row: int, cols) -> bool:
@@ -82,8 +84,8 @@ class CellReader:
         """``add`` with the message first and code/severity defaulted."""
         self.add(code, severity, row, header, message, suggestion, key)
 
-    def parse(self, row: int, header: str, parser: Callable, code: str, key: str | None = None,
-              unreadable: list[str] | None = None):
+    def parse(self, row: int, header: str, parser: Callable[[CellValue], _T | None], code: str,
+              key: str | None = None, unreadable: list[str] | None = None) -> _T | None:
         try:
             return parser(self.raw(row, header))
         except V.ParseError as e:
@@ -92,13 +94,16 @@ class CellReader:
                 unreadable.append(header)
             return None
 
-    def date(self, row, header, key=None, unreadable=None) -> date | None:
+    def date(self, row: int, header: str, key: str | None = None,
+             unreadable: list[str] | None = None) -> date | None:
         return as_day(self.parse(row, header, V.parse_date, "DATE-INVALID", key, unreadable))
 
-    def boolean(self, row, header, key=None, unreadable=None) -> bool | None:
+    def boolean(self, row: int, header: str, key: str | None = None,
+                unreadable: list[str] | None = None) -> bool | None:
         return self.parse(row, header, V.parse_bool, "BOOL-INVALID", key, unreadable)
 
-    def ident(self, row, header, key=None, unreadable=None) -> str | None:
+    def ident(self, row: int, header: str, key: str | None = None,
+              unreadable: list[str] | None = None) -> str | None:
         return self.parse(row, header, V.parse_id, "ID-INVALID", key, unreadable)
 
     def choice(self, row: int, header: str, choices: Sequence[str], code: str, key: str | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .findings import ERROR, WARNING, Finding
-from .plan import DATETIME_FORMAT, Plan, ProtocolEntry, RowAppend, SheetRewrite
+from .plan import DATETIME_FORMAT, CellValue, Plan, ProtocolEntry, RowAppend, SheetRewrite
 
 FINDINGS_SHEET = "Prüfung"
 PROTOCOL_SHEET = "Protokoll"
@@ -41,7 +41,7 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET) -> SheetRewrite:
-    rows = [list(FINDINGS_HEADER)]
+    rows: list[list[CellValue]] = [list(FINDINGS_HEADER)]
     for f in sorted_findings(findings):
         rows.append([SEVERITY_DE.get(f.severity, f.severity), f.code, f.location, f.key or None,
                      f.message, f.suggestion or None])

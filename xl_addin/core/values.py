@@ -13,7 +13,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Sequence
+from typing import Sequence, TypeGuard
 
 __all__ = [
     "ParseError", "is_blank", "norm_text", "norm_key", "parse_date", "parse_bool", "parse_id",
@@ -44,7 +44,7 @@ def is_blank(value: object) -> bool:
 # tests/core/test_values_fastpaths.py checks them against the plain versions.
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -166,10 +166,9 @@ def parse_date(value: object) -> date | datetime | None:
     dropped); Excel serials (whole -> date, with fraction -> datetime to the second); German
     text (31.01.2026, 31.1.26, optional " HH:MM[:SS]") and ISO text (2026-01-31[ T]HH:MM[:SS]).
     Anything else raises ParseError."""
-    t = type(value)
-    if t is date:
+    if type(value) is date:
         return value
-    if t is datetime:
+    if type(value) is datetime:
         return value.replace(tzinfo=None) if value.tzinfo is not None else value
     if is_blank(value):
         return None
@@ -294,10 +293,9 @@ _ID_SCI_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 def parse_id(value: object) -> str | None:
     """An order/user id: blank -> None; 10000001 / 10000001.0 / "10000001.0" /
     "1.0000001E+07" -> "10000001"; other text is kept as typed ("00123" keeps its zeros)."""
-    t = type(value)
-    if t is int:
+    if type(value) is int:
         return str(value)
-    if t is float and value.is_integer():          # False for inf/nan
+    if type(value) is float and value.is_integer():          # False for inf/nan
         return str(int(value))
     if is_blank(value):
         return None
@@ -419,9 +417,9 @@ def match_choice(value: object, choices: Sequence[str]) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _choice_index(choices: tuple) -> dict[str, object]:
+def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
     """norm_key -> the first choice with that key (what match_choice's loop would return)."""
-    index: dict[str, object] = {}
+    index: dict[str, str] = {}
     for choice in choices:
         index.setdefault(norm_key(choice), choice)
     return index
