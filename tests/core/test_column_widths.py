@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 import xlsxwriter
 
+from tests.excel.fakebook import FakeBook, FakeSheet
 from xl_addin.core.plan import Plan, RowAppend, auto_column_widths
-from xl_addin.excel.adapter import FakeBook, FakeSheet, apply_plan_live
+from xl_addin.excel.adapter import apply_plan_live
 from xl_addin.package.writer import apply_plan
 
 ROWS = [["Zeit", "Meldung", "Betrag", "Notiz"],

@@ -6,7 +6,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from xl_addin.core.values import as_excel_datetime, excel_serial, from_excel_datetime, parse_date
+from xl_addin.core.cells import excel_serial
+from xl_addin.core.values import as_excel_datetime, from_excel_datetime, parse_date
 
 
 @pytest.mark.parametrize("value, serial, serial1904", [

@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 
 from xl_addin.core import values as V
 from xl_addin.core.cellreader import as_day, same_value
-
+from xl_addin.core.cells import excel_serial
 
 # ---------------------------------------------------------------- the kinds' rules before
 
@@ -80,7 +80,7 @@ def read_back(value):
 
 
 def serial(value):
-    return st.just(V.excel_serial(value)) if isinstance(value, date) and not isinstance(value, datetime) \
+    return st.just(excel_serial(value)) if isinstance(value, date) and not isinstance(value, datetime) \
         else st.nothing()
 
 

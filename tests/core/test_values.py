@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
+from xl_addin.core.cells import excel_serial
 from xl_addin.core.values import (
     ParseError,
-    excel_serial,
     format_date_csv,
     format_date_de,
     id_for_output,

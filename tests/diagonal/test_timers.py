@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.diagonal.helpers import VIP, case, computed, ctx, diagonal_data
-from xl_addin.core.values import excel_serial
+from xl_addin.core.cells import excel_serial
 from xl_addin.kinds.diagonal import schema as S
 from xl_addin.kinds.diagonal.actions import due_cases
 from xl_addin.kinds.diagonal.rules import add_elapsed_hours, plan_run

@@ -15,10 +15,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Sequence, TypeGuard
 
+from .cells import EPOCH_1900, PHANTOM_LEAP_DAY_SERIAL
+
 __all__ = [
     "ParseError", "is_blank", "norm_text", "norm_key", "parse_date", "parse_bool", "parse_id",
     "id_for_output", "parse_int", "parse_amount", "match_choice", "nearest_choice",
-    "excel_serial", "from_excel_datetime", "as_excel_datetime", "format_date_csv", "format_date_de", "display",
+    "from_excel_datetime", "as_excel_datetime", "format_date_csv", "format_date_de", "display",
 ]
 
 
@@ -76,11 +78,9 @@ def display(value: object) -> str:
 
 # --------------------------------------------------------------------------- dates
 
-# Excel's 1900 date system: serial 1 = 01.01.1900; serial 60 is the non-existent 29.02.1900
-# (Lotus 1-2-3 bug); from serial 61 (01.03.1900) on, serial = days since 30.12.1899.
-_EPOCH = datetime(1899, 12, 30)
-_EPOCH_1904 = datetime(1904, 1, 1)   # the 1904 date system (old Mac workbooks)
-_FAKE_LEAP_SERIAL = 60
+# Excel serial numbers are read here and made in core.cells (excel_serial).
+_EPOCH = EPOCH_1900
+_FAKE_LEAP_SERIAL = PHANTOM_LEAP_DAY_SERIAL
 _MAX_SERIAL = 2958466  # 01.01.10000, exclusive
 
 _EXPECTED = "erwartet TT.MM.JJJJ"
@@ -183,31 +183,6 @@ def parse_date(value: object) -> date | datetime | None:
     if isinstance(value, str):
         return _parse_date_text(value.strip())
     raise _not_a_date(value)
-
-
-def excel_serial(value: date | datetime, date1904: bool = False) -> int | float:
-    """Excel serial number of a date/datetime (the inverse of the serial parsing): days since the
-    workbook's epoch, with the 1900 system's phantom 29.02.1900, the time of day as the fraction
-    (wall clock, a time zone is dropped); a whole day is an int. ValueError (German) for a date
-    Excel cannot show (before 1900, before 1904 in a 1904-system workbook)."""
-    if isinstance(value, datetime):
-        dt = value.replace(tzinfo=None)
-    else:
-        dt = datetime(value.year, value.month, value.day)
-    if date1904:
-        if dt < _EPOCH_1904:
-            raise ValueError(f"Datum {value} liegt vor 1904 und ist in dieser Mappe nicht darstellbar")
-        delta = dt - _EPOCH_1904
-    else:
-        if dt < datetime(1900, 1, 1):
-            raise ValueError(f"Datum {value} liegt vor 1900 und ist in Excel nicht darstellbar")
-        delta = dt - _EPOCH
-        if dt < datetime(1900, 3, 1):
-            delta -= timedelta(days=1)     # Excel counts a 29 Feb 1900 that never was
-    days = delta.days
-    if not delta.seconds and not delta.microseconds:
-        return days
-    return days + (delta.seconds + delta.microseconds / 1e6) / 86400
 
 
 def from_excel_datetime(value: datetime) -> date | datetime:

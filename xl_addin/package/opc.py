@@ -11,7 +11,6 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..core.workbook_data import find_sheet
-
 from .archive import Archive
 from .errors import WorkbookError
 

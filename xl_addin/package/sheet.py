@@ -9,9 +9,8 @@ from typing import Literal, NoReturn, overload
 
 from lxml import etree
 
-from ..core.cells import col_letter, col_number
+from ..core.cells import col_letter, col_number, excel_serial
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, auto_column_widths
-from ..core.values import excel_serial
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
 from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
