@@ -8,7 +8,7 @@ from .run import plan_run
 from .template import layouts
 
 KIND = Kind(
-    name=S.KIND, title=S.TITLE, signature=(S.SHEET_TICKETS,), timezone=ROME, language="it",
+    name=S.KIND, title=S.TITLE, signature=(S.SHEET_TICKETS,), timezone=ROME, language=S.LANGUAGE,
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet="Riepilogo",
 )
