@@ -20,5 +20,5 @@ def test_every_code_is_in_the_readme():
 
 
 def test_a_missing_block_is_an_error_not_a_silent_skip():
-    with pytest.raises(ValueError, match="codes:inkasso"):
+    with pytest.raises(ValueError, match="codes:core"):
         update("no blocks here")
