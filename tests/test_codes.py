@@ -4,6 +4,7 @@ messages in the languages its catalog speaks."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import string
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from xl_addin.kinds import DIAGONAL, KINDS, KUNDENAKTEN
 from xl_addin.kinds.diagonal.actions import plan_new_case, plan_step_done
 from xl_addin.kinds.inkasso.handover import build_all_vendor_csvs, export_findings, vendors_with_orders
 from xl_addin.kinds.inkasso.status_list import build_status_list
-from xl_addin.kinds.kundenakten.vpa_export import build_vpa_export
+from xl_addin.kinds.kundenakten.vpa_export import ExportError, build_vpa_export
 from xl_addin.package import read_workbook
 
 PACKAGE = Path(xl_addin.__file__).parent
@@ -57,14 +58,14 @@ def test_each_code_has_a_severity_a_doc_line_and_a_message_in_each_language_of_i
 
 
 @pytest.mark.parametrize("code", list(DECLARED.values()), ids=list(DECLARED))
-def test_every_language_of_a_code_asks_for_the_same_fields_and_the_fix_for_no_others(code):
+def test_every_message_of_a_code_renders_and_the_fix_asks_for_no_other_fields(code):
     def fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    templates = [getattr(code, lang) for lang in ("de", "it") if getattr(code, lang)]
-    asked = [fields(t) for t in templates]
-    for lang, names in zip(("de", "it"), asked):
-        values = {name: f"<{name}>" for name in set().union(*asked)}
-        assert code.message(lang if getattr(code, lang) else None, **values)
+    languages = [lang for lang in ("de", "it") if getattr(code, lang)]
+    asked = [fields(getattr(code, lang)) for lang in languages]
+    values = {name: f"<{name}>" for name in set().union(*asked)}
+    for lang in languages:        # a site gives the fields of every language: each renders with them
+        assert code.message(lang, **values)
     assert fields(code.fix) <= set().union(*asked)
 
 
@@ -117,10 +118,8 @@ def _findings(kind, wb: WorkbookData) -> list[Finding]:
     if kind is KUNDENAKTEN and wb.sheet("Kunden") is not None:
         for row in wb.sheet("Kunden").rows[1:]:
             if row and row[0]:
-                try:
+                with contextlib.suppress(ExportError):   # a customer the export cannot find
                     out += build_vpa_export(wb, str(row[0])).findings
-                except ValueError:
-                    pass
     return out
 
 

@@ -42,7 +42,8 @@ def update(text: str) -> str:
         block = re.compile(rf"(<!-- codes:{name} -->\n).*?(<!-- /codes:{name} -->)", re.DOTALL)
         if not block.search(text):
             raise ValueError(f"README.md has no block <!-- codes:{name} --> … <!-- /codes:{name} -->")
-        text = block.sub(lambda m: m[1] + table(catalog, source) + "\n" + m[2], text)
+        rows = table(catalog, source)
+        text = block.sub(lambda m, rows=rows: m[1] + rows + "\n" + m[2], text)
     return text
 
 
