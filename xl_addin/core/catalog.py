@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .findings import ERROR, WARNING, Catalog, Code
 
-__all__ = ["Core", "NOT_IN_LIST", "SETTING_EXPECTED"]
+__all__ = ["NOT_IN_LIST", "SETTING_EXPECTED", "Core"]
 
 # "<value> is not one of the closed list's values": the message of every kind's closed-list code
 # (incasso_state, Agentur, …), so that they read alike; {allowed} is '' when there is a suggestion.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Language", "LANGUAGES", "language"]
+__all__ = ["LANGUAGES", "Language", "language"]
 
 
 @dataclass(frozen=True)
