@@ -36,7 +36,9 @@ from .core.values import match_choice
 from .core.workbook_data import WorkbookData
 from .kinds import KINDS, Kind, UnknownWorkbook, detect_kind, kind_named
 from .kinds.diagonal import actions as diagonal_actions, schema as diagonal_schema
-from .kinds.diagonal.rules import STEP_DONE_REFUSED, ActionError
+from .kinds.diagonal.actions import STEP_DONE_REFUSED
+from .kinds.diagonal.findings import Diagonal as DIA
+from .kinds.diagonal.rules import ActionError
 from .kinds.inkasso import handover, schema as inkasso_schema, status_list as inkasso_status_list
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
@@ -282,7 +284,7 @@ class NewCase:
     @property
     def vendor_warnings(self) -> list[Finding]:
         """What the new row's User-ID lacks on 'Vendoren' (then no VIP, no e-mail)."""
-        return [f for f in self.plan.findings if f.code == "VENDOR-UNKNOWN" and f.cell.endswith(str(self.row))]
+        return [f for f in self.plan.findings if f.code == DIA.VENDOR_UNKNOWN.code and f.cell.endswith(str(self.row))]
 
 
 def new_case(book: OpenWorkbook, order_id: object, user_id: object, request_type: str,

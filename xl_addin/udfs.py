@@ -37,6 +37,8 @@ import xlwings as xw
 from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
+from .core.language import language
+from .kinds import kind_named
 from .core.settings import SettingSpec, Settings, parse_setting
 from .core.workbook_data import SheetData
 from .kinds.diagonal import rules as diagonal, schema as DS
@@ -63,13 +65,30 @@ ROME = ZoneInfo("Europe/Rome")
 _EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                            "#SPILL!", "#CALC!", "#GETTING_DATA"})
 _TABLE_ARGS = frozenset({"einstellungen", "impostazioni"})
-_CHECK_DE = "Eingabe prüfen: "
-_CHECK_IT = "DA CORREGGERE: "
+# What a UDF says about an argument that is not one cell or not a settings range, per language
+# (the Solleciti functions answer in Italian); the language's "check the input" prefix goes first.
+_ARGUMENT_TEXTS = {
+    "de": {"range": "{label}: bitte eine einzelne Zelle angeben, keinen Bereich",
+           "excel_error": "{label}: die Zelle enthält den Fehler {error}",
+           "settings_range": "{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben"},
+    "it": {"range": "{label}: indicare una sola cella, non un intervallo",
+           "excel_error": "{label}: la cella contiene l'errore {error}",
+           "settings_range": "{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni"},
+}
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class _Invalid(Exception):
     """Bad input; ``str(e)`` is the whole text the cell shows."""
+
+
+def _check(lang: str = "de") -> str:
+    """'Eingabe prüfen: ' / 'DA CORREGGERE: ' — how a cell whose input is wrong begins."""
+    return language(lang).check_input
+
+
+def _argument_error(lang: str, what: str, **fields: object) -> _Invalid:
+    return _Invalid(_check(lang) + _ARGUMENT_TEXTS[lang][what].format(**fields))
 
 
 # ---------------------------------------------------------------- registration helpers
@@ -84,7 +103,7 @@ def _never_raises(f: _F) -> _F:
         except _Invalid as e:
             return str(e)
         except OverflowError:
-            return f"{_CHECK_DE}Datum außerhalb des gültigen Bereichs (01.01.1900–31.12.9999)"
+            return f"{_check()}Datum außerhalb des gültigen Bereichs (01.01.1900–31.12.9999)"
         except Exception as e:  # noqa: BLE001 - a UDF must not raise into Excel
             return f"Fehler in {f.__name__}: {type(e).__name__}: {e}"[:255]
     return safe  # type: ignore[return-value]
@@ -109,11 +128,9 @@ def _args(**docs: str) -> Callable[[_F], _F]:
 def _cell(value: Cell, label: str, lang: str = "de") -> Cell:
     """One argument as the readers of the CLI see a cell: a date at midnight is a date."""
     if isinstance(value, (list, tuple)):
-        raise _Invalid(f"{_CHECK_IT}{label}: indicare una sola cella, non un intervallo" if lang == "it"
-                       else f"{_CHECK_DE}{label}: bitte eine einzelne Zelle angeben, keinen Bereich")
+        raise _argument_error(lang, "range", label=label)
     if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
-        raise _Invalid(f"{_CHECK_IT}{label}: la cella contiene l'errore {value.strip()}" if lang == "it"
-                       else f"{_CHECK_DE}{label}: die Zelle enthält den Fehler {value.strip()}")
+        raise _argument_error(lang, "excel_error", label=label, error=value.strip())
     if isinstance(value, datetime):
         return V.from_excel_datetime(value)
     return value
@@ -126,7 +143,7 @@ def _parsed(value: Cell, parser: Callable[[Cell], Any], label: str) -> Any:
         return parser(value)
     except V.ParseError as e:
         hint = f" — meinten Sie '{e.suggestion}'?" if e.suggestion and "meinten Sie" not in str(e) else ""
-        raise _Invalid(f"{_CHECK_DE}{label}: {e}{hint}") from None
+        raise _Invalid(f"{_check()}{label}: {e}{hint}") from None
 
 
 def _when(value: Cell, label: str) -> date | datetime | None:
@@ -150,7 +167,7 @@ def _choice(value: Cell, choices: Sequence[str], label: str) -> str | None:
     canon, hint = _choice_or_none(value, choices)
     if canon is None:
         fix = f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(choices)})"
-        raise _Invalid(f"{_CHECK_DE}{label}: '{V.display(value)}' ist kein gültiger Wert{fix}")
+        raise _Invalid(f"{_check()}{label}: '{V.display(value)}' ist kein gültiger Wert{fix}")
     return canon
 
 
@@ -163,7 +180,7 @@ def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> d
         try:
             when = V.parse_date(value)
         except V.ParseError:
-            raise _Invalid(f"{_CHECK_IT}{label}: '{V.display(value)}' non è una data") from None
+            raise _Invalid(f"{_check('it')}{label}: '{V.display(value)}' non è una data") from None
     else:
         when = _parsed(value, V.parse_date, label)
     return when if isinstance(when, datetime) else datetime.combine(when, time())
@@ -207,9 +224,7 @@ def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
         return ()
     if (not isinstance(value, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in value)
             or max((len(r) for r in value), default=0) < 2):   # one cell arrives as [[x]] (ndim=2)
-        raise _Invalid(f"{_CHECK_IT}{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni"
-                       if lang == "it" else
-                       f"{_CHECK_DE}{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben")
+        raise _argument_error(lang, "settings_range", label=label)
     rows = tuple(tuple(_plain(v) for v in row) for row in value)
     if rows and V.norm_key(rows[0][0]) not in _KEY_HEADERS:   # range without its header row
         rows = (("Schlüssel", "Wert"),) + rows
@@ -247,10 +262,10 @@ def _settings(kind: str, given: _SettingsKey, rows: _Rows = ()) -> Settings:
             values[key] = parse_setting(raw, specs[key].kind)
         except V.ParseError as e:
             if specs[key].kind == "region":   # the message names the region already
-                raise _Invalid(f"{_CHECK_IT if kind == 'solleciti' else _CHECK_DE}{e}") from None
+                raise _Invalid(f"{_check(kind_named(kind).language)}{e}") from None
             if kind == "solleciti":
-                raise _Invalid(f"{_CHECK_IT}impostazione '{key}': '{V.display(raw)}' non valida ({e})") from None
-            raise _Invalid(f"{_CHECK_DE}Einstellung '{key}': '{V.display(raw)}' ungültig ({e})") from None
+                raise _Invalid(f"{_check('it')}impostazione '{key}': '{V.display(raw)}' non valida ({e})") from None
+            raise _Invalid(f"{_check()}Einstellung '{key}': '{V.display(raw)}' ungültig ({e})") from None
     return Settings(list(specs.values()), values)
 
 
@@ -355,7 +370,7 @@ def XLA_MAHNFRIST(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell 
     decision = _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
                                  schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, einstellungen,
                                  mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag)
-    if decision.due is None and decision.step.startswith(_CHECK_DE):
+    if decision.due is None and decision.step.startswith(_check()):
         return decision.step
     return _excel_date(decision.due)
 
@@ -433,9 +448,9 @@ def XLA_WERKTAGE(datum: Cell, tage: Cell, region: Cell = None) -> Cell:
     start = _day(datum, "Datum")
     count = _parsed(tage, V.parse_int, "Tage")
     if start is None or count is None:
-        return f"{_CHECK_DE}{'Datum' if start is None else 'Tage'} fehlt"
+        return f"{_check()}{'Datum' if start is None else 'Tage'} fehlt"
     if abs(count) > _MAX_WORKING_DAYS:
-        return f"{_CHECK_DE}Tage: höchstens {_MAX_WORKING_DAYS} Werktage vor oder zurück"
+        return f"{_check()}Tage: höchstens {_MAX_WORKING_DAYS} Werktage vor oder zurück"
     region_code = _settings("inkasso", _settings_key({"Feiertage Region": region})).get("Feiertage Region")
     return _excel_date(calendar_for(region_code).add_working_days(start, count))
 
@@ -488,7 +503,7 @@ def _since(value: Cell) -> date | datetime | None:
     try:
         return diagonal.parse_when(raw)
     except V.ParseError as e:
-        raise _Invalid(f"{_CHECK_DE}{DS.C_SINCE}: {e}") from None
+        raise _Invalid(f"{_check()}{DS.C_SINCE}: {e}") from None
 
 
 @xw.func(category=CATEGORY)
@@ -585,7 +600,7 @@ def _it_choice(value: Cell, header: str) -> str | None:
     hint = "" if canon else V.nearest_choice(value, choices)
     if canon is None:
         fix = f" — forse '{hint}'?" if hint else f" (ammessi: {', '.join(choices)})"
-        raise _Invalid(f"{_CHECK_IT}{header} '{V.display(value)}' non è un valore valido{fix}")
+        raise _Invalid(f"{_check('it')}{header} '{V.display(value)}' non è un valore valido{fix}")
     return canon
 
 
@@ -594,7 +609,7 @@ def _it_day(value: Cell, header: str) -> date | None:
     try:
         return as_day(V.parse_date(value))
     except V.ParseError:
-        raise _Invalid(f"{_CHECK_IT}{header}: '{V.display(value)}' non è una data "
+        raise _Invalid(f"{_check('it')}{header}: '{V.display(value)}' non è una data "
                        "(atteso GG.MM.AAAA o una data di Excel)") from None
 
 
@@ -605,7 +620,7 @@ def _it_count(value: Cell, header: str) -> int | None:
     except V.ParseError:
         count = -1
     if count is not None and count < 0:
-        raise _Invalid(f"{_CHECK_IT}{header}: '{V.display(value)}' non è un numero intero ≥ 0")
+        raise _Invalid(f"{_check('it')}{header}: '{V.display(value)}' non è un numero intero ≥ 0")
     return count
 
 

@@ -53,7 +53,7 @@ def test_first_occurrence_wins_and_duplicates_are_reported_at_the_second():
     cmap = locate_columns("Masterliste", row, MASTER)
     assert cmap.col("order_id") == 2
     assert cmap.duplicates == {"order_id": [2, 6]}
-    dup = [f for f in header_findings(cmap, MASTER) if f.code == "HEADER-DUPLICATE"]
+    dup = [f for f in header_findings(cmap, MASTER) if f.code == "XL-HEADER-DUPLICATE"]
     assert len(dup) == 1
     assert dup[0].severity == WARNING and dup[0].cell == "F1" and dup[0].sheet == "Masterliste"
     assert "order_id" in dup[0].message and "B1" in dup[0].message
@@ -71,7 +71,7 @@ def test_missing_required_header_is_an_error_with_the_nearest_header():
     findings = header_findings(cmap, ["vendor_id", "order_id"])
     assert len(findings) == 1          # only required headers are findings
     f = findings[0]
-    assert (f.code, f.severity, f.sheet, f.cell) == ("HEADER-MISSING", ERROR, "Masterliste", "")
+    assert (f.code, f.severity, f.sheet, f.cell) == ("XL-HEADER-MISSING", ERROR, "Masterliste", "")
     assert f.message == "Spalte 'order_id' fehlt in Zeile 1"
     assert f.suggestion == "order id"
     assert f.text() == "Masterliste  Spalte 'order_id' fehlt in Zeile 1 — meinten Sie 'order id'?"
@@ -86,7 +86,7 @@ def test_missing_header_is_not_suggested_from_a_column_already_used():
 def test_empty_sheet_misses_every_header():
     cmap = locate_columns("Masterliste", [], MASTER)
     assert cmap.columns == {} and cmap.missing == MASTER
-    assert [f.code for f in header_findings(cmap, ["order_id"])] == ["HEADER-MISSING"]
+    assert [f.code for f in header_findings(cmap, ["order_id"])] == ["XL-HEADER-MISSING"]
     assert header_findings(cmap, ["order_id"])[0].suggestion == ""
 
 

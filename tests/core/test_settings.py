@@ -131,7 +131,7 @@ def test_unreadable_value_is_a_warning_with_the_cell_and_the_default_is_used():
     assert [f.location for f in findings] == ["Einstellungen!B2", "Einstellungen!B3", "Einstellungen!B4",
                                                "Einstellungen!B5"]
     assert {f.severity for f in findings} == {WARNING}
-    assert {f.code for f in findings} == {"SETTINGS-INVALID"}
+    assert {f.code for f in findings} == {"XL-SETTINGS-INVALID"}
     assert "Tage bis 2. Mahnung" in findings[0].message and "vierzehn" in findings[0].message
     assert "14" in findings[0].message                 # the default that now applies
     assert settings["Tage bis 2. Mahnung"] == 14
@@ -151,7 +151,7 @@ def test_duplicate_key_first_row_wins_with_a_warning():
     s = sheet(["Mahnlauf Tag", 5], ["mahnlauf tag", 7])
     settings, findings = Settings.from_sheet(s, SPECS)
     assert settings["Mahnlauf Tag"] == 5
-    assert [(f.code, f.cell) for f in findings] == [("SETTINGS-DUPLICATE", "A3")]
+    assert [(f.code, f.cell) for f in findings] == [("XL-SETTINGS-DUPLICATE", "A3")]
 
 
 def test_sheet_without_the_two_headers_gives_defaults_and_one_warning():

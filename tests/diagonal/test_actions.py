@@ -131,7 +131,7 @@ def test_by_order_id_the_open_case_is_taken_and_two_open_cases_are_refused():
     assert cell(plan, 3, S.C_STEP) == S.S_VENDOR_INFORMED and cell(plan, 2, S.C_STEP) is None
     twice = plan_step_done(diagonal_data([case(**{S.C_ORDER_ID: oid}), case(**{S.C_ORDER_ID: oid})]), ctx(),
                            orders=[oid])
-    f = finding(twice, "STEP-DONE-REFUSED")
+    f = finding(twice, "DIA-STEP-DONE-REFUSED")
     assert "Zeilen 2, 3" in f.message and twice.summary["Schritt erledigt"] == 0 and twice.protocol == []
 
 
@@ -139,7 +139,7 @@ def test_a_row_that_cannot_advance_is_refused_the_others_advance():
     rows = [case(**{S.C_STEP: S.S_PAID}), case(**{S.C_STEP: S.S_REMINDED, S.C_USER_ID: 99999, S.C_EMAIL: None}),
             case(**{S.C_TYPE: "Hausbesuh?"}), case()]
     plan = plan_step_done(diagonal_data(rows), ctx(), rows=[2, 3, 4, 5, 9])
-    refused = {f.location: f.message for f in plan.findings if f.code == "STEP-DONE-REFUSED"}
+    refused = {f.location: f.message for f in plan.findings if f.code == "DIA-STEP-DONE-REFUSED"}
     assert set(refused) == {"Fälle!H2", "Fälle!H3", "Fälle!H4", "Fälle!A9"}
     assert "abgeschlossen" in refused["Fälle!H2"] and "VIP unbekannt" in refused["Fälle!H3"]
     assert "Anfrageart" in refused["Fälle!H4"]
@@ -149,7 +149,7 @@ def test_a_row_that_cannot_advance_is_refused_the_others_advance():
 def test_step_done_without_schritt_seit_still_advances_and_fixes_it():
     plan = plan_step_done(diagonal_data([case(**{S.C_STEP: S.S_VENDOR_INFORMED, S.C_SINCE: None})]), ctx(), rows=[2])
     assert cell(plan, 2, S.C_STEP) == S.S_REMINDED and computed(plan)[2] == datetime(2026, 11, 23, 12, 0)
-    assert "SINCE-MISSING" not in {f.code for f in plan.findings}
+    assert "DIA-SINCE-MISSING" not in {f.code for f in plan.findings}
 
 
 def test_step_done_needs_a_selection():
@@ -197,7 +197,7 @@ def test_new_case_for_a_vendor_not_on_vendoren_leaves_vip_blank_with_a_warning()
     plan = plan_new_case(diagonal_data([case()]), ctx(), 8, 4711, S.T_ADDRESS)
     row = dict(zip(S.CASE_HEADERS, plan.appends[0].rows[0], strict=True))
     assert row[S.C_VIP] is None and row[S.C_EMAIL] is None
-    assert finding(plan, "VENDOR-UNKNOWN").location == "Fälle!E3"
+    assert finding(plan, "DIA-VENDOR-UNKNOWN").location == "Fälle!E3"
 
 
 @pytest.mark.parametrize("args,message", [

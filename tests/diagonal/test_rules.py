@@ -149,7 +149,7 @@ def test_erinnert_vip_from_vendoren_informs_the_vip_manager_after_24h():
 def test_vip_column_of_the_case_wins_over_vendoren_and_the_difference_is_reported():
     plan, action, *_ = one(**{S.C_STEP: S.S_REMINDED, S.C_VIP: "ja"})     # plain vendor, marked VIP by hand
     assert "VIP-Manager informieren" in action
-    f = finding(plan, "VIP-MISMATCH")
+    f = finding(plan, "DIA-VIP-MISMATCH")
     assert f.location == "Fälle!G2" and f.suggestion == "Nein"
 
 
@@ -267,7 +267,7 @@ def test_closed_steps_have_no_action_and_the_whole_row_is_grey(step):
     assert set(fills(plan).values()) == {GREY} and len(fills(plan)) == len(S.CASE_HEADERS)
     refused = plan_step_done(diagonal_data([case(**{S.C_STEP: step})]), ctx(), rows=[2])
     assert cell(refused, 2, S.C_STEP) is None
-    assert finding(refused, "STEP-DONE-REFUSED").location == "Fälle!H2"
+    assert finding(refused, "DIA-STEP-DONE-REFUSED").location == "Fälle!H2"
 
 
 def test_reopened_case_loses_the_grey_and_the_yellow_is_only_on_rueckmeldung():
@@ -289,7 +289,7 @@ def test_colours_come_from_the_settings_sheet():
 def test_unreadable_schritt_seit_is_a_finding_with_its_cell_and_the_rest_is_still_computed():
     plan = run([case(**{S.C_STEP: S.S_VENDOR_INFORMED, S.C_SINCE: "31.11.2026 10:00"}),
                 case(**{S.C_STEP: S.S_VENDOR_INFORMED})])
-    f = finding(plan, "DATE-INVALID")
+    f = finding(plan, "XL-DATE-INVALID")
     assert f.location == "Fälle!I2" and "31.11.2026" in f.message
     assert computed(plan, 2)[0].startswith("Eingabe prüfen: Schritt seit")
     assert computed(plan, 2)[2:] == (None, None)
@@ -298,12 +298,12 @@ def test_unreadable_schritt_seit_is_a_finding_with_its_cell_and_the_rest_is_stil
 
 def test_us_date_in_schritt_seit_suggests_the_german_reading():
     plan = run([case(**{S.C_SINCE: "11/30/2026"})])
-    assert finding(plan, "DATE-INVALID").suggestion == "30.11.2026"
+    assert finding(plan, "XL-DATE-INVALID").suggestion == "30.11.2026"
 
 
 def test_unknown_schritt_gets_the_nearest_valid_step():
     plan = run([case(**{S.C_STEP: "Vendor infomiert"}), case()])
-    f = finding(plan, "STEP-INVALID")
+    f = finding(plan, "DIA-STEP-INVALID")
     assert (f.location, f.suggestion) == ("Fälle!H2", "Vendor informiert")
     assert computed(plan, 2)[0].startswith("Eingabe prüfen: Schritt")
     assert computed(plan, 3)[1].startswith("306")
@@ -311,7 +311,7 @@ def test_unknown_schritt_gets_the_nearest_valid_step():
 
 def test_unknown_anfrageart_gets_the_nearest_valid_type():
     plan = run([case(**{S.C_TYPE: "Glaubigeranfrage"})])
-    f = finding(plan, "TYPE-INVALID")
+    f = finding(plan, "DIA-TYPE-INVALID")
     assert (f.location, f.suggestion) == ("Fälle!C2", "Gläubigeranfrage")
     assert computed(plan)[0].startswith("Eingabe prüfen: Anfrageart")
 
@@ -323,45 +323,45 @@ def test_anfrageart_is_matched_ignoring_case_and_blanks():
 
 def test_missing_order_id_is_an_error_but_the_case_is_computed():
     plan = run([case(**{S.C_ORDER_ID: None})])
-    assert finding(plan, "ORDER-ID-MISSING").location == "Fälle!D2"
+    assert finding(plan, "DIA-ORDER-ID-MISSING").location == "Fälle!D2"
     assert computed(plan)[1].startswith("306")
 
 
 def test_unknown_rueckmeldung_is_not_guessed():
     plan = run([case(**{S.C_STEP: S.S_VENDOR_INFORMED, S.C_REPLY: "Zustimung"})])
-    assert finding(plan, "REPLY-INVALID").suggestion == "Zustimmung"
+    assert finding(plan, "DIA-REPLY-INVALID").suggestion == "Zustimmung"
     assert computed(plan)[0].startswith("Eingabe prüfen: Rückmeldung")
 
 
 def test_vip_unknown_where_it_decides_the_next_step_is_a_finding_and_no_guess():
     plan = run([case(**{S.C_STEP: S.S_REMINDED, S.C_USER_ID: 99999, S.C_EMAIL: None})])
-    assert finding(plan, "VIP-UNKNOWN").location == "Fälle!G2"
-    assert finding(plan, "VENDOR-UNKNOWN").location == "Fälle!E2"
+    assert finding(plan, "DIA-VIP-UNKNOWN").location == "Fälle!G2"
+    assert finding(plan, "DIA-VENDOR-UNKNOWN").location == "Fälle!E2"
     action, _, due, _ = computed(plan)
     assert action.startswith("Eingabe prüfen: VIP klären") and due == datetime(2026, 11, 19, 9, 30)
 
 
 def test_missing_schritt_seit_on_a_timer_step():
     plan = run([case(**{S.C_STEP: S.S_INVOICE_SENT, S.C_SINCE: None})])
-    assert finding(plan, "SINCE-MISSING").location == "Fälle!I2"
+    assert finding(plan, "DIA-SINCE-MISSING").location == "Fälle!I2"
     assert computed(plan)[0].startswith("Eingabe prüfen: Schritt seit fehlt")
 
 
 def test_agency_not_matching_the_request_type_is_reported():
     plan = run([case(**{S.C_TYPE: S.T_DEBTIST_INVOICE, S.C_AGENCY: "Diagonal"})])
-    f = finding(plan, "AGENCY-MISMATCH")
+    f = finding(plan, "DIA-AGENCY-MISMATCH")
     assert (f.location, f.suggestion) == ("Fälle!B2", "Debtist")
 
 
 def test_vendor_email_other_than_the_users_page_is_reported():
     plan = run([case(**{S.C_EMAIL: "privat@gmail.com"})])
-    f = finding(plan, "EMAIL-MISMATCH")
+    f = finding(plan, "DIA-EMAIL-MISMATCH")
     assert (f.location, f.suggestion) == ("Fälle!F2", "kontakt@lernakademie-sommer.de")
 
 
 def test_time_only_cell_is_not_a_date():
     plan = run([case(**{S.C_STEP: S.S_VENDOR_INFORMED, S.C_SINCE: datetime(1899, 12, 31, 10, 0)})])
-    assert finding(plan, "DATE-INVALID").location == "Fälle!I2"
+    assert finding(plan, "XL-DATE-INVALID").location == "Fälle!I2"
 
 
 # ------------------------------------------------------------------ layout contract
@@ -390,7 +390,7 @@ def test_missing_computed_columns_are_added_after_the_last_header():
 def test_missing_required_column_computes_nothing_and_says_which():
     headers = [h for h in S.CASE_HEADERS if h != S.C_SINCE]
     plan = plan_run(diagonal_data([{k: v for k, v in case().items() if k != S.C_SINCE}], headers=headers), ctx())
-    f = finding(plan, "HEADER-MISSING")
+    f = finding(plan, "XL-HEADER-MISSING")
     assert "Schritt seit" in f.message and not [w for w in plan.writes if w.sheet == S.SHEET_CASES]
 
 
@@ -420,7 +420,7 @@ def test_timers_come_from_the_settings_sheet():
 
 def test_a_bad_setting_is_a_warning_and_the_default_counts():
     plan = run([case(**{S.C_STEP: S.S_VENDOR_INFORMED})], settings={"Snooze Vendor-Nachricht": "zwei Tage"})
-    assert finding(plan, "SETTINGS-INVALID").location == "Einstellungen!B2"
+    assert finding(plan, "XL-SETTINGS-INVALID").location == "Einstellungen!B2"
     assert computed(plan)[2] == datetime(2026, 11, 20, 9, 30)
 
 

@@ -357,13 +357,13 @@ def test_invalid_address_cannot_go_to_the_agency():
 
 
 @pytest.mark.parametrize("header, typed, code", [
-    (S.M_FIRST_LETTER, "32.13.2026", "INK-CSV-DATE-INVALID"),
-    (S.M_SECOND_LETTER, "09/15/2026", "INK-CSV-DATE-INVALID"),
-    (S.M_INCASSO_DATE, "bald", "INK-CSV-DATE-INVALID"),
-    (S.M_REOPENED, "vielleicht", "INK-CSV-BOOL-INVALID"),
-    (S.M_INVALID_ADDRESS, 2, "INK-CSV-BOOL-INVALID"),
-    (S.M_ORDER_ID, 10000001.5, "INK-CSV-ID-INVALID"),
-    (S.M_REOPENED_ID, "100 099", "INK-CSV-ID-INVALID"),
+    (S.M_FIRST_LETTER, "32.13.2026", "XL-DATE-INVALID"),
+    (S.M_SECOND_LETTER, "09/15/2026", "XL-DATE-INVALID"),
+    (S.M_INCASSO_DATE, "bald", "XL-DATE-INVALID"),
+    (S.M_REOPENED, "vielleicht", "XL-BOOL-INVALID"),
+    (S.M_INVALID_ADDRESS, 2, "XL-BOOL-INVALID"),
+    (S.M_ORDER_ID, 10000001.5, "XL-ID-INVALID"),
+    (S.M_REOPENED_ID, "100 099", "XL-ID-INVALID"),
 ])
 def test_unreadable_values_are_errors_with_the_cell(header, typed, code):
     f = assert_error([ok_row(), ok_row(**{header: typed})], code, m(header, 3))
@@ -371,7 +371,7 @@ def test_unreadable_values_are_errors_with_the_cell(header, typed, code):
 
 
 def test_unreadable_us_date_suggests_the_german_spelling():
-    f = assert_error([ok_row(**{S.M_SECOND_LETTER: "09/15/2026"})], "INK-CSV-DATE-INVALID",
+    f = assert_error([ok_row(**{S.M_SECOND_LETTER: "09/15/2026"})], "XL-DATE-INVALID",
                      m(S.M_SECOND_LETTER))
     assert f.suggestion == "15.09.2026"
 
@@ -417,7 +417,7 @@ def test_missing_required_header_is_an_error(dropped):
     rows = [{k: v for k, v in ok_row().items() if k != dropped}]
     export = build_vendor_csv(workbook(rows, headers), 1006, defaults())
     assert export.content is None
-    assert [(f.code, f.sheet) for f in errors(export)] == [("HEADER-MISSING", S.SHEET_MASTER)]
+    assert [(f.code, f.sheet) for f in errors(export)] == [("XL-HEADER-MISSING", S.SHEET_MASTER)]
     assert dropped in errors(export)[0].message
 
 
@@ -588,4 +588,4 @@ def test_export_findings_of_all_vendors_lists_shared_problems_once():
         ("INK-STATE-INVALID", cell(S.M_INCASSO_STATE, 4))]
     headers = [h for h in MASTER_HEADERS if h != S.M_VENDOR_ID]
     no_vendor_column = workbook([{S.M_ORDER_ID: 1}], headers)
-    assert [f.code for f in export_findings(no_vendor_column, defaults())] == ["HEADER-MISSING"]
+    assert [f.code for f in export_findings(no_vendor_column, defaults())] == ["XL-HEADER-MISSING"]

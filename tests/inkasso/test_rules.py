@@ -128,13 +128,13 @@ def test_paid_or_cancelled_orders_are_grey(fields):
 def test_inactive_vendor_is_grey():
     plan = run(inkasso_data([order(**{S.M_VENDOR_ID: 3003})]))
     assert result(plan, 2) == ("Nein", S.STEP_VENDOR_INACTIVE, None, GREY)
-    assert "VENDOR-UNKNOWN" not in codes(plan)
+    assert "INK-VENDOR-UNKNOWN" not in codes(plan)
 
 
 def test_unknown_vendor_is_grey_and_reported_with_its_cell():
     plan = run(inkasso_data([order(**{S.M_VENDOR_ID: 4711})]))
     assert result(plan, 2) == ("Nein", S.STEP_VENDOR_INACTIVE, None, GREY)
-    f = finding(plan, "VENDOR-UNKNOWN")
+    f = finding(plan, "INK-VENDOR-UNKNOWN")
     assert f.location == "Masterliste!A2"
 
 
@@ -258,7 +258,7 @@ def test_kuendigung_removes_waiting_row_cancels_order_and_keeps_it_in_masterlist
 
 def test_misspelt_state_is_a_finding_with_cell_and_nearest_value_and_row_asks_for_check():
     plan = run(inkasso_data([order(**{S.M_INCASSO_STATE: "cancelled"})]))
-    f = finding(plan, "STATE-INVALID")
+    f = finding(plan, "INK-STATE-INVALID")
     assert f.location == "Masterliste!O2" and f.suggestion == "canceled"
     assert result(plan, 2)[1].startswith("Eingabe prüfen")
     assert written(plan, S.SHEET_MASTER, 2, col(S.M_INCASSO_STATE)) == "<unchanged>"
@@ -280,7 +280,7 @@ def test_float_ids_are_read_as_integers():
 
 def test_missing_order_id_is_an_error_but_the_rest_is_computed():
     plan = run(inkasso_data([order(**{S.M_ORDER_ID: None}), order()]))
-    assert finding(plan, "ORDER-ID-MISSING").location == "Masterliste!B2"
+    assert finding(plan, "INK-CSV-ORDER-MISSING").location == "Masterliste!B2"
     assert result(plan, 3)[1] == S.STEP_FIRST
 
 
@@ -289,7 +289,7 @@ def test_missing_required_column_is_reported_and_nothing_written_to_masterliste(
     o = order()
     del o[S.M_ORDER_ID]
     plan = run(inkasso_data([o], master_headers=headers))
-    assert finding(plan, "HEADER-MISSING").sheet == S.SHEET_MASTER
+    assert finding(plan, "XL-HEADER-MISSING").sheet == S.SHEET_MASTER
     assert not [w for w in plan.writes if w.sheet == S.SHEET_MASTER]
 
 
@@ -309,7 +309,7 @@ def test_header_matching_ignores_case_and_blanks():
     wb = inkasso_data([{(k.upper() + "  " if k == S.M_ORDER_ID else k): v for k, v in o.items()}],
                       master_headers=headers)
     plan = run(wb)
-    assert "HEADER-MISSING" not in codes(plan)
+    assert "XL-HEADER-MISSING" not in codes(plan)
 
 
 def test_blank_rows_are_skipped_not_taken_as_the_end():
@@ -341,21 +341,21 @@ def _with_state(o, prev, before=None):
 def test_schulden_status_changes_are_checked_against_the_allowed_path(prev, new, ok):
     o = order(**{S.M_DEBT_STATUS: new})
     plan = run(_with_state(o, prev))
-    assert ("DEBT-TRANSITION" not in codes(plan)) == ok
+    assert ("INK-DEBT-TRANSITION" not in codes(plan)) == ok
     if not ok:
-        f = finding(plan, "DEBT-TRANSITION")
+        f = finding(plan, "INK-DEBT-TRANSITION")
         assert f.location == "Masterliste!S2" and prev in f.message and new in f.message
 
 
 def test_straight_to_uebergeben_suggests_laufend_first():
     plan = run(_with_state(order(**{S.M_DEBT_STATUS: "Ans Inkasso übergeben"}), "Gesperrt"))
-    assert finding(plan, "DEBT-TRANSITION").suggestion == "Laufend"
+    assert finding(plan, "INK-DEBT-TRANSITION").suggestion == "Laufend"
 
 
 def test_blockiert_may_only_go_back_to_the_state_before():
     o = order(**{S.M_DEBT_STATUS: "Laufend"})
-    assert "DEBT-TRANSITION" not in codes(run(_with_state(o, "Blockiert", "Laufend")))
-    assert "DEBT-TRANSITION" in codes(run(_with_state(o, "Blockiert", "Gesperrt")))
+    assert "INK-DEBT-TRANSITION" not in codes(run(_with_state(o, "Blockiert", "Laufend")))
+    assert "INK-DEBT-TRANSITION" in codes(run(_with_state(o, "Blockiert", "Gesperrt")))
 
 
 def test_state_before_blocked_is_remembered_between_runs():
@@ -369,13 +369,13 @@ def test_state_before_blocked_is_remembered_between_runs():
 def test_invalid_address_cannot_move_to_laufend():
     o = order(**{S.M_DEBT_STATUS: "Laufend", S.M_INVALID_ADDRESS: "ja"})
     plan = run(_with_state(o, "Gesperrt"))
-    assert finding(plan, "DEBT-ADDRESS").location == "Masterliste!S2"
+    assert finding(plan, "INK-DEBT-ADDRESS").location == "Masterliste!S2"
 
 
 def test_deleted_order_id_is_reported_on_the_next_run_and_stays_remembered():
     o = order()
     plan = run(inkasso_data([o], state=[["10000001", "1006", "Laufend", None, None]]))
-    f = finding(plan, "ORDER-DELETED")
+    f = finding(plan, "INK-ORDER-DELETED")
     assert "10000001" in f.message
     state = next(r for r in plan.rewrites if r.sheet == S.SHEET_STATE)
     assert ["10000001", "1006", "Laufend", None, None] in state.rows
@@ -391,7 +391,7 @@ def test_schulden_status_and_incasso_state_must_agree(state, debt, ok):
                  S.M_SECOND_LETTER: date(2026, 8, 20),
                  S.M_INCASSO_DATE: date(2026, 9, 1) if state == "sent_for_collection" else None})
     plan = run(inkasso_data([o]))
-    assert ("STATE-CONTRADICTION" not in codes(plan)) == ok
+    assert ("INK-STATE-CONTRADICTION" not in codes(plan)) == ok
 
 
 # ------------------------------------------------------------------ Prüfung / Protokoll / idempotence
@@ -446,7 +446,7 @@ def test_a_cell_is_reported_once_even_if_the_export_check_sees_it_too():
 
 def test_blank_booleans_are_one_line_in_the_run_not_one_per_cell():
     plan = run(inkasso_data([order(), order(), order()]))
-    blanks = [f for f in plan.findings if f.code == "INK-CSV-BOOL-BLANK"]
+    blanks = [f for f in plan.findings if f.code == "INK-CSV-BOOL-BLANK-SUMMARY"]
     assert len(blanks) == 1 and blanks[0].severity == "info" and "6 leere Zellen" in blanks[0].message
 
 

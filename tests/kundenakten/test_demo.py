@@ -65,7 +65,7 @@ def test_every_customer_gets_the_promised_verdict(script, demo):
             assert written.get((row, col[S.K_LAST_VPA])) is None, c.name
     codes = {f.code for f in plan.findings}
     assert {"KA-CUSTOMER-UNKNOWN", "KA-INITIALS-MISSING", "KA-SITUATION-MISSING", "KA-FILE-INVALID",
-            "KA-CATEGORY-INVALID", "KA-STATUS-INVALID", "DATE-INVALID", "KA-ASSIGNED-MISSING"} <= codes
+            "KA-CATEGORY-INVALID", "KA-STATUS-INVALID", "XL-DATE-INVALID", "KA-ASSIGNED-MISSING"} <= codes
 
 
 def test_export_of_a_demo_customer_has_no_internal_text(script, demo, tmp_path):

@@ -241,7 +241,7 @@ def test_bad_cells_are_findings_with_cell_and_suggestion():
     plan = run(wb)
     status = findings(plan, "KA-STATUS-INVALID")[0]
     assert (status.cell, status.suggestion, status.severity) == ("B2", S.STATUS_PRIO, "error")
-    assert sorted((f.sheet, f.cell) for f in findings(plan, "DATE-INVALID")) == [
+    assert sorted((f.sheet, f.cell) for f in findings(plan, "XL-DATE-INVALID")) == [
         (S.SHEET_ENTRIES, "A5"), (S.SHEET_CUSTOMERS, "D2")]
     assert computed(plan, 2)[S.K_NEXT_STEP] == "Eingabe prüfen: Zugewiesen am"
     assert [f.cell for f in findings(plan, "KA-FILE-INVALID")] == ["C2", "C3"]
@@ -313,7 +313,7 @@ def test_missing_required_column_is_an_error_and_nothing_is_computed():
     headers = [h for h in S.ENTRY_HEADERS if h != S.E_FILE]
     rows = [{k: v for k, v in entry().items() if k != S.E_FILE}]
     plan = run(akten_data([customer()], rows, entry_headers=headers))
-    [f] = findings(plan, "HEADER-MISSING")
+    [f] = findings(plan, "XL-HEADER-MISSING")
     assert f.sheet == S.SHEET_ENTRIES and "'Akte'" in f.message
     assert not plan.writes and not plan.fills
     assert plan.rewrites and plan.rewrites[0].sheet == S.SHEET_FINDINGS

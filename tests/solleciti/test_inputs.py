@@ -77,7 +77,7 @@ def test_too_many_broken_promises_need_no_proforma_count():
 def test_missing_column_is_named_in_the_row_and_in_a_header_warning():
     headers = [h for h in S.TICKET_HEADERS if h != S.T_AGREED_ON]
     plan = run(solleciti_data([ticket(status="In attesa di pagamento")], headers=headers))
-    [header_warning] = [f for f in plan.findings if f.code == "HEADER-MISSING"]
+    [header_warning] = [f for f in plan.findings if f.code == "SOL-COLUMN-MISSING"]
     assert header_warning.severity == "warning" and "'Data accordo'" in header_warning.message
     [row] = [f for f in plan.findings if f.code == "SOL-MISSING"]
     assert row.cell == "A2" and "la colonna 'Data accordo' non c'è" in row.message
@@ -87,7 +87,7 @@ def test_without_stato_column_nothing_is_computed():
     headers = [h for h in S.TICKET_HEADERS if h != S.T_STATUS]
     plan = run(solleciti_data([ticket(outcome="Non risponde")], headers=headers))
     assert plan.writes == []
-    [f] = [f for f in plan.findings if f.code == "HEADER-MISSING"]
+    [f] = [f for f in plan.findings if f.code == "XL-HEADER-MISSING"]
     assert f.severity == "error" and "'Stato'" in f.message
 
 

@@ -104,7 +104,7 @@ def test_report_without_ticket_column_gets_nothing_and_says_so():
     wb = solleciti_data([ticket(**PREBLOCCO)], report=[["x"]], report_header=["Numero"])
     plan = run(wb)
     assert not report_appends(plan)
-    assert any(f.sheet == S.SHEET_REPORT and f.code == "HEADER-MISSING" for f in plan.findings)
+    assert any(f.sheet == S.SHEET_REPORT and f.code == "SOL-REPORT-COLUMN-MISSING" for f in plan.findings)
 
 
 def test_row_without_ticket_number_cannot_enter_the_report():

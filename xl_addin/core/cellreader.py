@@ -6,9 +6,11 @@ from datetime import date, datetime, time
 from typing import Callable, Sequence, TypeVar
 
 from . import values as V
+from .catalog import Core
 from .cells import address
-from .findings import ERROR, Finding
+from .findings import Code, Finding
 from .headers import ColumnMap
+from .language import language
 from .plan import CellValue
 from .workbook_data import SheetData
 
@@ -74,51 +76,47 @@ class CellReader:
     def cell(self, row: int, header: str) -> str:
         return address(row, self.cmap.col(header) or 1)
 
-    def add(self, code: str, severity: str, row: int, header: str, message: str,
-            suggestion: str = "", key: str | None = "") -> None:
-        self.findings.append(Finding(code, severity, self.sheet.name, self.cell(row, header), message,
-                                     suggestion or "", key or "", self.lang))
+    def add(self, code: Code, row: int, column: str, /, *, key: str | None = "", suggestion: str | None = "",
+            **fields: object) -> None:
+        """The finding ``code`` at the cell of ``column`` in ``row``; ``fields`` fill its message."""
+        self.findings.append(code.at(self.sheet.name, self.cell(row, column), key=key, suggestion=suggestion,
+                                     lang=self.lang, **fields))
 
-    def bad(self, row: int, header: str, message: str, suggestion: str = "", key: str | None = "",
-            code: str = "INPUT-INVALID", severity: str = ERROR) -> None:
-        """``add`` with the message first and code/severity defaulted."""
-        self.add(code, severity, row, header, message, suggestion, key)
-
-    def parse(self, row: int, header: str, parser: Callable[[CellValue], _T | None], code: str,
+    def parse(self, row: int, header: str, parser: Callable[[CellValue], _T | None], code: Code,
               key: str | None = None, unreadable: list[str] | None = None) -> _T | None:
         try:
             return parser(self.raw(row, header))
         except V.ParseError as e:
-            self.add(code, ERROR, row, header, f"{header}: {e}", e.suggestion, key)
+            self.add(code, row, header, key=key, suggestion=e.suggestion, header=header, reason=e.text(self.lang))
             if unreadable is not None:
                 unreadable.append(header)
             return None
 
     def date(self, row: int, header: str, key: str | None = None,
              unreadable: list[str] | None = None) -> date | None:
-        return as_day(self.parse(row, header, V.parse_date, "DATE-INVALID", key, unreadable))
+        return as_day(self.parse(row, header, V.parse_date, Core.DATE_INVALID, key, unreadable))
 
     def boolean(self, row: int, header: str, key: str | None = None,
                 unreadable: list[str] | None = None) -> bool | None:
-        return self.parse(row, header, V.parse_bool, "BOOL-INVALID", key, unreadable)
+        return self.parse(row, header, V.parse_bool, Core.BOOL_INVALID, key, unreadable)
 
     def ident(self, row: int, header: str, key: str | None = None,
               unreadable: list[str] | None = None) -> str | None:
-        return self.parse(row, header, V.parse_id, "ID-INVALID", key, unreadable)
+        return self.parse(row, header, V.parse_id, Core.ID_INVALID, key, unreadable)
 
-    def choice(self, row: int, header: str, choices: Sequence[str], code: str, key: str | None = None,
+    def choice(self, row: int, header: str, choices: Sequence[str], code: Code, key: str | None = None,
                unreadable: list[str] | None = None) -> str | None:
         """The canonical spelling of a closed-list value (case and blanks ignored); anything else
-        is a finding with the nearest valid value."""
+        is the finding ``code`` (fields value, header, allowed) with the nearest valid value."""
         raw = self.raw(row, header)
         if V.is_blank(raw):
             return None
         canon = V.match_choice(raw, choices)
         if canon is None:
             hint = V.nearest_choice(raw, choices)
-            allowed = "" if hint else f" ({'ammessi' if self.lang == 'it' else 'erlaubt'}: {', '.join(choices)})"
-            what = "non è un valore valido per" if self.lang == "it" else "ist kein gültiger Wert für"
-            self.add(code, ERROR, row, header, f"'{V.norm_text(raw)}' {what} {header}{allowed}", hint, key)
+            allowed = "" if hint else f" ({language(self.lang).allowed}: {', '.join(choices)})"
+            self.add(code, row, header, key=key, suggestion=hint, value=V.norm_text(raw), header=header,
+                     allowed=allowed)
             if unreadable is not None:
                 unreadable.append(header)
         return canon

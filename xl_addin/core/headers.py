@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from .catalog import Core
 from .cells import address
-from .findings import ERROR, WARNING, Finding
+from .findings import Finding
 from .plan import CellWrite
 from .values import nearest_choice, norm_text
 
@@ -83,10 +84,12 @@ def locate_columns(sheet: str, header_row: Sequence, wanted: Sequence[str],
                      headers=texts)
 
 
-def header_findings(cmap: ColumnMap, required: Sequence[str]) -> list[Finding]:
-    """ERROR ``HEADER-MISSING`` (sheet-level) per missing required header, with the nearest
-    unclaimed header text as suggestion; WARNING ``HEADER-DUPLICATE`` at the second
-    occurrence of a header found more than once."""
+def header_findings(cmap: ColumnMap, required: Sequence[str], lang: str = "de",
+                    consequence: str = "") -> list[Finding]:
+    """``XL-HEADER-MISSING`` (sheet-level) per missing required header, with the nearest
+    unclaimed header text as suggestion and ``consequence`` after the message;
+    ``XL-HEADER-DUPLICATE`` at the second occurrence of a header found more than once.
+    Messages in ``lang``."""
     findings: list[Finding] = []
     claimed = set(cmap.columns.values())
     unclaimed = [t for i, t in enumerate(cmap.headers, start=1) if t and i not in claimed]
@@ -94,18 +97,12 @@ def header_findings(cmap: ColumnMap, required: Sequence[str]) -> list[Finding]:
     for name in cmap.missing:
         if norm_header(name) not in required_keys:
             continue
-        findings.append(Finding(
-            code="HEADER-MISSING", severity=ERROR, sheet=cmap.sheet, cell="",
-            message=f"Spalte '{name}' fehlt in Zeile 1",
-            suggestion=nearest_choice(name, unclaimed),
-        ))
+        findings.append(Core.HEADER_MISSING.at(cmap.sheet, lang=lang, header=name, consequence=consequence,
+                                               suggestion=nearest_choice(name, unclaimed)))
     for name, cols in cmap.duplicates.items():
-        first, second = cols[0], cols[1]
-        findings.append(Finding(
-            code="HEADER-DUPLICATE", severity=WARNING, sheet=cmap.sheet, cell=address(1, second),
-            message=(f"Spalte '{name}' steht mehrfach in Zeile 1 "
-                     f"({', '.join(address(1, c) for c in cols)}); verwendet wird {address(1, first)}"),
-        ))
+        findings.append(Core.HEADER_DUPLICATE.at(
+            cmap.sheet, address(1, cols[1]), lang=lang, header=name,
+            cells=", ".join(address(1, c) for c in cols), used=address(1, cols[0])))
     return findings
 
 

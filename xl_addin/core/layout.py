@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .plan import DATETIME_FORMAT
 from .report import FINDINGS_HEADER, PROTOCOL_HEADER
-from .settings import SettingSpec, Settings
+from .settings import Settings, SettingSpec
 
 AMOUNT_FORMAT = "#,##0.00 €"
 YES, NO = "Ja", "Nein"

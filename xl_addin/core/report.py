@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from .findings import ERROR, WARNING, Finding
+from .language import LANGUAGES, language
 from .plan import DATETIME_FORMAT, CellValue, Plan, ProtocolEntry, RowAppend, SheetRewrite
 
 FINDINGS_SHEET = "Prüfung"
 PROTOCOL_SHEET = "Protokoll"
-FINDINGS_HEADER = ["Schwere", "Code", "Zelle", "Schlüssel", "Meldung", "Vorschlag"]
+FINDINGS_HEADER = list(language("de").findings_header)
 PROTOCOL_HEADER = ["Zeit", "Wer", "Aktion", "Blatt", "Schlüssel", "Zelle", "Alt", "Neu"]
-SEVERITY_DE = {ERROR: "Fehler", WARNING: "Warnung", "info": "Hinweis"}
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
 
 
 def findings_sheet_name(plan: Plan) -> str:
     """The sheet this plan writes its findings to (`Prüfung`, `Verifica` in the Italian workbook)."""
     names = [rw.sheet for rw in plan.rewrites if rw.rows and rw.rows[0]
-             and len(rw.rows[0]) == len(FINDINGS_HEADER) and rw.sheet in (FINDINGS_SHEET, "Verifica")]
+             and tuple(rw.rows[0]) in {lang.findings_header for lang in LANGUAGES.values()}]
     return names[-1] if names else FINDINGS_SHEET
 
 
@@ -40,13 +40,14 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET) -> SheetRewrite:
-    rows: list[list[CellValue]] = [list(FINDINGS_HEADER)]
+def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET, lang: str = "de") -> SheetRewrite:
+    words = language(lang)
+    rows: list[list[CellValue]] = [list(words.findings_header)]
     for f in sorted_findings(findings):
-        rows.append([SEVERITY_DE.get(f.severity, f.severity), f.code, f.location, f.key or None,
+        rows.append([words.severity.get(f.severity, f.severity), f.code, f.location, f.key or None,
                      f.message, f.suggestion or None])
     if len(rows) == 1:
-        rows.append(["Hinweis", "OK", None, None, "Keine Befunde.", None])
+        rows.append([words.severity["info"], "OK", None, None, words.no_findings, None])
     return SheetRewrite(sheet=sheet, rows=rows,
                         column_widths={1: 10, 2: 22, 3: 24, 4: 14, 5: 90, 6: 28})
 
@@ -66,10 +67,11 @@ def _plain(v):
 
 
 def finish(plan: Plan, findings_sheet_name: str = FINDINGS_SHEET,
-           protocol_sheet_name: str = PROTOCOL_SHEET) -> Plan:
-    """Add the Prüfung rewrite and the Protokoll append to a plan built by a workbook kind."""
+           protocol_sheet_name: str = PROTOCOL_SHEET, lang: str = "de") -> Plan:
+    """Add the Prüfung rewrite (in the kind's language ``lang``) and the Protokoll append to a
+    plan built by a workbook kind."""
     plan.findings = sorted_findings(plan.findings)
-    plan.rewrites.append(findings_sheet(plan.findings, findings_sheet_name))
+    plan.rewrites.append(findings_sheet(plan.findings, findings_sheet_name, lang))
     app = protocol_append(plan.protocol, protocol_sheet_name)
     if app is not None:
         plan.appends.append(app)

@@ -13,8 +13,9 @@ from types import MappingProxyType
 from typing import Mapping, Sequence, TypeVar
 
 from .calendar import normalize_region
+from .catalog import SETTING_EXPECTED, Core
 from .cells import address
-from .findings import WARNING, Finding
+from .findings import Finding
 from .headers import locate_columns
 from .values import ParseError, display, is_blank, norm_key, norm_text, parse_amount, parse_bool
 from .workbook_data import SheetData
@@ -163,8 +164,8 @@ class Settings:
 
     @classmethod
     def from_sheet(cls, sheet: SheetData | None, specs: Sequence[SettingSpec],
-                   sheet_name: str = "Einstellungen") -> tuple["Settings", list[Finding]]:
-        """Read the settings sheet; sheet None -> all defaults and no findings."""
+                   sheet_name: str = "Einstellungen", lang: str = "de") -> tuple["Settings", list[Finding]]:
+        """Read the settings sheet; sheet None -> all defaults and no findings (in ``lang``)."""
         if sheet is None:
             return cls(specs, sheet_name=sheet_name), []
         name = sheet.name or sheet_name
@@ -173,11 +174,7 @@ class Settings:
         cmap = locate_columns(name, header, [KEY_HEADER, VALUE_HEADER], _HEADER_ALIASES)
         key_col, value_col = cmap.col(KEY_HEADER), cmap.col(VALUE_HEADER)
         if key_col is None or value_col is None:
-            findings.append(Finding(
-                code="SETTINGS-HEADER-MISSING", severity=WARNING, sheet=name, cell="",
-                message=(f"Einstellungen nicht lesbar: Zeile 1 braucht die Spalten "
-                         f"'{KEY_HEADER}' und '{VALUE_HEADER}' — es gelten die Standardwerte"),
-            ))
+            findings.append(Core.SETTINGS_HEADER_MISSING.at(name, lang=lang))
             return cls(specs, sheet_name=name), findings
 
         spec_by_key = {norm_key(s.key): s for s in specs}
@@ -194,11 +191,8 @@ class Settings:
             raw_value = sheet.value(row, value_col)
             cell = address(row, value_col)
             if key in seen:
-                findings.append(Finding(
-                    code="SETTINGS-DUPLICATE", severity=WARNING, sheet=name, cell=address(row, key_col),
-                    message=(f"Einstellung '{key_text}' steht doppelt; es gilt Zeile {seen[key]}, "
-                             f"diese Zeile wird ignoriert"),
-                ))
+                findings.append(Core.SETTINGS_DUPLICATE.at(name, address(row, key_col), lang=lang,
+                                                           setting=key_text, first_row=seen[key]))
                 continue
             seen[key] = row
             if key.startswith(ALIAS_PREFIX.casefold()):
@@ -216,12 +210,11 @@ class Settings:
             try:
                 values[key] = parse_setting(raw_value, spec.kind)
             except ParseError as e:
-                findings.append(Finding(
-                    code="SETTINGS-INVALID", severity=WARNING, sheet=name, cell=cell,
-                    message=(f"Einstellung '{spec.key}': Wert '{display(raw_value)}' ungültig "
-                             f"({e}) — es gilt der Standardwert '{display(_cell_value(spec))}'"),
-                    suggestion=getattr(e, "suggestion", ""),
-                ))
+                expected = SETTING_EXPECTED.get(lang, {}).get(spec.kind, "")
+                findings.append(Core.SETTINGS_INVALID.at(
+                    name, cell, lang=lang, setting=spec.key, typed_setting=key_text, value=display(raw_value, lang),
+                    reason=e.text(lang), expected=f" ({expected})" if expected else "",
+                    default=display(_cell_value(spec), lang), suggestion=e.suggestion))
         return cls(specs, values, extra, aliases, sheet_name=name), findings
 
     def _lookup(self, key: str) -> object:

@@ -2,8 +2,9 @@
 
 Every parser takes a raw cell value (None, str, int, float, bool, date, datetime — as a reader
 hands it over) and returns a canonical Python value, or raises :class:`ParseError` whose text
-is a German one-liner the caller prefixes with sheet, cell and column. Nothing is guessed: a
-value that could mean two things is an error with a suggestion, never a silent choice.
+is a German one-liner the caller prefixes with sheet, cell and column (``e.text("it")`` the
+Italian one). Nothing is guessed: a value that could mean two things is an error with a
+suggestion, never a silent choice.
 """
 from __future__ import annotations
 
@@ -26,12 +27,54 @@ __all__ = [
 
 class ParseError(ValueError):
     """``str(e)`` is a German text describing what is wrong, e.g.
-    ``'32.13.2026' ist kein Datum (erwartet TT.MM.JJJJ)``; ``.suggestion`` is what would be
-    right ('' if nothing sensible can be proposed)."""
+    ``'32.13.2026' ist kein Datum (erwartet TT.MM.JJJJ)``; ``e.text("it")`` the same in another
+    language (the German one when none was given); ``.suggestion`` is what would be right
+    ('' if nothing sensible can be proposed)."""
 
-    def __init__(self, message: str, suggestion: str = "") -> None:
+    def __init__(self, message: str, suggestion: str = "", texts: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.suggestion = suggestion
+        self.texts = texts or {}
+
+    def text(self, lang: str = "de") -> str:
+        return self.texts.get(lang) or str(self)
+
+
+_BOOL_HELP = "erlaubt: ja/nein, wahr/falsch, true/false, x/leer, 1/0, sì/no"
+
+# What the parsers below say, per language; {value} is the cell as quoted in that language.
+_MESSAGES: dict[str, dict[str, str]] = {
+    "date": {"de": "'{value}' ist kein Datum (erwartet TT.MM.JJJJ)",
+             "it": "'{value}' non è una data (atteso GG.MM.AAAA)"},
+    "date_serial_range": {"de": "'{value}' ist kein Datum (Excel-Datumszahl außerhalb des gültigen Bereichs)",
+                          "it": "'{value}' non è una data (numero di data Excel fuori dall'intervallo valido)"},
+    "date_serial_60": {"de": "'{value}' ist kein Datum (Excel-Datumszahl 60 ist der 29.02.1900, den es nicht gab)",
+                       "it": "'{value}' non è una data (il numero di data Excel 60 è il 29/02/1900, che non è "
+                             "esistito)"},
+    "date_number_text": {"de": "'{value}' ist kein Datum (Zahl als Text; erwartet TT.MM.JJJJ)",
+                         "it": "'{value}' non è una data (numero come testo; atteso GG.MM.AAAA)"},
+    "bool": {"de": "'{value}' ist kein Ja/Nein-Wert (" + _BOOL_HELP + ")",
+             "it": "'{value}' non è un valore sì/no (ammessi: sì/no, vero/falso, true/false, x/vuoto, 1/0, "
+                   "ja/nein)"},
+    "id": {"de": "'{value}' ist keine gültige ID", "it": "'{value}' non è un identificativo valido"},
+    "id_fraction": {"de": "'{value}' ist keine gültige ID (keine ganze Zahl)",
+                    "it": "'{value}' non è un identificativo valido (non è un numero intero)"},
+    "id_blanks": {"de": "'{value}' ist keine gültige ID (enthält Leerzeichen)",
+                  "it": "'{value}' non è un identificativo valido (contiene spazi)"},
+    "int": {"de": "'{value}' ist keine ganze Zahl", "it": "'{value}' non è un numero intero"},
+    "amount": {"de": "'{value}' ist kein Betrag", "it": "'{value}' non è un importo"},
+    "amount_expected": {"de": "'{value}' ist kein Betrag (erwartet z. B. 1.234,56)",
+                        "it": "'{value}' non è un importo (atteso p. es. 1.234,56)"},
+    "amount_ambiguous": {"de": "'{value}' ist kein Betrag (mehrdeutig: Tausender- oder Dezimaltrennzeichen?)",
+                         "it": "'{value}' non è un importo (ambiguo: separatore delle migliaia o dei decimali?)"},
+}
+
+
+def _error(message: str, value: object, suggestion: str = "", quoted: str | None = None) -> ParseError:
+    """ParseError ``message`` (a key of _MESSAGES) about ``value``, in every language."""
+    texts = {lang: template.format(value=display(value, lang) if quoted is None else quoted)
+             for lang, template in _MESSAGES[message].items()}
+    return ParseError(texts["de"], suggestion, texts)
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -67,12 +110,16 @@ def norm_key(value: object) -> str:
     return norm_text(value).casefold()
 
 
-def display(value: object) -> str:
-    """How a value is quoted in a message: dates German, bools as Excel shows them."""
+def display(value: object, lang: str = "de") -> str:
+    """How a value is quoted in a message: dates and bools as Excel shows them in the language
+    ("de": 31.01.2026, WAHR; "it": 31/01/2026, VERO)."""
     if isinstance(value, bool):
+        if lang == "it":
+            return "VERO" if value else "FALSO"
         return "WAHR" if value else "FALSCH"
     if isinstance(value, (date, datetime)):
-        return format_date_de(value)
+        text = format_date_de(value)
+        return text.replace(".", "/") if lang == "it" else text
     return norm_text(value)
 
 
@@ -82,8 +129,6 @@ def display(value: object) -> str:
 _EPOCH = EPOCH_1900
 _FAKE_LEAP_SERIAL = PHANTOM_LEAP_DAY_SERIAL
 _MAX_SERIAL = 2958466  # 01.01.10000, exclusive
-
-_EXPECTED = "erwartet TT.MM.JJJJ"
 
 _DE_DATE = re.compile(
     r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
@@ -97,8 +142,8 @@ _SLASH_DATE = re.compile(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})")
 _NUMERIC_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
-def _not_a_date(value: object, suggestion: str = "", why: str = _EXPECTED) -> ParseError:
-    return ParseError(f"'{display(value)}' ist kein Datum ({why})", suggestion)
+def _not_a_date(value: object, suggestion: str = "", why: str = "date") -> ParseError:
+    return _error(why, value, suggestion)
 
 
 def _year(text: str) -> int:
@@ -121,9 +166,9 @@ def _build(raw: str, y: int, m: int, d: int, hh: str | None, mm: str | None,
 
 def _from_serial(value: float) -> date | datetime:
     if not math.isfinite(value) or not (1 <= value < _MAX_SERIAL):
-        raise _not_a_date(value, why="Excel-Datumszahl außerhalb des gültigen Bereichs")
+        raise _not_a_date(value, why="date_serial_range")
     if _FAKE_LEAP_SERIAL <= value < _FAKE_LEAP_SERIAL + 1:
-        raise _not_a_date(value, why="Excel-Datumszahl 60 ist der 29.02.1900, den es nicht gab")
+        raise _not_a_date(value, why="date_serial_60")
     days = value if value > _FAKE_LEAP_SERIAL else value + 1
     if float(value).is_integer():
         return (_EPOCH + timedelta(days=int(days))).date()
@@ -157,7 +202,7 @@ def _parse_date_text(raw: str) -> date | datetime:
         suggestion = format_date_de(readings.pop()) if len(readings) == 1 else ""
         raise _not_a_date(raw, suggestion)
     if _NUMERIC_TEXT.fullmatch(text):
-        raise _not_a_date(raw, why="Zahl als Text; erwartet TT.MM.JJJJ")
+        raise _not_a_date(raw, why="date_number_text")
     raise _not_a_date(raw)
 
 
@@ -227,7 +272,6 @@ def format_date_de(d: object) -> str:
 _TRUE_WORDS = ("ja", "j", "wahr", "true", "yes", "x", "sì", "si", "1", "✓", "✔")
 _FALSE_WORDS = ("nein", "n", "falsch", "false", "no", "0")
 _BOOL_WORDS = {w: True for w in _TRUE_WORDS} | {w: False for w in _FALSE_WORDS}
-_BOOL_HELP = "erlaubt: ja/nein, wahr/falsch, true/false, x/leer, 1/0, sì/no"
 
 
 def parse_bool(value: object) -> bool | None:
@@ -255,8 +299,8 @@ def parse_bool(value: object) -> bool | None:
         if word in ("1.0", "0.0", "1,0", "0,0"):
             return word.startswith("1")
         suggestion = nearest_choice(word, [w for w in _BOOL_WORDS if len(w) > 2])
-        raise ParseError(f"'{display(value)}' ist kein Ja/Nein-Wert ({_BOOL_HELP})", suggestion)
-    raise ParseError(f"'{display(value)}' ist kein Ja/Nein-Wert ({_BOOL_HELP})")
+        raise _error("bool", value, suggestion)
+    raise _error("bool", value)
 
 
 # --------------------------------------------------------------------------- ids and numbers
@@ -275,18 +319,18 @@ def parse_id(value: object) -> str | None:
     if is_blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, (date, datetime)):
-        raise ParseError(f"'{display(value)}' ist keine gültige ID")
+        raise _error("id", value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return str(int(value))
-        raise ParseError(f"'{display(value)}' ist keine gültige ID (keine ganze Zahl)")
+        raise _error("id_fraction", value)
     if not isinstance(value, str):
-        raise ParseError(f"'{display(value)}' ist keine gültige ID")
+        raise _error("id", value)
     text = value.strip()
     if any(ch.isspace() for ch in text):
-        raise ParseError(f"'{text}' ist keine gültige ID (enthält Leerzeichen)", "".join(text.split()))
+        raise _error("id_blanks", value, "".join(text.split()), quoted=text)
     m = _ID_FLOAT_TEXT.fullmatch(text)
     if m:
         return m[1]
@@ -294,10 +338,10 @@ def parse_id(value: object) -> str | None:
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation:  # pragma: no cover - regex guarantees a number
-            raise ParseError(f"'{text}' ist keine gültige ID") from None
+            raise _error("id", value, quoted=text) from None
         if number == number.to_integral_value() and abs(number) < Decimal(10) ** 30:
             return str(int(number))
-        raise ParseError(f"'{text}' ist keine gültige ID (keine ganze Zahl)")
+        raise _error("id_fraction", value, quoted=text)
     return text
 
 
@@ -325,7 +369,7 @@ def parse_int(value: object) -> int | None:
         m = _INT_TEXT.fullmatch(value.strip())
         if m:
             return int(m[1])
-    raise ParseError(f"'{display(value)}' ist keine ganze Zahl")
+    raise _error("int", value)
 
 
 _CURRENCY = re.compile(r"^(?:€|eur|euro)\s*|\s*(?:€|eur|euro)$", re.IGNORECASE)
@@ -333,8 +377,8 @@ _AMOUNT_CHARS = re.compile(r"[+-]?\d[\d.,' ]*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,' ]\d{3})*")
 
 
-def _not_an_amount(raw: str, why: str = "erwartet z. B. 1.234,56") -> ParseError:
-    return ParseError(f"'{raw}' ist kein Betrag ({why})")
+def _not_an_amount(raw: str, why: str = "amount_expected") -> ParseError:
+    return _error(why, raw, quoted=raw)
 
 
 def parse_amount(value: object) -> float | None:
@@ -345,9 +389,9 @@ def parse_amount(value: object) -> float | None:
     if _is_number(value):
         if math.isfinite(value):
             return float(value)
-        raise ParseError(f"'{display(value)}' ist kein Betrag")
+        raise _error("amount", value)
     if not isinstance(value, str):
-        raise ParseError(f"'{display(value)}' ist kein Betrag")
+        raise _error("amount", value)
     raw = " ".join(value.split())
     text = _CURRENCY.sub("", raw).strip()
     if not _AMOUNT_CHARS.fullmatch(text) or not text[-1].isdigit():
@@ -363,7 +407,7 @@ def parse_amount(value: object) -> float | None:
                                        or head.strip("0' ") == ""):
             decimal_sep = last      # 1.234,56 / 12,50 / 12.5 / 0,500
         elif len(set(marks)) == 1 and marks.count(last) == 1:
-            raise _not_an_amount(raw, "mehrdeutig: Tausender- oder Dezimaltrennzeichen?")
+            raise _not_an_amount(raw, "amount_ambiguous")
     whole, frac = (digits.rpartition(decimal_sep)[::2] if decimal_sep else (digits, ""))
     if any(ch in ".,' " for ch in whole) and not _THOUSANDS.fullmatch(whole):
         raise _not_an_amount(raw)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..core.context import RunContext
-from ..core.findings import Finding
+from ..core.findings import Catalog, Finding
 from ..core.layout import SheetLayout
 from ..core.plan import Plan
 from ..core.settings import Settings, SettingSpec
@@ -30,6 +30,7 @@ class Kind:
     layouts: Callable[[], list[SheetLayout]]   # the sheets of a new, empty workbook
     timezone: str = BERLIN
     language: str = "de"                # of sheet names, messages and findings
+    catalog: type[Catalog] | None = None  # the kind's finding codes (kinds/<kind>/findings.py)
     findings_sheet: str = "Prüfung"
     protocol_sheet: str = "Protokoll"
     overview_sheet: str = "Übersicht"
@@ -40,7 +41,7 @@ class Kind:
 
     def read_settings(self, wb: WorkbookData) -> tuple[Settings, list[Finding]]:
         """The settings sheet's values over the SPEC defaults, and what was wrong on it."""
-        return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet)
+        return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet, self.language)
 
     def describe(self) -> str:
         return f"{self.title} (Blatt {', '.join(self.signature)})"

@@ -4,12 +4,14 @@ schema · rules (the step table and the run) · actions (step done, new case, du
 """
 from ..kind import Kind
 from . import schema as S
+from .findings import Diagonal
 from .rules import plan_run
 from .template import layouts
 
 KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_CASES,), timezone=S.TIMEZONE,
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    catalog=Diagonal,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
     actions=("step-done", "new-case", "due"),
 )

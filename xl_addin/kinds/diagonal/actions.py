@@ -1,16 +1,21 @@
 """The Diagonal case log's actions besides the run (SPEC §1): step done, new case, due cases."""
 from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
 from ...core import values as V
 from ...core.cells import address, col_letter
-from ...core.findings import ERROR, WARNING, Finding
+from ...core.context import RunContext
+from ...core.findings import ERROR, Finding
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.workbook_data import WorkbookData
 from . import schema as S
-from ...core.context import RunContext
-from .rules import STEP_DONE_REFUSED, ActionError, Case, _aware, _Book, _last_value_row, _plan, _read, decide
+from .findings import Diagonal as DIA
+from .rules import ActionError, Case, _aware, _Book, _last_value_row, _plan, _read, decide
+
+STEP_DONE_REFUSED = DIA.STEP_DONE_REFUSED.code   # the code the front ends pick the refused rows by
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
     refused: list[Finding] = []
 
     def refuse(cell, msg, key=""):
-        refused.append(Finding(STEP_DONE_REFUSED, ERROR, sheet, cell, msg, "", key))
+        refused.append(DIA.STEP_DONE_REFUSED.at(sheet, cell, key=key, reason=msg))
 
     for r in rows or ():
         if r in by_row:
@@ -94,7 +99,7 @@ def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
 def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) -> Plan:
     """"Schritt erledigt" on the given sheet rows and/or order ids: Schritt := the next step of the
     table, Schritt seit := now, the seed's note where a case closes; logged, then recomputed.
-    Rows that cannot advance are skipped with a finding (code STEP-DONE-REFUSED);
+    Rows that cannot advance are skipped with a finding (code DIA-STEP-DONE-REFUSED);
     ``plan.summary['Schritt erledigt']`` counts the rows advanced."""
     book = _read(wb)
     if not book.usable:
@@ -118,9 +123,8 @@ def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) ->
     for case in cases:
         d = decide(case, book.rules, ctx.today)
         if d.next_step is None:
-            refused.append(Finding(STEP_DONE_REFUSED, ERROR, sheet.name, address(case.row, step_col),
-                                   f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}", "",
-                                   case.order_id or ""))
+            refused.append(DIA.STEP_DONE_REFUSED.at(sheet.name, address(case.row, step_col), key=case.order_id,
+                                                    reason=f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}"))
             continue
         change(case, step_col, d.next_step, None, f"Schritt erledigt ({case.step} → {d.next_step})")
         change(case, since_col, ctx.now, DATETIME_FORMAT, "Schritt seit gesetzt")
@@ -173,9 +177,9 @@ def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_
     extra: list[Finding] = []
     new_row = _last_value_row(sheet) + 1
     if vendor is None:
-        extra.append(Finding("VENDOR-UNKNOWN", WARNING, sheet.name, address(new_row, cmap.col(S.C_USER_ID)),
-                             f"User-ID {uid} steht nicht auf '{S.SHEET_VENDORS}' — VIP und Vendor-E-Mail "
-                             "bitte von Hand eintragen", "", oid))
+        extra.append(DIA.VENDOR_UNKNOWN.at(sheet.name, address(new_row, cmap.col(S.C_USER_ID)), key=oid,
+                                           user_id=uid, sheet=S.SHEET_VENDORS,
+                                           consequence=" — VIP und Vendor-E-Mail bitte von Hand eintragen"))
     vip = None if vendor is None or vendor.vip is None else (S.YES if vendor.vip else S.NO)
     values = {S.C_DATE: ctx.today, S.C_AGENCY: agency_c, S.C_TYPE: rtype, S.C_ORDER_ID: V.id_for_output(oid),
               S.C_USER_ID: V.id_for_output(uid), S.C_EMAIL: (vendor.email or None) if vendor else None,

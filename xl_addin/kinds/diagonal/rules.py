@@ -20,21 +20,22 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ...core import values as V
+from ...core.catalog import Core
 from ...core.cellreader import CellReader, row_has_values, same_value
-from ...core.findings import ERROR, WARNING, Finding
+from ...core.context import RunContext
+from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
-from ...core.context import RunContext
+from .findings import Diagonal as DIA
 
 TZ = ZoneInfo(S.TIMEZONE)
 ANSWERS = (S.R_ACCEPT, S.R_DECLINE, S.R_CANCEL_CONFIRMED, S.R_OTHER)
 CLOSED_ACTION = "Keine – Fall abgeschlossen"
 CHECK_PREFIX = "Eingabe prüfen: "
-STEP_DONE_REFUSED = "STEP-DONE-REFUSED"
 
 
 class ActionError(ValueError):
@@ -305,8 +306,7 @@ def _last_value_row(sheet: SheetData) -> int:
 def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     sheet = wb.sheet(S.SHEET_VENDORS)
     if sheet is None:
-        findings.append(Finding("SHEET-MISSING", WARNING, S.SHEET_VENDORS, "",
-                                f"Blatt '{S.SHEET_VENDORS}' fehlt — VIP nur aus der Spalte VIP der Fälle"))
+        findings.append(DIA.VENDORS_SHEET_MISSING.at(S.SHEET_VENDORS, sheet=S.SHEET_VENDORS))
         return {}
     cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.VENDOR_HEADERS, aliases)
     findings += header_findings(cmap, [S.V_USER_ID])
@@ -318,14 +318,13 @@ def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     for r in range(2, sheet.max_row + 1):
         if not row_has_values(sheet, r, used):
             continue
-        uid = rd.parse(r, S.V_USER_ID, V.parse_id, "ID-INVALID")
+        uid = rd.parse(r, S.V_USER_ID, V.parse_id, Core.ID_INVALID)
         if uid is None:
             continue
         v = Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), row=r)
-        v.vip = rd.parse(r, S.V_VIP, V.parse_bool, "BOOL-INVALID", uid) if cmap.col(S.V_VIP) else None
+        v.vip = rd.parse(r, S.V_VIP, V.parse_bool, Core.BOOL_INVALID, uid) if cmap.col(S.V_VIP) else None
         if uid in vendors:
-            rd.bad(r, S.V_USER_ID, f"User-ID {uid} steht mehrfach (auch Zeile {vendors[uid].row}) — erste Zeile gilt",
-                   code="VENDOR-DUPLICATE", severity=WARNING)
+            rd.add(DIA.VENDOR_DUPLICATE, r, S.V_USER_ID, user_id=uid, first_row=vendors[uid].row)
             continue
         vendors[uid] = v
     return vendors
@@ -334,52 +333,48 @@ def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
 def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
     c = Case(row=r)
     bad = c.unreadable
-    c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, "ID-INVALID", unreadable=bad)
+    c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, Core.ID_INVALID, unreadable=bad)
     key = c.order_id or ""
     if c.order_id is None and S.C_ORDER_ID not in bad:
-        rd.bad(r, S.C_ORDER_ID, "Bestell-ID fehlt", code="ORDER-ID-MISSING")
-    c.day = rd.parse(r, S.C_DATE, parse_when, "DATE-INVALID", key, bad)
-    c.agency = rd.choice(r, S.C_AGENCY, S.AGENCIES, "AGENCY-INVALID", key, bad)
-    c.request_type = rd.choice(r, S.C_TYPE, S.REQUEST_TYPES, "TYPE-INVALID", key, bad)
+        rd.add(DIA.ORDER_ID_MISSING, r, S.C_ORDER_ID)
+    c.day = rd.parse(r, S.C_DATE, parse_when, Core.DATE_INVALID, key, bad)
+    c.agency = rd.choice(r, S.C_AGENCY, S.AGENCIES, DIA.AGENCY_INVALID, key, bad)
+    c.request_type = rd.choice(r, S.C_TYPE, S.REQUEST_TYPES, DIA.TYPE_INVALID, key, bad)
     if c.request_type is None and S.C_TYPE not in bad:
-        rd.bad(r, S.C_TYPE, "Anfrageart fehlt", code="TYPE-MISSING", key=key)
+        rd.add(DIA.TYPE_MISSING, r, S.C_TYPE, key=key)
     if c.request_type and c.agency and c.agency != S.agency_of(c.request_type):
-        rd.bad(r, S.C_AGENCY, f"Agentur '{c.agency}' passt nicht: '{c.request_type}' gehört zu "
-               f"{S.agency_of(c.request_type)}",
-               S.agency_of(c.request_type), key, "AGENCY-MISMATCH", WARNING)
-    step = rd.choice(r, S.C_STEP, S.STEPS, "STEP-INVALID", key, bad)
+        rd.add(DIA.AGENCY_MISMATCH, r, S.C_AGENCY, key=key, suggestion=S.agency_of(c.request_type),
+               agency=c.agency, request_type=c.request_type, expected=S.agency_of(c.request_type))
+    step = rd.choice(r, S.C_STEP, S.STEPS, DIA.STEP_INVALID, key, bad)
     c.step = None if S.C_STEP in bad else (step or S.S_NEW)
-    c.since = rd.parse(r, S.C_SINCE, parse_when, "DATE-INVALID", key, bad)
-    reply = rd.choice(r, S.C_REPLY, S.REPLIES, "REPLY-INVALID", key, bad)
+    c.since = rd.parse(r, S.C_SINCE, parse_when, Core.DATE_INVALID, key, bad)
+    reply = rd.choice(r, S.C_REPLY, S.REPLIES, DIA.REPLY_INVALID, key, bad)
     c.reply = None if reply == S.R_OPEN else reply
     c.note = rd.raw(r, S.C_NOTE)
-    c.user_id = rd.parse(r, S.C_USER_ID, V.parse_id, "ID-INVALID", key, bad)
+    c.user_id = rd.parse(r, S.C_USER_ID, V.parse_id, Core.ID_INVALID, key, bad)
     c.email = V.norm_text(rd.raw(r, S.C_EMAIL))
     vendor = vendors.get(c.user_id) if c.user_id else None
-    own_vip = rd.parse(r, S.C_VIP, V.parse_bool, "BOOL-INVALID", key, bad)
+    own_vip = rd.parse(r, S.C_VIP, V.parse_bool, Core.BOOL_INVALID, key, bad)
     c.vip = own_vip if own_vip is not None else (vendor.vip if vendor else None)
     if c.step in S.CLOSED_STEPS:
         return c
     if c.step == S.S_NEW and c.since is None and c.day is None and S.C_DATE not in bad and S.C_SINCE not in bad:
-        rd.bad(r, S.C_DATE, "Datum fehlt (Eingang der Nachricht) — fällig ab heute", code="DATE-MISSING",
-               key=key, severity=WARNING)
+        rd.add(DIA.DATE_MISSING, r, S.C_DATE, key=key)
     elif c.step not in (S.S_NEW, None) and c.since is None and S.C_SINCE not in bad:
-        rd.bad(r, S.C_SINCE, f"{S.C_SINCE} fehlt — die Frist des Schritts '{c.step}' zählt ab diesem Zeitpunkt",
-               code="SINCE-MISSING", key=key)
+        rd.add(DIA.SINCE_MISSING, r, S.C_SINCE, key=key, header=S.C_SINCE, step=c.step)
     if vendor is None and c.user_id and vendors:
-        rd.bad(r, S.C_USER_ID, f"User-ID {c.user_id} steht nicht auf '{S.SHEET_VENDORS}'",
-               code="VENDOR-UNKNOWN", key=key, severity=WARNING)
+        rd.add(DIA.VENDOR_UNKNOWN, r, S.C_USER_ID, key=key, user_id=c.user_id, sheet=S.SHEET_VENDORS,
+               consequence="")
     if vendor is not None:
         if own_vip is not None and vendor.vip is not None and own_vip != vendor.vip:
-            rd.bad(r, S.C_VIP, f"VIP '{S.YES if own_vip else S.NO}' widerspricht '{S.SHEET_VENDORS}' "
-                   f"(Zeile {vendor.row}: {S.YES if vendor.vip else S.NO})", S.YES if vendor.vip else S.NO,
-                   key, "VIP-MISMATCH", WARNING)
+            rd.add(DIA.VIP_MISMATCH, r, S.C_VIP, key=key, suggestion=S.YES if vendor.vip else S.NO,
+                   vip=S.YES if own_vip else S.NO, sheet=S.SHEET_VENDORS, row=vendor.row,
+                   vendor_vip=S.YES if vendor.vip else S.NO)
         if c.email and vendor.email and c.email.casefold() != vendor.email.casefold():
-            rd.bad(r, S.C_EMAIL, f"Vendor-E-Mail '{c.email}' weicht von '{S.SHEET_VENDORS}' ab (immer die "
-                   "Adresse aus 'Users' verwenden)", vendor.email, key, "EMAIL-MISMATCH", WARNING)
+            rd.add(DIA.EMAIL_MISMATCH, r, S.C_EMAIL, key=key, suggestion=vendor.email, email=c.email,
+                   sheet=S.SHEET_VENDORS)
     if c.vip is None and c.step in (S.S_REMINDED, S.S_INVOICE_REMINDED) and S.C_VIP not in bad:
-        rd.bad(r, S.C_VIP, "VIP leer und User-ID nicht auf 'Vendoren' — ohne VIP-Status ist der nächste "
-               "Schritt unklar", code="VIP-UNKNOWN", key=key)
+        rd.add(DIA.VIP_UNKNOWN, r, S.C_VIP, key=key)
     return c
 
 
@@ -409,8 +404,7 @@ def _read(wb: WorkbookData) -> _Book:
     book.vendors = _read_vendors(wb, aliases, findings)
     sheet = wb.sheet(S.SHEET_CASES)
     if sheet is None:
-        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_CASES, "",
-                                f"Blatt '{S.SHEET_CASES}' fehlt — nichts berechnet"))
+        findings.append(DIA.CASES_SHEET_MISSING.at(S.SHEET_CASES, sheet=S.SHEET_CASES))
         return book
     cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.CASE_HEADERS, aliases)
     findings += header_findings(cmap, S.CASE_REQUIRED)

@@ -5,12 +5,14 @@ status_list (a vendor's orders by Schulden-Status) · template (a new, empty wor
 """
 from ..kind import Kind
 from . import schema as S
+from .findings import Inkasso
 from .rules import plan_run
 from .template import layouts
 
 KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_MASTER,),
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    catalog=Inkasso,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
     actions=("export-csv", "status-list"),
 )

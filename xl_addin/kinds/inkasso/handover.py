@@ -12,20 +12,50 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterator, Sequence
 
+from ...core.catalog import Core
 from ...core.cells import address, split_address
-from ...core.findings import ERROR, WARNING, Finding
+from ...core.findings import ERROR, Code, Finding
 from ...core.headers import ColumnMap, header_findings, locate_columns
 from ...core.settings import Settings
 from ...core.values import (
-    ParseError, display, format_date_csv, format_date_de, id_for_output, is_blank, match_choice,
-    nearest_choice, parse_bool, parse_date, parse_id,
+    ParseError,
+    display,
+    format_date_csv,
+    format_date_de,
+    id_for_output,
+    is_blank,
+    match_choice,
+    nearest_choice,
+    parse_bool,
+    parse_date,
+    parse_id,
 )
 from ...core.workbook_data import SheetData, WorkbookData
+from .findings import Inkasso as INK
 from .schema import (
-    DEBT_STATUSES, DEBT_TO_STATE, INCASSO_STATES, M_DEBT_STATUS, M_FIRST_LETTER,
-    M_INCASSO_DATE, M_INCASSO_STATE, M_INVALID_ADDRESS, M_OFFER_LINK, M_ORDER_ID, M_REOPENED, M_REOPENED_ID, M_SECOND_LETTER,
-    M_STATUS_SUPPORT, M_SUPPORT_COMMENT, M_VENDOR_ID, SETTINGS, SHEET_MASTER, SHEET_SETTINGS,
-    STATE_BLOCKED, STATE_CANCELED, STATE_ON_HOLD, STATE_SENT,
+    DEBT_STATUSES,
+    DEBT_TO_STATE,
+    INCASSO_STATES,
+    M_DEBT_STATUS,
+    M_FIRST_LETTER,
+    M_INCASSO_DATE,
+    M_INCASSO_STATE,
+    M_INVALID_ADDRESS,
+    M_OFFER_LINK,
+    M_ORDER_ID,
+    M_REOPENED,
+    M_REOPENED_ID,
+    M_SECOND_LETTER,
+    M_STATUS_SUPPORT,
+    M_SUPPORT_COMMENT,
+    M_VENDOR_ID,
+    SETTINGS,
+    SHEET_MASTER,
+    SHEET_SETTINGS,
+    STATE_BLOCKED,
+    STATE_CANCELED,
+    STATE_ON_HOLD,
+    STATE_SENT,
 )
 
 __all__ = [
@@ -143,8 +173,7 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
                  required: Sequence[str]) -> tuple[_Master | None, list[Finding]]:
     sheet = wb.sheet(SHEET_MASTER)
     if sheet is None:
-        return None, [Finding("INK-NO-MASTER", ERROR, SHEET_MASTER, "",
-                              f"Blatt '{SHEET_MASTER}' fehlt in der Arbeitsmappe")]
+        return None, [INK.NO_MASTER.at(SHEET_MASTER, sheet=SHEET_MASTER, consequence=" in der Arbeitsmappe")]
     header = sheet.rows[0] if sheet.rows else []
     cmap = locate_columns(sheet.name, header, wanted, settings.aliases())
     return _Master(sheet, cmap), header_findings(cmap, required)
@@ -159,18 +188,15 @@ def _rows_by_vendor(master: _Master) -> tuple[dict[str, list[tuple[int, list]]],
     for number, values in master.rows():
         raw = master.value(values, M_VENDOR_ID)
         if is_blank(raw):
-            findings.append(Finding(
-                "INK-VENDOR-BLANK", WARNING, master.sheet.name, master.cell(number, M_VENDOR_ID),
-                "vendor_id ist leer — die Zeile gehört zu keinem Vendor, wird nicht exportiert",
-                key=_order_key(master, values)))
+            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                                key=_order_key(master, values)))
             continue
         try:
             row_vid = parse_id(raw)
         except ParseError as e:
-            findings.append(Finding(
-                "INK-VENDOR-INVALID", WARNING, master.sheet.name, master.cell(number, M_VENDOR_ID),
-                f"vendor_id {e} — die Zeile wird keinem Vendor zugeordnet", e.suggestion,
-                _order_key(master, values)))
+            findings.append(INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                                  key=_order_key(master, values), suggestion=e.suggestion,
+                                                  reason=str(e)))
             continue
         groups.setdefault(row_vid, []).append((number, values))
     return groups, findings
@@ -227,18 +253,16 @@ class _RowChecker:
     def raw(self, name: str) -> object:
         return self.master.value(self.values, name)
 
-    def add(self, code: str, name: str, message: str, suggestion: str = "",
-            severity: str = ERROR) -> None:
-        self.findings.append(Finding(code, severity, self.master.sheet.name,
-                                     self.master.cell(self.number, name), message, suggestion,
-                                     self.key))
+    def add(self, code: Code, name: str, suggestion: str = "", **fields: object) -> None:
+        self.findings.append(code.at(self.master.sheet.name, self.master.cell(self.number, name),
+                                     key=self.key, suggestion=suggestion, **fields))
 
-    def parsed(self, name: str, parser, code: str):
+    def parsed(self, name: str, parser, code: Code):
         """(ok, value): the parsed value, or an ERROR naming the cell."""
         try:
             return True, parser(self.raw(name))
         except ParseError as e:
-            self.add(code, name, f"{name}: {e}", e.suggestion)
+            self.add(code, name, e.suggestion, header=name, reason=str(e))
             return False, None
 
     def fields(self) -> list[object]:
@@ -258,25 +282,23 @@ class _RowChecker:
     def check(self) -> tuple:
         """Parse and check the row (findings into ``self.findings``): (order_id, reopened_id,
         dates, bools, state) as the CSV fields are made of."""
-        ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, "INK-CSV-ID-INVALID")
+        ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, Core.ID_INVALID)
         if ok_order and order_id is None:
-            self.add("INK-CSV-ORDER-MISSING", M_ORDER_ID,
-                     "order_id fehlt — ohne Bestell-ID kann Diagonal die Zeile nicht zuordnen")
-        ok_rid, reopened_id = self.parsed(M_REOPENED_ID, parse_id, "INK-CSV-ID-INVALID")
+            self.add(INK.CSV_ORDER_MISSING, M_ORDER_ID)
+        ok_rid, reopened_id = self.parsed(M_REOPENED_ID, parse_id, Core.ID_INVALID)
 
         dates: dict[str, date | None] = {}
         ok_dates = True
         for name in _DATE_COLUMNS:
-            ok, d = self.parsed(name, parse_date, "INK-CSV-DATE-INVALID")
+            ok, d = self.parsed(name, parse_date, Core.DATE_INVALID)
             ok_dates &= ok
             dates[name] = _as_day(d)
 
         bools: dict[str, bool | None] = {}
         for name in _BOOL_COLUMNS:
-            ok, b = self.parsed(name, parse_bool, "INK-CSV-BOOL-INVALID")
+            ok, b = self.parsed(name, parse_bool, Core.BOOL_INVALID)
             if ok and b is None:
-                self.add("INK-CSV-BOOL-BLANK", name,
-                         f"{name} ist leer — wird als 'False' exportiert", "False", WARNING)
+                self.add(INK.CSV_BOOL_BLANK, name, header=name)
                 b = False
             bools[name] = b
 
@@ -315,60 +337,45 @@ class _RowChecker:
             return state
         implied = self.implied_state(dates, bools)
         if is_blank(raw):
-            self.add("INK-STATE-BLANK", M_INCASSO_STATE,
-                     f"incasso_state ist leer — erlaubt: {', '.join(INCASSO_STATES)}", implied)
+            self.add(INK.STATE_BLANK, M_INCASSO_STATE, implied, allowed=", ".join(INCASSO_STATES))
         else:
-            nearest = nearest_choice(raw, INCASSO_STATES) or implied
-            self.add("INK-STATE-INVALID", M_INCASSO_STATE,
-                     f"'{display(raw)}' ist kein gültiger incasso_state", nearest)
+            nearest = nearest_choice(raw, INCASSO_STATES)
+            allowed = "" if nearest else f" (erlaubt: {', '.join(INCASSO_STATES)})"
+            self.add(INK.STATE_INVALID, M_INCASSO_STATE, nearest or implied, value=display(raw),
+                     header=M_INCASSO_STATE, allowed=allowed)
         return None
 
     def check_dates(self, d: dict) -> None:
         first, second, handed = d[M_FIRST_LETTER], d[M_SECOND_LETTER], d[M_INCASSO_DATE]
         if second and not first:
-            self.add("INK-CSV-SECOND-WITHOUT-FIRST", M_FIRST_LETTER,
-                     f"first_dunning_letter fehlt, obwohl die 2. Mahnung am "
-                     f"{format_date_de(second)} verschickt wurde")
+            self.add(INK.CSV_SECOND_WITHOUT_FIRST, M_FIRST_LETTER, second=format_date_de(second))
         if first and second and not first < second:
-            self.add("INK-CSV-DATE-ORDER", M_SECOND_LETTER,
-                     f"second_dunning_letter {format_date_de(second)} liegt nicht nach "
-                     f"first_dunning_letter {format_date_de(first)}")
+            self.add(INK.CSV_DATE_ORDER, M_SECOND_LETTER, second=format_date_de(second),
+                     first=format_date_de(first))
         if handed:
             for name in (M_FIRST_LETTER, M_SECOND_LETTER):
                 if d[name] and d[name] > handed:
-                    self.add("INK-CSV-LETTER-AFTER-HANDOVER", name,
-                             f"{name} {format_date_de(d[name])} liegt nach der Übergabe ans "
-                             f"Inkasso (incasso_date {format_date_de(handed)})")
+                    self.add(INK.CSV_LETTER_AFTER_HANDOVER, name, header=name, letter=format_date_de(d[name]),
+                             handed=format_date_de(handed))
 
     def check_state(self, state: str | None, d: dict, bools: dict) -> None:
         if state == STATE_SENT:
             if not d[M_INCASSO_DATE] and is_blank(self.raw(M_INCASSO_DATE)):
-                self.add("INK-CSV-SENT-NO-DATE", M_INCASSO_DATE,
-                         "incasso_state 'sent_for_collection' braucht ein incasso_date "
-                         "(Übernahmedatum aus der Diagonal-Aktenübersicht)")
+                self.add(INK.CSV_SENT_NO_DATE, M_INCASSO_DATE)
             if bools[M_INVALID_ADDRESS]:
-                self.add("INK-CSV-SENT-INVALID-ADDRESS", M_INVALID_ADDRESS,
-                         "invalid_address ist True, aber incasso_state ist 'sent_for_collection' "
-                         "— ohne Adresse kann Diagonal nicht arbeiten")
+                self.add(INK.CSV_SENT_INVALID_ADDRESS, M_INVALID_ADDRESS)
         elif state == STATE_ON_HOLD:
             for name in (M_FIRST_LETTER, M_SECOND_LETTER):
                 if not d[name] and is_blank(self.raw(name)):
-                    self.add("INK-CSV-ON-HOLD-LETTERS", name,
-                             f"incasso_state 'on_hold' braucht beide Mahnungen — {name} fehlt")
+                    self.add(INK.CSV_ON_HOLD_LETTERS, name, header=name)
             if d[M_INCASSO_DATE]:
-                self.add("INK-CSV-ON-HOLD-HANDED", M_INCASSO_STATE,
-                         f"incasso_state 'on_hold', aber incasso_date "
-                         f"{format_date_de(d[M_INCASSO_DATE])} ist gesetzt (schon beim Inkasso?)",
-                         STATE_SENT)
+                self.add(INK.CSV_ON_HOLD_HANDED, M_INCASSO_STATE, handed=format_date_de(d[M_INCASSO_DATE]))
 
     def check_reopened(self, reopened: bool | None, reopened_id: str | None) -> None:
         if reopened and reopened_id is None:
-            self.add("INK-CSV-REOPENED-NO-ID", M_REOPENED_ID,
-                     "reopened ist True, aber reopened_id (neue Bestell-ID) fehlt")
+            self.add(INK.CSV_REOPENED_NO_ID, M_REOPENED_ID)
         if reopened is False and reopened_id is not None:
-            self.add("INK-CSV-REOPENED-ID-NOT-REOPENED", M_REOPENED,
-                     f"reopened_id {reopened_id} ist eingetragen, aber reopened ist nicht True",
-                     "True")
+            self.add(INK.CSV_REOPENED_ID_NOT_REOPENED, M_REOPENED, reopened_id=reopened_id)
 
 
 def _bool_text(value: bool | None) -> str:
@@ -378,18 +385,14 @@ def _bool_text(value: bool | None) -> str:
 def _csv_filename(settings: Settings, vid: str, findings: list[Finding]) -> str:
     template = str(_setting(settings, SETTING_CSV_NAME, _DEFAULT_CSV_NAME)).strip()
     if "{vendor_id}" not in template:
-        findings.append(Finding(
-            "INK-CSV-FILENAME", WARNING, _settings_sheet(settings), "",
-            f"Einstellung '{SETTING_CSV_NAME}' ('{template}') enthält kein {{vendor_id}} — "
-            f"Standard '{_DEFAULT_CSV_NAME}' wird verwendet", _DEFAULT_CSV_NAME))
+        findings.append(INK.CSV_FILENAME.at(_settings_sheet(settings), setting=SETTING_CSV_NAME, template=template,
+                                            default=_DEFAULT_CSV_NAME))
         template = _DEFAULT_CSV_NAME
     name = template.replace("{vendor_id}", _safe_part(vid))
     base = re.split(r"[\\/]", name)[-1]
     if base != name or base in ("", ".", ".."):
-        findings.append(Finding(
-            "INK-CSV-FILENAME", WARNING, _settings_sheet(settings), "",
-            f"Einstellung '{SETTING_CSV_NAME}' darf keinen Ordner enthalten — "
-            f"Dateiname '{base or _DEFAULT_CSV_NAME}' wird verwendet"))
+        findings.append(INK.CSV_FILENAME_FOLDER.at(_settings_sheet(settings), setting=SETTING_CSV_NAME,
+                                                   name=base or _DEFAULT_CSV_NAME))
         base = base if base not in ("", ".", "..") else _DEFAULT_CSV_NAME.replace(
             "{vendor_id}", _safe_part(vid))
     return base
@@ -451,17 +454,13 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
         findings += checker.findings
         if checker.key:
             if checker.key in seen_orders:
-                findings.append(Finding(
-                    "INK-CSV-ORDER-DUPLICATE", WARNING, master.sheet.name,
-                    master.cell(number, M_ORDER_ID),
-                    f"order_id {checker.key} steht schon in Zeile {seen_orders[checker.key]}",
-                    key=checker.key))
+                findings.append(INK.CSV_ORDER_DUPLICATE.at(
+                    master.sheet.name, master.cell(number, M_ORDER_ID), key=checker.key, order_id=checker.key,
+                    first_row=seen_orders[checker.key]))
             else:
                 seen_orders[checker.key] = number
     if not rows:
-        findings.append(Finding("INK-CSV-NO-ROWS", ERROR, master.sheet.name, "",
-                                f"Keine Bestellungen für vendor_id {vid} in der {SHEET_MASTER}",
-                                key=vid))
+        findings.append(INK.CSV_NO_ROWS.at(master.sheet.name, key=vid, vendor_id=vid, sheet=SHEET_MASTER))
     findings = _in_sheet_order(findings)
     if not content or any(f.severity == ERROR for f in findings):
         return CsvExport(vid, filename, None, len(rows), findings)

@@ -11,9 +11,11 @@ from dateutil.relativedelta import relativedelta
 
 from ...core import values as V
 from ...core.calendar import calendar_for
+from ...core.catalog import Core
 from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.cells import address
-from ...core.findings import ERROR, INFO, WARNING, Finding
+from ...core.context import RunContext
+from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
@@ -21,7 +23,7 @@ from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
-from ...core.context import RunContext
+from .findings import Inkasso as INK
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
 
@@ -115,8 +117,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     vendors = _read_overview(wb, aliases, findings)
     master = wb.sheet(S.SHEET_MASTER)
     if master is None:
-        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_MASTER, "",
-                                f"Blatt '{S.SHEET_MASTER}' fehlt — nichts berechnet"))
+        findings.append(INK.NO_MASTER.at(S.SHEET_MASTER, sheet=S.SHEET_MASTER, consequence=" — nichts berechnet"))
         plan.findings = findings
         return finish(plan)
     header_row = master.rows[0] if master.rows else []
@@ -133,9 +134,9 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if o.order_id is None:
             continue
         if o.order_id in by_id:
-            findings.append(Finding("ORDER-DUPLICATE", WARNING, master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
-                                    f"order_id {o.order_id} steht mehrfach in der Masterliste (auch Zeile {by_id[o.order_id].row})",
-                                    "", o.order_id))
+            findings.append(INK.CSV_ORDER_DUPLICATE.at(master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
+                                                       key=o.order_id, order_id=o.order_id,
+                                                       first_row=by_id[o.order_id].row))
         else:
             by_id[o.order_id] = o
 
@@ -148,14 +149,14 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if w.order_id is None:
             continue
         if w.order_id in waiting_by_id:
-            findings.append(Finding("WAITING-DUPLICATE", WARNING, S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
-                                    f"Bestell-ID {w.order_id} steht mehrfach auf '{S.SHEET_WAITING}' (auch Zeile {waiting_by_id[w.order_id].row})",
-                                    "", w.order_id))
+            findings.append(INK.WAITING_DUPLICATE.at(S.SHEET_WAITING, address(w.row, S.W_ORDER_ID), key=w.order_id,
+                                                     order_id=w.order_id, sheet=S.SHEET_WAITING,
+                                                     first_row=waiting_by_id[w.order_id].row))
         else:
             waiting_by_id[w.order_id] = w
         if w.order_id not in by_id:
-            findings.append(Finding("WAITING-UNKNOWN-ORDER", WARNING, S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
-                                    f"Bestell-ID {w.order_id} steht nicht in der Masterliste", "", w.order_id))
+            findings.append(INK.WAITING_UNKNOWN_ORDER.at(S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
+                                                         key=w.order_id, order_id=w.order_id))
 
     def log(action, sheet, key, cell, old, new):
         plan.protocol.append(ProtocolEntry(ctx.now, ctx.user, action, sheet, key or "", cell, old, new))
@@ -172,8 +173,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         o = by_id.get(w.order_id)
         if o is not None and o.state != S.STATE_CANCELED:
             if state_col is None:
-                findings.append(Finding("HEADER-MISSING", ERROR, master.name, "",
-                                        f"Spalte '{S.M_INCASSO_STATE}' fehlt — Kündigung von {o.order_id} nicht eingetragen"))
+                findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
+                                                            change=f"Kündigung von {o.order_id}"))
             else:
                 o.new_state = S.STATE_CANCELED
                 plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_CANCELED))
@@ -195,15 +196,13 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         w = waiting_by_id.get(o.order_id) if o.order_id else None
         if o.vendor_id and vendor is None and vendors:
-            findings.append(Finding("VENDOR-UNKNOWN", WARNING, master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
-                                    f"vendor_id {o.vendor_id} steht nicht auf '{S.SHEET_OVERVIEW}' — Bestellung wird nicht verfolgt",
-                                    "", o.order_id or ""))
+            findings.append(INK.VENDOR_UNKNOWN.at(master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
+                                                  key=o.order_id, vendor_id=o.vendor_id, overview=S.SHEET_OVERVIEW))
         elif o.vendor_id is None and not o.unreadable:
-            findings.append(Finding("VENDOR-ID-MISSING", ERROR, master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
-                                    "vendor_id fehlt", "", o.order_id or ""))
+            findings.append(INK.VENDOR_ID_MISSING.at(master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
+                                                     key=o.order_id))
         if o.order_id is None and S.M_ORDER_ID not in o.unreadable:
-            findings.append(Finding("ORDER-ID-MISSING", ERROR, master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
-                                    "order_id fehlt (Bestell-IDs sind Pflicht und dürfen nie entfernt werden)"))
+            findings.append(INK.CSV_ORDER_MISSING.at(master.name, address(o.row, cmap.col(S.M_ORDER_ID))))
 
         # Warten auf Freigabe: add once
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
@@ -219,8 +218,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                 log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
                     address(o.row, state_col), None, S.STATE_ON_HOLD)
             else:
-                findings.append(Finding("HEADER-MISSING", ERROR, master.name, "",
-                                        f"Spalte '{S.M_INCASSO_STATE}' fehlt — on_hold für {o.order_id} nicht eingetragen"))
+                findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
+                                                            change=f"on_hold für {o.order_id}"))
 
         d = decide(o, vendor, w, today, cfg)
         if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
@@ -308,8 +307,7 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
 def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
     sheet = wb.sheet(S.SHEET_OVERVIEW)
     if sheet is None:
-        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_OVERVIEW, "",
-                                f"Blatt '{S.SHEET_OVERVIEW}' fehlt — keine Bestellung kann verfolgt werden"))
+        findings.append(INK.OVERVIEW_SHEET_MISSING.at(S.SHEET_OVERVIEW, sheet=S.SHEET_OVERVIEW))
         return {}
     cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.OVERVIEW_HEADERS, aliases)
     findings += header_findings(cmap, S.OVERVIEW_REQUIRED)
@@ -324,8 +322,7 @@ def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
         uid = rd.ident(r, S.OV_USER_ID)
         if uid is None:
             if V.is_blank(rd.raw(r, S.OV_USER_ID)):
-                findings.append(Finding("VENDOR-ID-MISSING", WARNING, sheet.name, rd.cell(r, S.OV_USER_ID),
-                                        "User-ID fehlt — Zeile wird ignoriert"))
+                rd.add(INK.USER_ID_MISSING, r, S.OV_USER_ID)
             continue
         v = Vendor(uid, V.norm_text(rd.raw(r, S.OV_VENDOR)), V.norm_text(rd.raw(r, S.OV_EMAIL)), row=r)
         v.vip = bool(rd.boolean(r, S.OV_VIP, uid)) if cmap.col(S.OV_VIP) else False
@@ -333,8 +330,7 @@ def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
         active = rd.boolean(r, S.OV_ACTIVE, uid) if cmap.col(S.OV_ACTIVE) else None
         v.active = True if active is None else active
         if uid in vendors:
-            findings.append(Finding("VENDOR-DUPLICATE", WARNING, sheet.name, rd.cell(r, S.OV_USER_ID),
-                                    f"User-ID {uid} steht mehrfach (auch Zeile {vendors[uid].row}) — erste Zeile gilt"))
+            rd.add(INK.VENDOR_DUPLICATE, r, S.OV_USER_ID, user_id=uid, first_row=vendors[uid].row)
             continue
         vendors[uid] = v
     return vendors
@@ -359,17 +355,15 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
         o.second_letter = rd.date(r, S.M_SECOND_LETTER, key, bad)
         o.incasso_date = rd.date(r, S.M_INCASSO_DATE, key, bad)
         o.state_raw = rd.raw(r, S.M_INCASSO_STATE)
-        o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, "STATE-INVALID", key, bad)
-        o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, "DEBT-STATUS-INVALID", key, bad)
+        o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, INK.STATE_INVALID, key, bad)
+        o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, INK.DEBT_STATUS_INVALID, key, bad)
         o.reopened = rd.boolean(r, S.M_REOPENED, key, bad)
         o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
         o.invalid_address = rd.boolean(r, S.M_INVALID_ADDRESS, key, bad)
         if o.reopened and not o.reopened_id:
-            findings.append(Finding("REOPENED-ID-MISSING", ERROR, master.name, rd.cell(r, S.M_REOPENED_ID),
-                                    "reopened ist True, aber reopened_id fehlt (neue Bestell-ID eintragen)", "", key or ""))
+            rd.add(INK.CSV_REOPENED_NO_ID, r, S.M_REOPENED_ID, key=key)
         elif o.reopened is False and o.reopened_id:
-            findings.append(Finding("REOPENED-FLAG-MISSING", ERROR, master.name, rd.cell(r, S.M_REOPENED),
-                                    f"reopened_id {o.reopened_id} ist eingetragen, aber reopened ist False", "True", key or ""))
+            rd.add(INK.CSV_REOPENED_ID_NOT_REOPENED, r, S.M_REOPENED, key=key, reopened_id=o.reopened_id)
         orders.append(o)
     return orders
 
@@ -390,13 +384,13 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
         try:
             oid = V.parse_id(sheet.value(r, S.W_ORDER_ID))
         except V.ParseError as e:
-            findings.append(Finding("ID-INVALID", ERROR, sheet.name, address(r, S.W_ORDER_ID), f"Bestell-ID: {e}"))
+            findings.append(Core.ID_INVALID.at(sheet.name, address(r, S.W_ORDER_ID), header="Bestell-ID",
+                                               reason=str(e)))
             oid = None
         if oid is None and not V.is_blank(sheet.value(r, S.W_ORDER_ID)):
             pass
         elif oid is None:
-            findings.append(Finding("ORDER-ID-MISSING", WARNING, sheet.name, address(r, S.W_ORDER_ID),
-                                    "Bestell-ID fehlt in Spalte E"))
+            findings.append(INK.WAITING_ORDER_ID_MISSING.at(sheet.name, address(r, S.W_ORDER_ID)))
         rows.append(WaitingRow(r, oid, waiting_status(sheet.value(r, S.W_STATUS))))
     return rows
 
@@ -445,26 +439,18 @@ def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
         new = o.debt_status
         if new is None or prev is None or new == prev:
             if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
-                out.append(Finding("DEBT-ADDRESS", ERROR, sheet, cell,
-                                   f"Schulden-Status '{new}' bei invalid_address = True — erst die Adresse korrigieren",
-                                   "", o.order_id))
+                out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, status=new))
             continue
         ok, sugg = _legal_transition(prev, new, state_rows.get(o.order_id, {}).get("before_blocked"))
         if not ok:
             why = " (nie direkt von 'Gesperrt' zu 'Ans Inkasso übergeben')" if sugg == S.DEBT_RUNNING else ""
-            out.append(Finding("DEBT-TRANSITION", ERROR, sheet, cell,
-                               f"Schulden-Status von '{prev}' zu '{new}' ist kein erlaubter Wechsel{why}",
-                               sugg, o.order_id))
+            out.append(INK.DEBT_TRANSITION.at(sheet, cell, key=o.order_id, suggestion=sugg, old=prev, new=new, why=why))
         elif new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address:
-            out.append(Finding("DEBT-ADDRESS", ERROR, sheet, cell,
-                               f"Schulden-Status '{new}' bei invalid_address = True — erst die Adresse korrigieren",
-                               prev, o.order_id))
+            out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, suggestion=prev, status=new))
     present = set(by_id)
     for oid, st in state_rows.items():
         if oid not in present:
-            out.append(Finding("ORDER-DELETED", ERROR, sheet, "",
-                               f"Bestell-ID {oid} (Vendor {st.get('vendor') or '?'}) fehlt in der Masterliste — "
-                               "Bestell-IDs dürfen nie gelöscht werden", "", oid))
+            out.append(INK.ORDER_DELETED.at(sheet, key=oid, order_id=oid, vendor=st.get('vendor') or '?'))
     return out
 
 
@@ -481,10 +467,9 @@ def _check_consistency(orders, sheet, cmap) -> list[Finding]:
         want_state = S.DEBT_TO_STATE.get(debt)
         want_debt = state_to_debt.get(state)
         if (want_state and want_state != state) or (want_debt and want_debt != debt):
-            out.append(Finding("STATE-CONTRADICTION", ERROR, sheet, address(o.row, col_state),
-                               f"incasso_state '{state}' passt nicht zu Schulden-Status '{debt}'"
-                               + (f" (erwartet '{want_state}')" if want_state else f" (erwartet Schulden-Status '{want_debt}')"),
-                               want_state or "", o.order_id or ""))
+            out.append(INK.STATE_CONTRADICTION.at(
+                sheet, address(o.row, col_state), key=o.order_id, suggestion=want_state, state=state, debt=debt,
+                expected=f" (erwartet '{want_state}')" if want_state else f" (erwartet Schulden-Status '{want_debt}')"))
     return out
 
 
@@ -501,17 +486,16 @@ def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding
     for f in export_findings(wb, settings):
         if f.cell and (f.sheet, f.cell) in seen:
             continue
-        if f.code == "INK-STATE-BLANK" and f.cell and split_address(f.cell)[0] in in_dunning:
+        if f.code == INK.STATE_BLANK.code and f.cell and split_address(f.cell)[0] in in_dunning:
             continue
-        if f.code == "INK-CSV-BOOL-BLANK":      # agents leave them blank: one line, not one per cell
+        if f.code == INK.CSV_BOOL_BLANK.code:      # agents leave them blank: one line, not one per cell
             blank_flags.append(f)
             continue
         out.append(f)
     if blank_flags:
         first = ", ".join(f.cell for f in blank_flags[:5]) + (" …" if len(blank_flags) > 5 else "")
-        out.append(Finding("INK-CSV-BOOL-BLANK", INFO, blank_flags[0].sheet, "",
-                           f"{len(blank_flags)} leere Zellen in {S.M_REOPENED}/{S.M_INVALID_ADDRESS} "
-                           f"werden in der Diagonal-CSV als 'False' exportiert ({first})"))
+        out.append(INK.CSV_BOOL_BLANK_SUMMARY.at(blank_flags[0].sheet, count=len(blank_flags),
+                                                 columns=f"{S.M_REOPENED}/{S.M_INVALID_ADDRESS}", cells=first))
     return out
 
 

@@ -11,25 +11,55 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Sequence
 
-from ...core.findings import INFO, ERROR, WARNING, Finding
+from ...core.findings import ERROR, Finding
 from ...core.settings import Settings
 from ...core.values import (
+    ParseError,
+    display,
+    format_date_de,
+    id_for_output,
+    is_blank,
+    match_choice,
+    nearest_choice,
     parse_amount,
-    ParseError, display, format_date_de, id_for_output, is_blank, match_choice,
-    nearest_choice, parse_date, parse_id,
+    parse_date,
+    parse_id,
 )
 from ...core.workbook_data import WorkbookData
-from .schema import (
-    DEBT_STATUSES, DEBT_TO_STATE, INCASSO_STATES, M_AMOUNT, M_DEBT_STATUS, M_FIRST_LETTER,
-    M_INCASSO_DATE, M_INVOICE_NO, M_ORDER_ID, M_SECOND_LETTER,
-    M_VENDOR_ID, SETTINGS, SHEET_MASTER,
-)
-from .schema import (
-    M_FIRST_NAME, M_LAST_NAME, M_PRODUCT, W_FIRST_LETTER, W_ORDER_ID, W_SECOND_LETTER, WAITING_HEADERS,
-)
+from .findings import Inkasso as INK
 from .handover import (
-    _as_day, _canonical_vendor, _in_sheet_order, _Master, _open_master, _order_key, _plain_text, _safe_part,
-    _vendor_rows, guard_formula,
+    _as_day,
+    _canonical_vendor,
+    _in_sheet_order,
+    _Master,
+    _open_master,
+    _order_key,
+    _plain_text,
+    _safe_part,
+    _vendor_rows,
+    guard_formula,
+)
+from .schema import (
+    DEBT_STATUSES,
+    DEBT_TO_STATE,
+    INCASSO_STATES,
+    M_AMOUNT,
+    M_DEBT_STATUS,
+    M_FIRST_LETTER,
+    M_FIRST_NAME,
+    M_INCASSO_DATE,
+    M_INVOICE_NO,
+    M_LAST_NAME,
+    M_ORDER_ID,
+    M_PRODUCT,
+    M_SECOND_LETTER,
+    M_VENDOR_ID,
+    SETTINGS,
+    SHEET_MASTER,
+    W_FIRST_LETTER,
+    W_ORDER_ID,
+    W_SECOND_LETTER,
+    WAITING_HEADERS,
 )
 
 # Status list: output header -> Masterliste column
@@ -98,9 +128,8 @@ def _lenient(master: _Master, number: int, values: list, name: str, parser, key:
     try:
         return parser(raw)
     except ParseError as e:
-        findings.append(Finding("INK-LIST-VALUE", WARNING, master.sheet.name,
-                                master.cell(number, name),
-                                f"{name}: {e} — unverändert übernommen", e.suggestion, key))
+        findings.append(INK.LIST_VALUE.at(master.sheet.name, master.cell(number, name), key=key,
+                                          suggestion=e.suggestion, header=name, reason=str(e)))
         return raw
 
 
@@ -132,9 +161,7 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
     if master is None or any(f.severity == ERROR for f in problems):
         return result
     for name in master.cmap.missing:   # optional columns: left blank in the list
-        result.findings.append(Finding("INK-LIST-COLUMN-MISSING", WARNING, master.sheet.name, "",
-                                       f"Spalte '{name}' fehlt in Zeile 1 — bleibt in der "
-                                       f"Status-Liste leer"))
+        result.findings.append(INK.LIST_COLUMN_MISSING.at(master.sheet.name, header=name))
     parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
                M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
                M_INCASSO_DATE: _date_value}
@@ -144,12 +171,10 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
         status = match_choice(raw_status, DEBT_STATUSES)
         key = _order_key(master, values)
         if status is None and not is_blank(raw_status):
-            result.findings.append(Finding(
-                "INK-LIST-STATUS-INVALID", WARNING, master.sheet.name,
-                master.cell(number, M_DEBT_STATUS),
-                f"'{display(raw_status)}' ist kein gültiger Schulden-Status"
-                + (" — Bestellung fehlt in der Liste" if wanted else ""),
-                nearest_choice(raw_status, DEBT_STATUSES), key))
+            result.findings.append(INK.LIST_STATUS_INVALID.at(
+                master.sheet.name, master.cell(number, M_DEBT_STATUS), key=key,
+                suggestion=nearest_choice(raw_status, DEBT_STATUSES), value=display(raw_status),
+                consequence=" — Bestellung fehlt in der Liste" if wanted else ""))
         if wanted and status not in wanted:
             continue
         row: list[object] = []
@@ -161,13 +186,10 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
                 row.append(_lenient(master, number, values, src, parser, key, result.findings))
         result.rows.append(row)
     if not vendor_rows:
-        result.findings.append(Finding("INK-LIST-NO-ROWS", ERROR, master.sheet.name, "",
-                                       f"Keine Bestellungen für vendor_id {vid} in der "
-                                       f"{SHEET_MASTER}", key=vid))
+        result.findings.append(INK.LIST_NO_ROWS.at(master.sheet.name, key=vid, vendor_id=vid, sheet=SHEET_MASTER))
     elif not result.rows:
-        result.findings.append(Finding("INK-LIST-EMPTY", INFO, master.sheet.name, "",
-                                       f"Keine Bestellungen von vendor_id {vid} mit Status "
-                                       f"{', '.join(wanted)}", key=vid))
+        result.findings.append(INK.LIST_EMPTY.at(master.sheet.name, key=vid, vendor_id=vid,
+                                                 statuses=", ".join(wanted)))
     result.findings = _in_sheet_order(result.findings)
     return result
 

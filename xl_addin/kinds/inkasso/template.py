@@ -1,8 +1,17 @@
 """Template layout of the "Inkasso - Cancelled Installments" workbook (`xl-addin new inkasso`)."""
 from __future__ import annotations
 
-from ...core.layout import (AMOUNT_FORMAT, NO, TRUE_FALSE, YES, ListRule, SheetLayout, findings_layout,
-                            protocol_layout, settings_layout)
+from ...core.layout import (
+    AMOUNT_FORMAT,
+    NO,
+    TRUE_FALSE,
+    YES,
+    ListRule,
+    SheetLayout,
+    findings_layout,
+    protocol_layout,
+    settings_layout,
+)
 from ...core.plan import DATE_FORMAT
 from . import schema as S
 

@@ -4,12 +4,14 @@ schema · rules (freshness, Wiedervorlage, colours) · vpa_export (the VPA file 
 """
 from ..kind import Kind
 from . import schema as S
+from .findings import Kundenakten
 from .rules import plan_run
 from .template import layouts
 
 KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_CUSTOMERS, S.SHEET_ENTRIES),
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    catalog=Kundenakten,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
     actions=("export-akte",),
 )

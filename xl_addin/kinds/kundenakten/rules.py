@@ -25,14 +25,15 @@ from datetime import date, timedelta
 
 from ...core import values as V
 from ...core.cellreader import CellReader, row_has_values, same_value
-from ...core.findings import ERROR, INFO, WARNING, Finding
+from ...core.context import RunContext
+from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
-from ...core.context import RunContext
+from .findings import Kundenakten as KA
 
 __all__ = [
     "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
@@ -115,31 +116,27 @@ def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: li
             continue
         c = Customer(r, V.norm_text(rd.raw(r, S.K_CUSTOMER)))
         if not c.name:
-            rd.add("KA-CUSTOMER-MISSING", ERROR, r, S.K_CUSTOMER, "Kunde fehlt — Zeile wird nicht berechnet")
+            rd.add(KA.CUSTOMER_MISSING, r, S.K_CUSTOMER, consequence="Zeile wird nicht berechnet")
             out.append(c)
             continue
         if c.key in first_row:
-            rd.add("KA-CUSTOMER-DUPLICATE", WARNING, r, S.K_CUSTOMER,
-                   f"Kunde '{c.name}' steht mehrfach auf '{sheet.name}' (auch Zeile {first_row[c.key]})",
-                   key=c.name)
+            rd.add(KA.CUSTOMER_DUPLICATE, r, S.K_CUSTOMER, key=c.name, customer=c.name, sheet=sheet.name,
+                   first_row=first_row[c.key])
         else:
             first_row[c.key] = r
         raw_status = rd.raw(r, S.K_STATUS)
         c.status = V.match_choice(raw_status, S.CUSTOMER_STATUSES)
         if c.status is None and not V.is_blank(raw_status):
-            rd.add("KA-STATUS-INVALID", ERROR, r, S.K_STATUS,
-                   f"Kundenstatus '{V.norm_text(raw_status)}' ist kein gültiger Wert "
-                   f"(erlaubt: {', '.join(S.CUSTOMER_STATUSES)})",
-                   V.nearest_choice(raw_status, S.CUSTOMER_STATUSES), c.name)
+            rd.add(KA.STATUS_INVALID, r, S.K_STATUS, key=c.name,
+                   suggestion=V.nearest_choice(raw_status, S.CUSTOMER_STATUSES), value=V.norm_text(raw_status),
+                   allowed=", ".join(S.CUSTOMER_STATUSES))
         c.vpa = V.norm_text(rd.raw(r, S.K_VPA))
         c.assigned = rd.date(r, S.K_ASSIGNED, c.name, c.unreadable)
         if c.vpa and c.assigned is None and S.K_ASSIGNED not in c.unreadable:
-            rd.add("KA-ASSIGNED-MISSING", WARNING, r, S.K_ASSIGNED,
-                   f"VPA '{c.vpa}' ist eingetragen, aber 'Zugewiesen am' fehlt — ab wann zählt die Akte?",
-                   key=c.name)
+            rd.add(KA.ASSIGNED_MISSING, r, S.K_ASSIGNED, key=c.name, vpa=c.vpa)
         elif c.assigned is not None and c.assigned > today:
-            rd.add("KA-DATE-FUTURE", WARNING, r, S.K_ASSIGNED,
-                   f"Zugewiesen am {V.format_date_de(c.assigned)} liegt in der Zukunft", key=c.name)
+            rd.add(KA.DATE_FUTURE, r, S.K_ASSIGNED, key=c.name, what="Zugewiesen am",
+                   date=V.format_date_de(c.assigned), consequence="")
         out.append(c)
     return out
 
@@ -162,46 +159,37 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
         name = V.norm_text(rd.raw(r, S.E_CUSTOMER))
         day = rd.date(r, S.E_DATE, name)
         if day is None and V.is_blank(rd.raw(r, S.E_DATE)):
-            rd.add("KA-DATE-MISSING", WARNING, r, S.E_DATE, "Datum fehlt — der Eintrag zählt nicht für die Aktualität",
-                   key=name)
+            rd.add(KA.DATE_MISSING, r, S.E_DATE, key=name)
         elif day is not None and day > today:
-            rd.add("KA-DATE-FUTURE", WARNING, r, S.E_DATE,
-                   f"Datum {V.format_date_de(day)} liegt in der Zukunft — zählt erst ab diesem Tag", key=name)
+            rd.add(KA.DATE_FUTURE, r, S.E_DATE, key=name, what="Datum", date=V.format_date_de(day),
+                   consequence=" — zählt erst ab diesem Tag")
         raw_file = rd.raw(r, S.E_FILE)
         file = classify_file(raw_file)
         if file is None:
             what = "fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist kein gültiger Wert"
-            rd.add("KA-FILE-INVALID", ERROR, r, S.E_FILE,
-                   f"Akte {what} (erlaubt: {S.FILE_OTEAM}, {S.FILE_VPA}) — der Eintrag wird weder gefärbt "
-                   f"noch exportiert", V.nearest_choice(raw_file, S.FILE_VALUES), name)
+            rd.add(KA.FILE_INVALID, r, S.E_FILE, key=name, suggestion=V.nearest_choice(raw_file, S.FILE_VALUES),
+                   problem=what, allowed=f"{S.FILE_OTEAM}, {S.FILE_VPA}")
         if not name:
-            rd.add("KA-CUSTOMER-MISSING", ERROR, r, S.E_CUSTOMER, "Kunde fehlt — zu wem gehört der Eintrag?")
+            rd.add(KA.CUSTOMER_MISSING, r, S.E_CUSTOMER, consequence="zu wem gehört der Eintrag?")
         elif name.casefold() not in customers:
             if name.casefold() not in suggestions:
                 suggestions[name.casefold()] = V.nearest_choice(name, customer_names)
-            rd.add("KA-CUSTOMER-UNKNOWN", WARNING, r, S.E_CUSTOMER,
-                   f"Kunde '{name}' steht nicht auf '{S.SHEET_CUSTOMERS}'", suggestions[name.casefold()], name)
+            rd.add(KA.CUSTOMER_UNKNOWN, r, S.E_CUSTOMER, key=name, suggestion=suggestions[name.casefold()],
+                   customer=name, sheet=S.SHEET_CUSTOMERS)
         raw_cat = rd.raw(r, S.E_CATEGORY)
         if not V.is_blank(raw_cat) and V.norm_key(raw_cat) not in category_keys:
-            rd.add("KA-CATEGORY-INVALID", WARNING, r, S.E_CATEGORY,
-                   f"Kategorie '{V.norm_text(raw_cat)}' ist nicht in der Liste (Einstellung '{S.SET_CATEGORIES}')",
-                   V.nearest_choice(raw_cat, categories), name)
+            rd.add(KA.CATEGORY_INVALID, r, S.E_CATEGORY, key=name, suggestion=V.nearest_choice(raw_cat, categories),
+                   value=V.norm_text(raw_cat), setting=S.SET_CATEGORIES)
         if has_situation and V.is_blank(rd.raw(r, S.E_SITUATION)):
-            rd.add("KA-SITUATION-MISSING", WARNING, r, S.E_SITUATION,
-                   "Situation fehlt — jeder Eintrag beschreibt die Situation (dann Reaktion/Lösung, nächste Schritte)",
-                   key=name)
+            rd.add(KA.SITUATION_MISSING, r, S.E_SITUATION, key=name)
         if has_author and V.norm_key(rd.raw(r, S.E_AUTHOR)) in shared and V.is_blank(rd.raw(r, S.E_INITIALS)):
             header = S.E_INITIALS if cmap.col(S.E_INITIALS) else S.E_AUTHOR
-            rd.add("KA-INITIALS-MISSING", WARNING, r, header,
-                   f"Eintrag aus dem gemeinsamen Konto '{V.norm_text(rd.raw(r, S.E_AUTHOR))}' ohne Kürzel — "
-                   f"wer hat ihn geschrieben?", key=name)
+            rd.add(KA.INITIALS_MISSING, r, header, key=name, account=V.norm_text(rd.raw(r, S.E_AUTHOR)))
         rd.date(r, S.E_FOLLOW_UP, name)
         deadline = rd.date(r, S.E_DEADLINE, name)
         out.append(Entry(r, day, name, file, deadline))
     if not has_author and shared and out:
-        findings.append(Finding("KA-AUTHOR-COLUMN-MISSING", INFO, sheet.name, "",
-                                f"Spalte '{S.E_AUTHOR}' fehlt — ob Einträge aus dem gemeinsamen Konto ein Kürzel "
-                                f"haben, kann nicht geprüft werden"))
+        findings.append(KA.AUTHOR_COLUMN_MISSING.at(sheet.name, header=S.E_AUTHOR))
     return out
 
 
@@ -274,7 +262,7 @@ def plan_fonts(wb: WorkbookData, ctx: RunContext) -> list[RowFont]:
 
 
 def _missing_sheet(plan: Plan, findings: list[Finding], name: str) -> Plan:
-    findings.append(Finding("SHEET-MISSING", ERROR, name, "", f"Blatt '{name}' fehlt — nichts berechnet"))
+    findings.append(KA.SHEET_MISSING.at(name, sheet=name))
     plan.findings = findings
     return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
 

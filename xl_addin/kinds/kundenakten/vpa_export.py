@@ -17,10 +17,11 @@ from datetime import date, datetime
 
 from ...core import values as V
 from ...core.cells import address
-from ...core.findings import WARNING, Finding
+from ...core.findings import Finding
 from ...core.headers import locate_columns
 from ...core.workbook_data import WorkbookData
 from . import schema as S
+from .findings import Kundenakten as KA
 from .rules import classify_file, read_settings
 
 __all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "xlsx_bytes"]
@@ -99,10 +100,9 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
         if classify_file(raw_file) != S.FILE_VPA:       # the allow-list: VPA rows only
             export.withheld += 1
             if classify_file(raw_file) is None:
-                export.findings.append(Finding(
-                    "KA-EXPORT-WITHHELD", WARNING, esheet.name, address(r, fcol),
-                    "Akte " + ("fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist unklar")
-                    + " — Eintrag nicht exportiert (nur 'VPA' geht an den VPA)", S.FILE_VPA, name))
+                export.findings.append(KA.EXPORT_WITHHELD.at(
+                    esheet.name, address(r, fcol), key=name,
+                    problem="fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist unklar"))
             continue
         export.rows.append([_cell(esheet.value(r, c)) for c in cols])
         export.source_rows.append(r)

@@ -4,11 +4,13 @@ schema · flowchart (the seed's decision tree for one ticket) · run (the whole 
 """
 from ..kind import ROME, Kind
 from . import schema as S
+from .findings import Solleciti
 from .run import plan_run
 from .template import layouts
 
 KIND = Kind(
-    name=S.KIND, title=S.TITLE, signature=(S.SHEET_TICKETS,), timezone=ROME, language="it",
+    name=S.KIND, title=S.TITLE, signature=(S.SHEET_TICKETS,), timezone=ROME, language=S.LANGUAGE,
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    catalog=Solleciti,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet="Riepilogo",
 )

@@ -1,15 +1,19 @@
 """The seed's flow chart for one Solleciti ticket (SPEC §3, seed 003): ``decide()`` says what the
 caller does next — Azione, Template, Tag, Scadenza task, Priorità, Assegnare a."""
 from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from ...core import values as V
 from ...core.calendar import WorkingCalendar, calendar_for
+from ...core.findings import Code
 from ...core.settings import Settings
 from . import schema as S
+from .findings import Solleciti as SOL
 
 # ---------------------------------------------------------------- configuration
 
@@ -82,11 +86,15 @@ class TicketRow:
 
 @dataclass(frozen=True)
 class Problem:
-    """A finding about one cell of the row (column ``header``), in Italian."""
+    """A finding about one cell of the row (column ``header``): its code and the message's fields."""
     header: str
-    code: str
-    message: str
+    code: Code
+    fields: Mapping[str, object] = field(default_factory=dict, hash=False)
     suggestion: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.code.message(**self.fields)
 
 
 @dataclass(frozen=True)
@@ -139,13 +147,7 @@ def fmt_date(d: date | None) -> str:
 
 def _show(value: object) -> str:
     """A cell value as quoted in an Italian message."""
-    if isinstance(value, bool):
-        return "VERO" if value else "FALSO"
-    if isinstance(value, datetime):
-        return fmt_date(value.date()) + f" {value.hour:02d}:{value.minute:02d}"
-    if isinstance(value, date):
-        return fmt_date(value)
-    return V.norm_text(value)
+    return V.display(value, "it")
 
 
 def next_month_day(d: date, day: int, cal: WorkingCalendar) -> date:
@@ -171,16 +173,15 @@ def _require(t: TicketRow, why: str, *needed: tuple[str, object]) -> None:
         return
     if unreadable:
         raise _Stop(Decision(LEAF_UNREADABLE, f"DA CORREGGERE: {', '.join(unreadable)} non leggibile (serve {why})"))
-    problems = tuple(Problem(h, "SOL-MISSING",
-                             f"{h} mancante: serve {why}"
-                             + (f" (la colonna '{h}' non c'è)" if h in t.absent else ""))
+    problems = tuple(Problem(h, SOL.MISSING, {"header": h, "why": why,
+                                              "absent": f" (la colonna '{h}' non c'è)" if h in t.absent else ""})
                      for h in missing)
     raise _Stop(Decision(LEAF_MISSING, f"DATI MANCANTI: {', '.join(missing)} (serve {why})", problems=problems))
 
 
 def _contradiction(header: str, message: str) -> _Stop:
     return _Stop(Decision(LEAF_CONTRADICTION, f"DA VERIFICARE: {message}",
-                          problems=(Problem(header, "SOL-CONTRADICTION", message),)))
+                          problems=(Problem(header, SOL.CONTRADICTION, {"reason": message}),)))
 
 
 # ---------------------------------------------------------------- the flow chart

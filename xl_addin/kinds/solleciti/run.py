@@ -20,20 +20,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ...core import values as V
-from ...core.cells import address, split_address
 from ...core.cellreader import CellReader, row_has_values, same_value
-from ...core.findings import ERROR, INFO, WARNING, Finding
-from ...core.headers import ColumnMap, add_missing_columns, locate_columns
+from ...core.cells import address
+from ...core.context import RunContext
+from ...core.findings import Code, Finding
+from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
 from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
+from .findings import Solleciti as SOL
 from .flowchart import (
-    LEAF_NO_CONTACT, LEAF_TO_BLOCK, Config, Decision, TicketRow, _show, decide, fmt_date,
+    LEAF_NO_CONTACT,
+    LEAF_TO_BLOCK,
+    Config,
+    Decision,
+    TicketRow,
+    _show,
+    decide,
+    fmt_date,
 )
-from ...core.context import RunContext
 
 # ---------------------------------------------------------------- reading cells
 
@@ -61,11 +69,11 @@ class _Reader(CellReader):
     type them and counts that cannot be negative."""
 
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding]):
-        super().__init__(sheet, cmap, findings, "it")
+        super().__init__(sheet, cmap, findings, S.LANGUAGE)
 
-    def _bad(self, t: TicketRow, header: str, code: str, message: str, suggestion: str = "") -> None:
+    def _bad(self, t: TicketRow, header: str, code: Code, suggestion: str = "", **fields: object) -> None:
         t.unreadable.add(header)
-        self.add(code, ERROR, t.row, header, message, suggestion, t.ticket)
+        self.add(code, t.row, header, key=t.ticket, suggestion=suggestion, header=header, **fields)
 
     def choice(self, t: TicketRow, header: str) -> str | None:
         raw = self.raw(t.row, header)
@@ -76,8 +84,7 @@ class _Reader(CellReader):
         if canon is None:
             suggestion = V.nearest_choice(_show(raw), choices)
             allowed = "" if suggestion else f" (ammessi: {', '.join(choices)})"
-            self._bad(t, header, "SOL-VALUE-INVALID", f"{header} '{_show(raw)}' non è un valore valido{allowed}",
-                      suggestion)
+            self._bad(t, header, SOL.VALUE_INVALID, suggestion, value=_show(raw), allowed=allowed)
         return canon
 
     def date(self, t: TicketRow, header: str) -> date | None:
@@ -93,14 +100,14 @@ class _Reader(CellReader):
                     suggestion = fmt_date(date(y, int(m[2]), int(m[1]))).replace("/", ".")
                 except ValueError:
                     pass
-            self._bad(t, header, "SOL-DATE-INVALID",
-                      f"{header}: '{_show(raw)}' non è una data (atteso GG.MM.AAAA o una data di Excel)", suggestion)
+            self._bad(t, header, SOL.DATE_INVALID, suggestion, value=_show(raw),
+                      problem="non è una data (atteso GG.MM.AAAA o una data di Excel)")
             return None
         if value is None:
             return None
         day = value.date() if isinstance(value, datetime) else value
         if not 2000 <= day.year <= 2100:
-            self._bad(t, header, "SOL-DATE-INVALID", f"{header}: '{_show(raw)}' non sembra una data (anno {day.year})")
+            self._bad(t, header, SOL.DATE_INVALID, value=_show(raw), problem=f"non sembra una data (anno {day.year})")
             return None
         return day
 
@@ -111,7 +118,7 @@ class _Reader(CellReader):
         except V.ParseError:
             value = -1 if not V.is_blank(raw) else None
         if value is not None and value < 0:
-            self._bad(t, header, "SOL-NUMBER-INVALID", f"{header}: '{_show(raw)}' non è un numero intero ≥ 0")
+            self._bad(t, header, SOL.NUMBER_INVALID, value=_show(raw))
             return None
         return value
 
@@ -130,13 +137,9 @@ def _read_tickets(sheet: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
             t.ticket = V.parse_id(raw_id)
         except V.ParseError as e:
             t.unreadable.add(S.T_TICKET)
-            findings.append(Finding("SOL-TICKET-INVALID", ERROR, sheet.name, rd.cell(r, S.T_TICKET),
-                                    f"Ticket: '{_show(raw_id)}' non è un identificativo valido",
-                                    e.suggestion, "", "it"))
+            rd.add(SOL.TICKET_INVALID, r, S.T_TICKET, suggestion=e.suggestion, value=_show(raw_id))
         if t.ticket is None and S.T_TICKET not in t.unreadable:
-            findings.append(Finding("SOL-TICKET-MISSING", ERROR, sheet.name, rd.cell(r, S.T_TICKET),
-                                    "Ticket mancante: la riga viene calcolata, ma non può entrare nel Report "
-                                    "Preblocco", "", "", "it"))
+            rd.add(SOL.TICKET_MISSING, r, S.T_TICKET)
         t.client = V.norm_text(rd.raw(r, S.T_CLIENT))
         t.status = rd.choice(t, S.T_STATUS)
         t.outcome = rd.choice(t, S.T_OUTCOME)
@@ -236,9 +239,7 @@ def _read_report(sheet: SheetData | None, aliases, findings: list[Finding]) -> _
     cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.REPORT_HEADERS, aliases)
     col = cmap.col(S.RP_TICKET)
     if col is None:
-        findings.append(Finding("HEADER-MISSING", ERROR, sheet.name, "",
-                                f"Colonna '{S.RP_TICKET}' mancante nella riga 1 del {S.SHEET_REPORT}: nessun "
-                                "ticket viene aggiunto", "", "", "it"))
+        findings.append(SOL.REPORT_COLUMN_MISSING.at(sheet.name, header=S.RP_TICKET, sheet=S.SHEET_REPORT))
         return _Report(set(), cmap, usable=False)
     present: dict[str, int] = {}
     for r in range(2, sheet.max_row + 1):
@@ -250,9 +251,8 @@ def _read_report(sheet: SheetData | None, aliases, findings: list[Finding]) -> _
         if not key:
             continue
         if key in present:
-            findings.append(Finding("SOL-REPORT-DUPLICATE", WARNING, sheet.name, address(r, col),
-                                    f"Ticket {key} compare più volte nel {S.SHEET_REPORT} (anche riga "
-                                    f"{present[key]}): cancellare la riga doppia a mano", "", key, "it"))
+            findings.append(SOL.REPORT_DUPLICATE.at(sheet.name, address(r, col), key=key, ticket=key,
+                                                    sheet=S.SHEET_REPORT, first_row=present[key]))
             continue
         present[key] = r
     return _Report(set(present), cmap)
@@ -280,72 +280,18 @@ def _report_formats(rep: _Report) -> dict[int, str]:
     return out
 
 
-# ---------------------------------------------------------------- Italian findings for shared parts
+# ---------------------------------------------------------------- columns
 
 def _header_findings(cmap: ColumnMap) -> list[Finding]:
-    out = []
+    """Required columns missing: no ticket is computed (the core's XL-HEADER-MISSING, in Italian);
+    other input columns missing: the tickets that need them stay to be completed."""
+    out = header_findings(cmap, S.TICKET_REQUIRED, S.LANGUAGE, consequence=": nessun ticket calcolato")
     claimed = set(cmap.columns.values())
     unclaimed = [h for i, h in enumerate(cmap.headers, start=1) if h and i not in claimed]
     for name in cmap.missing:
-        if name in S.TICKET_REQUIRED:
-            out.append(Finding("HEADER-MISSING", ERROR, cmap.sheet, "",
-                               f"Colonna '{name}' mancante nella riga 1: nessun ticket calcolato",
-                               V.nearest_choice(name, unclaimed), "", "it"))
-        elif name in S.TICKET_INPUT_HEADERS and name != S.T_CONTACT_ON:
-            out.append(Finding("HEADER-MISSING", WARNING, cmap.sheet, "",
-                               f"Colonna '{name}' mancante nella riga 1: i ticket che ne hanno bisogno restano "
-                               "da completare", V.nearest_choice(name, unclaimed), "", "it"))
-    for name, cols in cmap.duplicates.items():
-        out.append(Finding("HEADER-DUPLICATE", WARNING, cmap.sheet, address(1, cols[1]),
-                           f"Colonna '{name}' presente più volte nella riga 1 "
-                           f"({', '.join(address(1, c) for c in cols)}): si usa {address(1, cols[0])}",
-                           "", "", "it"))
+        if name in S.TICKET_INPUT_HEADERS and name not in S.TICKET_REQUIRED and name != S.T_CONTACT_ON:
+            out.append(SOL.COLUMN_MISSING.at(cmap.sheet, header=name, suggestion=V.nearest_choice(name, unclaimed)))
     return out
-
-
-_KIND_HINT = {"days": "atteso un numero intero di giorni", "int": "atteso un numero intero",
-              "region": "es. IT o IT-RM", "str": "", "bool": "sì/no"}
-
-
-def _settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
-    """Impostazioni (`Chiave` | `Valore`, or the German headers), findings in Italian."""
-    sheet = wb.sheet(S.SHEET_SETTINGS)
-    settings, found = Settings.from_sheet(sheet, S.SETTINGS, S.SHEET_SETTINGS)
-    specs = {V.norm_key(s.key): s for s in S.SETTINGS}
-    out = []
-    for f in found:
-        if f.code == "SETTINGS-HEADER-MISSING" or sheet is None or not f.cell:
-            out.append(Finding(f.code, f.severity, f.sheet, f.cell,
-                               "Impostazioni non leggibili: la riga 1 deve avere le colonne 'Chiave' e 'Valore' "
-                               "— valgono i valori predefiniti", "", "", "it"))
-            continue
-        row, col = split_address(f.cell)
-        key_text = next((V.norm_text(v) for v in sheet.rows[row - 1] if V.norm_key(v) in specs), "") \
-            if row <= len(sheet.rows) else ""
-        if f.code == "SETTINGS-DUPLICATE":
-            message = (f"Impostazione '{V.norm_text(sheet.value(row, col))}' ripetuta: vale la prima riga, "
-                       "questa viene ignorata")
-        else:
-            spec = specs.get(V.norm_key(key_text))
-            hint = _KIND_HINT.get(spec.kind, "") if spec else ""
-            default = _show(spec.default) if spec else ""
-            message = (f"Impostazione '{key_text}': valore '{_show(sheet.value(row, col))}' non valido"
-                       + (f" ({hint})" if hint else "") + f" — vale il predefinito '{default}'")
-        out.append(Finding(f.code, f.severity, f.sheet, f.cell, message, f.suggestion, "", "it"))
-    return settings, out
-
-
-def _italian_findings_sheet(plan: Plan) -> None:
-    """`Verifica` in Italian: the core writes the Prüfung layout; same findings, Italian words."""
-    rows: list[list] = [list(S.FINDINGS_HEADER_IT)]
-    for f in plan.findings:
-        rows.append([S.SEVERITY_IT.get(f.severity, f.severity), f.code, f.location, f.key or None, f.message,
-                     f.suggestion or None])
-    if len(rows) == 1:
-        rows.append([S.SEVERITY_IT[INFO], "OK", None, None, S.NO_FINDINGS_IT, None])
-    for rw in plan.rewrites:
-        if rw.sheet == S.SHEET_FINDINGS:
-            rw.rows = rows
 
 
 # ---------------------------------------------------------------- the run
@@ -354,7 +300,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run` on a Solleciti workbook."""
     plan = Plan(kind=S.KIND)
     findings: list[Finding] = []
-    settings, found = _settings(wb)
+    settings, found = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, S.LANGUAGE)
     findings += found
     cfg = Config.from_settings(settings)
     plan.keep_backups = cfg.backups
@@ -363,8 +309,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
     sheet = wb.sheet(S.SHEET_TICKETS)
     if sheet is None:
-        findings.append(Finding("SHEET-MISSING", ERROR, S.SHEET_TICKETS, "",
-                                f"Foglio '{S.SHEET_TICKETS}' mancante: niente da calcolare", "", "", "it"))
+        findings.append(SOL.SHEET_MISSING.at(S.SHEET_TICKETS, sheet=S.SHEET_TICKETS))
         return _finish(plan, findings)
     cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.TICKET_HEADERS, aliases)
     findings += _header_findings(cmap)
@@ -385,8 +330,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     for t in tickets:
         key = t.ticket
         if key is not None and key in first_row:
-            findings.append(Finding("SOL-TICKET-DUPLICATE", WARNING, sheet.name, address(t.row, cmap.col(S.T_TICKET)),
-                                    f"Ticket {key} compare più volte (anche riga {first_row[key]})", "", key, "it"))
+            findings.append(SOL.TICKET_DUPLICATE.at(sheet.name, address(t.row, cmap.col(S.T_TICKET)), key=key,
+                                                    ticket=key, first_row=first_row[key]))
         fingerprint = _fingerprint(t, sheet, cmap)
         seen = None
         if key is not None and key not in first_row:
@@ -403,8 +348,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
             seen.no_contact.add(d.due)
         for p in d.problems:
             col = cmap.col(p.header) or cmap.col(S.T_TICKET)
-            findings.append(Finding(p.code, ERROR, sheet.name, address(t.row, col), p.message, p.suggestion,
-                                    key or "", "it"))
+            findings.append(p.code.at(sheet.name, address(t.row, col), key=key, suggestion=p.suggestion, **p.fields))
         counts[d.leaf] = counts.get(d.leaf, 0) + 1
 
         if (d.preblocco or t.status == S.S_PREBLOCCO) and key is not None and key not in report.present \
@@ -438,9 +382,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
 
 def _finish(plan: Plan, findings: list[Finding]) -> Plan:
     plan.findings = findings
-    finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
-    _italian_findings_sheet(plan)
-    return plan
+    return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL, S.LANGUAGE)
 
 
 def _write_computed(plan: Plan, sheet: SheetData, cmap: ColumnMap, row: int, d: Decision, in_report: str) -> None:

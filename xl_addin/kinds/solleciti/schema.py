@@ -2,10 +2,12 @@
 "Solleciti" (SPEC §3, seed 003). The Italian names here are the contract with the callers."""
 from __future__ import annotations
 
+from ...core.language import language
 from ...core.settings import SettingSpec
 
 KIND = "solleciti"
 TITLE = "Solleciti"
+LANGUAGE = "it"                      # of sheet names, messages and findings
 
 SHEET_TICKETS = "Ticket"
 SHEET_REPORT = "Report Preblocco"
@@ -149,9 +151,7 @@ REPORT_HEADERS = [RP_TICKET, RP_CLIENT, RP_PROFORMAS, RP_CAUSE, RP_ADDED_ON, RP_
 STATE_HEADER = ["Ticket", "Impronta", "Visto dal", "Mancato contatto"]
 
 # ---------------------------------------------------------------- Verifica (findings) in Italian
-FINDINGS_HEADER_IT = ["Gravità", "Codice", "Cella", "Ticket", "Messaggio", "Suggerimento"]
-SEVERITY_IT = {"error": "Errore", "warning": "Avviso", "info": "Nota"}
-NO_FINDINGS_IT = "Nessun problema."
+FINDINGS_HEADER_IT = list(language(LANGUAGE).findings_header)
 
 DATE_FORMAT_IT = "DD/MM/YYYY"
 

@@ -1,0 +1,139 @@
+"""The Inkasso workbook's finding codes (prefix ``INK-``): the run, the Diagonal CSV and the status
+list. Cells that cannot be read as a date, yes/no or id are the core's codes (``XL-``)."""
+from __future__ import annotations
+
+from ...core.catalog import NOT_IN_LIST
+from ...core.findings import ERROR, INFO, WARNING, Catalog, Code
+from .schema import STATE_SENT, TITLE
+
+
+class Inkasso(Catalog, prefix="INK-", title=TITLE):
+    # ---- sheets and columns
+    NO_MASTER = Code(
+        ERROR, "The Masterliste sheet is missing: nothing is computed or exported.",
+        de="Blatt '{sheet}' fehlt{consequence}")
+    OVERVIEW_SHEET_MISSING = Code(
+        ERROR, "The Übersicht sheet (the vendors) is missing: no order can be followed.",
+        de="Blatt '{sheet}' fehlt — keine Bestellung kann verfolgt werden")
+    STATE_COLUMN_MISSING = Code(
+        ERROR, "The run must set incasso_state (Kündigung, on_hold) but the column is missing.",
+        de="Spalte '{header}' fehlt — {change} nicht eingetragen")
+
+    # ---- Masterliste rows
+    STATE_INVALID = Code(
+        ERROR, "incasso_state is none of the SPEC's values.", de=NOT_IN_LIST["de"])
+    STATE_BLANK = Code(
+        ERROR, "incasso_state is blank where the Diagonal CSV needs it (not while the order is in dunning).",
+        de="incasso_state ist leer — erlaubt: {allowed}")
+    DEBT_STATUS_INVALID = Code(
+        ERROR, "Schulden-Status is none of the SPEC's values.", de=NOT_IN_LIST["de"])
+    VENDOR_ID_MISSING = Code(
+        ERROR, "An order has no vendor_id: it cannot be followed.", de="vendor_id fehlt")
+    VENDOR_UNKNOWN = Code(
+        WARNING, "An order's vendor_id is not on the Übersicht: the order is not followed.",
+        de="vendor_id {vendor_id} steht nicht auf '{overview}' — Bestellung wird nicht verfolgt")
+    CSV_ORDER_MISSING = Code(
+        ERROR, "An order has no order_id (order ids are mandatory; Diagonal cannot match the row).",
+        de="order_id fehlt (Bestell-IDs sind Pflicht und dürfen nie entfernt werden)")
+    CSV_ORDER_DUPLICATE = Code(
+        WARNING, "An order_id stands twice in the Masterliste.",
+        de="order_id {order_id} steht mehrfach in der Masterliste (auch Zeile {first_row})")
+    ORDER_DELETED = Code(
+        ERROR, "An order id the product has seen is gone from the Masterliste (ids are never deleted).",
+        de="Bestell-ID {order_id} (Vendor {vendor}) fehlt in der Masterliste — Bestell-IDs dürfen nie "
+           "gelöscht werden")
+    CSV_REOPENED_NO_ID = Code(
+        ERROR, "reopened is True but reopened_id (the new order id) is missing.",
+        de="reopened ist True, aber reopened_id fehlt (neue Bestell-ID eintragen)")
+    CSV_REOPENED_ID_NOT_REOPENED = Code(
+        ERROR, "reopened_id is filled in but reopened is not True.",
+        de="reopened_id {reopened_id} ist eingetragen, aber reopened ist nicht True", fix="True")
+    DEBT_TRANSITION = Code(
+        ERROR, "Schulden-Status was changed by hand in a way the SPEC does not allow.",
+        de="Schulden-Status von '{old}' zu '{new}' ist kein erlaubter Wechsel{why}")
+    DEBT_ADDRESS = Code(
+        ERROR, "Schulden-Status 'Inkasso läuft'/'Ans Inkasso übergeben' while invalid_address is True.",
+        de="Schulden-Status '{status}' bei invalid_address = True — erst die Adresse korrigieren")
+    STATE_CONTRADICTION = Code(
+        ERROR, "incasso_state and Schulden-Status say different things.",
+        de="incasso_state '{state}' passt nicht zu Schulden-Status '{debt}'{expected}")
+
+    # ---- Übersicht and Warten auf Freigabe
+    USER_ID_MISSING = Code(
+        WARNING, "A row of the Übersicht has no User-ID: it is ignored.", de="User-ID fehlt — Zeile wird ignoriert")
+    VENDOR_DUPLICATE = Code(
+        WARNING, "A User-ID stands twice on the Übersicht; the first row applies.",
+        de="User-ID {user_id} steht mehrfach (auch Zeile {first_row}) — erste Zeile gilt")
+    WAITING_ORDER_ID_MISSING = Code(
+        WARNING, "A row of 'Warten auf Freigabe' has no Bestell-ID.", de="Bestell-ID fehlt in Spalte E")
+    WAITING_DUPLICATE = Code(
+        WARNING, "A Bestell-ID stands twice on 'Warten auf Freigabe'.",
+        de="Bestell-ID {order_id} steht mehrfach auf '{sheet}' (auch Zeile {first_row})")
+    WAITING_UNKNOWN_ORDER = Code(
+        WARNING, "A Bestell-ID on 'Warten auf Freigabe' is not in the Masterliste.",
+        de="Bestell-ID {order_id} steht nicht in der Masterliste")
+
+    # ---- the Diagonal CSV
+    VENDOR_BLANK = Code(
+        WARNING, "A Masterliste row without vendor_id belongs to no vendor's CSV.",
+        de="vendor_id ist leer — die Zeile gehört zu keinem Vendor, wird nicht exportiert")
+    VENDOR_INVALID = Code(
+        WARNING, "A Masterliste row's vendor_id cannot be read: the row is in no vendor's CSV.",
+        de="vendor_id {reason} — die Zeile wird keinem Vendor zugeordnet")
+    CSV_BOOL_BLANK = Code(
+        WARNING, "reopened/invalid_address is blank: the CSV says 'False'.",
+        de="{header} ist leer — wird als 'False' exportiert", fix="False")
+    CSV_BOOL_BLANK_SUMMARY = Code(
+        INFO, "How many reopened/invalid_address cells are blank and go into the CSV as 'False' (run/check).",
+        de="{count} leere Zellen in {columns} werden in der Diagonal-CSV als 'False' exportiert ({cells})")
+    CSV_SECOND_WITHOUT_FIRST = Code(
+        ERROR, "A second dunning letter without a first one.",
+        de="first_dunning_letter fehlt, obwohl die 2. Mahnung am {second} verschickt wurde")
+    CSV_DATE_ORDER = Code(
+        ERROR, "The second dunning letter is not after the first.",
+        de="second_dunning_letter {second} liegt nicht nach first_dunning_letter {first}")
+    CSV_LETTER_AFTER_HANDOVER = Code(
+        ERROR, "A dunning letter is dated after the hand-over to the agency (incasso_date).",
+        de="{header} {letter} liegt nach der Übergabe ans Inkasso (incasso_date {handed})")
+    CSV_SENT_NO_DATE = Code(
+        ERROR, "incasso_state 'sent_for_collection' without incasso_date.",
+        de="incasso_state 'sent_for_collection' braucht ein incasso_date (Übernahmedatum aus der "
+           "Diagonal-Aktenübersicht)")
+    CSV_SENT_INVALID_ADDRESS = Code(
+        ERROR, "incasso_state 'sent_for_collection' while invalid_address is True.",
+        de="invalid_address ist True, aber incasso_state ist 'sent_for_collection' — ohne Adresse kann "
+           "Diagonal nicht arbeiten")
+    CSV_ON_HOLD_LETTERS = Code(
+        ERROR, "incasso_state 'on_hold' without both dunning letters.",
+        de="incasso_state 'on_hold' braucht beide Mahnungen — {header} fehlt")
+    CSV_ON_HOLD_HANDED = Code(
+        ERROR, "incasso_state 'on_hold' although incasso_date is set (at the agency already?).",
+        de="incasso_state 'on_hold', aber incasso_date {handed} ist gesetzt (schon beim Inkasso?)",
+        fix=STATE_SENT)
+    CSV_FILENAME = Code(
+        WARNING, "The setting 'CSV Dateiname' has no {vendor_id}: the default name is used.",
+        de="Einstellung '{setting}' ('{template}') enthält kein {{vendor_id}} — Standard '{default}' wird "
+           "verwendet", fix="{default}")
+    CSV_FILENAME_FOLDER = Code(
+        WARNING, "The setting 'CSV Dateiname' names a folder: only the file name is used.",
+        de="Einstellung '{setting}' darf keinen Ordner enthalten — Dateiname '{name}' wird verwendet")
+    CSV_NO_ROWS = Code(
+        ERROR, "The vendor asked for has no order in the Masterliste: no CSV.",
+        de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")
+
+    # ---- the status list
+    LIST_COLUMN_MISSING = Code(
+        WARNING, "An optional column of the status list is missing in the Masterliste: it stays blank.",
+        de="Spalte '{header}' fehlt in Zeile 1 — bleibt in der Status-Liste leer")
+    LIST_VALUE = Code(
+        WARNING, "A value of the status list cannot be read: it is copied as it is.",
+        de="{header}: {reason} — unverändert übernommen")
+    LIST_STATUS_INVALID = Code(
+        WARNING, "An order's Schulden-Status is none of the SPEC's values.",
+        de="'{value}' ist kein gültiger Schulden-Status{consequence}")
+    LIST_NO_ROWS = Code(
+        ERROR, "The vendor asked for has no order in the Masterliste: no status list.",
+        de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")
+    LIST_EMPTY = Code(
+        INFO, "The vendor has orders, but none with the statuses asked for.",
+        de="Keine Bestellungen von vendor_id {vendor_id} mit Status {statuses}")
