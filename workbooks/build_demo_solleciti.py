@@ -1,11 +1,14 @@
 """Build the realistic demo workbook "Solleciti.xlsx" (SPEC §3, seed 003).
 
 Written with XlsxWriter, like a workbook the callers keep by hand: a `Ticket` sheet with every leaf
-of the flow chart (each row says which in the callers' own column `Note`, "(Demo: …)"), the
+of the flow chart (each row says which in the callers' own column `Note`, "(Demo: …)"; `Stato` is
+the ticket's state before the recorded call, `Tentativi` the calls before it — SPEC §3), the
 callers' column `Operatore`, drop-downs on the closed lists, a conditional format on Priorità,
 cells coloured by hand, comments, a `Report Preblocco` with rows typed by hand (one twice), the
 `Impostazioni`, a `Statistiche` sheet with formulas, and a hidden history sheet from last month so
-that one ticket gets MANCATO CONTATTO 2. About a dozen rows carry the typical mistakes.
+that one ticket gets MANCATO CONTATTO 2. About a dozen rows carry the typical mistakes ("errore: …"
+— the row says what to fix) and two a `Tentativi` that disagrees with `Stato` ("avviso: …" — a
+warning, the decision follows `Stato`).
 
 "Today" for the demo is Sunday 22.11.2026: run the product with ``--now 2026-11-22T12:00``.
 The output is deterministic (fixed seed, fixed document dates).
@@ -55,29 +58,28 @@ SCENARIOS: list[tuple[str, dict]] = [
     ("nuovo, da chiamare", {S.T_STATUS: "Nuovo", S.T_OPEN_PROFORMAS: 1}),
     ("non lavorato, da chiamare", {S.T_STATUS: "Non lavorato", S.T_OPEN_PROFORMAS: 2}),
     ("nuovo, da chiamare", {S.T_STATUS: "Nuovo", S.T_OPEN_PROFORMAS: 3}),
-    # ---- no answer, 1st/2nd call
+    # ---- no answer, 1st/2nd call: Stato is the state before the call, Tentativi the calls before it
     ("1ª chiamata senza risposta → chiamata 1, RIEPILOGO, +5 gg lav.",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1, S.T_CONTACT_ON: FRI}),
-    ("1ª chiamata senza risposta → chiamata 1, RIEPILOGO",
-     {S.T_STATUS: "Non lavorato", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1, S.T_CONTACT_ON: THU}),
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 0, S.T_CONTACT_ON: FRI}),
+    ("1ª chiamata senza risposta, Tentativi vuoto → chiamata 1, RIEPILOGO",
+     {S.T_STATUS: "Non lavorato", S.T_OUTCOME: "Non risponde", S.T_CONTACT_ON: THU}),
     ("1ª chiamata senza risposta (senza Data contatto: conta da oggi)",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1}),
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 0}),
     ("2ª chiamata senza risposta → chiamata 2",
-     {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 2, S.T_CONTACT_ON: FRI}),
-    ("2ª chiamata senza risposta → chiamata 2 (Stato già aggiornato)",
-     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 2, S.T_CONTACT_ON: d(18)}),
-    # ---- no answer, 3rd call
+     {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1, S.T_CONTACT_ON: FRI}),
+    ("avviso: Tentativi 2 contando anche questa chiamata — vale lo Stato Chiamata 1 → chiamata 2",
+     {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 2, S.T_CONTACT_ON: d(18)}),
+    # ---- no answer, 3rd call (Stato Chiamata 2) or later (Chiamata 3)
     ("3ª chiamata senza risposta, 1 proforma → MANCATO CONTATTO 1 al 10/12",
-     {S.T_STATUS: "Chiamata 3", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 3, S.T_OPEN_PROFORMAS: 1,
+     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 2, S.T_OPEN_PROFORMAS: 1,
       S.T_CONTACT_ON: FRI}),
     ("3ª chiamata senza risposta, 2 proforma → MANCATO CONTATTO 2 (già uno a novembre, foglio nascosto)",
-     {S.T_STATUS: "Chiamata 3", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 3, S.T_OPEN_PROFORMAS: 2,
+     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 2, S.T_OPEN_PROFORMAS: 2,
       S.T_CONTACT_ON: d(17)}),
-    ("3ª chiamata senza risposta, 3 proforma → PREBLOCCO",
-     {S.T_STATUS: "Chiamata 3", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 3, S.T_OPEN_PROFORMAS: 3,
-      S.T_CONTACT_ON: FRI}),
-    ("3ª chiamata senza risposta, 6 proforma → PREBLOCCO",
-     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 3, S.T_OPEN_PROFORMAS: 6,
+    ("3ª chiamata senza risposta, Tentativi vuoto, 3 proforma → PREBLOCCO",
+     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_OPEN_PROFORMAS: 3, S.T_CONTACT_ON: FRI}),
+    ("4ª chiamata senza risposta (Stato Chiamata 3), 6 proforma → PREBLOCCO",
+     {S.T_STATUS: "Chiamata 3", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 3, S.T_OPEN_PROFORMAS: 6,
       S.T_CONTACT_ON: THU}),
     # ---- missed phone appointments
     ("1° appuntamento telefonico mancato → chiamata 1, ALTA",
@@ -97,7 +99,7 @@ SCENARIOS: list[tuple[str, dict]] = [
      {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Ha già pagato", S.T_ATTEMPTS: 1, S.T_PAID_ON: d(16),
       S.T_CONTACT_ON: FRI}),
     ("ha già pagato esattamente 5 gg lav. fa (confine) → contabile via email",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Ha già pagato", S.T_ATTEMPTS: 1, S.T_PAID_ON: d(13),
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Ha già pagato", S.T_ATTEMPTS: 0, S.T_PAID_ON: d(13),
       S.T_CONTACT_ON: FRI}),
     ("ha già pagato 6 gg lav. fa (confine) → VERIFICA SEDE, assistenza.xriba",
      {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Ha già pagato", S.T_ATTEMPTS: 2, S.T_PAID_ON: d(12),
@@ -113,7 +115,7 @@ SCENARIOS: list[tuple[str, dict]] = [
      {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Accordo di pagamento", S.T_ATTEMPTS: 2,
       S.T_PAYMENT_KIND: "Parziale", S.T_AGREED_ON: d(4, 12), S.T_CONTACT_ON: THU}),
     ("accordo saldo per il 23/12 → controllo il 29/12 (Natale e Santo Stefano)",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Accordo di pagamento", S.T_ATTEMPTS: 1, S.T_PAYMENT_KIND: "Saldo",
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Accordo di pagamento", S.T_ATTEMPTS: 0, S.T_PAYMENT_KIND: "Saldo",
       S.T_AGREED_ON: d(23, 12), S.T_CONTACT_ON: FRI}),
     # ---- no agreement
     ("nessun accordo, problema di bilancio → Customer Care, +10 gg lav.",
@@ -123,7 +125,7 @@ SCENARIOS: list[tuple[str, dict]] = [
      {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 2, S.T_REASON: "Problema da risolvere",
       S.T_PROBLEM: "Contabilità", S.T_CONTACT_ON: THU}),
     ("nessun accordo, problema tecnico → CUSTOMER CARE",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 1, S.T_REASON: "Problema da risolvere",
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 0, S.T_REASON: "Problema da risolvere",
       S.T_PROBLEM: "Tecnico", S.T_CONTACT_ON: FRI}),
     ("vuole parlare solo con lo Studio → BLOCCANTE, GESTIONE STUDIO",
      {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 1, S.T_REASON: "Non vuole comunicare",
@@ -135,7 +137,7 @@ SCENARIOS: list[tuple[str, dict]] = [
      {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 2, S.T_REASON: "Non vuole comunicare",
       S.T_CONTACT_PERSON: "Responsabile", S.T_CONTACT_ON: FRI}),
     ("deve prima verificare → APPUNTAMENTO TELEFONICO",
-     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 1, S.T_REASON: "Deve verificare",
+     {S.T_STATUS: "Nuovo", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 0, S.T_REASON: "Deve verificare",
       S.T_CONTACT_ON: FRI}),
     ("rifiuta di pagare → PREBLOCCO",
      {S.T_STATUS: "Chiamata 1", S.T_OUTCOME: "Nessun accordo", S.T_ATTEMPTS: 1, S.T_REASON: "Rifiuta generico",
@@ -197,8 +199,8 @@ MISTAKES: list[tuple[str, dict]] = [
       S.T_CONTACT_ON: FRI}),
     ("errore: Pre-Blocco senza Data preblocco (entra comunque nel Report)",
      {S.T_STATUS: "Pre blocco", S.T_OPEN_PROFORMAS: 3}),
-    ("errore: Tentativi 1 con Stato Chiamata 3",
-     {S.T_STATUS: "Chiamata 3", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1, S.T_OPEN_PROFORMAS: 1,
+    ("avviso: Tentativi 1 con Stato Chiamata 2 — vale lo Stato, 3ª chiamata → MANCATO CONTATTO 1",
+     {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Non risponde", S.T_ATTEMPTS: 1, S.T_OPEN_PROFORMAS: 1,
       S.T_CONTACT_ON: FRI}),
     ("errore: data 31/11/2026 (non esiste, con le barre)",
      {S.T_STATUS: "Chiamata 2", S.T_OUTCOME: "Accordo di pagamento", S.T_ATTEMPTS: 2, S.T_PAYMENT_KIND: "Parziale",
@@ -424,8 +426,10 @@ def main() -> None:
     path, rows = build(args.out)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     print(f"{path}  ({path.stat().st_size:,} Bytes, sha256 {digest}…)")
-    kinds = Counter("errore" if "errore" in r[NOTE] else "scenario" for r in rows)
-    print(f"  {len(rows)} righe Ticket: {kinds['scenario']} scenari, {kinds['errore']} con errori tipici")
+    kinds = Counter("errore" if "errore" in r[NOTE] else "avviso" if "avviso" in r[NOTE] else "scenario"
+                    for r in rows)
+    print(f"  {len(rows)} righe Ticket: {kinds['scenario']} scenari, {kinds['errore']} con errori tipici, "
+          f"{kinds['avviso']} con avvisi")
     for r, row in enumerate(rows, start=2):
         print(f"  riga {r:>3}  {row.get(S.T_TICKET, ''):>6}  {row[NOTE][7:-1]}")
 

@@ -72,13 +72,14 @@ def test_waiting_for_payment_3_vs_4_open_proformas(proformas, preblocco):
 
 @pytest.mark.parametrize("proformas,tag", [(2, "MANCATO CONTATTO 1"), (3, "preblocco")])
 def test_no_contact_2_vs_3_open_proformas(proformas, tag):
-    r, _ = one(WED, status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=proformas)
+    r, _ = one(WED, status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=proformas)
     assert r["tag"] == tag
 
 
-@pytest.mark.parametrize("attempts,tag", [(2, "chiamata 2"), (3, "MANCATO CONTATTO 1")])
-def test_second_vs_third_call_without_answer(attempts, tag):
-    r, _ = one(WED, status="Chiamata 2", outcome="Non risponde", attempts=attempts, proformas=1)
+@pytest.mark.parametrize("status,tag", [("Chiamata 1", "chiamata 2"), ("Chiamata 2", "MANCATO CONTATTO 1")])
+def test_second_vs_third_call_without_answer(status, tag):
+    # Stato is the state before the call: Chiamata 1 -> the 2nd call, Chiamata 2 -> the 3rd
+    r, _ = one(WED, status=status, outcome="Non risponde", proformas=1)
     assert r["tag"] == tag
 
 
@@ -117,7 +118,7 @@ def test_agreement_check_across_christmas_2026():
 
 def test_recall_across_easter_monday():
     # Thu 2.4.2026: Fri 3. (1), Easter Monday 6.4., 7. (2) … 10. (5)
-    r, _ = one(datetime(2026, 4, 2, 9, 0), status="Nuovo", outcome="Non risponde", attempts=1)
+    r, _ = one(datetime(2026, 4, 2, 9, 0), status="Nuovo", outcome="Non risponde", attempts=0)
     assert r["due"] == date(2026, 4, 10)
 
 
@@ -138,7 +139,7 @@ def test_easter_monday_is_not_a_working_day_when_counting_since_a_payment():
     (datetime(2026, 11, 18, 9, 0), date(2026, 12, 10)),  # a plain Thursday
 ])
 def test_mancato_contatto_on_the_10th_of_next_month_or_the_first_working_day_after(now, due):
-    r, _ = one(now, status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=1)
+    r, _ = one(now, status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=1)
     assert r["due"] == due
 
 

@@ -37,8 +37,8 @@ def as_date(v):
 @pytest.fixture
 def book(tmp_path):
     wb = solleciti_data([
-        ticket(ticket=8001, status="Nuovo", outcome="Non risponde", attempts=1),
-        ticket(ticket=8002, status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=4),
+        ticket(ticket=8001, status="Nuovo", outcome="Non risponde", attempts=0),
+        ticket(ticket=8002, status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=4),
         ticket(ticket=8003, status="Chiamata 1", outcome="Accordo di pagamento", attempts=1),
         ticket(ticket=8004, status="Pre-Blocco", preblocco_on=date(2026, 11, 1)),
     ], report=[])

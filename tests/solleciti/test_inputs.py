@@ -57,7 +57,7 @@ def test_pre_blocco_without_date_still_belongs_in_the_report():
     (dict(status="Chiamata 1", outcome="Nessun accordo", attempts=1, reason="Problema da risolvere"), S.T_PROBLEM),
     (dict(status="Chiamata 1", outcome="Nessun accordo", attempts=1, reason="Non vuole comunicare"),
      S.T_CONTACT_PERSON),
-    (dict(status="Chiamata 3", outcome="Non risponde", attempts=3), S.T_OPEN_PROFORMAS),
+    (dict(status="Chiamata 2", outcome="Non risponde", attempts=2), S.T_OPEN_PROFORMAS),
     (dict(status="Appuntamento telefonico", outcome="Non risponde"), S.T_MISSED_APPTS),
     (dict(status="In attesa di pagamento"), S.T_AGREED_ON),
     (dict(status="In attesa di pagamento", agreed_on=date(2026, 11, 2)), S.T_OPEN_PROFORMAS),
@@ -93,27 +93,8 @@ def test_without_stato_column_nothing_is_computed():
 
 # ------------------------------------------------------------------ contradictions
 
-@pytest.mark.parametrize("status,attempts,expected", [
-    ("Chiamata 3", 1, "atteso 3 o 4"),
-    ("Chiamata 1", 3, "atteso 1 o 2"),
-    ("Nuovo", 2, "un ticket nuovo ha al massimo 1 tentativo"),
-])
-def test_tentativi_that_contradict_the_stato(status, attempts, expected):
-    r, plan = one(status=status, outcome="Non risponde", attempts=attempts, proformas=1)
-    f = finding(plan, S.T_ATTEMPTS, "SOL-CONTRADICTION")
-    assert f"Tentativi {attempts} non è coerente con Stato '{status}'" in f.message and expected in f.message
-    assert r["action"].startswith("DA VERIFICARE: Tentativi") and only_action(r)
-
-
-def test_stato_lagging_one_call_behind_is_fine():
-    r, plan = one(status="Chiamata 1", outcome="Non risponde", attempts=2)
-    assert r["tag"] == "chiamata 2" and not plan.findings
-
-
-def test_an_outcome_without_any_call():
-    r, plan = one(status="Nuovo", outcome="Ha già pagato", attempts=0, paid_on=date(2026, 11, 17))
-    assert "Tentativi è 0" in finding(plan, S.T_ATTEMPTS, "SOL-CONTRADICTION").message
-    assert only_action(r)
+# Tentativi that disagrees with the Stato: a warning, the decision follows the Stato — see
+# tests/solleciti/test_attempt_from_stato.py (issue 14).
 
 
 def test_missed_appointment_with_zero_missed_appointments():
@@ -161,13 +142,13 @@ def test_date_that_is_not_a_date(raw, suggestion):
 
 @pytest.mark.parametrize("raw", [-1, 2.5, "tre", True])
 def test_counts_must_be_whole_numbers_not_below_zero(raw):
-    r, plan = one(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=raw)
+    r, plan = one(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=raw)
     assert "non è un numero intero ≥ 0" in finding(plan, S.T_OPEN_PROFORMAS, "SOL-NUMBER-INVALID").message
     assert r["action"].startswith("DA CORREGGERE: Proforma aperti") and only_action(r)
 
 
 def test_an_unreadable_cell_the_branch_does_not_need_does_not_stop_the_row():
-    r, plan = one(status="Nuovo", outcome="Non risponde", attempts=1, paid_on="ieri")
+    r, plan = one(status="Nuovo", outcome="Non risponde", attempts=0, paid_on="ieri")
     assert r["tag"] == "chiamata 1"
     finding(plan, S.T_PAID_ON, "SOL-DATE-INVALID")
 
@@ -175,10 +156,11 @@ def test_an_unreadable_cell_the_branch_does_not_need_does_not_stop_the_row():
 @pytest.mark.parametrize("fields", [
     dict(status="  chiamata 1 ", outcome="NON RISPONDE", attempts="1"),
     dict(status="Chiamata1", outcome="non risponde", attempts=1.0),
+    dict(status=" non  lavorato", outcome="Non Risponde", attempts=" 0 "),
 ])
 def test_case_and_blanks_do_not_matter(fields):
     r, plan = one(**fields)
-    assert r["tag"] == "chiamata 1" and not plan.findings
+    assert r["tag"] == ("chiamata 1" if "lavorato" in fields["status"] else "chiamata 2") and not plan.findings
 
 
 def test_accents_and_apostrophes_as_typed_on_an_italian_keyboard():
@@ -229,12 +211,13 @@ def test_missing_computed_columns_are_added_after_the_last_header():
     assert next(w.value for w in plan.writes if w.row == 2 and w.col == action_col).startswith("Effettuare")
 
 
-def test_unreadable_tentativi_only_stops_the_row_when_the_call_number_matters():
+def test_unreadable_tentativi_never_stops_the_row_the_stato_says_which_call_it_is():
     r, plan = one(status="Chiamata 1", attempts="due")
     assert r["action"].startswith("Effettuare la chiamata")
     finding(plan, S.T_ATTEMPTS, "SOL-NUMBER-INVALID")
-    r, _ = one(status="Chiamata 1", attempts="due", outcome="Non risponde")
-    assert r["action"] == "DA CORREGGERE: Tentativi non leggibile" and only_action(r)
+    r, plan = one(status="Chiamata 1", attempts="due", outcome="Non risponde")
+    assert r["tag"] == "chiamata 2"
+    finding(plan, S.T_ATTEMPTS, "SOL-NUMBER-INVALID")
     r, _ = one(status="Appuntamento telefonico", attempts="due", outcome="Non risponde", missed=1)
     assert r["tag"] == "chiamata 1"
 

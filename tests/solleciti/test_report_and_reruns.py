@@ -21,7 +21,7 @@ from tests.solleciti.builders import (
 )
 from xl_addin.kinds.solleciti import schema as S
 
-PREBLOCCO = dict(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=4)
+PREBLOCCO = dict(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=4)
 
 
 def report_tickets(wb):
@@ -120,8 +120,8 @@ def test_row_without_ticket_number_cannot_enter_the_report():
 def all_leaves_book():
     return solleciti_data([
         ticket(status="Nuovo"),
-        ticket(status="Nuovo", outcome="Non risponde", attempts=1),
-        ticket(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=1),
+        ticket(status="Nuovo", outcome="Non risponde", attempts=0),
+        ticket(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=1),
         ticket(**PREBLOCCO),
         ticket(status="Chiamata 1", outcome="Ha già pagato", attempts=1, paid_on=date(2026, 10, 1)),
         ticket(status="Chiamata 1", outcome="Accordo di pagamento", attempts=1, agreed_on="27.11.2026",
@@ -148,8 +148,8 @@ def test_run_twice_changes_nothing_the_second_time():
 
 
 def test_a_later_run_with_the_same_inputs_keeps_the_task_dates():
-    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=1),
-                         ticket(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=1),
+    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=0),
+                         ticket(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=1),
                          ticket(status="Chiamata 1", outcome="Nessun accordo", attempts=1,
                                 reason="Problema da risolvere", problem="Tecnico")])
     wb = apply(wb, run(wb))                                            # Wed 18.11.
@@ -159,9 +159,9 @@ def test_a_later_run_with_the_same_inputs_keeps_the_task_dates():
 
 
 def test_a_new_outcome_counts_from_the_day_it_is_first_seen():
-    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=1)])
+    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=0)])
     wb = apply(wb, run(wb))
-    wb = set_cells(wb, 2, status="Chiamata 1", attempts=2)           # second call on Wed 25.11.
+    wb = set_cells(wb, 2, status="Chiamata 1", attempts=1)           # second call on Wed 25.11.
     plan = run(wb, now=datetime(2026, 11, 25, 16, 0))
     assert written(plan, 2, S.T_DUE) == date(2026, 12, 2)
     assert written(plan, 2, S.T_TAG) == "chiamata 2"
@@ -169,19 +169,19 @@ def test_a_new_outcome_counts_from_the_day_it_is_first_seen():
 
 
 def test_data_contatto_sets_the_day_tasks_count_from():
-    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=1, contact_on=date(2026, 11, 16))])
+    wb = solleciti_data([ticket(status="Nuovo", outcome="Non risponde", attempts=0, contact_on=date(2026, 11, 16))])
     assert result(run(wb))["due"] == date(2026, 11, 23)
 
 
 def test_mancato_contatto_counts_up_month_by_month():
-    wb = solleciti_data([ticket(ticket=7100, status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=2)])
+    wb = solleciti_data([ticket(ticket=7100, status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=2)])
     wb = apply(wb, run(wb))
     row = wb.sheet(S.SHEET_TICKETS).rows[1]
     assert row[S.TICKET_HEADERS.index(S.T_TAG)] == "MANCATO CONTATTO 1"
-    # 10.12.: the ticket starts from zero, three calls without answer again
+    # 10.12.: the ticket starts from zero; later in December the 3rd call (Stato Chiamata 2) fails again
     wb = set_cells(wb, 2, status="Nuovo", outcome=None, attempts=0)
     wb = apply(wb, run(wb, now=datetime(2026, 12, 10, 9, 0)))
-    wb = set_cells(wb, 2, status="Chiamata 3", outcome="Non risponde", attempts=3)
+    wb = set_cells(wb, 2, status="Chiamata 2", outcome="Non risponde", attempts=2)
     plan = run(wb, now=datetime(2026, 12, 21, 9, 0))
     assert written(plan, 2, S.T_TAG) == "MANCATO CONTATTO 2"
     assert written(plan, 2, S.T_DUE) == date(2027, 1, 11)

@@ -40,7 +40,7 @@ def test_new_ticket_without_outcome_is_to_be_called_today():
 # ------------------------------------------------------------------ the client does not answer
 
 def test_first_call_no_answer_recall_in_5_working_days_with_riepilogo_mail():
-    r, _ = one(status="Nuovo", outcome="Non risponde", attempts=1)
+    r, _ = one(status="Nuovo", outcome="Non risponde", attempts=0)
     assert r["tag"] == "chiamata 1"
     assert r["template"] == "RIEPILOGO"
     assert r["due"] == date(2026, 11, 25)         # Wed + 5 working days
@@ -49,13 +49,13 @@ def test_first_call_no_answer_recall_in_5_working_days_with_riepilogo_mail():
 
 
 def test_second_call_no_answer_recall_without_mail():
-    r, _ = one(status="Chiamata 1", outcome="Non risponde", attempts=2)
+    r, _ = one(status="Chiamata 1", outcome="Non risponde", attempts=1)
     assert (r["tag"], r["template"], r["due"], r["priority"]) == ("chiamata 2", None, date(2026, 11, 25), "MEDIA")
     assert "RIEPILOGO" not in r["action"]
 
 
 def test_third_call_no_answer_with_two_proformas_is_mancato_contatto_on_the_10th_of_next_month():
-    r, plan = one(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=2)
+    r, plan = one(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=2)
     assert r["tag"] == "MANCATO CONTATTO 1"
     assert r["due"] == date(2026, 12, 10)          # a Thursday
     assert r["priority"] == "MEDIA"
@@ -65,7 +65,7 @@ def test_third_call_no_answer_with_two_proformas_is_mancato_contatto_on_the_10th
 
 
 def test_third_call_no_answer_with_three_proformas_starts_the_preblocco_procedure():
-    r, plan = one(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=3)
+    r, plan = one(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=3)
     assert_preblocco(r, plan, date(2026, 12, 3))   # + 15 days
     assert "3ª chiamata senza risposta, 3 proforma aperti" in report_appends(plan)[0]
 
@@ -270,9 +270,9 @@ def test_durations_and_assignees_come_from_impostazioni():
     assert not plan.findings
     r, _ = one(status="Chiamata 1", outcome="Ha già pagato", attempts=1, paid_on=date(2026, 10, 1), settings=settings)
     assert r["assignee"] == "sede.milano"
-    r, _ = one(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=1, settings=settings)
+    r, _ = one(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=1, settings=settings)
     assert r["due"] == date(2026, 12, 15)
-    r, _ = one(status="Chiamata 3", outcome="Non risponde", attempts=3, proformas=3, settings=settings)
+    r, _ = one(status="Chiamata 2", outcome="Non risponde", attempts=2, proformas=3, settings=settings)
     assert r["due"] == date(2026, 12, 8)
 
 

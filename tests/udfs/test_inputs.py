@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.solleciti.builders import result, run, solleciti_data, ticket
 from xl_addin import udfs as U
 
 NOW = datetime(2026, 11, 22, 12, 0)      # Sunday; the demo's "today"
@@ -225,7 +226,7 @@ def test_fall_bad_input():
 # ---------------------------------------------------------------- Solleciti: XLA_TICKET_AZIONE / _SCADENZA
 
 def test_ticket_no_answer_first_call_recall_in_five_working_days_with_riepilogo():
-    args = ("Chiamata 1", "Non risponde", 1)
+    args = ("Nuovo", "Non risponde", 0)
     action = U.XLA_TICKET_AZIONE(*args, data_contatto=xl(2026, 11, 20), oggi=NOW)
     assert "RIEPILOGO" in action and "5 giorni lavorativi" in action
     assert U.XLA_TICKET_SCADENZA(*args, data_contatto=xl(2026, 11, 20), oggi=NOW) == xl(2026, 11, 27)
@@ -257,6 +258,25 @@ def test_ticket_bad_input_in_italian():
     assert U.XLA_TICKET_AZIONE(None, oggi=NOW).startswith("DATI MANCANTI: Stato")
     assert U.XLA_TICKET_SCADENZA("Chiamata 3", "Non risponde", 3, oggi=NOW).startswith(
         "DATI MANCANTI: Proforma aperti")
+
+
+@pytest.mark.parametrize("stato,before,tag", [
+    ("Nuovo", 0, "chiamata 1"), ("Non lavorato", 0, "chiamata 1"), ("Chiamata 1", 1, "chiamata 2"),
+    ("Chiamata 2", 2, "MANCATO CONTATTO"), ("Chiamata 3", 3, "MANCATO CONTATTO"),
+])
+@pytest.mark.parametrize("tentativi", ["blank", "agreeing", "disagreeing"])
+def test_ticket_no_answer_the_attempt_comes_from_stato_as_in_run(stato, before, tag, tentativi):
+    """Issue 14: Stato is the state before the call; Tentativi (calls before it) never changes the answer."""
+    value = {"blank": None, "agreeing": before, "disagreeing": before + 1}[tentativi]
+    plan = run(solleciti_data([ticket(status=stato, outcome="Non risponde", attempts=value, proformas=2,
+                                      contact_on=date(2026, 11, 20))]), now=NOW)
+    cells = result(plan)
+    assert cells["tag"].startswith(tag)
+    args = dict(stato=stato, esito="Non risponde", tentativi=None if value is None else float(value),
+                proforma_aperti=2.0, data_contatto=xl(2026, 11, 20), oggi=NOW)
+    assert U.XLA_TICKET_AZIONE(**args) == cells["action"]
+    assert U.XLA_TICKET_SCADENZA(**args) == datetime.combine(cells["due"], datetime.min.time())
+    assert ("RIEPILOGO" in cells["action"]) is (before == 0)
 
 
 # ---------------------------------------------------------------- Kundenakten: XLA_VPA_*

@@ -33,6 +33,11 @@ class Solleciti(Catalog, prefix="SOL-", title=TITLE, languages=("it",)):
         ERROR, "A date cell holds no date, or a year outside 2000–2100.", it="{header}: '{value}' {problem}")
     NUMBER_INVALID = Code(
         ERROR, "A count (Tentativi, …) is not a whole number ≥ 0.", it="{header}: '{value}' non è un numero intero ≥ 0")
+    ATTEMPTS_MISMATCH = Code(
+        WARNING, "Tentativi (calls before the recorded one) disagrees with the Stato; the decision follows the Stato.",
+        it="Tentativi {value} non è coerente con Stato '{status}', che vuol dire {calls} prima di quella registrata "
+           "(Tentativi '{implied}'): vale lo Stato, {attempt}ª chiamata",
+        fix="{implied}")
 
     # ---- the flow chart
     MISSING = Code(

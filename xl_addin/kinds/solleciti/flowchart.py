@@ -3,7 +3,7 @@ caller does next — Azione, Template, Tag, Scadenza task, Priorità, Assegnare 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -192,7 +192,14 @@ def decide(t: TicketRow, today: date, anchor: date, cfg: Config,
 
     ``today`` decides the waiting leaves (Pre-Blocco, In attesa di pagamento); ``anchor`` is the
     day of the contact the row records (tasks count from it); ``no_contact_dates`` are the task
-    dates of earlier MANCATO CONTATTO tags of this ticket."""
+    dates of earlier MANCATO CONTATTO tags of this ticket. A ``Tentativi`` that disagrees with the
+    ``Stato`` is reported with whatever the row leads to: the decision follows the ``Stato``."""
+    notes = _attempts_problems(t)
+    decision = _decide(t, today, anchor, cfg, no_contact_dates)
+    return replace(decision, problems=notes + decision.problems) if notes else decision
+
+
+def _decide(t: TicketRow, today: date, anchor: date, cfg: Config, no_contact_dates) -> Decision:
     try:
         if t.contact_on is not None and t.contact_on > today:
             raise _contradiction(S.T_CONTACT_ON, f"Data contatto {fmt_date(t.contact_on)} è nel futuro")
@@ -211,44 +218,36 @@ def decide(t: TicketRow, today: date, anchor: date, cfg: Config,
         return stop.decision
 
 
-def _check_attempts(t: TicketRow) -> None:
-    """Tentativi (calls so far, the recorded one included) must fit the Stato."""
-    k = S.CALL_NUMBER.get(t.status)
-    if t.attempts is None:
-        return
-    if t.status in (S.S_NEW, S.S_NOT_WORKED) and t.attempts > 1:
-        raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
-                                           "(un ticket nuovo ha al massimo 1 tentativo)")
-    if k is not None and t.attempts not in (k, k + 1):
-        raise _contradiction(S.T_ATTEMPTS, f"Tentativi {t.attempts} non è coerente con Stato '{t.status}' "
-                                           f"(atteso {k} o {k + 1})")
+def calls_before(status: str | None) -> int | None:
+    """The calls a ticket in ``status`` has had before the one its row records (what Tentativi
+    says when filled): 0 for Nuovo / Non lavorato, N for Chiamata N; None where the Stato does not
+    count calls (Appuntamento telefonico, Pre-Blocco, …)."""
+    return S.CALLS_BEFORE.get(status) if status is not None else None
 
 
-def _attempt(t: TicketRow) -> int:
-    """Which call the recorded outcome belongs to: Tentativi, else the Stato's call number (1 for a
-    new ticket)."""
-    if t.attempts is not None:
-        return t.attempts
-    if S.T_ATTEMPTS in t.unreadable:
-        raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Tentativi non leggibile"))
-    return S.CALL_NUMBER.get(t.status, 1)
+def _attempts_problems(t: TicketRow) -> tuple[Problem, ...]:
+    """Tentativi, when filled, must say what the Stato implies; a finding names that value."""
+    implied = calls_before(t.status)
+    if t.attempts is None or implied is None or t.attempts == implied:
+        return ()
+    calls = {0: "nessuna chiamata", 1: "1 chiamata"}.get(implied, f"{implied} chiamate")
+    return (Problem(S.T_ATTEMPTS, SOL.ATTEMPTS_MISMATCH, {"value": t.attempts, "status": t.status, "calls": calls,
+                                                          "implied": implied, "attempt": implied + 1}),)
 
 
 def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
     """Stato Nuovo / Non lavorato / Chiamata 1–3 / Appuntamento telefonico: the call and its outcome.
-    A call still to be made is due on the contact day (the next working day if that is none)."""
-    _check_attempts(t)
+    A call still to be made is due on the contact day (the next working day if that is none).
+    Which call the outcome belongs to comes from the Stato alone (Tentativi is only checked)."""
     if t.outcome is None:
         if S.T_OUTCOME in t.unreadable:
             raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Esito chiamata non riconosciuto"))
         return Decision(LEAF_CALL, "Effettuare la chiamata al contatto (mail e ticket valgono come contatto: "
                                    "annotare nelle note se chiamata o email)", due=cfg.cal.next_working_day(anchor))
-    if t.attempts == 0:
-        raise _contradiction(S.T_ATTEMPTS, f"Esito chiamata '{t.outcome}' registrato, ma Tentativi è 0")
     if t.outcome == S.O_NO_ANSWER:
         if t.status == S.S_APPOINTMENT:
             return _missed_appointment(t, anchor, cfg, history)
-        attempt = _attempt(t)
+        attempt = (calls_before(t.status) or 0) + 1
         if attempt < cfg.calls_before_no_contact:
             return _recall(attempt, anchor, cfg)
         return _by_proformas(t, anchor, cfg, history, f"{attempt}ª chiamata senza risposta", "dopo la")
@@ -260,13 +259,16 @@ def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
 
 
 def _recall(attempt: int, anchor: date, cfg: Config) -> Decision:
+    """The 1st or 2nd call without answer: the ticket then sits in Stato 'Chiamata N'."""
     first = attempt <= 1
     action = (f"Rifissare la chiamata: nota {S.NOTE_NO_ANSWER}, nuova chiamata tra {cfg.recall_days} "
               "giorni lavorativi")
     if first:
         action += "; inviare mail con template RIEPILOGO"
+    if f"Chiamata {attempt}" in S.STATUSES:
+        action += f" — poi Stato 'Chiamata {attempt}'"
     return Decision(LEAF_RECALL, action, S.TEMPLATE_SUMMARY if first else None,
-                    S.TAG_CALL.format(n=max(attempt, 1)), cfg.cal.add_working_days(anchor, cfg.recall_days),
+                    S.TAG_CALL.format(n=attempt), cfg.cal.add_working_days(anchor, cfg.recall_days),
                     S.PRIO_MEDIUM)
 
 
@@ -442,7 +444,8 @@ def _customer_care(t: TicketRow, anchor: date, cfg: Config) -> Decision:
         raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Aggiornamento non riconosciuto"))
     if t.status == S.S_RETURNED:
         return Decision(LEAF_RETURNED, "Ticket rientrato da un altro reparto: riparte da zero — effettuare la "
-                                       f"chiamata al contatto (poi Stato '{S.S_NEW}' o 'Chiamata 1' con l'esito)",
+                                       f"chiamata al contatto e registrarne l'esito con Stato '{S.S_NEW}' "
+                                       "(1ª chiamata)",
                         due=cfg.cal.next_working_day(anchor))
     return Decision(LEAF_CC_WAIT, "In attesa del Customer Care: verificare in RIENTRO se il problema è risolto "
                                   "prima della scadenza della task",

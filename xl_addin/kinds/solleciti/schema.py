@@ -68,7 +68,9 @@ S_RETURNED = "Rientro"
 S_AWAITING_PAYMENT = "In attesa di pagamento"
 STATUSES = [S_NEW, S_NOT_WORKED, S_CALL_1, S_CALL_2, S_CALL_3, S_APPOINTMENT, S_PREBLOCCO,
             S_CUSTOMER_CARE, S_RETURNED, S_AWAITING_PAYMENT]
-CALL_NUMBER = {S_CALL_1: 1, S_CALL_2: 2, S_CALL_3: 3}
+# Stato is the ticket's state before the call in Esito chiamata (SPEC §3 "Which attempt a row records"):
+# the calls made before it — what Tentativi must say when filled. The recorded call is the next one.
+CALLS_BEFORE = {S_NEW: 0, S_NOT_WORKED: 0, S_CALL_1: 1, S_CALL_2: 2, S_CALL_3: 3}
 CONTACT_STATUSES = [S_NEW, S_NOT_WORKED, S_CALL_1, S_CALL_2, S_CALL_3, S_APPOINTMENT]
 
 O_NO_ANSWER = "Non risponde"
