@@ -79,6 +79,16 @@ def test_dates_are_formatted_and_computed_headers_marked(wb):
     assert "Vuota" in ws.cell(1, S.TICKET_HEADERS.index(S.T_CONTACT_ON) + 1).comment.text
 
 
+def test_stato_and_tentativi_say_the_stato_is_the_one_before_the_recorded_call(wb):
+    """Issue 14: the header notes read Stato and Tentativi the way the product does."""
+    ws = wb["Ticket"]
+    stato = ws.cell(1, S.TICKET_HEADERS.index(S.T_STATUS) + 1).comment.text
+    tentativi = ws.cell(1, S.TICKET_HEADERS.index(S.T_ATTEMPTS) + 1).comment.text
+    assert "PRIMA della chiamata registrata" in stato and "Chiamata 1 = 2ª" in stato
+    assert "Facoltativo" in tentativi and "PRIMA" in tentativi and "0 con Stato Nuovo" in tentativi
+    assert "Conta lo Stato" in tentativi
+
+
 def test_impostazioni_holds_the_defaults_and_reads_back_without_findings(template):
     cal = CalamineWorkbook.from_path(str(template))
     rows = cal.get_sheet_by_name("Impostazioni").to_python()

@@ -5,7 +5,10 @@ from ...core.layout import ListRule, SheetLayout, protocol_layout, settings_rows
 from . import schema as S
 
 _HEADER_NOTES = {
-    S.T_ATTEMPTS: "Chiamate fatte finora, compresa quella dell'esito registrato",
+    S.T_STATUS: "Stato PRIMA della chiamata registrata in Esito chiamata: Nuovo = 1ª chiamata, Chiamata 1 = 2ª, "
+                "Chiamata 2 = 3ª",
+    S.T_ATTEMPTS: "Facoltativo: chiamate fatte PRIMA di quella registrata in Esito chiamata (0 con Stato Nuovo, "
+                  "N con Chiamata N). Conta lo Stato: se non coincide, avviso in Verifica",
     S.T_MISSED_APPTS: "Appuntamenti telefonici mancati finora, compreso quello dell'esito registrato",
     S.T_BROKEN_PROMISES: "Promesse di pagamento non rispettate finora",
     S.T_CONTACT_ON: "Giorno della chiamata/del contatto registrato nella riga. Vuota: vale il giorno in cui "
@@ -27,7 +30,7 @@ def layouts() -> list[SheetLayout]:
         number_formats={**{h: S.DATE_FORMAT_IT for h in S.TICKET_DATE_HEADERS + [S.T_DUE]},
                         **{h: count_format for h in S.TICKET_COUNT_HEADERS}},
         lists={
-            S.T_STATUS: ListRule(S.STATUSES, "Stato del ticket"),
+            S.T_STATUS: ListRule(S.STATUSES, "Stato del ticket prima della chiamata registrata"),
             S.T_OUTCOME: ListRule(S.OUTCOMES, "Esito dell'ultima chiamata (mail e ticket valgono come contatto)"),
             S.T_REASON: ListRule(S.REASONS, "Perché non si è concluso un accordo"),
             S.T_CONTACT_PERSON: ListRule(S.CONTACT_PERSONS, "Con chi vuole parlare il cliente"),
