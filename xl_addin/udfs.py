@@ -569,9 +569,9 @@ def XLA_FALL_UEBERFAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = 
 # ================================================================ Solleciti (SPEC §3, Italian)
 
 _SOLLECITI_DOCS = dict(
-    stato="Stato des Tickets (Nuovo, Chiamata 1 … In attesa di pagamento)",
+    stato="Stato des Tickets vor dem erfassten Anruf (Nuovo = 1., Chiamata 1 = 2., Chiamata 2 = 3. Anruf …)",
     esito="Esito chiamata (Non risponde, Ha già pagato, Accordo di pagamento, Nessun accordo)",
-    tentativi="Tentativi: bisherige Anrufe",
+    tentativi="Tentativi: Anrufe vor dem erfassten (optional; welcher Anruf es ist, sagt Stato)",
     appuntamenti_mancati="Appuntamenti mancati: verpasste Telefontermine",
     proforma_aperti="Proforma aperti: offene Proforma-Rechnungen",
     motivo="Motivo (bei Nessun accordo)",
