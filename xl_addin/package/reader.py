@@ -1,21 +1,36 @@
-"""read_workbook: every worksheet's values via python-calamine, states from workbook.xml."""
+"""read_workbook: every worksheet's values via python-calamine, states from workbook.xml.
+
+Two things calamine does not know and the reader adds: the rows of Excel tables that are not
+data (a table's header rows below row 1 and its totals rows) are handed over empty, so no kind
+takes them for an order; and a sheet whose cells span a huge grid (one value in XFD1048576) is
+read sparse — calamine lays every sheet out as a dense grid of its used range, which for such a
+sheet is 512 GiB."""
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import python_calamine as calamine
+from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData
 from .archive import Archive
 from .errors import WorkbookError
-from .opc import WorkbookParts, m
+from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
 from .refs import split_cell_ref
 from .safety import iterparse_safe
 
 _EXACT_INT = 2 ** 53
 _ERROR_MARKER = re.compile(rb"""t=["']e["']""")
-C_TAG, V_TAG = m("c"), m("v")
+C_TAG, V_TAG, ROW_TAG = m("c"), m("v"), m("row")
+RT_TABLE = REL_NS + "/table"
+# Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
+# each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
+DENSE_LIMIT = 4_000_000
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
+_NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
 
 
 def _clean(value):
@@ -46,6 +61,116 @@ def _error_cells(archive: Archive, part: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _letters_value(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _grid_cells(data: bytes) -> int | None:
+    """Rows x columns of the grid calamine would build for this sheet XML, found by scanning the
+    text for the forms Excel and the usual libraries write (``<row r="N"``, ``<c r="A1"``);
+    None when a cell does not say where it is or lies below the last row (only parsing could
+    tell then). ~8 ms per MB of sheet XML."""
+    rows = _ROW_NUMBER.findall(data)
+    cells = data.count(b"<c ") + data.count(b"<c>")
+    if data.count(b' r="') != len(rows) + cells:
+        return None
+    if not rows or not cells:
+        return 0
+    height = max(map(int, rows))
+    if re.search(rb' r="[A-Z]{1,3}\d{%d}' % (len(str(height)) + 1), data):
+        return None
+    for pattern in _WIDE_COLUMN:                  # columns AAA.. first, then AA..ZZ
+        found = set(pattern.findall(data))
+        if found:
+            return height * max(_letters_value(c) for c in found)
+    return height * next((i for i in range(26, 0, -1) if b' r="%c' % (64 + i) in data), 0)
+
+
+def _sparse_rows(archive: Archive, entry: SheetEntry, data: bytes) -> list[list]:
+    """The sheet's values without a grid: every cell is moved into column A of a row of its own
+    in a copy of the package, which calamine reads (so every value is converted exactly as in a
+    dense read: shared strings, dates by number format, 1904, escapes), and put back at its
+    place. Memory grows with the number of cells, not with the area they span."""
+    places: list[tuple[int, int]] = []
+    compact = [f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()]
+    row = col = 0
+    for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=(ROW_TAG, C_TAG),
+                                     resolve_entities=False, no_network=True, huge_tree=False,
+                                     load_dtd=False):
+        if el.tag == ROW_TAG:
+            if event == "start":
+                row = int(el.get("r") or row + 1)
+                col = 0
+            else:
+                el.clear(keep_tail=False)
+            continue
+        if event == "start":
+            continue
+        ref = el.get("r")
+        col = split_cell_ref(ref)[1] if ref else col + 1
+        places.append((row, col))
+        k = len(places)
+        el.set("r", f"A{k}")
+        compact.append(f'<row r="{k}">'.encode() + etree.tostring(el) + b"</row>")
+        el.clear(keep_tail=False)
+    compact.append(b"</sheetData></worksheet>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for info in archive.infos:
+            z.writestr(info.filename, b"".join(compact) if info.filename == archive.member_name(entry.part)
+                       else archive.read(info.filename))
+    del compact
+    buf.seek(0)
+    book = calamine.CalamineWorkbook.from_filelike(buf)
+    try:
+        values = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    by_row: dict[int, dict[int, object]] = {}
+    for k, (r, c) in enumerate(places):
+        value = _clean(values[k][0]) if k < len(values) and values[k] else None
+        if value is not None:
+            by_row.setdefault(r, {})[c] = value
+    rows: list[list] = [_NO_CELLS] * (max(by_row) if by_row else 0)
+    for r, cells in by_row.items():
+        line: list = [None] * max(cells)
+        for c, value in cells.items():
+            line[c - 1] = value
+        rows[r - 1] = line
+    return rows
+
+
+def _not_data_rows(archive: Archive, part: str) -> set[int]:
+    """Rows of the sheet's Excel tables that are not data: header rows below row 1 (row 1 is
+    the sheet's header the kinds look columns up in) and totals rows."""
+    rels_part = rels_part_of(part)
+    if not archive.has(rels_part):
+        return set()
+    out: set[int] = set()
+    for rel in archive.xml(rels_part):
+        if rel.get("Type") != RT_TABLE or rel.get("TargetMode") == "External":
+            continue
+        table_part = resolve_target(part, rel.get("Target", ""))
+        if not archive.has(table_part):
+            continue
+        table = archive.xml(table_part)
+        ref = table.get("ref", "")
+        first, _, last = ref.partition(":")
+        try:
+            top = split_cell_ref(first)[0]
+            bottom = split_cell_ref(last or first)[0]
+            headers = int(table.get("headerRowCount", "1"))
+            totals = int(table.get("totalsRowCount", "0"))
+        except ValueError:
+            continue
+        out.update(r for r in range(top, top + headers) if r > 1)
+        out.update(range(bottom - totals + 1, bottom + 1))
+    return out
+
+
 def read_archive(archive: Archive) -> WorkbookData:
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
@@ -61,15 +186,24 @@ def read_archive(archive: Archive) -> WorkbookData:
         for entry in parts.sheets:
             if not entry.is_worksheet:
                 continue
-            sheet = book.get_sheet_by_name(entry.name)
-            rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            data = archive.read(entry.part)
+            grid = _grid_cells(data)
+            if grid is not None and grid <= DENSE_LIMIT:
+                sheet = book.get_sheet_by_name(entry.name)
+                rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            else:
+                rows = _sparse_rows(archive, entry, data)
+            del data
             for row, col, text in _error_cells(archive, entry.part):
                 while len(rows) < row:
-                    rows.append([])
-                line = rows[row - 1]
+                    rows.append(_NO_CELLS)
+                line = rows[row - 1] = list(rows[row - 1])
                 if len(line) < col:
                     line.extend([None] * (col - len(line)))
                 line[col - 1] = text
+            for row in _not_data_rows(archive, entry.part):
+                if row <= len(rows):
+                    rows[row - 1] = _NO_CELLS
             result.sheets[entry.name] = SheetData(entry.name, rows, entry.state)
     except WorkbookError:
         raise
