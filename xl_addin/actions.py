@@ -31,30 +31,45 @@ from . import files
 from .core.context import RunContext
 from .core.findings import ERROR, Finding
 from .core.plan import Plan
+from .core.preview import Preview, plan_preview
 from .core.settings import Settings
+from .core.source import SourceTable, table_from_csv, table_from_sheet
 from .core.values import match_choice
-from .core.workbook_data import WorkbookData
+from .core.workbook_data import WorkbookData, sheet_key
 from .kinds import KINDS, Kind, UnknownWorkbook, detect_kind, kind_named
 from .kinds.diagonal import actions as diagonal_actions, schema as diagonal_schema
 from .kinds.diagonal.actions import STEP_DONE_REFUSED
 from .kinds.diagonal.findings import Diagonal as DIA
 from .kinds.diagonal.rules import ActionError
-from .kinds.inkasso import handover, schema as inkasso_schema, status_list as inkasso_status_list
+from .kinds.inkasso import (
+    handover,
+    imports as inkasso_imports,
+    schema as inkasso_schema,
+    status_list as inkasso_status_list,
+)
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import ApplyResult, WorkbookError, apply_plan, check_writable, read_workbook
 
 __all__ = [
-    "AGENT_ERRORS", "ALL_VENDORS", "FileResult", "NewCase", "OpenWorkbook", "StepDone",
-    "apply_to_file", "default_user", "due_cases", "handover_csvs", "kind_names", "local_now",
-    "new_case", "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run",
-    "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
+    "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
+    "Preview", "SourceError", "StepDone", "apply_to_file", "default_user", "due_cases", "handover_csvs",
+    "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now", "new_case",
+    "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run", "preview",
+    "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
     "write_handover_csvs", "write_status_list", "write_vpa_export",
 ]
 
+
+
+class SourceError(Exception):
+    """A file to import cannot be read (missing, not .csv/.xlsx, damaged); ``str(e)`` says why."""
+
+
 # Errors whose ``str(e)`` already tells the agent what is wrong (sheet, cell, what to do).
 AGENT_ERRORS: tuple[type[Exception], ...] = (
-    UnknownWorkbook, WorkbookError, ActionError, kundenakten_vpa.ExportError)
+    UnknownWorkbook, WorkbookError, ActionError, kundenakten_vpa.ExportError, SourceError,
+    inkasso_imports.ImportRefused)
 
 # The kinds' own actions as the agents call them (the names are those of ``Kind.actions``).
 ACTION_TITLES = {
@@ -64,6 +79,8 @@ ACTION_TITLES = {
     "new-case": "Neuer Fall",
     "due": "Fällige Fälle",
     "export-akte": "VPA-Akte",
+    "import-schulden": "Schulden-Export importieren",
+    "import-diagonal": "Diagonal-Rückmeldung importieren",
 }
 
 ALL_VENDORS = ("alle", "all")           # what an agent types for "every vendor of the Masterliste"
@@ -329,3 +346,103 @@ def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, 
         return [xlsx, files.convert_to_pdf(xlsx, base.with_name(base.name + ".pdf"), soffice)]
     except files.PdfConversionError as e:
         raise kundenakten_vpa.ExportError(str(e)) from None
+
+
+# ---------------------------------------------------------------- preview, every kind
+
+def preview(book: OpenWorkbook, plan: Plan) -> Preview:
+    """What ``plan`` (made from ``book``) would change, cell by cell — nothing is written."""
+    return plan_preview(plan, book.data, book.kind.protocol_sheet)
+
+
+# ---------------------------------------------------------------- Inkasso: closing the loop
+
+@dataclass(frozen=True)
+class _Import:
+    action: str                         # as in Kind.actions and on the command line
+    title: str
+    columns: dict[str, tuple[str, ...]]
+    plan: object                        # (WorkbookData, SourceTable, RunContext) -> Plan
+
+
+IMPORTS = {
+    "import-schulden": _Import("import-schulden", "Schulden-Export", inkasso_imports.SCHULDEN_COLUMNS,
+                               inkasso_imports.plan_import_schulden),
+    "import-diagonal": _Import("import-diagonal", "Diagonal-Rückmeldung", inkasso_imports.DIAGONAL_COLUMNS,
+                               inkasso_imports.plan_import_diagonal),
+}
+
+SOURCE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def read_source(path, action: str = "import-schulden") -> SourceTable:
+    """The records of a file to import: a CSV (``,``/``;``/tab sniffed from its header, UTF-8 with
+    or without BOM) or an .xlsx/.xlsm (its first visible sheet whose row 1 has the most of the
+    import's headers). SourceError says why not."""
+    path = Path(path)
+    columns = IMPORTS[action].columns
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_SUFFIXES:
+        raise SourceError(f"'{path.name}': nur .csv- oder .xlsx-Dateien können importiert werden")
+    if not path.is_file():
+        raise SourceError(f"'{path}': Datei nicht gefunden")
+    known = inkasso_imports.known_headers(columns)
+    if suffix in (".csv", ".txt"):
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise SourceError(f"'{path.name}' lässt sich nicht lesen ({e.strerror or e})") from None
+        return table_from_csv(data, path.name, known)
+    wb = read_workbook(path)
+    sheets = [s for s in wb.sheets.values() if s.state == "visible" and s.rows] or \
+        [s for s in wb.sheets.values() if s.rows]
+    if not sheets:
+        raise SourceError(f"'{path.name}': die Arbeitsmappe enthält keine Daten")
+    wanted = {sheet_key(h) for h in known}
+    best = max(sheets, key=lambda s: sum(1 for v in s.rows[0] if sheet_key(str(v or "")) in wanted))
+    return table_from_sheet(best, path.name, only_sheet=len(wb.sheets) == 1)
+
+
+@dataclass
+class ImportResult:
+    plan: Plan                          # the import's changes, logged, and the run on the changed data
+    source: SourceTable
+    preview: Preview
+    written: bool = False
+    backup: Path | None = None
+
+    @property
+    def changes(self) -> int:
+        """Values the import sets and rows it adds (the run's own changes not counted)."""
+        return sum(1 for e in self.plan.protocol if e.action.startswith("Import "))
+
+
+def _import(book: OpenWorkbook, source: SourceTable, action: str) -> ImportResult:
+    _require(book.kind, action, book.data.source)
+    with _gc_paused():
+        plan = IMPORTS[action].plan(book.data, source, book.context)   # type: ignore[operator]
+    return ImportResult(plan, source, preview(book, plan))
+
+
+def import_schulden(book: OpenWorkbook, source: SourceTable) -> ImportResult:
+    """The platform's debts export into the Masterliste, then the run (nothing written here)."""
+    return _import(book, source, "import-schulden")
+
+
+def import_diagonal(book: OpenWorkbook, source: SourceTable) -> ImportResult:
+    """Diagonal's monthly feedback into the Masterliste, then the run (nothing written here)."""
+    return _import(book, source, "import-diagonal")
+
+
+def import_file(action: str, path, source_path, now: datetime | None = None, user: str | None = None, *,
+                write: bool = True, backups: int | None = None) -> ImportResult:
+    """``action`` ('import-schulden' / 'import-diagonal') of the file at ``source_path`` into the
+    workbook at ``path``; with ``write`` the Plan is applied as by ``run`` (lock, backup, atomic) —
+    only when the import changes anything, so importing a file again writes nothing. AGENT_ERRORS
+    say why not."""
+    book = open_file(path, action=action, now=now, user=user, writable=write)
+    result = _import(book, read_source(source_path, action), action)
+    if write and result.changes:
+        applied = apply_to_file(path, result.plan, backups)
+        result.written, result.backup = applied.written, applied.backup_path
+    return result

@@ -1,13 +1,16 @@
-"""Commands of the "Inkasso - Cancelled Installments" workbook: `export-csv`, `status-list`."""
+"""Commands of the "Inkasso - Cancelled Installments" workbook: `export-csv`, `status-list`,
+`import-schulden`, `import-diagonal`."""
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from .. import actions
 from .options import CONTEXT, fail, findings_lines, json_option, out_option, parse_now, time_options, workbook_path
+from .preview import preview_json, print_preview, show_value
 
 
 @click.command("export-csv", context_settings=CONTEXT)
@@ -79,4 +82,84 @@ def status_list_cmd(path, vendor, statuses, out_dir, now, today):
     click.echo(f"Vendor {sl.vendor_id}: {len(sl.rows)} Bestellungen -> " + ", ".join(str(p) for p in files))
 
 
-COMMANDS = (export_csv_cmd, status_list_cmd)
+def _import(action: str, path, source, preview, json_out, now, today, user, max_findings) -> None:
+    when = parse_now(now, today)
+    try:
+        result = actions.import_file(action, path, source, when, user, write=not preview)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin {action}: {e}")
+    pv = result.preview
+    imported = [entry for entry in pv.protocol if entry.action.startswith("Import ")]
+    if json_out:
+        click.echo(preview_json(pv, workbook=str(path), source=str(source), preview=preview, written=result.written,
+                                backup=str(result.backup) if result.backup else None, changes=result.changes))
+        return
+    title = actions.IMPORTS[action].title
+    if preview:
+        print_preview(pv, f"Vorschau {title} '{result.source.name}' → '{path}' (nichts geschrieben)")
+    else:
+        for entry in imported:
+            click.echo(f"  {entry.sheet}!{entry.cell}  {entry.key}: {show_value(entry.old)} → {show_value(entry.new)}")
+    shown = pv.findings if max_findings is None else pv.findings[:max_findings]
+    for line in findings_lines(shown):
+        click.echo(line)
+    if len(pv.findings) > len(shown):
+        click.echo(f"  … und {len(pv.findings) - len(shown)} weitere (mit --json alle)")
+    click.echo("  " + "; ".join(f"{k}: {v}" for k, v in pv.summary.items() if k.startswith(title)))
+    if preview:
+        what = "Vorschau — nichts geschrieben"
+    elif result.written:
+        what = f"geschrieben ({result.changes} Änderungen, Sicherung {result.backup})" if result.backup else \
+            f"geschrieben ({result.changes} Änderungen)"
+    else:
+        what = "nichts zu übernehmen — Datei unverändert"
+    click.echo(f"OK  {path}: {title} '{result.source.name}': {what}")
+
+
+_source_arg = click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+_preview = click.option("--preview", is_flag=True, help="Nur zeigen, was sich ändern würde (Zelle, alt → neu); "
+                        "nichts schreiben.")
+_user = click.option("--user", default=None, help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
+_maxf = click.option("--max-findings", default=50, show_default=True, help="Höchstens so viele Befunde anzeigen.")
+
+
+@click.command("import-schulden", context_settings=CONTEXT)
+@workbook_path
+@_source_arg
+@_preview
+@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
+@time_options()
+@_user
+@_maxf
+def import_schulden_cmd(path, source, preview, json_out, now, today, user, max_findings):
+    """Liest den Schulden-Export der Plattform (CSV oder .xlsx) in die Masterliste ein.
+
+    Der Schulden-Status jeder bekannten Bestellung folgt dem Export (ein nicht erlaubter Wechsel
+    wird übernommen und gemeldet); leere Mahn-/Übergabedaten, Namen, Produkt und Betrag werden
+    ergänzt, ausgefüllte nie überschrieben (Abweichung = Befund); neue Bestellungen aktiver Vendoren
+    werden angehängt. Jede Änderung steht im Protokoll, danach wird die Mappe neu berechnet — in
+    einem Schreibvorgang wie bei `run`. Ein zweiter Import derselben Datei ändert nichts.
+    """
+    _import("import-schulden", path, source, preview, json_out, now, today, user, max_findings)
+
+
+@click.command("import-diagonal", context_settings=CONTEXT)
+@workbook_path
+@_source_arg
+@_preview
+@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
+@time_options()
+@_user
+@_maxf
+def import_diagonal_cmd(path, source, preview, json_out, now, today, user, max_findings):
+    """Liest die monatliche Rückmeldung von Diagonal (CSV oder .xlsx) in die Masterliste ein.
+
+    Jedes Ereignis wird eine Zeile in den Notizen der Bestellung ('Diagonal 10/2026: teilbezahlt
+    50,00 € (15.10.2026)'), nie zweimal; 'bezahlt' setzt zusätzlich incasso_state = paid und
+    Schulden-Status = Bezahlt. Unbekannte Bestellungen und solche, die nicht beim Inkasso sind,
+    werden gemeldet und nicht geändert. Protokolliert, dann neu berechnet.
+    """
+    _import("import-diagonal", path, source, preview, json_out, now, today, user, max_findings)
+
+
+COMMANDS = (export_csv_cmd, status_list_cmd, import_schulden_cmd, import_diagonal_cmd)

@@ -1,7 +1,8 @@
 """Workbook "Inkasso - Cancelled Installments" (SPEC §2): dunning, Freigabe, hand-over to Diagonal.
 
 schema (sheets, headers, statuses, settings) · rules (the run) · handover (the Diagonal CSV) ·
-status_list (a vendor's orders by Schulden-Status) · template (a new, empty workbook).
+status_list (a vendor's orders by Schulden-Status) · imports (the debts export and Diagonal's
+feedback, read back) · template (a new, empty workbook).
 """
 from ..kind import Kind
 from . import schema as S
@@ -14,5 +15,5 @@ KIND = Kind(
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
     catalog=Inkasso,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
-    actions=("export-csv", "status-list"),
+    actions=("export-csv", "status-list", "import-schulden", "import-diagonal"),
 )

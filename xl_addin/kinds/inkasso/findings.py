@@ -6,6 +6,9 @@ from ...core.catalog import NOT_IN_LIST
 from ...core.findings import ERROR, INFO, WARNING, Catalog, Code
 from .schema import STATE_SENT, TITLE
 
+# The closing-the-loop imports (kinds/inkasso/imports.py) name two places: a cell of the source
+# file (``schulden.csv!C5``) or the Masterliste cell the import would change.
+
 
 class Inkasso(Catalog, prefix="INK-", title=TITLE):
     # ---- sheets and columns
@@ -137,3 +140,62 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
     LIST_EMPTY = Code(
         INFO, "The vendor has orders, but none with the statuses asked for.",
         de="Keine Bestellungen von vendor_id {vendor_id} mit Status {statuses}")
+
+    # ---- closing the loop: the platform's debts export and Diagonal's feedback (imports.py)
+    IMPORT_ENCODING = Code(
+        WARNING, "A source CSV is not UTF-8: it was read as Windows-1252 (German Excel's CSV).",
+        de="Datei ist nicht UTF-8 — gelesen als Windows-1252; Umlaute bitte prüfen")
+    IMPORT_ROW_NO_ORDER = Code(
+        WARNING, "A row of the source file has values but no order id: it is skipped.",
+        de="{header} fehlt — Zeile wird nicht übernommen")
+    IMPORT_ORDER_TWICE = Code(
+        WARNING, "An order stands twice in the source file; the first row applies.",
+        de="Bestell-ID {order_id} steht mehrfach in der Datei (auch Zeile {first_row}) — erste Zeile gilt")
+    IMPORT_STATUS_INVALID = Code(
+        ERROR, "A status of the debts export is neither a Schulden-Status nor an incasso_state value: "
+               "the order's status is not changed.",
+        de="'{value}' ist kein gültiger Wert für {header}{allowed} — Status nicht übernommen")
+    IMPORT_STATUS_NO_PAIR = Code(
+        WARNING, "An incasso_state in the debts export has no Schulden-Status (on_hold): not changed.",
+        de="incasso_state '{value}' hat keinen Schulden-Status — Status nicht übernommen")
+    IMPORT_AMOUNT_INVALID = Code(
+        ERROR, "An amount in the source file cannot be read: it is not taken over.",
+        de="{header}: {reason}")
+    IMPORT_DISAGREES = Code(
+        WARNING, "The source file says otherwise than an agent's non-blank cell: the cell is kept.",
+        de="{header}: Masterliste '{current}', {source} '{imported}' — nicht überschrieben, bitte klären")
+    IMPORT_NEW_ORDER_NO_VENDOR = Code(
+        WARNING, "An order of the debts export is not in the Masterliste and the row names no vendor: "
+                 "not added.",
+        de="Bestell-ID {order_id} steht nicht in der Masterliste und die Zeile nennt keinen Vendor "
+           "({header}) — nicht hinzugefügt")
+    IMPORT_VENDOR_NOT_ACTIVE = Code(
+        INFO, "Orders of the debts export whose vendor is not active on the Übersicht are not added.",
+        de="{count} Bestellung(en) von Vendor {vendor_id} nicht hinzugefügt — {why} ({orders})")
+    IMPORT_NOT_IN_EXPORT = Code(
+        INFO, "Masterliste orders of a vendor in the export that the export lacks (a status filter "
+              "does that): kept.",
+        de="{count} Bestellung(en) von Vendor {vendor_id} fehlen in '{source}' — bleiben unverändert "
+           "({orders})")
+    IMPORT_NOTES_COLUMN_MISSING = Code(
+        ERROR, "The Masterliste has no column for what an import must enter: nothing entered there.",
+        de="Spalte '{header}' fehlt in der Masterliste — {what} nicht eingetragen")
+    FEEDBACK_EVENT_INVALID = Code(
+        ERROR, "An event of Diagonal's feedback is none of the known events (settings 'Ereignis …' "
+               "add spellings): the row changes nothing.",
+        de="'{value}' ist kein bekanntes Ereignis{allowed} — Zeile nicht übernommen")
+    FEEDBACK_ORDER_UNKNOWN = Code(
+        WARNING, "An order of Diagonal's feedback is not in the Masterliste: the row changes nothing.",
+        de="Bestell-ID {order_id} steht nicht in der Masterliste — Rückmeldung nicht übernommen")
+    FEEDBACK_NOT_AT_AGENCY = Code(
+        WARNING, "An order of Diagonal's feedback is not at the agency in the Masterliste: the row "
+                 "changes nothing.",
+        de="Bestell-ID {order_id} ist laut Masterliste nicht beim Inkasso (Zeile {row}: incasso_state "
+           "'{state}', Schulden-Status '{debt}', kein incasso_date) — Rückmeldung nicht übernommen")
+    FEEDBACK_DATE_MISSING = Code(
+        WARNING, "A row of Diagonal's feedback has no date: without it the note could be entered twice.",
+        de="{header} fehlt — ohne Datum wird die Rückmeldung nicht eingetragen")
+    FEEDBACK_STATE_KEPT = Code(
+        WARNING, "Diagonal reports 'bezahlt' but incasso_state says otherwise (not sent_for_collection): kept.",
+        de="Diagonal meldet bezahlt, incasso_state ist '{state}' — nicht überschrieben, bitte klären",
+        fix="paid")

@@ -103,6 +103,13 @@ def run_day(today: date, cfg: S.InkassoSettings) -> date:
 # ---------------------------------------------------------------- the run
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
+    """The Plan of a run, with 'Prüfung' and 'Protokoll'."""
+    return finish(compute_run(wb, ctx))
+
+
+def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
+    """The run's changes, findings and log before 'Prüfung' and 'Protokoll' are added — what an
+    action that changes input first (an import) combines with its own changes, then finishes."""
     findings: list[Finding] = []
     plan = Plan(kind=S.KIND)
     settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
@@ -119,13 +126,13 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     if master is None:
         findings.append(INK.NO_MASTER.at(S.SHEET_MASTER, sheet=S.SHEET_MASTER, consequence=" — nichts berechnet"))
         plan.findings = findings
-        return finish(plan)
+        return plan
     header_row = master.rows[0] if master.rows else []
     cmap = locate_columns(master.name, header_row, S.MASTER_HEADERS, aliases)
     findings += header_findings(cmap, S.MASTER_REQUIRED)
     if any(h in cmap.missing for h in S.MASTER_REQUIRED):
         plan.findings = findings
-        return finish(plan)
+        return plan
     plan.writes += add_missing_columns(cmap, S.MASTER_COMPUTED_HEADERS)
 
     orders = _read_orders(master, cmap, findings)
@@ -248,7 +255,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan.summary["Bestellungen"] = len(orders)
     plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
     plan.summary["Aus 'Warten auf Freigabe' entfernt"] = len(deletions)
-    return finish(plan)
+    return plan
 
 
 # ---------------------------------------------------------------- decisions
@@ -426,6 +433,16 @@ def _legal_transition(old: str, new: str, before_blocked: str | None) -> tuple[b
     return False, ""
 
 
+def transition_finding(sheet: str, cell: str, order_id: str, old: str, new: str,
+                       before_blocked: str | None) -> Finding | None:
+    """INK-DEBT-TRANSITION when Schulden-Status ``old`` -> ``new`` is no allowed change, else None."""
+    ok, sugg = _legal_transition(old, new, before_blocked)
+    if ok:
+        return None
+    why = " (nie direkt von 'Gesperrt' zu 'Ans Inkasso übergeben')" if sugg == S.DEBT_RUNNING else ""
+    return INK.DEBT_TRANSITION.at(sheet, cell, key=order_id, suggestion=sugg, old=old, new=new, why=why)
+
+
 def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
     out = []
     col = cmap.col(S.M_DEBT_STATUS)
@@ -441,10 +458,10 @@ def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
             if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
                 out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, status=new))
             continue
-        ok, sugg = _legal_transition(prev, new, state_rows.get(o.order_id, {}).get("before_blocked"))
-        if not ok:
-            why = " (nie direkt von 'Gesperrt' zu 'Ans Inkasso übergeben')" if sugg == S.DEBT_RUNNING else ""
-            out.append(INK.DEBT_TRANSITION.at(sheet, cell, key=o.order_id, suggestion=sugg, old=prev, new=new, why=why))
+        illegal = transition_finding(sheet, cell, o.order_id, prev, new,
+                                     state_rows.get(o.order_id, {}).get("before_blocked"))
+        if illegal is not None:
+            out.append(illegal)
         elif new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address:
             out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, suggestion=prev, status=new))
     present = set(by_id)
