@@ -92,7 +92,7 @@ def _import(action: str, path, source, preview, json_out, now, today, user, max_
     imported = [entry for entry in pv.protocol if entry.action.startswith("Import ")]
     if json_out:
         click.echo(preview_json(pv, workbook=str(path), source=str(source), preview=preview, written=result.written,
-                                backup=str(result.backup) if result.backup else None, changes=result.changes))
+                                backup=str(result.backup) if result.backup else None, imported=result.changes))
         return
     title = actions.IMPORTS[action].title
     if preview:
