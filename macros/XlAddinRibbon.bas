@@ -51,6 +51,26 @@ Failed:
     FailAction "Status-Liste für Vendor"
 End Sub
 
+Public Sub ImportSchulden(control As IRibbonControl)
+    If Not BeginAction("Schulden-Export importieren", True) Then Exit Sub
+    On Error GoTo Failed
+    RunPython "import xl_addin.excel.entry as e; e.import_debts_export()"
+    EndAction
+    Exit Sub
+Failed:
+    FailAction "Schulden-Export importieren"
+End Sub
+
+Public Sub ImportDiagonal(control As IRibbonControl)
+    If Not BeginAction("Diagonal-Rückmeldung importieren", True) Then Exit Sub
+    On Error GoTo Failed
+    RunPython "import xl_addin.excel.entry as e; e.import_diagonal_feedback()"
+    EndAction
+    Exit Sub
+Failed:
+    FailAction "Diagonal-Rückmeldung importieren"
+End Sub
+
 Public Sub NewDiagonalCase(control As IRibbonControl)
     If Not BeginAction("Neuer Fall (Diagonal)", True) Then Exit Sub
     On Error GoTo Failed

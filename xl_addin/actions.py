@@ -412,6 +412,20 @@ class ImportResult:
     backup: Path | None = None
 
     @property
+    def findings(self) -> list[Finding]:
+        """The import's own findings (a source cell, a disagreement, an order not taken over) —
+        the run's findings on the rest of the workbook are in ``plan.findings`` with them."""
+        return [f for f in self.plan.findings
+                if f.sheet == self.source.label or f.code in inkasso_imports.IMPORT_CODES]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The import's own counts ('Schulden-Status geändert': 3, …), the run's left out."""
+        head = next(imp.title for imp in IMPORTS.values() if any(k.startswith(imp.title + ": ") for k in
+                                                                   self.plan.summary))
+        return {k.split(": ", 1)[1]: v for k, v in self.plan.summary.items() if k.startswith(head + ": ")}
+
+    @property
     def changes(self) -> int:
         """Values the import sets and rows it adds (the run's own changes not counted)."""
         return sum(1 for e in self.plan.protocol if e.action.startswith("Import "))

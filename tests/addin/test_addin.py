@@ -29,6 +29,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 ISSUE_BUTTONS = ["Neu berechnen", "Prüfen", "CSV für Diagonal exportieren", "Status-Liste für Vendor",
+                 "Schulden-Export importieren", "Diagonal-Rückmeldung importieren",
                  "Neuer Fall (Diagonal)", "Schritt erledigt", "Fällige Fälle", "VPA-Akte exportieren",
                  "UDFs importieren"]
 
@@ -165,7 +166,7 @@ def test_cli_build_addin(tmp_path):
     res = CliRunner().invoke(main, ["build-addin", "--out", str(tmp_path / "dist")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "dist" / ADDIN_FILENAME).is_file()
-    assert "9 Knöpfe" in res.output and "für xlwings" in res.output
+    assert "11 Knöpfe" in res.output and "für xlwings" in res.output
 
 
 # ---------------------------------------------------------------- the MS-OVBA pieces

@@ -67,6 +67,10 @@ class FakeBook:
         self.user_name = "Test"
         self.config: dict[str, Any] = {"UDF MODULES": "xl_addin.udfs"}
         self.imported_udfs: list[str] = []
+        self.picked: list[Path | None] = []          # what the file dialog answers, in turn
+        self.picks: list[tuple[str, str]] = []       # (title, filter) of each dialog shown
+        self.confirmations: list[bool] = []          # what Ja/Nein questions answer, in turn
+        self.questions: list[tuple[str, str]] = []   # (text, title) of each question shown
 
     @classmethod
     def from_workbook(cls, wb: WorkbookData, fills: dict[str, dict[tuple[int, int], str]] | None = None,
@@ -211,3 +215,11 @@ class FakeBook:
 
     def import_udfs(self, modules):
         self.imported_udfs.append(modules)
+
+    def pick_file(self, title, file_filter):
+        self.picks.append((title, file_filter))
+        return self.picked.pop(0) if self.picked else None
+
+    def confirm(self, text, title):
+        self.questions.append((text, title))
+        return self.confirmations.pop(0) if self.confirmations else False

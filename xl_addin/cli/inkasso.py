@@ -100,12 +100,16 @@ def _import(action: str, path, source, preview, json_out, now, today, user, max_
     else:
         for entry in imported:
             click.echo(f"  {entry.sheet}!{entry.cell}  {entry.key}: {show_value(entry.old)} → {show_value(entry.new)}")
-    shown = pv.findings if max_findings is None else pv.findings[:max_findings]
+    own = result.findings
+    shown = own if max_findings is None else own[:max_findings]
     for line in findings_lines(shown):
         click.echo(line)
-    if len(pv.findings) > len(shown):
-        click.echo(f"  … und {len(pv.findings) - len(shown)} weitere (mit --json alle)")
-    click.echo("  " + "; ".join(f"{k}: {v}" for k, v in pv.summary.items() if k.startswith(title)))
+    if len(own) > len(shown):
+        click.echo(f"  … und {len(own) - len(shown)} weitere (mit --json alle)")
+    others = len(pv.findings) - len(own)
+    if others:
+        click.echo(f"  dazu {others} Befunde der Mappe selbst (wie bei `check`; Blatt 'Prüfung', --json)")
+    click.echo(f"  {title}: " + "; ".join(f"{k}: {v}" for k, v in result.counts.items()))
     if preview:
         what = "Vorschau — nichts geschrieben"
     elif result.written:

@@ -72,6 +72,8 @@ class LiveUI(Protocol):
     def user(self) -> str: ...
     def addin_config(self) -> dict[str, Any]: ...         # the add-in's sheet xl_addin.conf
     def import_udfs(self, modules: str) -> None: ...
+    def pick_file(self, title: str, file_filter: str) -> Path | None: ...   # None: cancelled
+    def confirm(self, text: str, title: str) -> bool: ...                  # a Ja/Nein question
 
 
 # ====================================================================== reading
@@ -515,3 +517,12 @@ class XlwingsBook:
     def import_udfs(self, modules):
         from xlwings.udfs import import_udfs
         import_udfs(modules, self._addin().api)
+
+    def pick_file(self, title, file_filter):
+        """Excel's own "open file" dialog (Application.GetOpenFilename): the chosen path, or None.
+        ``file_filter`` as Excel spells it: 'CSV oder Excel (*.csv;*.xlsx),*.csv;*.xlsx'."""
+        answer = self.book.app.api.GetOpenFilename(FileFilter=file_filter, Title=title)
+        return None if answer is False or not answer else Path(str(answer))
+
+    def confirm(self, text, title):
+        return self.book.app.alert(text, title=title, buttons="yes_no", mode="info") == "yes"

@@ -240,6 +240,53 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
     return _action("Status-Liste für Vendor", book, work)
 
 
+SOURCE_FILTER = "CSV oder Excel (*.csv;*.xlsx;*.xlsm),*.csv;*.xlsx;*.xlsm"
+_PREVIEW_LINES = 8
+
+
+def _import(action: str, title: str, book, now: datetime | None, source) -> str:
+    """An import button: pick the file, show what it would change and ask "Übernehmen?", then
+    apply it (the import and the recompute together) and report in one box."""
+    def work(live):
+        opened = _open(live, now, action)
+        path = Path(source) if source is not None else live.pick_file(f"{title}: Datei wählen", SOURCE_FILTER)
+        if path is None:
+            raise _Cancelled()
+        table = actions.read_source(path, action)
+        result = actions.import_schulden(opened, table) if action == "import-schulden" \
+            else actions.import_diagonal(opened, table)
+        head = actions.IMPORTS[action].title
+        counts = [f"{k}: {v}" for k, v in result.counts.items() if v]
+        findings = _findings_lines(result.findings, limit=5)
+        if not result.changes:
+            return "\n".join([f"{head} '{table.name}': nichts zu übernehmen — die Mappe bleibt unverändert.",
+                              *counts, *([""] + findings if findings else [])]), False
+        imported = [e for e in result.plan.protocol if e.action.startswith("Import ")]
+        lines = [f"• {e.sheet}!{e.cell} {e.key}: {_when(e.old) if e.old not in (None, '') else '–'} → "
+                 f"{_when(e.new) if e.new not in (None, '') else '–'}".replace("\n", " / ")
+                 for e in imported[:_PREVIEW_LINES]]
+        if len(imported) > _PREVIEW_LINES:
+            lines.append(f"… und {len(imported) - _PREVIEW_LINES} weitere")
+        question = "\n".join([f"{head} '{table.name}' → {result.changes} Änderungen:", *counts, "", *lines,
+                              *([""] + findings if findings else []), "", "Übernehmen?"])
+        if not live.confirm(question, f"{TITLE} – {title}"):
+            raise _Cancelled()
+        apply_plan_live(live, result.plan, progress=_progress(live))
+        return "\n".join([f"{head} '{table.name}' übernommen: {result.changes} Änderungen, protokolliert; "
+                          f"die Mappe ist neu berechnet ({_counts(result.plan)}).", *counts]), False
+    return _action(title, book, work)
+
+
+def import_debts_export(book=None, now: datetime | None = None, source=None) -> str:
+    """"Schulden-Export importieren": the platform's debts export (CSV or .xlsx) into the Masterliste."""
+    return _import("import-schulden", "Schulden-Export importieren", book, now, source)
+
+
+def import_diagonal_feedback(book=None, now: datetime | None = None, source=None) -> str:
+    """"Diagonal-Rückmeldung importieren": Diagonal's monthly feedback into the Masterliste's Notizen."""
+    return _import("import-diagonal", "Diagonal-Rückmeldung importieren", book, now, source)
+
+
 # ---------------------------------------------------------------- Diagonal
 
 def new_diagonal_case(book=None, now: datetime | None = None) -> str:

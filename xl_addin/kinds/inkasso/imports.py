@@ -45,7 +45,7 @@ from .rules import (
 )
 
 __all__ = [
-    "DIAGONAL_COLUMNS", "EVENTS", "SCHULDEN_COLUMNS", "ImportRefused", "known_headers", "note_line",
+    "DIAGONAL_COLUMNS", "EVENTS", "IMPORT_CODES", "SCHULDEN_COLUMNS", "ImportRefused", "known_headers", "note_line",
     "plan_import_diagonal", "plan_import_schulden",
 ]
 
@@ -101,6 +101,9 @@ EVENT_SETTING = "Ereignis {event}"
 STATE_TO_DEBT = {state: debt for debt, state in S.DEBT_TO_STATE.items()}
 
 IMPORT_SCHULDEN, IMPORT_DIAGONAL = "Schulden-Export", "Diagonal-Rückmeldung"
+
+# the codes only the imports report (their findings about a source cell carry the file's name)
+IMPORT_CODES = frozenset(c.code for c in INK.codes() if c.code.startswith(("INK-IMPORT-", "INK-FEEDBACK-")))
 
 
 def known_headers(columns: Mapping[str, Sequence[str]]) -> list[str]:
