@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import xl_addin
+from xl_addin.actions import read_source
 from xl_addin.core.catalog import Core
 from xl_addin.core.context import RunContext
 from xl_addin.core.findings import SEVERITIES, Finding
@@ -19,6 +20,11 @@ from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.kinds import DIAGONAL, KINDS, KUNDENAKTEN
 from xl_addin.kinds.diagonal.actions import plan_new_case, plan_step_done
 from xl_addin.kinds.inkasso.handover import build_all_vendor_csvs, export_findings, vendors_with_orders
+from xl_addin.kinds.inkasso.imports import (
+    ImportRefused,
+    plan_import_diagonal as import_diagonal,
+    plan_import_schulden as import_schulden,
+)
 from xl_addin.kinds.inkasso.status_list import build_status_list
 from xl_addin.kinds.kundenakten.vpa_export import ExportError, build_vpa_export
 from xl_addin.package import read_workbook
@@ -112,6 +118,13 @@ def _findings(kind, wb: WorkbookData) -> list[Finding]:
         for vendor in vendors_with_orders(wb, settings)[:3] + ["999999"]:
             out += build_status_list(wb, vendor, ["Laufend"], settings).findings
             out += build_status_list(wb, vendor, None, settings).findings
+    if kind.name == "inkasso":                 # the month's returned files (issue 16)
+        for source in sorted((DEMO / "imports").iterdir()):
+            action = "import-diagonal" if source.name.startswith("diagonal") else "import-schulden"
+            table = read_source(source, action)
+            plan = import_diagonal if action == "import-diagonal" else import_schulden
+            with contextlib.suppress(ImportRefused):   # a variant without Masterliste or its ids
+                out += plan(wb, table, NOW).findings
     if kind is DIAGONAL and wb.sheet("Fälle") is not None and wb.sheet("Fälle").rows[0][0] != "?":
         out += plan_step_done(wb, NOW, rows=[1, 2, 3, 999], orders=["kein Auftrag", "1.5"]).findings
         out += plan_new_case(wb, NOW, "10009999", "4242", "Adressermittlung").findings

@@ -413,10 +413,12 @@ class ImportResult:
 
     @property
     def findings(self) -> list[Finding]:
-        """The import's own findings (a source cell, a disagreement, an order not taken over) —
-        the run's findings on the rest of the workbook are in ``plan.findings`` with them."""
-        return [f for f in self.plan.findings
-                if f.sheet == self.source.label or f.code in inkasso_imports.IMPORT_CODES]
+        """The import's own findings (a source cell, a disagreement, an order not taken over, and
+        what the run says about a cell the import changed, e.g. an illegal status change) — the
+        run's findings on the rest of the workbook are in ``plan.findings`` with them."""
+        changed = {(e.sheet, e.cell) for e in self.plan.protocol if e.action.startswith("Import ")}
+        return [f for f in self.plan.findings if f.sheet == self.source.label
+                or f.code in inkasso_imports.IMPORT_CODES or (f.sheet, f.cell) in changed]
 
     @property
     def counts(self) -> dict[str, int]:

@@ -1,5 +1,8 @@
 """`make demo`: copy the bundled demo workbooks to a scratch folder, run the main job on them
-(recompute in place, export the Diagonal CSVs) and print a short summary.
+(recompute in place, export the Diagonal CSVs) and print a short summary; then import the month's
+returned files (``workbooks/demo/imports/``: the platform's debts exports and Diagonal's feedback)
+into a copy of the recomputed Inkasso workbook (``<out>/import/``) and say what changed — the
+workbooks of the run itself stay as the run left them.
 
     python -m xl_addin.demo --out demo-output --now 2026-11-22T12:00
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 from . import actions
 from .core.findings import ERROR, count_by_severity
 from .core.report import findings_sheet_name
+from .core.values import display
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_SOURCE = REPO / "workbooks" / "demo"
@@ -59,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   Protokoll: {len(plan.protocol)} neue Einträge")
         if res.kind == "inkasso":
             written += _export_inkasso(dst, out / "handover")
+            imports = args.source / "imports"
+            if imports.is_dir():
+                written += _import_inkasso(dst, imports, out / "import", now)
     print("\nGeschrieben:")
     for p in written:
         print(f"   {p}")
@@ -80,6 +87,42 @@ def _export_inkasso(path: Path, out_dir: Path) -> list[Path]:
             files.append(written)
             print(f"     Vendor {ex.vendor_id}: {ex.rows} Bestellungen -> {written.name}")
     return files
+
+
+def _shown(value: object) -> str:
+    return "–" if value is None or value == "" else display(value).replace("\n", " / ")
+
+
+def _import_inkasso(workbook: Path, sources: Path, out_dir: Path, now: datetime | None) -> list[Path]:
+    """The returned files into a copy of the recomputed workbook: the debts exports first, then
+    Diagonal's feedback (a file whose name starts with 'diagonal')."""
+    files = sorted(p for p in sources.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    order = sorted(files, key=lambda p: (p.name.lower().startswith("diagonal"), p.name))
+    if not order:
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / workbook.name
+    shutil.copy2(workbook, target)
+    print(f"\n== {target.relative_to(out_dir.parent)}: Rückläufer des Monats importiert")
+    for source in order:
+        action = "import-diagonal" if source.name.lower().startswith("diagonal") else "import-schulden"
+        try:
+            result = actions.import_file(action, target, source, now, "demo")
+        except actions.AGENT_ERRORS as e:
+            print(f"   {source.name}: nicht importiert — {e}")
+            continue
+        print(f"   {source.name} ({actions.IMPORTS[action].title}): "
+              + "; ".join(f"{k} {v}" for k, v in result.counts.items() if v))
+        changed = [e for e in result.plan.protocol if e.action.startswith("Import ")]
+        for e in changed[:6]:
+            print(f"     {e.sheet}!{e.cell} {e.key}: {_shown(e.old)} → {_shown(e.new)}")
+        if len(changed) > 6:
+            print(f"     … {len(changed) - 6} weitere Änderungen (Blatt 'Protokoll')")
+        for f in result.findings[:4]:
+            print(f"     {f.severity}: {f.text()}")
+        if len(result.findings) > 4:
+            print(f"     … {len(result.findings) - 4} weitere Befunde zum Import (Blatt 'Prüfung')")
+    return [target]
 
 
 if __name__ == "__main__":

@@ -463,8 +463,9 @@ def plan_import_schulden(wb: WorkbookData, source: SourceTable, ctx: RunContext)
     vendors_in_export = {er.vendor_id for er in rows if er.vendor_id} | {
         o.vendor_id for er in rows if (o := target.by_id.get(er.order_id)) is not None and o.vendor_id}
     lacking: dict[str, list[str]] = {}
+    active = {v for v in vendors_in_export if v in target.vendors and target.vendors[v].active}
     for oid, o in target.by_id.items():
-        if o.vendor_id in vendors_in_export and oid not in in_export:
+        if o.vendor_id in active and oid not in in_export:
             lacking.setdefault(o.vendor_id or "", []).append(oid)
     for vendor_id, orders in sorted(lacking.items()):
         findings.append(INK.IMPORT_NOT_IN_EXPORT.at(master.name, key=vendor_id, count=len(orders),
