@@ -20,6 +20,7 @@ mistake), so the files fit it; the output is deterministic.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +45,7 @@ class Row:
     row: int
     vendor: str
     order: str
-    values: dict[str, object]
+    values: Mapping[str, object]
 
     def get(self, header: str) -> object:
         return self.values.get(header)
@@ -170,7 +171,7 @@ def feedback_rows(rows: list[Row]) -> list[list[object]]:
                       and r.vendor != "70415")[0]
     return [
         ["Aktenzeichen Gläubiger", "Schuldner", "Ereignis", "Zahlung", "Datum"],
-        [int(paid.order), _name(paid), "bezahlt", float(paid.get(S.M_AMOUNT) or 0), datetime(2026, 10, 28)],
+        [int(paid.order), _name(paid), "bezahlt", V.parse_amount(paid.get(S.M_AMOUNT)) or 0.0, datetime(2026, 10, 28)],
         [int(part.order), _name(part), "teilbezahlt", 50.0, datetime(2026, 10, 15)],
         [int(part2.order), _name(part2), "teilbezalt", 25.0, datetime(2026, 10, 30)],
         [int(rates.order), _name(rates), "Ratenzahlung", None, datetime(2026, 10, 20)],

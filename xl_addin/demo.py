@@ -113,9 +113,9 @@ def _import_inkasso(workbook: Path, sources: Path, out_dir: Path, now: datetime 
             continue
         print(f"   {source.name} ({actions.IMPORTS[action].title}): "
               + "; ".join(f"{k} {v}" for k, v in result.counts.items() if v))
-        changed = [e for e in result.plan.protocol if e.action.startswith("Import ")]
-        for e in changed[:6]:
-            print(f"     {e.sheet}!{e.cell} {e.key}: {_shown(e.old)} → {_shown(e.new)}")
+        changed = [p for p in result.plan.protocol if p.action.startswith("Import ")]
+        for entry in changed[:6]:
+            print(f"     {entry.sheet}!{entry.cell} {entry.key}: {_shown(entry.old)} → {_shown(entry.new)}")
         if len(changed) > 6:
             print(f"     … {len(changed) - 6} weitere Änderungen (Blatt 'Protokoll')")
         for f in result.findings[:4]:
