@@ -21,7 +21,7 @@ import getpass
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -49,17 +49,26 @@ from .kinds.inkasso import (
 )
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
-from .package import ApplyResult, WorkbookError, apply_plan, check_writable, read_workbook
+from .package import (
+    ApplyResult,
+    FileIdentity,
+    WorkbookChanged,
+    WorkbookError,
+    WorkbookLock,
+    apply_plan,
+    check_writable,
+    read_workbook,
+    read_workbook_as_is,
+)
 
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
-    "Preview", "SourceError", "StepDone", "apply_to_file", "default_user", "due_cases", "handover_csvs",
-    "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now", "new_case",
-    "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run", "preview",
+    "Preview", "SourceError", "StepDone", "apply_to_book", "apply_to_file", "default_user", "due_cases",
+    "editing", "handover_csvs", "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now",
+    "new_case", "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run", "preview",
     "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
     "write_handover_csvs", "write_status_list", "write_vpa_export",
 ]
-
 
 
 class SourceError(Exception):
@@ -106,14 +115,34 @@ def kind_names() -> list[str]:
 @dataclass
 class OpenWorkbook:
     """A workbook's data ready for an action: its kind and the context (now, user); its
-    settings are read once, when an action first needs them."""
+    settings are read once, when an action first needs them.
+
+    Opened from a file to be changed (``open_file(..., writable=True)``) it also holds the file's
+    lock — no other run, ribbon press or server reads and writes it until ``close()`` (or the
+    end of a ``with`` block, or of the process) — and the identity of the file as it was read,
+    which ``apply_to_book`` hands the writer: a file someone saved meanwhile is not written."""
     data: WorkbookData
     kind: Kind
     context: RunContext
+    path: Path | None = None
+    read_as: FileIdentity | None = None
+    lock: WorkbookLock | None = field(default=None, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
         return self.kind.read_settings(self.data)[0]
+
+    def close(self) -> None:
+        """Let go of the file's lock (nothing to do for a book opened read-only or live)."""
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.release()
+
+    def __enter__(self) -> OpenWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _kind_with_action(action: str) -> Kind:
@@ -143,18 +172,53 @@ def open_workbook(wb: WorkbookData, *, action: str | None = None, now: datetime 
 
 
 def open_file(path, *, action: str | None = None, now: datetime | None = None, user: str | None = None,
-              writable: bool = False) -> OpenWorkbook:
-    """``open_workbook`` on the file at ``path``; ``writable``: refuse first when the file cannot
-    be written (e.g. open in Excel). WorkbookError or UnknownWorkbook say why not."""
-    if writable:
+              writable: bool = False, wait: float | None = None) -> OpenWorkbook:
+    """``open_workbook`` on the file at ``path``. ``writable``: the file is to be changed — take
+    its lock first (waiting up to ``wait`` seconds for another run, default
+    ``package.guard.DEFAULT_WAIT_SECONDS``), refuse when it cannot be written (e.g. open in Excel
+    or LibreOffice), and remember the file as read; close the book (``with``) to let go of the
+    lock. WorkbookError or UnknownWorkbook say why not."""
+    if not writable:
+        return open_workbook(read_workbook(path), action=action, now=now, user=user)
+    lock = WorkbookLock(path, wait=wait).acquire()
+    try:
         check_writable(Path(path))
-    return open_workbook(read_workbook(path), action=action, now=now, user=user)
+        data, read_as = read_workbook_as_is(path)
+        book = open_workbook(data, action=action, now=now, user=user)
+    except BaseException:
+        lock.release()
+        raise
+    book.path, book.read_as, book.lock = Path(path), read_as, lock
+    return book
 
 
-def apply_to_file(path, plan: Plan, backups: int | None = None) -> ApplyResult:
+@contextmanager
+def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
+    """Hold the lock of the workbook file at ``path`` meanwhile (nothing when ``path`` is None or
+    no file: a workbook never saved) — what a ribbon button that changes the open workbook does,
+    so that a server run never interleaves with it. ``wait`` defaults to 0: Excel must not hang."""
+    if path is None or not Path(path).is_file():
+        yield
+        return
+    with WorkbookLock(path, wait=wait):
+        yield
+
+
+def apply_to_file(path, plan: Plan, backups: int | None = None, *, read_as: FileIdentity | None = None,
+                  wait: float | None = None) -> ApplyResult:
     """Apply ``plan`` to the file in place, keeping ``backups`` copies (default: the workbook's
-    setting 'Backups')."""
-    return apply_plan(path, plan, backups=plan.keep_backups if backups is None else backups)
+    setting 'Backups'); ``read_as``: the file as it was read to make the plan (a file saved by
+    someone since is not written: WorkbookChanged)."""
+    return apply_plan(path, plan, backups=plan.keep_backups if backups is None else backups,
+                      read_as=read_as, wait=wait)
+
+
+def apply_to_book(book: OpenWorkbook, plan: Plan, backups: int | None = None) -> ApplyResult:
+    """Apply ``plan`` to the file ``book`` was opened from (``open_file(..., writable=True)``),
+    under its lock, refusing when the file changed since it was read."""
+    if book.path is None:
+        raise ValueError("apply_to_book: das Buch wurde nicht aus einer Datei zum Ändern geöffnet")
+    return apply_to_file(book.path, plan, backups, read_as=book.read_as)
 
 
 # ---------------------------------------------------------------- run / check, every kind
@@ -195,17 +259,27 @@ class FileResult:
 
 
 def run_file(path, now: datetime | None = None, user: str | None = None, *, write: bool = True,
-             backups: int | None = None) -> FileResult:
+             backups: int | None = None, wait: float | None = None) -> FileResult:
     """Recompute one workbook in place (``write=False``: findings only, the file is not touched).
-    What cannot be done is in ``error``, never raised: a batch goes on with the next file."""
+    Read, plan and write happen under the workbook's lock (``wait``: seconds to wait for another
+    run); a file someone saves while the run plans is read and planned once more. What cannot be
+    done is in ``error``, never raised: a batch goes on with the next file."""
     res = FileResult(Path(path))
     try:
-        book = open_file(res.path, now=now, user=user, writable=write)
-        res.kind = book.kind.name
-        res.plan = plan_run(book)
-        if write:
-            applied = apply_to_file(res.path, res.plan, backups)
-            res.written, res.backup = applied.written, applied.backup_path
+        for attempt in (1, 2):
+            with open_file(res.path, now=now, user=user, writable=write, wait=wait) as book:
+                res.kind = book.kind.name
+                res.plan = plan_run(book)
+                if not write:
+                    break
+                try:
+                    applied = apply_to_book(book, res.plan, backups)
+                except WorkbookChanged:
+                    if attempt == 2:
+                        raise
+                    continue
+                res.written, res.backup = applied.written, applied.backup_path
+                break
     except (WorkbookError, UnknownWorkbook) as e:
         res.error = str(e)
     return res
@@ -456,9 +530,9 @@ def import_file(action: str, path, source_path, now: datetime | None = None, use
     workbook at ``path``; with ``write`` the Plan is applied as by ``run`` (lock, backup, atomic) —
     only when the import changes anything, so importing a file again writes nothing. AGENT_ERRORS
     say why not."""
-    book = open_file(path, action=action, now=now, user=user, writable=write)
-    result = _import(book, read_source(source_path, action), action)
-    if write and result.changes:
-        applied = apply_to_file(path, result.plan, backups)
-        result.written, result.backup = applied.written, applied.backup_path
+    with open_file(path, action=action, now=now, user=user, writable=write) as book:
+        result = _import(book, read_source(source_path, action), action)
+        if write and result.changes:
+            applied = apply_to_book(book, result.plan, backups)
+            result.written, result.backup = applied.written, applied.backup_path
     return result

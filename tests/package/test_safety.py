@@ -85,13 +85,24 @@ def test_file_saved_by_someone_else_during_the_run_is_not_overwritten(simple_boo
 
     def apply_while_agent_saves(self):
         real_apply(self)
-        simple_book.write_bytes(simple_book.read_bytes() + b"")
-        os.utime(simple_book, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+        rewrite_member(simple_book, "docProps/core.xml", lambda d: d.replace(b"</cp:coreProperties>",
+                                                                          b"<!--saved--></cp:coreProperties>"))
     monkeypatch.setattr(writer._Edit, "apply", apply_while_agent_saves)
-    saved = simple_book.read_bytes()
-    with pytest.raises(WorkbookError, match="während des Laufs geändert"):
+    with pytest.raises(WorkbookError, match="während des Laufs von jemand anderem gespeichert"):
         apply_plan(simple_book, PLAN)
-    assert simple_book.read_bytes() == saved
+    assert b"<!--saved-->" in zipfile.ZipFile(simple_book).read("docProps/core.xml")
+
+
+def test_a_mere_touch_during_the_run_is_no_save(simple_book, monkeypatch):
+    """Same bytes, newer mtime (backup software, `touch`): nothing was lost, the run writes."""
+    real_apply = writer._Edit.apply
+
+    def apply_while_touched(self):
+        real_apply(self)
+        os.utime(simple_book, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    monkeypatch.setattr(writer._Edit, "apply", apply_while_touched)
+    assert apply_plan(simple_book, PLAN).written
+    assert read_workbook(simple_book).sheets["Masterliste"].value(2, 4) == "Ja"
 
 
 # --- broken, encrypted, hostile files ----------------------------------------------------------

@@ -43,14 +43,17 @@ def _open(path: Path, action: str, now, today, agent, *, writable: bool) -> acti
     """The case log at ``path``; exit 1 unless it is one that can be read (and written)."""
     when = parse_now(now, today)
     try:
-        return actions.open_file(path, action=action, now=when, user=agent, writable=writable)
+        book = actions.open_file(path, action=action, now=when, user=agent, writable=writable)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
+    click.get_current_context().call_on_close(book.close)      # the lock, when the command ends
+    return book
 
 
-def _apply(path: Path, plan) -> None:
+def _apply(book: actions.OpenWorkbook, plan) -> None:
+    """Write under the lock ``_open`` took, refusing a file someone saved since it was read."""
     try:
-        actions.apply_to_file(path, plan)
+        actions.apply_to_book(book, plan)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
 
@@ -82,7 +85,7 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
         fail(f"xl-addin: {e}")
     plan, done, refused = result.plan, result.done, result.refused
     if done:
-        _apply(path, plan)
+        _apply(book, plan)
     if json_out:
         _dump({"path": str(path), "done": done, "written": bool(done), "refused": [f.as_dict() for f in refused],
                "protocol": protocol_json(plan), "findings": [f.as_dict() for f in plan.findings]})
@@ -117,7 +120,7 @@ def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agen
         case = actions.new_case(book, order_id, user_id, request_type, agency)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
-    _apply(path, case.plan)
+    _apply(book, case.plan)
     if json_out:
         _dump({"path": str(path), "row": case.row, "protocol": protocol_json(case.plan),
                "findings": [f.as_dict() for f in case.plan.findings]})

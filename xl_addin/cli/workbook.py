@@ -60,11 +60,11 @@ def _result_json(r: actions.FileResult) -> dict:
     return d
 
 
-def _batch(paths, now, today, json_out, write, backups, max_findings, user):
+def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait=None):
     when = parse_now(now, today)
 
     def run(p):
-        return actions.run_file(p, when, user, write=write, backups=backups)
+        return actions.run_file(p, when, user, write=write, backups=backups, wait=wait)
 
     results = []
     if sys.stdout.isatty() and len(paths) > 1 and not json_out:
@@ -109,17 +109,21 @@ _user = click.option("--user", default=None, help="Name für das Protokoll (Stan
 @_json
 @click.option("--backups", type=int, default=None,
               help="So viele Sicherungskopien behalten (Standard: Einstellung 'Backups', sonst 3).")
+@click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SEKUNDEN",
+              help="So lange auf einen anderen Lauf an derselben Mappe warten, dann ablehnen "
+                   "(Standard: 30).")
 @_maxf
 @_user
-def run_cmd(paths, now, today, json_out, backups, max_findings, user):
+def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user):
     """Rechnet eine oder mehrere Arbeitsmappen an Ort und Stelle neu.
 
     Erkennt die Art der Mappe an ihren Blättern, schreibt die berechneten Spalten und Farben,
     schreibt 'Prüfung' neu und hängt Änderungen an 'Protokoll' an. Atomar, mit Sicherungskopie;
-    eine in Excel geöffnete Mappe wird nicht angefasst. Exit 0, wenn gerechnet wurde (auch bei
-    Befunden), sonst 1 mit einer Zeile, warum nicht.
+    eine in Excel oder LibreOffice geöffnete Mappe wird nicht angefasst; zwei Läufe an einer Mappe
+    kommen sich nie in die Quere (der zweite wartet --wait Sekunden, dann lehnt er ab). Exit 0,
+    wenn gerechnet wurde (auch bei Befunden), sonst 1 mit einer Zeile, warum nicht.
     """
-    _batch(paths, now, today, json_out, True, backups, max_findings, user)
+    _batch(paths, now, today, json_out, True, backups, max_findings, user, wait)
 
 
 @click.command("check", context_settings=CONTEXT)

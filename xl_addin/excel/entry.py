@@ -62,11 +62,21 @@ def _log(title: str) -> Path | None:
 _AGENT_ERRORS: tuple[type[BaseException], ...] = (UserError, LiveApplyError, *actions.AGENT_ERRORS)
 
 
-def _action(title: str, book, work: Callable[[Any], tuple[str, bool]]) -> str:
+def _file_of(live) -> Path | None:
+    """The workbook's file on disk (None for a new, never saved workbook or one on a web share)."""
+    folder = live.folder()
+    return folder / live.name if folder is not None else None
+
+
+def _action(title: str, book, work: Callable[[Any], tuple[str, bool]], edits: bool = False) -> str:
+    """``edits``: the action changes the workbook — it holds the workbook file's lock meanwhile,
+    so a server run (``xl-addin run``) never interleaves with it; held by a run, the button says
+    so in one line and changes nothing."""
     live = book if book is not None else XlwingsBook.caller()
     live.status(f"{TITLE}: {title} …")
     try:
-        text, critical = work(live)
+        with actions.editing(_file_of(live) if edits else None):
+            text, critical = work(live)
     except _Cancelled:
         return ""
     except _AGENT_ERRORS as e:
@@ -168,7 +178,7 @@ def recalculate(book=None, now: datetime | None = None) -> str:
         summary = [f"{k}: {v}" for k, v in plan.summary.items() if v][:8]
         errors = _findings_lines(plan.findings, severities=(ERROR,))
         return "\n".join([head, *summary, *([""] + errors if errors else [])]), bool(errors)
-    return _action("Neu berechnen", book, work)
+    return _action("Neu berechnen", book, work, edits=True)
 
 
 def check(book=None, now: datetime | None = None) -> str:
@@ -274,7 +284,7 @@ def _import(action: str, title: str, book, now: datetime | None, source) -> str:
         apply_plan_live(live, result.plan, progress=_progress(live))
         return "\n".join([f"{head} '{table.name}' übernommen: {result.changes} Änderungen, protokolliert; "
                           f"die Mappe ist neu berechnet ({_counts(result.plan)}).", *counts]), False
-    return _action(title, book, work)
+    return _action(title, book, work, edits=True)
 
 
 def import_debts_export(book=None, now: datetime | None = None, source=None) -> str:
@@ -306,7 +316,7 @@ def new_diagonal_case(book=None, now: datetime | None = None) -> str:
         apply_plan_live(live, case.plan, progress=_progress(live))
         return "\n".join([f"Neuer Fall angelegt: Bestellung {order}, {case.request_type} ({case.agency}).",
                           *_findings_lines([f for f in case.plan.findings if f.sheet == DS.SHEET_CASES])]), False
-    return _action("Neuer Fall (Diagonal)", book, work)
+    return _action("Neuer Fall (Diagonal)", book, work, edits=True)
 
 
 def step_done(book=None, now: datetime | None = None) -> str:
@@ -324,7 +334,7 @@ def step_done(book=None, now: datetime | None = None) -> str:
         return "\n".join([f"Schritt erledigt: {result.done} Fall/Fälle weitergesetzt"
                           + (f", {len(result.refused)} nicht möglich:" if result.refused else "."),
                           *_findings_lines(result.refused, severities=(ERROR,))]), bool(result.refused)
-    return _action("Schritt erledigt", book, work)
+    return _action("Schritt erledigt", book, work, edits=True)
 
 
 def due_cases(book=None, now: datetime | None = None) -> str:

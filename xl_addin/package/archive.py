@@ -15,6 +15,7 @@ from lxml import etree
 
 from . import safety
 from .errors import WorkbookError
+from .guard import FileIdentity, read_file
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")   # 30 bytes
 _DATA_DESCRIPTOR_FLAG = 0x08
@@ -30,20 +31,23 @@ class Archive:
     zf: zipfile.ZipFile
     name: str                                           # for messages
     _by_key: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    identity: FileIdentity | None = None                # the file as it was read (open())
 
     @classmethod
     def open(cls, path) -> Archive:
         p = Path(path)
         name = safety.label(p)
         try:
-            data = p.read_bytes()
+            data, identity = read_file(p, name)
         except FileNotFoundError:
             raise WorkbookError(f"Datei '{name}' nicht gefunden ({p})") from None
         except IsADirectoryError:
             raise WorkbookError(f"'{name}' ist ein Ordner, keine Arbeitsmappe") from None
         except OSError as exc:
             raise WorkbookError(f"Datei '{name}' kann nicht gelesen werden ({exc.strerror})") from None
-        return cls.from_bytes(p, data)
+        archive = cls.from_bytes(p, data)
+        archive.identity = identity
+        return archive
 
     @classmethod
     def from_bytes(cls, path: Path, data: bytes) -> Archive:
@@ -66,7 +70,7 @@ class Archive:
     def twin(self) -> Archive:
         """The same validated archive with a zip reader of its own, for a worker thread."""
         return Archive(self.path, self.data, zipfile.ZipFile(io.BytesIO(self.data)), self.name,
-                       self._by_key)
+                       self._by_key, self.identity)
 
     def _validate(self) -> None:
         infos = self.zf.infolist()

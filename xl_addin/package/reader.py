@@ -17,6 +17,7 @@ from lxml import etree
 from ..core.workbook_data import SheetData, WorkbookData
 from .archive import Archive
 from .errors import WorkbookError
+from .guard import FileIdentity
 from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
 from .refs import split_cell_ref
 from .safety import iterparse_safe
@@ -222,4 +223,12 @@ def read_workbook(path) -> WorkbookData:
     return read_archive(Archive.open(path))
 
 
-__all__ = ["read_archive", "read_workbook"]
+def read_workbook_as_is(path) -> tuple[WorkbookData, FileIdentity]:
+    """``read_workbook`` and the identity of the file as it was read — what a run that is going to
+    write hands the writer (``apply_plan(..., read_as=...)``)."""
+    archive = Archive.open(path)
+    assert archive.identity is not None, "Archive.open records the identity"
+    return read_archive(archive), archive.identity
+
+
+__all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]

@@ -103,34 +103,63 @@ def iterparse_safe(source, tag: str):
                            no_network=True, huge_tree=False, load_dtd=False)
 
 
-def lock_file(path: Path) -> Path | None:
-    """Excel's owner file '~$<name>' next to the workbook, if present (any letter case)."""
-    want = "~$" + path.name
-    candidate = path.with_name(want)
-    if candidate.exists():
-        return candidate
+def _owner_files(path: Path) -> list[str]:
+    """Names of the owner files an office program puts next to a workbook it has open: Excel's
+    '~$<name>', LibreOffice's '.~lock.<name>#'."""
+    return ["~$" + path.name, ".~lock." + path.name + "#"]
+
+
+def _find_owner_file(path: Path) -> Path | None:
+    wanted = _owner_files(path)
+    for want in wanted:
+        if os.path.lexists(path.with_name(want)):
+            return path.with_name(want)
+    folded = {w.casefold() for w in wanted}
     try:
         for entry in os.listdir(path.parent or "."):
-            if entry.startswith("~$") and entry.casefold() == want.casefold():
+            if entry.startswith(("~$", ".~lock.")) and entry.casefold() in folded:
                 return path.with_name(entry)
     except OSError:
         return None
     return None
 
 
+def lock_file(path: Path) -> Path | None:
+    """The owner file of Excel ('~$<name>') or LibreOffice ('.~lock.<name>#') next to the workbook,
+    if present (any letter case) — next to the name given and, for a link, next to its target."""
+    p = Path(path)
+    real = Path(os.path.realpath(p))
+    for candidate in dict.fromkeys([p, real]):
+        found = _find_owner_file(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def open_elsewhere(path: Path) -> str | None:
+    """One line when the workbook is open in Excel or LibreOffice (its owner file is there)."""
+    lock = lock_file(path)
+    if lock is None:
+        return None
+    program = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
+    return (f"Datei '{label(path)}' ist in {program} geöffnet (Sperrdatei '{lock.name}') — "
+            f"bitte schließen")
+
+
 def check_writable(path) -> None:
-    """Raise WorkbookError unless ``path`` exists, is not open in Excel, and can be replaced."""
+    """Raise WorkbookError unless ``path`` exists, is not open in Excel or LibreOffice, and can be
+    replaced (a link: its target, in the target's folder)."""
     p = Path(path)
     name = label(p)
     if not p.is_file():
         raise WorkbookError(f"Datei '{name}' nicht gefunden ({p})")
-    lock = lock_file(p)
-    if lock is not None:
-        raise WorkbookError(f"Datei '{name}' ist in Excel geöffnet (Sperrdatei '{lock.name}') — "
-                            f"bitte schließen")
-    if not os.access(p, os.W_OK):
+    busy = open_elsewhere(p)
+    if busy is not None:
+        raise WorkbookError(busy)
+    real = Path(os.path.realpath(p))
+    if not os.access(real, os.W_OK):
         raise WorkbookError(f"Datei '{name}' ist schreibgeschützt — keine Änderung möglich")
-    folder = p.parent if str(p.parent) else Path(".")
+    folder = real.parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise WorkbookError(f"Datei '{name}': Ordner '{folder}' ist schreibgeschützt — "
                             f"keine Änderung möglich")

@@ -6,8 +6,6 @@ import contextlib
 import gc
 import os
 import re
-import shutil
-import stat
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -17,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.plan import Plan, auto_column_widths
-from . import allocator, safety
+from . import allocator, guard, safety
 from .archive import Archive, ArchiveWriter, deflate
-from .errors import WorkbookError
+from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import SheetEntry, WorkbookParts, serialize
 from .sheet import SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
@@ -60,8 +58,9 @@ class ApplyResult:
 
 
 def backup_paths(path, backups: int) -> list[Path]:
-    """Where the backups of ``path`` live: .xl_addin-backup/<stem>.bak1<suffix> (newest) …"""
-    p = Path(path)
+    """Where the backups of ``path`` live: .xl_addin-backup/<stem>.bak1<suffix> (newest) … in the
+    folder of the real file (for a link: of its target, where the lock lives too)."""
+    p = guard.real_file(path)
     folder = p.parent / BACKUP_DIR
     return [folder / f"{p.stem}.bak{i}{p.suffix}" for i in range(1, backups + 1)]
 
@@ -364,30 +363,24 @@ def _verify(tmp: str, order: list[str], name: str) -> None:
                             f"Prüfsumme — Original unverändert")
 
 
-def _rotate_backups(path: Path, backups: int) -> Path | None:
-    if backups <= 0:
+def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None) -> Path | None:
+    """The version on disk becomes bak1, bak1 becomes bak2 …; names only inside ``folder``."""
+    if backups <= 0 or folder is None:
         return None
-    targets = backup_paths(path, backups)
-    folder = targets[0].parent
-    folder.mkdir(exist_ok=True)
-    prefix, suffix = f"{path.stem}.bak", path.suffix
-    for old in folder.iterdir():                       # a smaller count than before
-        middle = old.name[len(prefix):len(old.name) - len(suffix)] if suffix else old.name[len(prefix):]
-        if (old.name.startswith(prefix) and old.name.endswith(suffix) and middle.isdigit()
-                and int(middle) > backups):
-            old.unlink()
-    if targets[-1].exists():
-        targets[-1].unlink()
+    folder.open()
+    targets = [t.name for t in backup_paths(real, backups)]
+    prefix, suffix = f"{real.stem}.bak", real.suffix
+    for old in folder.names():                         # a smaller count than before
+        middle = old[len(prefix):len(old) - len(suffix)] if suffix else old[len(prefix):]
+        if old.startswith(prefix) and old.endswith(suffix) and middle.isdigit() and int(middle) > backups:
+            folder.unlink(old)
+    if folder.exists(targets[-1]):
+        folder.unlink(targets[-1])
     for i in range(backups - 1, 0, -1):
-        if targets[i - 1].exists():
-            os.replace(targets[i - 1], targets[i])
-    try:
-        os.link(path, targets[0])
-    except OSError:
-        shutil.copy2(path, targets[0])
-        with open(targets[0], "rb+") as fh:
-            os.fsync(fh.fileno())
-    return targets[0]
+        if folder.exists(targets[i - 1]):
+            folder.rename(targets[i - 1], targets[i])
+    folder.keep(real, targets[0])
+    return folder.path / targets[0]
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -416,39 +409,56 @@ def _gc_paused():
             gc.enable()
 
 
-def apply_plan(path, plan: Plan, *, backups: int = 3) -> ApplyResult:
+def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,
+               wait: float | None = None) -> ApplyResult:
     """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
     semantics). The original stays untouched when anything fails. Backups: the previous
     version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
-    to bak2 … bak<backups>."""
+    to bak2 … bak<backups>.
+
+    ``read_as``: the file as the caller read it to make the plan — when the file on disk is no
+    longer that (someone saved it meanwhile), ``WorkbookChanged`` and nothing is written. The
+    workbook's lock is taken for the write unless this process holds it already (a caller
+    that read under the lock); ``wait``: how long to wait for another run's lock. A link is
+    followed: its target is rewritten, the link stays."""
     allocator.no_fastbins()
     with _gc_paused():
-        return _apply_plan(path, plan, backups)
+        return _apply_plan(path, plan, backups, read_as, wait)
 
 
-def _apply_plan(path, plan: Plan, backups: int) -> ApplyResult:
+def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | None,
+                wait: float | None) -> ApplyResult:
     p = Path(path)
     if plan.is_empty():
         if not p.is_file():
             raise WorkbookError(f"Datei '{safety.label(p)}' nicht gefunden ({p})")
         return ApplyResult(path=p, written=False)
     safety.check_writable(p)
-    before = p.stat()
-    archive = Archive.open(p)
-    archive.check_xml_prologs()
-    edit = _Edit(archive, plan)
-    try:
-        return _write(p, edit, before, backups)
-    finally:
-        edit.stop_worker()
+    with guard.hold(p, wait) as lock, guard.terminate_raises():
+        try:
+            archive = Archive.open(p)
+            if read_as is not None and archive.identity is not None and not read_as.same_content(archive.identity):
+                raise WorkbookChanged(f"Datei '{archive.name}' wurde nach dem Lesen von jemand anderem "
+                                      f"gespeichert — nichts geschrieben, bitte erneut starten")
+            archive.check_xml_prologs()
+            edit = _Edit(archive, plan)
+            try:
+                return _write(p, edit, archive.identity, backups, lock)
+            finally:
+                edit.stop_worker()
+        except Terminated as stop:
+            raise stop.naming(safety.label(p)) from None
 
 
-def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyResult:
+def _write(p: Path, edit: _Edit, read: guard.FileIdentity | None, backups: int,
+           lock: guard.WorkbookLock) -> ApplyResult:
     """Write the patched zip next to the original and replace it. Its own atomic write, not
     ``xl_addin.files.atomic_write_bytes``: the new zip is streamed to the temp file (a workbook
-    is never held in memory as bytes), verified there, given the original's permissions, and
-    between writing and renaming the file is checked for Excel's lock and for a save by someone
-    else, and the backups are rotated — all with the temp file in place."""
+    is never held in memory as bytes), given the original's owner, group, extended attributes and
+    permissions, verified, and between writing and renaming the file is checked for Excel's and
+    LibreOffice's lock, for this run's lock and for a save by someone else, and the backups are
+    rotated — all with the temp file in place. A link is followed: the temp file is made in the
+    target's folder and renamed over the target."""
     name = edit.name
     try:
         edit.parse_ahead()
@@ -461,26 +471,33 @@ def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyR
         raise WorkbookError(f"Datei '{name}': Änderungen konnten nicht berechnet werden "
                             f"({type(exc).__name__}: {exc}) — Original unverändert") from exc
 
-    folder = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xl_addin.tmp", dir=folder)
+    real = guard.real_file(p)
+    folder = real.parent
+    original = os.stat(real)
+    backup_folder = guard.BackupFolder(folder, BACKUP_DIR, name) if backups > 0 else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=guard.temp_prefix(real), suffix=guard.TEMP_SUFFIX, dir=folder)
+    except BaseException:
+        if backup_folder is not None:
+            backup_folder.close()
+        raise
     try:
         with os.fdopen(fd, "w+b") as fh:
+            guard.keep_metadata(fh.fileno(), real, original, name)
             order = edit.write_to(fh)
             fh.flush()
             os.fsync(fh.fileno())
         _verify(tmp, order, name)
-        os.chmod(tmp, stat.S_IMODE(before.st_mode))
-        lock = safety.lock_file(p)
-        if lock is not None:
-            raise WorkbookError(f"Datei '{name}' ist in Excel geöffnet (Sperrdatei "
-                                f"'{lock.name}') — bitte schließen")
-        now = p.stat()
-        if (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            raise WorkbookError(f"Datei '{name}' wurde während des Laufs geändert — bitte "
-                                f"erneut starten")
+        busy = safety.open_elsewhere(p)
+        if busy is not None:
+            raise WorkbookError(busy)
+        guard.assert_held(lock, name)
+        if read is not None and guard.changed_since(p, read):
+            raise WorkbookChanged(f"Datei '{name}' wurde während des Laufs von jemand anderem gespeichert "
+                                  f"— nichts geschrieben, bitte erneut starten")
         result = edit.result
-        result.backup_path = _rotate_backups(p, backups)
-        os.replace(tmp, p)
+        result.backup_path = _rotate_backups(real, backups, backup_folder)
+        os.replace(tmp, real)
         _fsync_dir(folder)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -491,5 +508,8 @@ def _write(p: Path, edit: _Edit, before: os.stat_result, backups: int) -> ApplyR
             raise WorkbookError(f"Datei '{name}': Schreiben fehlgeschlagen ({type(exc).__name__}: "
                                 f"{exc}) — Original unverändert") from exc
         raise
+    finally:
+        if backup_folder is not None:
+            backup_folder.close()
     result.written = True
     return result
