@@ -55,6 +55,7 @@ from .package import (
     WorkbookChanged,
     WorkbookError,
     WorkbookLock,
+    WorkbookLocked,
     apply_plan,
     check_writable,
     read_workbook,
@@ -180,9 +181,9 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
     lock. WorkbookError or UnknownWorkbook say why not."""
     if not writable:
         return open_workbook(read_workbook(path), action=action, now=now, user=user)
+    check_writable(Path(path))              # missing, read-only, open in Excel: say so before waiting
     lock = WorkbookLock(path, wait=wait).acquire()
     try:
-        check_writable(Path(path))
         data, read_as = read_workbook_as_is(path)
         book = open_workbook(data, action=action, now=now, user=user)
     except BaseException:
@@ -196,12 +197,23 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
 def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
     """Hold the lock of the workbook file at ``path`` meanwhile (nothing when ``path`` is None or
     no file: a workbook never saved) — what a ribbon button that changes the open workbook does,
-    so that a server run never interleaves with it. ``wait`` defaults to 0: Excel must not hang."""
+    so that a server run never interleaves with it. ``wait`` defaults to 0: Excel must not hang.
+    Where no lock file can be made (a read-only folder) the button works without one."""
     if path is None or not Path(path).is_file():
         yield
         return
-    with WorkbookLock(path, wait=wait):
+    lock = WorkbookLock(path, wait=wait)
+    try:
+        lock.acquire()
+    except WorkbookLocked:
+        raise
+    except WorkbookError:       # no lock possible (a read-only folder): Excel edits only its copy
+        lock = None
+    try:
         yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def apply_to_file(path, plan: Plan, backups: int | None = None, *, read_as: FileIdentity | None = None,

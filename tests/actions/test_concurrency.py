@@ -275,3 +275,13 @@ def test_a_workbook_saved_again_and_again_is_refused_in_one_line(book, monkeypat
     res = actions.run_file(book, NOW)
     assert not res.ok and "gespeichert" in res.error and "\n" not in res.error
     assert waiting_orders(book) == [] and not guard.lock_path(book).exists()
+
+
+def test_the_ribbon_works_where_no_lock_file_can_be_made(book, monkeypatch):
+    """A workbook opened from a read-only folder: Excel changes only its copy, the button works."""
+    from xl_addin.package import WorkbookError
+
+    def no_lock_here(self):
+        raise WorkbookError("Sperrdatei kann nicht angelegt werden (Permission denied)")
+    monkeypatch.setattr(WorkbookLock, "acquire", no_lock_here)
+    assert "neu berechnet" in entry.recalculate(ribbon_book(book), now=NOW)

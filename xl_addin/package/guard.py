@@ -302,9 +302,8 @@ class WorkbookLock:
             except OSError as exc:
                 raise WorkbookError(f"Datei '{self.name}': Sperrdatei '{self.file.name}' kann nicht angelegt "
                                     f"werden ({exc.strerror}) — nichts geschrieben") from None
-            try:
-                os.write(fd, owner.dump())
-                os.fsync(fd)
+            try:      # no fsync: the exclusive create is what excludes; an empty lock a crash
+                os.write(fd, owner.dump())         # leaves is stale after a few seconds
             finally:
                 os.close(fd)
             self.owner = owner
