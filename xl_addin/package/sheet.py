@@ -866,6 +866,7 @@ class SheetPatcher:
             if owner is not None and holder is not None:
                 holder.remove(owner)
                 _fix_count(holder, owner.tag)
+        _drop_empty_extensions(self.root)
         auto = self.root.find(m("autoFilter"))
         if auto is not None and (ref := auto.get("ref")):
             new_ref = shift.range(ref)
@@ -1087,6 +1088,20 @@ def _fix_count(container: etree._Element, item_tag: str) -> None:
         parent.remove(container)
     elif container.get("count") is not None:
         container.set("count", str(n))
+
+
+def _drop_empty_extensions(root: etree._Element) -> None:
+    """Remove the sheet's extensions left without content (an <ext> whose x14 data validations
+    or conditional formats all went with removed rows), then an <extLst> left without any: the
+    schema wants at least one child in each, and Excel repairs a file that has an empty one."""
+    ext_lst = root.find(m("extLst"))
+    if ext_lst is None:
+        return
+    for ext in list(ext_lst.iterchildren(m("ext"))):
+        if next(ext.iterchildren(etree.Element), None) is None:
+            ext_lst.remove(ext)
+    if next(ext_lst.iterchildren(etree.Element), None) is None:
+        root.remove(ext_lst)
 
 
 def _clone(el: etree._Element) -> etree._Element:
