@@ -84,7 +84,7 @@ def ext_uris(path: Path) -> list[str] | None:
         return None
     for ext in ext_lst:
         assert len(ext), f"empty extension {ext.get('uri')} left"
-    return [ext.get("uri") for ext in ext_lst]
+    return [ext.get("uri", "") for ext in ext_lst]
 
 
 def remove_cancelled_row(path: Path) -> None:
