@@ -23,9 +23,16 @@ def test_the_sheet_is_rewritten_very_hidden_only_when_its_content_changes():
     assert state_rewrite("S", [["id", "a"]], None) is None                  # nothing to remember
     new = state_rewrite("S", rows, None)
     assert new is not None and new.state == "veryHidden" and new.rows == rows
-    same = SheetData("s", [["id", "a", None], [1, " x "], [None]])        # as read back from the file
+    same = SheetData("s", [["id", "a", None], [1, " x "], [None]], "veryHidden")   # as read back
     assert state_rewrite("S", rows, same) is None
     assert state_rewrite("S", [["id", "a"], ["1", "y"]], same).sheet == "S"
+
+
+def test_a_state_sheet_an_agent_unhid_is_hidden_again_even_when_its_content_is_the_same():
+    rows = [["id", "a"], ["1", "x"]]
+    for state in ("visible", "hidden"):
+        again = state_rewrite("S", rows, SheetData("S", [list(r) for r in rows], state))
+        assert again is not None and again.state == "veryHidden" and again.rows == rows
 
 
 def _applied(wb, plan):

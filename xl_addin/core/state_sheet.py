@@ -35,10 +35,11 @@ def read_state(sheet: SheetData | None, columns: int) -> dict[str, tuple[CellVal
 def state_rewrite(name: str, rows: list[list[CellValue]], current: SheetData | None) -> SheetRewrite | None:
     """The very hidden rewrite of the state sheet with ``rows`` (header first), or None when
     nothing changes: the sheet shows these rows already (cells compared as text, trailing blanks
-    ignored), or there is no sheet and nothing to remember."""
+    ignored) and is very hidden, or there is no sheet and nothing to remember. A sheet an agent
+    unhid is rewritten to hide it again."""
     if current is None:
         return SheetRewrite(name, rows, state="veryHidden") if len(rows) > 1 else None
-    if _as_text(current.rows) == _as_text(rows):
+    if current.state == "veryHidden" and _as_text(current.rows) == _as_text(rows):
         return None
     return SheetRewrite(name, rows, state="veryHidden")
 

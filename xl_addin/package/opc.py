@@ -26,6 +26,8 @@ RT_CALC_CHAIN = REL_NS + "/calcChain"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHEET_STATES = ("visible", "hidden", "veryHidden")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_SHEET_VIEW = re.compile(rb"<(?:[\w.-]+:)?sheetView\b([^>]*)>")
+_TAB_SELECTED = re.compile(rb"""\btabSelected\s*=\s*["'](?:1|true)["']""")
 # CT_Workbook children that come after <calcPr> (ECMA-376 §18.2.27).
 _AFTER_CALCPR = {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
                  "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"}
@@ -100,6 +102,9 @@ class WorkbookParts:
         self.dirty: set[str] = set()          # member names whose XML we changed
         self.dropped: set[str] = set()        # member names to leave out
         self.added: dict[str, bytes] = {}     # new members
+        # sheets made the active tab of a view (index) that their sheet view does not mark
+        # tabSelected: the writer marks them when it patches them anyway
+        self.activated: list[tuple[SheetEntry, int]] = []
         self._targets: dict[str, tuple[str, str]] = {}   # rId -> (type, part)
         if self.rels is not None:
             for rel in self.rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
@@ -184,27 +189,53 @@ class WorkbookParts:
         return entry
 
     def set_state(self, entry: SheetEntry, state: str) -> None:
+        """A sheet's state; a sheet hidden here is never left the active tab (the writer takes
+        its tabSelected away: ``unselect``)."""
         if state not in SHEET_STATES:
             raise WorkbookError(f"Datei '{self.name}': unbekannter Blattstatus '{state}'")
-        if entry.state == state:
-            return
-        if state == "visible":
-            if "state" in entry.element.attrib:
-                del entry.element.attrib["state"]
-        else:
-            entry.element.set("state", state)
-            self._keep_active_tab_visible(entry)
-        entry.state = state
-        self.dirty.add(self.workbook_part)
+        if entry.state != state:
+            if state == "visible":
+                if "state" in entry.element.attrib:
+                    del entry.element.attrib["state"]
+            else:
+                entry.element.set("state", state)
+            entry.state = state
+            self.dirty.add(self.workbook_part)
+        if state != "visible":
+            self._keep_active_tab_visible()
 
-    def _keep_active_tab_visible(self, hidden: SheetEntry) -> None:
-        index = self.sheets.index(hidden)
-        visible = [i for i, e in enumerate(self.sheets) if e.state == "visible" and e is not hidden]
-        for view in self.workbook.iter(m("workbookView")):
-            if int(view.get("activeTab", "0")) == index and visible:
-                view.set("activeTab", str(visible[0]))
-            if int(view.get("firstSheet", "0")) == index and visible:
-                view.set("firstSheet", str(visible[0]))
+    def _keep_active_tab_visible(self) -> None:
+        """Every workbook view whose active tab (or first tab shown) is not a visible sheet
+        gets a visible one: a selected visible sheet if there is one (the agents grouped it
+        with the hidden one), else the first visible sheet. Excel takes the active tab as
+        selected; one that is not marked tabSelected while others are would group them."""
+        visible = [i for i, e in enumerate(self.sheets) if e.state == "visible"]
+        if not visible:
+            return
+        for view_id, view in enumerate(self.workbook.iter(m("workbookView"))):
+            active = _int(view.get("activeTab"))
+            if not (0 <= active < len(self.sheets)) or active not in visible:
+                target = next((i for i in visible if self.is_selected(self.sheets[i], view_id)), visible[0])
+                view.set("activeTab", str(target))
+                self.dirty.add(self.workbook_part)
+                if not self.is_selected(self.sheets[target], view_id):
+                    self.activated.append((self.sheets[target], view_id))
+            first = _int(view.get("firstSheet"))
+            if view.get("firstSheet") is not None and first not in visible:
+                view.set("firstSheet", str(next((i for i in visible if i > first), visible[0])))
+                self.dirty.add(self.workbook_part)
+
+    def is_selected(self, entry: SheetEntry, view_id: int = 0) -> bool:
+        """Does the sheet's view for workbook view ``view_id`` say tabSelected (as saved)?"""
+        if entry.created or not entry.is_worksheet:
+            return False
+        data = self.archive.read(entry.part)
+        head = data[:data.find(b"sheetData")] if b"sheetData" in data else data
+        for attrs in _SHEET_VIEW.findall(head):
+            if (_TAB_SELECTED.search(attrs) and
+                    _int(_attr(attrs, b"workbookViewId")) == view_id):
+                return True
+        return False
 
     def drop_calc_chain(self) -> bool:
         """Remove xl/calcChain.xml, its relationship and content-type override."""
@@ -255,6 +286,36 @@ def check_sheet_name(name: str, file: str) -> None:
     if not name or len(name) > 31 or _BAD_SHEET_CHARS.search(name) or name.startswith("'") \
             or name.endswith("'") or name.casefold() == "history":
         raise WorkbookError(f"Datei '{file}': '{name}' ist kein gültiger Blattname")
+
+
+def unselect(root: etree._Element) -> bool:
+    """Take tabSelected off every view of a worksheet (one the product hides); True if any had it."""
+    changed = False
+    for view in root.iter(m("sheetView")):
+        if "tabSelected" in view.attrib:
+            del view.attrib["tabSelected"]
+            changed = True
+    return changed
+
+
+def select(root: etree._Element, view_id: int) -> None:
+    """Mark the worksheet's view of workbook view ``view_id`` tabSelected."""
+    for view in root.iter(m("sheetView")):
+        if _int(view.get("workbookViewId")) == view_id:
+            view.set("tabSelected", "1")
+            return
+
+
+def _int(text: str | bytes | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+def _attr(attrs: bytes, name: bytes) -> bytes | None:
+    found = re.search(rb"\b" + name + rb"""\s*=\s*["']([^"']*)["']""", attrs)
+    return found.group(1) if found else None
 
 
 def _rel_ids(rels: etree._Element) -> set[str]:

@@ -18,7 +18,7 @@ from ..core.plan import Plan, auto_column_widths
 from . import allocator, guard, safety
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import Terminated, WorkbookChanged, WorkbookError
-from .opc import SheetEntry, WorkbookParts, serialize
+from .opc import SheetEntry, WorkbookParts, select, serialize, unselect
 from .sheet import SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
@@ -173,7 +173,10 @@ class _Edit:
             else:
                 patcher = self._patcher(entry)
                 self.parts.set_state(entry, rw.state)
+                if rw.state != "visible":
+                    unselect(patcher.root)
             patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+        self._select_activated()
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
                                         plan.deletions))
 
@@ -239,6 +242,18 @@ class _Edit:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
             self.parts.request_full_calc()
+
+    def _select_activated(self) -> None:
+        """A sheet that became the active tab because the one before was hidden is marked
+        selected when the plan patches it anyway; any other sheet stays byte-identical (Excel
+        selects the active tab when no sheet says tabSelected)."""
+        plan = self.plan
+        patched = {e.part for e in map(self.parts.sheet, self._sheets_named(
+            plan.rewrites, plan.writes, plan.fills, plan.fonts, plan.appends, plan.deletions)) if e}
+        for entry, view_id in self.parts.activated:
+            if entry.part in patched or entry.part in self.patchers:
+                select(self._patcher(entry).root, view_id)
+        self.parts.activated.clear()
 
     def _sheets_named(self, *operations) -> set[str]:
         """Names of the sheets (as the workbook spells them) that these operations touch."""
