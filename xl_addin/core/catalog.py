@@ -59,3 +59,10 @@ class Core(Catalog, prefix="XL-", title="Alle Arbeitsmappen", languages=("de", "
     ID_INVALID = Code(
         ERROR, "An id cell (order, vendor, user) holds no usable id (a fraction, blanks inside, a date).",
         de="{header}: {reason}", it="{header}: {reason}")
+    FORMULA_NO_VALUE = Code(
+        WARNING, "A formula cell the product reads has no computed value in the file (saved by a program "
+                 "that does not calculate): it reads as blank.",
+        de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das "
+           "nicht rechnet) — wird als leer gelesen; in Excel öffnen und speichern",
+        it="{header}: formula senza valore calcolato (file salvato da un programma che non calcola) — "
+           "letta come vuota; aprire e salvare il file in Excel")

@@ -68,10 +68,23 @@ class CellReader:
 
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding], lang: str = "de"):
         self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
+        self._told: set[tuple[int, int]] = set()
 
     def raw(self, row: int, header: str):
+        """The cell's value; a formula the file keeps no value for reads as None, and is
+        reported once (``Core.FORMULA_NO_VALUE``)."""
         col = self.cmap.col(header)
-        return self.sheet.value(row, col) if col else None
+        if not col:
+            return None
+        if self.sheet.has_formula_without_value(row, col) and (row, col) not in self._told:
+            self._told.add((row, col))
+            self.add(Core.FORMULA_NO_VALUE, row, header, header=header)
+        return self.sheet.value(row, col)
+
+    def uncomputed(self, row: int, header: str) -> bool:
+        """Is the cell a formula the file keeps no computed value for?"""
+        col = self.cmap.col(header)
+        return bool(col) and self.sheet.has_formula_without_value(row, col or 0)
 
     def cell(self, row: int, header: str) -> str:
         return address(row, self.cmap.col(header) or 1)
@@ -84,6 +97,10 @@ class CellReader:
 
     def parse(self, row: int, header: str, parser: Callable[[CellValue], _T | None], code: Code,
               key: str | None = None, unreadable: list[str] | None = None) -> _T | None:
+        """The parsed value; an unreadable cell is ``code`` and None. A formula without a value
+        is None too, and counts as unreadable: its blank is not the agents' blank."""
+        if unreadable is not None and self.uncomputed(row, header):
+            unreadable.append(header)
         try:
             return parser(self.raw(row, header))
         except V.ParseError as e:
@@ -109,6 +126,8 @@ class CellReader:
         """The canonical spelling of a closed-list value (case and blanks ignored); anything else
         is the finding ``code`` (fields value, header, allowed) with the nearest valid value."""
         raw = self.raw(row, header)
+        if unreadable is not None and self.uncomputed(row, header):
+            unreadable.append(header)
         if V.is_blank(raw):
             return None
         canon = V.match_choice(raw, choices)

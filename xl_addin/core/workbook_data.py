@@ -28,6 +28,12 @@ class SheetData:
     # rows[0] is row 1; rows may be ragged and may be shorter than the sheet
     rows: list[list[CellValue]]
     state: str = "visible"   # "visible" | "hidden" | "veryHidden"
+    # (row, col) of formula cells the file keeps no computed value for (saved by a program that
+    # does not calculate, e.g. openpyxl): their value reads as None, which they are not
+    formulas_without_value: frozenset[tuple[int, int]] = frozenset()
+
+    def has_formula_without_value(self, row: int, col: int) -> bool:
+        return (row, col) in self.formulas_without_value
 
     def value(self, row: int, col: int) -> CellValue:
         """1-based access; None outside the data."""
@@ -73,7 +79,8 @@ class WorkbookData:
                 row.extend([None] * (c - len(row)))
             row[c - 1] = value
         sheets = dict(self.sheets)
-        sheets[src.name] = SheetData(src.name, rows, src.state)
+        sheets[src.name] = SheetData(src.name, rows, src.state,
+                                     src.formulas_without_value.difference(cells))
         return WorkbookData(sheets, self.source)
 
     def with_writes(self, writes: Iterable[CellWrite]) -> WorkbookData:

@@ -24,7 +24,11 @@ from .safety import iterparse_safe
 
 _EXACT_INT = 2 ** 53
 _ERROR_MARKER = re.compile(rb"""t=["']e["']""")
-C_TAG, V_TAG, ROW_TAG = m("c"), m("v"), m("row")
+C_TAG, V_TAG, F_TAG, ROW_TAG = m("c"), m("v"), m("f"), m("row")
+# a formula (closing tag, or empty element) followed by no value or an empty one, then the cell's end
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*"
+    rb"(?:<(?:\w+:)?extLst>|</(?:\w+:)?c>)")
 RT_TABLE = REL_NS + "/table"
 # Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
 # each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
@@ -60,6 +64,25 @@ def _error_cells(archive: Archive, part: str) -> list[tuple[int, int, str]]:
                 out.append((row, col, v.text))
         c.clear(keep_tail=True)
     return out
+
+
+def _formulas_without_value(archive: Archive, part: str) -> frozenset[tuple[int, int]]:
+    """(row, col) of formula cells with no computed value: an <f> and no <v>, or an empty <v>
+    on a cell whose type cannot be empty (only a formula's text result can be ''). calamine
+    reads them as '' — as if blank. A quick scan of the text finds the sheets that may have
+    such a cell (a formula closed without a value after it); only those are parsed."""
+    data = archive.read(part)
+    if (b"<f" not in data and b":f" not in data) or not _FORMULA_WITHOUT_VALUE.search(data):
+        return frozenset()
+    out = set()
+    for _, c in iterparse_safe(io.BytesIO(data), C_TAG):
+        if c.find(F_TAG) is not None and c.get("r"):
+            v = c.find(V_TAG)
+            empty = v is None or not (v.text or "").strip()
+            if empty and not (v is not None and c.get("t") == "str"):
+                out.add(split_cell_ref(c.get("r")))
+        c.clear(keep_tail=True)
+    return frozenset(out)
 
 
 def _letters_value(letters: bytes) -> int:
@@ -202,10 +225,13 @@ def read_archive(archive: Archive) -> WorkbookData:
                 if len(line) < col:
                     line.extend([None] * (col - len(line)))
                 line[col - 1] = text
-            for row in _not_data_rows(archive, entry.part):
+            not_data = _not_data_rows(archive, entry.part)
+            for row in not_data:
                 if row <= len(rows):
                     rows[row - 1] = _NO_CELLS
-            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state)
+            uncomputed = frozenset(rc for rc in _formulas_without_value(archive, entry.part)
+                                   if rc[0] not in not_data)
+            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed)
     except WorkbookError:
         raise
     except Exception as exc:

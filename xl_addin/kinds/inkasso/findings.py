@@ -120,6 +120,11 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
     CSV_FILENAME_FOLDER = Code(
         WARNING, "The setting 'CSV Dateiname' names a folder: only the file name is used.",
         de="Einstellung '{setting}' darf keinen Ordner enthalten — Dateiname '{name}' wird verwendet")
+    CSV_FORMULA_NO_VALUE = Code(
+        ERROR, "A cell the Diagonal CSV takes is a formula without a computed value (the file was saved by a "
+               "program that does not calculate): the CSV would say '' where the workbook shows a value.",
+        de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
+           "rechnet) — die CSV enthielte hier nichts; Datei in Excel öffnen und speichern")
     CSV_NO_ROWS = Code(
         ERROR, "The vendor asked for has no order in the Masterliste: no CSV.",
         de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")
@@ -131,6 +136,10 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
     LIST_VALUE = Code(
         WARNING, "A value of the status list cannot be read: it is copied as it is.",
         de="{header}: {reason} — unverändert übernommen")
+    LIST_FORMULA_NO_VALUE = Code(
+        WARNING, "A cell the status list takes is a formula without a computed value: it stays blank there.",
+        de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
+           "rechnet) — {consequence}; Datei in Excel öffnen und speichern")
     LIST_STATUS_INVALID = Code(
         WARNING, "An order's Schulden-Status is none of the SPEC's values.",
         de="'{value}' ist kein gültiger Schulden-Status{consequence}")

@@ -162,11 +162,20 @@ class _Master:
             i = self._index[name] = (self.cmap.col(name) or 0) - 1
         return row_values[i] if 0 <= i < len(row_values) else None
 
-    def rows(self) -> Iterator[tuple[int, list]]:
-        """(row number, values) from row 2 on, skipping rows that hold no value."""
+    def formula_without_value(self, row: int, name: str) -> bool:
+        col = self.cmap.col(name)
+        return bool(col) and self.sheet.has_formula_without_value(row, col or 0)
+
+    def rows(self, formula_in: str | None = None) -> Iterator[tuple[int, list]]:
+        """(row number, values) from row 2 on, skipping rows that hold no value — except, with
+        ``formula_in``, a row whose cell in that column is a formula without a computed value."""
+        col = self.cmap.col(formula_in) if formula_in else None
+        uncomputed = {r for r, c in self.sheet.formulas_without_value if c == col} if col else set()
         for number, values in enumerate(self.sheet.rows[1:], start=2):
-            if any(not is_blank(v) for v in values):
+            if number in uncomputed or any(not is_blank(v) for v in values):
                 yield number, values
+        for number in sorted(r for r in uncomputed if r > len(self.sheet.rows)):
+            yield number, []
 
 
 def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
@@ -179,14 +188,22 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
     return _Master(sheet, cmap), header_findings(cmap, required)
 
 
-def _rows_by_vendor(master: _Master) -> tuple[dict[str, list[tuple[int, list]]], list[Finding]]:
+def _rows_by_vendor(master: _Master, formula_code: Code | None = None,
+                    ) -> tuple[dict[str, list[tuple[int, list]]], list[Finding]]:
     """Every row of the Masterliste grouped by canonical vendor id, in sheet order, in one pass;
     a row whose vendor_id is blank or unreadable cannot be assigned to any vendor and is
-    reported (warning: it is not exported)."""
+    reported (warning: it is not exported) — one whose vendor_id is a formula without a value
+    might be any vendor's, which ``formula_code`` says (the CSV's: an error, every export)."""
     groups: dict[str, list[tuple[int, list]]] = {}
     findings: list[Finding] = []
-    for number, values in master.rows():
+    code = formula_code or INK.CSV_FORMULA_NO_VALUE
+    for number, values in master.rows(formula_in=M_VENDOR_ID):
         raw = master.value(values, M_VENDOR_ID)
+        if master.formula_without_value(number, M_VENDOR_ID):
+            findings.append(code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                    key=_order_key(master, values), header=M_VENDOR_ID,
+                                    consequence="die Bestellung fehlt vielleicht in der Liste"))
+            continue
         if is_blank(raw):
             findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
                                                 key=_order_key(master, values)))
@@ -202,9 +219,10 @@ def _rows_by_vendor(master: _Master) -> tuple[dict[str, list[tuple[int, list]]],
     return groups, findings
 
 
-def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tuple[int, list]]:
+def _vendor_rows(master: _Master, vid: str, findings: list[Finding],
+                 formula_code: Code | None = None) -> list[tuple[int, list]]:
     """The vendor's rows in sheet order (unassignable rows are reported into ``findings``)."""
-    groups, problems = _rows_by_vendor(master)
+    groups, problems = _rows_by_vendor(master, formula_code)
     findings += problems
     return groups.get(vid, [])
 
@@ -249,11 +267,17 @@ class _RowChecker:
         self.vid = vid
         self.findings: list[Finding] = []
         self.key = _order_key(master, values)
+        # cells the CSV takes that are formulas without a value: one error each, nothing else there
+        self.uncomputed = [name for name in CSV_COLUMNS if master.formula_without_value(number, name)]
+        for name in self.uncomputed:
+            self.add(INK.CSV_FORMULA_NO_VALUE, name, header=name)
 
     def raw(self, name: str) -> object:
         return self.master.value(self.values, name)
 
     def add(self, code: Code, name: str, suggestion: str = "", **fields: object) -> None:
+        if name in self.uncomputed and code is not INK.CSV_FORMULA_NO_VALUE:
+            return
         self.findings.append(code.at(self.master.sheet.name, self.master.cell(self.number, name),
                                      key=self.key, suggestion=suggestion, **fields))
 

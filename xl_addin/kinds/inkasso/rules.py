@@ -386,8 +386,11 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
         return []
     rows = []
     for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, range(1, 14)):
+        uncomputed = [c for c in (S.W_ORDER_ID, S.W_STATUS) if sheet.has_formula_without_value(r, c)]
+        if not uncomputed and not row_has_values(sheet, r, range(1, 14)):
             continue
+        for c in uncomputed:
+            findings.append(Core.FORMULA_NO_VALUE.at(sheet.name, address(r, c), header=S.WAITING_HEADERS[c - 1]))
         try:
             oid = V.parse_id(sheet.value(r, S.W_ORDER_ID))
         except V.ParseError as e:
@@ -396,7 +399,7 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
             oid = None
         if oid is None and not V.is_blank(sheet.value(r, S.W_ORDER_ID)):
             pass
-        elif oid is None:
+        elif oid is None and S.W_ORDER_ID not in uncomputed:
             findings.append(INK.WAITING_ORDER_ID_MISSING.at(sheet.name, address(r, S.W_ORDER_ID)))
         rows.append(WaitingRow(r, oid, waiting_status(sheet.value(r, S.W_STATUS))))
     return rows

@@ -165,11 +165,17 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
     parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
                M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
                M_INCASSO_DATE: _date_value}
-    vendor_rows = _vendor_rows(master, vid, result.findings)
+    vendor_rows = _vendor_rows(master, vid, result.findings, INK.LIST_FORMULA_NO_VALUE)
     for number, values in vendor_rows:
         raw_status = master.value(values, M_DEBT_STATUS)
         status = match_choice(raw_status, DEBT_STATUSES)
         key = _order_key(master, values)
+        for src in sources:               # never a blank in the list without a word
+            if master.formula_without_value(number, src):
+                result.findings.append(INK.LIST_FORMULA_NO_VALUE.at(
+                    master.sheet.name, master.cell(number, src), key=key, header=src,
+                    consequence="die Bestellung fehlt vielleicht in der Liste"
+                    if src == M_DEBT_STATUS and wanted else "bleibt in der Status-Liste leer"))
         if status is None and not is_blank(raw_status):
             result.findings.append(INK.LIST_STATUS_INVALID.at(
                 master.sheet.name, master.cell(number, M_DEBT_STATUS), key=key,

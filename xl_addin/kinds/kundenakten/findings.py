@@ -54,3 +54,8 @@ class Kundenakten(Catalog, prefix="KA-", title=TITLE):
     EXPORT_WITHHELD = Code(
         WARNING, "An entry whose Akte is unclear is withheld from the VPA export (only 'VPA' goes out).",
         de="Akte {problem} — Eintrag nicht exportiert (nur 'VPA' geht an den VPA)", fix=FILE_VPA)
+    EXPORT_FORMULA_NO_VALUE = Code(
+        WARNING, "A cell the VPA export reads is a formula without a computed value (saved by a program that "
+                 "does not calculate): it is blank in the export, or the entry cannot be assigned.",
+        de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
+           "rechnet) — {consequence}; Datei in Excel öffnen und speichern")

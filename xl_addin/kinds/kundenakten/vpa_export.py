@@ -93,8 +93,26 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
     cols = [ecmap.col(h) for h in header]
     kcol, fcol = ecmap.col(S.E_CUSTOMER), ecmap.col(S.E_FILE)
     export = VpaExport(name, vpa, header)
-    for r in range(2, esheet.max_row + 1):
+    assert esheet is not None           # the check above raised otherwise
+    entries = esheet
+
+    def uncomputed(r: int, col: int | None, header: str, consequence: str) -> bool:
+        """A formula without a computed value there: said (it is not the blank it reads as)."""
+        if col is None or not entries.has_formula_without_value(r, col):
+            return False
+        export.findings.append(KA.EXPORT_FORMULA_NO_VALUE.at(entries.name, address(r, col), key=name,
+                                                             header=header, consequence=consequence))
+        return True
+
+    last = max([entries.max_row, *(r for r, _ in entries.formulas_without_value)])
+    for r in range(2, last + 1):
+        if uncomputed(r, kcol, S.E_CUSTOMER, "ob der Eintrag zu diesem Kunden gehört, ist unbekannt — "
+                                             "nicht exportiert"):
+            continue
         if V.norm_key(esheet.value(r, kcol)) != want:
+            continue
+        if uncomputed(r, fcol, S.E_FILE, "Eintrag nicht exportiert (nur 'VPA' geht an den VPA)"):
+            export.withheld += 1
             continue
         raw_file = esheet.value(r, fcol)
         if classify_file(raw_file) != S.FILE_VPA:       # the allow-list: VPA rows only
@@ -104,6 +122,8 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
                     esheet.name, address(r, fcol), key=name,
                     problem="fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist unklar"))
             continue
+        for h, c in zip(header, cols, strict=True):
+            uncomputed(r, c, h, "bleibt in der VPA-Akte leer")
         export.rows.append([_cell(esheet.value(r, c)) for c in cols])
         export.source_rows.append(r)
     return export
