@@ -405,13 +405,7 @@ class XlwingsBook:
         return out
 
     def set_fill(self, sheet, blocks, rgb) -> None:
-        sh = self._sheet(sheet)
-        for address in _address_batches(blocks):
-            interior = sh.api.Range(address).Interior
-            if rgb is None:
-                interior.Pattern = XL_NONE
-            else:
-                interior.Color = _hex_bgr(rgb)
+        self._set_colour(sheet, blocks, rgb, "Interior", ("Pattern", XL_NONE))
 
     def read_font_colours(self, sheet, row, cols) -> list[str | None]:
         sh = self._sheet(sheet)
@@ -423,13 +417,19 @@ class XlwingsBook:
         return out
 
     def set_font_colour(self, sheet, blocks, rgb) -> None:
+        self._set_colour(sheet, blocks, rgb, "Font", ("ColorIndex", XL_AUTOMATIC))
+
+    def _set_colour(self, sheet, blocks, rgb, part: str, default: tuple[str, int]) -> None:
+        """Colour ``part`` of the cells of ``blocks`` (``Interior``: the fill; ``Font``) with
+        ``rgb``, a few hundred cells per COM call; None: back to Excel's default, the property
+        and value ``default`` (no fill: Pattern = xlNone; automatic text colour)."""
         sh = self._sheet(sheet)
         for address in _address_batches(blocks):
-            font = sh.api.Range(address).Font
+            target = getattr(sh.api.Range(address), part)
             if rgb is None:
-                font.ColorIndex = XL_AUTOMATIC
+                setattr(target, *default)
             else:
-                font.Color = _hex_bgr(rgb)
+                target.Color = _hex_bgr(rgb)
 
     def last_value_row(self, sheet) -> int:
         found = self._sheet(sheet).api.Cells.Find(What="*", LookIn=-4123, SearchOrder=1, SearchDirection=2)
