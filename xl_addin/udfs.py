@@ -205,6 +205,8 @@ def _choice(value: Cell, choices: Sequence[str], label: str, lang: str = "de",
             match: Callable[[str, Cell], str | None] | None = None) -> str | None:
     """The canonical spelling of a closed-list value (None for blank), matched by the core's
     rule or by ``match(label, value)``; else the cell text naming the nearest valid value."""
+    if value is None:   # most optional arguments are left blank: the short way
+        return None
     value = _cell(value, label, lang)
     if V.is_blank(value):
         return None
