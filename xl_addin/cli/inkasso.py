@@ -129,14 +129,17 @@ _user = click.option("--user", default=None, help="Name für das Protokoll (Stan
 _maxf = click.option("--max-findings", default=50, show_default=True, help="Höchstens so viele Befunde anzeigen.")
 
 
+def _import_options(f):
+    """What both imports take: the workbook, the file to import, --preview, --json, --now/--today,
+    --user, --max-findings (applied as a stack of decorators would be, the last one first)."""
+    for option in (_maxf, _user, time_options(), json_option("Änderungen und Befunde als JSON ausgeben (für Skripte)."),
+                   _preview, _source_arg, workbook_path):
+        f = option(f)
+    return f
+
+
 @click.command("import-schulden", context_settings=CONTEXT)
-@workbook_path
-@_source_arg
-@_preview
-@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
-@time_options()
-@_user
-@_maxf
+@_import_options
 def import_schulden_cmd(path, source, preview, json_out, now, today, user, max_findings):
     """Liest den Schulden-Export der Plattform (CSV oder .xlsx) in die Masterliste ein.
 
@@ -150,13 +153,7 @@ def import_schulden_cmd(path, source, preview, json_out, now, today, user, max_f
 
 
 @click.command("import-diagonal", context_settings=CONTEXT)
-@workbook_path
-@_source_arg
-@_preview
-@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
-@time_options()
-@_user
-@_maxf
+@_import_options
 def import_diagonal_cmd(path, source, preview, json_out, now, today, user, max_findings):
     """Liest die monatliche Rückmeldung von Diagonal (CSV oder .xlsx) in die Masterliste ein.
 
