@@ -203,16 +203,17 @@ def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
         yield
         return
     lock = WorkbookLock(path, wait=wait)
+    held = True
     try:
         lock.acquire()
     except WorkbookLocked:
         raise
     except WorkbookError:       # no lock possible (a read-only folder): Excel edits only its copy
-        lock = None
+        held = False
     try:
         yield
     finally:
-        if lock is not None:
+        if held:
             lock.release()
 
 
