@@ -16,7 +16,6 @@ Errors whose message is a German one-liner for the agent: ``AGENT_ERRORS``.
 """
 from __future__ import annotations
 
-import gc
 import getpass
 import os
 from collections.abc import Iterator, Sequence
@@ -61,6 +60,7 @@ from .package import (
     read_workbook,
     read_workbook_as_is,
 )
+from .package.allocator import paused_gc
 
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
@@ -203,16 +203,17 @@ def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
         yield
         return
     lock = WorkbookLock(path, wait=wait)
+    held = True
     try:
         lock.acquire()
     except WorkbookLocked:
         raise
     except WorkbookError:       # no lock possible (a read-only folder): Excel edits only its copy
-        lock = None
+        held = False
     try:
         yield
     finally:
-        if lock is not None:
+        if held:
             lock.release()
 
 
@@ -235,24 +236,10 @@ def apply_to_book(book: OpenWorkbook, plan: Plan, backups: int | None = None) ->
 
 # ---------------------------------------------------------------- run / check, every kind
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A run makes a few objects per row (writes, fills, findings) and no reference cycles; the
-    cyclic collector would traverse them again and again (~20 % of a 20,000-order Inkasso plan).
-    Paused meanwhile, restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def plan_run(book: OpenWorkbook) -> Plan:
     """The Plan of a run: computed cells, colours, 'Prüfung', 'Protokoll' — "check" is this Plan
     with nothing applied."""
-    with _gc_paused():
+    with paused_gc():   # a Plan is many small objects and no cycles (see package.allocator)
         return book.kind.plan_run(book.data, book.context)
 
 
@@ -521,7 +508,7 @@ class ImportResult:
 
 def _import(book: OpenWorkbook, source: SourceTable, action: str) -> ImportResult:
     _require(book.kind, action, book.data.source)
-    with _gc_paused():
+    with paused_gc():
         plan = IMPORTS[action].plan(book.data, source, book.context)   # type: ignore[operator]
     return ImportResult(plan, source, preview(book, plan))
 

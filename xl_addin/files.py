@@ -3,7 +3,8 @@ atomically (exports, new workbooks, the add-in) and the PDF made from an .xlsx b
 
 Knows no workbook kind: the kinds build bytes in memory, ``xl_addin.actions`` decides names and
 folders and calls these functions. The agent's workbook is rewritten by ``xl_addin.package``
-(``apply_plan``), which has its own atomic write (see its ``_write``).
+(``apply_plan``), which has its own atomic write (see its ``_write``) and makes its rename durable
+with ``fsync_folder`` from here.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PdfConversionError", "atomic_write_bytes", "convert_to_pdf", "find_soffice", "write_new_file"]
+__all__ = ["PdfConversionError", "atomic_write_bytes", "convert_to_pdf", "find_soffice", "fsync_folder",
+           "write_new_file"]
 
 PDF_TIMEOUT_SECONDS = 180.0
 
@@ -40,7 +42,7 @@ def _finished_temp_file(path: Path, data: bytes) -> Iterator[str]:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (not possible on every platform)."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -60,7 +62,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     path = Path(path)
     with _finished_temp_file(path, data) as tmp:
         os.replace(tmp, path)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return path
 
 

@@ -20,6 +20,9 @@ Every function here
 
 No rule is written here: each function turns its arguments into the kind's input record and
 calls the kind's public ``decide()`` (or a core function), then picks one field of the result.
+The functions of one kind share that call: one ``_<kind>_decision`` declares their arguments
+(and a table describes them), and each UDF is built from it by ``@_picks_from`` with only its
+name, its description and the field it shows.
 Cells are read with the kinds' own readers (``diagonal.parse_when``, ``sol_run.match_closed_list``,
 ``inkasso.decide`` with the 'Warten auf Freigabe' status), so a UDF and a run read a value alike.
 """
@@ -27,9 +30,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import xlwings as xw
@@ -38,21 +42,23 @@ from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
 from .core.language import language
-from .kinds import kind_named
-from .core.settings import SettingSpec, Settings, parse_setting
+from .core.settings import Settings, parse_setting
 from .core.workbook_data import SheetData
+from .kinds import kind_named
 from .kinds.diagonal import rules as diagonal, schema as DS
 from .kinds.inkasso import rules as inkasso, schema as IS
+from .kinds.inkasso.handover import SETTING_MARKER, clean_comment, guard_formula
+from .kinds.kind import BERLIN as BERLIN_ZONE, ROME as ROME_ZONE
 from .kinds.kundenakten import rules as kundenakten, schema as KS
 from .kinds.solleciti import flowchart as sol_flow, run as sol_run, schema as SS
-from .kinds.inkasso.handover import SETTING_MARKER, clean_comment, guard_formula
 
-__all__ = [
+UDF_NAMES: tuple[str, ...] = (
     "XLA_MAHNSCHRITT", "XLA_MAHNFRIST", "XLA_CSV_DATUM", "XLA_CSV_KOMMENTAR", "XLA_STATUS",
     "XLA_WERKTAGE", "XLA_FALL_AKTION", "XLA_FALL_SAVED_REPLY", "XLA_FALL_FAELLIG",
     "XLA_FALL_UEBERFAELLIG", "XLA_TICKET_AZIONE", "XLA_TICKET_SCADENZA", "XLA_VPA_AKTUELL",
-    "XLA_VPA_SCHRITT", "XLA_VPA_WIEDERVORLAGE", "UDF_NAMES", "CATEGORY",
-]
+    "XLA_VPA_SCHRITT", "XLA_VPA_WIEDERVORLAGE",
+)
+__all__ = ["CATEGORY", "UDF_NAMES", *UDF_NAMES]
 
 Cell = Any
 """What Excel hands a UDF for one argument: None, str, float, bool, datetime (a list for a
@@ -60,22 +66,32 @@ multi-cell range). Typed as ``Any`` on purpose: xlwings turns a parameter's type
 converter, and ``Any`` is its default value converter."""
 
 CATEGORY = "xl_addin"
-BERLIN = ZoneInfo(DS.TIMEZONE)
-ROME = ZoneInfo("Europe/Rome")
+BERLIN = ZoneInfo(BERLIN_ZONE)
+ROME = ZoneInfo(ROME_ZONE)
 _EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                            "#SPILL!", "#CALC!", "#GETTING_DATA"})
-_TABLE_ARGS = frozenset({"einstellungen", "impostazioni"})
-# What a UDF says about an argument that is not one cell or not a settings range, per language
-# (the Solleciti functions answer in Italian); the language's "check the input" prefix goes first.
+# The argument that takes the settings sheet's range, per language of the workbook
+_SETTINGS_ARGUMENT = {"de": "einstellungen", "it": "impostazioni"}
+# What a UDF says about an argument it cannot read, per language (the Solleciti functions answer
+# in Italian); the language's "check the input" prefix goes first.
 _ARGUMENT_TEXTS = {
     "de": {"range": "{label}: bitte eine einzelne Zelle angeben, keinen Bereich",
            "excel_error": "{label}: die Zelle enthält den Fehler {error}",
-           "settings_range": "{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben"},
+           "settings_range": "{label}: bitte den Bereich Schlüssel | Wert des Blatts Einstellungen angeben",
+           "setting": "Einstellung '{key}': '{value}' ungültig ({error})",
+           "not_a_choice": "{label}: '{value}' ist kein gültiger Wert{fix}",
+           "allowed": " (erlaubt: {choices})"},
     "it": {"range": "{label}: indicare una sola cella, non un intervallo",
            "excel_error": "{label}: la cella contiene l'errore {error}",
-           "settings_range": "{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni"},
+           "settings_range": "{label}: indicare l'intervallo Chiave | Valore del foglio Impostazioni",
+           "setting": "impostazione '{key}': '{value}' non valida ({error})",
+           "not_a_choice": "{label} '{value}' non è un valore valido{fix}",
+           "allowed": " (ammessi: {choices})"},
 }
 _F = TypeVar("_F", bound=Callable[..., Any])
+_UDF = Callable[..., Cell]
+_D = TypeVar("_D")
+_S = TypeVar("_S")
 
 
 class _Invalid(Exception):
@@ -91,7 +107,7 @@ def _argument_error(lang: str, what: str, **fields: object) -> _Invalid:
     return _Invalid(_check(lang) + _ARGUMENT_TEXTS[lang][what].format(**fields))
 
 
-# ---------------------------------------------------------------- registration helpers
+# ---------------------------------------------------------------- registration
 
 def _never_raises(f: _F) -> _F:
     """The cell shows a text instead of an exception: ``_Invalid`` as it is, anything unforeseen
@@ -104,23 +120,46 @@ def _never_raises(f: _F) -> _F:
             return str(e)
         except OverflowError:
             return f"{_check()}Datum außerhalb des gültigen Bereichs (01.01.1900–31.12.9999)"
-        except Exception as e:  # noqa: BLE001 - a UDF must not raise into Excel
+        except Exception as e:   # a UDF must not raise into Excel
             return f"Fehler in {f.__name__}: {type(e).__name__}: {e}"[:255]
     return safe  # type: ignore[return-value]
 
 
-def _args(**docs: str) -> Callable[[_F], _F]:
-    """``@xw.arg`` for every parameter: its German description for the function wizard, and
-    Excel errors (#N/A …) handed over as text so that they can be named instead of read as blank."""
-    def register(f: _F) -> _F:
-        params = list(inspect.signature(f).parameters)
-        if sorted(params) != sorted(docs):
-            raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
-        for name in params:
-            table = {"ndim": 2} if name in _TABLE_ARGS else {}   # a range arrives as rows, even 1×2
-            f = xw.arg(name, doc=docs[name], err_to_str=True, **table)(f)
-        return f
-    return register
+def _registered(f: _F, docs: Mapping[str, str]) -> _F:
+    """``f`` as a UDF: never raising, ``@xw.arg`` for every parameter — its German description
+    for the function wizard, and Excel errors (#N/A …) handed over as text so that they can be
+    named instead of read as blank — and ``@xw.func`` in the add-in's category."""
+    f = _never_raises(f)
+    params = list(inspect.signature(f).parameters)
+    if sorted(params) != sorted(docs):
+        raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
+    for name in params:
+        table = {"ndim": 2} if name in _SETTINGS_ARGUMENT.values() else {}   # a range arrives as rows, even 1×2
+        f = xw.arg(name, doc=docs[name], err_to_str=True, **table)(f)
+    return xw.func(category=CATEGORY)(f)
+
+
+def _udf(**docs: str) -> Callable[[_F], _F]:
+    """Registers the decorated function as a UDF; ``docs`` describes each of its arguments."""
+    return lambda f: _registered(f, docs)
+
+
+def _picks_from(decide: Callable[..., _D], docs: Mapping[str, str]) -> Callable[[Callable[[_D], Cell]], _UDF]:
+    """A UDF with the arguments of ``decide`` (described by ``docs``) that shows what the
+    decorated function picks from ``decide``'s result; its name and description are the
+    decorated function's. The functions of one kind share their arguments this way."""
+    signature = inspect.signature(decide).replace(return_annotation=Cell)
+    annotations = {**{name: Cell for name in signature.parameters}, "return": Cell}
+
+    def build(pick: Callable[[_D], Cell]) -> _UDF:
+        def udf(*args: Cell, **kwargs: Cell) -> Cell:
+            return pick(decide(*args, **kwargs))
+        udf.__name__ = udf.__qualname__ = pick.__name__
+        udf.__doc__ = pick.__doc__
+        udf.__signature__ = signature  # type: ignore[attr-defined]  # what xlwings and the wizard read
+        udf.__annotations__ = annotations
+        return _registered(udf, docs)
+    return build
 
 
 # ---------------------------------------------------------------- reading arguments
@@ -154,20 +193,27 @@ def _day(value: Cell, label: str) -> date | None:
     return as_day(_when(value, label))
 
 
-def _choice_or_none(value: Cell, choices: Sequence[str]) -> tuple[str | None, str]:
-    """(canonical spelling or None, nearest valid value) — the core's closed-list matching."""
-    canon = V.match_choice(value, choices)
-    return canon, ("" if canon else V.nearest_choice(value, choices))
+def _fix(value: Cell, choices: Sequence[str], lang: str = "de") -> str:
+    """" — meinten Sie '<the nearest valid value>'?", or the valid values when none is near."""
+    hint = V.nearest_choice(value, choices)
+    if hint:
+        return language(lang).did_you_mean.format(suggestion=hint)
+    return _ARGUMENT_TEXTS[lang]["allowed"].format(choices=", ".join(choices))
 
 
-def _choice(value: Cell, choices: Sequence[str], label: str) -> str | None:
-    value = _cell(value, label)
+def _choice(value: Cell, choices: Sequence[str], label: str, lang: str = "de",
+            match: Callable[[str, Cell], str | None] | None = None) -> str | None:
+    """The canonical spelling of a closed-list value (None for blank), matched by the core's
+    rule or by ``match(label, value)``; else the cell text naming the nearest valid value."""
+    if value is None:   # most optional arguments are left blank: the short way
+        return None
+    value = _cell(value, label, lang)
     if V.is_blank(value):
         return None
-    canon, hint = _choice_or_none(value, choices)
+    canon = V.match_choice(value, choices) if match is None else match(label, value)
     if canon is None:
-        fix = f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(choices)})"
-        raise _Invalid(f"{_check()}{label}: '{V.display(value)}' ist kein gültiger Wert{fix}")
+        raise _argument_error(lang, "not_a_choice", label=label, value=V.display(value),
+                              fix=_fix(value, choices, lang))
     return canon
 
 
@@ -183,7 +229,10 @@ def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> d
             raise _Invalid(f"{_check('it')}{label}: '{V.display(value)}' non è una data") from None
     else:
         when = _parsed(value, V.parse_date, label)
-    return when if isinstance(when, datetime) else datetime.combine(when, time())
+    if isinstance(when, datetime):
+        return when
+    assert when is not None   # the cell is not blank
+    return datetime.combine(when, time())
 
 
 def _excel_date(d: date | datetime | None) -> datetime | str:
@@ -193,14 +242,9 @@ def _excel_date(d: date | datetime | None) -> datetime | str:
 
 # ---------------------------------------------------------------- settings (parsed once, cached)
 
-_SPECS: dict[str, dict[str, SettingSpec]] = {
-    kind: {s.key: s for s in specs}
-    for kind, specs in (("inkasso", IS.SETTINGS), ("diagonal", DS.SETTINGS),
-                        ("solleciti", SS.SETTINGS), ("kundenakten", KS.SETTINGS))
-}
-_SHEET_NAMES = {"inkasso": IS.SHEET_SETTINGS, "diagonal": DS.SHEET_SETTINGS, "solleciti": SS.SHEET_SETTINGS,
-                "kundenakten": KS.SHEET_SETTINGS}
 _SettingsKey = tuple[tuple[str, str, Cell], ...]
+_Rows = tuple[tuple[Cell, ...], ...]
+_KEY_HEADERS = frozenset({"schlüssel", "schluessel", "chiave", "key"})
 
 
 def _settings_key(given: dict[str, Cell], lang: str = "de") -> _SettingsKey:
@@ -211,10 +255,6 @@ def _settings_key(given: dict[str, Cell], lang: str = "de") -> _SettingsKey:
         if not V.is_blank(raw):
             out.append((key, type(raw).__name__, raw))
     return tuple(out)
-
-
-_Rows = tuple[tuple[Cell, ...], ...]
-_KEY_HEADERS = frozenset({"schlüssel", "schluessel", "chiave", "key"})
 
 
 def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
@@ -245,8 +285,8 @@ def _sheet_values(kind: str, rows: _Rows) -> dict[str, object]:
     value keeps its default, as in the run, which reports it on the Prüfung sheet)."""
     if not rows:
         return {}
-    specs = list(_SPECS[kind].values())
-    sheet = SheetData(_SHEET_NAMES[kind], [list(r) for r in rows])
+    specs = kind_named(kind).settings
+    sheet = SheetData(kind_named(kind).settings_sheet, [list(r) for r in rows])
     settings, _ = Settings.from_sheet(sheet, specs, sheet.name)
     return {s.key: settings.get(s.key) for s in specs}
 
@@ -255,42 +295,42 @@ def _sheet_values(kind: str, rows: _Rows) -> dict[str, object]:
 def _settings(kind: str, given: _SettingsKey, rows: _Rows = ()) -> Settings:
     """Settings of ``kind``: the SPEC defaults, then the settings sheet's range if given, then
     the single arguments — each value parsed like a ``Wert`` cell of the settings sheet."""
-    specs = _SPECS[kind]
+    specs = {s.key: s for s in kind_named(kind).settings}
+    lang = kind_named(kind).language
     values = _sheet_values(kind, rows)
     for key, _, raw in given:
         try:
             values[key] = parse_setting(raw, specs[key].kind)
         except V.ParseError as e:
             if specs[key].kind == "region":   # the message names the region already
-                raise _Invalid(f"{_check(kind_named(kind).language)}{e}") from None
-            if kind == "solleciti":
-                raise _Invalid(f"{_check('it')}impostazione '{key}': '{V.display(raw)}' non valida ({e})") from None
-            raise _Invalid(f"{_check()}Einstellung '{key}': '{V.display(raw)}' ungültig ({e})") from None
+                raise _Invalid(f"{_check(lang)}{e}") from None
+            raise _argument_error(lang, "setting", key=key, value=V.display(raw), error=e) from None
     return Settings(list(specs.values()), values)
 
 
-@lru_cache(maxsize=256)
-def _inkasso_settings(given: _SettingsKey, rows: _Rows) -> IS.InkassoSettings:
-    return IS.InkassoSettings.from_settings(_settings("inkasso", given, rows))
+def _settings_view(kind: str, view: Callable[[Settings], _S]) -> Callable[[Cell, dict[str, Cell]], _S]:
+    """How the UDFs of ``kind`` read their settings: ``read(settings range, {key: single
+    argument})`` is the kind's typed view of them, built once per distinct combination."""
+    lang = kind_named(kind).language
+
+    @lru_cache(maxsize=256)
+    def cached(given: _SettingsKey, rows: _Rows) -> _S:
+        return view(_settings(kind, given, rows))
+
+    def read(sheet_range: Cell, single: dict[str, Cell]) -> _S:
+        return cached(_settings_key(single, lang), _sheet_rows(sheet_range, _SETTINGS_ARGUMENT[lang], lang))
+    return read
 
 
-@lru_cache(maxsize=256)
-def _kundenakten_settings(given: _SettingsKey, rows: _Rows) -> KS.KundenaktenSettings:
-    return KS.KundenaktenSettings.from_settings(_settings("kundenakten", given, rows))
-
-
-@lru_cache(maxsize=256)
-def _diagonal_rules(given: _SettingsKey, rows: _Rows) -> diagonal.Rules:
-    return diagonal.Rules.from_settings(_settings("diagonal", given, rows))
-
-
-@lru_cache(maxsize=256)
-def _solleciti_config(given: _SettingsKey, rows: _Rows) -> sol_flow.Config:
-    return sol_flow.Config.from_settings(_settings("solleciti", given, rows))
+_inkasso_settings = _settings_view("inkasso", IS.InkassoSettings.from_settings)
+_diagonal_rules = _settings_view("diagonal", diagonal.Rules.from_settings)
+_solleciti_config = _settings_view("solleciti", sol_flow.Config.from_settings)
+_kundenakten_settings = _settings_view("kundenakten", KS.KundenaktenSettings.from_settings)
 
 
 # ================================================================ Inkasso (SPEC §2)
 
+_TODAY_DOC = "Stichtag (leer = heute, Europe/Berlin; HEUTE() rechnet täglich neu)"
 _SHEET_DOC = ("Bereich des Blatts Einstellungen (Schlüssel | Wert), z. B. Einstellungen!$A$1:$B$30; "
               "leer = Standardwerte; einzelne Argumente danach haben Vorrang")
 _INKASSO_DOCS = dict(
@@ -304,7 +344,7 @@ _INKASSO_DOCS = dict(
     direkt_ins_inkasso="Vendor 'Direkt ins Inkasso' (ja/nein; leer = nein)",
     freigabe="Status auf 'Warten auf Freigabe' (Spalte L): Freigabe, Kündigung oder leer",
     vendor_aktiv="Vendor aktiv im Mahnwesen (ja/nein; leer = ja; nicht auf der Übersicht = nein)",
-    heute="Stichtag (leer = heute, Europe/Berlin; HEUTE() rechnet täglich neu)",
+    heute=_TODAY_DOC,
     einstellungen=_SHEET_DOC,
     mahnlauf_tag="Einstellung 'Mahnlauf Tag' (leer = 1)",
     tage_bis_2_mahnung="Einstellung 'Tage bis 2. Mahnung' (leer = 14)",
@@ -314,15 +354,16 @@ _INKASSO_DOCS = dict(
 )
 
 
-def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell, incasso_state: Cell,
-                      reopened: Cell, reopened_id: Cell, schulden_status: Cell, direkt_ins_inkasso: Cell,
-                      freigabe: Cell, vendor_aktiv: Cell, heute: Cell, einstellungen: Cell, mahnlauf_tag: Cell,
-                      tage_bis_2_mahnung: Cell, tage_bis_freigabe: Cell, region: Cell,
-                      mahnlauf_werktag: Cell) -> inkasso.Decision:
-    settings = _inkasso_settings(_settings_key({
+def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell = None,
+                      incasso_state: Cell = None, reopened: Cell = None, reopened_id: Cell = None,
+                      schulden_status: Cell = None, direkt_ins_inkasso: Cell = None, freigabe: Cell = None,
+                      vendor_aktiv: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                      mahnlauf_tag: Cell = None, tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None,
+                      region: Cell = None, mahnlauf_werktag: Cell = None) -> inkasso.Decision:
+    settings = _inkasso_settings(einstellungen, {
         "Mahnlauf Tag": mahnlauf_tag, "Tage bis 2. Mahnung": tage_bis_2_mahnung,
         "Tage bis Freigabe": tage_bis_freigabe, "Feiertage Region": region,
-        "Mahnlauf auf Werktag verschieben": mahnlauf_werktag}), _sheet_rows(einstellungen, "einstellungen"))
+        "Mahnlauf auf Werktag verschieben": mahnlauf_werktag})
     order = inkasso.Order(
         row=0,
         first_letter=_day(erste_mahnung, IS.M_FIRST_LETTER),
@@ -342,54 +383,31 @@ def _inkasso_decision(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: C
     return inkasso.decide(order, vendor, waiting, _now(heute, BERLIN).date(), settings)
 
 
-@xw.func(category=CATEGORY)
-@_args(**_INKASSO_DOCS)
-@_never_raises
-def XLA_MAHNSCHRITT(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell = None,
-                    incasso_state: Cell = None, reopened: Cell = None, reopened_id: Cell = None,
-                    schulden_status: Cell = None, direkt_ins_inkasso: Cell = None, freigabe: Cell = None,
-                    vendor_aktiv: Cell = None, heute: Cell = None, einstellungen: Cell = None,
-                    mahnlauf_tag: Cell = None, tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None,
-                    region: Cell = None, mahnlauf_werktag: Cell = None) -> Cell:
+@_picks_from(_inkasso_decision, _INKASSO_DOCS)
+def XLA_MAHNSCHRITT(decision: inkasso.Decision) -> Cell:
     """Nächster Schritt einer Bestellung im Mahnwesen (1. Mahnung, 2. Mahnung, Freigabe, Inkasso …)."""
-    return _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
-                             schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, einstellungen,
-                             mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag).step
+    return decision.step
 
 
-@xw.func(category=CATEGORY)
-@_args(**_INKASSO_DOCS)
-@_never_raises
-def XLA_MAHNFRIST(erste_mahnung: Cell, zweite_mahnung: Cell, incasso_date: Cell = None,
-                  incasso_state: Cell = None, reopened: Cell = None, reopened_id: Cell = None,
-                  schulden_status: Cell = None, direkt_ins_inkasso: Cell = None, freigabe: Cell = None,
-                  vendor_aktiv: Cell = None, heute: Cell = None, einstellungen: Cell = None,
-                  mahnlauf_tag: Cell = None, tage_bis_2_mahnung: Cell = None, tage_bis_freigabe: Cell = None,
-                  region: Cell = None, mahnlauf_werktag: Cell = None) -> Cell:
+@_picks_from(_inkasso_decision, _INKASSO_DOCS)
+def XLA_MAHNFRIST(decision: inkasso.Decision) -> Cell:
     """Fälligkeitsdatum des nächsten Mahnschritts einer Bestellung (leer, wenn nichts zu tun ist)."""
-    decision = _inkasso_decision(erste_mahnung, zweite_mahnung, incasso_date, incasso_state, reopened, reopened_id,
-                                 schulden_status, direkt_ins_inkasso, freigabe, vendor_aktiv, heute, einstellungen,
-                                 mahnlauf_tag, tage_bis_2_mahnung, tage_bis_freigabe, region, mahnlauf_werktag)
     if decision.due is None and decision.step.startswith(_check()):
         return decision.step
     return _excel_date(decision.due)
 
 
-@xw.func(category=CATEGORY)
-@_args(datum="Datum (Excel-Datum, TT.MM.JJJJ oder JJJJ-MM-TT)")
-@_never_raises
+@_udf(datum="Datum (Excel-Datum, TT.MM.JJJJ oder JJJJ-MM-TT)")
 def XLA_CSV_DATUM(datum: Cell) -> Cell:
     """Datum so, wie es in der Diagonal-CSV steht: MM/TT/JJJJ (leer bleibt leer)."""
     return V.format_date_csv(_day(datum, "Datum"))
 
 
-@xw.func(category=CATEGORY)
-@_args(support_comment="support_comment der Bestellung (mehrzeilig möglich)",
-       marker="Einstellung 'Interner Marker': Zeilen, die so beginnen, fallen weg (leer = intern:)")
-@_never_raises
+@_udf(support_comment="support_comment der Bestellung (mehrzeilig möglich)",
+      marker="Einstellung 'Interner Marker': Zeilen, die so beginnen, fallen weg (leer = intern:)")
 def XLA_CSV_KOMMENTAR(support_comment: Cell, marker: Cell = None) -> Cell:
     """support_comment so, wie er in der Diagonal-CSV steht: ohne interne Zeilen, Umbrüche als '; '."""
-    marker_text = _settings("inkasso", _settings_key({SETTING_MARKER: marker})).get(SETTING_MARKER)
+    marker_text = _settings("inkasso", _settings_key({SETTING_MARKER: marker})).text(SETTING_MARKER)
     return guard_formula(clean_comment(_cell(support_comment, IS.M_SUPPORT_COMMENT), marker_text))
 
 
@@ -409,21 +427,14 @@ _LISTS: dict[str, Sequence[str]] = {
 }
 
 
-def _suggest(value: Cell, choices: Sequence[str]) -> str:
-    hint = V.nearest_choice(value, choices)
-    return f" — meinten Sie '{hint}'?" if hint else f" (erlaubt: {', '.join(choices)})"
-
-
-@xw.func(category=CATEGORY)
-@_args(wert="Der zu prüfende Wert",
-       liste=("Welche Liste (leer = incasso_state): " + ", ".join(_LISTS))[:255])
-@_never_raises
+@_udf(wert="Der zu prüfende Wert",
+      liste=("Welche Liste (leer = incasso_state): " + ", ".join(_LISTS))[:255])
 def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
     """Prüft einen Wert gegen die gültige Liste: gibt die richtige Schreibweise oder einen Hinweis zurück."""
     liste = _cell(liste, "liste")
     name = IS.M_INCASSO_STATE if V.is_blank(liste) else V.match_choice(liste, list(_LISTS))
     if name is None:
-        return f"Unbekannte Liste '{V.display(liste)}'{_suggest(liste, list(_LISTS))}"
+        return f"Unbekannte Liste '{V.display(liste)}'{_fix(liste, list(_LISTS))}"
     value = _cell(wert, name)
     if V.is_blank(value):
         return ""
@@ -431,7 +442,7 @@ def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
     canon = kundenakten.classify_file(value) if name == KS.E_FILE else V.match_choice(value, choices)
     if canon is not None:
         return canon
-    return f"Ungültig: '{V.display(value)}' ist kein gültiger Wert für {name}{_suggest(value, choices)}"
+    return f"Ungültig: '{V.display(value)}' ist kein gültiger Wert für {name}{_fix(value, choices)}"
 
 
 # ================================================================ working days (every workbook)
@@ -439,10 +450,8 @@ def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
 _MAX_WORKING_DAYS = 10_000   # ~40 years: more is a typo, and counting it would stall the cell
 
 
-@xw.func(category=CATEGORY)
-@_args(datum="Startdatum", tage="Anzahl Werktage (negativ = zurück; 0 = dieser oder der nächste Werktag)",
-       region="Feiertagsregion (leer = DE; z. B. DE-BY, IT)")
-@_never_raises
+@_udf(datum="Startdatum", tage="Anzahl Werktage (negativ = zurück; 0 = dieser oder der nächste Werktag)",
+      region="Feiertagsregion (leer = DE; z. B. DE-BY, IT)")
 def XLA_WERKTAGE(datum: Cell, tage: Cell, region: Cell = None) -> Cell:
     """Datum plus Werktage (Mo–Fr ohne Feiertage der Region), wie die Fristen der Mappen."""
     start = _day(datum, "Datum")
@@ -451,7 +460,7 @@ def XLA_WERKTAGE(datum: Cell, tage: Cell, region: Cell = None) -> Cell:
         return f"{_check()}{'Datum' if start is None else 'Tage'} fehlt"
     if abs(count) > _MAX_WORKING_DAYS:
         return f"{_check()}Tage: höchstens {_MAX_WORKING_DAYS} Werktage vor oder zurück"
-    region_code = _settings("inkasso", _settings_key({"Feiertage Region": region})).get("Feiertage Region")
+    region_code = _inkasso_settings(None, {"Feiertage Region": region}).region
     return _excel_date(calendar_for(region_code).add_working_days(start, count))
 
 
@@ -475,14 +484,15 @@ _DIAGONAL_DOCS = dict(
 )
 
 
-def _diagonal_decision(anfrageart: Cell, schritt: Cell, schritt_seit: Cell, rueckmeldung: Cell, vip: Cell,
-                       datum: Cell, agentur: Cell, heute: Cell, einstellungen: Cell, snooze_vendor: Cell,
-                       snooze_erinnerung: Cell, zahlungsfrist: Cell, vip_frist: Cell,
-                       vip_ueberfaellig: Cell) -> tuple[diagonal.Decision, datetime]:
-    rules = _diagonal_rules(_settings_key({
+def _diagonal_decision(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
+                       vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
+                       einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
+                       zahlungsfrist: Cell = None, vip_frist: Cell = None,
+                       vip_ueberfaellig: Cell = None) -> tuple[diagonal.Decision, datetime]:
+    """The case's decision, and the moment it was made for."""
+    rules = _diagonal_rules(einstellungen, {
         DS.K_SNOOZE_VENDOR: snooze_vendor, DS.K_SNOOZE_REMINDER: snooze_erinnerung,
-        DS.K_INVOICE_DAYS: zahlungsfrist, DS.K_VIP_DUE: vip_frist, DS.K_VIP_OVERDUE: vip_ueberfaellig}),
-        _sheet_rows(einstellungen, "einstellungen"))
+        DS.K_INVOICE_DAYS: zahlungsfrist, DS.K_VIP_DUE: vip_frist, DS.K_VIP_OVERDUE: vip_ueberfaellig})
     now = _now(heute, BERLIN, "jetzt")
     reply = _choice(rueckmeldung, DS.REPLIES, DS.C_REPLY)
     case = diagonal.Case(
@@ -506,61 +516,33 @@ def _since(value: Cell) -> date | datetime | None:
         raise _Invalid(f"{_check()}{DS.C_SINCE}: {e}") from None
 
 
-@xw.func(category=CATEGORY)
-@_args(**_DIAGONAL_DOCS)
-@_never_raises
-def XLA_FALL_AKTION(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
-                    vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                    einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
-                    zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+@_picks_from(_diagonal_decision, _DIAGONAL_DOCS)
+def XLA_FALL_AKTION(decided: tuple[diagonal.Decision, datetime]) -> Cell:
     """Nächste Aktion eines Diagonal/Debtist-Falls laut Schritt-Tabelle."""
-    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                                     vip_ueberfaellig)
+    decision, _ = decided
     return decision.action
 
 
-@xw.func(category=CATEGORY)
-@_args(**_DIAGONAL_DOCS)
-@_never_raises
-def XLA_FALL_SAVED_REPLY(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
-                         vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                         einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
-                         zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+@_picks_from(_diagonal_decision, _DIAGONAL_DOCS)
+def XLA_FALL_SAVED_REPLY(decided: tuple[diagonal.Decision, datetime]) -> Cell:
     """Saved Reply (Nummer und Titel), die als Nächstes an den Vendor geht (leer, wenn keine)."""
-    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                                     vip_ueberfaellig)
+    decision, _ = decided
     return decision.reply or ""
 
 
-@xw.func(category=CATEGORY)
-@_args(**_DIAGONAL_DOCS)
-@_never_raises
-def XLA_FALL_FAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
-                     vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                     einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
-                     zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+@_picks_from(_diagonal_decision, _DIAGONAL_DOCS)
+def XLA_FALL_FAELLIG(decided: tuple[diagonal.Decision, datetime]) -> Cell:
     """Wann die nächste Aktion eines Diagonal/Debtist-Falls fällig ist (Datum bzw. Datum und Uhrzeit)."""
-    decision, _ = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                     einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                                     vip_ueberfaellig)
+    decision, _ = decided
     if decision.due is None and decision.check:
         return decision.action
     return _excel_date(decision.due)
 
 
-@xw.func(category=CATEGORY)
-@_args(**_DIAGONAL_DOCS)
-@_never_raises
-def XLA_FALL_UEBERFAELLIG(anfrageart: Cell, schritt: Cell, schritt_seit: Cell = None, rueckmeldung: Cell = None,
-                          vip: Cell = None, datum: Cell = None, agentur: Cell = None, heute: Cell = None,
-                          einstellungen: Cell = None, snooze_vendor: Cell = None, snooze_erinnerung: Cell = None,
-                          zahlungsfrist: Cell = None, vip_frist: Cell = None, vip_ueberfaellig: Cell = None) -> Cell:
+@_picks_from(_diagonal_decision, _DIAGONAL_DOCS)
+def XLA_FALL_UEBERFAELLIG(decided: tuple[diagonal.Decision, datetime]) -> Cell:
     """Ja, wenn der Diagonal/Debtist-Fall jetzt überfällig ist, sonst Nein (leer bei abgeschlossenen Fällen)."""
-    decision, now = _diagonal_decision(anfrageart, schritt, schritt_seit, rueckmeldung, vip, datum, agentur, heute,
-                                       einstellungen, snooze_vendor, snooze_erinnerung, zahlungsfrist, vip_frist,
-                                       vip_ueberfaellig)
+    decision, now = decided
     if decision.due_at is None:
         return decision.action if decision.check else ""
     return DS.YES if decision.is_overdue(now) else DS.NO
@@ -592,16 +574,7 @@ _SOLLECITI_DOCS = dict(
 
 
 def _it_choice(value: Cell, header: str) -> str | None:
-    value = _cell(value, header, "it")
-    if V.is_blank(value):
-        return None
-    choices = SS.CHOICES[header]
-    canon = sol_run.match_closed_list(header, value)
-    hint = "" if canon else V.nearest_choice(value, choices)
-    if canon is None:
-        fix = f" — forse '{hint}'?" if hint else f" (ammessi: {', '.join(choices)})"
-        raise _Invalid(f"{_check('it')}{header} '{V.display(value)}' non è un valore valido{fix}")
-    return canon
+    return _choice(value, SS.CHOICES[header], header, "it", sol_run.match_closed_list)
 
 
 def _it_day(value: Cell, header: str) -> date | None:
@@ -624,13 +597,13 @@ def _it_count(value: Cell, header: str) -> int | None:
     return count
 
 
-def _ticket_decision(stato: Cell, esito: Cell, tentativi: Cell, appuntamenti_mancati: Cell, proforma_aperti: Cell,
-                     motivo: Cell, interlocutore: Cell, tipo_problema: Cell, data_pagamento: Cell,
-                     tipo_pagamento: Cell, data_accordo: Cell, data_preblocco: Cell, promesse_saltate: Cell,
-                     aggiornamento: Cell, data_contatto: Cell, oggi: Cell, impostazioni: Cell,
-                     regione: Cell) -> sol_flow.Decision:
-    cfg = _solleciti_config(_settings_key({SS.K_REGION: regione}, "it"),
-                            _sheet_rows(impostazioni, "impostazioni", "it"))
+def _ticket_decision(stato: Cell, esito: Cell = None, tentativi: Cell = None, appuntamenti_mancati: Cell = None,
+                     proforma_aperti: Cell = None, motivo: Cell = None, interlocutore: Cell = None,
+                     tipo_problema: Cell = None, data_pagamento: Cell = None, tipo_pagamento: Cell = None,
+                     data_accordo: Cell = None, data_preblocco: Cell = None, promesse_saltate: Cell = None,
+                     aggiornamento: Cell = None, data_contatto: Cell = None, oggi: Cell = None,
+                     impostazioni: Cell = None, regione: Cell = None) -> sol_flow.Decision:
+    cfg = _solleciti_config(impostazioni, {SS.K_REGION: regione})
     ticket = sol_flow.TicketRow(
         status=_it_choice(stato, SS.T_STATUS),
         outcome=_it_choice(esito, SS.T_OUTCOME),
@@ -653,35 +626,15 @@ def _ticket_decision(stato: Cell, esito: Cell, tentativi: Cell, appuntamenti_man
     return sol_flow.decide(ticket, today, ticket.contact_on or today, cfg)
 
 
-@xw.func(category=CATEGORY)
-@_args(**_SOLLECITI_DOCS)
-@_never_raises
-def XLA_TICKET_AZIONE(stato: Cell, esito: Cell = None, tentativi: Cell = None, appuntamenti_mancati: Cell = None,
-                      proforma_aperti: Cell = None, motivo: Cell = None, interlocutore: Cell = None,
-                      tipo_problema: Cell = None, data_pagamento: Cell = None, tipo_pagamento: Cell = None,
-                      data_accordo: Cell = None, data_preblocco: Cell = None, promesse_saltate: Cell = None,
-                      aggiornamento: Cell = None, data_contatto: Cell = None, oggi: Cell = None,
-                      impostazioni: Cell = None, regione: Cell = None) -> Cell:
+@_picks_from(_ticket_decision, _SOLLECITI_DOCS)
+def XLA_TICKET_AZIONE(decision: sol_flow.Decision) -> Cell:
     """Nächste Aktion (Azione) eines Solleciti-Tickets laut Ablaufplan, auf Italienisch."""
-    return _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_aperti, motivo, interlocutore,
-                            tipo_problema, data_pagamento, tipo_pagamento, data_accordo, data_preblocco,
-                            promesse_saltate, aggiornamento, data_contatto, oggi, impostazioni, regione).action
+    return decision.action
 
 
-@xw.func(category=CATEGORY)
-@_args(**_SOLLECITI_DOCS)
-@_never_raises
-def XLA_TICKET_SCADENZA(stato: Cell, esito: Cell = None, tentativi: Cell = None, appuntamenti_mancati: Cell = None,
-                        proforma_aperti: Cell = None, motivo: Cell = None, interlocutore: Cell = None,
-                        tipo_problema: Cell = None, data_pagamento: Cell = None, tipo_pagamento: Cell = None,
-                        data_accordo: Cell = None, data_preblocco: Cell = None, promesse_saltate: Cell = None,
-                        aggiornamento: Cell = None, data_contatto: Cell = None, oggi: Cell = None,
-                        impostazioni: Cell = None, regione: Cell = None) -> Cell:
+@_picks_from(_ticket_decision, _SOLLECITI_DOCS)
+def XLA_TICKET_SCADENZA(decision: sol_flow.Decision) -> Cell:
     """Fälligkeit der Aufgabe (Scadenza task) eines Solleciti-Tickets (leer, wenn keine)."""
-    decision = _ticket_decision(stato, esito, tentativi, appuntamenti_mancati, proforma_aperti, motivo,
-                                interlocutore, tipo_problema, data_pagamento, tipo_pagamento, data_accordo,
-                                data_preblocco, promesse_saltate, aggiornamento, data_contatto, oggi, impostazioni,
-                                regione)
     if decision.leaf in (sol_flow.LEAF_UNREADABLE, sol_flow.LEAF_MISSING, sol_flow.LEAF_CONTRADICTION):
         return decision.action
     return _excel_date(decision.due)
@@ -695,7 +648,7 @@ _KUNDENAKTEN_DOCS = dict(
     letzter_vpa_eintrag="Datum des letzten Eintrags des VPA in der VPA-Akte (leer = keiner)",
     frist_vpa="Frist VPA: die zuletzt gesetzte Frist an den VPA (leer = keine)",
     kundenstatus="Kundenstatus (bestimmt die Chatvorlage)",
-    heute="Stichtag (leer = heute, Europe/Berlin; HEUTE() rechnet täglich neu)",
+    heute=_TODAY_DOC,
     einstellungen=_SHEET_DOC,
     tage_ohne_eintrag="Einstellung 'Tage ohne VPA-Eintrag' (leer = 28)",
     frist_tage="Einstellung 'Frist VPA Tage' (leer = 7)",
@@ -703,11 +656,11 @@ _KUNDENAKTEN_DOCS = dict(
 _CUSTOMER = "Kunde"
 
 
-def _vpa_decision(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell, frist_vpa: Cell, kundenstatus: Cell,
-                  heute: Cell, einstellungen: Cell, tage_ohne_eintrag: Cell, frist_tage: Cell) -> kundenakten.Decision:
-    settings = _kundenakten_settings(_settings_key({KS.SET_STALE_DAYS: tage_ohne_eintrag,
-                                                    KS.SET_DEADLINE_DAYS: frist_tage}),
-                                     _sheet_rows(einstellungen, "einstellungen"))
+def _vpa_decision(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
+                  kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                  tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> kundenakten.Decision:
+    settings = _kundenakten_settings(einstellungen, {KS.SET_STALE_DAYS: tage_ohne_eintrag,
+                                                     KS.SET_DEADLINE_DAYS: frist_tage})
     customer = kundenakten.Customer(
         row=0, name=_CUSTOMER, status=_choice(kundenstatus, KS.CUSTOMER_STATUSES, KS.K_STATUS),
         vpa=V.norm_text(_cell(vpa, KS.K_VPA)), assigned=_day(zugewiesen_am, KS.K_ASSIGNED))
@@ -721,38 +674,20 @@ def _vpa_decision(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell, fri
     return kundenakten.decide(customer, entries, _now(heute, BERLIN).date(), settings)
 
 
-@xw.func(category=CATEGORY)
-@_args(**_KUNDENAKTEN_DOCS)
-@_never_raises
-def XLA_VPA_AKTUELL(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
-                    kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
-                    tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
+@_picks_from(_vpa_decision, _KUNDENAKTEN_DOCS)
+def XLA_VPA_AKTUELL(decision: kundenakten.Decision) -> Cell:
     """Ja, wenn die VPA-Akte aktuell ist (Eintrag in den letzten 4 Wochen), sonst Nein."""
-    decision = _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                             einstellungen, tage_ohne_eintrag, frist_tage)
     return decision.current or decision.step
 
 
-@xw.func(category=CATEGORY)
-@_args(**_KUNDENAKTEN_DOCS)
-@_never_raises
-def XLA_VPA_SCHRITT(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
-                    kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
-                    tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
+@_picks_from(_vpa_decision, _KUNDENAKTEN_DOCS)
+def XLA_VPA_SCHRITT(decision: kundenakten.Decision) -> Cell:
     """Nächster Schritt zur VPA-Akte: Vorlage senden, Frist abwarten oder nichts zu tun."""
-    return _vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                         einstellungen, tage_ohne_eintrag, frist_tage).step
+    return decision.step
 
 
-@xw.func(category=CATEGORY)
-@_args(**_KUNDENAKTEN_DOCS)
-@_never_raises
-def XLA_VPA_WIEDERVORLAGE(vpa: Cell, zugewiesen_am: Cell, letzter_vpa_eintrag: Cell = None, frist_vpa: Cell = None,
-                          kundenstatus: Cell = None, heute: Cell = None, einstellungen: Cell = None,
-                          tage_ohne_eintrag: Cell = None, frist_tage: Cell = None) -> Cell:
+@_picks_from(_vpa_decision, _KUNDENAKTEN_DOCS)
+def XLA_VPA_WIEDERVORLAGE(decision: kundenakten.Decision) -> Cell:
     """Wiedervorlage: der Tag, an dem die VPA-Akte veraltet, bzw. die an den VPA gesetzte Frist."""
-    return _excel_date(_vpa_decision(vpa, zugewiesen_am, letzter_vpa_eintrag, frist_vpa, kundenstatus, heute,
-                                     einstellungen, tage_ohne_eintrag, frist_tage).follow_up)
+    return _excel_date(decision.follow_up)
 
-
-UDF_NAMES: tuple[str, ...] = tuple(n for n in __all__ if n.startswith("XLA_"))

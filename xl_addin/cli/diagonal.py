@@ -16,7 +16,7 @@ import click
 
 from .. import actions
 from ..core.values import format_date_de
-from .options import CONTEXT, fail, json_option, parse_now, protocol_json, time_options
+from .options import CONTEXT, fail, json_option, open_or_exit, protocol_json, time_options
 
 _agent = click.option("--agent", default=None,
                       help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
@@ -39,19 +39,8 @@ def parse_within(text: str | None) -> timedelta | None:
     return timedelta(hours=float(m[1].replace(",", ".")) * _UNIT[(m[2] or "").casefold()])
 
 
-def _open(path: Path, action: str, now, today, agent, *, writable: bool) -> actions.OpenWorkbook:
-    """The case log at ``path``; exit 1 unless it is one that can be read (and written)."""
-    when = parse_now(now, today)
-    try:
-        book = actions.open_file(path, action=action, now=when, user=agent, writable=writable)
-    except actions.AGENT_ERRORS as e:
-        fail(f"xl-addin: {e}")
-    click.get_current_context().call_on_close(book.close)      # the lock, when the command ends
-    return book
-
-
 def _apply(book: actions.OpenWorkbook, plan) -> None:
-    """Write under the lock ``_open`` took, refusing a file someone saved since it was read."""
+    """Write under the lock ``open_or_exit`` took, refusing a file someone saved since it was read."""
     try:
         actions.apply_to_book(book, plan)
     except actions.AGENT_ERRORS as e:
@@ -78,7 +67,7 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
     """
     if not rows and not orders:
         raise click.UsageError("Bitte --row oder --order angeben.")
-    book = _open(path, "step-done", now, today, agent, writable=True)
+    book = open_or_exit(path, "step-done", now, today, user=agent, writable=True)
     try:
         result = actions.step_done(book, rows=rows, orders=orders)
     except actions.AGENT_ERRORS as e:
@@ -115,7 +104,7 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
 def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out):
     """Neuer Fall: hängt eine Zeile an 'Fälle' an (Datum = heute, Schritt = Neu, VIP und
     Vendor-E-Mail von 'Vendoren'), protokolliert sie und rechnet die Mappe neu."""
-    book = _open(path, "new-case", now, today, agent, writable=True)
+    book = open_or_exit(path, "new-case", now, today, user=agent, writable=True)
     try:
         case = actions.new_case(book, order_id, user_id, request_type, agency)
     except actions.AGENT_ERRORS as e:
@@ -140,7 +129,7 @@ def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agen
 def due_cmd(path, within, now, today, json_out):
     """Fällige und überfällige Fälle der Diagonal-Fallliste, die frühesten zuerst. Schreibt nichts."""
     window = parse_within(within)
-    book = _open(path, "due", now, today, None, writable=False)
+    book = open_or_exit(path, "due", now, today)
     cases = actions.due_cases(book, window)
     if json_out:
         _dump([c.as_dict() for c in cases])

@@ -9,7 +9,17 @@ from pathlib import Path
 import click
 
 from .. import actions
-from .options import CONTEXT, fail, findings_lines, json_option, out_option, parse_now, time_options, workbook_path
+from .options import (
+    CONTEXT,
+    fail,
+    findings_lines,
+    json_option,
+    open_or_exit,
+    out_option,
+    parse_now,
+    time_options,
+    workbook_path,
+)
 from .preview import preview_json, print_preview, show_value
 
 
@@ -26,11 +36,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
     Alles oder nichts: hat eine Zeile des Vendors einen Fehler, wird für ihn keine Datei
     geschrieben, und jeder Fehler wird mit Zelle genannt. Warnungen blockieren nicht.
     """
-    when = parse_now(now, today)
-    try:
-        book = actions.open_file(path, action="export-csv", now=when)
-    except actions.AGENT_ERRORS as e:
-        fail(f"xl-addin: {e}")
+    book = open_or_exit(path, "export-csv", now, today)
     try:
         exports = actions.handover_csvs(book, vendors)
     except ValueError as e:
@@ -64,11 +70,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
 def status_list_cmd(path, vendor, statuses, out_dir, now, today):
     """Liste der Bestellungen eines Vendors mit bestimmtem Schulden-Status, als CSV und .xlsx —
     was der Support einem Vendor schickt, der 'alle meine Bestellungen beim Inkasso' möchte."""
-    when = parse_now(now, today)
-    try:
-        book = actions.open_file(path, action="status-list", now=when)
-    except actions.AGENT_ERRORS as e:
-        fail(f"xl-addin: {e}")
+    book = open_or_exit(path, "status-list", now, today)
     try:
         sl = actions.status_list(book, vendor, statuses)
     except ValueError as e:
@@ -127,14 +129,17 @@ _user = click.option("--user", default=None, help="Name für das Protokoll (Stan
 _maxf = click.option("--max-findings", default=50, show_default=True, help="Höchstens so viele Befunde anzeigen.")
 
 
+def _import_options(f):
+    """What both imports take: the workbook, the file to import, --preview, --json, --now/--today,
+    --user, --max-findings (applied as a stack of decorators would be, the last one first)."""
+    for option in (_maxf, _user, time_options(), json_option("Änderungen und Befunde als JSON ausgeben (für Skripte)."),
+                   _preview, _source_arg, workbook_path):
+        f = option(f)
+    return f
+
+
 @click.command("import-schulden", context_settings=CONTEXT)
-@workbook_path
-@_source_arg
-@_preview
-@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
-@time_options()
-@_user
-@_maxf
+@_import_options
 def import_schulden_cmd(path, source, preview, json_out, now, today, user, max_findings):
     """Liest den Schulden-Export der Plattform (CSV oder .xlsx) in die Masterliste ein.
 
@@ -148,13 +153,7 @@ def import_schulden_cmd(path, source, preview, json_out, now, today, user, max_f
 
 
 @click.command("import-diagonal", context_settings=CONTEXT)
-@workbook_path
-@_source_arg
-@_preview
-@json_option("Änderungen und Befunde als JSON ausgeben (für Skripte).")
-@time_options()
-@_user
-@_maxf
+@_import_options
 def import_diagonal_cmd(path, source, preview, json_out, now, today, user, max_findings):
     """Liest die monatliche Rückmeldung von Diagonal (CSV oder .xlsx) in die Masterliste ein.
 

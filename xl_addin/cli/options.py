@@ -1,4 +1,5 @@
-"""What the commands share: the one ``--now/--today`` parser, common options, how a command fails."""
+"""What the commands share: the one ``--now/--today`` parser, common options, opening the workbook,
+how a command fails."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +9,8 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import click
+
+from .. import actions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -62,6 +65,20 @@ def fail(message: str, exit_code: int = 1) -> NoReturn:
     """One line on stderr, then exit (1: could not be done; 2: wrong usage)."""
     echo_err(message)
     sys.exit(exit_code)
+
+
+def open_or_exit(path: Path, action: str, now: str | None, today: str | None, *, user: str | None = None,
+                  writable: bool = False) -> actions.OpenWorkbook:
+    """The workbook at ``path`` for ``action`` at ``--now``/``--today``; exit 1 with the agent's
+    one-line reason unless it is one that can be read (and, ``writable``, written: then its lock
+    is held until the command ends)."""
+    when = parse_now(now, today)
+    try:
+        book = actions.open_file(path, action=action, now=when, user=user, writable=writable)
+    except actions.AGENT_ERRORS as e:
+        fail(f"xl-addin: {e}")
+    click.get_current_context().call_on_close(book.close)      # the lock, when the command ends
+    return book
 
 
 def findings_lines(findings) -> list[str]:

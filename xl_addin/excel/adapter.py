@@ -123,11 +123,14 @@ def merge_blocks(cells: Sequence[tuple[int, int]]) -> list[Block]:
     done: list[Block] = []
     for r in sorted(by_row):
         cols = sorted(set(by_row[r]))
-        spans, c1 = [], cols[0]
-        for a, b in zip(cols, cols[1:] + [None]):
-            if b is None or b != a + 1:
-                spans.append((c1, a))
-                c1 = b
+        spans: list[tuple[int, int]] = []        # runs of consecutive columns: (first, last)
+        first = last = cols[0]
+        for c in cols[1:]:
+            if c != last + 1:
+                spans.append((first, last))
+                first = c
+            last = c
+        spans.append((first, last))
         for key in list(open_blocks):
             if key not in spans or open_blocks[key][1] != r - 1:
                 r1, r2 = open_blocks.pop(key)
@@ -171,7 +174,7 @@ def _recolour(ops, product: frozenset, read_current, sheet_of) -> dict[tuple[str
             continue
         sheet = sheet_of(op.sheet)
         want = _norm_rgb(op.rgb)
-        for col, current in zip(cols, read_current(sheet, op.row, cols)):
+        for col, current in zip(cols, read_current(sheet, op.row, cols), strict=True):
             now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
             if now is not None and now not in product:
                 continue                      # the agent's colour stays
@@ -232,14 +235,14 @@ def apply_plan_live(book: LiveBook, plan: Plan,
 
         # 3. fills, then text colours: only cells showing none or one of the product's colours
         say("Farben setzen")
-        for (sheet, rgb), cells in _recolour(plan.fills, product, book.read_fills,
-                                             lambda n: existing(n, "Einfärben")).items():
-            book.set_fill(sheet, merge_blocks(cells), rgb)
-            res.cells_filled += len(cells)
+        for (sheet, rgb), coloured in _recolour(plan.fills, product, book.read_fills,
+                                                lambda n: existing(n, "Einfärben")).items():
+            book.set_fill(sheet, merge_blocks(coloured), rgb)
+            res.cells_filled += len(coloured)
         font_product = frozenset(_norm_rgb(c) for c in plan.product_font_colours)
-        for (sheet, rgb), cells in _recolour(plan.fonts, font_product, book.read_font_colours,
-                                             lambda n: existing(n, "Schriftfarbe")).items():
-            book.set_font_colour(sheet, merge_blocks(cells), rgb)
+        for (sheet, rgb), coloured in _recolour(plan.fonts, font_product, book.read_font_colours,
+                                                lambda n: existing(n, "Schriftfarbe")).items():
+            book.set_font_colour(sheet, merge_blocks(coloured), rgb)
 
         # 4. appends below the last row that holds a value
         for ap in plan.appends:
@@ -267,16 +270,16 @@ def apply_plan_live(book: LiveBook, plan: Plan,
         # 5. deletions, bottom up, one call per block of consecutive rows
         for d in plan.deletions:
             name = existing(d.sheet, "Zeilen löschen")
-            rows = sorted({r for r in d.rows if r >= 1}, reverse=True)
+            doomed = sorted({r for r in d.rows if r >= 1}, reverse=True)
             i = 0
-            while i < len(rows):
-                last = first = rows[i]
-                while i + 1 < len(rows) and rows[i + 1] == first - 1:
+            while i < len(doomed):
+                last = first = doomed[i]
+                while i + 1 < len(doomed) and doomed[i + 1] == first - 1:
                     i += 1
-                    first = rows[i]
+                    first = doomed[i]
                 book.delete_rows(name, first, last)
                 i += 1
-            res.rows_deleted += len(rows)
+            res.rows_deleted += len(doomed)
     return res
 
 
@@ -355,7 +358,7 @@ class XlwingsBook:
         self.name = book.name
 
     @classmethod
-    def caller(cls) -> "XlwingsBook":
+    def caller(cls) -> XlwingsBook:
         import xlwings as xw
         return cls(xw.Book.caller())
 
@@ -405,13 +408,7 @@ class XlwingsBook:
         return out
 
     def set_fill(self, sheet, blocks, rgb) -> None:
-        sh = self._sheet(sheet)
-        for address in _address_batches(blocks):
-            interior = sh.api.Range(address).Interior
-            if rgb is None:
-                interior.Pattern = XL_NONE
-            else:
-                interior.Color = _hex_bgr(rgb)
+        self._set_colour(sheet, blocks, rgb, "Interior", ("Pattern", XL_NONE))
 
     def read_font_colours(self, sheet, row, cols) -> list[str | None]:
         sh = self._sheet(sheet)
@@ -423,13 +420,19 @@ class XlwingsBook:
         return out
 
     def set_font_colour(self, sheet, blocks, rgb) -> None:
+        self._set_colour(sheet, blocks, rgb, "Font", ("ColorIndex", XL_AUTOMATIC))
+
+    def _set_colour(self, sheet, blocks, rgb, part: str, default: tuple[str, int]) -> None:
+        """Colour ``part`` of the cells of ``blocks`` (``Interior``: the fill; ``Font``) with
+        ``rgb``, a few hundred cells per COM call; None: back to Excel's default, the property
+        and value ``default`` (no fill: Pattern = xlNone; automatic text colour)."""
         sh = self._sheet(sheet)
         for address in _address_batches(blocks):
-            font = sh.api.Range(address).Font
+            target = getattr(sh.api.Range(address), part)
             if rgb is None:
-                font.ColorIndex = XL_AUTOMATIC
+                setattr(target, *default)
             else:
-                font.Color = _hex_bgr(rgb)
+                target.Color = _hex_bgr(rgb)
 
     def last_value_row(self, sheet) -> int:
         found = self._sheet(sheet).api.Cells.Find(What="*", LookIn=-4123, SearchOrder=1, SearchDirection=2)
@@ -502,7 +505,7 @@ class XlwingsBook:
     def user(self):
         try:
             return str(self.book.app.api.UserName) or ""
-        except Exception:  # noqa: BLE001 - the name is a nicety for the protocol sheet
+        except Exception:   # the name is a nicety for the protocol sheet
             return ""
 
     def _addin(self):

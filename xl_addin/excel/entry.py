@@ -196,17 +196,23 @@ def check(book=None, now: datetime | None = None) -> str:
 
 # ---------------------------------------------------------------- Inkasso
 
+def _vendor(live, opened: actions.OpenWorkbook, question: str, title: str) -> str:
+    """The User-ID of the vendor of the selected Masterliste row, else the one the agent types."""
+    from ..kinds.inkasso import schema as S
+    vendor = _as_id(_active_value(live, opened.data, [S.SHEET_MASTER], S.M_VENDOR_ID))
+    if vendor is None:
+        vendor = _ask(live, question, title)
+    if not vendor:
+        raise UserError("keine User-ID angegeben")
+    return vendor
+
+
 def export_diagonal_csv(book=None, now: datetime | None = None, out_dir=None) -> str:
     """"CSV für Diagonal exportieren": the hand-over CSV of the active row's vendor (or the
     vendor the agent names; 'alle' = every vendor). All or nothing per vendor."""
     def work(live):
-        from ..kinds.inkasso import schema as S
         opened = _open(live, now, "export-csv")
-        vendor = _as_id(_active_value(live, opened.data, [S.SHEET_MASTER], S.M_VENDOR_ID))
-        if vendor is None:
-            vendor = _ask(live, "User-ID des Vendors (oder 'alle'):", "CSV für Diagonal")
-        if not vendor:
-            raise UserError("keine User-ID angegeben")
+        vendor = _vendor(live, opened, "User-ID des Vendors (oder 'alle'):", "CSV für Diagonal")
         exports = actions.handover_csvs(opened, [vendor])
         written = actions.write_handover_csvs(exports, _out_dir(live, "Diagonal-Export", out_dir))
         lines, blocked = [], 0
@@ -226,13 +232,8 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
     """"Status-Liste für Vendor": the vendor's orders with the Schulden-Status values the agent
     names (empty = all), as CSV and .xlsx."""
     def work(live):
-        from ..kinds.inkasso import schema as S
         opened = _open(live, now, "status-list")
-        vendor = _as_id(_active_value(live, opened.data, [S.SHEET_MASTER], S.M_VENDOR_ID))
-        if vendor is None:
-            vendor = _ask(live, "User-ID des Vendors:", "Status-Liste")
-        if not vendor:
-            raise UserError("keine User-ID angegeben")
+        vendor = _vendor(live, opened, "User-ID des Vendors:", "Status-Liste")
         answer = _ask(live, "Schulden-Status (mehrere mit ';' trennen, leer = alle):", "Status-Liste",
                       "Ans Inkasso übergeben")
         statuses = [s for s in (p.strip() for p in answer.split(";")) if s] or None

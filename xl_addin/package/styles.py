@@ -3,6 +3,7 @@ never renumbering or reordering what is there. Identical entries are reused."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import overload
 
 from lxml import etree
@@ -45,7 +46,7 @@ class Styles:
         self.file = file
         self.dirty = False
         self._date_cache: dict[int, bool] = {}
-        self._fill_state_cache: dict[tuple[str, int, frozenset[str]], str] = {}   # ("fill"/"font", xf, product)
+        self._colour_owner_cache: dict[tuple[str, int, frozenset[str]], str] = {}   # ("fill"/"font", xf, product)
         self._derived: dict[tuple, int] = {}
         if root is None:
             self.numfmts = self.fonts = self.fills = self.xfs = None
@@ -83,9 +84,14 @@ class Styles:
             return None
         return self._xf_list[xf_id]
 
-    def number_format(self, xf_id: int) -> tuple[int, str | None]:
+    def _xf_part(self, xf_id: int, attribute: str) -> int:
+        """The number format, fill or font (``attribute``: numFmtId, fillId, fontId) that the
+        format ``xf_id`` refers to; 0 (the default) when there is no such format."""
         xf = self._xf(xf_id)
-        fid = int(xf.get("numFmtId", "0")) if xf is not None else 0
+        return int(xf.get(attribute, "0")) if xf is not None else 0
+
+    def number_format(self, xf_id: int) -> tuple[int, str | None]:
+        fid = self._xf_part(xf_id, "numFmtId")
         code = self._custom_formats.get(fid) if self.root is not None else None
         return fid, code if code is not None else BUILTIN_FORMATS.get(fid)
 
@@ -97,50 +103,51 @@ class Styles:
 
     def fill_state(self, xf_id: int, product: frozenset[str]) -> str:
         """NO_FILL, PRODUCT_FILL (solid fill in one of the product's colours) or AGENT_FILL."""
-        key = ("fill", xf_id, product)
-        hit = self._fill_state_cache.get(key)
-        if hit is not None:
-            return hit
-        state = NO_FILL
-        xf = self._xf(xf_id)
-        fill_id = int(xf.get("fillId", "0")) if xf is not None else 0
-        if fill_id > 1 and fill_id < len(self._fill_list):
-            pattern = self._fill_list[fill_id].find(m("patternFill"))
-            if pattern is None:
-                state = AGENT_FILL                        # gradient fill
-            else:
-                kind = pattern.get("patternType", "none")
-                if kind == "solid":
-                    fg = pattern.find(m("fgColor"))
-                    rgb = normalise_rgb(fg.get("rgb")) if fg is not None else None
-                    state = PRODUCT_FILL if rgb in product else AGENT_FILL
-                elif kind != "none":
-                    state = AGENT_FILL
-        self._fill_state_cache[key] = state
-        return state
+        return self._colour_owner("fill", xf_id, product)
 
     def font_colour_state(self, xf_id: int, product: frozenset[str]) -> str:
         """NO_FILL when the text colour is automatic (no colour, auto, theme 1 = text dark,
         indexed 8/64), PRODUCT_FILL when it is one of the product's colours, else AGENT_FILL."""
-        key = ("font", xf_id, product)
-        hit = self._fill_state_cache.get(key)
-        if hit is not None:
-            return hit
-        state = NO_FILL
-        xf = self._xf(xf_id)
-        font_id = int(xf.get("fontId", "0")) if xf is not None else 0
+        return self._colour_owner("font", xf_id, product)
+
+    def _colour_owner(self, part: str, xf_id: int, product: frozenset[str]) -> str:
+        """Whose colour the fill or the font (``part``) of format ``xf_id`` shows; cached."""
+        key = (part, xf_id, product)
+        hit = self._colour_owner_cache.get(key)
+        if hit is None:
+            if part == "fill":
+                hit = self._fill_owner(self._xf_part(xf_id, "fillId"), product)
+            else:
+                hit = self._font_colour_owner(self._xf_part(xf_id, "fontId"), product)
+            self._colour_owner_cache[key] = hit
+        return hit
+
+    def _fill_owner(self, fill_id: int, product: frozenset[str]) -> str:
+        if not 1 < fill_id < len(self._fill_list):      # 0 and 1 are the reserved none/gray125
+            return NO_FILL
+        pattern = self._fill_list[fill_id].find(m("patternFill"))
+        if pattern is None:
+            return AGENT_FILL                            # gradient fill
+        kind = pattern.get("patternType", "none")
+        if kind == "solid":
+            fg = pattern.find(m("fgColor"))
+            rgb = normalise_rgb(fg.get("rgb")) if fg is not None else None
+            return PRODUCT_FILL if rgb in product else AGENT_FILL
+        return NO_FILL if kind == "none" else AGENT_FILL
+
+    def _font_colour_owner(self, font_id: int, product: frozenset[str]) -> str:
         font = self._font_list[font_id] if 0 <= font_id < len(self._font_list) else None
         colour = font.find(m("color")) if font is not None else None
-        if colour is not None and colour.get("auto") not in ("1", "true"):
-            untinted_text_dark = colour.get("theme") == "1" and colour.get("tint") in (None, "0")
-            if colour.get("rgb") is not None:
-                state = PRODUCT_FILL if normalise_rgb(colour.get("rgb")) in product else AGENT_FILL
-            elif untinted_text_dark or colour.get("indexed") in ("8", "64"):
-                state = NO_FILL
-            elif colour.get("theme") is not None or colour.get("indexed") is not None:
-                state = AGENT_FILL
-        self._fill_state_cache[key] = state
-        return state
+        if colour is None or colour.get("auto") in ("1", "true"):
+            return NO_FILL
+        if colour.get("rgb") is not None:
+            return PRODUCT_FILL if normalise_rgb(colour.get("rgb")) in product else AGENT_FILL
+        untinted_text_dark = colour.get("theme") == "1" and colour.get("tint") in (None, "0")
+        if untinted_text_dark or colour.get("indexed") in ("8", "64"):
+            return NO_FILL
+        if colour.get("theme") is not None or colour.get("indexed") is not None:
+            return AGENT_FILL
+        return NO_FILL
 
     # --- deriving ------------------------------------------------------------------------
     def _index(self, container, items: list, attr: str) -> dict[tuple, int]:
@@ -198,24 +205,35 @@ class Styles:
         self.dirty = True
         return fid
 
-    def with_number_format(self, xf_id: int, code: str) -> int:
-        """The cell's format with ``code`` as its number format."""
-        key = ("numfmt", xf_id, code)
+    def _derived_once(self, key: tuple, derive: Callable[[], int]) -> int:
+        """The format ``derive()`` appends, appended once per ``key`` in a run (deriving needs a
+        complete styles part)."""
         hit = self._derived.get(key)
         if hit is None:
             self._require()
-            fid = self.numfmt_id(code)
-            hit = self._derive_xf(xf_id, numFmtId=str(fid), applyNumberFormat="1")
-            self._derived[key] = hit
+            hit = self._derived[key] = derive()
         return hit
+
+    def _base_font(self, xf_id: int) -> etree._Element | None:
+        """The font of format ``xf_id`` (of format 0 when there is no such format); None when the
+        list of fonts lacks it."""
+        font_id = self._xf_part(xf_id if self._xf(xf_id) is not None else 0, "fontId")
+        return self._font_list[font_id] if font_id < len(self._font_list) else None
+
+    def _with_font(self, xf_id: int, font: etree._Element) -> int:
+        new_font = self._add(self.fonts, self._font_list, "_font_keys", font)
+        return self._derive_xf(xf_id, fontId=str(new_font), applyFont="1")
+
+    def with_number_format(self, xf_id: int, code: str) -> int:
+        """The cell's format with ``code`` as its number format."""
+        return self._derived_once(("numfmt", xf_id, code), lambda: self._derive_xf(
+            xf_id, numFmtId=str(self.numfmt_id(code)), applyNumberFormat="1"))
 
     def with_fill(self, xf_id: int, rgb: str | None) -> int:
         """The cell's format with a solid fill of ``rgb`` (None: no fill)."""
         rgb = normalise_rgb(rgb)
-        key = ("fill", xf_id, rgb)
-        hit = self._derived.get(key)
-        if hit is None:
-            self._require()
+
+        def derive() -> int:
             if rgb is None:
                 fill_id = 0
             else:
@@ -224,22 +242,17 @@ class Styles:
                 etree.SubElement(pattern, m("fgColor"), rgb="FF" + rgb)
                 etree.SubElement(pattern, m("bgColor"), indexed="64")
                 fill_id = self._add(self.fills, self._fill_list, "_fill_keys", fill)
-            hit = self._derive_xf(xf_id, fillId=str(fill_id), applyFill="1")
-            self._derived[key] = hit
-        return hit
+            return self._derive_xf(xf_id, fillId=str(fill_id), applyFill="1")
+        return self._derived_once(("fill", xf_id, rgb), derive)
 
     _FONT_AFTER_COLOUR = ("name", "family", "charset", "scheme")
 
     def with_font_colour(self, xf_id: int, rgb: str | None) -> int:
         """The cell's format with its font in text colour ``rgb`` (None: automatic)."""
         rgb = normalise_rgb(rgb)
-        key = ("fontcolour", xf_id, rgb)
-        hit = self._derived.get(key)
-        if hit is None:
-            self._require()
-            xf = self._xf(xf_id) if self._xf(xf_id) is not None else self._xf(0)
-            font_id = int(xf.get("fontId", "0")) if xf is not None else 0
-            base_font = self._font_list[font_id] if font_id < len(self._font_list) else None
+
+        def derive() -> int:
+            base_font = self._base_font(xf_id)
             font = copy.deepcopy(base_font) if base_font is not None else etree.Element(m("font"))
             for old in font.findall(m("color")):
                 font.remove(old)
@@ -251,30 +264,18 @@ class Styles:
                     after.addprevious(colour)
                 else:
                     font.append(colour)
-            new_font = self._add(self.fonts, self._font_list, "_font_keys", font)
-            hit = self._derive_xf(xf_id, fontId=str(new_font), applyFont="1")
-            self._derived[key] = hit
-        return hit
+            return self._with_font(xf_id, font)
+        return self._derived_once(("fontcolour", xf_id, rgb), derive)
 
     def bold(self, xf_id: int = 0) -> int:
         """The cell's format with a bold version of its font."""
-        key = ("bold", xf_id)
-        hit = self._derived.get(key)
-        if hit is None:
-            self._require()
-            xf = self._xf(xf_id) if self._xf(xf_id) is not None else self._xf(0)
-            font_id = int(xf.get("fontId", "0")) if xf is not None else 0
-            base_font = self._font_list[font_id] if font_id < len(self._font_list) else None
+        def derive() -> int:
+            base_font = self._base_font(xf_id)
             if base_font is not None and base_font.find(m("b")) is not None:
-                hit = xf_id
-            else:
-                font = (copy.deepcopy(base_font) if base_font is not None
-                        else etree.Element(m("font")))
-                font.insert(0, etree.Element(m("b")))
-                new_font = self._add(self.fonts, self._font_list, "_font_keys", font)
-                hit = self._derive_xf(xf_id, fontId=str(new_font), applyFont="1")
-            self._derived[key] = hit
-        return hit
-
+                return xf_id
+            font = copy.deepcopy(base_font) if base_font is not None else etree.Element(m("font"))
+            font.insert(0, etree.Element(m("b")))
+            return self._with_font(xf_id, font)
+        return self._derived_once(("bold", xf_id), derive)
 
 __all__ = ["AGENT_FILL", "MAIN_NS", "NO_FILL", "PRODUCT_FILL", "Styles", "normalise_rgb"]

@@ -3,18 +3,17 @@ atomically, keeping backups. Every other zip member is copied raw, in its origin
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
 import tempfile
 import zipfile
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.plan import Plan, auto_column_widths
+from ..files import fsync_folder
 from . import allocator, guard, safety
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import Terminated, WorkbookChanged, WorkbookError
@@ -398,32 +397,6 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
     return folder.path / targets[0]
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _gc_paused():
-    """The patch allocates ~a million short-lived lxml proxies that form no cycles; pausing the
-    cyclic collector meanwhile saves a third of the time. Restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,
                wait: float | None = None) -> ApplyResult:
     """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
@@ -437,7 +410,7 @@ def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentit
     that read under the lock); ``wait``: how long to wait for another run's lock. A link is
     followed: its target is rewritten, the link stays."""
     allocator.no_fastbins()
-    with _gc_paused():
+    with allocator.paused_gc():
         return _apply_plan(path, plan, backups, read_as, wait)
 
 
@@ -513,7 +486,7 @@ def _write(p: Path, edit: _Edit, read: guard.FileIdentity | None, backups: int,
         result = edit.result
         result.backup_path = _rotate_backups(real, backups, backup_folder)
         os.replace(tmp, real)
-        _fsync_dir(folder)
+        fsync_folder(folder)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
