@@ -2,8 +2,9 @@
 address — the one place where the workbook kinds parse their input cells."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 from . import values as V
 from .catalog import Core

@@ -1,8 +1,8 @@
 """Finding columns by their header text in row 1 (SPEC §0 "Layout contract")."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from .catalog import Core
 from .cells import address
@@ -10,7 +10,7 @@ from .findings import Finding
 from .plan import CellWrite
 from .values import nearest_choice, norm_text
 
-__all__ = ["norm_header", "ColumnMap", "locate_columns", "header_findings", "add_missing_columns"]
+__all__ = ["ColumnMap", "add_missing_columns", "header_findings", "locate_columns", "norm_header"]
 
 
 def norm_header(text: object) -> str:

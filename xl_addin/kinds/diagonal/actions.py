@@ -123,8 +123,9 @@ def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) ->
     for case in cases:
         d = decide(case, book.rules, ctx.today)
         if d.next_step is None:
+            reason = f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}"
             refused.append(DIA.STEP_DONE_REFUSED.at(sheet.name, address(case.row, step_col), key=case.order_id,
-                                                    reason=f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}"))
+                                                    reason=reason))
             continue
         change(case, step_col, d.next_step, None, f"Schritt erledigt ({case.step} → {d.next_step})")
         change(case, since_col, ctx.now, DATETIME_FORMAT, "Schritt seit gesetzt")

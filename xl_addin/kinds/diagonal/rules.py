@@ -100,7 +100,7 @@ class Rules:
     backups: int = 3
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Rules":
+    def from_settings(cls, s: Settings) -> Rules:
         due, overdue = s.whole(S.K_VIP_DUE), s.whole(S.K_VIP_OVERDUE)
         return cls(s.number(S.K_SNOOZE_VENDOR), s.number(S.K_SNOOZE_REMINDER), s.whole(S.K_INVOICE_DAYS),
                    due, max(due, overdue), s.text(S.K_REPLY_ADDRESS), s.text(S.K_REPLY_REMINDER),
@@ -468,5 +468,3 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run`: recompute every case."""
     return finish(_plan(_read(wb), ctx), S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
 
-
-# ---------------------------------------------------------------- due list

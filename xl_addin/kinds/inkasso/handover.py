@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterator, Sequence
 
 from ...core.catalog import Core
 from ...core.cells import address, split_address
@@ -59,9 +59,14 @@ from .schema import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "build_all_vendor_csvs", "vendors_with_orders",
+    "CSV_COLUMNS",
+    "CsvExport",
+    "build_all_vendor_csvs",
+    "build_vendor_csv",
+    "clean_comment",
     "export_findings",
-    "clean_comment", "guard_formula",
+    "guard_formula",
+    "vendors_with_orders",
 ]
 
 # --------------------------------------------------------------------------- constants

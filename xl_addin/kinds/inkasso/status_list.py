@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
 
 from ...core.findings import ERROR, Finding
 from ...core.settings import Settings

@@ -36,8 +36,18 @@ from . import schema as S
 from .findings import Kundenakten as KA
 
 __all__ = [
-    "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
-    "decide", "classify_file", "read_settings", "STEP_OK", "STEP_NO_VPA", "STEP_NO_ASSIGNMENT",
+    "STEP_NO_ASSIGNMENT",
+    "STEP_NO_VPA",
+    "STEP_OK",
+    "Customer",
+    "Decision",
+    "Entry",
+    "RowFont",
+    "classify_file",
+    "decide",
+    "plan_fonts",
+    "plan_run",
+    "read_settings",
 ]
 
 STEP_OK = "Keine Aktion"

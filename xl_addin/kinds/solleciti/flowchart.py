@@ -37,7 +37,7 @@ class Config:
     backups: int = 3
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Config":
+    def from_settings(cls, s: Settings) -> Config:
         return cls(
             cal=calendar_for(s.text(S.K_REGION)), office=s.text(S.K_OFFICE) or "assistenza.xriba",
             manager=s.text(S.K_MANAGER) or "Responsabile", recall_days=s.whole(S.K_RECALL_DAYS),
@@ -51,7 +51,7 @@ class Config:
         )
 
     @classmethod
-    def defaults(cls) -> "Config":
+    def defaults(cls) -> Config:
         return cls.from_settings(Settings.defaults(S.SETTINGS))
 
 

@@ -13,6 +13,7 @@ when the workbook is run again on a later day, and `MANCATO CONTATTO N` counts u
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -96,10 +97,8 @@ class _Reader(CellReader):
             m = _SLASH_DATE.fullmatch(raw) if isinstance(raw, str) else None
             if m:
                 y = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-                try:
+                with contextlib.suppress(ValueError):
                     suggestion = fmt_date(date(y, int(m[2]), int(m[1]))).replace("/", ".")
-                except ValueError:
-                    pass
             self._bad(t, header, SOL.DATE_INVALID, suggestion, value=_show(raw),
                       problem="non è una data (atteso GG.MM.AAAA o una data di Excel)")
             return None
