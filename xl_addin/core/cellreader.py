@@ -70,7 +70,7 @@ class CellReader:
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding], lang: str = "de"):
         self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
 
-    def raw(self, row: int, header: str):
+    def raw(self, row: int, header: str) -> CellValue:
         col = self.cmap.col(header)
         return self.sheet.value(row, col) if col else None
 

@@ -21,13 +21,14 @@ from zoneinfo import ZoneInfo
 
 from ...core import values as V
 from ...core.catalog import Core
-from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.cellreader import CellReader, same_value
 from ...core.context import RunContext
 from ...core.findings import Finding
-from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
-from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowFill
+from ...core.headers import add_missing_columns
+from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
+from ...core.tables import Table, data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Diagonal as DIA
@@ -123,7 +124,7 @@ class Case:
     step: str | None = S.S_NEW
     since: date | datetime | None = None
     reply: str | None = None                # canonical; None = blank or offen
-    note: object = None
+    note: CellValue = None
     unreadable: list[str] = field(default_factory=list)
 
 
@@ -303,34 +304,21 @@ def _last_value_row(sheet: SheetData) -> int:
     return 1
 
 
-def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
-    sheet = wb.sheet(S.SHEET_VENDORS)
-    if sheet is None:
-        findings.append(DIA.VENDORS_SHEET_MISSING.at(S.SHEET_VENDORS, sheet=S.SHEET_VENDORS))
+def _read_vendors(wb: WorkbookData, aliases: dict[str, list[str]], findings: list[Finding]) -> dict[str, Vendor]:
+    table = locate_table(wb, S.SHEET_VENDORS, S.VENDOR_HEADERS, [S.V_USER_ID], aliases, findings,
+                         DIA.VENDORS_SHEET_MISSING)
+    if table is None:
         return {}
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.VENDOR_HEADERS, aliases)
-    findings += header_findings(cmap, [S.V_USER_ID])
-    if cmap.col(S.V_USER_ID) is None:
-        return {}
-    rd = CellReader(sheet, cmap, findings)
-    used = list(cmap.columns.values())
-    vendors: dict[str, Vendor] = {}
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, used):
-            continue
-        uid = rd.parse(r, S.V_USER_ID, V.parse_id, Core.ID_INVALID)
-        if uid is None:
-            continue
-        v = Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), row=r)
-        v.vip = rd.parse(r, S.V_VIP, V.parse_bool, Core.BOOL_INVALID, uid) if cmap.col(S.V_VIP) else None
-        if uid in vendors:
-            rd.add(DIA.VENDOR_DUPLICATE, r, S.V_USER_ID, user_id=uid, first_row=vendors[uid].row)
-            continue
-        vendors[uid] = v
-    return vendors
+    rd = CellReader(table.sheet, table.cmap, findings)
+
+    def vendor(r: int, uid: str) -> Vendor:
+        vip = rd.boolean(r, S.V_VIP, uid) if S.V_VIP in table.cmap else None
+        return Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), vip, row=r)
+
+    return rows_by_id(rd, S.V_USER_ID, vendor, DIA.VENDOR_DUPLICATE, "user_id")
 
 
-def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
+def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor]) -> Case:
     c = Case(row=r)
     bad = c.unreadable
     c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, Core.ID_INVALID, unreadable=bad)
@@ -384,15 +372,10 @@ class _Book:
     settings: Settings
     rules: Rules
     findings: list[Finding]
-    sheet: SheetData | None = None
-    cmap: ColumnMap | None = None
+    cases_table: Table | None = None      # None: `Fälle` cannot be read
     header_writes: list[CellWrite] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     vendors: dict[str, Vendor] = field(default_factory=dict)
-
-    @property
-    def usable(self) -> bool:
-        return self.sheet is not None and self.cmap is not None
 
 
 def _read(wb: WorkbookData) -> _Book:
@@ -402,27 +385,21 @@ def _read(wb: WorkbookData) -> _Book:
     book = _Book(settings, Rules.from_settings(settings), findings)
     aliases = settings.aliases()
     book.vendors = _read_vendors(wb, aliases, findings)
-    sheet = wb.sheet(S.SHEET_CASES)
-    if sheet is None:
-        findings.append(DIA.CASES_SHEET_MISSING.at(S.SHEET_CASES, sheet=S.SHEET_CASES))
+    table = locate_table(wb, S.SHEET_CASES, S.CASE_HEADERS, S.CASE_REQUIRED, aliases, findings,
+                         DIA.CASES_SHEET_MISSING)
+    if table is None:
         return book
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.CASE_HEADERS, aliases)
-    findings += header_findings(cmap, S.CASE_REQUIRED)
-    if any(h in cmap.missing for h in S.CASE_REQUIRED):
-        return book
-    book.sheet, book.cmap = sheet, cmap
-    book.header_writes = add_missing_columns(cmap, S.CASE_COMPUTED_HEADERS)
-    rd = CellReader(sheet, cmap, findings)
-    inputs = [cmap.col(h) for h in S.CASE_INPUT_HEADERS if cmap.col(h)]
-    for r in range(2, sheet.max_row + 1):
-        if row_has_values(sheet, r, inputs):
-            book.cases.append(_read_case(rd, r, book.vendors, findings))
+    book.cases_table = table
+    book.header_writes = add_missing_columns(table.cmap, S.CASE_COMPUTED_HEADERS)
+    rd = CellReader(table.sheet, table.cmap, findings)
+    inputs = table.cmap.cols(S.CASE_INPUT_HEADERS)
+    book.cases = [_read_case(rd, r, book.vendors) for r in data_rows(table.sheet, inputs)]
     return book
 
 
 # ---------------------------------------------------------------- the run
 
-def _computed(d: Decision, now: datetime) -> list[tuple[str, object, str | None]]:
+def _computed(d: Decision, now: datetime) -> list[tuple[str, CellValue, str | None]]:
     due_fmt = DATETIME_FORMAT if isinstance(d.due, datetime) else DATE_FORMAT
     overdue = None if d.due_at is None else (S.YES if d.is_overdue(now) else S.NO)
     return [(S.C_NEXT, d.action, None), (S.C_SAVED_REPLY, d.reply, None), (S.C_DUE, d.due, due_fmt),
@@ -434,9 +411,9 @@ def _plan(book: _Book, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND, findings=list(book.findings), keep_backups=book.rules.backups)
     yellow, grey = book.rules.yellow, book.rules.grey
     plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
-    if not book.usable:
+    if book.cases_table is None:
         return plan
-    sheet, cmap = book.sheet, book.cmap
+    sheet, cmap = book.cases_table.sheet, book.cases_table.cmap
     plan.writes += book.header_writes
     all_cols = cmap.table_columns()
     reply_col = cmap.col(S.C_REPLY)

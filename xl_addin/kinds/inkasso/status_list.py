@@ -231,9 +231,11 @@ def status_xlsx_bytes(sl: StatusList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)         # a new workbook's one sheet
     ws.title = "Status-Liste"
     book.properties.title = f"Bestellungen von Vendor {sl.vendor_id}"
     widths = [len(h) for h in sl.header]

@@ -29,6 +29,9 @@ __all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "x
 _XLSX_DATE_FORMAT = "DD.MM.YYYY"
 # characters XML 1.0 cannot carry (openpyxl refuses them)
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# document properties the export leaves empty, whatever openpyxl fills in
+_BLANK_PROPERTIES = ("subject", "description", "keywords", "category", "contentStatus", "identifier",
+                     "language", "version", "revision", "lastPrinted")
 
 
 class ExportError(ValueError):
@@ -132,24 +135,18 @@ def xlsx_bytes(export: VpaExport, now: datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)         # a new workbook's one sheet
     ws.title = S.EXPORT_SHEET
     props = book.properties                     # neutral, set explicitly (nothing from the source)
     props.creator = "xl_addin"
     props.lastModifiedBy = "xl_addin"
     props.title = S.EXPORT_TITLE
-    props.subject = None
-    props.description = None
-    props.keywords = None
-    props.category = None
-    props.contentStatus = None
-    props.identifier = None
-    props.language = None
-    props.version = None
-    props.revision = None
-    props.lastPrinted = None
+    for blank in _BLANK_PROPERTIES:
+        setattr(props, blank, None)
     props.created = now
     props.modified = now
 
