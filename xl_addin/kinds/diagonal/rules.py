@@ -198,6 +198,12 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
     def _no_start(action, next_step):
         return Decision(CHECK_PREFIX + f"{S.C_SINCE} fehlt ({action})", check=True, next_step=next_step)
 
+    def vip_unclear(otherwise: str) -> Decision:
+        """VIP is neither on the row nor on 'Vendoren': the reminder's timer runs, the step waits."""
+        d = after_hours(r.reminder_hours, "", None)
+        return replace(d, action=f"{CHECK_PREFIX}VIP klären (leer, User-ID nicht auf 'Vendoren'); {otherwise}",
+                       check=True, refuse="VIP unbekannt — in Spalte VIP oder auf 'Vendoren' eintragen")
+
     if t == S.T_HOME_VISIT:
         return now("Hausbesuch ablehnen – Hausbesuche lehnen wir immer ab, auch bei VIP-Vendoren", S.S_DECLINED)
 
@@ -239,15 +245,12 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
                    "mehr als zwei Dateien zu einem Dokument zusammenfassen", S.S_DONE)
 
     reminder = f"{_fmt_number(r.reminder_hours)} h snoozen"
-    vip_refuse = "VIP unbekannt — in Spalte VIP oder auf 'Vendoren' eintragen"
     if step == S.S_VENDOR_INFORMED:
         return after_hours(r.vendor_hours, f"Auf Rückmeldung warten; ohne Antwort Erinnerung senden, {reminder}",
                            S.S_REMINDED, r.reply_reminder)
     if step == S.S_REMINDED:
         if case.vip is None:
-            d = after_hours(r.reminder_hours, "", None)
-            return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Antwort "
-                           "VIP-Manager informieren bzw. stornieren", check=True, refuse=vip_refuse)
+            return vip_unclear("ohne Antwort VIP-Manager informieren bzw. stornieren")
         if case.vip:
             return after_hours(r.reminder_hours, f"Ohne Antwort: {r.vip_manager} informieren (VIP-Gruppe), in der "
                                "Tabelle markieren, Conversation schließen", S.S_VIP_MANAGER)
@@ -265,9 +268,7 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
                           S.S_INVOICE_REMINDED, r.reply_reminder)
     # Rechnung erinnert
     if case.vip is None:
-        d = after_hours(r.reminder_hours, "", None)
-        return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Zahlung "
-                       "stornieren", check=True, refuse=vip_refuse)
+        return vip_unclear("ohne Zahlung stornieren")
     if case.vip:
         return after_hours(r.reminder_hours, f"Ohne Zahlung: {r.vip_manager} kontaktieren; kommt nichts: Notiz unter "
                            f"{S.C_NOTE} und Bestellung bei {agency} stornieren", S.S_CANCELLED,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from ...core.catalog import Core
 from ...core.cells import address, split_address
@@ -191,17 +192,16 @@ def _rows_by_vendor(master: _Master) -> tuple[dict[str, list[tuple[int, list]]],
     groups: dict[str, list[tuple[int, list]]] = {}
     findings: list[Finding] = []
     for number, values in master.rows():
-        raw = master.value(values, M_VENDOR_ID)
-        if is_blank(raw):
-            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                key=_order_key(master, values)))
-            continue
         try:
-            row_vid = parse_id(raw)
+            row_vid = parse_id(master.value(values, M_VENDOR_ID))
         except ParseError as e:
             findings.append(INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
                                                   key=_order_key(master, values), suggestion=e.suggestion,
                                                   reason=str(e)))
+            continue
+        if row_vid is None:     # blank
+            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                                key=_order_key(master, values)))
             continue
         groups.setdefault(row_vid, []).append((number, values))
     return groups, findings
@@ -246,6 +246,15 @@ class CsvExport:
         return self.content is not None
 
 
+class _CheckedRow(NamedTuple):
+    """A Masterliste row's values as the CSV fields are made of."""
+    order_id: str | None
+    reopened_id: str | None
+    dates: dict[str, date | None]
+    bools: dict[str, bool | None]
+    state: str | None
+
+
 class _RowChecker:
     """Turns one Masterliste row into CSV fields, collecting the row's findings."""
 
@@ -259,8 +268,8 @@ class _RowChecker:
         return self.master.value(self.values, name)
 
     def add(self, code: Code, name: str, suggestion: str = "", **fields: object) -> None:
-        self.findings.append(code.at(self.master.sheet.name, self.master.cell(self.number, name),
-                                     key=self.key, suggestion=suggestion, **fields))
+        self.findings.append(code.finding(self.master.sheet.name, self.master.cell(self.number, name), fields,
+                                          key=self.key, suggestion=suggestion))
 
     def parsed(self, name: str, parser, code: Code):
         """(ok, value): the parsed value, or an ERROR naming the cell."""
@@ -284,7 +293,7 @@ class _RowChecker:
             _bool_text(bools[M_INVALID_ADDRESS]),
         ]
 
-    def check(self) -> tuple:
+    def check(self) -> _CheckedRow:
         """Parse and check the row (findings into ``self.findings``): (order_id, reopened_id,
         dates, bools, state) as the CSV fields are made of."""
         ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, Core.ID_INVALID)
@@ -313,7 +322,7 @@ class _RowChecker:
         self.check_state(state, dates, bools)
         if ok_rid:
             self.check_reopened(bools[M_REOPENED], reopened_id)
-        return order_id, reopened_id, dates, bools, state
+        return _CheckedRow(order_id, reopened_id, dates, bools, state)
 
     @staticmethod
     def text_id(canonical: str | None) -> object:
@@ -451,11 +460,14 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
     findings: list[Finding] = list(sheet_findings)
     filename = _csv_filename(settings, vid, findings)
     marker = str(_setting(settings, SETTING_MARKER, "intern:"))
-    rows: list[list[object]] = []
+    rows: list[list[object]] = []          # the CSV's (only when ``content``)
     seen_orders: dict[str, int] = {}
     for number, values in vendor_rows:
         checker = _RowChecker(master, number, values, vid, marker)
-        rows.append(checker.fields() if content else checker.check())
+        if content:
+            rows.append(checker.fields())
+        else:
+            checker.check()
         findings += checker.findings
         if checker.key:
             if checker.key in seen_orders:
@@ -464,12 +476,12 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
                     first_row=seen_orders[checker.key]))
             else:
                 seen_orders[checker.key] = number
-    if not rows:
+    if not vendor_rows:
         findings.append(INK.CSV_NO_ROWS.at(master.sheet.name, key=vid, vendor_id=vid, sheet=SHEET_MASTER))
     findings = _in_sheet_order(findings)
     if not content or any(f.severity == ERROR for f in findings):
-        return CsvExport(vid, filename, None, len(rows), findings)
-    return CsvExport(vid, filename, _csv_bytes(rows), len(rows), findings)
+        return CsvExport(vid, filename, None, len(vendor_rows), findings)
+    return CsvExport(vid, filename, _csv_bytes(rows), len(vendor_rows), findings)
 
 
 def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> list[str]:
