@@ -83,22 +83,23 @@ def _fmt_number(x: float) -> str:
 
 @dataclass(frozen=True)
 class Rules:
-    """The timers, replies and role names of one workbook (from Einstellungen)."""
-    vendor_hours: float = 48
-    reminder_hours: float = 24
-    invoice_days: int = 7
-    vip_due_days: int = 2
-    vip_overdue_days: int = 3
-    reply_address: str = "306 Adressermittlung (Diagonal)"
-    reply_reminder: str = "307 Nachfrage (Diagonal)"
-    reply_creditor: str = "308 Gläubigeranfrage (Diagonal)"
-    reply_payment: str = "309 Zahlungsanfrage (Diagonal)"
-    vip_manager: str = "VIP-Manager"
-    invoicing: str = "Rechnungsstellung"
-    accounting: str = "Buchhaltung"
-    yellow: str = "FFFF00"
-    grey: str = "BFBFBF"
-    backups: int = 3
+    """The timers, replies and role names of one workbook (from Einstellungen; their defaults are
+    the settings' own, ``schema.SETTINGS``)."""
+    vendor_hours: float
+    reminder_hours: float
+    invoice_days: int
+    vip_due_days: int
+    vip_overdue_days: int
+    reply_address: str
+    reply_reminder: str
+    reply_creditor: str
+    reply_payment: str
+    vip_manager: str
+    invoicing: str
+    accounting: str
+    yellow: str
+    grey: str
+    backups: int
 
     @classmethod
     def from_settings(cls, s: Settings) -> Rules:
