@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
 
+from .cells import split_address
 from .language import LANGUAGES, language
 
 ERROR = "error"      # blocks an export
@@ -31,6 +32,14 @@ class Finding:
     suggestion: str = ""  # what would be right, e.g. "canceled"
     key: str = ""        # order id / ticket id when known
     lang: str = "de"     # "de" or "it": language of the message and the suggestion phrase
+
+    @property
+    def row_col(self) -> tuple[int, int]:
+        """(row, column) of the cell in reading order; (0, 0) for a finding about a whole sheet."""
+        try:
+            return split_address(self.cell) if self.cell else (0, 0)
+        except ValueError:
+            return (0, 0)
 
     @property
     def location(self) -> str:

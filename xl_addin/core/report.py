@@ -25,14 +25,8 @@ def findings_sheet_name(plan: Plan) -> str:
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then by sheet and cell in reading order; duplicates (same code and cell) once."""
-    from .cells import split_address
-
-    def cell_key(f: Finding):
-        try:
-            r, c = split_address(f.cell) if f.cell else (0, 0)
-        except ValueError:
-            r, c = (0, 0)
-        return (_SEVERITY_ORDER.get(f.severity, 3), f.sheet, r, c, f.code)
+    def cell_key(f: Finding) -> tuple[int, str, int, int, str]:
+        return (_SEVERITY_ORDER.get(f.severity, 3), f.sheet, *f.row_col, f.code)
 
     seen, out = set(), []
     for f in sorted(findings, key=cell_key):

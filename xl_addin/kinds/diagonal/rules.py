@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ...core import values as V
 from ...core.catalog import Core
-from ...core.cellreader import CellReader, same_value
+from ...core.cellreader import CellReader, same_value, start_of
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import add_missing_columns
@@ -49,10 +49,6 @@ def _aware(naive: datetime) -> datetime:
     return naive.replace(tzinfo=TZ)
 
 
-def _start_of(d: date | datetime) -> datetime:
-    return d if isinstance(d, datetime) else datetime.combine(d, time())
-
-
 def add_elapsed_hours(start: datetime, hours: float) -> datetime:
     """``start`` (naive Berlin time) plus elapsed hours, as an aware Berlin time: across the change
     to summer time 48 h after Friday 14:00 is Sunday 15:00, across the change back Sunday 13:00."""
@@ -65,14 +61,14 @@ def _plus_hours(start: date | datetime, hours: float) -> tuple[date | datetime, 
     if isinstance(start, datetime):
         moment = add_elapsed_hours(start, hours)
         return moment.replace(tzinfo=None), moment
-    naive = _start_of(start) + timedelta(hours=hours)
+    naive = start_of(start) + timedelta(hours=hours)
     return (naive.date() if naive.time() == time() else naive), _aware(naive)
 
 
 def _plus_days(start: date | datetime, days: int) -> tuple[date | datetime, datetime]:
     """Calendar days, same time of day (wall clock)."""
     value = start + timedelta(days=days)
-    return value, _aware(_start_of(value))
+    return value, _aware(start_of(value))
 
 
 def _fmt_number(x: float) -> str:
@@ -180,7 +176,7 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
 
     def now(action, next_step, reply=None, note=None, waiting=False):
         due = start if start is not None else today
-        at = _aware(_start_of(due))
+        at = _aware(start_of(due))
         return Decision(action, reply, due, at, at, next_step=next_step, note=note, waiting=waiting)
 
     def after_hours(hours, action, next_step, reply=None, note=None, refuse=""):

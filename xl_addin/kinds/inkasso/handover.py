@@ -14,10 +14,12 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from ...core.catalog import Core
-from ...core.cells import address, split_address
+from ...core.cellreader import as_day
+from ...core.cells import address
 from ...core.findings import ERROR, Code, Finding
-from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.headers import ColumnMap, header_findings
 from ...core.settings import Settings
+from ...core.tables import sheet_columns
 from ...core.values import (
     ParseError,
     display,
@@ -123,10 +125,6 @@ def clean_comment(value: object, marker: str) -> str:
     return "; ".join(kept)
 
 
-def _as_day(d: date | datetime | None) -> date | None:
-    return d.date() if isinstance(d, datetime) else d
-
-
 def _safe_part(text: str) -> str:
     """A piece of a file name: anything but letters, digits, '.', '_' and '-' becomes '_'."""
     return re.sub(r"[^\w.-]", "_", text).strip(".") or "_"
@@ -180,8 +178,7 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
     sheet = wb.sheet(SHEET_MASTER)
     if sheet is None:
         return None, [INK.NO_MASTER.at(SHEET_MASTER, sheet=SHEET_MASTER, consequence=" in der Arbeitsmappe")]
-    header = sheet.rows[0] if sheet.rows else []
-    cmap = locate_columns(sheet.name, header, wanted, settings.aliases())
+    cmap = sheet_columns(sheet, wanted, settings.aliases())
     return _Master(sheet, cmap), header_findings(cmap, required)
 
 
@@ -216,12 +213,7 @@ def _vendor_rows(master: _Master, vid: str, findings: list[Finding]) -> list[tup
 
 def _in_sheet_order(findings: list[Finding]) -> list[Finding]:
     """Sheet-level findings first, then by row and column (stable otherwise)."""
-    def place(f: Finding) -> tuple[int, int]:
-        try:
-            return split_address(f.cell) if f.cell else (0, 0)
-        except ValueError:
-            return (0, 0)
-    return sorted(findings, key=place)
+    return sorted(findings, key=lambda f: f.row_col)
 
 
 def _order_key(master: _Master, values: list) -> str:
@@ -306,7 +298,7 @@ class _RowChecker:
         for name in _DATE_COLUMNS:
             ok, d = self.parsed(name, parse_date, Core.DATE_INVALID)
             ok_dates &= ok
-            dates[name] = _as_day(d)
+            dates[name] = as_day(d)
 
         bools: dict[str, bool | None] = {}
         for name in _BOOL_COLUMNS:
