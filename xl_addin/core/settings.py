@@ -278,8 +278,7 @@ class Settings:
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Settings) and dict(self._values) == dict(other._values)
                 and dict(self._extra) == dict(other._extra) and dict(self._aliases) == dict(other._aliases))
-
-    __hash__ = None  # type: ignore[assignment]
+    # defining __eq__ without __hash__ leaves Settings unhashable, as a mutable-looking mapping should be
 
 
 _T = TypeVar("_T")
