@@ -96,6 +96,7 @@ def render_workbook(layouts: list[SheetLayout], title: str, language: str = "de"
     wb = Workbook()
     for i, layout in enumerate(layouts):
         ws = wb.active if i == 0 else wb.create_sheet()
+        assert isinstance(ws, Worksheet)     # a new workbook's first sheet, or one it adds
         _write_sheet(ws, layout, texts)
     wb.active = 0
     wb.properties.title = title

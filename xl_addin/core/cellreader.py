@@ -2,8 +2,9 @@
 address — the one place where the workbook kinds parse their input cells."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 from . import values as V
 from .catalog import Core
@@ -26,7 +27,8 @@ def as_day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _start_of(value: date | datetime) -> datetime:
+def start_of(value: date | datetime) -> datetime:
+    """A moment as it is; a date as its start of day."""
     return value if isinstance(value, datetime) else datetime.combine(value, time())
 
 
@@ -50,8 +52,8 @@ def same_value(old: CellValue, new: CellValue) -> bool:
         if got is None:
             return False
         if isinstance(new, datetime) or isinstance(got, datetime):
-            close = abs((_start_of(got) - _start_of(new)).total_seconds()) < 1
-            return close and (isinstance(new, datetime) or _start_of(got).time() == time())
+            close = abs((start_of(got) - start_of(new)).total_seconds()) < 1
+            return close and (isinstance(new, datetime) or start_of(got).time() == time())
         return got == new
     if isinstance(new, str):
         return isinstance(old, str) and old == new
@@ -70,7 +72,7 @@ class CellReader:
         self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
         self._told: set[tuple[int, int]] = set()
 
-    def raw(self, row: int, header: str):
+    def raw(self, row: int, header: str) -> CellValue:
         """The cell's value; a formula the file keeps no value for reads as None, and is
         reported once (``Core.FORMULA_NO_VALUE``)."""
         col = self.cmap.col(header)

@@ -50,10 +50,7 @@ def excel_serial(value: date | datetime, date1904: bool = False) -> int | float:
     workbook's epoch, with the 1900 system's phantom 29.02.1900, the time of day as the fraction
     (wall clock, a time zone is dropped); a whole day is an int. ValueError (German) for a date
     Excel cannot show (before 1900, before 1904 in a 1904-system workbook)."""
-    if isinstance(value, datetime):
-        dt = value.replace(tzinfo=None)
-    else:
-        dt = datetime(value.year, value.month, value.day)
+    dt = value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
     if date1904:
         if dt < EPOCH_1904:
             raise ValueError(f"Datum {value} liegt vor 1904 und ist in dieser Mappe nicht darstellbar")

@@ -9,9 +9,11 @@ kind's in ``kinds/<kind>/findings.py``. A site says only where and with which va
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
 
+from .cells import split_address
 from .language import LANGUAGES, language
 
 ERROR = "error"      # blocks an export
@@ -30,6 +32,14 @@ class Finding:
     suggestion: str = ""  # what would be right, e.g. "canceled"
     key: str = ""        # order id / ticket id when known
     lang: str = "de"     # "de" or "it": language of the message and the suggestion phrase
+
+    @property
+    def row_col(self) -> tuple[int, int]:
+        """(row, column) of the cell in reading order; (0, 0) for a finding about a whole sheet."""
+        try:
+            return split_address(self.cell) if self.cell else (0, 0)
+        except ValueError:
+            return (0, 0)
 
     @property
     def location(self) -> str:
@@ -80,7 +90,7 @@ class Code:
     code: str = ""
     language: str = "de"
 
-    def message(self, lang: str | None = None, **fields: object) -> str:
+    def message(self, lang: str | None = None, /, **fields: object) -> str:
         lang = lang or self.language
         template = getattr(self, lang, "")
         if not template:
@@ -90,6 +100,11 @@ class Code:
     def at(self, sheet: str, cell: str = "", /, *, key: str | None = "", suggestion: str | None = "",
            lang: str | None = None, **fields: object) -> Finding:
         """The finding of this code at ``sheet!cell``; ``fields`` fill the message (and fix)."""
+        return self.finding(sheet, cell, fields, key=key, suggestion=suggestion, lang=lang)
+
+    def finding(self, sheet: str, cell: str, fields: Mapping[str, object], *, key: str | None = "",
+                suggestion: str | None = "", lang: str | None = None) -> Finding:
+        """``at`` for a site that carries the message's fields along as one mapping."""
         lang = lang or self.language
         fix = suggestion or (self.fix.format(**fields) if self.fix else "")
         return Finding(self.code, self.severity, sheet, cell, self.message(lang, **fields), fix,

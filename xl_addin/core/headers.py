@@ -1,8 +1,8 @@
 """Finding columns by their header text in row 1 (SPEC §0 "Layout contract")."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from .catalog import Core
 from .cells import address
@@ -10,7 +10,7 @@ from .findings import Finding
 from .plan import CellWrite
 from .values import nearest_choice, norm_text
 
-__all__ = ["norm_header", "ColumnMap", "locate_columns", "header_findings", "add_missing_columns"]
+__all__ = ["ColumnMap", "add_missing_columns", "header_findings", "locate_columns", "norm_header"]
 
 
 def norm_header(text: object) -> str:
@@ -36,6 +36,18 @@ class ColumnMap:
             if norm_header(canonical) == want:
                 return col
         return None
+
+    def required(self, name: str) -> int:
+        """Column number of a header the table is known to have (a required one, checked by the
+        caller); KeyError when it has not."""
+        col = self.col(name)
+        if col is None:
+            raise KeyError(f"{self.sheet}: column '{name}' is not in the table")
+        return col
+
+    def cols(self, names: Iterable[str]) -> list[int]:
+        """Column numbers of those of ``names`` the table has, in that order."""
+        return [c for c in map(self.col, names) if c is not None]
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.col(name) is not None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .plan import DATETIME_FORMAT
-from .report import FINDINGS_HEADER, PROTOCOL_HEADER
+from .report import FINDINGS_HEADER, FINDINGS_WIDTHS, PROTOCOL_HEADER, PROTOCOL_WIDTHS
 from .settings import Settings, SettingSpec
 
 AMOUNT_FORMAT = "#,##0.00 €"
@@ -43,21 +43,23 @@ def settings_rows(specs: Sequence[SettingSpec]) -> list[list]:
     return [list(r) for r in Settings.defaults(specs).template_rows()]
 
 
-def settings_layout(name: str, specs: Sequence[SettingSpec],
-                    widths: tuple[float, float, float] = (34, 24, 80)) -> SheetLayout:
+def settings_layout(name: str, specs: Sequence[SettingSpec], widths: tuple[float, float, float] = (34, 24, 80),
+                    header: Sequence[str] | None = None) -> SheetLayout:
+    """The settings sheet: key, default and description of every setting under ``header`` (the
+    German one unless given)."""
     rows = settings_rows(specs)
-    header = [str(h) for h in rows[0]]
-    return SheetLayout(name, header, rows=rows[1:], widths=dict(zip(header, widths)))
+    names = list(header) if header is not None else [str(h) for h in rows[0]]
+    return SheetLayout(name, names, rows=rows[1:], widths=dict(zip(names, widths, strict=True)))
 
 
 def findings_layout(name: str, headers: Sequence[str] = FINDINGS_HEADER) -> SheetLayout:
     """Prüfung: rewritten by every run (see core.report)."""
-    return SheetLayout(name, list(headers), widths=dict(zip(headers, [10, 22, 24, 14, 90, 28])))
+    return SheetLayout(name, list(headers), widths=dict(zip(headers, FINDINGS_WIDTHS, strict=True)))
 
 
 def protocol_layout(name: str) -> SheetLayout:
     """Protokoll: appended by every run; the first column is the time."""
     headers = list(PROTOCOL_HEADER)
     return SheetLayout(name, headers, number_formats={headers[0]: DATETIME_FORMAT},
-                       widths=dict(zip(headers, [17, 14, 34, 22, 14, 8, 24, 24])))
+                       widths=dict(zip(headers, PROTOCOL_WIDTHS, strict=True)))
 

@@ -10,11 +10,11 @@ row deletions (which shift the rows below up, appended ones included).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence, Union
 
-CellValue = Union[None, str, int, float, bool, date, datetime]
+CellValue = None | str | int | float | bool | date | datetime
 
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"

@@ -10,6 +10,9 @@ FINDINGS_SHEET = "Prüfung"
 PROTOCOL_SHEET = "Protokoll"
 FINDINGS_HEADER = list(language("de").findings_header)
 PROTOCOL_HEADER = ["Zeit", "Wer", "Aktion", "Blatt", "Schlüssel", "Zelle", "Alt", "Neu"]
+# Column widths of the two sheets, in header order: what a run writes and what a template shows.
+FINDINGS_WIDTHS = (10, 22, 24, 14, 90, 28)
+PROTOCOL_WIDTHS = (17, 14, 34, 22, 14, 8, 24, 24)
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
 
 
@@ -22,14 +25,8 @@ def findings_sheet_name(plan: Plan) -> str:
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then by sheet and cell in reading order; duplicates (same code and cell) once."""
-    from .cells import split_address
-
-    def cell_key(f: Finding):
-        try:
-            r, c = split_address(f.cell) if f.cell else (0, 0)
-        except ValueError:
-            r, c = (0, 0)
-        return (_SEVERITY_ORDER.get(f.severity, 3), f.sheet, r, c, f.code)
+    def cell_key(f: Finding) -> tuple[int, str, int, int, str]:
+        return (_SEVERITY_ORDER.get(f.severity, 3), f.sheet, *f.row_col, f.code)
 
     seen, out = set(), []
     for f in sorted(findings, key=cell_key):
@@ -48,22 +45,16 @@ def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET, lang: s
                      f.message, f.suggestion or None])
     if len(rows) == 1:
         rows.append([words.severity["info"], "OK", None, None, words.no_findings, None])
-    return SheetRewrite(sheet=sheet, rows=rows,
-                        column_widths={1: 10, 2: 22, 3: 24, 4: 14, 5: 90, 6: 28})
+    return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)))
 
 
 def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -> RowAppend | None:
     if not entries:
         return None
-    rows = [[e.time, e.user, e.action, e.sheet, e.key or None, e.cell or None,
-             _plain(e.old), _plain(e.new)] for e in entries]
+    rows: list[list[CellValue]] = [[e.time, e.user, e.action, e.sheet, e.key or None, e.cell or None, e.old, e.new]
+                                   for e in entries]
     return RowAppend(sheet=sheet, rows=rows, header=list(PROTOCOL_HEADER),
-                     column_widths={1: 17, 2: 14, 3: 34, 4: 22, 5: 14, 6: 8, 7: 24, 8: 24},
-                     number_formats={1: DATETIME_FORMAT})
-
-
-def _plain(v):
-    return v
+                     column_widths=dict(enumerate(PROTOCOL_WIDTHS, start=1)), number_formats={1: DATETIME_FORMAT})
 
 
 def finish(plan: Plan, findings_sheet_name: str = FINDINGS_SHEET,

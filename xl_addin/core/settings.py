@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 from .calendar import normalize_region
 from .catalog import SETTING_EXPECTED, Core
@@ -20,7 +21,7 @@ from .headers import locate_columns
 from .values import ParseError, display, is_blank, norm_key, norm_text, parse_amount, parse_bool
 from .workbook_data import SheetData
 
-__all__ = ["SettingSpec", "Settings", "KINDS", "parse_setting", "ALIAS_PREFIX"]
+__all__ = ["ALIAS_PREFIX", "KINDS", "SettingSpec", "Settings", "parse_setting"]
 
 KINDS = ("int", "float", "str", "colour", "region", "hours", "days", "bool", "list")
 ALIAS_PREFIX = "Alias "
@@ -139,7 +140,7 @@ def _thawed(value: object) -> object:
 class Settings:
     """Typed settings: ``settings["Tage bis 2. Mahnung"]`` -> 14."""
 
-    __slots__ = ("_specs", "_values", "_extra", "_aliases", "sheet_name")
+    __slots__ = ("_aliases", "_extra", "_specs", "_values", "sheet_name")
 
     def __init__(self, specs: Sequence[SettingSpec], values: Mapping[str, object] | None = None,
                  extra: Mapping[str, str] | None = None,
@@ -159,12 +160,12 @@ class Settings:
         object.__setattr__(self, name, value)
 
     @classmethod
-    def defaults(cls, specs: Sequence[SettingSpec]) -> "Settings":
+    def defaults(cls, specs: Sequence[SettingSpec]) -> Settings:
         return cls(specs)
 
     @classmethod
     def from_sheet(cls, sheet: SheetData | None, specs: Sequence[SettingSpec],
-                   sheet_name: str = "Einstellungen", lang: str = "de") -> tuple["Settings", list[Finding]]:
+                   sheet_name: str = "Einstellungen", lang: str = "de") -> tuple[Settings, list[Finding]]:
         """Read the settings sheet; sheet None -> all defaults and no findings (in ``lang``)."""
         if sheet is None:
             return cls(specs, sheet_name=sheet_name), []
@@ -277,8 +278,7 @@ class Settings:
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Settings) and dict(self._values) == dict(other._values)
                 and dict(self._extra) == dict(other._extra) and dict(self._aliases) == dict(other._aliases))
-
-    __hash__ = None  # type: ignore[assignment]
+    # defining __eq__ without __hash__ leaves Settings unhashable, as a mutable-looking mapping should be
 
 
 _T = TypeVar("_T")

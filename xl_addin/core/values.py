@@ -8,20 +8,36 @@ suggestion, never a silent choice.
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Sequence, TypeGuard
+from typing import TypeGuard
 
 from .cells import EPOCH_1900, PHANTOM_LEAP_DAY_SERIAL
 
 __all__ = [
-    "ParseError", "is_blank", "norm_text", "norm_key", "parse_date", "parse_bool", "parse_id",
-    "id_for_output", "parse_int", "parse_amount", "match_choice", "nearest_choice",
-    "from_excel_datetime", "as_excel_datetime", "format_date_csv", "format_date_de", "display",
+    "ParseError",
+    "as_excel_datetime",
+    "display",
+    "format_date_csv",
+    "format_date_de",
+    "from_excel_datetime",
+    "id_for_output",
+    "is_blank",
+    "match_choice",
+    "nearest_choice",
+    "norm_key",
+    "norm_text",
+    "parse_amount",
+    "parse_bool",
+    "parse_date",
+    "parse_id",
+    "parse_int",
 ]
 
 
@@ -195,10 +211,8 @@ def _parse_date_text(raw: str) -> date | datetime:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
         readings = set()
         for month, day in ((a, b), (b, a)):
-            try:
+            with contextlib.suppress(ValueError):
                 readings.add(date(y, month, day))
-            except ValueError:
-                pass
         suggestion = format_date_de(readings.pop()) if len(readings) == 1 else ""
         raise _not_a_date(raw, suggestion)
     if _NUMERIC_TEXT.fullmatch(text):
@@ -318,7 +332,7 @@ def parse_id(value: object) -> str | None:
         return str(int(value))
     if is_blank(value):
         return None
-    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+    if isinstance(value, (bool, date, datetime)):
         raise _error("id", value)
     if isinstance(value, int):
         return str(value)
@@ -411,7 +425,7 @@ def parse_amount(value: object) -> float | None:
     whole, frac = (digits.rpartition(decimal_sep)[::2] if decimal_sep else (digits, ""))
     if any(ch in ".,' " for ch in whole) and not _THOUSANDS.fullmatch(whole):
         raise _not_an_amount(raw)
-    if len({ch for ch in whole if ch in ".,' "}) > 1 or not frac.isdigit() and frac:
+    if len({ch for ch in whole if ch in ".,' "}) > 1 or (not frac.isdigit() and frac):
         raise _not_an_amount(raw)
     whole = re.sub(r"[.,' ]", "", whole)
     return sign * float(f"{whole}.{frac or 0}")

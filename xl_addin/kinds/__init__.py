@@ -14,8 +14,17 @@ from .solleciti import KIND as SOLLECITI
 
 KINDS: tuple[Kind, ...] = (INKASSO, DIAGONAL, SOLLECITI, KUNDENAKTEN)
 
-__all__ = ["KINDS", "Kind", "UnknownWorkbook", "detect_kind", "kind_named",
-           "INKASSO", "DIAGONAL", "SOLLECITI", "KUNDENAKTEN"]
+__all__ = [
+    "DIAGONAL",
+    "INKASSO",
+    "KINDS",
+    "KUNDENAKTEN",
+    "SOLLECITI",
+    "Kind",
+    "UnknownWorkbook",
+    "detect_kind",
+    "kind_named",
+]
 
 
 class UnknownWorkbook(Exception):

@@ -1,6 +1,7 @@
 """The Diagonal case log's actions besides the run (SPEC §1): step done, new case, due cases."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -8,8 +9,9 @@ from ...core import values as V
 from ...core.cells import address, col_letter
 from ...core.context import RunContext
 from ...core.findings import ERROR, Finding
-from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend
+from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
+from ...core.tables import Table
 from ...core.workbook_data import WorkbookData
 from . import schema as S
 from .findings import Diagonal as DIA
@@ -44,7 +46,7 @@ def due_cases(wb: WorkbookData, ctx: RunContext, within: timedelta | None = None
     out = []
     for case in book.cases:
         d = decide(case, book.rules, ctx.today)
-        if d.closed or d.due_at is None or d.due_at > limit:
+        if d.closed or d.due is None or d.due_at is None or d.due_at > limit:
             continue
         out.append((d.due_at, case.row, DueCase(
             case.row, case.order_id, case.agency or (S.agency_of(case.request_type) if case.request_type else None),
@@ -54,7 +56,7 @@ def due_cases(wb: WorkbookData, ctx: RunContext, within: timedelta | None = None
 
 # ---------------------------------------------------------------- actions
 
-def _note_text(old, note: str, today: date) -> str | None:
+def _note_text(old: CellValue, note: str, today: date) -> str | None:
     """Notiz/Kommentar with ``note`` added (dated), or None when it is there already."""
     text = V.norm_text(old)
     if note.casefold() in text.casefold():
@@ -63,13 +65,21 @@ def _note_text(old, note: str, today: date) -> str | None:
     return f"{text}; {entry}" if text else entry
 
 
-def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
+def _cases_table(book: _Book) -> Table:
+    """`Fälle` of a book an action can change; ActionError when it cannot be read."""
+    if book.cases_table is None:
+        errors = [f.text() for f in book.findings if f.severity == ERROR and f.sheet == S.SHEET_CASES]
+        raise ActionError(errors[0] if errors else f"Blatt '{S.SHEET_CASES}' nicht lesbar")
+    return book.cases_table
+
+
+def _select(book: _Book, sheet: str, rows: Iterable[int] | None,
+            orders: Iterable[object] | None) -> tuple[list[Case], list[Finding]]:
     by_row = {c.row: c for c in book.cases}
-    sheet = book.sheet.name
     chosen: dict[int, Case] = {}
     refused: list[Finding] = []
 
-    def refuse(cell, msg, key=""):
+    def refuse(cell: str, msg: str, key: str = "") -> None:
         refused.append(DIA.STEP_DONE_REFUSED.at(sheet, cell, key=key, reason=msg))
 
     for r in rows or ():
@@ -89,31 +99,31 @@ def _select(book: _Book, rows, orders) -> tuple[list[Case], list[Finding]]:
             refuse("", f"Bestell-ID {oid} steht nicht in '{S.SHEET_CASES}'", oid or "")
         elif len(open_hits) > 1:
             refuse("", f"Bestell-ID {oid} hat mehrere offene Fälle (Zeilen "
-                   f"{', '.join(str(c.row) for c in open_hits)}) — bitte die Zeile angeben", oid)
+                   f"{', '.join(str(c.row) for c in open_hits)}) — bitte die Zeile angeben", oid or "")
         else:
             c = (open_hits or hits)[0]
             chosen.setdefault(c.row, c)
     return [chosen[r] for r in sorted(chosen)], refused
 
 
-def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) -> Plan:
+def plan_step_done(wb: WorkbookData, ctx: RunContext, rows: Iterable[int] | None = None,
+                   orders: Iterable[object] | None = None) -> Plan:
     """"Schritt erledigt" on the given sheet rows and/or order ids: Schritt := the next step of the
     table, Schritt seit := now, the seed's note where a case closes; logged, then recomputed.
     Rows that cannot advance are skipped with a finding (code DIA-STEP-DONE-REFUSED);
     ``plan.summary['Schritt erledigt']`` counts the rows advanced."""
     book = _read(wb)
-    if not book.usable:
-        raise ActionError(_unusable(book))
+    table = _cases_table(book)
+    sheet, cmap = table.sheet, table.cmap
     if not rows and not orders:
         raise ActionError("Keine Zeile und keine Bestell-ID angegeben")
-    sheet, cmap = book.sheet, book.cmap
-    cases, refused = _select(book, rows, orders)
-    step_col, since_col, note_col = cmap.col(S.C_STEP), cmap.col(S.C_SINCE), cmap.col(S.C_NOTE)
+    cases, refused = _select(book, sheet.name, rows, orders)
+    step_col, since_col, note_col = cmap.required(S.C_STEP), cmap.required(S.C_SINCE), cmap.col(S.C_NOTE)
     writes: list[CellWrite] = []
     log: list[ProtocolEntry] = []
-    cells: dict[tuple[int, int], object] = {}
+    cells: dict[tuple[int, int], CellValue] = {}
 
-    def change(case, col, value, fmt, action):
+    def change(case: Case, col: int, value: CellValue, fmt: str | None, action: str) -> None:
         old = sheet.value(case.row, col)
         writes.append(CellWrite(sheet.name, case.row, col, value, fmt))
         cells[(case.row, col)] = value
@@ -123,8 +133,9 @@ def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) ->
     for case in cases:
         d = decide(case, book.rules, ctx.today)
         if d.next_step is None:
+            reason = f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}"
             refused.append(DIA.STEP_DONE_REFUSED.at(sheet.name, address(case.row, step_col), key=case.order_id,
-                                                    reason=f"Schritt nicht gesetzt: {d.refuse or 'nächster Schritt unklar'}"))
+                                                    reason=reason))
             continue
         change(case, step_col, d.next_step, None, f"Schritt erledigt ({case.step} → {d.next_step})")
         change(case, since_col, ctx.now, DATETIME_FORMAT, "Schritt seit gesetzt")
@@ -141,19 +152,13 @@ def plan_step_done(wb: WorkbookData, ctx: RunContext, rows=None, orders=None) ->
     return finish(plan, S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
 
 
-def _unusable(book: _Book) -> str:
-    errors = [f.text() for f in book.findings if f.severity == ERROR and f.sheet == S.SHEET_CASES]
-    return errors[0] if errors else f"Blatt '{S.SHEET_CASES}' nicht lesbar"
-
-
-def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_type: str,
+def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id: object, user_id: object, request_type: str,
                   agency: str = S.DIAGONAL) -> Plan:
     """A new case row below the last one: Datum = today, Schritt = Neu, Schritt seit = now, VIP and
     Vendor-E-Mail from Vendoren; logged, then recomputed. ActionError (German) for bad arguments."""
     book = _read(wb)
-    if not book.usable:
-        raise ActionError(_unusable(book))
-    sheet, cmap = book.sheet, book.cmap
+    table = _cases_table(book)
+    sheet, cmap = table.sheet, table.cmap
     try:
         oid, uid = V.parse_id(order_id), V.parse_id(user_id)
     except V.ParseError as e:
@@ -176,18 +181,21 @@ def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_
     vendor = book.vendors.get(uid)
     extra: list[Finding] = []
     new_row = _last_value_row(sheet) + 1
+    user_col = cmap.col(S.C_USER_ID)
     if vendor is None:
-        extra.append(DIA.VENDOR_UNKNOWN.at(sheet.name, address(new_row, cmap.col(S.C_USER_ID)), key=oid,
+        extra.append(DIA.VENDOR_UNKNOWN.at(sheet.name, address(new_row, user_col) if user_col else "", key=oid,
                                            user_id=uid, sheet=S.SHEET_VENDORS,
                                            consequence=" — VIP und Vendor-E-Mail bitte von Hand eintragen"))
     vip = None if vendor is None or vendor.vip is None else (S.YES if vendor.vip else S.NO)
-    values = {S.C_DATE: ctx.today, S.C_AGENCY: agency_c, S.C_TYPE: rtype, S.C_ORDER_ID: V.id_for_output(oid),
-              S.C_USER_ID: V.id_for_output(uid), S.C_EMAIL: (vendor.email or None) if vendor else None,
-              S.C_VIP: vip, S.C_STEP: S.S_NEW, S.C_SINCE: ctx.now}
-    cells = {(new_row, cmap.col(h)): v for h, v in values.items() if cmap.col(h)}
+    values: dict[str, CellValue] = {
+        S.C_DATE: ctx.today, S.C_AGENCY: agency_c, S.C_TYPE: rtype, S.C_ORDER_ID: V.id_for_output(oid),
+        S.C_USER_ID: V.id_for_output(uid), S.C_EMAIL: (vendor.email or None) if vendor else None,
+        S.C_VIP: vip, S.C_STEP: S.S_NEW, S.C_SINCE: ctx.now}
+    cells = {(new_row, col): v for h, v in values.items() if (col := cmap.col(h))}
     plan = _plan(_read(wb.with_cells(sheet.name, cells)), ctx)
     # the new row's computed cells travel inside the appended row; it has no colour (Neu)
-    formats = {cmap.col(S.C_DATE): DATE_FORMAT, cmap.col(S.C_SINCE): DATETIME_FORMAT}
+    formats = {col: fmt for h, fmt in ((S.C_DATE, DATE_FORMAT), (S.C_SINCE, DATETIME_FORMAT))
+               if (col := cmap.col(h))}
     for w in [w for w in plan.writes if w.sheet == sheet.name and w.row == new_row]:
         cells[(new_row, w.col)] = w.value
         if w.number_format:
@@ -197,8 +205,7 @@ def plan_new_case(wb: WorkbookData, ctx: RunContext, order_id, user_id, request_
     plan.fills = [f for f in plan.fills if not (f.sheet == sheet.name and f.row == new_row)]
     width = max(c for _, c in cells)
     row_values = [cells.get((new_row, c)) for c in range(1, width + 1)]
-    plan.appends.append(RowAppend(sheet.name, [row_values],
-                                  number_formats={c: f for c, f in formats.items() if c}))
+    plan.appends.append(RowAppend(sheet.name, [row_values], number_formats=formats))
     last = col_letter(width)
     plan.protocol = [ProtocolEntry(ctx.now, ctx.user, "Fall angelegt", sheet.name, oid,
                                    f"A{new_row}:{last}{new_row}", None, f"{rtype} ({agency_c}), Schritt {S.S_NEW}")]

@@ -21,13 +21,14 @@ from zoneinfo import ZoneInfo
 
 from ...core import values as V
 from ...core.catalog import Core
-from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.cellreader import CellReader, same_value, start_of
 from ...core.context import RunContext
 from ...core.findings import Finding
-from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
-from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellWrite, Plan, RowFill
+from ...core.headers import add_missing_columns
+from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
+from ...core.tables import Table, data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Diagonal as DIA
@@ -48,10 +49,6 @@ def _aware(naive: datetime) -> datetime:
     return naive.replace(tzinfo=TZ)
 
 
-def _start_of(d: date | datetime) -> datetime:
-    return d if isinstance(d, datetime) else datetime.combine(d, time())
-
-
 def add_elapsed_hours(start: datetime, hours: float) -> datetime:
     """``start`` (naive Berlin time) plus elapsed hours, as an aware Berlin time: across the change
     to summer time 48 h after Friday 14:00 is Sunday 15:00, across the change back Sunday 13:00."""
@@ -64,14 +61,14 @@ def _plus_hours(start: date | datetime, hours: float) -> tuple[date | datetime, 
     if isinstance(start, datetime):
         moment = add_elapsed_hours(start, hours)
         return moment.replace(tzinfo=None), moment
-    naive = _start_of(start) + timedelta(hours=hours)
+    naive = start_of(start) + timedelta(hours=hours)
     return (naive.date() if naive.time() == time() else naive), _aware(naive)
 
 
 def _plus_days(start: date | datetime, days: int) -> tuple[date | datetime, datetime]:
     """Calendar days, same time of day (wall clock)."""
     value = start + timedelta(days=days)
-    return value, _aware(_start_of(value))
+    return value, _aware(start_of(value))
 
 
 def _fmt_number(x: float) -> str:
@@ -82,25 +79,26 @@ def _fmt_number(x: float) -> str:
 
 @dataclass(frozen=True)
 class Rules:
-    """The timers, replies and role names of one workbook (from Einstellungen)."""
-    vendor_hours: float = 48
-    reminder_hours: float = 24
-    invoice_days: int = 7
-    vip_due_days: int = 2
-    vip_overdue_days: int = 3
-    reply_address: str = "306 Adressermittlung (Diagonal)"
-    reply_reminder: str = "307 Nachfrage (Diagonal)"
-    reply_creditor: str = "308 Gläubigeranfrage (Diagonal)"
-    reply_payment: str = "309 Zahlungsanfrage (Diagonal)"
-    vip_manager: str = "VIP-Manager"
-    invoicing: str = "Rechnungsstellung"
-    accounting: str = "Buchhaltung"
-    yellow: str = "FFFF00"
-    grey: str = "BFBFBF"
-    backups: int = 3
+    """The timers, replies and role names of one workbook (from Einstellungen; their defaults are
+    the settings' own, ``schema.SETTINGS``)."""
+    vendor_hours: float
+    reminder_hours: float
+    invoice_days: int
+    vip_due_days: int
+    vip_overdue_days: int
+    reply_address: str
+    reply_reminder: str
+    reply_creditor: str
+    reply_payment: str
+    vip_manager: str
+    invoicing: str
+    accounting: str
+    yellow: str
+    grey: str
+    backups: int
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Rules":
+    def from_settings(cls, s: Settings) -> Rules:
         due, overdue = s.whole(S.K_VIP_DUE), s.whole(S.K_VIP_OVERDUE)
         return cls(s.number(S.K_SNOOZE_VENDOR), s.number(S.K_SNOOZE_REMINDER), s.whole(S.K_INVOICE_DAYS),
                    due, max(due, overdue), s.text(S.K_REPLY_ADDRESS), s.text(S.K_REPLY_REMINDER),
@@ -123,7 +121,7 @@ class Case:
     step: str | None = S.S_NEW
     since: date | datetime | None = None
     reply: str | None = None                # canonical; None = blank or offen
-    note: object = None
+    note: CellValue = None
     unreadable: list[str] = field(default_factory=list)
 
 
@@ -178,7 +176,7 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
 
     def now(action, next_step, reply=None, note=None, waiting=False):
         due = start if start is not None else today
-        at = _aware(_start_of(due))
+        at = _aware(start_of(due))
         return Decision(action, reply, due, at, at, next_step=next_step, note=note, waiting=waiting)
 
     def after_hours(hours, action, next_step, reply=None, note=None, refuse=""):
@@ -196,6 +194,12 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
 
     def _no_start(action, next_step):
         return Decision(CHECK_PREFIX + f"{S.C_SINCE} fehlt ({action})", check=True, next_step=next_step)
+
+    def vip_unclear(otherwise: str) -> Decision:
+        """VIP is neither on the row nor on 'Vendoren': the reminder's timer runs, the step waits."""
+        d = after_hours(r.reminder_hours, "", None)
+        return replace(d, action=f"{CHECK_PREFIX}VIP klären (leer, User-ID nicht auf 'Vendoren'); {otherwise}",
+                       check=True, refuse="VIP unbekannt — in Spalte VIP oder auf 'Vendoren' eintragen")
 
     if t == S.T_HOME_VISIT:
         return now("Hausbesuch ablehnen – Hausbesuche lehnen wir immer ab, auch bei VIP-Vendoren", S.S_DECLINED)
@@ -238,15 +242,12 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
                    "mehr als zwei Dateien zu einem Dokument zusammenfassen", S.S_DONE)
 
     reminder = f"{_fmt_number(r.reminder_hours)} h snoozen"
-    vip_refuse = "VIP unbekannt — in Spalte VIP oder auf 'Vendoren' eintragen"
     if step == S.S_VENDOR_INFORMED:
         return after_hours(r.vendor_hours, f"Auf Rückmeldung warten; ohne Antwort Erinnerung senden, {reminder}",
                            S.S_REMINDED, r.reply_reminder)
     if step == S.S_REMINDED:
         if case.vip is None:
-            d = after_hours(r.reminder_hours, "", None)
-            return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Antwort "
-                           "VIP-Manager informieren bzw. stornieren", check=True, refuse=vip_refuse)
+            return vip_unclear("ohne Antwort VIP-Manager informieren bzw. stornieren")
         if case.vip:
             return after_hours(r.reminder_hours, f"Ohne Antwort: {r.vip_manager} informieren (VIP-Gruppe), in der "
                                "Tabelle markieren, Conversation schließen", S.S_VIP_MANAGER)
@@ -264,9 +265,7 @@ def _decide_open(case: Case, r: Rules, today: date) -> Decision:
                           S.S_INVOICE_REMINDED, r.reply_reminder)
     # Rechnung erinnert
     if case.vip is None:
-        d = after_hours(r.reminder_hours, "", None)
-        return replace(d, action=CHECK_PREFIX + "VIP klären (leer, User-ID nicht auf 'Vendoren'); ohne Zahlung "
-                       "stornieren", check=True, refuse=vip_refuse)
+        return vip_unclear("ohne Zahlung stornieren")
     if case.vip:
         return after_hours(r.reminder_hours, f"Ohne Zahlung: {r.vip_manager} kontaktieren; kommt nichts: Notiz unter "
                            f"{S.C_NOTE} und Bestellung bei {agency} stornieren", S.S_CANCELLED,
@@ -303,34 +302,21 @@ def _last_value_row(sheet: SheetData) -> int:
     return 1
 
 
-def _read_vendors(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
-    sheet = wb.sheet(S.SHEET_VENDORS)
-    if sheet is None:
-        findings.append(DIA.VENDORS_SHEET_MISSING.at(S.SHEET_VENDORS, sheet=S.SHEET_VENDORS))
+def _read_vendors(wb: WorkbookData, aliases: dict[str, list[str]], findings: list[Finding]) -> dict[str, Vendor]:
+    table = locate_table(wb, S.SHEET_VENDORS, S.VENDOR_HEADERS, [S.V_USER_ID], aliases, findings,
+                         DIA.VENDORS_SHEET_MISSING)
+    if table is None:
         return {}
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.VENDOR_HEADERS, aliases)
-    findings += header_findings(cmap, [S.V_USER_ID])
-    if cmap.col(S.V_USER_ID) is None:
-        return {}
-    rd = CellReader(sheet, cmap, findings)
-    used = list(cmap.columns.values())
-    vendors: dict[str, Vendor] = {}
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, used):
-            continue
-        uid = rd.parse(r, S.V_USER_ID, V.parse_id, Core.ID_INVALID)
-        if uid is None:
-            continue
-        v = Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), row=r)
-        v.vip = rd.parse(r, S.V_VIP, V.parse_bool, Core.BOOL_INVALID, uid) if cmap.col(S.V_VIP) else None
-        if uid in vendors:
-            rd.add(DIA.VENDOR_DUPLICATE, r, S.V_USER_ID, user_id=uid, first_row=vendors[uid].row)
-            continue
-        vendors[uid] = v
-    return vendors
+    rd = CellReader(table.sheet, table.cmap, findings)
+
+    def vendor(r: int, uid: str) -> Vendor:
+        vip = rd.boolean(r, S.V_VIP, uid) if S.V_VIP in table.cmap else None
+        return Vendor(uid, V.norm_text(rd.raw(r, S.V_VENDOR)), V.norm_text(rd.raw(r, S.V_EMAIL)), vip, row=r)
+
+    return rows_by_id(rd, S.V_USER_ID, vendor, DIA.VENDOR_DUPLICATE, "user_id")
 
 
-def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor], findings: list[Finding]) -> Case:
+def _read_case(rd: CellReader, r: int, vendors: dict[str, Vendor]) -> Case:
     c = Case(row=r)
     bad = c.unreadable
     c.order_id = rd.parse(r, S.C_ORDER_ID, V.parse_id, Core.ID_INVALID, unreadable=bad)
@@ -384,15 +370,10 @@ class _Book:
     settings: Settings
     rules: Rules
     findings: list[Finding]
-    sheet: SheetData | None = None
-    cmap: ColumnMap | None = None
+    cases_table: Table | None = None      # None: `Fälle` cannot be read
     header_writes: list[CellWrite] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     vendors: dict[str, Vendor] = field(default_factory=dict)
-
-    @property
-    def usable(self) -> bool:
-        return self.sheet is not None and self.cmap is not None
 
 
 def _read(wb: WorkbookData) -> _Book:
@@ -402,27 +383,21 @@ def _read(wb: WorkbookData) -> _Book:
     book = _Book(settings, Rules.from_settings(settings), findings)
     aliases = settings.aliases()
     book.vendors = _read_vendors(wb, aliases, findings)
-    sheet = wb.sheet(S.SHEET_CASES)
-    if sheet is None:
-        findings.append(DIA.CASES_SHEET_MISSING.at(S.SHEET_CASES, sheet=S.SHEET_CASES))
+    table = locate_table(wb, S.SHEET_CASES, S.CASE_HEADERS, S.CASE_REQUIRED, aliases, findings,
+                         DIA.CASES_SHEET_MISSING)
+    if table is None:
         return book
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.CASE_HEADERS, aliases)
-    findings += header_findings(cmap, S.CASE_REQUIRED)
-    if any(h in cmap.missing for h in S.CASE_REQUIRED):
-        return book
-    book.sheet, book.cmap = sheet, cmap
-    book.header_writes = add_missing_columns(cmap, S.CASE_COMPUTED_HEADERS)
-    rd = CellReader(sheet, cmap, findings)
-    inputs = [cmap.col(h) for h in S.CASE_INPUT_HEADERS if cmap.col(h)]
-    for r in range(2, sheet.max_row + 1):
-        if row_has_values(sheet, r, inputs):
-            book.cases.append(_read_case(rd, r, book.vendors, findings))
+    book.cases_table = table
+    book.header_writes = add_missing_columns(table.cmap, S.CASE_COMPUTED_HEADERS)
+    rd = CellReader(table.sheet, table.cmap, findings)
+    inputs = table.cmap.cols(S.CASE_INPUT_HEADERS)
+    book.cases = [_read_case(rd, r, book.vendors) for r in data_rows(table.sheet, inputs)]
     return book
 
 
 # ---------------------------------------------------------------- the run
 
-def _computed(d: Decision, now: datetime) -> list[tuple[str, object, str | None]]:
+def _computed(d: Decision, now: datetime) -> list[tuple[str, CellValue, str | None]]:
     due_fmt = DATETIME_FORMAT if isinstance(d.due, datetime) else DATE_FORMAT
     overdue = None if d.due_at is None else (S.YES if d.is_overdue(now) else S.NO)
     return [(S.C_NEXT, d.action, None), (S.C_SAVED_REPLY, d.reply, None), (S.C_DUE, d.due, due_fmt),
@@ -434,9 +409,9 @@ def _plan(book: _Book, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND, findings=list(book.findings), keep_backups=book.rules.backups)
     yellow, grey = book.rules.yellow, book.rules.grey
     plan.product_colours = frozenset({yellow, grey, "FFFF00", "BFBFBF"})
-    if not book.usable:
+    if book.cases_table is None:
         return plan
-    sheet, cmap = book.sheet, book.cmap
+    sheet, cmap = book.cases_table.sheet, book.cases_table.cmap
     plan.writes += book.header_writes
     all_cols = cmap.table_columns()
     reply_col = cmap.col(S.C_REPLY)
@@ -468,5 +443,3 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run`: recompute every case."""
     return finish(_plan(_read(wb), ctx), S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
 
-
-# ---------------------------------------------------------------- due list

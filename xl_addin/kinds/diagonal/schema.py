@@ -69,8 +69,8 @@ PAID_STEP_TYPES = (T_ADDRESS, T_RESIDENT, T_EXTRACT)          # saved reply 306;
 DEBTIST_TYPES = (T_DEBTIST_ADDRESS, T_DEBTIST_INVOICE, T_DEBTIST_PAYMENT, T_DEBTIST_CANCEL)
 
 
-def agency_of(request_type: str) -> str:
-    """The agency a request type belongs to."""
+def agency_of(request_type: str | None) -> str:
+    """The agency a request type belongs to (Diagonal's unless it is a Debtist type)."""
     return DEBTIST if request_type in DEBTIST_TYPES else DIAGONAL
 
 

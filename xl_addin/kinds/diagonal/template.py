@@ -1,7 +1,7 @@
 """Template layout of the "Kundenbetreuung Diagonal" case log (`xl-addin new diagonal`)."""
 from __future__ import annotations
 
-from ...core.layout import ListRule, SheetLayout, findings_layout, protocol_layout, settings_rows
+from ...core.layout import ListRule, SheetLayout, findings_layout, protocol_layout, settings_layout
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT
 from . import schema as S
 
@@ -30,7 +30,5 @@ def layouts() -> list[SheetLayout]:
         lists={S.V_VIP: ListRule(yes_no, "Ja: VIP-Vendor (VIP-Manager betreut die VIP-Gruppe)"),
                S.V_DIRECT: ListRule(yes_no, "Ja: Bestellungen gehen ohne Freigabe ans Inkasso")},
     )
-    rows = settings_rows(S.SETTINGS)
-    settings = SheetLayout(S.SHEET_SETTINGS, [str(h) for h in rows[0]], rows=rows[1:],
-                           widths={rows[0][0]: 34, rows[0][1]: 34, rows[0][2]: 90})
+    settings = settings_layout(S.SHEET_SETTINGS, S.SETTINGS, (34, 34, 90))
     return [cases, vendors, settings, findings_layout(S.SHEET_FINDINGS), protocol_layout(S.SHEET_PROTOCOL)]

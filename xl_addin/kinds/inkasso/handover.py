@@ -8,15 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterator, Sequence
+from typing import NamedTuple
 
 from ...core.catalog import Core
-from ...core.cells import address, split_address
+from ...core.cellreader import as_day
+from ...core.cells import address
 from ...core.findings import ERROR, Code, Finding
-from ...core.headers import ColumnMap, header_findings, locate_columns
+from ...core.headers import ColumnMap, header_findings
 from ...core.settings import Settings
+from ...core.tables import sheet_columns
 from ...core.values import (
     ParseError,
     display,
@@ -59,9 +62,14 @@ from .schema import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "CsvExport", "build_vendor_csv", "build_all_vendor_csvs", "vendors_with_orders",
+    "CSV_COLUMNS",
+    "CsvExport",
+    "build_all_vendor_csvs",
+    "build_vendor_csv",
+    "clean_comment",
     "export_findings",
-    "clean_comment", "guard_formula",
+    "guard_formula",
+    "vendors_with_orders",
 ]
 
 # --------------------------------------------------------------------------- constants
@@ -115,10 +123,6 @@ def clean_comment(value: object, marker: str) -> str:
         if line.strip():
             kept.append(line.strip())
     return "; ".join(kept)
-
-
-def _as_day(d: date | datetime | None) -> date | None:
-    return d.date() if isinstance(d, datetime) else d
 
 
 def _safe_part(text: str) -> str:
@@ -183,8 +187,7 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
     sheet = wb.sheet(SHEET_MASTER)
     if sheet is None:
         return None, [INK.NO_MASTER.at(SHEET_MASTER, sheet=SHEET_MASTER, consequence=" in der Arbeitsmappe")]
-    header = sheet.rows[0] if sheet.rows else []
-    cmap = locate_columns(sheet.name, header, wanted, settings.aliases())
+    cmap = sheet_columns(sheet, wanted, settings.aliases())
     return _Master(sheet, cmap), header_findings(cmap, required)
 
 
@@ -198,22 +201,21 @@ def _rows_by_vendor(master: _Master, formula_code: Code | None = None,
     findings: list[Finding] = []
     code = formula_code or INK.CSV_FORMULA_NO_VALUE
     for number, values in master.rows(formula_in=M_VENDOR_ID):
-        raw = master.value(values, M_VENDOR_ID)
         if master.formula_without_value(number, M_VENDOR_ID):
             findings.append(code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
                                     key=_order_key(master, values), header=M_VENDOR_ID,
                                     consequence="die Bestellung fehlt vielleicht in der Liste"))
             continue
-        if is_blank(raw):
-            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                key=_order_key(master, values)))
-            continue
         try:
-            row_vid = parse_id(raw)
+            row_vid = parse_id(master.value(values, M_VENDOR_ID))
         except ParseError as e:
             findings.append(INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
                                                   key=_order_key(master, values), suggestion=e.suggestion,
                                                   reason=str(e)))
+            continue
+        if row_vid is None:     # blank
+            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                                key=_order_key(master, values)))
             continue
         groups.setdefault(row_vid, []).append((number, values))
     return groups, findings
@@ -229,12 +231,7 @@ def _vendor_rows(master: _Master, vid: str, findings: list[Finding],
 
 def _in_sheet_order(findings: list[Finding]) -> list[Finding]:
     """Sheet-level findings first, then by row and column (stable otherwise)."""
-    def place(f: Finding) -> tuple[int, int]:
-        try:
-            return split_address(f.cell) if f.cell else (0, 0)
-        except ValueError:
-            return (0, 0)
-    return sorted(findings, key=place)
+    return sorted(findings, key=lambda f: f.row_col)
 
 
 def _order_key(master: _Master, values: list) -> str:
@@ -259,6 +256,15 @@ class CsvExport:
         return self.content is not None
 
 
+class _CheckedRow(NamedTuple):
+    """A Masterliste row's values as the CSV fields are made of."""
+    order_id: str | None
+    reopened_id: str | None
+    dates: dict[str, date | None]
+    bools: dict[str, bool | None]
+    state: str | None
+
+
 class _RowChecker:
     """Turns one Masterliste row into CSV fields, collecting the row's findings."""
 
@@ -278,8 +284,8 @@ class _RowChecker:
     def add(self, code: Code, name: str, suggestion: str = "", **fields: object) -> None:
         if name in self.uncomputed and code is not INK.CSV_FORMULA_NO_VALUE:
             return
-        self.findings.append(code.at(self.master.sheet.name, self.master.cell(self.number, name),
-                                     key=self.key, suggestion=suggestion, **fields))
+        self.findings.append(code.finding(self.master.sheet.name, self.master.cell(self.number, name), fields,
+                                          key=self.key, suggestion=suggestion))
 
     def parsed(self, name: str, parser, code: Code):
         """(ok, value): the parsed value, or an ERROR naming the cell."""
@@ -303,7 +309,7 @@ class _RowChecker:
             _bool_text(bools[M_INVALID_ADDRESS]),
         ]
 
-    def check(self) -> tuple:
+    def check(self) -> _CheckedRow:
         """Parse and check the row (findings into ``self.findings``): (order_id, reopened_id,
         dates, bools, state) as the CSV fields are made of."""
         ok_order, order_id = self.parsed(M_ORDER_ID, parse_id, Core.ID_INVALID)
@@ -316,7 +322,7 @@ class _RowChecker:
         for name in _DATE_COLUMNS:
             ok, d = self.parsed(name, parse_date, Core.DATE_INVALID)
             ok_dates &= ok
-            dates[name] = _as_day(d)
+            dates[name] = as_day(d)
 
         bools: dict[str, bool | None] = {}
         for name in _BOOL_COLUMNS:
@@ -332,7 +338,7 @@ class _RowChecker:
         self.check_state(state, dates, bools)
         if ok_rid:
             self.check_reopened(bools[M_REOPENED], reopened_id)
-        return order_id, reopened_id, dates, bools, state
+        return _CheckedRow(order_id, reopened_id, dates, bools, state)
 
     @staticmethod
     def text_id(canonical: str | None) -> object:
@@ -470,11 +476,14 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
     findings: list[Finding] = list(sheet_findings)
     filename = _csv_filename(settings, vid, findings)
     marker = str(_setting(settings, SETTING_MARKER, "intern:"))
-    rows: list[list[object]] = []
+    rows: list[list[object]] = []          # the CSV's (only when ``content``)
     seen_orders: dict[str, int] = {}
     for number, values in vendor_rows:
         checker = _RowChecker(master, number, values, vid, marker)
-        rows.append(checker.fields() if content else checker.check())
+        if content:
+            rows.append(checker.fields())
+        else:
+            checker.check()
         findings += checker.findings
         if checker.key:
             if checker.key in seen_orders:
@@ -483,12 +492,12 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
                     first_row=seen_orders[checker.key]))
             else:
                 seen_orders[checker.key] = number
-    if not rows:
+    if not vendor_rows:
         findings.append(INK.CSV_NO_ROWS.at(master.sheet.name, key=vid, vendor_id=vid, sheet=SHEET_MASTER))
     findings = _in_sheet_order(findings)
     if not content or any(f.severity == ERROR for f in findings):
-        return CsvExport(vid, filename, None, len(rows), findings)
-    return CsvExport(vid, filename, _csv_bytes(rows), len(rows), findings)
+        return CsvExport(vid, filename, None, len(vendor_rows), findings)
+    return CsvExport(vid, filename, _csv_bytes(rows), len(vendor_rows), findings)
 
 
 def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> list[str]:

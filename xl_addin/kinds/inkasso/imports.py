@@ -35,6 +35,7 @@ from . import schema as S
 from .findings import Inkasso as INK
 from .rules import (
     Order,
+    StateRow,
     Vendor,
     _at_agency,
     _read_orders,
@@ -124,7 +125,18 @@ class _Target:
     orders: list[Order]
     by_id: dict[str, Order]
     vendors: dict[str, Vendor]
-    state_rows: dict[str, dict]
+    state_rows: dict[str, StateRow]
+
+
+def _remembered_status(target: _Target, order_id: str | None) -> str | None:
+    """The Schulden-Status the hidden state sheet remembers for the order (None: none yet)."""
+    row = target.state_rows.get(order_id or "")
+    return row.status if row else None
+
+
+def _before_blocked(target: _Target, order_id: str | None) -> str | None:
+    row = target.state_rows.get(order_id or "")
+    return row.before_blocked if row else None
 
 
 def _target(wb: WorkbookData) -> _Target:
@@ -429,11 +441,11 @@ def plan_import_schulden(wb: WorkbookData, source: SourceTable, ctx: RunContext)
 
         # the Schulden-Status mirrors the platform
         if er.status is not None and er.status != o.debt_status and cmap.col(S.M_DEBT_STATUS):
-            prev = target.state_rows.get(o.order_id or "", {}).get("status") or o.debt_status
+            prev = _remembered_status(target, o.order_id) or o.debt_status
             if prev is not None and prev != er.status:
                 illegal = transition_finding(master.name, address(o.row, cmap.col(S.M_DEBT_STATUS) or 1),
                                              er.order_id, prev, er.status,
-                                             target.state_rows.get(er.order_id, {}).get("before_blocked"))
+                                             _before_blocked(target, er.order_id))
                 if illegal is not None:
                     findings.append(illegal)
             changes.set(o, S.M_DEBT_STATUS, er.status)
@@ -619,10 +631,10 @@ def _mark_paid(target: _Target, changes: _Changes, findings: list[Finding], o: O
         findings.append(INK.IMPORT_NOTES_COLUMN_MISSING.at(master.name, key=o.order_id, header=S.M_DEBT_STATUS,
                                                            what=f"Bezahlt für {o.order_id}"))
     elif current_debt != S.DEBT_PAID:
-        prev = target.state_rows.get(o.order_id or "", {}).get("status") or current_debt
+        prev = _remembered_status(target, o.order_id) or current_debt
         if prev is not None and prev != S.DEBT_PAID:
             illegal = transition_finding(master.name, address(o.row, debt_col), o.order_id or "", prev, S.DEBT_PAID,
-                                         target.state_rows.get(o.order_id or "", {}).get("before_blocked"))
+                                         _before_blocked(target, o.order_id))
             if illegal is not None:
                 findings.append(illegal)
         changes.set(o, S.M_DEBT_STATUS, S.DEBT_PAID)

@@ -16,18 +16,17 @@ from ...core.cellreader import CellReader, row_has_values, same_value
 from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Finding
-from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
-from ...core.plan import DATE_FORMAT, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
+from ...core.headers import ColumnMap, add_missing_columns
+from ...core.plan import DATE_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
+from ...core.tables import data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Inkasso as INK
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
-
-
 
 STATE_HEADER = ["order_id", "vendor_id", "Schulden-Status", "Status vor Blockiert", "Warten auf Freigabe seit"]
 
@@ -50,16 +49,16 @@ class Order:
     row: int
     order_id: str | None = None
     vendor_id: str | None = None
-    invoice_no: object = None
-    first_name: object = None
-    last_name: object = None
-    product: object = None
-    amount: object = None
+    invoice_no: CellValue = None
+    first_name: CellValue = None
+    last_name: CellValue = None
+    product: CellValue = None
+    amount: CellValue = None
     first_letter: date | None = None
     second_letter: date | None = None
     incasso_date: date | None = None
     state: str | None = None          # canonical incasso_state or None (blank)
-    state_raw: object = None
+    state_raw: CellValue = None
     debt_status: str | None = None    # canonical Schulden-Status or None
     reopened: bool | None = None
     reopened_id: str | None = None
@@ -78,6 +77,15 @@ class WaitingRow:
     row: int
     order_id: str | None
     status: str            # canonical "Freigabe"/"Kündigung", other text as typed, "" blank
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """What the hidden state sheet remembers of an order between runs."""
+    vendor: str                       # vendor_id text; "" unknown
+    status: str | None                # canonical Schulden-Status at the last run
+    before_blocked: str | None        # the Schulden-Status before it became Blockiert
+    since: str                        # ISO date it came to 'Warten auf Freigabe'; "" not there
 
 
 @dataclass
@@ -122,17 +130,13 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     today = ctx.now.date()
 
     vendors = _read_overview(wb, aliases, findings)
-    master = wb.sheet(S.SHEET_MASTER)
-    if master is None:
-        findings.append(INK.NO_MASTER.at(S.SHEET_MASTER, sheet=S.SHEET_MASTER, consequence=" — nichts berechnet"))
+    table = locate_table(wb, S.SHEET_MASTER, S.MASTER_HEADERS, S.MASTER_REQUIRED, aliases, findings, INK.NO_MASTER,
+                         consequence=" — nichts berechnet")
+    if table is None:
         plan.findings = findings
         return plan
-    header_row = master.rows[0] if master.rows else []
-    cmap = locate_columns(master.name, header_row, S.MASTER_HEADERS, aliases)
-    findings += header_findings(cmap, S.MASTER_REQUIRED)
-    if any(h in cmap.missing for h in S.MASTER_REQUIRED):
-        plan.findings = findings
-        return plan
+    master, cmap = table.sheet, table.cmap
+    order_col, vendor_col = cmap.required(S.M_ORDER_ID), cmap.required(S.M_VENDOR_ID)
     plan.writes += add_missing_columns(cmap, S.MASTER_COMPUTED_HEADERS)
 
     orders = _read_orders(master, cmap, findings)
@@ -141,7 +145,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if o.order_id is None:
             continue
         if o.order_id in by_id:
-            findings.append(INK.CSV_ORDER_DUPLICATE.at(master.name, address(o.row, cmap.col(S.M_ORDER_ID)),
+            findings.append(INK.CSV_ORDER_DUPLICATE.at(master.name, address(o.row, order_col),
                                                        key=o.order_id, order_id=o.order_id,
                                                        first_row=by_id[o.order_id].row))
         else:
@@ -151,7 +155,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     state_rows = _read_state(state_sheet)
     waiting_sheet = wb.sheet(S.SHEET_WAITING)
     waiting = _read_waiting(waiting_sheet, findings)
-    waiting_by_id = {}
+    waiting_by_id: dict[str, WaitingRow] = {}
     for w in waiting:
         if w.order_id is None:
             continue
@@ -165,7 +169,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
             findings.append(INK.WAITING_UNKNOWN_ORDER.at(S.SHEET_WAITING, address(w.row, S.W_ORDER_ID),
                                                          key=w.order_id, order_id=w.order_id))
 
-    def log(action, sheet, key, cell, old, new):
+    def log(action: str, sheet: str, key: str | None, cell: str, old: CellValue, new: CellValue) -> None:
         plan.protocol.append(ProtocolEntry(ctx.now, ctx.user, action, sheet, key or "", cell, old, new))
 
     state_col = cmap.col(S.M_INCASSO_STATE)
@@ -177,44 +181,43 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
             continue
         deletions.append(w.row)
         log("Zeile entfernt (Kündigung)", S.SHEET_WAITING, w.order_id, f"A{w.row}:M{w.row}", S.WAITING_CANCEL, None)
-        o = by_id.get(w.order_id)
-        if o is not None and o.state != S.STATE_CANCELED:
+        cancelled = by_id.get(w.order_id)
+        if cancelled is not None and cancelled.state != S.STATE_CANCELED:
             if state_col is None:
                 findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
-                                                            change=f"Kündigung von {o.order_id}"))
+                                                            change=f"Kündigung von {cancelled.order_id}"))
             else:
-                o.new_state = S.STATE_CANCELED
-                plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_CANCELED))
-                log("incasso_state gesetzt (Kündigung)", master.name, o.order_id, address(o.row, state_col),
-                    o.state_raw, S.STATE_CANCELED)
+                cancelled.new_state = S.STATE_CANCELED
+                plan.writes.append(CellWrite(master.name, cancelled.row, state_col, S.STATE_CANCELED))
+                log("incasso_state gesetzt (Kündigung)", master.name, cancelled.order_id,
+                    address(cancelled.row, state_col), cancelled.state_raw, S.STATE_CANCELED)
     if deletions:
         plan.deletions.append(RowDelete(S.SHEET_WAITING, tuple(sorted(deletions))))
 
     # -- decisions per order
     step_counts: dict[str, int] = {}
     in_dunning: set[int] = set()   # rows still in dunning: a blank incasso_state is expected there
-    new_waiting_rows = []
-    waiting_since: dict[str, str] = {k: v.get("since", "") for k, v in state_rows.items()}
+    new_waiting_rows: list[list[CellValue]] = []
+    waiting_since: dict[str, str] = {k: v.since for k, v in state_rows.items()}
     for w in waiting:   # rows the agents put there themselves count as added, too
         if w.order_id and not waiting_since.get(w.order_id):
             waiting_since[w.order_id] = today.isoformat()
     fill_cols = cmap.table_columns()   # the same for every row
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
-        w = waiting_by_id.get(o.order_id) if o.order_id else None
+        waiting_row = waiting_by_id.get(o.order_id) if o.order_id else None
         if o.vendor_id and vendor is None and vendors:
-            findings.append(INK.VENDOR_UNKNOWN.at(master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
+            findings.append(INK.VENDOR_UNKNOWN.at(master.name, address(o.row, vendor_col),
                                                   key=o.order_id, vendor_id=o.vendor_id, overview=S.SHEET_OVERVIEW))
         elif o.vendor_id is None and not o.unreadable:
-            findings.append(INK.VENDOR_ID_MISSING.at(master.name, address(o.row, cmap.col(S.M_VENDOR_ID)),
-                                                     key=o.order_id))
+            findings.append(INK.VENDOR_ID_MISSING.at(master.name, address(o.row, vendor_col), key=o.order_id))
         if o.order_id is None and S.M_ORDER_ID not in o.unreadable:
-            findings.append(INK.CSV_ORDER_MISSING.at(master.name, address(o.row, cmap.col(S.M_ORDER_ID))))
+            findings.append(INK.CSV_ORDER_MISSING.at(master.name, address(o.row, order_col)))
 
         # Warten auf Freigabe: add once
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
-                and _eligible_for_approval(o) and w is None and not waiting_since.get(o.order_id)):
-            new_waiting_rows.append(_waiting_row(o, vendor))
+                and _eligible_for_approval(o) and waiting_row is None and not waiting_since.get(o.order_id)):
+            new_waiting_rows.append(_waiting_row(o, o.order_id, vendor))
             waiting_since[o.order_id] = today.isoformat()
             log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
@@ -228,7 +231,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                 findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
                                                             change=f"on_hold für {o.order_id}"))
 
-        d = decide(o, vendor, w, today, cfg)
+        d = decide(o, vendor, waiting_row, today, cfg)
         if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
         step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
@@ -311,45 +314,28 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
 
 # ---------------------------------------------------------------- reading
 
-def _read_overview(wb: WorkbookData, aliases, findings) -> dict[str, Vendor]:
-    sheet = wb.sheet(S.SHEET_OVERVIEW)
-    if sheet is None:
-        findings.append(INK.OVERVIEW_SHEET_MISSING.at(S.SHEET_OVERVIEW, sheet=S.SHEET_OVERVIEW))
+def _read_overview(wb: WorkbookData, aliases: dict[str, list[str]], findings: list[Finding]) -> dict[str, Vendor]:
+    table = locate_table(wb, S.SHEET_OVERVIEW, S.OVERVIEW_HEADERS, S.OVERVIEW_REQUIRED, aliases, findings,
+                         INK.OVERVIEW_SHEET_MISSING)
+    if table is None:
         return {}
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.OVERVIEW_HEADERS, aliases)
-    findings += header_findings(cmap, S.OVERVIEW_REQUIRED)
-    if cmap.col(S.OV_USER_ID) is None:
-        return {}
-    rd = CellReader(sheet, cmap, findings)
-    used = list(cmap.columns.values())
-    vendors: dict[str, Vendor] = {}
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, used):
-            continue
-        uid = rd.ident(r, S.OV_USER_ID)
-        if uid is None:
-            if V.is_blank(rd.raw(r, S.OV_USER_ID)):
-                rd.add(INK.USER_ID_MISSING, r, S.OV_USER_ID)
-            continue
+    rd = CellReader(table.sheet, table.cmap, findings)
+
+    def vendor(r: int, uid: str) -> Vendor:
         v = Vendor(uid, V.norm_text(rd.raw(r, S.OV_VENDOR)), V.norm_text(rd.raw(r, S.OV_EMAIL)), row=r)
-        v.vip = bool(rd.boolean(r, S.OV_VIP, uid)) if cmap.col(S.OV_VIP) else False
-        v.direct = bool(rd.boolean(r, S.OV_DIRECT, uid)) if cmap.col(S.OV_DIRECT) else False
-        active = rd.boolean(r, S.OV_ACTIVE, uid) if cmap.col(S.OV_ACTIVE) else None
+        v.vip = bool(rd.boolean(r, S.OV_VIP, uid)) if S.OV_VIP in table.cmap else False
+        v.direct = bool(rd.boolean(r, S.OV_DIRECT, uid)) if S.OV_DIRECT in table.cmap else False
+        active = rd.boolean(r, S.OV_ACTIVE, uid) if S.OV_ACTIVE in table.cmap else None
         v.active = True if active is None else active
-        if uid in vendors:
-            rd.add(INK.VENDOR_DUPLICATE, r, S.OV_USER_ID, user_id=uid, first_row=vendors[uid].row)
-            continue
-        vendors[uid] = v
-    return vendors
+        return v
+
+    return rows_by_id(rd, S.OV_USER_ID, vendor, INK.VENDOR_DUPLICATE, "user_id", blank_id=INK.USER_ID_MISSING)
 
 
-def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
+def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) -> list[Order]:
     rd = CellReader(master, cmap, findings)
-    inputs = [cmap.col(h) for h in S.MASTER_INPUT_HEADERS if cmap.col(h)]
     orders = []
-    for r in range(2, master.max_row + 1):
-        if not row_has_values(master, r, inputs):
-            continue
+    for r in data_rows(master, cmap.cols(S.MASTER_INPUT_HEADERS)):
         o = Order(row=r)
         bad = o.unreadable
         o.order_id = rd.ident(r, S.M_ORDER_ID, unreadable=bad)
@@ -375,13 +361,13 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings) -> list[Order]:
     return orders
 
 
-def waiting_status(raw) -> str:
+def waiting_status(raw: CellValue) -> str:
     """Column L of 'Warten auf Freigabe': 'Freigabe' / 'Kündigung' in their spelling, any other
     text (the vendor's name while it lies with the vendor) as typed, '' when blank."""
     return V.match_choice(raw, [S.WAITING_APPROVED, S.WAITING_CANCEL]) or V.norm_text(raw)
 
 
-def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
+def _read_waiting(sheet: SheetData | None, findings: list[Finding]) -> list[WaitingRow]:
     if sheet is None:
         return []
     rows = []
@@ -405,16 +391,10 @@ def _read_waiting(sheet: SheetData | None, findings) -> list[WaitingRow]:
     return rows
 
 
-def _read_state(sheet: SheetData | None) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for oid, (vendor, status, before_blocked, since) in read_state(sheet, len(STATE_HEADER)).items():
-        out[oid] = {
-            "vendor": V.norm_text(vendor),
-            "status": V.match_choice(status, S.DEBT_STATUSES),
-            "before_blocked": V.match_choice(before_blocked, S.DEBT_STATUSES),
-            "since": V.norm_text(since),
-        }
-    return out
+def _read_state(sheet: SheetData | None) -> dict[str, StateRow]:
+    return {oid: StateRow(V.norm_text(vendor), V.match_choice(status, S.DEBT_STATUSES),
+                          V.match_choice(before_blocked, S.DEBT_STATUSES), V.norm_text(since))
+            for oid, (vendor, status, before_blocked, since) in read_state(sheet, len(STATE_HEADER)).items()}
 
 
 # ---------------------------------------------------------------- Schulden-Status and consistency
@@ -446,8 +426,9 @@ def transition_finding(sheet: str, cell: str, order_id: str, old: str, new: str,
     return INK.DEBT_TRANSITION.at(sheet, cell, key=order_id, suggestion=sugg, old=old, new=new, why=why)
 
 
-def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
-    out = []
+def _check_debt_status(orders: list[Order], by_id: dict[str, Order], state_rows: dict[str, StateRow], sheet: str,
+                       cmap: ColumnMap) -> list[Finding]:
+    out: list[Finding] = []
     col = cmap.col(S.M_DEBT_STATUS)
     if col is None:
         return out
@@ -455,14 +436,15 @@ def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
         if not o.order_id or by_id.get(o.order_id) is not o:
             continue
         cell = address(o.row, col)
-        prev = state_rows.get(o.order_id, {}).get("status")
+        remembered = state_rows.get(o.order_id)
+        prev = remembered.status if remembered else None
         new = o.debt_status
         if new is None or prev is None or new == prev:
             if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
                 out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, status=new))
             continue
         illegal = transition_finding(sheet, cell, o.order_id, prev, new,
-                                     state_rows.get(o.order_id, {}).get("before_blocked"))
+                                     remembered.before_blocked if remembered else None)
         if illegal is not None:
             out.append(illegal)
         elif new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address:
@@ -470,12 +452,12 @@ def _check_debt_status(orders, by_id, state_rows, sheet, cmap) -> list[Finding]:
     present = set(by_id)
     for oid, st in state_rows.items():
         if oid not in present:
-            out.append(INK.ORDER_DELETED.at(sheet, key=oid, order_id=oid, vendor=st.get('vendor') or '?'))
+            out.append(INK.ORDER_DELETED.at(sheet, key=oid, order_id=oid, vendor=st.vendor or '?'))
     return out
 
 
-def _check_consistency(orders, sheet, cmap) -> list[Finding]:
-    out = []
+def _check_consistency(orders: list[Order], sheet: str, cmap: ColumnMap) -> list[Finding]:
+    out: list[Finding] = []
     col_debt, col_state = cmap.col(S.M_DEBT_STATUS), cmap.col(S.M_INCASSO_STATE)
     if col_debt is None or col_state is None:
         return out
@@ -532,29 +514,30 @@ def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d:
             plan.writes.append(CellWrite(master.name, row, col, value, fmt))
 
 
-def _waiting_row(o: Order, v: Vendor) -> list:
+def _waiting_row(o: Order, order_id: str, v: Vendor) -> list[CellValue]:
     return [o.invoice_no, V.id_for_output(v.user_id), v.name or None, v.email or None,
-            V.id_for_output(o.order_id), o.first_name, o.last_name, o.amount, o.product,
+            V.id_for_output(order_id), o.first_name, o.last_name, o.amount, o.product,
             o.first_letter, o.second_letter, None, None]
 
 
-def _state_rows(orders: list[Order], state_rows: dict[str, dict], waiting_since: dict[str, str]) -> list[list]:
-    rows: list[list] = [list(STATE_HEADER)]
+def _state_rows(orders: list[Order], state_rows: dict[str, StateRow],
+                waiting_since: dict[str, str]) -> list[list[CellValue]]:
+    rows: list[list[CellValue]] = [list(STATE_HEADER)]
     seen = set()
     for o in orders:
         if not o.order_id or o.order_id in seen:
             continue
         seen.add(o.order_id)
-        prev = state_rows.get(o.order_id, {})
-        status = o.debt_status or prev.get("status")
-        before = prev.get("before_blocked")
-        if status == S.DEBT_BLOCKED and prev.get("status") not in (None, S.DEBT_BLOCKED):
-            before = prev.get("status")
+        prev = state_rows.get(o.order_id)
+        prev_status = prev.status if prev else None
+        status = o.debt_status or prev_status
+        before = prev.before_blocked if prev else None
+        if status == S.DEBT_BLOCKED and prev_status not in (None, S.DEBT_BLOCKED):
+            before = prev_status
         elif status != S.DEBT_BLOCKED:
             before = None
         rows.append([o.order_id, o.vendor_id, status, before, waiting_since.get(o.order_id) or None])
     for oid, st in state_rows.items():   # deleted order ids stay remembered until they are back
         if oid not in seen:
-            rows.append([oid, st.get("vendor") or None, st.get("status"), st.get("before_blocked"),
-                         st.get("since") or None])
+            rows.append([oid, st.vendor or None, st.status, st.before_blocked, st.since or None])
     return rows

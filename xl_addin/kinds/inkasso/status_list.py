@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
 
+from ...core.cellreader import as_day
 from ...core.findings import ERROR, Finding
 from ...core.settings import Settings
 from ...core.values import (
@@ -28,7 +29,6 @@ from ...core.values import (
 from ...core.workbook_data import WorkbookData
 from .findings import Inkasso as INK
 from .handover import (
-    _as_day,
     _canonical_vendor,
     _in_sheet_order,
     _Master,
@@ -143,7 +143,7 @@ def _text_value(raw: object) -> object:
 
 
 def _date_value(raw: object) -> object:
-    return _as_day(parse_date(raw))
+    return as_day(parse_date(raw))
 
 
 def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[str] | None,
@@ -237,9 +237,11 @@ def status_xlsx_bytes(sl: StatusList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)         # a new workbook's one sheet
     ws.title = "Status-Liste"
     book.properties.title = f"Bestellungen von Vendor {sl.vendor_id}"
     widths = [len(h) for h in sl.header]

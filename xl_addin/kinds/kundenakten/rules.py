@@ -24,20 +24,31 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...core import values as V
-from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.cellreader import CellReader, same_value
 from ...core.context import RunContext
 from ...core.findings import Finding
-from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
+from ...core.headers import ColumnMap, add_missing_columns, header_findings
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.report import finish
 from ...core.settings import Settings
+from ...core.tables import data_rows, sheet_columns
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Kundenakten as KA
 
 __all__ = [
-    "plan_run", "plan_fonts", "RowFont", "Customer", "Entry", "Decision",
-    "decide", "classify_file", "read_settings", "STEP_OK", "STEP_NO_VPA", "STEP_NO_ASSIGNMENT",
+    "STEP_NO_ASSIGNMENT",
+    "STEP_NO_VPA",
+    "STEP_OK",
+    "Customer",
+    "Decision",
+    "Entry",
+    "RowFont",
+    "classify_file",
+    "decide",
+    "plan_fonts",
+    "plan_run",
+    "read_settings",
 ]
 
 STEP_OK = "Keine Aktion"
@@ -108,12 +119,9 @@ def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
 
 def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: list[Finding]) -> list[Customer]:
     rd = CellReader(sheet, cmap, findings)
-    inputs = [cmap.col(h) for h in S.CUSTOMER_INPUT_HEADERS if cmap.col(h)]
     out: list[Customer] = []
     first_row: dict[str, int] = {}
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, inputs):
-            continue
+    for r in data_rows(sheet, cmap.cols(S.CUSTOMER_INPUT_HEADERS)):
         c = Customer(r, V.norm_text(rd.raw(r, S.K_CUSTOMER)))
         if not c.name:
             rd.add(KA.CUSTOMER_MISSING, r, S.K_CUSTOMER, consequence="Zeile wird nicht berechnet")
@@ -144,7 +152,6 @@ def _read_customers(sheet: SheetData, cmap: ColumnMap, today: date, findings: li
 def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Customer], cfg: S.KundenaktenSettings,
                   today: date, findings: list[Finding]) -> list[Entry]:
     rd = CellReader(sheet, cmap, findings)
-    inputs = [cmap.col(h) for h in S.ENTRY_HEADERS if cmap.col(h)]
     shared = {V.norm_key(a) for a in cfg.shared_accounts if V.norm_key(a)}
     categories = list(cfg.categories)
     category_keys = {V.norm_key(c) for c in categories}
@@ -153,9 +160,7 @@ def _read_entries(sheet: SheetData, cmap: ColumnMap, customers: dict[str, Custom
     has_situation = cmap.col(S.E_SITUATION) is not None
     has_author = cmap.col(S.E_AUTHOR) is not None
     out: list[Entry] = []
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, inputs):
-            continue
+    for r in data_rows(sheet, cmap.cols(S.ENTRY_HEADERS)):
         name = V.norm_text(rd.raw(r, S.E_CUSTOMER))
         day = rd.date(r, S.E_DATE, name)
         if day is None and V.is_blank(rd.raw(r, S.E_DATE)):
@@ -285,8 +290,7 @@ def _run(wb: WorkbookData, ctx: RunContext) -> Plan:
     if esheet is None:
         _missing_sheet(plan, findings, S.SHEET_ENTRIES)
         return plan
-    ccmap = locate_columns(csheet.name, csheet.rows[0] if csheet.rows else [], S.CUSTOMER_HEADERS, aliases)
-    ecmap = locate_columns(esheet.name, esheet.rows[0] if esheet.rows else [], S.ENTRY_HEADERS, aliases)
+    ccmap, ecmap = sheet_columns(csheet, S.CUSTOMER_HEADERS, aliases), sheet_columns(esheet, S.ENTRY_HEADERS, aliases)
     findings += header_findings(ccmap, S.CUSTOMER_REQUIRED) + header_findings(ecmap, S.ENTRY_REQUIRED)
     if any(h in ccmap.missing for h in S.CUSTOMER_REQUIRED) or any(h in ecmap.missing for h in S.ENTRY_REQUIRED):
         plan.findings = findings

@@ -1,7 +1,7 @@
 """Template layout of the "Kundenakten" workbook (`xl-addin new kundenakten`)."""
 from __future__ import annotations
 
-from ...core.layout import ListRule, SheetLayout, findings_layout, protocol_layout, settings_rows
+from ...core.layout import ListRule, SheetLayout, findings_layout, protocol_layout, settings_layout
 from ...core.plan import DATE_FORMAT
 from . import schema as S
 
@@ -28,8 +28,6 @@ def layouts() -> list[SheetLayout]:
             S.E_CATEGORY: ListRule(S.CATEGORIES, "Art des Eintrags", strict=False),
         },
     )
-    rows = settings_rows(S.SETTINGS)
-    settings = SheetLayout(S.SHEET_SETTINGS, [str(h) for h in rows[0]], rows=rows[1:],
-                           widths={rows[0][0]: 34, rows[0][1]: 40, rows[0][2]: 90})
+    settings = settings_layout(S.SHEET_SETTINGS, S.SETTINGS, (34, 40, 90))
     return [customers, entries, settings, findings_layout(S.SHEET_FINDINGS), protocol_layout(S.SHEET_PROTOCOL)]
 

@@ -18,8 +18,9 @@ from datetime import date, datetime
 from ...core import values as V
 from ...core.cells import address
 from ...core.findings import Finding
-from ...core.headers import locate_columns
-from ...core.workbook_data import WorkbookData
+from ...core.headers import ColumnMap
+from ...core.tables import sheet_columns
+from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Kundenakten as KA
 from .rules import classify_file, read_settings
@@ -29,6 +30,9 @@ __all__ = ["ExportError", "VpaExport", "build_vpa_export", "export_basename", "x
 _XLSX_DATE_FORMAT = "DD.MM.YYYY"
 # characters XML 1.0 cannot carry (openpyxl refuses them)
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# document properties the export leaves empty, whatever openpyxl fills in
+_BLANK_PROPERTIES = ("subject", "description", "keywords", "category", "contentStatus", "identifier",
+                     "language", "version", "revision", "lastPrinted")
 
 
 class ExportError(ValueError):
@@ -64,20 +68,13 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
     `Kunden` or the sheets cannot be read."""
     settings, _ = read_settings(wb)
     aliases = settings.aliases()
-    csheet, esheet = wb.sheet(S.SHEET_CUSTOMERS), wb.sheet(S.SHEET_ENTRIES)
-    for name, sheet in ((S.SHEET_CUSTOMERS, csheet), (S.SHEET_ENTRIES, esheet)):
-        if sheet is None:
-            raise ExportError(f"Blatt '{name}' fehlt — keine VPA-Akte exportierbar")
-    ccmap = locate_columns(csheet.name, csheet.rows[0] if csheet.rows else [], S.CUSTOMER_HEADERS, aliases)
-    ecmap = locate_columns(esheet.name, esheet.rows[0] if esheet.rows else [], S.ENTRY_HEADERS, aliases)
-    for cmap, needed in ((ccmap, [S.K_CUSTOMER]), (ecmap, [S.E_CUSTOMER, S.E_FILE])):
-        for h in needed:
-            if cmap.col(h) is None:
-                raise ExportError(f"{cmap.sheet}: Spalte '{h}' fehlt in Zeile 1 — keine VPA-Akte exportierbar")
+    csheet, esheet = _export_sheet(wb, S.SHEET_CUSTOMERS), _export_sheet(wb, S.SHEET_ENTRIES)
+    ccmap = _export_columns(csheet, S.CUSTOMER_HEADERS, [S.K_CUSTOMER], aliases)
+    ecmap = _export_columns(esheet, S.ENTRY_HEADERS, [S.E_CUSTOMER, S.E_FILE], aliases)
 
     want = V.norm_key(customer)
     names: dict[str, tuple[str, str]] = {}
-    ccol, vcol = ccmap.col(S.K_CUSTOMER), ccmap.col(S.K_VPA)
+    ccol, vcol = ccmap.required(S.K_CUSTOMER), ccmap.col(S.K_VPA)
     for r in range(2, csheet.max_row + 1):
         name = V.norm_text(csheet.value(r, ccol))
         if name and name.casefold() not in names:
@@ -90,8 +87,8 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
     name, vpa = names[want]
 
     header = [h for h in S.EXPORT_COLUMNS if ecmap.col(h) is not None]
-    cols = [ecmap.col(h) for h in header]
-    kcol, fcol = ecmap.col(S.E_CUSTOMER), ecmap.col(S.E_FILE)
+    cols = ecmap.cols(header)
+    kcol, fcol = ecmap.required(S.E_CUSTOMER), ecmap.required(S.E_FILE)
     export = VpaExport(name, vpa, header)
     assert esheet is not None           # the check above raised otherwise
     entries = esheet
@@ -129,6 +126,22 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
     return export
 
 
+def _export_sheet(wb: WorkbookData, name: str) -> SheetData:
+    sheet = wb.sheet(name)
+    if sheet is None:
+        raise ExportError(f"Blatt '{name}' fehlt — keine VPA-Akte exportierbar")
+    return sheet
+
+
+def _export_columns(sheet: SheetData, headers: list[str], needed: list[str],
+                    aliases: dict[str, list[str]]) -> ColumnMap:
+    cmap = sheet_columns(sheet, headers, aliases)
+    for h in needed:
+        if cmap.col(h) is None:
+            raise ExportError(f"{cmap.sheet}: Spalte '{h}' fehlt in Zeile 1 — keine VPA-Akte exportierbar")
+    return cmap
+
+
 def export_basename(export: VpaExport) -> str:
     """``VPA-Akte_<Kunde>`` with every character that is not a letter, digit or '-' as '_'."""
     safe = re.sub(r"[^\w\-]+", "_", export.customer).strip("_") or "Kunde"
@@ -152,24 +165,19 @@ def xlsx_bytes(export: VpaExport, now: datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)         # a new workbook's one sheet
     ws.title = S.EXPORT_SHEET
     props = book.properties                     # neutral, set explicitly (nothing from the source)
     props.creator = "xl_addin"
     props.lastModifiedBy = "xl_addin"
     props.title = S.EXPORT_TITLE
-    props.subject = None
-    props.description = None
-    props.keywords = None
-    props.category = None
-    props.contentStatus = None
-    props.identifier = None
-    props.language = None
-    props.version = None
-    props.revision = None
-    props.lastPrinted = None
+    for blank in _BLANK_PROPERTIES:
+        setattr(props, blank, None)
     props.created = now
     props.modified = now
 
@@ -200,13 +208,13 @@ def xlsx_bytes(export: VpaExport, now: datetime) -> bytes:
               S.E_DEADLINE: 12}
     for c, h in enumerate(export.header, start=1):
         ws.column_dimensions[get_column_letter(c)].width = widths.get(h, 16)
-    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    ws.freeze_panes = f"A{head_row + 1}"
     ws.print_title_rows = f"{head_row}:{head_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return _save(book)
 
 

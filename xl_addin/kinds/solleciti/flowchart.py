@@ -2,7 +2,7 @@
 caller does next — Azione, Template, Tag, Scadenza task, Priorità, Assegnare a."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -19,25 +19,26 @@ from .findings import Solleciti as SOL
 
 @dataclass(frozen=True)
 class Config:
-    """The settings a decision needs, read once per run."""
+    """The settings a decision needs, read once per run (their defaults are the settings' own,
+    ``schema.SETTINGS``)."""
     cal: WorkingCalendar
-    office: str = "assistenza.xriba"
-    manager: str = "Responsabile"
-    recall_days: int = 5
-    recent_payment_days: int = 5
-    payment_check_days: int = 3
-    problem_days: int = 10
-    preblocco_days: int = 15
-    no_contact_day: int = 10
-    calls_before_no_contact: int = 3
-    max_missed_appointments: int = 3
-    proformas_for_preblocco: int = 3
-    max_proformas_waiting: int = 3
-    max_broken_promises: int = 2
-    backups: int = 3
+    office: str
+    manager: str
+    recall_days: int
+    recent_payment_days: int
+    payment_check_days: int
+    problem_days: int
+    preblocco_days: int
+    no_contact_day: int
+    calls_before_no_contact: int
+    max_missed_appointments: int
+    proformas_for_preblocco: int
+    max_proformas_waiting: int
+    max_broken_promises: int
+    backups: int
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Config":
+    def from_settings(cls, s: Settings) -> Config:
         return cls(
             cal=calendar_for(s.text(S.K_REGION)), office=s.text(S.K_OFFICE) or "assistenza.xriba",
             manager=s.text(S.K_MANAGER) or "Responsabile", recall_days=s.whole(S.K_RECALL_DAYS),
@@ -51,7 +52,7 @@ class Config:
         )
 
     @classmethod
-    def defaults(cls) -> "Config":
+    def defaults(cls) -> Config:
         return cls.from_settings(Settings.defaults(S.SETTINGS))
 
 
@@ -164,19 +165,18 @@ class _Stop(Exception):
         self.decision = decision
 
 
-def _require(t: TicketRow, why: str, *needed: tuple[str, object]) -> None:
-    """Every (header, value) must be there; otherwise the row says what is missing (findings for
-    blank cells; unreadable ones are reported by the reader already)."""
+def _missing(t: TicketRow, why: str, *needed: tuple[str, object]) -> _Stop:
+    """The stop of a branch that needs every (header, value) and lacks those whose value is None:
+    the row says what is missing (findings for blank cells; unreadable ones are reported by the
+    reader already)."""
     unreadable = [h for h, v in needed if v is None and h in t.unreadable]
     missing = [h for h, v in needed if v is None and h not in t.unreadable]
-    if not unreadable and not missing:
-        return
     if unreadable:
-        raise _Stop(Decision(LEAF_UNREADABLE, f"DA CORREGGERE: {', '.join(unreadable)} non leggibile (serve {why})"))
+        return _Stop(Decision(LEAF_UNREADABLE, f"DA CORREGGERE: {', '.join(unreadable)} non leggibile (serve {why})"))
     problems = tuple(Problem(h, SOL.MISSING, {"header": h, "why": why,
                                               "absent": f" (la colonna '{h}' non c'è)" if h in t.absent else ""})
                      for h in missing)
-    raise _Stop(Decision(LEAF_MISSING, f"DATI MANCANTI: {', '.join(missing)} (serve {why})", problems=problems))
+    return _Stop(Decision(LEAF_MISSING, f"DATI MANCANTI: {', '.join(missing)} (serve {why})", problems=problems))
 
 
 def _contradiction(header: str, message: str) -> _Stop:
@@ -206,7 +206,7 @@ def _decide(t: TicketRow, today: date, anchor: date, cfg: Config, no_contact_dat
         if t.status is None:
             if S.T_STATUS in t.unreadable:
                 raise _Stop(Decision(LEAF_UNREADABLE, "DA CORREGGERE: Stato non riconosciuto"))
-            _require(t, "per ogni ticket", (S.T_STATUS, None))
+            raise _missing(t, "per ogni ticket", (S.T_STATUS, None))
         if t.status in S.CONTACT_STATUSES:
             return _contact_path(t, anchor, cfg, no_contact_dates)
         if t.status == S.S_PREBLOCCO:
@@ -235,7 +235,7 @@ def _attempts_problems(t: TicketRow) -> tuple[Problem, ...]:
                                                           "implied": implied, "attempt": implied + 1}),)
 
 
-def _contact_path(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
+def _contact_path(t: TicketRow, anchor: date, cfg: Config, history: Collection[date]) -> Decision:
     """Stato Nuovo / Non lavorato / Chiamata 1–3 / Appuntamento telefonico: the call and its outcome.
     A call still to be made is due on the contact day (the next working day if that is none).
     Which call the outcome belongs to comes from the Stato alone (Tentativi is only checked)."""
@@ -272,10 +272,11 @@ def _recall(attempt: int, anchor: date, cfg: Config) -> Decision:
                     S.PRIO_MEDIUM)
 
 
-def _missed_appointment(t: TicketRow, anchor: date, cfg: Config, history) -> Decision:
+def _missed_appointment(t: TicketRow, anchor: date, cfg: Config, history: Collection[date]) -> Decision:
     why = f"Esito '{S.O_NO_ANSWER}' su Stato '{S.S_APPOINTMENT}'"
-    _require(t, "con " + why, (S.T_MISSED_APPTS, t.missed_appointments))
     missed = t.missed_appointments
+    if missed is None:
+        raise _missing(t, "con " + why, (S.T_MISSED_APPTS, missed))
     if missed == 0:
         raise _contradiction(S.T_MISSED_APPTS, f"Appuntamenti mancati è 0, ma l'{why} è un appuntamento mancato")
     if missed < cfg.max_missed_appointments:
@@ -287,9 +288,11 @@ def _missed_appointment(t: TicketRow, anchor: date, cfg: Config, history) -> Dec
     return _by_proformas(t, anchor, cfg, history, f"{missed} appuntamenti telefonici mancati", "dopo")
 
 
-def _by_proformas(t: TicketRow, anchor: date, cfg: Config, history, cause: str, after: str) -> Decision:
+def _by_proformas(t: TicketRow, anchor: date, cfg: Config, history: Collection[date], cause: str,
+                  after: str) -> Decision:
     """No contact any more: MANCATO CONTATTO with few open pro-formas, else PREBLOCCO."""
-    _require(t, f"{after} {cause}", (S.T_OPEN_PROFORMAS, t.open_proformas))
+    if t.open_proformas is None:
+        raise _missing(t, f"{after} {cause}", (S.T_OPEN_PROFORMAS, None))
     if t.open_proformas >= cfg.proformas_for_preblocco:
         return _preblocco(t, anchor, cfg, f"{cause}, {t.open_proformas} proforma aperti")
     due = next_month_day(anchor, cfg.no_contact_day, cfg.cal)
@@ -315,7 +318,8 @@ def _preblocco(t: TicketRow, start: date, cfg: Config, cause: str) -> Decision:
 
 
 def _already_paid(t: TicketRow, anchor: date, cfg: Config) -> Decision:
-    _require(t, f"con Esito chiamata '{S.O_ALREADY_PAID}'", (S.T_PAID_ON, t.paid_on))
+    if t.paid_on is None:
+        raise _missing(t, f"con Esito chiamata '{S.O_ALREADY_PAID}'", (S.T_PAID_ON, None))
     if t.paid_on > anchor:
         raise _contradiction(S.T_PAID_ON, f"Data pagamento {fmt_date(t.paid_on)} è nel futuro "
                                           f"(contatto del {fmt_date(anchor)})")
@@ -334,8 +338,9 @@ def _already_paid(t: TicketRow, anchor: date, cfg: Config) -> Decision:
 
 
 def _agreement(t: TicketRow, cfg: Config) -> Decision:
-    _require(t, f"con Esito chiamata '{S.O_AGREEMENT}'", (S.T_AGREED_ON, t.agreed_on),
-             (S.T_PAYMENT_KIND, t.payment_kind))
+    if t.agreed_on is None or t.payment_kind is None:
+        raise _missing(t, f"con Esito chiamata '{S.O_AGREEMENT}'", (S.T_AGREED_ON, t.agreed_on),
+                       (S.T_PAYMENT_KIND, t.payment_kind))
     full = t.payment_kind == S.PAY_FULL
     task = S.TASK_AGREEMENT if full else S.TASK_VERIFY_PAYMENT
     what = "saldo del dovuto" if full else "pagamento parziale"
@@ -347,9 +352,11 @@ def _agreement(t: TicketRow, cfg: Config) -> Decision:
 
 
 def _no_agreement(t: TicketRow, anchor: date, cfg: Config) -> Decision:
-    _require(t, f"con Esito chiamata '{S.O_NO_AGREEMENT}'", (S.T_REASON, t.reason))
+    if t.reason is None:
+        raise _missing(t, f"con Esito chiamata '{S.O_NO_AGREEMENT}'", (S.T_REASON, None))
     if t.reason == S.R_PROBLEM:
-        _require(t, f"con Motivo '{S.R_PROBLEM}'", (S.T_PROBLEM, t.problem))
+        if t.problem is None:
+            raise _missing(t, f"con Motivo '{S.R_PROBLEM}'", (S.T_PROBLEM, None))
         due = cfg.cal.add_working_days(anchor, cfg.problem_days)
         task = (f"task a {cfg.problem_days} giorni lavorativi come appuntamento telefonico (verificare prima "
                 "se risolto in RIENTRO)")
@@ -368,7 +375,8 @@ def _no_agreement(t: TicketRow, anchor: date, cfg: Config) -> Decision:
                         "ricontatterete; chiedere al Customer Care di sollecitare il ticket e di annotarne la "
                         f"risoluzione; {task}", None, S.TAG_CC, due)
     if t.reason == S.R_WONT_TALK:
-        _require(t, f"con Motivo '{S.R_WONT_TALK}'", (S.T_CONTACT_PERSON, t.contact_person))
+        if t.contact_person is None:
+            raise _missing(t, f"con Motivo '{S.R_WONT_TALK}'", (S.T_CONTACT_PERSON, None))
         if t.contact_person == S.C_STUDIO:
             return Decision(LEAF_WANTS_STUDIO, f"Vuole parlare solo con lo Studio: note dettagliate; assegnare a "
                                                f"{cfg.office}", None, S.TAG_STUDIO, None, S.PRIO_BLOCKING, cfg.office)
@@ -386,7 +394,8 @@ def _no_agreement(t: TicketRow, anchor: date, cfg: Config) -> Decision:
 
 
 def _preblocco_status(t: TicketRow, today: date, cfg: Config) -> Decision:
-    _require(t, f"con Stato '{S.S_PREBLOCCO}'", (S.T_PREBLOCCO_ON, t.preblocco_on))
+    if t.preblocco_on is None:
+        raise _missing(t, f"con Stato '{S.S_PREBLOCCO}'", (S.T_PREBLOCCO_ON, None))
     if t.preblocco_on > today:
         raise _contradiction(S.T_PREBLOCCO_ON, f"Data preblocco {fmt_date(t.preblocco_on)} è nel futuro")
     days = (today - t.preblocco_on).days
@@ -402,7 +411,8 @@ def _preblocco_status(t: TicketRow, today: date, cfg: Config) -> Decision:
 
 
 def _awaiting_payment(t: TicketRow, today: date, cfg: Config) -> Decision:
-    _require(t, f"con Stato '{S.S_AWAITING_PAYMENT}'", (S.T_AGREED_ON, t.agreed_on))
+    if t.agreed_on is None:
+        raise _missing(t, f"con Stato '{S.S_AWAITING_PAYMENT}'", (S.T_AGREED_ON, None))
     due = cfg.cal.add_working_days(t.agreed_on, cfg.payment_check_days)
     if today < due:
         return Decision(LEAF_PROMISE_WAIT,
@@ -416,7 +426,7 @@ def _awaiting_payment(t: TicketRow, today: date, cfg: Config) -> Decision:
     if broken > cfg.max_broken_promises:
         causes.append(f"{broken} promesse di pagamento saltate")
     if t.open_proformas is None and not causes:
-        _require(t, "dopo una promessa di pagamento scaduta", (S.T_OPEN_PROFORMAS, None))
+        raise _missing(t, "dopo una promessa di pagamento scaduta", (S.T_OPEN_PROFORMAS, None))
     if t.open_proformas is not None and t.open_proformas > cfg.max_proformas_waiting:
         causes.append(f"{t.open_proformas} proforma aperti")
     if causes:

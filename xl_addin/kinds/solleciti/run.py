@@ -13,6 +13,7 @@ when the workbook is run again on a later day, and `MANCATO CONTATTO N` counts u
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -20,15 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ...core import values as V
-from ...core.cellreader import CellReader, row_has_values, same_value
+from ...core.cellreader import CellReader, same_value
 from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Code, Finding
-from ...core.headers import ColumnMap, add_missing_columns, header_findings, locate_columns
-from ...core.plan import CellWrite, Plan, ProtocolEntry, RowAppend
+from ...core.headers import ColumnMap, add_missing_columns, header_findings
+from ...core.plan import CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
+from ...core.tables import data_rows, sheet_columns
 from ...core.workbook_data import SheetData, WorkbookData
 from . import schema as S
 from .findings import Solleciti as SOL
@@ -75,7 +77,7 @@ class _Reader(CellReader):
         t.unreadable.add(header)
         self.add(code, t.row, header, key=t.ticket, suggestion=suggestion, header=header, **fields)
 
-    def choice(self, t: TicketRow, header: str) -> str | None:
+    def closed_list(self, t: TicketRow, header: str) -> str | None:
         raw = self.raw(t.row, header)
         if V.is_blank(raw):
             return None
@@ -87,7 +89,7 @@ class _Reader(CellReader):
             self._bad(t, header, SOL.VALUE_INVALID, suggestion, value=_show(raw), allowed=allowed)
         return canon
 
-    def date(self, t: TicketRow, header: str) -> date | None:
+    def day(self, t: TicketRow, header: str) -> date | None:
         raw = self.raw(t.row, header)
         try:
             value = V.parse_date(raw)
@@ -96,10 +98,8 @@ class _Reader(CellReader):
             m = _SLASH_DATE.fullmatch(raw) if isinstance(raw, str) else None
             if m:
                 y = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-                try:
+                with contextlib.suppress(ValueError):
                     suggestion = fmt_date(date(y, int(m[2]), int(m[1]))).replace("/", ".")
-                except ValueError:
-                    pass
             self._bad(t, header, SOL.DATE_INVALID, suggestion, value=_show(raw),
                       problem="non è una data (atteso GG.MM.AAAA o una data di Excel)")
             return None
@@ -125,12 +125,9 @@ class _Reader(CellReader):
 
 def _read_tickets(sheet: SheetData, cmap: ColumnMap, findings: list[Finding]) -> list[TicketRow]:
     rd = _Reader(sheet, cmap, findings)
-    inputs = [cmap.col(h) for h in S.TICKET_INPUT_HEADERS if cmap.col(h)]
     absent = frozenset(h for h in S.TICKET_INPUT_HEADERS if cmap.col(h) is None)
     tickets = []
-    for r in range(2, sheet.max_row + 1):
-        if not row_has_values(sheet, r, inputs):
-            continue
+    for r in data_rows(sheet, cmap.cols(S.TICKET_INPUT_HEADERS)):
         t = TicketRow(row=r, absent=absent)
         raw_id = rd.raw(r, S.T_TICKET)
         try:
@@ -141,21 +138,21 @@ def _read_tickets(sheet: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
         if t.ticket is None and S.T_TICKET not in t.unreadable:
             rd.add(SOL.TICKET_MISSING, r, S.T_TICKET)
         t.client = V.norm_text(rd.raw(r, S.T_CLIENT))
-        t.status = rd.choice(t, S.T_STATUS)
-        t.outcome = rd.choice(t, S.T_OUTCOME)
+        t.status = rd.closed_list(t, S.T_STATUS)
+        t.outcome = rd.closed_list(t, S.T_OUTCOME)
         t.attempts = rd.count(t, S.T_ATTEMPTS)
         t.missed_appointments = rd.count(t, S.T_MISSED_APPTS)
         t.open_proformas = rd.count(t, S.T_OPEN_PROFORMAS)
-        t.reason = rd.choice(t, S.T_REASON)
-        t.contact_person = rd.choice(t, S.T_CONTACT_PERSON)
-        t.problem = rd.choice(t, S.T_PROBLEM)
-        t.paid_on = rd.date(t, S.T_PAID_ON)
-        t.payment_kind = rd.choice(t, S.T_PAYMENT_KIND)
-        t.agreed_on = rd.date(t, S.T_AGREED_ON)
-        t.preblocco_on = rd.date(t, S.T_PREBLOCCO_ON)
+        t.reason = rd.closed_list(t, S.T_REASON)
+        t.contact_person = rd.closed_list(t, S.T_CONTACT_PERSON)
+        t.problem = rd.closed_list(t, S.T_PROBLEM)
+        t.paid_on = rd.day(t, S.T_PAID_ON)
+        t.payment_kind = rd.closed_list(t, S.T_PAYMENT_KIND)
+        t.agreed_on = rd.day(t, S.T_AGREED_ON)
+        t.preblocco_on = rd.day(t, S.T_PREBLOCCO_ON)
         t.broken_promises = rd.count(t, S.T_BROKEN_PROMISES)
-        t.update = rd.choice(t, S.T_UPDATE)
-        t.contact_on = rd.date(t, S.T_CONTACT_ON)
+        t.update = rd.closed_list(t, S.T_UPDATE)
+        t.contact_on = rd.day(t, S.T_CONTACT_ON)
         tickets.append(t)
     return tickets
 
@@ -231,12 +228,12 @@ class _Report:
     empty: bool = False             # exists without any value: header goes with the first rows
 
 
-def _read_report(sheet: SheetData | None, aliases, findings: list[Finding]) -> _Report:
+def _read_report(sheet: SheetData | None, aliases: dict[str, list[str]], findings: list[Finding]) -> _Report:
     if sheet is None:
         return _Report(set(), None)
     if not any(not V.is_blank(v) for row in sheet.rows for v in row):
         return _Report(set(), None, empty=True)
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.REPORT_HEADERS, aliases)
+    cmap = sheet_columns(sheet, S.REPORT_HEADERS, aliases)
     col = cmap.col(S.RP_TICKET)
     if col is None:
         findings.append(SOL.REPORT_COLUMN_MISSING.at(sheet.name, header=S.RP_TICKET, sheet=S.SHEET_REPORT))
@@ -258,14 +255,15 @@ def _read_report(sheet: SheetData | None, aliases, findings: list[Finding]) -> _
     return _Report(set(present), cmap)
 
 
-def _report_row(rep: _Report, t: TicketRow, d: Decision, today: date, user: str) -> list:
-    values = {S.RP_TICKET: V.id_for_output(t.ticket), S.RP_CLIENT: t.client or None,
-              S.RP_PROFORMAS: t.open_proformas, S.RP_CAUSE: d.cause or f"Stato '{t.status}'", S.RP_ADDED_ON: today,
-              S.RP_CHECK_BY: d.due if d.preblocco and d.leaf != LEAF_TO_BLOCK else None, S.RP_ADDED_BY: user}
+def _report_row(rep: _Report, ticket: str, t: TicketRow, d: Decision, today: date, user: str) -> list[CellValue]:
+    values: dict[str, CellValue] = {
+        S.RP_TICKET: V.id_for_output(ticket), S.RP_CLIENT: t.client or None,
+        S.RP_PROFORMAS: t.open_proformas, S.RP_CAUSE: d.cause or f"Stato '{t.status}'", S.RP_ADDED_ON: today,
+        S.RP_CHECK_BY: d.due if d.preblocco and d.leaf != LEAF_TO_BLOCK else None, S.RP_ADDED_BY: user}
     if rep.cmap is None:
         return [values[h] for h in S.REPORT_HEADERS]
-    cols = {h: rep.cmap.col(h) for h in S.REPORT_HEADERS if rep.cmap.col(h)}
-    row: list = [None] * max(cols.values())
+    cols = {h: col for h in S.REPORT_HEADERS if (col := rep.cmap.col(h))}
+    row: list[CellValue] = [None] * max(cols.values())
     for h, c in cols.items():
         row[c - 1] = values[h]
     return row
@@ -311,10 +309,11 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     if sheet is None:
         findings.append(SOL.SHEET_MISSING.at(S.SHEET_TICKETS, sheet=S.SHEET_TICKETS))
         return _finish(plan, findings)
-    cmap = locate_columns(sheet.name, sheet.rows[0] if sheet.rows else [], S.TICKET_HEADERS, aliases)
+    cmap = sheet_columns(sheet, S.TICKET_HEADERS, aliases)
     findings += _header_findings(cmap)
     if any(cmap.col(h) is None for h in S.TICKET_REQUIRED):
         return _finish(plan, findings)
+    ticket_col = cmap.required(S.T_TICKET)
     plan.writes += add_missing_columns(cmap, S.TICKET_COMPUTED_HEADERS)
     tickets = _read_tickets(sheet, cmap, findings)
 
@@ -330,7 +329,7 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     for t in tickets:
         key = t.ticket
         if key is not None and key in first_row:
-            findings.append(SOL.TICKET_DUPLICATE.at(sheet.name, address(t.row, cmap.col(S.T_TICKET)), key=key,
+            findings.append(SOL.TICKET_DUPLICATE.at(sheet.name, address(t.row, ticket_col), key=key,
                                                     ticket=key, first_row=first_row[key]))
         fingerprint = _fingerprint(t, sheet, cmap)
         seen = None
@@ -347,14 +346,14 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if d.leaf == LEAF_NO_CONTACT and seen is not None and d.due is not None:
             seen.no_contact.add(d.due)
         for p in d.problems:
-            col = cmap.col(p.header) or cmap.col(S.T_TICKET)
-            findings.append(p.code.at(sheet.name, address(t.row, col), key=key, suggestion=p.suggestion, **p.fields))
+            col = cmap.col(p.header) or ticket_col
+            findings.append(p.code.finding(sheet.name, address(t.row, col), p.fields, key=key, suggestion=p.suggestion))
         counts[d.leaf] = counts.get(d.leaf, 0) + 1
 
         if (d.preblocco or t.status == S.S_PREBLOCCO) and key is not None and key not in report.present \
                 and report.usable:
             report.present.add(key)
-            new_report_rows.append(_report_row(report, t, d, today, ctx.user))
+            new_report_rows.append(_report_row(report, key, t, d, today, ctx.user))
             plan.protocol.append(ProtocolEntry(ctx.now, ctx.user, "Aggiunto al Report Preblocco", S.SHEET_REPORT,
                                                key, "", None, d.cause or t.status))
         in_report = S.YES if key is not None and key in report.present else S.NO

@@ -1,7 +1,7 @@
 """Template layout of the Italian "Solleciti" workbook (`xl-addin new solleciti`)."""
 from __future__ import annotations
 
-from ...core.layout import ListRule, SheetLayout, protocol_layout, settings_rows
+from ...core.layout import ListRule, SheetLayout, findings_layout, protocol_layout, settings_layout
 from . import schema as S
 
 _HEADER_NOTES = {
@@ -45,9 +45,6 @@ def layouts() -> list[SheetLayout]:
                          widths={S.RP_TICKET: 12, S.RP_CLIENT: 30, S.RP_PROFORMAS: 15, S.RP_CAUSE: 60,
                                  S.RP_ADDED_ON: 16, S.RP_CHECK_BY: 17, S.RP_ADDED_BY: 16},
                          number_formats={S.RP_ADDED_ON: S.DATE_FORMAT_IT, S.RP_CHECK_BY: S.DATE_FORMAT_IT})
-    settings_header = ["Chiave", "Valore", "Descrizione"]
-    settings = SheetLayout(S.SHEET_SETTINGS, settings_header, rows=settings_rows(S.SETTINGS)[1:],
-                           widths=dict(zip(settings_header, [36, 24, 90])))
-    findings = SheetLayout(S.SHEET_FINDINGS, list(S.FINDINGS_HEADER_IT),
-                           widths=dict(zip(S.FINDINGS_HEADER_IT, [10, 22, 24, 14, 90, 28])))
-    return [tickets, report, settings, findings, protocol_layout(S.SHEET_PROTOCOL)]
+    settings = settings_layout(S.SHEET_SETTINGS, S.SETTINGS, (36, 24, 90), header=["Chiave", "Valore", "Descrizione"])
+    return [tickets, report, settings, findings_layout(S.SHEET_FINDINGS, S.FINDINGS_HEADER_IT),
+            protocol_layout(S.SHEET_PROTOCOL)]
