@@ -84,7 +84,7 @@ def then(kind: str):
     if kind == "append":
         return [lambda p: p.append([["a", 1, date(2026, 1, 31)]], {})]
     if kind == "delete":
-        return [lambda p: p.delete_rows([1, 3], referenced_elsewhere=False)]
+        return [lambda p: p.delete_rows([1, 3])]
     if kind == "fill-again":
         return [lambda p: p.fill(2, tuple(range(1, 10)), GREY, PRODUCT)]
     if kind == "rewrite":
@@ -95,7 +95,7 @@ def then(kind: str):
     if kind == "append-then-fill":
         return appended + [lambda p, r=r: p.fill(r, (1, 2, 3, 4), YELLOW, PRODUCT) for r in (6, 7, 8)]
     if kind == "append-then-delete":
-        return appended + [lambda p: p.delete_rows([1], referenced_elsewhere=False)]
+        return appended + [lambda p: p.delete_rows([1])]
     return []
 
 

@@ -21,9 +21,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import etree
 
 from xl_addin.core.plan import CellWrite, Plan, RowDelete
 from xl_addin.package import apply_plan, read_workbook
+
+from .conftest import MAIN
 
 BASE_ROWS = [["order_id", "Name", "Betrag"], [1, "Kunde A", 10.5], [2, None, 3], [None, "leer"],
              [5, "E", 7.25]]
@@ -119,11 +122,11 @@ def test_deleting_rows_leaves_exactly_the_other_rows(rows, deleted, referenced):
                     ws.write_number(r, c, v)
         ws.merge_range("E2:F3", "zusammen")
         ws.data_validation("B1:B30", {"validate": "list", "source": ["a", "b"]})
-        if referenced:            # another sheet reads this one: values move, structure stays
-            wb.add_worksheet("Zahlen").write_formula("A1", "=COUNTA(Warten!A:A)", None, 0)
+        if referenced:            # another sheet reads this one: its formula follows the rows
+            wb.add_worksheet("Zahlen").write_formula("A1", "=COUNTA(Warten!A2:A16)", None, 0)
         wb.close()
         result = apply_plan(path, Plan(deletions=[RowDelete("Warten", tuple(deleted))]), backups=0)
-        assert result.delete_modes["Warten"].startswith("values" if referenced else "shift")
+        assert result.delete_modes["Warten"] == "shift"
         sheet = read_workbook(path).sheets["Warten"]
         model = [[None if v == "" else v for v in row] + [None, None, None]
                  for i, row in enumerate(rows, start=1) if i not in deleted]
@@ -131,3 +134,13 @@ def test_deleting_rows_leaves_exactly_the_other_rows(rows, deleted, referenced):
             assert [sheet.value(r, c) for c in range(1, 4)] == row[:3], r
         for r in range(len(model) + 1, len(rows) + 2):
             assert [sheet.value(r, c) for c in range(1, 4)] == [None] * 3
+        root = etree.fromstring(zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml"))
+        merges = [c.get("ref") for c in root.iter(f"{{{MAIN}}}mergeCell")]
+        alive = [r - sum(1 for d in deleted if d < r) for r in (2, 3) if r not in deleted]
+        assert merges == ([f"E{alive[0]}:F{alive[-1]}"] if alive else [])   # E2:F3 loses deleted rows
+        if referenced:
+            left = [r for r in range(2, 17) if r not in deleted]
+            formula = etree.fromstring(zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")).find(
+                f".//{{{MAIN}}}f").text
+            n1 = left[0] - sum(1 for d in deleted if d < left[0]) if left else None
+            assert formula == (f"COUNTA(Warten!A{n1}:A{n1 + len(left) - 1})" if left else "COUNTA(Warten!#REF!)")

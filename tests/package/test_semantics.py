@@ -262,29 +262,33 @@ def test_rows_are_removed_and_everything_below_moves_up(tmp_path):
     wb.close()
 
 
-def test_sheet_referenced_elsewhere_keeps_its_structure_and_values_move_up(tmp_path):
+def test_a_sheet_other_formulas_read_moves_like_excel_and_the_formulas_follow(tmp_path):
     path = book(tmp_path / "Bezug.xlsx", lambda wb: build_waiting_list(wb, referenced=True))
-    before = xml(members(path)["xl/worksheets/sheet1.xml"])
     result = apply_plan(path, Plan(deletions=[RowDelete("Warten", (3,))]), backups=0)
-    assert result.delete_modes["Warten"].startswith("values")
+    assert result.delete_modes["Warten"] == "shift"
     data = read_workbook(path).sheets["Warten"]
     assert [data.value(r, 1) for r in range(2, 8)] == [101, 103, 104, 105, "106", 107]
     assert data.value(8, 1) is None
     after = xml(members(path)["xl/worksheets/sheet1.xml"])
-    for tag in ("mergeCells", "dataValidations", "conditionalFormatting", "autoFilter"):
-        assert canon(after.find(f"x:{tag}", NS)) == canon(before.find(f"x:{tag}", NS)), tag
+    assert [m.get("ref") for m in after.iterfind("x:mergeCells/x:mergeCell", NS)] == ["C5:C6"]
     assert after.find("x:hyperlinks/x:hyperlink", NS).get("ref") == "A6"   # moves with 106
+    other = xml(members(path)["xl/worksheets/sheet2.xml"])
+    assert other.find(".//x:f", NS).text == 'COUNTIF(Warten!B2:B7,"offen")'
 
 
-def test_values_cannot_move_across_formulas(tmp_path):
+def test_formulas_in_the_moving_rows_are_adjusted_not_refused(tmp_path):
     def build(wb):
         build_waiting_list(wb, referenced=True)
-        wb.get_worksheet_by_name("Warten").write_formula("D8", "=A8*2", None, 214)
+        ws = wb.get_worksheet_by_name("Warten")
+        ws.write_formula("D8", "=A8*2", None, 214)
+        ws.write_formula("D3", "=A3*2", None, 204)
+        ws.write_formula("E1", "=SUM(D2:D8)+A3", None, 418)
     path = book(tmp_path / "Formel.xlsx", build)
-    before = path.read_bytes()
-    with pytest.raises(WorkbookError, match=r"Warten!D8 enthält eine Formel"):
-        apply_plan(path, Plan(deletions=[RowDelete("Warten", (3,))]), backups=0)
-    assert path.read_bytes() == before
+    apply_plan(path, Plan(deletions=[RowDelete("Warten", (3,))]), backups=0)
+    cells = cells_by_ref(xml(members(path)["xl/worksheets/sheet1.xml"]))
+    assert cells["D7"].find("x:f", NS).text == "A7*2"
+    assert cells["E1"].find("x:f", NS).text == "SUM(D2:D7)+#REF!"   # as Excel writes it
+    assert "D8" not in cells and "xl/calcChain.xml" not in members(path)
 
 
 # --- owned sheets ----------------------------------------------------------------------------

@@ -44,10 +44,16 @@ class RowShift:
     def __init__(self, deleted):
         self.deleted = sorted(set(deleted))
         self._set = set(self.deleted)
+        self.first = self.deleted[0] if self.deleted else 1 << 30
 
     def new_row(self, row: int) -> int | None:
         if row in self._set:
             return None
+        return row - bisect_left(self.deleted, row)
+
+    def position(self, row: int) -> int:
+        """Where a point on ``row`` lands (a deleted row: where the next row lands) — for
+        anchors of drawings and notes, which never vanish."""
         return row - bisect_left(self.deleted, row)
 
     def _survivors(self, r1: int, r2: int) -> int:
@@ -84,6 +90,123 @@ class RowShift:
         """Shift a space-separated list of ranges; '' when nothing is left."""
         out = [s for s in (self.range(p) for p in sqref.split()) if s]
         return " ".join(out)
+
+
+class RowInsert:
+    """Old row number -> new row number after inserting ``count`` rows before row ``at`` (the
+    rows from ``at`` down move by ``count``); a range reaching over ``at`` grows, as in Excel."""
+
+    def __init__(self, at: int, count: int):
+        self.at, self.count = at, count
+        self.deleted: list[int] = []
+        self.first = at
+
+    def new_row(self, row: int) -> int:
+        return row + self.count if row >= self.at else row
+
+    position = new_row
+
+    def range(self, ref: str) -> str | None:
+        parts = ref.split(":")
+        points = [point for p in parts if (point := _POINT.match(p))]
+        if len(parts) > 2 or len(points) != len(parts) or any(p.group(2) is None for p in points):
+            return ref
+        out = []
+        for p in points:
+            n = int(p.group(2).lstrip("$"))
+            dollar = "$" if p.group(2).startswith("$") else ""
+            out.append(f"{p.group(1) or ''}{dollar}{self.new_row(n)}")
+        return ":".join(out)
+
+    def sqref(self, sqref: str) -> str:
+        return " ".join(s for s in (self.range(p) for p in sqref.split()) if s)
+
+
+# --- formulas --------------------------------------------------------------------------------
+_A1 = re.compile(r"^(\$?[A-Za-z]{1,3})?(\$?)(\d+)$")
+_REF_PART = re.compile(r"^\$?[A-Za-z]{0,3}\$?\d*(?::\$?[A-Za-z]{0,3}\$?\d*)?$")
+
+
+def _sheet_name(token: str) -> str:
+    return token[1:-1].replace("''", "'") if token.startswith("'") and token.endswith("'") else token
+
+
+def _shift_ref(ref: str, shift, anchor: tuple[int, int] | None) -> str | None:
+    """One A1 reference or range moved; None when Excel would write #REF!. With ``anchor``
+    (old row, new row of a rule's first cell) rows without '$' keep their distance to it."""
+    if anchor is None:
+        return shift.range(ref)
+    parts = ref.split(":")
+    points = [_A1.match(p) for p in parts]
+    if any(p is None for p in points):
+        return shift.range(ref)
+    old_anchor, new_anchor = anchor
+    absolute = [p.group(2) == "$" for p in points]     # type: ignore[union-attr]
+    if all(absolute):
+        return shift.range(ref)
+    out = []
+    for p, fixed in zip(points, absolute, strict=True):
+        assert p is not None
+        row = int(p.group(3))
+        if fixed:
+            new = shift.range(f"{p.group(1) or ''}${row}")
+            if new is None:
+                return None
+            out.append(new)
+        else:
+            out.append(f"{p.group(1) or ''}{max(1, new_anchor + row - old_anchor)}")
+    return ":".join(out)
+
+
+def shift_formula(formula: str | None, shift, sheet: str, *, on_sheet: bool,
+                  anchor: tuple[int, int] | None = None) -> str | None:
+    """``formula`` (without '=') with every reference into ``sheet`` moved as Excel moves it when
+    rows are deleted or inserted; a reference to a deleted cell becomes #REF!. ``on_sheet``: the
+    formula lives on that sheet, so its unqualified references point there too. Text literals
+    are never references ('Warten auf Freigabe!E5' in quotes stays). Returns the formula
+    unchanged when there is nothing to move."""
+    if not formula:
+        return formula
+    if not on_sheet and sheet.casefold() not in formula.casefold():
+        return formula
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    try:
+        tokens = Tokenizer("=" + formula).items
+    except Exception:  # openpyxl's tokenizer refuses what Excel would not accept either
+        return formula
+    target = sheet.casefold()
+    changed = False
+    out = []
+    for tok in tokens:
+        value = tok.value
+        if tok.type == Token.OPERAND and tok.subtype == Token.RANGE:
+            new = _shift_operand(value, shift, target, on_sheet, anchor)
+        elif tok.type == Token.FUNC and tok.subtype == Token.OPEN and ":" in value:
+            head, _, func = value.rpartition(":")          # 'A1:INDEX('
+            moved = _shift_operand(head, shift, target, on_sheet, anchor)
+            new = f"{moved}:{func}"
+        else:
+            new = value
+        changed |= new != value
+        out.append(new)
+    return "".join(out) if changed else formula
+
+
+def _shift_operand(text: str, shift, target: str, on_sheet: bool,
+                   anchor: tuple[int, int] | None) -> str:
+    prefix, bang, ref = text.rpartition("!")
+    if bang:
+        name = _sheet_name(prefix)
+        if name.startswith("[") or ":" in name or name.casefold() != target:
+            return text                    # another workbook, a 3D reference, another sheet
+        anchor = None
+    elif not on_sheet:
+        return text
+    if not ref or not _REF_PART.match(ref) or not any(ch.isdigit() for ch in ref):
+        return text                        # a name, a table, whole columns, #REF!
+    new = _shift_ref(ref, shift, anchor)
+    return f"{prefix}{bang}{new if new is not None else '#REF!'}"
 
 
 def is_single_cell(ref: str) -> bool:

@@ -13,7 +13,7 @@ from ..core.cells import col_letter, col_number, excel_serial
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, auto_column_widths
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
-from .refs import RowShift, cell_ref, has_unqualified_ref, is_single_cell, split_cell_ref
+from .refs import RowInsert, RowShift, cell_ref, is_single_cell, shift_formula, split_cell_ref
 from .safety import parse_xml
 from .styles import AGENT_FILL, Styles, normalise_rgb
 from .values import MAX_TEXT_LENGTH, escape_text, number_text
@@ -85,6 +85,7 @@ class SheetPatcher:
         self.upcoming: list = []             # the CellWrites of this run (for un-sharing formulas)
         self._protected: set[tuple[int, int]] | None = None
         self.delete_mode = ""
+        self.rows_moved = False          # rows deleted/inserted or references moved: calcChain is stale
         self._extent: list[int] | None = None           # min_r, min_c, max_r, max_c touched
         self._shared: dict[str, list[etree._Element]] | None = None
         # ("fill" or "font", rgb, product) -> the s= of a cell's own format (text) or of its
@@ -720,43 +721,30 @@ class SheetPatcher:
             self._set_widths(widths)
             self._set_col_styles()
 
-    # --- deletions -----------------------------------------------------------------------
-    def delete_rows(self, rows, *, referenced_elsewhere: bool) -> RowShift | None:
-        """Remove rows, shifting the rows below up. Structurally (rows renumbered, merged
-        cells/validations/conditional formats/hyperlinks moved) when nothing else points at
-        this sheet's cells; otherwise the values below move up cell by cell and the sheet's
-        structure stays (see README of this package)."""
+    # --- deletions and insertions -----------------------------------------------------------
+    def delete_rows(self, rows) -> RowShift | None:
+        """Remove whole rows as Excel's "delete row" does: the rows below move up with
+        everything on them (cells, formats, height, hidden), and every range and formula of
+        the sheet follows (see ``move_rows``). The writer adjusts the other parts."""
         shift = RowShift(r for r in rows if r >= 1)
         if not shift.deleted:
             return None
+        self.move_rows(shift)
+        self.delete_mode = "shift"
+        return shift
+
+    def insert_rows(self, at: int, count: int) -> RowInsert | None:
+        """Insert ``count`` empty rows before row ``at`` (Excel's "insert row")."""
+        if count <= 0:
+            return None
+        shift = RowInsert(at, count)
+        self.move_rows(shift)
+        return shift
+
+    def move_rows(self, shift: RowShift | RowInsert) -> None:
         self._materialize()
-        blocker = self.structural_blocker(referenced_elsewhere)
-        if blocker is None:
-            self.delete_mode = "shift"
-            self._delete_structurally(shift)
-        else:
-            self.delete_mode = f"values ({blocker})"
-            self._delete_by_moving_values(shift)
-        self._shift_ranges(shift, hyperlinks_only=blocker is not None)
-        self.changed = True
-        return shift if blocker is None else None
-
-    def structural_blocker(self, referenced_elsewhere: bool) -> str | None:
-        if referenced_elsewhere:
-            return "Bezüge aus anderen Teilen der Mappe"
-        if next(self.sheet_data.iter(F), None) is not None:
-            return "Formeln"
-        for tag, why in (("tableParts", "Tabellen"), ("legacyDrawing", "Kommentare/Steuerelemente"),
-                         ("drawing", "Bilder/Diagramme")):
-            if self.root.find(m(tag)) is not None:
-                return why
-        for el in self.root.iter(m("formula"), m("formula1"), m("formula2"), f"{{{XM_NS}}}f"):
-            if has_unqualified_ref(el.text):
-                return "Regeln mit Zellbezügen"
-        return None
-
-    def _delete_structurally(self, shift: RowShift) -> None:
-        first = shift.deleted[0]
+        self._unshare_all()
+        first = shift.first
         for r in self.row_numbers:
             if r < first:
                 continue
@@ -765,76 +753,95 @@ class SheetPatcher:
             if new is None:
                 self.sheet_data.remove(el)
                 continue
+            if new > MAX_ROW:
+                self._outside(new, 1)
             el.set("r", str(new))
             for c in el.iterchildren(C):
                 ref = c.get("r")
                 if ref is not None:
                     c.set("r", ref.rstrip("0123456789") + str(new))
         self._index_rows()
+        self._cells.clear()
+        for f in self.sheet_data.iter(F):
+            text = shift_formula(f.text, shift, self.sheet, on_sheet=True)
+            if text != f.text:
+                f.text = text
+            if (ref := f.get("ref")) is not None:         # an array formula's range
+                f.set("ref", shift.range(ref) or ref)
         dim = self.root.find(m("dimension"))
         if dim is not None and (ref := dim.get("ref")):
             dim.set("ref", shift.sqref(ref) or "A1")
+        self._shift_ranges(shift)
+        self._extent = None
+        self.rows_moved = True
+        self.changed = True
 
-    def _delete_by_moving_values(self, shift: RowShift) -> None:
-        first = shift.deleted[0]
-        region = [r for r in self.row_numbers if r >= first]
-        if not region:
+    def _unshare_all(self) -> None:
+        """Every shared formula becomes one formula per cell: rows that move apart (or go)
+        would otherwise compute something else."""
+        masters = [f for f in self.sheet_data.iter(F)
+                   if f.get("t") == "shared" and f.get("ref") is not None and (f.text or "").strip()]
+        if not masters:
             return
-        for r in region:
-            for c in self.rows[r].iterchildren(C):
-                if c.find(F) is not None:
-                    raise WorkbookError(
-                        f"Datei '{self.file}': Zeilen in '{self.sheet}' können nicht sicher "
-                        f"gelöscht werden — {self.sheet}!{c.get('r')} enthält eine Formel")
-        last = region[-1]
-        sources = [r for r in range(first, last + 1) if shift.new_row(r) is not None]
-        for i, target in enumerate(range(first, last + 1)):
-            self._copy_row_content(sources[i] if i < len(sources) else None, target)
+        for f in masters:
+            self._unshare_group(f)
 
-    def _copy_row_content(self, source: int | None, target: int) -> None:
-        src_el = self.rows.get(source) if source is not None else None
-        src_cells = self._row_cells(source, src_el)[0] if source is not None and src_el is not None else {}
-        tgt_el = self.rows.get(target)
-        tgt_cells = self._row_cells(target, tgt_el)[0] if tgt_el is not None else {}
-        for col in sorted(set(src_cells) | set(tgt_cells)):
-            s = src_cells.get(col)
-            if s is None and source is not None and col not in tgt_cells:
+    def _unshare_group(self, f: etree._Element) -> None:
+        """The shared formula whose master is ``f``: every cell its own formula."""
+        c = f.getparent()
+        if c is None:
+            return
+        self._shared = None
+        self._protected = set()
+        self._unshare(c, f)
+        self._protected = None
+        for a in ("t", "si", "ref"):
+            if a in f.attrib:
+                del f.attrib[a]
+
+    def shift_references(self, shift: RowShift | RowInsert, sheet: str) -> bool:
+        """Formulas of this (another) sheet that point into ``sheet``: moved. True if any."""
+        self._materialize()
+        changed = False
+        for f in list(self.sheet_data.iter(F)):
+            text = f.text or ""
+            if f.get("t") == "shared" and f.get("ref") is not None and sheet.casefold() in text.casefold():
+                self._unshare_group(f)
+        for f in self.sheet_data.iter(F):
+            new = shift_formula(f.text, shift, sheet, on_sheet=False)
+            if new != f.text:
+                f.text = new
+                changed = True
+        for el in self.root.iter(m("formula"), m("formula1"), m("formula2"), f"{{{XM_NS}}}f"):
+            new = shift_formula(el.text, shift, sheet, on_sheet=False)
+            if new != el.text:
+                el.text = new
+                changed = True
+        if changed:
+            self.rows_moved = True                        # calcChain positions are stale
+            self.changed = True
+        return changed
+
+    def clear_row(self, r: int, cols: range) -> None:
+        """Values (not formulas, not formats) of ``cols`` in row ``r`` go — a table's last row
+        that Excel keeps empty."""
+        row_el = self.rows.get(r)
+        if row_el is None:
+            return
+        cells, _ = self._row_cells(r, row_el)
+        for col in cols:
+            c = cells.get(col)
+            if c is None or c.find(F) is not None:
                 continue
-            t = self.cell(target, col)
-            for child in list(t):
-                if child.tag in _VALUE_TAGS:
-                    t.remove(child)
+            for child in list(c):
+                if child.tag in (V, IS):
+                    c.remove(child)
             for a in _CLEARED_ATTRS:
-                t.attrib.pop(a, None)
-            if source is None:
-                continue                                   # trailing row: values go, format stays
-            if s is None:
-                style = self.base_style(src_el, col)
-                if style:
-                    t.set("s", str(style))
-                elif len(t) == 0:
-                    self._remove_cell(target, col)
-                else:
-                    t.attrib.pop("s", None)
-                continue
-            for a, v in s.attrib.items():
-                if a != "r":
-                    t.set(a, v)
-            if "s" not in s.attrib:
-                t.attrib.pop("s", None)
-            for pos, child in enumerate(x for x in s if x.tag in _VALUE_TAGS):
-                t.insert(pos, _clone(child))
+                c.attrib.pop(a, None)
+        self.changed = True
 
-    def _remove_cell(self, r: int, col: int) -> None:
-        cells, cols = self._row_cells(r, self.rows[r])
-        c = cells.pop(col)
-        cols.remove(col)
-        c.getparent().remove(c)
-
-    def _shift_ranges(self, shift: RowShift, hyperlinks_only: bool) -> None:
+    def _shift_ranges(self, shift: RowShift | RowInsert) -> None:
         for container_tag, item_tag, attr in _RANGE_ITEMS:
-            if hyperlinks_only and container_tag != "hyperlinks":
-                continue
             container = self.root.find(m(container_tag))
             if container is None:
                 continue
@@ -845,23 +852,30 @@ class SheetPatcher:
                 new = shift.sqref(old)
                 if not new or (container_tag == "mergeCells" and is_single_cell(new)):
                     container.remove(item)
-                elif new != old:
+                    continue
+                if new != old:
                     item.set(attr, new)
+                if container_tag == "dataValidations":
+                    self._shift_rule_formulas(item, shift, old, new)
             _fix_count(container, m(item_tag))
-        if hyperlinks_only:
-            return
         for cf in list(self.root.iterchildren(m("conditionalFormatting"))):
-            new = shift.sqref(cf.get("sqref", ""))
+            old = cf.get("sqref", "")
+            new = shift.sqref(old)
             if not new:
                 self.root.remove(cf)
-            elif new != cf.get("sqref"):
+                continue
+            if new != old:
                 cf.set("sqref", new)
+            self._shift_rule_formulas(cf, shift, old, new)
         for sq in list(self.root.iter(f"{{{XM_NS}}}sqref")):
-            new = shift.sqref(sq.text or "")
+            old = sq.text or ""
+            new = shift.sqref(old)
+            owner = sq.getparent()
             if new:
                 sq.text = new
+                if owner is not None:
+                    self._shift_rule_formulas(owner, shift, old, new)
                 continue
-            owner = sq.getparent()
             holder = owner.getparent() if owner is not None else None
             if owner is not None and holder is not None:
                 holder.remove(owner)
@@ -869,9 +883,10 @@ class SheetPatcher:
         _drop_empty_extensions(self.root)
         auto = self.root.find(m("autoFilter"))
         if auto is not None and (ref := auto.get("ref")):
-            new_ref = shift.range(ref)
-            if new_ref:
-                auto.set("ref", new_ref)
+            auto.set("ref", shift.range(ref) or ref)
+        for sort in self.root.iter(m("sortState"), m("sortCondition")):
+            if (ref := sort.get("ref")) is not None:
+                sort.set("ref", shift.range(ref) or ref)
         breaks = self.root.find(m("rowBreaks"))
         if breaks is not None:
             for brk in list(breaks.iterchildren(m("brk"))):
@@ -883,6 +898,22 @@ class SheetPatcher:
             _fix_count(breaks, m("brk"))
             if breaks.get("manualBreakCount") is not None:
                 breaks.set("manualBreakCount", str(len(breaks)))
+
+    def _shift_rule_formulas(self, rule_owner: etree._Element, shift, old_sqref: str,
+                             new_sqref: str) -> None:
+        """Formulas of a validation / conditional format: references with '$' move as in a
+        cell; relative ones keep their distance to the range's first cell (Excel keeps them
+        as offsets)."""
+        try:
+            old_anchor = min(_first_row(p) for p in old_sqref.split())
+            new_anchor = min(_first_row(p) for p in new_sqref.split())
+        except ValueError:
+            return
+        for el in rule_owner.iter(m("formula"), m("formula1"), m("formula2"), f"{{{XM_NS}}}f"):
+            new = shift_formula(el.text, shift, self.sheet, on_sheet=True,
+                                anchor=(old_anchor, new_anchor))
+            if new != el.text:
+                el.text = new
 
     # --- finish --------------------------------------------------------------------------
     def to_xml(self) -> bytes:
@@ -1104,9 +1135,10 @@ def _drop_empty_extensions(root: etree._Element) -> None:
         root.remove(ext_lst)
 
 
-def _clone(el: etree._Element) -> etree._Element:
-    import copy
-    return copy.deepcopy(el)
+def _first_row(ref: str) -> int:
+    """First row of a range ('B3:C9' -> 3; whole columns -> 1)."""
+    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
+    return int(digits) if digits else 1
 
 
 def new_sheet_root(file: str, frozen_header: bool) -> etree._Element:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -12,33 +11,28 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from ..core.plan import Plan, auto_column_widths
 from ..files import fsync_folder
-from . import allocator, guard, safety
+from . import allocator, guard, moves, safety
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import Terminated, WorkbookChanged, WorkbookError
-from .opc import SheetEntry, WorkbookParts, select, serialize, unselect
+from .opc import PKG_REL_NS, SheetEntry, WorkbookParts, rels_part_of, resolve_target, select, serialize, unselect
+from .refs import RowInsert, RowShift, shift_formula
 from .sheet import SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
-_SIMPLE_RANGE = re.compile(
-    r"^(?P<sheet>'(?:[^']|'')+'|[^'!:]+)!\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 
 
-def _sheet_of(token: str) -> str:
-    return token[1:-1].replace("''", "'") if token.startswith("'") else token
-
-
-def _names_sheet(text: str, sheet: str, escaped: bool = False) -> bool:
-    """Does a formula text (or an XML part, ``escaped``) refer to ``sheet``?"""
-    needles = {sheet + "!", "'" + sheet.replace("'", "''") + "'!"}
-    if escaped:
-        needles |= {n.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    for n in needles}
-        needles |= {n.replace("'", "&apos;") for n in needles}
-    folded = text.casefold()
-    return any(n.casefold() in folded for n in needles)
+def _mentions(data: bytes, sheet: str) -> bool:
+    """Might this XML part name ``sheet`` in a formula? A cheap test on the bytes (ASCII case
+    ignored; escaped '&' and apostrophes included); the formulas themselves decide."""
+    low = data.lower()
+    needle = sheet.encode().lower()
+    escaped = sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode().lower()
+    return needle in low or escaped in low
 
 
 @dataclass
@@ -53,7 +47,32 @@ class ApplyResult:
     sheets_changed: list[str] = field(default_factory=list)
     sheets_created: list[str] = field(default_factory=list)
     calc_chain_dropped: bool = False
-    delete_modes: dict[str, str] = field(default_factory=dict)   # sheet -> "shift" | "values (…)"
+    delete_modes: dict[str, str] = field(default_factory=dict)   # sheet -> "shift"
+    parts_adjusted: list[str] = field(default_factory=list)      # other parts whose references moved
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _totals_rows(table: etree._Element) -> int:
+    try:
+        return int(table.get("totalsRowCount", "0"))
+    except ValueError:
+        return 0
+
+
+def _table_span(table: etree._Element) -> tuple[int, int, range] | None:
+    """(first data row, last data row, its columns) of a table part."""
+    from .refs import split_cell_ref
+    ref = table.get("ref", "")
+    a, _, b = ref.partition(":")
+    try:
+        r1, c1 = split_cell_ref(a)
+        r2, c2 = split_cell_ref(b or a)
+        header = int(table.get("headerRowCount", "1"))
+    except ValueError:
+        return None
+    return r1 + header, r2 - _totals_rows(table), range(c1, c2 + 1)
 
 
 def backup_paths(path, backups: int) -> list[Path]:
@@ -82,6 +101,9 @@ class _Edit:
         self._parsing: dict[str, Future] = {}     # part -> its root, parsed ahead
         self._serialised: dict[str, Future] = {}  # sheet part -> its XML bytes
         self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
+        self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
+        self._held: set[str] = set()              # sheets whose formulas may follow moved rows
+        self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
 
     # --- the worker thread -----------------------------------------------------------------
     # lxml lets go of the GIL while parsing and serialising, zlib while (in|de)flating: the
@@ -176,8 +198,9 @@ class _Edit:
                     unselect(patcher.root)
             patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
         self._select_activated()
+        self._held = self._referrers()
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
-                                        plan.deletions))
+                                        plan.deletions) | self._held)
 
         writes = defaultdict(list)
         entries: dict[str, SheetEntry] = {}                  # sheet name as the plan spells it
@@ -200,7 +223,7 @@ class _Edit:
             patcher = patchers.get(font.sheet) or patchers.setdefault(
                 font.sheet, self._patcher(self._entry(font.sheet, "Schriftfarbe")))
             patcher.font_colour(font.row, font.cols, font.rgb, font_product)
-        self._finish(self._sheets_named(plan.appends, plan.deletions))
+        self._finish(self._sheets_named(plan.appends, plan.deletions) | self._held)
 
         for ap in plan.appends:
             entry = self.parts.sheet(ap.sheet)
@@ -225,18 +248,10 @@ class _Edit:
 
         for d in plan.deletions:
             entry = self._entry(d.sheet, "Zeilen löschen")
-            patcher = self._patcher(entry)
-            blocked, names = self._references(entry)
-            shift = patcher.delete_rows(d.rows, referenced_elsewhere=blocked)
-            if shift is not None and names:
-                for dn in names:
-                    sheet, _, ref = dn.text.strip().rpartition("!")
-                    dn.text = f"{sheet}!{shift.range(ref) or '#REF!'}"
-                self.parts.dirty.add(self.parts.workbook_part)
+            self._delete_rows(entry, d.rows)
             self.result.rows_deleted += len(set(d.rows))
-            self.result.delete_modes[entry.name] = patcher.delete_mode
 
-        formulas_removed = any(p.formulas_removed for _, p in self.patchers.values())
+        formulas_removed = any(p.formulas_removed or p.rows_moved for _, p in self.patchers.values())
         if plan.full_recalc or formulas_removed:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
@@ -260,29 +275,148 @@ class _Edit:
         return {entry.name if entry else name for name, entry in
                 ((name, self.parts.sheet(name)) for name in names)}
 
-    def _references(self, entry: SheetEntry) -> tuple[bool, list]:
-        """(does another part name this sheet in a way we cannot follow?, defined names that
-        are a plain range of this sheet — e.g. the autofilter's _xlnm._FilterDatabase — and
-        can move with its rows)."""
-        shiftable = []
+    # --- rows that move: everything that points at them follows ---------------------------
+    def _referrers(self) -> set[str]:
+        """Names of the worksheets whose formulas may point into a sheet whose rows this plan
+        deletes (or inserts) — kept open until then (not serialised early)."""
+        moving = [e for e in map(self.parts.sheet, self._moving_sheets()) if e is not None]
+        if not moving:
+            return set()
+        out = set()
+        for entry in self.parts.sheets:
+            if not entry.is_worksheet or entry.created or any(entry is e for e in moving):
+                continue
+            data = self.archive.read(entry.part)
+            if any(_mentions(data, e.name) for e in moving):
+                out.add(entry.name)
+        return out
+
+    def _moving_sheets(self) -> set[str]:
+        names = {d.sheet for d in self.plan.deletions}
+        for ap in self.plan.appends:
+            entry = self.parts.sheet(ap.sheet)
+            if entry is not None and entry.is_worksheet and any(
+                    _totals_rows(self._part(part)) for part in self._related(entry, moves.RT_TABLE)):
+                names.add(ap.sheet)
+        return names
+
+    def _related(self, entry: SheetEntry, rtype: str) -> list[str]:
+        """Parts of ``rtype`` the sheet's relationships point to."""
+        rels = rels_part_of(entry.part)
+        if entry.created or not self.archive.has(rels):
+            return []
+        out = []
+        for rel in self._part(rels).iter(f"{{{PKG_REL_NS}}}Relationship"):
+            if rel.get("Type") == rtype and rel.get("TargetMode") != "External":
+                part = resolve_target(entry.part, rel.get("Target", ""))
+                if self.archive.has(part):
+                    out.append(part)
+        return out
+
+    def _part(self, part: str) -> etree._Element:
+        """A part's parsed XML, once per run (edits go to the same tree)."""
+        hit = self._trees.get(part)
+        if hit is None:
+            hit = self._trees[part] = self.archive.xml(part)
+        return hit
+
+    def _edit(self, part: str, change) -> None:
+        """Apply ``change`` to a part's tree; it is written only if its XML changed."""
+        root = self._part(part)
+        before = etree.tostring(root)
+        change(root)
+        if etree.tostring(root) != before:
+            self._changed(part)
+
+    def _changed(self, part: str, value: etree._Element | bytes | None = None) -> None:
+        self.extra[part] = self._trees[part] if value is None else value
+        if part not in self.result.parts_adjusted:
+            self.result.parts_adjusted.append(part)
+
+    def _delete_rows(self, entry: SheetEntry, rows) -> None:
+        patcher = self._patcher(entry)
+        wanted = sorted({r for r in rows if r >= 1})
+        if not wanted:
+            return
+        tables = [(part, self._part(part)) for part in self._related(entry, moves.RT_TABLE)]
+        cleared: list[tuple[int, range]] = []
+        deleted = set(wanted)
+        for _, table in tables:           # a table keeps one (emptied) data row, as in Excel
+            span = _table_span(table)
+            if span is None:
+                continue
+            first, last, cols = span
+            if first <= last and all(r in deleted for r in range(first, last + 1)):
+                deleted.discard(last)
+                cleared.append((last, cols))
+        for r, cols in cleared:
+            patcher.clear_row(r, cols)
+        gone = deleted | {r for r, _ in cleared}
+        self._drop_hyperlinks(patcher, {r for r, _ in cleared})
+        shift = RowShift(deleted)
+        if shift.deleted:
+            patcher.delete_rows(shift.deleted)
+        self._follow(entry, shift, gone, tables)
+        self.result.delete_modes[entry.name] = "shift"
+
+    @staticmethod
+    def _drop_hyperlinks(patcher: SheetPatcher, rows: set[int]) -> None:
+        box = patcher.root.find(f"{{{_MAIN}}}hyperlinks")
+        if box is None or not rows:
+            return
+        for link in list(box):
+            ref = (link.get("ref") or "").split(":")[0]
+            digits = "".join(ch for ch in ref if ch.isdigit())
+            if digits and int(digits) in rows:
+                box.remove(link)
+        if not len(box):
+            patcher.root.remove(box)
+
+    def _follow(self, entry: SheetEntry, shift: RowShift | RowInsert, gone: set[int],
+                tables: list[tuple[str, etree._Element]]) -> None:
+        """After the rows of ``entry`` moved: its tables, notes, threaded comments, drawings;
+        the defined names; formulas of other sheets; charts and pivot caches."""
+        sheet = entry.name
+        for part, _ in tables:
+            self._edit(part, lambda root: moves.move_table(root, shift))
+        for part in self._related(entry, moves.RT_COMMENTS):
+            self._edit(part, lambda root: moves.move_comments(root, shift, gone))
+        for part in self._related(entry, moves.RT_THREADED):
+            self._edit(part, lambda root: moves.move_threaded(root, shift, gone))
+        for part in self._related(entry, moves.RT_VML):
+            kept = self.extra.get(part)
+            vml = kept if isinstance(kept, bytes) else self.archive.read(part)
+            moved = moves.move_vml(vml, shift, gone)
+            if moved != vml:
+                self._changed(part, moved)
+        for part in self._related(entry, moves.RT_DRAWING):
+            self._edit(part, lambda root: moves.move_drawing(root, shift))
+        names_changed = False
         for dn in self.parts.defined_names():
-            text = (dn.text or "").strip()
-            if not _names_sheet(text, entry.name):
+            new = shift_formula(dn.text, shift, sheet, on_sheet=False)
+            if new != dn.text:
+                dn.text = new
+                names_changed = True
+        if names_changed:
+            self.parts.dirty.add(self.parts.workbook_part)
+        for other in self.parts.sheets:
+            if other is entry or not other.is_worksheet or other.created:
                 continue
-            match = _SIMPLE_RANGE.match(text)
-            if match and _sheet_of(match["sheet"]).casefold() == entry.name.casefold():
-                shiftable.append(dn)
-            else:
-                return True, []
-        own = self.archive.info(entry.part)
-        skip = {own.filename if own else "", self.parts.workbook_part}
+            if other.part in self.patchers or other.name in self._held:
+                self._patcher(other).shift_references(shift, sheet)
         for info in self.archive.infos:
-            if info.filename in skip or not info.filename.lower().endswith(".xml"):
+            name = info.filename
+            low = name.lower()
+            chart = "/charts/" in low and low.endswith(".xml") and "/_rels/" not in low
+            pivot = "pivotcachedefinition" in low and low.endswith(".xml")
+            if not (chart or pivot):
                 continue
-            if _names_sheet(self.archive.read(info.filename).decode("utf-8", "replace"),
-                            entry.name, escaped=True):
-                return True, []
-        return False, shiftable
+            if name not in self._trees and not _mentions(self.archive.read(name), sheet):
+                continue
+            root = self._part(name)
+            if (moves.move_formula_texts(root, shift, sheet) if chart
+                    else moves.move_pivot_source(root, shift, sheet)):
+                self._changed(name)
 
     # --- output --------------------------------------------------------------------------
     def members(self) -> tuple[dict[str, Future], dict[str, Future]]:
@@ -309,6 +443,9 @@ class _Edit:
                 lambda: deflate(serialize(styles)))
         for name, data in self.parts.changed_xml().items():
             replaced[name] = self._worker.submit(deflate, data)
+        for part, value in self.extra.items():
+            data = value if isinstance(value, bytes) else serialize(value)
+            replaced[self.archive.member_name(part)] = self._worker.submit(deflate, data)
         added = {part: created[part] if part in created else self._worker.submit(deflate, data)
                  for part, data in self.parts.added.items()}
         return replaced, added
