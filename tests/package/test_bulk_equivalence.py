@@ -49,13 +49,16 @@ def patcher(prefixed: bool, col_styles: bool, date1904: bool) -> SheetPatcher:
 
 
 def cell_by_cell(p: SheetPatcher, start: int, rows, formats, first_row_style) -> None:
-    """The reference: what `write` makes of the same values."""
+    """The reference: what `write` makes of the same values — a number format of the plan
+    only where the new cell's format (the row's / column's) is General."""
     for i, values in enumerate(rows):
         for col, value in enumerate(values, start=1):
             if value is None or (isinstance(value, str) and not value):
                 continue
             style = first_row_style if i == 0 else None
-            p.write(start + i, col, value, formats.get(col), style=style)
+            base = style if style is not None else p.base_style(None, col)
+            code = formats.get(col) if p.styles.number_format(base)[0] == 0 else None
+            p.write(start + i, col, value, code, style=style)
 
 
 def state(p: SheetPatcher) -> tuple:

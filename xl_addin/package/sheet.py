@@ -611,23 +611,102 @@ class SheetPatcher:
                 return r
         return 0
 
-    def append(self, rows: list[list[CellValue]], number_formats: dict[int, str]) -> int:
-        """Rows below the last row holding a value; returns the first new row number. Rows that
-        already exist there (formatting prepared in advance) keep their cells' formats."""
+    def append(self, rows: list[list[CellValue]], number_formats: dict[int, str],
+               start: int | None = None) -> int:
+        """Rows below the last row holding a value (or from ``start``, rows the writer made room
+        for); returns the first new row number. Rows that already exist there (formatting
+        prepared in advance) keep their cells' formats; new cells take the format of the row
+        above (a data row, not the header) or their column's — ``number_formats`` only where
+        that format is General (an agent's '#,##0.00 €' stays)."""
         self._materialize()
-        start = self.last_value_row() + 1
-        beyond = (self.row_numbers[-1] + 1) if self.row_numbers else 1
+        if start is None:
+            start = self.last_value_row() + 1
+            beyond = (self.row_numbers[-1] + 1) if self.row_numbers else 1
+        else:
+            beyond = MAX_ROW + 1                          # rows may exist below: no bulk path
+        above = self._styles_of(start - 1)
         split = max(0, min(len(rows), beyond - start))
         for i, values in enumerate(rows[:split]):
+            r = start + i
+            row_el = self.rows.get(r)
+            cells = self._row_cells(r, row_el)[0] if row_el is not None else {}
             for col, value in enumerate(values, start=1):
                 if value is None or (isinstance(value, str) and not value):
                     continue
-                self.write(start + i, col, value, number_formats.get(col))
-        self._bulk_rows(start + split, rows[split:], number_formats)
+                c = cells.get(col)
+                if c is not None:
+                    base = int(c.get("s") or 0)
+                    self.write(r, col, value, self._format_for(base, number_formats.get(col)))
+                else:
+                    base = above(col) if above is not None else self.base_style(row_el, col)
+                    self.write(r, col, value, self._format_for(base, number_formats.get(col)), style=base)
+        self._bulk_rows(start + split, rows[split:], number_formats, base_for=above)
         return start
 
+    def _format_for(self, base: int, code: str | None) -> str | None:
+        """The plan's number format, unless the cell's own format has one."""
+        if not code or self.styles.number_format(base)[0] != 0:
+            return None
+        return code
+
+    def _styles_of(self, r: int):
+        """col -> the format a new cell below row ``r`` gets: its column's (or an empty row's),
+        with the number format of row ``r``'s cell where that is General — when row ``r`` is a
+        data row holding a value; else None. Fills, fonts and borders of the row above are not
+        taken: an agent's marking of one order is not the next order's."""
+        row_el = self.rows.get(r)
+        if r < 2 or row_el is None or not self._has_value(row_el):
+            return None
+        cells = self._row_cells(r, row_el)[0]
+        cache: dict[int, int] = {}
+
+        def style(col: int) -> int:
+            hit = cache.get(col)
+            if hit is not None:
+                return hit
+            base = self.base_style(None, col)
+            c = cells.get(col)
+            if c is not None and self.styles.number_format(base)[0] == 0:
+                num_id, code = self.styles.number_format(int(c.get("s") or 0))
+                if num_id and code:
+                    base = self.styles.with_number_format(base, code)
+            cache[col] = base
+            return base
+        return style
+
+    def formula_at(self, r: int, col: int) -> str | None:
+        """The formula text of a cell, when it has its own (not a shared formula's member)."""
+        c = self.cell(r, col, create=False)
+        f = c.find(F) if c is not None else None
+        if f is None or not (f.text or "").strip() or f.get("t") in ("array", "dataTable"):
+            return None
+        return f.text
+
+    def write_formula(self, r: int, col: int, formula: str, origin: tuple[int, int]) -> None:
+        """A formula (written for the cell ``origin``, e.g. a table's calculated column) into an
+        empty cell, translated as Excel fills it down; Excel computes it on load."""
+        from openpyxl.formula.translate import Translator  # tokenizer only, no load/save
+
+        text = formula
+        if (r, col) != origin:
+            try:
+                text = Translator("=" + formula, origin=cell_ref(*origin)).translate_formula(
+                    cell_ref(r, col))[1:]
+            except Exception:  # a formula the tokenizer cannot read stays as it is written
+                text = formula
+        c = self.cell(r, col)
+        if c.find(F) is not None or c.find(V) is not None or c.find(IS) is not None:
+            return
+        f = c.makeelement(F, {})
+        f.text = text
+        c.insert(0, f)
+        self.formulas_removed += 1                        # calcChain: Excel rebuilds it
+        self._touch(r, col)
+        self.changed = True
+
     def _bulk_rows(self, start: int, rows: list[list[CellValue]],
-                   number_formats: dict[int, str] | None = None, first_row_style: int | None = None) -> None:
+                   number_formats: dict[int, str] | None = None, first_row_style: int | None = None,
+                   base_for=None) -> None:
         """Fast path for rows below every existing <row>: rendered as XML text with the encoder
         ``write`` uses (byte-identical to what ``write`` gives a new cell, see
         tests/package/test_bulk_equivalence.py) and parsed in one go."""
@@ -651,9 +730,14 @@ class SheetPatcher:
                 key = (i == 0, col)
                 hit = xf_cache.get(key)
                 if hit is None:               # (format of the new cell, with the column's number format)
-                    base = first_row_style if (i == 0 and first_row_style is not None) else self.base_style(None, col)
-                    hit = xf_cache[key] = (base, styles.with_number_format(base, formats[col])
-                                           if formats.get(col) else base)
+                    if i == 0 and first_row_style is not None:
+                        base = first_row_style
+                    elif base_for is not None:
+                        base = base_for(col)
+                    else:
+                        base = self.base_style(None, col)
+                    code = self._format_for(base, formats.get(col))
+                    hit = xf_cache[key] = (base, styles.with_number_format(base, code) if code else base)
                 base, xf = hit
                 if col > MAX_COL:
                     self._outside(r, col)

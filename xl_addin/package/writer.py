@@ -15,11 +15,11 @@ from lxml import etree
 
 from ..core.plan import Plan, auto_column_widths
 from ..files import fsync_folder
-from . import allocator, guard, moves, safety
+from . import allocator, guard, moves, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import PKG_REL_NS, SheetEntry, WorkbookParts, rels_part_of, resolve_target, select, serialize, unselect
-from .refs import RowInsert, RowShift, shift_formula
+from .refs import RowInsert, RowShift, cell_ref, shift_formula, split_cell_ref
 from .sheet import SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
@@ -54,25 +54,24 @@ class ApplyResult:
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _totals_rows(table: etree._Element) -> int:
-    try:
-        return int(table.get("totalsRowCount", "0"))
-    except ValueError:
-        return 0
-
-
-def _table_span(table: etree._Element) -> tuple[int, int, range] | None:
-    """(first data row, last data row, its columns) of a table part."""
-    from .refs import split_cell_ref
-    ref = table.get("ref", "")
+def _ref_box(ref: str) -> tuple[int, int, int, int] | None:
     a, _, b = ref.partition(":")
     try:
         r1, c1 = split_cell_ref(a)
         r2, c2 = split_cell_ref(b or a)
-        header = int(table.get("headerRowCount", "1"))
     except ValueError:
         return None
-    return r1 + header, r2 - _totals_rows(table), range(c1, c2 + 1)
+    return r1, c1, r2, c2
+
+
+def last_data_row(patcher: SheetPatcher, span: tuple[int, int, range]) -> int:
+    """The last row of a table's data range that holds a value (its first row when none)."""
+    first, last, _ = span
+    for r in range(last, first - 1, -1):
+        row = patcher.rows.get(r)
+        if row is not None and patcher._has_value(row):
+            return r
+    return first - 1
 
 
 def backup_paths(path, backups: int) -> list[Path]:
@@ -212,6 +211,7 @@ class _Edit:
             patcher = self._patcher(entries[items[0].sheet])
             patcher.upcoming = items
             patcher.write_all(items)
+            self._grow_to_the_right(entries[items[0].sheet], patcher, items)
         patchers: dict[str, SheetPatcher] = {}
         for fill in plan.fills:
             patcher = patchers.get(fill.sheet) or patchers.setdefault(
@@ -237,9 +237,9 @@ class _Edit:
                             patcher.write(1, col, text, style=bold or None)
                 elif ap.column_widths:
                     patcher.set_widths_if_new(ap.column_widths)
+                patcher.append(ap.rows, ap.number_formats)
             else:
-                patcher = self._patcher(entry)
-            patcher.append(ap.rows, ap.number_formats)
+                self._append(entry, ap)
             self.result.rows_appended += len(ap.rows)
 
         for part, (_, patcher) in self.patchers.items():
@@ -296,7 +296,7 @@ class _Edit:
         for ap in self.plan.appends:
             entry = self.parts.sheet(ap.sheet)
             if entry is not None and entry.is_worksheet and any(
-                    _totals_rows(self._part(part)) for part in self._related(entry, moves.RT_TABLE)):
+                    tables.totals_rows(self._part(part)) for part in self._related(entry, moves.RT_TABLE)):
                 names.add(ap.sheet)
         return names
 
@@ -338,11 +338,11 @@ class _Edit:
         wanted = sorted({r for r in rows if r >= 1})
         if not wanted:
             return
-        tables = [(part, self._part(part)) for part in self._related(entry, moves.RT_TABLE)]
+        table_parts = self._tables(entry)
         cleared: list[tuple[int, range]] = []
         deleted = set(wanted)
-        for _, table in tables:           # a table keeps one (emptied) data row, as in Excel
-            span = _table_span(table)
+        for _, table in table_parts:      # a table keeps one (emptied) data row, as in Excel
+            span = tables.data_span(table)
             if span is None:
                 continue
             first, last, cols = span
@@ -356,8 +356,108 @@ class _Edit:
         shift = RowShift(deleted)
         if shift.deleted:
             patcher.delete_rows(shift.deleted)
-        self._follow(entry, shift, gone, tables)
+        self._follow(entry, shift, gone, table_parts)
         self.result.delete_modes[entry.name] = "shift"
+
+    # --- tables and filters grow as Excel grows them when one types next to them ---------------
+    def _tables(self, entry: SheetEntry) -> list[tuple[str, etree._Element]]:
+        return [(part, self._part(part)) for part in self._related(entry, moves.RT_TABLE)]
+
+    def _grow_to_the_right(self, entry: SheetEntry, patcher: SheetPatcher, writes) -> None:
+        """Header texts written right next to a table's (or the sheet filter's) last column —
+        the computed columns the product adds — become columns of it."""
+        headers = {(w.row, w.col): w.value for w in writes if isinstance(w.value, str) and w.value}
+        if not headers:
+            return
+        for part, table in self._tables(entry):
+            b = tables.box(table)
+            if b is None or tables.header_rows(table) != 1:
+                continue
+            r1, c1, r2, c2 = b
+            right = c2
+            while (r1, right + 1) in headers:
+                right += 1
+                wanted = str(headers[(r1, right)])
+                name = tables.add_column(table, wanted)
+                if name != wanted:                      # header cells equal the column names
+                    patcher.write(r1, right, name)
+            if right != c2:
+                tables.set_box(table, r1, c1, r2, right)
+                self._changed(part)
+        auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
+        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        if auto is not None and box is not None:
+            r1, c1, r2, c2 = box
+            right = c2
+            while (r1, right + 1) in headers:
+                right += 1
+            if right != c2:
+                self._set_sheet_filter(entry, patcher, auto, (r1, c1, r2, right))
+
+    def _set_sheet_filter(self, entry: SheetEntry, patcher: SheetPatcher, auto,
+                          box: tuple[int, int, int, int]) -> None:
+        """The sheet's autofilter range, and the hidden name Excel keeps for it."""
+        r1, c1, r2, c2 = box
+        auto.set("ref", f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}")
+        patcher.changed = True
+        index = self.parts.sheets.index(entry)
+        quoted = "'" + entry.name.replace("'", "''") + "'"
+        for dn in self.parts.defined_names():
+            if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == str(index):
+                dn.text = f"{quoted}!${cell_ref(r1, c1)[:-len(str(r1))]}${r1}:" \
+                          f"${cell_ref(r2, c2)[:-len(str(r2))]}${r2}"
+                self.parts.dirty.add(self.parts.workbook_part)
+
+    def _append(self, entry: SheetEntry, ap) -> None:
+        """Rows below the last row holding a value — inside the agents' table when the sheet's
+        data is one: before its totals row (rows inserted, everything below moves), the table's
+        range, filter and calculated columns extended, the sheet's filter too."""
+        patcher = self._patcher(entry)
+        n = len(ap.rows)
+        if not n:
+            return
+        parts = self._tables(entry)
+        start = None
+        last = patcher.last_value_row()
+        for _, table in parts:
+            span, b = tables.data_span(table), tables.box(table)
+            if span is None or b is None or not tables.totals_rows(table):
+                continue
+            if b[2] >= last:                          # the totals row closes the sheet's data
+                start = last_data_row(patcher, span) + 1
+                missing = n - (span[1] + 1 - start)     # empty data rows are used first
+                if missing > 0:
+                    shift = patcher.insert_rows(span[1] + 1, missing)
+                    if shift is not None:
+                        self._follow(entry, shift, set(), parts)
+                break
+        first = patcher.append(ap.rows, ap.number_formats, start=start)
+        end = first + n - 1
+        for part, table in parts:
+            span, b = tables.data_span(table), tables.box(table)
+            if span is None or b is None:
+                continue
+            r1, c1, r2, c2 = b
+            totals = tables.totals_rows(table)
+            if not span[0] <= first <= span[1] + 1:
+                continue
+            if not totals and end > r2:
+                r2 = end
+            tables.set_box(table, r1, c1, r2, c2)
+            name = table.get("name") or table.get("displayName") or ""
+            for col, formula in tables.calculated_columns(table).items():
+                above = patcher.formula_at(first - 1, col) if first - 1 >= span[0] else None
+                origin, text = ((first - 1, col), above) if above else (
+                    (span[0], col), tables.qualified(formula, name))
+                for i, values in enumerate(ap.rows):
+                    if col - 1 < len(values) and values[col - 1] not in (None, ""):
+                        continue
+                    patcher.write_formula(first + i, col, text, origin=origin)
+            self._changed(part)
+        auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
+        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        if auto is not None and box is not None and box[0] < first <= box[2] + 1 < end + 1:
+            self._set_sheet_filter(entry, patcher, auto, (box[0], box[1], end, box[3]))
 
     @staticmethod
     def _drop_hyperlinks(patcher: SheetPatcher, rows: set[int]) -> None:

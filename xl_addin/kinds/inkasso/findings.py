@@ -75,6 +75,10 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
     WAITING_UNKNOWN_ORDER = Code(
         WARNING, "A Bestell-ID on 'Warten auf Freigabe' is not in the Masterliste.",
         de="Bestell-ID {order_id} steht nicht in der Masterliste")
+    WAITING_AMOUNT_TEXT = Code(
+        WARNING, "An open amount that is no amount is copied to 'Warten auf Freigabe' as text "
+                 "(an amount written as text, e.g. '1.234,50', is copied as a number).",
+        de="{why} — als Text nach '{sheet}' übernommen")
 
     # ---- the Diagonal CSV
     VENDOR_BLANK = Code(

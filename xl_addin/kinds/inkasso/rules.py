@@ -217,7 +217,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         # Warten auf Freigabe: add once
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
                 and _eligible_for_approval(o) and waiting_row is None and not waiting_since.get(o.order_id)):
-            new_waiting_rows.append(_waiting_row(o, o.order_id, vendor))
+            new_waiting_rows.append(_waiting_row(o, o.order_id, vendor, master.name, cmap, findings))
             waiting_since[o.order_id] = today.isoformat()
             log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
@@ -514,9 +514,21 @@ def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d:
             plan.writes.append(CellWrite(master.name, row, col, value, fmt))
 
 
-def _waiting_row(o: Order, order_id: str, v: Vendor) -> list[CellValue]:
+def _waiting_row(o: Order, order_id: str, v: Vendor, master: str, cmap: ColumnMap,
+                 findings: list[Finding]) -> list[CellValue]:
+    """The row an order gets on 'Warten auf Freigabe'. An amount typed as text ('1.234,50') is
+    copied as the number it means (SPEC's amount reading), so the column's format and sums
+    apply; text that is no amount is copied as it is, with a finding on the Masterliste cell."""
+    amount, col = o.amount, cmap.col(S.M_AMOUNT)
+    if isinstance(amount, str) and col is not None:
+        try:
+            amount = V.parse_amount(amount)
+        except V.ParseError as e:
+            findings.append(INK.WAITING_AMOUNT_TEXT.at(master, address(o.row, col),
+                                                       key=order_id, why=e.text("de"),
+                                                       sheet=S.SHEET_WAITING))
     return [o.invoice_no, V.id_for_output(v.user_id), v.name or None, v.email or None,
-            V.id_for_output(order_id), o.first_name, o.last_name, o.amount, o.product,
+            V.id_for_output(order_id), o.first_name, o.last_name, amount, o.product,
             o.first_letter, o.second_letter, None, None]
 
 

@@ -1,0 +1,127 @@
+"""Excel tables (``xl/tables/tableN.xml``) as the writer grows them: a range, its filter, its
+columns — kept consistent the way Excel keeps them when one types next to a table."""
+from __future__ import annotations
+
+from lxml import etree
+
+from .opc import m
+from .refs import cell_ref, split_cell_ref
+
+
+def totals_rows(table: etree._Element) -> int:
+    try:
+        return int(table.get("totalsRowCount", "0"))
+    except ValueError:
+        return 0
+
+
+def header_rows(table: etree._Element) -> int:
+    try:
+        return int(table.get("headerRowCount", "1"))
+    except ValueError:
+        return 1
+
+
+def box(table: etree._Element) -> tuple[int, int, int, int] | None:
+    """(first row, first column, last row, last column) of the table, totals row included."""
+    a, _, b = table.get("ref", "").partition(":")
+    try:
+        r1, c1 = split_cell_ref(a)
+        r2, c2 = split_cell_ref(b or a)
+    except ValueError:
+        return None
+    return r1, c1, r2, c2
+
+
+def data_span(table: etree._Element) -> tuple[int, int, range] | None:
+    """(first data row, last data row, its columns)."""
+    b = box(table)
+    if b is None:
+        return None
+    r1, c1, r2, c2 = b
+    return r1 + header_rows(table), r2 - totals_rows(table), range(c1, c2 + 1)
+
+
+def set_box(table: etree._Element, r1: int, c1: int, r2: int, c2: int) -> None:
+    """New range; the table's filter covers it without the totals row."""
+    table.set("ref", f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}")
+    auto = table.find(m("autoFilter"))
+    if auto is not None:
+        auto.set("ref", f"{cell_ref(r1, c1)}:{cell_ref(r2 - totals_rows(table), c2)}")
+
+
+def column_names(table: etree._Element) -> list[str]:
+    cols = table.find(m("tableColumns"))
+    return [c.get("name", "") for c in cols.iterchildren(m("tableColumn"))] if cols is not None else []
+
+
+def unique_name(names: list[str], wanted: str) -> str:
+    """Excel's rule: a name already taken (case ignored) gets 2, 3, … appended."""
+    taken = {n.casefold() for n in names}
+    name = wanted or "Spalte"
+    n = 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{wanted}{n}"
+    return name
+
+
+def add_column(table: etree._Element, wanted: str) -> str:
+    """One more column at the right; returns its (unique) name."""
+    cols = table.find(m("tableColumns"))
+    if cols is None:
+        cols = etree.SubElement(table, m("tableColumns"))
+    items = list(cols.iterchildren(m("tableColumn")))
+    name = unique_name([c.get("name", "") for c in items], wanted)
+    ids = [int(c.get("id", "0")) for c in items if c.get("id", "").isdigit()]
+    col = cols.makeelement(m("tableColumn"), {})
+    col.set("id", str(max(ids, default=0) + 1))
+    uid_ns = "http://schemas.microsoft.com/office/spreadsheetml/2014/revision"
+    if items and items[-1].get(f"{{{uid_ns}}}uid") is not None:
+        import uuid
+        col.set(f"{{{uid_ns}}}uid", "{" + str(uuid.uuid4()).upper() + "}")
+    col.set("name", name)
+    if items:
+        items[-1].addnext(col)
+    else:
+        cols.append(col)
+    cols.set("count", str(len(items) + 1))
+    return name
+
+
+def calculated_columns(table: etree._Element) -> dict[int, str]:
+    """Sheet column -> the calculated column's formula (as written in the first data row)."""
+    b = box(table)
+    cols = table.find(m("tableColumns"))
+    if b is None or cols is None:
+        return {}
+    out = {}
+    for i, col in enumerate(cols.iterchildren(m("tableColumn"))):
+        f = col.find(m("calculatedColumnFormula"))
+        if f is not None and f.text and f.get("array") not in ("1", "true"):
+            out[b[1] + i] = f.text
+    return out
+
+
+def qualified(formula: str, table: str) -> str:
+    """A calculated column's formula as a cell holds it: structured references name the table
+    ('[@Betrag]' is written 'Tabelle1[[#This Row],[Betrag]]' in cells)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    if not table or "[" not in formula:
+        return formula
+    try:
+        tokens = Tokenizer("=" + formula).items
+    except Exception:  # not tokenizable: left as written
+        return formula
+    out = []
+    for tok in tokens:
+        value = tok.value
+        if tok.type == Token.OPERAND and tok.subtype == Token.RANGE and value.startswith("["):
+            value = table + value
+        out.append(value)
+    return "".join(out)
+
+
+__all__ = ["add_column", "box", "calculated_columns", "column_names", "data_span", "header_rows",
+           "qualified", "set_box", "totals_rows", "unique_name"]
