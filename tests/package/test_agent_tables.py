@@ -21,6 +21,8 @@ from tests.builders import DEFAULT_VENDORS
 from xl_addin.actions import run_file
 from xl_addin.kinds.inkasso import schema as S
 
+from . import ooxml_validate as V
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"x": MAIN}
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -154,9 +156,12 @@ def book(request, tmp_path):
 
 def test_a_full_run_twice_on_the_agents_real_layout(book):
     kind, path = book
-    for _ in range(2):
+    assert V.check_package(path) == []
+    for attempt in (1, 2):
+        before = V.members(path)
         res = run_file(path, now=NOW, backups=0)
         assert res.ok, res.error
+        assert V.check_written(before, path) == [], f"run {attempt}"   # schemas + Excel's rules
         waiting = rows_of(path, S.SHEET_WAITING)
         ids = [r[4] for r in waiting[1:] if r[4] not in ("", None)]
         assert ids == [KEEP_A, KEEP_B, KEEP_C, NEW], ids      # Kündigung gone, new one appended once

@@ -7,11 +7,10 @@ import zipfile
 from datetime import date, datetime
 
 import openpyxl
-import pytest
 import xlsxwriter
 
 from xl_addin.core.plan import DATE_FORMAT, CellWrite, Plan, RowAppend, RowDelete, RowFill, SheetRewrite
-from xl_addin.package import WorkbookError, apply_plan, read_workbook
+from xl_addin.package import apply_plan, read_workbook
 
 from .conftest import NS, canon, cells_by_ref, members, xml
 
