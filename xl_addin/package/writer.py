@@ -366,10 +366,13 @@ class _Edit:
     def _grow_to_the_right(self, entry: SheetEntry, patcher: SheetPatcher, writes) -> None:
         """Header texts written right next to a table's (or the sheet filter's) last column —
         the computed columns the product adds — become columns of it."""
+        table_parts = self._tables(entry)
+        if not table_parts and patcher.root.find(f"{{{_MAIN}}}autoFilter") is None:
+            return
         headers = {(w.row, w.col): w.value for w in writes if isinstance(w.value, str) and w.value}
         if not headers:
             return
-        for part, table in self._tables(entry):
+        for part, table in table_parts:
             b = tables.box(table)
             if b is None or tables.header_rows(table) != 1:
                 continue
