@@ -27,12 +27,17 @@ BACKUP_DIR = ".xl_addin-backup"
 
 
 def _mentions(data: bytes, sheet: str) -> bool:
-    """Might this XML part name ``sheet`` in a formula? A cheap test on the bytes (ASCII case
-    ignored; escaped '&' and apostrophes included); the formulas themselves decide."""
+    """Might this XML part name ``sheet`` in a formula? A cheap test on the bytes (escaped '&'
+    included; ASCII case ignored in parts under 4 MB — Excel writes a sheet's name as it is
+    spelled, other tools may not); the formulas themselves decide."""
+    needle = sheet.encode()
+    escaped = sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+    if needle in data or escaped in data:
+        return True
+    if len(data) > 4 << 20:
+        return False
     low = data.lower()
-    needle = sheet.encode().lower()
-    escaped = sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode().lower()
-    return needle in low or escaped in low
+    return needle.lower() in low or escaped.lower() in low
 
 
 @dataclass
