@@ -510,7 +510,7 @@ class _Edit:
         for other in self.parts.sheets:
             if other is entry or not other.is_worksheet or other.created:
                 continue
-            if other.part in self.patchers or other.name in self._held:
+            if other.name in self._held:        # held open: never one already serialised
                 self._patcher(other).shift_references(shift, sheet)
         for info in self.archive.infos:
             name = info.filename
