@@ -1,4 +1,4 @@
-"""What a reader hands the core: each sheet's cell values, nothing else."""
+"""What a reader hands the core: each sheet's cell values, and which of them are formulas."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -32,8 +32,16 @@ class SheetData:
     # does not calculate, e.g. openpyxl): their value reads as None, which they are not
     formulas_without_value: frozenset[tuple[int, int]] = frozenset()
 
+    # (row, col) of every cell that holds a formula: its value is the cached result of the
+    # last calculation, not something an agent typed (the package reader fills it in)
+    formulas: frozenset[tuple[int, int]] = frozenset()
+
     def has_formula_without_value(self, row: int, col: int) -> bool:
         return (row, col) in self.formulas_without_value
+
+    def is_formula(self, row: int, col: int) -> bool:
+        """Whether the cell at (row, col), 1-based, holds a formula."""
+        return (row, col) in self.formulas
 
     def value(self, row: int, col: int) -> CellValue:
         """1-based access; None outside the data."""
@@ -41,6 +49,10 @@ class SheetData:
             return None
         r = self.rows[row - 1]
         return r[col - 1] if 0 < col <= len(r) else None
+
+    def is_formula(self, row: int, col: int) -> bool:
+        """Whether the cell at (row, col), 1-based, holds a formula."""
+        return (row, col) in self.formulas
 
     @property
     def max_row(self) -> int:
@@ -79,8 +91,9 @@ class WorkbookData:
                 row.extend([None] * (c - len(row)))
             row[c - 1] = value
         sheets = dict(self.sheets)
-        sheets[src.name] = SheetData(src.name, rows, src.state,
-                                     src.formulas_without_value.difference(cells))
+        # a written cell holds the written value, no longer a formula
+        sheets[src.name] = SheetData(src.name, rows, src.state, src.formulas_without_value.difference(cells),
+                                     src.formulas.difference(cells))
         return WorkbookData(sheets, self.source)
 
     def with_writes(self, writes: Iterable[CellWrite]) -> WorkbookData:

@@ -1,10 +1,11 @@
 """read_workbook: every worksheet's values via python-calamine, states from workbook.xml.
 
-Two things calamine does not know and the reader adds: the rows of Excel tables that are not
-data (a table's header rows below row 1 and its totals rows) are handed over empty, so no kind
-takes them for an order; and a sheet whose cells span a huge grid (one value in XFD1048576) is
-read sparse — calamine lays every sheet out as a dense grid of its used range, which for such a
-sheet is 512 GiB."""
+What calamine does not know and the reader adds: which cells hold formulas (their values are
+cached results — ``SheetData.formulas``, so that an export never passes one on as if typed); the
+rows of Excel tables that are not data (a table's header rows below row 1 and its totals rows)
+are handed over empty, so no kind takes them for an order; and a sheet whose cells span a huge
+grid (one value in XFD1048576) is read sparse — calamine lays every sheet out as a dense grid of
+its used range, which for such a sheet is 512 GiB."""
 from __future__ import annotations
 
 import io
@@ -29,6 +30,7 @@ C_TAG, V_TAG, F_TAG, ROW_TAG = m("c"), m("v"), m("f"), m("row")
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*"
     rb"(?:<(?:\w+:)?extLst>|</(?:\w+:)?c>)")
+_FORMULA_MARKER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 RT_TABLE = REL_NS + "/table"
 # Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
 # each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
@@ -83,6 +85,49 @@ def _formulas_without_value(archive: Archive, part: str) -> frozenset[tuple[int,
                 out.add(split_cell_ref(c.get("r")))
         c.clear(keep_tail=True)
     return frozenset(out)
+
+
+def _formula_cells(data: bytes, rows: list[list]) -> frozenset[tuple[int, int]]:
+    """(row, col) of every cell of this sheet XML that holds a formula: a cell with an ``<f>``,
+    and every cell of the range an array formula (or a data table) fills — those hold only the
+    cached ``<v>``. A range is taken as far as the sheet holds values (``rows``), so a formula
+    over a whole column costs no more than the column's values. Cells without ``r`` are placed
+    as Excel does (after the previous cell, rows counted on)."""
+    if not _FORMULA_MARKER.search(data):
+        return frozenset()
+    out: set[tuple[int, int]] = set()
+    row = col = 0
+    for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=(ROW_TAG, C_TAG),
+                                     resolve_entities=False, no_network=True, huge_tree=False,
+                                     load_dtd=False):
+        if el.tag == ROW_TAG:
+            if event == "start":
+                row, col = int(el.get("r") or row + 1), 0
+            else:
+                el.clear(keep_tail=False)
+            continue
+        if event == "start":
+            continue
+        ref = el.get("r")
+        col = split_cell_ref(ref)[1] if ref else col + 1
+        f = el.find(F_TAG)
+        if f is not None:
+            out.add((row, col))
+            if f.get("t") in ("array", "dataTable") and f.get("ref"):
+                out.update(_range_cells(f.get("ref", ""), rows))
+        el.clear(keep_tail=False)
+    return frozenset(out)
+
+
+def _range_cells(ref: str, rows: list[list]) -> list[tuple[int, int]]:
+    """The cells of ``A1:B3`` that lie within the values read (none for a broken ref)."""
+    first, _, last = ref.partition(":")
+    try:
+        (r1, c1), (r2, c2) = split_cell_ref(first), split_cell_ref(last or first)
+    except ValueError:
+        return []
+    r1, r2 = max(r1, 1), min(r2, len(rows))
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, min(c2, len(rows[r - 1])) + 1)]
 
 
 def _letters_value(letters: bytes) -> int:
@@ -217,6 +262,7 @@ def read_archive(archive: Archive) -> WorkbookData:
                 rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             else:
                 rows = _sparse_rows(archive, entry, data)
+            formulas = _formula_cells(data, rows)
             del data
             for row, col, text in _error_cells(archive, entry.part):
                 while len(rows) < row:
@@ -231,7 +277,7 @@ def read_archive(archive: Archive) -> WorkbookData:
                     rows[row - 1] = _NO_CELLS
             uncomputed = frozenset(rc for rc in _formulas_without_value(archive, entry.part)
                                    if rc[0] not in not_data)
-            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed)
+            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas)
     except WorkbookError:
         raise
     except Exception as exc:

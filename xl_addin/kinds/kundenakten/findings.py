@@ -59,3 +59,8 @@ class Kundenakten(Catalog, prefix="KA-", title=TITLE):
                  "does not calculate): it is blank in the export, or the entry cannot be assigned.",
         de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
            "rechnet) — {consequence}; Datei in Excel öffnen und speichern")
+    EXPORT_FORMULA = Code(
+        WARNING, "A cell the VPA export would pass on holds a formula: its cached result may come from any "
+                 "row (an O-Team entry), so it is not exported — only typed values leave the workbook.",
+        de="{header} ist eine Formel — {consequence} (nur eingetippte Werte gehen an den VPA)",
+        fix="Wert eintippen oder 'Inhalte einfügen → Werte'")

@@ -3,8 +3,13 @@
 
 An O-Team entry in this export is a security defect, so the export is built from an allow-list:
 only rows whose `Akte` reads exactly "VPA" and whose `Kunde` is the customer, and of those only
-the columns in ``EXPORT_COLUMNS``. Nothing is copied from the agents' file (no styles, comments,
-properties): the workbook is written from scratch with neutral document properties.
+the columns in ``EXPORT_COLUMNS``. Only typed values cross the boundary: a formula's value is the
+cached result of a calculation over any cell (``=E25`` may be an O-Team entry's text), so a cell
+that holds a formula is never exported (``KA-EXPORT-FORMULA``): in an exported column it stays
+blank, in `Kunde` or `Akte` — which decide what is exported — it withholds the whole entry, and
+as the customer's VPA on `Kunden` the VPA's name is left out. Nothing is copied from the agents'
+file (no styles, comments, properties): the workbook is written from scratch with neutral
+document properties.
 
 Pure: ``build_vpa_export`` (tables in, rows out) and ``xlsx_bytes`` (rows in, the file's bytes out).
 """
@@ -74,22 +79,29 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
 
     want = V.norm_key(customer)
     names: dict[str, tuple[str, str]] = {}
+    name_rows: dict[str, int] = {}
     ccol, vcol = ccmap.required(S.K_CUSTOMER), ccmap.col(S.K_VPA)
     for r in range(2, csheet.max_row + 1):
         name = V.norm_text(csheet.value(r, ccol))
         if name and name.casefold() not in names:
             names[name.casefold()] = (name, V.norm_text(csheet.value(r, vcol)) if vcol else "")
+            name_rows[name.casefold()] = r
     if not want:
         raise ExportError("Kein Kunde angegeben")
     if want not in names:
         raise ExportError(f"Kunde '{V.norm_text(customer)}' steht nicht auf '{csheet.name}'",
                           V.nearest_choice(customer, [n for n, _ in names.values()]))
     name, vpa = names[want]
+    export_findings: list[Finding] = []
+    if vpa and vcol is not None and csheet.is_formula(name_rows[want], vcol):
+        export_findings.append(KA.EXPORT_FORMULA.at(csheet.name, address(name_rows[want], vcol), key=name,
+                                                    header=S.K_VPA, consequence="Name nicht exportiert"))
+        vpa = ""
 
     header = [h for h in S.EXPORT_COLUMNS if ecmap.col(h) is not None]
     cols = ecmap.cols(header)
     kcol, fcol = ecmap.required(S.E_CUSTOMER), ecmap.required(S.E_FILE)
-    export = VpaExport(name, vpa, header)
+    export = VpaExport(name, vpa, header, findings=export_findings)
     assert esheet is not None           # the check above raised otherwise
     entries = esheet
 
@@ -112,6 +124,13 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
             export.withheld += 1
             continue
         raw_file = esheet.value(r, fcol)
+        chooser = next((c for c in (kcol, fcol) if esheet.is_formula(r, c)), None)
+        if chooser is not None:                         # what decides the allow-list must be typed
+            export.withheld += 1
+            export.findings.append(KA.EXPORT_FORMULA.at(
+                esheet.name, address(r, chooser), key=name, header=S.E_CUSTOMER if chooser == kcol else S.E_FILE,
+                consequence="Eintrag nicht exportiert"))
+            continue
         if classify_file(raw_file) != S.FILE_VPA:       # the allow-list: VPA rows only
             export.withheld += 1
             if classify_file(raw_file) is None:
@@ -119,9 +138,17 @@ def build_vpa_export(wb: WorkbookData, customer: str) -> VpaExport:
                     esheet.name, address(r, fcol), key=name,
                     problem="fehlt" if V.is_blank(raw_file) else f"'{V.norm_text(raw_file)}' ist unklar"))
             continue
+        values: list[object] = []
         for h, c in zip(header, cols, strict=True):
-            uncomputed(r, c, h, "bleibt in der VPA-Akte leer")
-        export.rows.append([_cell(esheet.value(r, c)) for c in cols])
+            if uncomputed(r, c, h, "bleibt in der VPA-Akte leer"):
+                values.append(None)
+            elif esheet.is_formula(r, c):
+                export.findings.append(KA.EXPORT_FORMULA.at(esheet.name, address(r, c), key=name, header=h,
+                                                            consequence="Wert nicht exportiert"))
+                values.append(None)
+            else:
+                values.append(_cell(esheet.value(r, c)))
+        export.rows.append(values)
         export.source_rows.append(r)
     return export
 
