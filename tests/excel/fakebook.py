@@ -35,6 +35,7 @@ class FakeSheet:
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     bold: set[tuple[int, int]] = field(default_factory=set)
     widths: dict[int, float] = field(default_factory=dict)
+    formulas: set[tuple[int, int]] = field(default_factory=set)    # cells holding a formula
 
     @property
     def max_row(self) -> int:
@@ -83,6 +84,7 @@ class FakeBook:
                     if v is not None and v != "":
                         fs.values[(r, c)] = v
             fs.fills.update((fills or {}).get(sname, {}))
+            fs.formulas.update(sheet.formulas)
             book.sheets[sname] = fs
         return book
 
@@ -100,12 +102,17 @@ class FakeBook:
         self.calls.append(("read_values", sheet))
         return self._s(sheet).rows()
 
+    def formula_cells(self, sheet: str) -> set[tuple[int, int]]:
+        self.calls.append(("formula_cells", sheet))
+        return set(self._s(sheet).formulas)
+
     def write_block(self, sheet, row, col, values) -> None:
         self.calls.append(("write_block", sheet, row, col, len(values), len(values[0]) if values else 0))
         s = self._s(sheet)
         for i, line in enumerate(values):
             for j, v in enumerate(line):
                 key = (row + i, col + j)
+                s.formulas.discard(key)                   # a value written over a formula replaces it
                 if v is None or v == "":
                     s.values.pop(key, None)
                     continue

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from tests.excel.fakebook import FakeBook, FakeSheet
 from xl_addin.excel import entry
@@ -243,6 +244,26 @@ def test_vpa_export_for_the_active_customer(tmp_path):
     files = list((tmp_path / "VPA-Akten").iterdir())
     assert len(files) == 1 and files[0].suffix == ".xlsx"
     assert text.startswith(f"VPA-Akte {customer}:") and "nicht exportiert (O-Team/unklar)" in text
+    assert no_writes(book)
+
+
+def test_vpa_export_from_excel_passes_on_no_formula_result(tmp_path):
+    """Issue 12, item 12 in Excel: a VPA entry's Situation '=E25' shows an O-Team entry's text;
+    the button reads which cells hold formulas and exports the entry without it."""
+    from tests.kundenakten.data import akten_data, customer, entry as akte_entry
+    from xl_addin.kinds.kundenakten import schema as KS
+    wb = akten_data([customer()], [akte_entry(**{KS.E_RESPONSE: "Ablage angelegt"}),
+                                    akte_entry(akte=KS.FILE_OTEAM, **{KS.E_SITUATION: "Rabatt intern 20 %"})])
+    sit = KS.ENTRY_HEADERS.index(KS.E_SITUATION) + 1
+    book = FakeBook.from_workbook(wb)
+    book.sheets[KS.SHEET_ENTRIES].values[(2, sit)] = "Rabatt intern 20 %"     # what =E3 shows
+    book.sheets[KS.SHEET_ENTRIES].formulas.add((2, sit))
+    book.selected = (KS.SHEET_CUSTOMERS, [2])
+    text = entry.export_vpa_file(book, now=NOW, pdf=False, out_dir=tmp_path)
+    assert "Einträge!E2" in text and "Situation ist eine Formel — Wert nicht exportiert" in text
+    (xlsx,) = tmp_path.glob("*.xlsx")
+    sheet = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name(KS.EXPORT_SHEET).to_python()
+    assert "Ablage angelegt" in sheet[5] and not [v for r in sheet for v in r if "Rabatt" in str(v)]
     assert no_writes(book)
 
 

@@ -45,6 +45,7 @@ class LiveBook(Protocol):
     def sheet_names(self) -> list[str]: ...
     def sheet_state(self, sheet: str) -> str: ...                 # "visible" | "hidden" | "veryHidden"
     def read_values(self, sheet: str) -> list[list[CellValue]]: ...   # used range from A1, one call
+    def formula_cells(self, sheet: str) -> set[tuple[int, int]]: ...  # (row, col) holding a formula
     def write_block(self, sheet: str, row: int, col: int, values: list[list[CellValue]]) -> None: ...
     def set_number_format(self, sheet: str, block: Block, number_format: str) -> None: ...
     def read_fills(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
@@ -78,11 +79,14 @@ class LiveUI(Protocol):
 
 # ====================================================================== reading
 
-def read_workbook_live(book: LiveBook) -> WorkbookData:
-    """Every sheet's values, one read per sheet, as the core expects them."""
+def read_workbook_live(book: LiveBook, formulas: bool = False) -> WorkbookData:
+    """Every sheet's values, one read per sheet, as the core expects them; with ``formulas``
+    also which cells hold formulas (one more read per sheet) — what an export that must pass on
+    only typed values needs (the VPA file)."""
     wb = WorkbookData(source=book.name)
     for name in book.sheet_names():
-        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name))
+        cells = frozenset(book.formula_cells(name)) if formulas else frozenset()
+        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name), cells)
     return wb
 
 
@@ -381,6 +385,23 @@ class XlwingsBook:
         while rows and all(v is None for v in rows[-1]):
             rows.pop()
         return rows
+
+    def formula_cells(self, sheet: str) -> set[tuple[int, int]]:
+        """Cells whose formula text starts with '=' and is not the cell's own text value (a text
+        typed as "=…" with a leading apostrophe reads back as that text: not a formula)."""
+        sh = self._sheet(sheet)
+        last = sh.used_range.last_cell
+        rng = sh.range((1, 1), (last.row, last.column))
+        formulas = rng.formula
+        values = rng.options(ndim=2).value or []
+        if isinstance(formulas, str):
+            formulas = ((formulas,),)
+        out: set[tuple[int, int]] = set()
+        for r, (frow, vrow) in enumerate(zip(formulas or (), values, strict=False), start=1):
+            for c, (f, v) in enumerate(zip(frow, vrow, strict=False), start=1):
+                if isinstance(f, str) and f.startswith("=") and f != v:
+                    out.add((r, c))
+        return out
 
     def write_block(self, sheet, row, col, values) -> None:
         if not values or not values[0]:

@@ -97,9 +97,10 @@ def _progress(live) -> Callable[[str], None]:
 
 # ---------------------------------------------------------------- small helpers
 
-def _open(live, now: datetime | None, action: str | None = None) -> actions.OpenWorkbook:
-    """The active workbook, read live, for ``action`` (None: any kind)."""
-    return actions.open_workbook(read_workbook_live(live), action=action, now=now, user=live.user())
+def _open(live, now: datetime | None, action: str | None = None, formulas: bool = False) -> actions.OpenWorkbook:
+    """The active workbook, read live, for ``action`` (None: any kind); ``formulas``: also which
+    cells hold formulas (for exports that pass on typed values only)."""
+    return actions.open_workbook(read_workbook_live(live, formulas), action=action, now=now, user=live.user())
 
 
 def _findings_lines(findings, limit: int = MAX_LINES, severities=(ERROR, WARNING)) -> list[str]:
@@ -362,7 +363,7 @@ def export_vpa_file(book=None, now: datetime | None = None, out_dir=None, pdf: b
     """"VPA-Akte exportieren": the VPA rows (only those) of the active row's customer."""
     def work(live):
         from ..kinds.kundenakten import schema as KS
-        opened = _open(live, now, "export-akte")
+        opened = _open(live, now, "export-akte", formulas=True)
         customer = _active_value(live, opened.data, [KS.SHEET_CUSTOMERS, KS.SHEET_ENTRIES], KS.K_CUSTOMER)
         name = V.norm_text(customer) if customer is not None else _ask(live, "Name des Kunden:", "VPA-Akte")
         export = actions.vpa_export(opened, name)
