@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,7 +89,11 @@ SETTING_MARKER = "Interner Marker"
 SETTING_CSV_NAME = "CSV Dateiname"
 _DEFAULT_CSV_NAME = "vendor_{vendor_id}.csv"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+# Characters that show nothing although they are not format characters (Cf): the combining
+# grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation selectors,
+# variation selectors — Unicode's Default_Ignorable_Code_Point minus Cf.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+                       + "".join(map(chr, range(0xFE00, 0xFE10))))
 
 
 
@@ -112,16 +117,43 @@ def _plain_text(value: object) -> str:
     return str(value)
 
 
+def _invisible(ch: str) -> bool:
+    """A character that shows nothing: a format character (zero-width space, BOM, bidi marks,
+    soft hyphen, tag characters …), a control character, or another default-ignorable one."""
+    return unicodedata.category(ch) in ("Cf", "Cc") or ch in _INVISIBLE or 0xE0100 <= ord(ch) <= 0xE01EF
+
+
+def _visible_strip(text: str) -> str:
+    """``text`` without blanks (any Unicode space) and invisible characters at either end."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or _invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or _invisible(text[end - 1])):
+        end -= 1
+    return text[start:end]
+
+
+def _marker_key(text: str) -> str:
+    """What a line's start is compared with the marker as: compatibility-normalised (NFKC:
+    full-width 'ｉｎｔｅｒｎ：' is 'intern:'), case-folded, without invisible characters
+    anywhere and without leading blanks. Used for matching only; a kept line is exported as typed."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if not _invisible(ch)).lstrip()
+
+
 def clean_comment(value: object, marker: str) -> str:
-    """support_comment as exported: lines starting with ``marker`` (case-insensitive, after
-    leading blanks) dropped, the other lines stripped, empty ones dropped, joined by '; '."""
-    marker_key = (marker or "").strip().casefold()
+    """support_comment as exported: split at every line break Unicode knows (LF, CR, CRLF, VT,
+    FF, NEL, U+2028/2029, …); lines that start with ``marker`` — compared case-insensitively
+    after NFKC and with invisible characters (zero-width space, BOM, other Cf) and blanks before
+    it ignored — dropped; the other lines stripped of blanks and invisible characters at both
+    ends, empty ones dropped, joined by '; '."""
+    marker_key = _marker_key(marker or "").strip()
     kept = []
-    for line in _LINE_BREAK.split(_plain_text(value)):
-        if marker_key and line.lstrip().casefold().startswith(marker_key):
+    for line in _plain_text(value).splitlines():
+        if marker_key and _marker_key(line).startswith(marker_key):
             continue
-        if line.strip():
-            kept.append(line.strip())
+        line = _visible_strip(line)
+        if line:
+            kept.append(line)
     return "; ".join(kept)
 
 
