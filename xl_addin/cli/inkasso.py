@@ -64,12 +64,16 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
 @workbook_path
 @click.option("--vendor", required=True, help="User-ID des Vendors.")
 @click.option("--status", "statuses", multiple=True,
-              help="Schulden-Status (mehrfach möglich), z. B. 'Ans Inkasso übergeben'; ohne = alle.")
+              help="Schulden-Status (mehrfach möglich), z. B. 'Ans Inkasso übergeben'; ohne = alle. "
+                   "'Blockiert' ist intern: nie in der Liste.")
 @out_option("Ordner für CSV und .xlsx.")
 @time_options()
 def status_list_cmd(path, vendor, statuses, out_dir, now, today):
     """Liste der Bestellungen eines Vendors mit bestimmtem Schulden-Status, als CSV und .xlsx —
-    was der Support einem Vendor schickt, der 'alle meine Bestellungen beim Inkasso' möchte."""
+    was der Support einem Vendor schickt, der 'alle meine Bestellungen beim Inkasso' möchte.
+
+    Bestellungen im Status 'Blockiert' (oder mit incasso_state 'blocked') sehen Vendoren nie:
+    sie stehen in keiner Liste, und '--status Blockiert' wird abgelehnt."""
     book = open_or_exit(path, "status-list", now, today)
     try:
         sl = actions.status_list(book, vendor, statuses)

@@ -145,8 +145,14 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
         de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
            "rechnet) — {consequence}; Datei in Excel öffnen und speichern")
     LIST_STATUS_INVALID = Code(
-        WARNING, "An order's Schulden-Status is none of the SPEC's values.",
-        de="'{value}' ist kein gültiger Schulden-Status{consequence}")
+        WARNING, "An order's Schulden-Status is none of the SPEC's values: the order is not listed (a "
+                 "vendor sees only statuses it may see).",
+        de="'{value}' ist kein gültiger Schulden-Status — Bestellung fehlt in der Liste")
+    LIST_BLOCKED = Code(
+        INFO, "An order in the internal pause (Schulden-Status 'Blockiert' or incasso_state 'blocked') is "
+              "never in a vendor's status list: vendors never see 'Blockiert'.",
+        de="Bestellung {order_id}: {header} '{value}' — nicht in der Status-Liste (Vendoren sehen "
+           "'Blockiert' nie)")
     LIST_NO_ROWS = Code(
         ERROR, "The vendor asked for has no order in the Masterliste: no status list.",
         de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")

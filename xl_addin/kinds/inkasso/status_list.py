@@ -1,6 +1,12 @@
 """The status list of one vendor (seed 004): its orders with chosen Schulden-Status values, as CSV
 and .xlsx — what support sends a vendor who asks for "all my orders at the agency".
 
+`Blockiert` is an internal pause that vendors never see (SPEC §2), so the list is an allow-list
+of what a vendor may see: asking for `Blockiert` (or `blocked`) is refused; an order whose
+Schulden-Status is `Blockiert`, or whose incasso_state is `blocked`, is never listed
+(``INK-LIST-BLOCKED``, for the agent only); and an order whose Schulden-Status cannot be read is
+not listed either (its text might be a misspelt `Blockiert`) — ``INK-LIST-STATUS-INVALID`` says so.
+
 Pure: the list and the bytes of both files; ``xl_addin.actions`` writes them."""
 from __future__ import annotations
 
@@ -40,6 +46,7 @@ from .handover import (
     guard_formula,
 )
 from .schema import (
+    DEBT_BLOCKED,
     DEBT_STATUSES,
     DEBT_TO_STATE,
     INCASSO_STATES,
@@ -48,6 +55,7 @@ from .schema import (
     M_FIRST_LETTER,
     M_FIRST_NAME,
     M_INCASSO_DATE,
+    M_INCASSO_STATE,
     M_INVOICE_NO,
     M_LAST_NAME,
     M_ORDER_ID,
@@ -56,6 +64,7 @@ from .schema import (
     M_VENDOR_ID,
     SETTINGS,
     SHEET_MASTER,
+    STATE_BLOCKED,
     W_FIRST_LETTER,
     W_ORDER_ID,
     W_SECOND_LETTER,
@@ -93,6 +102,9 @@ class StatusList:
     findings: list[Finding] = field(default_factory=list)
 
 
+# what a vendor may see: every Schulden-Status but the internal pause
+VENDOR_STATUSES = [s for s in DEBT_STATUSES if s != DEBT_BLOCKED]
+
 # incasso_state names are accepted as another spelling of their Schulden-Status
 _STATE_TO_DEBT = {state: debt for debt, state in DEBT_TO_STATE.items()}
 
@@ -113,10 +125,13 @@ def resolve_statuses(statuses: Sequence[str] | str | None) -> list[str]:
             state = match_choice(raw, INCASSO_STATES)
             status = _STATE_TO_DEBT.get(state) if state else None
         if status is None:
-            nearest = nearest_choice(raw, DEBT_STATUSES)
+            nearest = nearest_choice(raw, VENDOR_STATUSES)
             hint = f" — meinten Sie '{nearest}'?" if nearest else ""
             raise ValueError(f"'{raw}' ist kein gültiger Schulden-Status{hint} "
-                             f"(erlaubt: {', '.join(DEBT_STATUSES)})")
+                             f"(erlaubt: {', '.join(VENDOR_STATUSES)})")
+        if status == DEBT_BLOCKED:
+            raise ValueError(f"Schulden-Status '{DEBT_BLOCKED}' ist intern und wird Vendoren nie gezeigt — "
+                             f"keine Status-Liste dafür (erlaubt: {', '.join(VENDOR_STATUSES)})")
         if status not in out:
             out.append(status)
     return out
@@ -156,11 +171,11 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
     result = StatusList(vid, wanted, list(STATUS_LIST_HEADER), [], [])
     sources = [src for _, src in _STATUS_LIST_COLUMNS]
     required = [M_VENDOR_ID, M_ORDER_ID, M_DEBT_STATUS]
-    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources, required)
+    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources + [M_INCASSO_STATE], required)
     result.findings += problems
     if master is None or any(f.severity == ERROR for f in problems):
         return result
-    for name in master.cmap.missing:   # optional columns: left blank in the list
+    for name in (n for n in master.cmap.missing if n != M_INCASSO_STATE):   # optional: blank in the list
         result.findings.append(INK.LIST_COLUMN_MISSING.at(master.sheet.name, header=name))
     parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
                M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
@@ -179,14 +194,21 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
         if status is None and not is_blank(raw_status):
             result.findings.append(INK.LIST_STATUS_INVALID.at(
                 master.sheet.name, master.cell(number, M_DEBT_STATUS), key=key,
-                suggestion=nearest_choice(raw_status, DEBT_STATUSES), value=display(raw_status),
-                consequence=" — Bestellung fehlt in der Liste" if wanted else ""))
+                suggestion=nearest_choice(raw_status, DEBT_STATUSES), value=display(raw_status)))
+            continue
         if wanted and status not in wanted:
+            continue
+        state = match_choice(master.value(values, M_INCASSO_STATE), INCASSO_STATES)
+        if status == DEBT_BLOCKED or state == STATE_BLOCKED:
+            where = M_DEBT_STATUS if status == DEBT_BLOCKED else M_INCASSO_STATE
+            result.findings.append(INK.LIST_BLOCKED.at(
+                master.sheet.name, master.cell(number, where), key=key, order_id=key or "?",
+                value=DEBT_BLOCKED if where == M_DEBT_STATUS else STATE_BLOCKED, header=where))
             continue
         row: list[object] = []
         for _, src in _STATUS_LIST_COLUMNS:
             if src == M_DEBT_STATUS:
-                row.append(status if status is not None else _text_value(raw_status))
+                row.append(status)                  # a valid status, or None for a blank one
             else:
                 parser = parsers.get(src, _text_value)
                 row.append(_lenient(master, number, values, src, parser, key, result.findings))
