@@ -27,6 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import files
+from .core.catalog import Core
 from .core.context import RunContext
 from .core.findings import ERROR, Finding
 from .core.plan import Plan
@@ -130,8 +131,18 @@ class OpenWorkbook:
     lock: WorkbookLock | None = field(default=None, repr=False)
 
     @cached_property
+    def _settings_read(self) -> tuple[Settings, list[Finding]]:
+        return self.kind.read_settings(self.data)
+
+    @property
     def settings(self) -> Settings:
-        return self.kind.read_settings(self.data)[0]
+        return self._settings_read[0]
+
+    @property
+    def ignored_aliases(self) -> list[Finding]:
+        """The settings sheet's aliases that name another known column and are ignored — what an
+        export shows next to its own findings (a run has them on the Prüfung sheet)."""
+        return [f for f in self._settings_read[1] if f.code == Core.SETTINGS_ALIAS_COLUMN.code]
 
     def close(self) -> None:
         """Let go of the file's lock (nothing to do for a book opened read-only or live)."""
@@ -308,9 +319,13 @@ def handover_csvs(book: OpenWorkbook, vendors: Sequence[object]) -> list[handove
     if any(str(v).strip().casefold() in ALL_VENDORS for v in vendors):
         every = handover.build_all_vendor_csvs(book.data, book.settings)
         # none when the Masterliste's headers have errors: then each vendor's export says so
-        return every or [handover.build_vendor_csv(book.data, v, book.settings)
-                         for v in handover.vendors_with_orders(book.data, book.settings)]
-    return [handover.build_vendor_csv(book.data, v, book.settings) for v in vendors]
+        exports = every or [handover.build_vendor_csv(book.data, v, book.settings)
+                            for v in handover.vendors_with_orders(book.data, book.settings)]
+    else:
+        exports = [handover.build_vendor_csv(book.data, v, book.settings) for v in vendors]
+    for export in exports:
+        export.findings[:0] = book.ignored_aliases
+    return exports
 
 
 def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
@@ -332,7 +347,9 @@ def status_list(book: OpenWorkbook, vendor: object,
     """A vendor's orders with the given Schulden-Status values (None/empty = all); ValueError
     for an unknown status or an unreadable vendor id."""
     _require(book.kind, "status-list", book.data.source)
-    return inkasso_status_list.build_status_list(book.data, vendor, list(statuses or []) or None, book.settings)
+    sl = inkasso_status_list.build_status_list(book.data, vendor, list(statuses or []) or None, book.settings)
+    sl.findings[:0] = book.ignored_aliases
+    return sl
 
 
 def write_status_list(sl: inkasso_status_list.StatusList, out_dir) -> list[Path]:
@@ -400,7 +417,9 @@ def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[diago
 def vpa_export(book: OpenWorkbook, customer: str) -> kundenakten_vpa.VpaExport:
     """The allow-listed VPA rows of one customer; ExportError says why not."""
     _require(book.kind, "export-akte", book.data.source)
-    return kundenakten_vpa.build_vpa_export(book.data, customer)
+    export = kundenakten_vpa.build_vpa_export(book.data, customer)
+    export.findings[:0] = book.ignored_aliases
+    return export
 
 
 def pdf_converter_installed() -> bool:

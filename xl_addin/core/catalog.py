@@ -50,6 +50,13 @@ class Core(Catalog, prefix="XL-", title="Alle Arbeitsmappen", languages=("de", "
         de="Einstellung '{setting}': Wert '{value}' ungültig ({reason}) — es gilt der Standardwert '{default}'",
         it="Impostazione '{typed_setting}': valore '{value}' non valido{expected} — vale il predefinito "
            "'{default}'")
+    SETTINGS_ALIAS_COLUMN = Code(
+        WARNING, "An 'Alias <column>' setting names another known column of the same sheet (e.g. "
+                 "support_comment = Notizen, the internal notes): that alias is ignored.",
+        de="Alias für '{header}': '{alias}' ist eine andere Spalte des Blatts '{sheet}' — ignoriert (ein "
+           "Alias darf nie eine andere bekannte Spalte meinen)",
+        it="Alias per '{header}': '{alias}' è un'altra colonna del foglio '{sheet}' — ignorato (un alias "
+           "non può mai indicare un'altra colonna nota)")
     DATE_INVALID = Code(
         ERROR, "A date cell holds something that is not a date (TT.MM.JJJJ, ISO or an Excel date).",
         de="{header}: {reason}", it="{header}: {reason}")

@@ -76,15 +76,18 @@ def locate_columns(sheet: str, header_row: Sequence, wanted: Sequence[str],
                    aliases: Mapping[str, Sequence[str]] | None = None) -> ColumnMap:
     """Find each wanted header in row 1 (``header_row[0]`` is column A) by norm_header
     equality with its text or one of its aliases (keys are canonical names). The first
-    occurrence wins; every column a header was found in is listed in ``duplicates``."""
+    occurrence wins; every column a header was found in is listed in ``duplicates``. An alias
+    that is another wanted header's own name is ignored: that column is the other header's
+    (``Alias support_comment = Notizen`` never makes the internal notes the comment)."""
     texts = [norm_text(v) for v in header_row]
     keys = [t.casefold() for t in texts]
     alias_map = _alias_lookup(aliases)
+    own = {norm_header(n) for n in wanted}
     columns: dict[str, int] = {}
     missing: list[str] = []
     duplicates: dict[str, list[int]] = {}
     for name in wanted:
-        accepted = {norm_header(name), *alias_map.get(norm_header(name), [])}
+        accepted = {norm_header(name), *(a for a in alias_map.get(norm_header(name), []) if a not in own)}
         found = [i + 1 for i, k in enumerate(keys) if k and k in accepted]
         if not found:
             missing.append(name)

@@ -17,7 +17,7 @@ from .calendar import normalize_region
 from .catalog import SETTING_EXPECTED, Core
 from .cells import address
 from .findings import Finding
-from .headers import locate_columns
+from .headers import locate_columns, norm_header
 from .values import ParseError, display, is_blank, norm_key, norm_text, parse_amount, parse_bool
 from .workbook_data import SheetData
 
@@ -165,8 +165,13 @@ class Settings:
 
     @classmethod
     def from_sheet(cls, sheet: SheetData | None, specs: Sequence[SettingSpec],
-                   sheet_name: str = "Einstellungen", lang: str = "de") -> tuple[Settings, list[Finding]]:
-        """Read the settings sheet; sheet None -> all defaults and no findings (in ``lang``)."""
+                   sheet_name: str = "Einstellungen", lang: str = "de",
+                   columns: Mapping[str, Sequence[str]] | None = None) -> tuple[Settings, list[Finding]]:
+        """Read the settings sheet; sheet None -> all defaults and no findings (in ``lang``).
+
+        ``columns`` (sheet -> the headers the kind knows on it) guards the aliases: an alias may
+        never name another known column of a sheet its column is on (``Alias support_comment =
+        Notizen`` would export the internal notes) — such a name is reported and ignored."""
         if sheet is None:
             return cls(specs, sheet_name=sheet_name), []
         name = sheet.name or sheet_name
@@ -199,6 +204,10 @@ class Settings:
             if key.startswith(ALIAS_PREFIX.casefold()):
                 canonical = key_text[len(ALIAS_PREFIX):].strip()
                 names = [n.strip() for n in norm_text(raw_value).split(";") if n.strip()]
+                for alias, other_sheet in _foreign_aliases(canonical, names, columns or {}):
+                    findings.append(Core.SETTINGS_ALIAS_COLUMN.at(name, cell, lang=lang, header=canonical,
+                                                                  alias=alias, sheet=other_sheet))
+                    names.remove(alias)
                 if canonical and names:
                     aliases[canonical] = names
                 continue
@@ -282,6 +291,23 @@ class Settings:
 
 
 _T = TypeVar("_T")
+
+
+def _foreign_aliases(canonical: str, names: Sequence[str],
+                     columns: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+    """(alias, sheet) for each of ``names`` that is the header of another known column of a
+    sheet ``canonical`` is a column of (header matching: case and blanks ignored)."""
+    want = norm_header(canonical)
+    out: list[tuple[str, str]] = []
+    for alias in names:
+        key = norm_header(alias)
+        if key == want:
+            continue
+        sheet = next((s for s, headers in columns.items()
+                      if want in {norm_header(h) for h in headers} and key in {norm_header(h) for h in headers}), None)
+        if sheet is not None:
+            out.append((alias, sheet))
+    return out
 
 
 def _typed(key: str, value: object, kind: type[_T]) -> _T:

@@ -5,7 +5,7 @@ Every kind's ``__init__`` builds one ``Kind``; ``xl_addin.kinds.KINDS`` lists th
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.context import RunContext
@@ -35,13 +35,15 @@ class Kind:
     protocol_sheet: str = "Protokoll"
     overview_sheet: str = "Übersicht"
     actions: tuple[str, ...] = ()       # the kind's own actions besides run/check (see xl_addin.actions)
+    columns: Mapping[str, Sequence[str]] | None = None   # sheet -> its known columns (guards aliases)
 
     def recognises(self, wb: WorkbookData) -> bool:
         return all(wb.sheet(name) is not None for name in self.signature)
 
     def read_settings(self, wb: WorkbookData) -> tuple[Settings, list[Finding]]:
         """The settings sheet's values over the SPEC defaults, and what was wrong on it."""
-        return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet, self.language)
+        return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet, self.language,
+                                   self.columns)
 
     def describe(self) -> str:
         return f"{self.title} (Blatt {', '.join(self.signature)})"

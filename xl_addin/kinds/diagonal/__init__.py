@@ -10,7 +10,7 @@ from .template import layouts
 
 KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_CASES,), timezone=S.TIMEZONE,
-    settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, plan_run=plan_run, layouts=layouts,
+    settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
     catalog=Diagonal,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
     actions=("step-done", "new-case", "due"),

@@ -378,7 +378,7 @@ class _Book:
 
 def _read(wb: WorkbookData) -> _Book:
     findings: list[Finding] = []
-    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, columns=S.COLUMNS)
     findings += sfind
     book = _Book(settings, Rules.from_settings(settings), findings)
     aliases = settings.aliases()

@@ -45,6 +45,9 @@ V_VIP = "VIP"
 V_DIRECT = "Direkt ins Inkasso"
 V_WA_GROUP = "WA-Gruppe"
 VENDOR_HEADERS = [V_USER_ID, V_VENDOR, V_EMAIL, V_VIP, V_DIRECT, V_WA_GROUP]
+# the sheets whose columns are found by header, with the columns the product knows on them (an
+# alias may never name another of them: core.settings)
+COLUMNS = {SHEET_CASES: CASE_HEADERS, SHEET_VENDORS: VENDOR_HEADERS}
 
 # Agentur
 DIAGONAL = "Diagonal"

@@ -45,6 +45,7 @@ from .schema import (
     M_INCASSO_DATE,
     M_INCASSO_STATE,
     M_INVALID_ADDRESS,
+    M_NOTES,
     M_OFFER_LINK,
     M_ORDER_ID,
     M_REOPENED,
@@ -499,7 +500,8 @@ def _all_vendor_exports(wb: WorkbookData, settings: Settings, content: bool) -> 
 
 
 def _open_export_master(wb: WorkbookData, settings: Settings):
-    return _open_master(wb, settings, CSV_COLUMNS + [M_DEBT_STATUS], CSV_COLUMNS)
+    # Notizen is looked up, never exported: so that no alias can make it one of the CSV's columns
+    return _open_master(wb, settings, CSV_COLUMNS + [M_DEBT_STATUS, M_NOTES], CSV_COLUMNS)
 
 
 def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[tuple[int, list]],

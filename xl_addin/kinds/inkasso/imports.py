@@ -140,7 +140,7 @@ def _before_blocked(target: _Target, order_id: str | None) -> str | None:
 
 
 def _target(wb: WorkbookData) -> _Target:
-    settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    settings, _ = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, columns=S.COLUMNS)
     master = wb.sheet(S.SHEET_MASTER)
     if master is None:
         raise ImportRefused(f"Blatt '{S.SHEET_MASTER}' fehlt in '{wb.source}' — nichts importiert")

@@ -120,7 +120,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     action that changes input first (an import) combines with its own changes, then finishes."""
     findings: list[Finding] = []
     plan = Plan(kind=S.KIND)
-    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    settings, sfind = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, columns=S.COLUMNS)
     findings += sfind
     cfg = S.InkassoSettings.from_settings(settings)
     yellow, grey = cfg.yellow, cfg.grey

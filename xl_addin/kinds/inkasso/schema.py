@@ -62,6 +62,9 @@ MASTER_INPUT_HEADERS = [
 MASTER_COMPUTED_HEADERS = [M_FOLLOW, M_NEXT_STEP, M_DUE]
 MASTER_HEADERS = MASTER_INPUT_HEADERS + MASTER_COMPUTED_HEADERS
 MASTER_REQUIRED = [M_VENDOR_ID, M_ORDER_ID]
+# the sheets whose columns are found by header, with the columns the product knows on them (an
+# alias may never name another of them: core.settings)
+COLUMNS = {SHEET_OVERVIEW: OVERVIEW_HEADERS, SHEET_MASTER: MASTER_HEADERS}
 
 # Warten auf Freigabe: columns A–M fixed by the seed (1-based numbers)
 W_INVOICE_NO, W_USER_ID, W_VENDOR, W_EMAIL, W_ORDER_ID, W_FIRST_NAME, W_LAST_NAME, W_AMOUNT, \

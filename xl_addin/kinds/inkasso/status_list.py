@@ -58,9 +58,11 @@ from .schema import (
     M_INCASSO_STATE,
     M_INVOICE_NO,
     M_LAST_NAME,
+    M_NOTES,
     M_ORDER_ID,
     M_PRODUCT,
     M_SECOND_LETTER,
+    M_SUPPORT_COMMENT,
     M_VENDOR_ID,
     SETTINGS,
     SHEET_MASTER,
@@ -171,11 +173,14 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
     result = StatusList(vid, wanted, list(STATUS_LIST_HEADER), [], [])
     sources = [src for _, src in _STATUS_LIST_COLUMNS]
     required = [M_VENDOR_ID, M_ORDER_ID, M_DEBT_STATUS]
-    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources + [M_INCASSO_STATE], required)
+    # incasso_state (blocked?), support_comment and Notizen are looked up, never listed: no alias can
+    # make an internal column one of the list's
+    internal = [M_INCASSO_STATE, M_SUPPORT_COMMENT, M_NOTES]
+    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources + internal, required)
     result.findings += problems
     if master is None or any(f.severity == ERROR for f in problems):
         return result
-    for name in (n for n in master.cmap.missing if n != M_INCASSO_STATE):   # optional: blank in the list
+    for name in (n for n in master.cmap.missing if n not in internal):   # optional: blank in the list
         result.findings.append(INK.LIST_COLUMN_MISSING.at(master.sheet.name, header=name))
     parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
                M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,

@@ -112,7 +112,7 @@ def classify_file(value: object) -> str | None:
 
 
 def read_settings(wb: WorkbookData) -> tuple[Settings, list[Finding]]:
-    return Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)
+    return Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, columns=S.COLUMNS)
 
 
 # ---------------------------------------------------------------- reading

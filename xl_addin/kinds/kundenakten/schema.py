@@ -60,6 +60,9 @@ E_FOLLOW_UP = "Wiedervorlage"
 E_DEADLINE = "Frist VPA"
 ENTRY_HEADERS = [E_DATE, E_CUSTOMER, E_FILE, E_CATEGORY, E_SITUATION, E_RESPONSE, E_NEXT,
                  E_AUTHOR, E_INITIALS, E_FOLLOW_UP, E_DEADLINE]
+# the sheets whose columns are found by header, with the columns the product knows on them (an
+# alias may never name another of them: core.settings)
+COLUMNS = {SHEET_CUSTOMERS: CUSTOMER_HEADERS, SHEET_ENTRIES: ENTRY_HEADERS}
 ENTRY_REQUIRED = [E_DATE, E_CUSTOMER, E_FILE]
 
 # Akte: which file an entry belongs to

@@ -298,7 +298,8 @@ def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """`xl-addin run` on a Solleciti workbook."""
     plan = Plan(kind=S.KIND)
     findings: list[Finding] = []
-    settings, found = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, S.LANGUAGE)
+    settings, found = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, S.LANGUAGE,
+                                          S.COLUMNS)
     findings += found
     cfg = Config.from_settings(settings)
     plan.keep_backups = cfg.backups

@@ -148,6 +148,9 @@ RP_ADDED_ON = "Data inserimento"
 RP_CHECK_BY = "Ricontrollo entro"
 RP_ADDED_BY = "Inserito da"
 REPORT_HEADERS = [RP_TICKET, RP_CLIENT, RP_PROFORMAS, RP_CAUSE, RP_ADDED_ON, RP_CHECK_BY, RP_ADDED_BY]
+# the sheets whose columns are found by header, with the columns the product knows on them (an
+# alias may never name another of them: core.settings)
+COLUMNS = {SHEET_TICKETS: TICKET_HEADERS, SHEET_REPORT: REPORT_HEADERS}
 
 # ---------------------------------------------------------------- hidden state
 STATE_HEADER = ["Ticket", "Impronta", "Visto dal", "Mancato contatto"]
