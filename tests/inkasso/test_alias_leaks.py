@@ -124,7 +124,7 @@ def test_the_rule_is_general_a_vpa_export_column_cannot_alias_an_internal_one(tm
 
 def test_italian_workbook_says_it_in_italian():
     from xl_addin.kinds.solleciti import schema as IT
-    sheet_rows = [["Chiave", "Valore"], ["Alias Cliente", "Ticket"]]
+    sheet_rows: list[list] = [["Chiave", "Valore"], ["Alias Cliente", "Ticket"]]
     from xl_addin.core.workbook_data import SheetData
     _, found = Settings.from_sheet(SheetData(IT.SHEET_SETTINGS, sheet_rows), IT.SETTINGS, IT.SHEET_SETTINGS,
                                    IT.LANGUAGE, IT.COLUMNS)

@@ -31,7 +31,6 @@ class SheetData:
     # (row, col) of formula cells the file keeps no computed value for (saved by a program that
     # does not calculate, e.g. openpyxl): their value reads as None, which they are not
     formulas_without_value: frozenset[tuple[int, int]] = frozenset()
-
     # (row, col) of every cell that holds a formula: its value is the cached result of the
     # last calculation, not something an agent typed (the package reader fills it in)
     formulas: frozenset[tuple[int, int]] = frozenset()
@@ -49,10 +48,6 @@ class SheetData:
             return None
         r = self.rows[row - 1]
         return r[col - 1] if 0 < col <= len(r) else None
-
-    def is_formula(self, row: int, col: int) -> bool:
-        """Whether the cell at (row, col), 1-based, holds a formula."""
-        return (row, col) in self.formulas
 
     @property
     def max_row(self) -> int:
@@ -92,8 +87,9 @@ class WorkbookData:
             row[c - 1] = value
         sheets = dict(self.sheets)
         # a written cell holds the written value, no longer a formula
-        sheets[src.name] = SheetData(src.name, rows, src.state, src.formulas_without_value.difference(cells),
-                                     src.formulas.difference(cells))
+        sheets[src.name] = SheetData(src.name, rows, src.state,
+                                     formulas_without_value=src.formulas_without_value.difference(cells),
+                                     formulas=src.formulas.difference(cells))
         return WorkbookData(sheets, self.source)
 
     def with_writes(self, writes: Iterable[CellWrite]) -> WorkbookData:

@@ -86,7 +86,7 @@ def read_workbook_live(book: LiveBook, formulas: bool = False) -> WorkbookData:
     wb = WorkbookData(source=book.name)
     for name in book.sheet_names():
         cells = frozenset(book.formula_cells(name)) if formulas else frozenset()
-        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name), cells)
+        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name), formulas=cells)
     return wb
 
 

@@ -277,7 +277,7 @@ def read_archive(archive: Archive) -> WorkbookData:
                     rows[row - 1] = _NO_CELLS
             uncomputed = frozenset(rc for rc in _formulas_without_value(archive, entry.part)
                                    if rc[0] not in not_data)
-            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas)
+            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
     except WorkbookError:
         raise
     except Exception as exc:
