@@ -1,0 +1,66 @@
+"""Hostile and broken workbooks for the crash and structure tests (issue 12, items 8–11): a real
+Inkasso workbook made by openpyxl, then one zip member edited the way a broken tool or an
+attacker would leave it."""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+
+from tests.builders import inkasso_data, order, write_xlsx
+from xl_addin.kinds.inkasso import schema as S
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def inkasso_book(path: Path, orders: list[dict] | None = None, **kw) -> Path:
+    """An Inkasso workbook of two ordinary orders (both with a first letter) unless ``orders``."""
+    if orders is None:
+        orders = [order(**{S.M_FIRST_LETTER: date(2026, 9, 1)}), order(**{S.M_FIRST_LETTER: date(2026, 9, 2)})]
+    return write_xlsx(inkasso_data(orders, **kw), path)
+
+
+def edit_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one zip member in place (every other member copied as it is)."""
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, change(data) if info.filename == member else data)
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> zip member of its part."""
+    with zipfile.ZipFile(path) as z:
+        wb = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL}}}Relationship")}
+    out = {}
+    for sh in wb.iter(f"{{{MAIN}}}sheet"):
+        target = targets[sh.get(f"{{{REL}}}id")]
+        out[sh.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return out
+
+
+def set_cell_xml(path: Path, sheet: str, ref: str, cell_xml: str) -> None:
+    """Replace the cell ``ref`` of ``sheet`` (it must exist) by ``cell_xml`` as it stands."""
+    def change(data: bytes) -> bytes:
+        new, n = re.subn(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref.encode(), cell_xml.encode(), data, flags=re.S)
+        assert n == 1, f"{sheet}!{ref} not found"
+        return new
+    edit_member(path, sheet_parts(path)[sheet], change)
+
+
+def cell_style(path: Path, sheet: str, ref: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        data = z.read(sheet_parts(path)[sheet]).decode()
+    m = re.search(r'<c r="%s"[^>]*?\ss="(\d+)"' % ref, data)
+    assert m, f"{sheet}!{ref} has no style"
+    return m[1]
