@@ -52,6 +52,7 @@ from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import (
     ApplyResult,
     FileIdentity,
+    Terminated,
     WorkbookChanged,
     WorkbookError,
     WorkbookLock,
@@ -62,14 +63,16 @@ from .package import (
     read_workbook_as_is,
 )
 from .package.allocator import paused_gc
+from .package.guard import terminate_raises
 
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
-    "Preview", "SourceError", "StepDone", "apply_to_book", "apply_to_file", "default_user", "due_cases",
-    "editing", "handover_csvs", "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now",
-    "new_case", "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run", "preview",
-    "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
-    "write_handover_csvs", "write_status_list", "write_vpa_export",
+    "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
+    "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
+    "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
+    "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list", "step_done",
+    "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report", "write_status_list",
+    "write_vpa_export",
 ]
 
 
@@ -273,8 +276,27 @@ def run_file(path, now: datetime | None = None, user: str | None = None, *, writ
     """Recompute one workbook in place (``write=False``: findings only, the file is not touched).
     Read, plan and write happen under the workbook's lock (``wait``: seconds to wait for another
     run); a file someone saves while the run plans is read and planned once more. What cannot be
-    done is in ``error``, never raised: a batch goes on with the next file."""
+    done is in ``error``, never raised: a batch goes on with the next file.
+
+    The error boundary of a batch: besides the expected refusals (``WorkbookError``,
+    ``UnknownWorkbook``) every other exception — a bug, a MemoryError, a panic in a Rust library
+    (a ``BaseException``) — becomes one line in ``error`` too; the original is untouched (the
+    writer replaces it only as its very last step). Only Ctrl-C and a termination (SIGTERM:
+    ``Terminated``) end the batch."""
     res = FileResult(Path(path))
+    try:
+        return _run_file(res, now, user, write, backups, wait)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:      # the batch's boundary: one line per file, never a traceback
+        res.plan, res.written = None, False
+        res.error = (f"Datei '{res.path.name}': unerwarteter Fehler ({type(e).__name__}: "
+                     f"{str(e).splitlines()[0] if str(e) else '-'}) — nicht geschrieben, Original unverändert")
+        return res
+
+
+def _run_file(res: FileResult, now: datetime | None, user: str | None, write: bool, backups: int | None,
+              wait: float | None) -> FileResult:
     try:
         for attempt in (1, 2):
             with open_file(res.path, now=now, user=user, writable=write, wait=wait) as book:
@@ -293,6 +315,19 @@ def run_file(path, now: datetime | None = None, user: str | None = None, *, writ
     except (WorkbookError, UnknownWorkbook) as e:
         res.error = str(e)
     return res
+
+
+def write_report(path, data: bytes) -> Path:
+    """A batch's summary (JSON) for monitoring, written atomically: a monitor never reads half of
+    it. OSError says why not."""
+    return files.atomic_write_bytes(Path(path), data)
+
+
+def batch_signals():
+    """Context manager for a batch: SIGTERM/SIGHUP (a systemd stop, a closed session) raise
+    ``Terminated`` between files too, so that the batch can still say what it did and what it
+    left undone; within a file the run cleans up as always."""
+    return terminate_raises()
 
 
 def new_workbook(kind_name: str, path) -> Path:

@@ -61,6 +61,6 @@ def set_cell_xml(path: Path, sheet: str, ref: str, cell_xml: str) -> None:
 def cell_style(path: Path, sheet: str, ref: str) -> str:
     with zipfile.ZipFile(path) as z:
         data = z.read(sheet_parts(path)[sheet]).decode()
-    m = re.search(r'<c r="%s"[^>]*?\ss="(\d+)"' % ref, data)
+    m = re.search(r'<c r="' + ref + r'"[^>]*?\ss="(\d+)"', data)
     assert m, f"{sheet}!{ref} has no style"
     return m[1]

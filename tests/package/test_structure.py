@@ -2,8 +2,6 @@
 and a Protokoll that reaches Excel's last row. Real files in temporary folders."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
 from tests.hostile.files import PKG_REL, edit_member, inkasso_book, sheet_parts
