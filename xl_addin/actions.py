@@ -47,6 +47,7 @@ from .kinds.inkasso import (
     schema as inkasso_schema,
     status_list as inkasso_status_list,
 )
+from .kinds.inkasso.findings import Inkasso as INK
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import (
@@ -70,9 +71,9 @@ __all__ = [
     "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
     "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
     "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
-    "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list", "step_done",
-    "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report", "write_status_list",
-    "write_vpa_export",
+    "out_folder", "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list",
+    "step_done", "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report",
+    "write_status_list", "write_vpa_export",
 ]
 
 
@@ -373,8 +374,32 @@ def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
 
 
 def write_handover_csvs(exports: Sequence[handover.CsvExport], out_dir) -> list[Path | None]:
-    """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it)."""
-    return [write_handover_csv(ex, out_dir) if ex.content is not None else None for ex in exports]
+    """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it). A
+    file that cannot be written (read-only, disk full) is None too, with a finding on its export
+    saying why; the exports after it are still tried."""
+    written: list[Path | None] = []
+    for ex in exports:
+        if ex.content is None:
+            written.append(None)
+            continue
+        try:
+            written.append(write_handover_csv(ex, out_dir))
+        except OSError as e:
+            ex.findings.append(INK.CSV_NOT_WRITTEN.at(inkasso_schema.SHEET_MASTER, key=ex.vendor_id,
+                                                      name=ex.filename, why=e.strerror or str(e)))
+            ex.content = None
+            written.append(None)
+    return written
+
+
+def out_folder(path) -> Path:
+    """The folder exports go to, made if missing; OSError (``strerror`` says why) when it cannot
+    be made or written into — before anything is written."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(13, "Ordner ist schreibgeschützt", str(folder))
+    return folder
 
 
 def status_list(book: OpenWorkbook, vendor: object,

@@ -99,3 +99,23 @@ def test_a_panic_the_text_scan_misses_is_still_caught_at_the_reader(tmp_path, mo
     assert any("Datum" in m for m in findings_at(res, FIRST))
     wb = read_workbook(path)
     assert wb.sheets[S.SHEET_MASTER].value(3, 9) == -1e15
+
+
+@pytest.mark.parametrize("column", [S.M_INCASSO_STATE, S.M_VENDOR_ID, S.M_FIRST_LETTER, S.M_LAST_NAME])
+def test_a_cell_of_32767_characters_is_reported_and_the_run_still_writes(tmp_path, column):
+    """The finding quoting it made the 'Prüfung' cell longer than Excel allows, and the run
+    refused the whole workbook (check had found it). Messages quote a long value shortened."""
+    from tests.builders import order
+    longest = "x" * 32767
+    path = inkasso_book(tmp_path / "Inkasso.xlsx", [order(**{S.M_FIRST_LETTER: datetime(2026, 9, 1)}),
+                                                    order(**{column: longest})])
+    res = actions.run_file(path, user="test")
+    assert res.ok, res.error
+    assert res.written
+    wb = read_workbook(path)
+    assert wb.sheets[S.SHEET_MASTER].value(3, S.MASTER_HEADERS.index(column) + 1) == longest
+    check = wb.sheets[S.SHEET_FINDINGS]
+    texts = [str(v) for row in check.rows for v in row if v is not None]
+    assert all(len(t) <= 32767 for t in texts)
+    if column != S.M_LAST_NAME:              # a name may be as long as it likes
+        assert any("32.767 Zeichen" in t for t in texts), texts[:8]

@@ -37,12 +37,23 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+CELL_TEXT_LIMIT = 32767        # Excel's limit for the text of one cell
+
+
+def _fits(text: str | None) -> str | None:
+    """A text the findings sheet can hold: a finding quoting a cell of 32,767 characters must not
+    make the whole run refuse to write (issue 12); the terminal and --json keep it whole."""
+    if text is None or len(text) <= CELL_TEXT_LIMIT:
+        return text
+    return text[:CELL_TEXT_LIMIT - 1] + "…"
+
+
 def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET, lang: str = "de") -> SheetRewrite:
     words = language(lang)
     rows: list[list[CellValue]] = [list(words.findings_header)]
     for f in sorted_findings(findings):
-        rows.append([words.severity.get(f.severity, f.severity), f.code, f.location, f.key or None,
-                     f.message, f.suggestion or None])
+        rows.append([words.severity.get(f.severity, f.severity), f.code, _fits(f.location), _fits(f.key) or None,
+                     _fits(f.message), _fits(f.suggestion) or None])
     if len(rows) == 1:
         rows.append([words.severity["info"], "OK", None, None, words.no_findings, None])
     return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)))

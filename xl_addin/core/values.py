@@ -40,6 +40,7 @@ __all__ = [
     "parse_date",
     "parse_id",
     "parse_int",
+    "shortened",
 ]
 
 
@@ -146,7 +147,18 @@ def display(value: object, lang: str = "de") -> str:
     if isinstance(value, (date, datetime)):
         text = format_date_de(value)
         return text.replace(".", "/") if lang == "it" else text
-    return norm_text(value)
+    return shortened(norm_text(value), lang)
+
+
+QUOTE_LIMIT = 200      # characters of a cell value a message quotes (a message is one line, a cell ≤ 32,767)
+
+
+def shortened(text: str, lang: str = "de") -> str:
+    """``text`` as a message quotes it: at most QUOTE_LIMIT characters, then how long it was."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    chars = "caratteri" if lang == "it" else "Zeichen"
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} {chars})".replace(",", ".")
 
 
 # --------------------------------------------------------------------------- dates
