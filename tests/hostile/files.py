@@ -64,3 +64,38 @@ def cell_style(path: Path, sheet: str, ref: str) -> str:
     m = re.search(r'<c r="' + ref + r'"[^>]*?\ss="(\d+)"', data)
     assert m, f"{sheet}!{ref} has no style"
     return m[1]
+
+
+_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+       '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+       '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+       '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+       'worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+       'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+_ROOT_RELS = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
+              f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WB = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="Blatt" '
+       f'sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WB_RELS = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
+            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            f'Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+
+
+def many_strings_book(path: Path, n: int) -> Path:
+    """A workbook of ``n`` different texts in column A (shared strings), written directly — a
+    workbook that takes far more memory to load than its file size suggests, in a second."""
+    sst = [f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="{n}" uniqueCount="{n}">']
+    sst += [f"<si><t>Text {i:07d}</t></si>" for i in range(n)]
+    sst.append("</sst>")
+    rows = [f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>']
+    rows += [f'<row r="{i + 1}"><c r="A{i + 1}" t="s"><v>{i}</v></c></row>' for i in range(n)]
+    rows.append("</sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", _CT)
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        z.writestr("xl/sharedStrings.xml", "".join(sst))
+        z.writestr("xl/worksheets/sheet1.xml", "".join(rows))
+    return path

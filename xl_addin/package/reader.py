@@ -17,6 +17,7 @@ import python_calamine as calamine
 from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData
+from . import limits
 from .archive import Archive
 from .errors import WorkbookError
 from .guard import FileIdentity
@@ -336,6 +337,10 @@ def read_archive(archive: Archive) -> WorkbookData:
             result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
     except WorkbookError:
         raise
+    except MemoryError:
+        raise WorkbookError(f"Datei '{archive.name}': zu wenig Speicher, um sie zu lesen — abgelehnt (die Grenze "
+                            f"{limits.MEMORY_ENV} passend zum Rechner setzen, dann wird so eine Datei vorher "
+                            f"abgelehnt)") from None
     except Exception as exc:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__}: {exc})") from None
@@ -354,7 +359,7 @@ def read_workbook(path) -> WorkbookData:
 def read_workbook_as_is(path) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
     write hands the writer (``apply_plan(..., read_as=...)``)."""
-    archive = Archive.open(path)
+    archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
     return read_archive(archive), archive.identity
 

@@ -669,7 +669,7 @@ def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | No
     safety.check_writable(p)
     with guard.hold(p, wait) as lock, guard.terminate_raises():
         try:
-            archive = Archive.open(p)
+            archive = Archive.open(p, write=True)
             if read_as is not None and archive.identity is not None and not read_as.same_content(archive.identity):
                 raise WorkbookChanged(f"Datei '{archive.name}' wurde nach dem Lesen von jemand anderem "
                                       f"gespeichert — nichts geschrieben, bitte erneut starten")
