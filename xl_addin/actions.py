@@ -266,6 +266,7 @@ class FileResult:
     written: bool = False
     backup: Path | None = None
     error: str = ""                     # why the file could not be run (one line)
+    notes: list[str] = field(default_factory=list)   # what the write did besides the plan (one line each)
 
     @property
     def ok(self) -> bool:
@@ -312,6 +313,7 @@ def _run_file(res: FileResult, now: datetime | None, user: str | None, write: bo
                         raise
                     continue
                 res.written, res.backup = applied.written, applied.backup_path
+                res.notes = list(applied.notes)
                 break
     except (WorkbookError, UnknownWorkbook) as e:
         res.error = str(e)

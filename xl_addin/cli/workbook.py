@@ -63,7 +63,7 @@ def _file_line(res: actions.FileResult, write: bool) -> str:
 
 def _result_json(r: actions.FileResult) -> dict:
     d = {"path": str(r.path), "ok": r.ok, "error": r.error or None, "kind": r.kind or None,
-         "written": r.written, "backup": str(r.backup) if r.backup else None}
+         "written": r.written, "backup": str(r.backup) if r.backup else None, "notes": r.notes}
     if r.plan is not None:
         d["findings"] = [f.as_dict() for f in r.plan.findings]
         d["summary"] = r.plan.summary
@@ -74,7 +74,8 @@ def _result_json(r: actions.FileResult) -> dict:
 def _report_entry(r: actions.FileResult, write: bool) -> dict:
     """One file in the ``--report`` summary: what monitoring needs, not the findings themselves."""
     d: dict = {"path": str(r.path), "outcome": _outcome(r, write), "ok": r.ok, "kind": r.kind or None,
-               "error": r.error or None, "written": r.written, "backup": str(r.backup) if r.backup else None}
+               "error": r.error or None, "written": r.written, "backup": str(r.backup) if r.backup else None,
+               "notes": r.notes}
     if r.plan is not None:
         d["findings"] = count_by_severity(r.plan.findings)
         d["protocol_entries"] = len(r.plan.protocol)
@@ -107,6 +108,7 @@ class _Batch:
                                     f"'{findings_sheet_name(r.plan)}' bzw. mit --json)")
             if r.plan.summary:
                 self.details.append("  " + "; ".join(f"{k}: {v}" for k, v in r.plan.summary.items()))
+            self.details.extend(f"  Hinweis: {note}" for note in r.notes)
         self.lines.append(_file_line(r, self.write))
         self.entries.append(_report_entry(r, self.write))
         self.failed += not r.ok

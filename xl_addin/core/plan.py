@@ -74,6 +74,9 @@ class RowAppend:
     header: list[str] | None = None
     column_widths: dict[int, float] = field(default_factory=dict)
     number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for appended cells
+    # a log that may go on: rows past Excel's last row continue on '<sheet> 2', '<sheet> 3' … (made
+    # with ``header``), and later appends go to the last of them; any other list is refused there
+    continues: bool = False
 
 
 @dataclass(frozen=True)

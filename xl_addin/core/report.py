@@ -65,7 +65,8 @@ def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -
     rows: list[list[CellValue]] = [[e.time, e.user, e.action, e.sheet, e.key or None, e.cell or None, e.old, e.new]
                                    for e in entries]
     return RowAppend(sheet=sheet, rows=rows, header=list(PROTOCOL_HEADER),
-                     column_widths=dict(enumerate(PROTOCOL_WIDTHS, start=1)), number_formats={1: DATETIME_FORMAT})
+                     column_widths=dict(enumerate(PROTOCOL_WIDTHS, start=1)), number_formats={1: DATETIME_FORMAT},
+                     continues=True)
 
 
 def finish(plan: Plan, findings_sheet_name: str = FINDINGS_SHEET,

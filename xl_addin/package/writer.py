@@ -8,19 +8,19 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
-from ..core.plan import Plan, auto_column_widths
+from ..core.plan import Plan, RowAppend, auto_column_widths
 from ..files import fsync_folder
 from . import allocator, guard, moves, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import PKG_REL_NS, SheetEntry, WorkbookParts, rels_part_of, resolve_target, select, serialize, unselect
 from .refs import RowInsert, RowShift, cell_ref, shift_formula, split_cell_ref
-from .sheet import SheetPatcher, new_sheet_root
+from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
@@ -54,6 +54,7 @@ class ApplyResult:
     calc_chain_dropped: bool = False
     delete_modes: dict[str, str] = field(default_factory=dict)   # sheet -> "shift"
     parts_adjusted: list[str] = field(default_factory=list)      # other parts whose references moved
+    notes: list[str] = field(default_factory=list)      # what an agent should know (one line each)
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -231,21 +232,15 @@ class _Edit:
         self._finish(self._sheets_named(plan.appends, plan.deletions) | self._held)
 
         for ap in plan.appends:
+            if ap.continues:
+                self._append_continuing(ap)
+                continue
             entry = self.parts.sheet(ap.sheet)
-            if entry is None:
-                patcher = self._create_sheet(ap.sheet, "visible", bool(ap.header))
-                if ap.header:
-                    patcher.set_widths_if_new(ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
-                    bold = self.styles.bold(0)
-                    for col, text in enumerate(ap.header, start=1):
-                        if text:
-                            patcher.write(1, col, text, style=bold or None)
-                elif ap.column_widths:
-                    patcher.set_widths_if_new(ap.column_widths)
-                patcher.append(ap.rows, ap.number_formats)
-            else:
-                self._append(entry, ap)
-            self.result.rows_appended += len(ap.rows)
+            if entry is not None and len(ap.rows) > MAX_ROW - self._patcher(entry).last_value_row():
+                raise WorkbookError(f"Datei '{self.name}': Blatt '{ap.sheet}' hat keinen Platz für {len(ap.rows)} "
+                                    f"weitere Zeilen (Excel endet bei Zeile {MAX_ROW:,}) — nichts geschrieben"
+                                    .replace(",", "."))
+            self._append_rows(ap, ap.sheet)
 
         for part, (_, patcher) in self.patchers.items():
             if part not in self._deflated:
@@ -273,6 +268,46 @@ class _Edit:
             if entry.part in patched or entry.part in self.patchers:
                 select(self._patcher(entry).root, view_id)
         self.parts.activated.clear()
+
+    def _append_rows(self, ap: RowAppend, name: str) -> None:
+        """The rows of ``ap`` appended to the sheet ``name`` (an existing one through
+        ``_append``: inside its table), made with ``ap``'s header when missing."""
+        entry = self.parts.sheet(name)
+        if entry is not None:
+            self._append(entry, ap)
+        else:
+            patcher = self._create_sheet(name, "visible", bool(ap.header))
+            if ap.header:
+                patcher.set_widths_if_new(ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
+                bold = self.styles.bold(0)
+                for col, text in enumerate(ap.header, start=1):
+                    if text:
+                        patcher.write(1, col, text, style=bold or None)
+            elif ap.column_widths:
+                patcher.set_widths_if_new(ap.column_widths)
+            patcher.append(ap.rows, ap.number_formats)
+        self.result.rows_appended += len(ap.rows)
+
+    def _append_continuing(self, ap: RowAppend) -> None:
+        """A log (the Protokoll) at Excel's last row goes on on '<sheet> 2', '<sheet> 3' …: the
+        rows fill the last sheet of the series up to row 1,048,576, the rest start the next one
+        (with the header); never a row lost, never one past the end. A note says so."""
+        n = 1
+        while self.parts.sheet(f"{ap.sheet} {n + 1}") is not None:
+            n += 1
+        rows = list(ap.rows)
+        while rows:
+            name = ap.sheet if n == 1 else f"{ap.sheet} {n}"
+            entry = self.parts.sheet(name)
+            room = MAX_ROW - (self._patcher(entry).last_value_row() if entry is not None else 1)
+            take, rows = rows[:room], rows[room:]
+            if take:
+                self._append_rows(replace(ap, rows=take), name)
+            if rows:
+                n += 1
+                self.result.notes.append(
+                    f"Blatt '{name}' ist bis zur letzten Excel-Zeile ({MAX_ROW:,}) voll".replace(",", ".")
+                    + f" — das Protokoll geht auf Blatt '{ap.sheet} {n}' weiter")
 
     def _sheets_named(self, *operations) -> set[str]:
         """Names of the sheets (as the workbook spells them) that these operations touch."""
