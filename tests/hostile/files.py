@@ -41,11 +41,11 @@ def sheet_parts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
         wb = etree.fromstring(z.read("xl/workbook.xml"))
         rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL}}}Relationship")}
-    out = {}
+    targets = {r.get("Id", ""): r.get("Target", "") for r in rels.iter(f"{{{PKG_REL}}}Relationship")}
+    out: dict[str, str] = {}
     for sh in wb.iter(f"{{{MAIN}}}sheet"):
-        target = targets[sh.get(f"{{{REL}}}id")]
-        out[sh.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        target = targets[sh.get(f"{{{REL}}}id", "")]
+        out[sh.get("name", "")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
     return out
 
 

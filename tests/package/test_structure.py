@@ -24,7 +24,7 @@ def test_two_sheets_pointing_at_one_part_are_refused_and_nothing_is_written(tmp_
     def point_check_at_master(data: bytes) -> bytes:
         root = etree.fromstring(data)
         for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
-            if "xl/" + rel.get("Target").lstrip("/").removeprefix("xl/") == check:
+            if "xl/" + rel.get("Target", "").lstrip("/").removeprefix("xl/") == check:
                 rel.set("Target", master.removeprefix("xl/"))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

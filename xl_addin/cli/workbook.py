@@ -172,7 +172,7 @@ def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait
                     batch.add(run(p))
                     done += 1
     except (KeyboardInterrupt, actions.Terminated) as stop:
-        stopped = stop.code if isinstance(stop, actions.Terminated) else "xl-addin: abgebrochen (Strg-C)"
+        stopped = str(stop.code) if isinstance(stop, actions.Terminated) else "xl-addin: abgebrochen (Strg-C)"
         for p in paths[done:]:
             batch.skipped(Path(p))
 

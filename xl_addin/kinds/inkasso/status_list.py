@@ -42,9 +42,9 @@ from .handover import (
     _order_key,
     _plain_text,
     _safe_part,
-    name_too_long,
     _vendor_rows,
     guard_formula,
+    name_too_long,
 )
 from .schema import (
     DEBT_BLOCKED,
