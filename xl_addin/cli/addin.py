@@ -17,9 +17,9 @@ from .options import CONTEXT, fail
 def build_addin_cmd(out_dir: Path, interpreter: str | None) -> None:
     """Baut das Excel-Add-in xl_addin.xlam mit dem Menüband „Inkasso & Mahnwesen“.
 
-    Aus den Textquellen in macros/ (customUI14.xml, *.bas, xl_addin.conf) und dem VBA-Modul
-    der installierten xlwings-Version; läuft ohne Excel. Die Agenten brauchen dieselbe
-    xlwings-Version (sie steht in der Ausgabe).
+    Aus den Textquellen in macros/ (customUI14.xml, *.bas, xl_addin.conf), dem VBA-Modul
+    der installierten (festgelegten) xlwings-Version und den VBA-Hüllen der Formelfunktionen;
+    läuft ohne Excel. Die Formelfunktionen brauchen keinen Import-Schritt in Excel.
     """
     from ..addin.build import AddinBuildError, build_addin, load_sources
     from ..addin.vba_project import VbaSourceError
@@ -29,8 +29,8 @@ def build_addin_cmd(out_dir: Path, interpreter: str | None) -> None:
         src = load_sources(interpreter=interpreter)
     except (AddinBuildError, VbaSourceError, OSError) as e:
         fail(f"xl-addin build-addin: {e}")
-    click.echo(f"Gebaut: {path} ({len(src.buttons)} Knöpfe, {len(src.modules)} VBA-Module, "
-               f"für xlwings {src.xlwings_version})")
+    click.echo(f"Gebaut: {path} ({len(src.buttons)} Knöpfe, {src.udf_count} Formelfunktionen, "
+               f"{len(src.modules)} VBA-Module, für xlwings {src.xlwings_version})")
 
 
 COMMANDS = (build_addin_cmd,)
