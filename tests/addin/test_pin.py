@@ -3,7 +3,6 @@ VBA declares, the package knows it (``XLWINGS_VERSION``), and every start checks
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from xl_addin.addin import XLWINGS_REQUIREMENT, XLWINGS_VERSION, xlwings_mismatc
 from xl_addin.addin.build import AddinBuildError, build_addin
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+tomllib = pytest.importorskip("tomllib")      # Python 3.11+
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
