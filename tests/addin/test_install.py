@@ -25,7 +25,7 @@ class DictRegistry:
 
     def subkeys(self, key):
         prefix = key + "\\"
-        every = {k for k in self.keys for _ in [0]} | {k for k in self.data}
+        every = self.keys | set(self.data)
         return sorted({k[len(prefix):].split("\\")[0] for k in every if k.startswith(prefix)})
 
     def values(self, key):
