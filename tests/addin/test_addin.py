@@ -279,3 +279,8 @@ def test_a_udf_module_that_does_not_load_stops_the_build(tmp_path):
                     encoding="utf-8")
     with pytest.raises(AddinBuildError, match=re.escape("UDF-Modul 'xl_addin.gibtsnicht' lässt sich nicht laden")):
         build_addin(tmp_path / "out", macros_dir=macros_dir)
+
+
+def test_the_addin_package_passes_the_ooxml_validator(xlam):
+    from tests.package.ooxml_validate import check_package
+    assert check_package(xlam) == []
