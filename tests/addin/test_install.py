@@ -140,3 +140,14 @@ def test_cli_refuses_off_windows_and_with_another_xlwings(tmp_path, monkeypatch)
     res = CliRunner().invoke(main, ["install-addin"])
     assert res.exit_code != 0 and "installiert ist xlwings 0.36.0" in res.output
     assert not (tmp_path / "Roaming").exists()
+
+
+def test_cli_install_builds_for_the_python_that_runs_it(tmp_path, monkeypatch):
+    import sys
+
+    from xl_addin.cli import main
+    monkeypatch.setattr(I, "current_environment", lambda: env_with(tmp_path, DictRegistry()))
+    res = CliRunner().invoke(main, ["install-addin"])
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(tmp_path / "Roaming" / "Microsoft" / "AddIns" / "xl_addin.xlam") as zf:
+        assert sys.executable.encode() in zf.read("xl/worksheets/sheet1.xml")
