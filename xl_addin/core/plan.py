@@ -63,6 +63,9 @@ class SheetRewrite:
     state: str = "visible"          # "visible" | "hidden" | "veryHidden"
     column_widths: dict[int, float] = field(default_factory=dict)
     bold_header: bool = True
+    # The columns (1-based, in ``rows``) whose values identify a row from one run to the next:
+    # the agents' own columns on the sheet (an `Erledigt` tick) stay with the row of that identity.
+    key_columns: tuple[int, ...] = (1,)
 
 
 @dataclass

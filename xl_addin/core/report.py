@@ -13,6 +13,7 @@ PROTOCOL_HEADER = ["Zeit", "Wer", "Aktion", "Blatt", "Schlüssel", "Zelle", "Alt
 # Column widths of the two sheets, in header order: what a run writes and what a template shows.
 FINDINGS_WIDTHS = (10, 22, 24, 14, 90, 28)
 PROTOCOL_WIDTHS = (17, 14, 34, 22, 14, 8, 24, 24)
+FINDINGS_KEY = (2, 3, 4)         # Code, Zelle, Schlüssel: a finding's identity from run to run
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
 
 
@@ -56,7 +57,9 @@ def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET, lang: s
                      _fits(f.message), _fits(f.suggestion) or None])
     if len(rows) == 1:
         rows.append([words.severity["info"], "OK", None, None, words.no_findings, None])
-    return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)))
+    # A finding is the same finding next run when its code, cell and key are (FINDINGS_KEY).
+    return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)),
+                        key_columns=FINDINGS_KEY)
 
 
 def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -> RowAppend | None:
