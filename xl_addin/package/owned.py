@@ -6,9 +6,10 @@ The rule (README "What a run writes"):
 
 - **The agents' columns** are the columns whose row-1 header is not one of the product's header
   texts (blanks, case and repeated spaces ignored) — on a sheet in the product's layout, i.e.
-  whose row 1 holds the headers of the identity columns; any other sheet is replaced whole. The product's columns are written at 1..n as
-  always; the agents' columns follow right of the product's block, in their order, each in its
-  old column when that lies right of the block (an `Erledigt` column in G stays in G).
+  whose row 1 holds the headers of the identity columns; any other sheet is replaced whole.
+  The product's columns are written at 1..n as always; the agents' columns follow right of the
+  product's block, in their order, each in its old column when that lies right of the block (an
+  `Erledigt` column in G stays in G).
 - **Their cells stay with the row they belonged to**: a row is identified by the product's values
   in ``SheetRewrite.key_columns`` (Prüfung: code + cell + key; any other sheet: its first
   column). Among old rows with the same identity the one whose product values are all equal is
