@@ -29,28 +29,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..core.plan import CellValue, SheetRewrite
+from ..core.plan import SheetRewrite, agents_columns, carried_rows, header_key, value_key
 from .opc import m
 from .refs import cell_ref
 from .sheet import SheetPatcher
 
 _C, _V, _F, _IS, _T = m("c"), m("v"), m("f"), m("is"), m("t")
 _RPH = m("rPh")
-
-
-def norm_header(value: object) -> str:
-    return " ".join(str(value).split()).casefold() if value is not None else ""
-
-
-def value_key(value: CellValue | str | float) -> str:
-    """A value as text for matching a row: numbers without a needless '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    return str(value)
 
 
 def _outside_phonetic(t: etree._Element) -> bool:
@@ -114,34 +99,27 @@ class Carried:
     rows: dict[int, dict[int, etree._Element]] = field(default_factory=dict)  # new row -> new col -> cell
     col_elements: list[etree._Element] = field(default_factory=list)          # <col> of the columns
     dropped: list[tuple[str, str, str, str]] = field(default_factory=list)    # sheet, cell, header, value
-    product_columns: dict[int, int] = field(default_factory=dict)             # old column -> product column
 
 
 def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
                         sst: Callable[[], list[str]]) -> Carried | None:
     """The agents' columns of the sheet as it is (before ``replace_content``) and where their
-    cells go; None when the sheet has none."""
+    cells go (``core.plan.agents_columns``, ``carried_rows``); None when the sheet has none."""
     patcher._materialize()
     header_el = patcher.rows.get(1)
     if header_el is None or not rw.rows:
         return None
     cells1, cols1 = patcher._row_cells(1, header_el)
-    product = {norm_header(h): i for i, h in enumerate(rw.rows[0], start=1) if norm_header(h)}
     texts = {c: cell_text(cells1[c], sst) for c in cols1}
-    agents = [c for c in cols1 if norm_header(texts[c]) and norm_header(texts[c]) not in product]
-    product_at = {c: product[norm_header(texts[c])] for c in cols1 if norm_header(texts[c]) in product}
-    keys = tuple(rw.key_columns)
-    if not agents or any(k not in product_at.values() for k in keys):
-        return None                  # not the product's layout (yet): nothing is the agents'
+    placement = agents_columns(rw, texts)
+    if placement is None:
+        return None
     patcher._unshare_all()
+    product = {header_key(h): i for i, h in enumerate(rw.rows[0], start=1) if header_key(h)}
+    old_col_of = {product[header_key(t)]: c for c, t in texts.items() if header_key(t) in product}
     width = max(len(r) for r in rw.rows)
-    placement: dict[int, int] = {}
-    nxt = width + 1
-    for c in agents:
-        placement[c] = max(c, nxt)
-        nxt = placement[c] + 1
-    carried = Carried(rw.sheet, placement, {placement[c]: texts[c] for c in agents},
-                      {placement[c]: cells1[c] for c in agents}, product_columns=product_at)
+    carried = Carried(rw.sheet, placement, {placement[c]: texts[c] for c in placement},
+                      {placement[c]: cells1[c] for c in placement})
     cols = patcher.root.find(m("cols"))
     if cols is not None:
         for col_el in cols.iterchildren(m("col")):
@@ -149,42 +127,27 @@ def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
                 lo, hi = int(col_el.get("min", "")), int(col_el.get("max", ""))
             except ValueError:
                 continue
-            for c in agents:
+            for c in placement:
                 if lo <= c <= hi:
                     copy = etree.fromstring(etree.tostring(col_el))
                     copy.set("min", str(placement[c]))
                     copy.set("max", str(placement[c]))
                     carried.col_elements.append(copy)
 
-    old_col_of = {p: c for c, p in product_at.items()}      # product column -> old column
-    groups: dict[tuple[str, ...], list[tuple[int, tuple[str, ...], dict[int, etree._Element]]]] = {}
-    leftovers: list[tuple[int, dict[int, etree._Element]]] = []
+    theirs: dict[int, dict[int, etree._Element]] = {}
+    old_rows: dict[int, list[str]] = {}
     for r in patcher.row_numbers:
         if r == 1:
             continue
         cells, _ = patcher._row_cells(r, patcher.rows[r])
-        mine = {c: cells[c] for c in agents if c in cells and _has_content(cells[c])}
-        if not mine:
-            continue
-        key = tuple(cell_text(cells.get(old_col_of[k]), sst) for k in keys)
-        if not any(key):
-            leftovers.append((r, mine))
-            continue
-        full = tuple(cell_text(cells.get(old_col_of.get(p, -1)), sst) for p in range(1, width + 1))
-        groups.setdefault(key, []).append((r, full, mine))
-
-    for new_r, values in enumerate(rw.rows[1:], start=2):
-        key = tuple(value_key(values[k - 1] if k - 1 < len(values) else None) for k in keys)
-        candidates = groups.get(key)
-        if not candidates or not any(key):
-            continue
-        full = tuple(value_key(values[p - 1] if p - 1 < len(values) else None) for p in range(1, width + 1))
-        pick = next((i for i, (_, f, _) in enumerate(candidates) if f == full), 0)
-        _, _, mine = candidates.pop(pick)
-        carried.rows[new_r] = {placement[c]: cell for c, cell in mine.items()}
-    for rest in groups.values():
-        leftovers.extend((r, mine) for r, _, mine in rest)
-    for r, mine in sorted(leftovers, key=lambda x: x[0]):
+        mine = {c: cells[c] for c in placement if c in cells and _has_content(cells[c])}
+        if mine:
+            theirs[r] = mine
+            old_rows[r] = [cell_text(cells.get(old_col_of.get(p, -1)), sst) for p in range(1, width + 1)]
+    taken = carried_rows(rw, old_rows)
+    for new_r, old_r in taken.items():
+        carried.rows[new_r] = {placement[c]: cell for c, cell in theirs.pop(old_r).items()}
+    for r, mine in sorted(theirs.items()):
         for c, cell in sorted(mine.items()):
             carried.dropped.append((rw.sheet, cell_ref(r, c), texts[c], cell_text(cell, sst)))
     return carried
@@ -242,5 +205,4 @@ def header_texts(rw: SheetRewrite, carried: Carried | None) -> dict[int, str]:
     return out
 
 
-__all__ = ["Carried", "cell_text", "header_texts", "norm_header", "put_back", "shared_strings",
-           "take_agents_columns", "value_key"]
+__all__ = ["Carried", "cell_text", "header_texts", "put_back", "shared_strings", "take_agents_columns"]

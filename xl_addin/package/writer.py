@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..core.plan import Plan, RowAppend, auto_column_widths
+from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
@@ -435,7 +435,7 @@ class _Edit:
         headers = owned.header_texts(rw, carried)
         if not headers:
             return
-        product = frozenset(owned.norm_header(h) for h in rw.rows[0] if owned.norm_header(h))
+        product = frozenset(header_key(h) for h in rw.rows[0] if header_key(h))
         last = len(rw.rows)
         for part, table in self._tables(entry):
             before = etree.tostring(table)
