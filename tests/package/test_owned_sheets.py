@@ -212,6 +212,9 @@ def test_a_real_run_keeps_the_agents_table_and_ticks_on_pruefung(tmp_path):
         res = run_file(path, now=NOW, backups=0)
         assert res.ok, res.error
         assert V.check_written(before, path) == [], f"run {attempt}"
+        # the run says which tick it did not carry over (the fixed order's), and only once
+        expected = [f"x {fixed[S.M_ORDER_ID]}"] if attempt == 1 else []
+        assert [n.split("= '")[1].split("'")[0] for n in res.notes] == expected, res.notes
         rows = sheet_rows(path)
         assert rows[0] == [*FINDINGS_HEADER, "Erledigt"]
         ticked = [(r[1], str(r[3]), r[6]) for r in rows[1:] if r[6]]

@@ -222,6 +222,9 @@ class _Edit:
             if carried is not None:
                 owned.put_back(patcher, carried)
                 self.result.agent_cells_dropped += carried.dropped
+                self.result.notes += [f"{sheet}!{cell} ({header} = '{value}') gehörte zu einer Zeile, die es "
+                                      f"nicht mehr gibt (Befund behoben) — nicht übernommen"
+                                      for sheet, cell, header, value in carried.dropped]
             self._fit_rewritten(entry, patcher, rw, carried)
         self._select_activated()
         self._held = self._referrers()
@@ -483,6 +486,8 @@ class _Edit:
         self.extra.pop(part, None)
         name = self._part(part).get("displayName") or self._part(part).get("name") or part
         self.result.tables_dropped.append(f"{entry.name}: {name}")
+        self.result.notes.append(f"Tabelle '{name}' passte nicht zum neu geschriebenen Blatt '{entry.name}' "
+                                 f"und wurde entfernt (ihre Zellen bleiben als Bereich)")
 
     # --- tables and filters grow as Excel grows them when one types next to them ---------------
     def _tables(self, entry: SheetEntry) -> list[tuple[str, etree._Element]]:
