@@ -224,3 +224,44 @@ def test_a_real_run_keeps_the_agents_table_and_ticks_on_pruefung(tmp_path):
         t = table_of(path)
         assert t.get("ref") == f"A1:G{len(rows)}"
         assert [c.get("name") for c in t.iterfind("x:tableColumns/x:tableColumn", NS)] == rows[0]
+
+
+def test_a_product_column_new_to_the_table_joins_it_with_a_fresh_id(tmp_path):
+    """A Prüfung table made before the product wrote `Vorschlag` (an older version), saved by
+    Excel (revision uids on the columns): the new column joins the table between the findings
+    and `Erledigt`, with a fresh id and uid; the kept columns keep theirs."""
+    path = tmp_path / "Inkasso.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Masterliste").write_row(0, 0, ["order_id"])
+    ws = wb.add_worksheet("Prüfung")
+    old_header = [*FINDINGS_HEADER[:5], "Erledigt"]
+    ws.add_table(0, 0, 1, 5, {"name": "Befunde", "columns": [{"header": h} for h in old_header]})
+    ws.write_row(1, 0, ["Fehler", A.code, A.location, A.key, "falsch", "x"])
+    wb.close()
+    xr3 = "http://schemas.microsoft.com/office/spreadsheetml/2016/revision3"
+    uid = f"{{{xr3}}}uid"
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    data = members["xl/tables/table1.xml"].replace(
+        b'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        b'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:mc='
+        b'"http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="xr3" xmlns:xr3="'
+        + xr3.encode() + b'"')
+    for i in range(1, 7):
+        data = data.replace(b'<tableColumn id="%d"' % i,
+                            b'<tableColumn id="%d" xr3:uid="{00000000-0000-0000-0000-00000000000%d}"' % (i, i))
+    members["xl/tables/table1.xml"] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, content in members.items():
+            zf.writestr(n, content)
+    assert V.check_package(path) == []
+
+    run(path, [A, B])
+    rows = sheet_rows(path)
+    assert rows[0] == [*FINDINGS_HEADER, "Erledigt"]
+    assert ticks_by_finding(path) == {ident(A): "x"}
+    cols = list(table_of(path).iterfind("x:tableColumns/x:tableColumn", NS))
+    assert [c.get("name") for c in cols] == rows[0]
+    assert [c.get("id") for c in cols] == ["1", "2", "3", "4", "5", "7", "6"]
+    assert len({c.get(uid) for c in cols}) == 7 and all(c.get(uid) for c in cols)
+    assert cols[6].get(uid).endswith("06}")                    # Erledigt kept its own

@@ -2,10 +2,14 @@
 columns — kept consistent the way Excel keeps them when one types next to a table."""
 from __future__ import annotations
 
+import uuid
+
 from lxml import etree
 
 from .opc import m
 from .refs import cell_ref, split_cell_ref
+
+_UID = "{http://schemas.microsoft.com/office/spreadsheetml/2014/revision}uid"
 
 
 def totals_rows(table: etree._Element) -> int:
@@ -76,10 +80,8 @@ def add_column(table: etree._Element, wanted: str) -> str:
     ids = [int(c.get("id", "0")) for c in items if c.get("id", "").isdigit()]
     col = cols.makeelement(m("tableColumn"), {})
     col.set("id", str(max(ids, default=0) + 1))
-    uid_ns = "http://schemas.microsoft.com/office/spreadsheetml/2014/revision"
-    if items and items[-1].get(f"{{{uid_ns}}}uid") is not None:
-        import uuid
-        col.set(f"{{{uid_ns}}}uid", "{" + str(uuid.uuid4()).upper() + "}")
+    if items and items[-1].get(_UID) is not None:
+        col.set(_UID, "{" + str(uuid.uuid4()).upper() + "}")
     col.set("name", name)
     if items:
         items[-1].addnext(col)
@@ -151,6 +153,7 @@ def fit_rewritten(table: etree._Element, headers: dict[int, str], last_row: int,
     if any(c not in headers for c in range(lo, hi + 1)):
         return None
     ids = [int(c.get("id", "0")) for c in old.values() if c.get("id", "").isdigit()]
+    uids = [a for c in old.values() for a in c.attrib if str(a).endswith("}uid")]  # xr3:uid as Excel writes
     next_id = max(ids, default=0) + 1
     new_items: list[etree._Element] = []
     names: list[str] = []
@@ -161,6 +164,8 @@ def fit_rewritten(table: etree._Element, headers: dict[int, str], last_row: int,
         if item is None:
             item = cols_el.makeelement(m("tableColumn"), {"id": str(next_id)})
             next_id += 1
+            if uids:                                      # Excel's revision ids, where it keeps them
+                item.set(uids[0], "{" + str(uuid.uuid4()).upper() + "}")
         name = unique_name(names, text)
         if name != text:
             renamed[col] = name
