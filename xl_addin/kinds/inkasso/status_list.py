@@ -267,12 +267,15 @@ def formula_findings(wb: WorkbookData, settings: Settings | None = None) -> list
     sources = [src for _, src in _STATUS_LIST_COLUMNS]
     master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources + [M_INCASSO_STATE, M_SUPPORT_COMMENT,
                                                                               M_NOTES], [M_VENDOR_ID])
-    if master is None or any(f.severity == ERROR for f in problems):
+    if master is None or any(f.severity == ERROR for f in problems) or not master.sheet.formulas:
         return []
+    formula_rows = {r for r, _ in master.sheet.formulas}         # only those rows are looked at again
     groups, unassigned = _rows_by_vendor(master, INK.LIST_FORMULA_NO_VALUE, INK.LIST_FORMULA)
     found = [f for f in unassigned if f.code == INK.LIST_FORMULA.code]
     for rows in groups.values():
         for number, values in rows:
+            if number not in formula_rows:
+                continue
             row_findings: list[Finding] = []
             _list_row(master, number, values, None, _order_key(master, values), row_findings)
             found += [f for f in row_findings if f.code == INK.LIST_FORMULA.code]
