@@ -192,7 +192,7 @@ def _when(value) -> str:
 def recalculate(book=None, now: datetime | None = None) -> str:
     """"Neu berechnen": the same run as ``xl-addin run``, applied to the open workbook."""
     def work(live):
-        opened = _open(live, now)
+        opened = _open(live, now, formulas=True)        # the exports' formula findings, as headless
         plan = actions.plan_run(opened)
         apply_plan_live(live, plan, progress=_progress(live))
         head = (f"{opened.kind.title}: neu berechnet — {_counts(plan)}, "
@@ -206,7 +206,7 @@ def recalculate(book=None, now: datetime | None = None) -> str:
 def check(book=None, now: datetime | None = None) -> str:
     """"Prüfen": the findings of a run, nothing written (like ``xl-addin check``)."""
     def work(live):
-        opened = _open(live, now)
+        opened = _open(live, now, formulas=True)        # the exports' formula findings, as headless
         plan = actions.plan_run(opened)
         title = opened.kind.title
         if not any(f.severity in (ERROR, WARNING) for f in plan.findings):
@@ -233,7 +233,7 @@ def export_diagonal_csv(book=None, now: datetime | None = None, out_dir=None) ->
     """"CSV für Diagonal exportieren": the hand-over CSV of the active row's vendor (or the
     vendor the agent names; 'alle' = every vendor). All or nothing per vendor."""
     def work(live):
-        opened = _open(live, now, "export-csv")
+        opened = _open(live, now, "export-csv", formulas=True)
         vendor = _vendor(live, opened, "User-ID des Vendors (oder 'alle'):", "CSV für Diagonal")
         exports = actions.handover_csvs(opened, [vendor])
         written = actions.write_handover_csvs(exports, _out_dir(live, "Diagonal-Export", out_dir))
@@ -254,7 +254,7 @@ def export_status_list(book=None, now: datetime | None = None, out_dir=None) -> 
     """"Status-Liste für Vendor": the vendor's orders with the Schulden-Status values the agent
     names (empty = all), as CSV and .xlsx."""
     def work(live):
-        opened = _open(live, now, "status-list")
+        opened = _open(live, now, "status-list", formulas=True)
         vendor = _vendor(live, opened, "User-ID des Vendors:", "Status-Liste")
         answer = _ask(live, "Schulden-Status (mehrere mit ';' trennen, leer = alle):", "Status-Liste",
                       "Ans Inkasso übergeben")

@@ -143,6 +143,13 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
         ERROR, "The file could not be written (folder read-only, disk full…): nothing half-written, the other "
                "vendors' files are tried.",
         de="'{name}' nicht geschrieben: {why} — nichts halb geschrieben")
+    CSV_FORMULA = Code(
+        ERROR, "A cell the Diagonal CSV passes on holds a formula whose cached result may come from any cell "
+               "(Notizen): a formula in a free-text column (support_comment, status_support, offer_link, "
+               "reopened_id), or one in vendor_id/order_id whose result is no number, blocks the vendor's CSV.",
+        de="{header} ist eine Formel{detail} — ihr Ergebnis kann aus jeder Zelle stammen (auch aus Notizen); "
+           "nur eingetippte Werte gehen an Diagonal, die CSV wird nicht geschrieben",
+        fix="Wert eintippen oder 'Inhalte einfügen → Werte'")
     CSV_NO_ROWS = Code(
         ERROR, "The vendor asked for has no order in the Masterliste: no CSV.",
         de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")
@@ -158,6 +165,13 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
         WARNING, "A cell the status list takes is a formula without a computed value: it stays blank there.",
         de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
            "rechnet) — {consequence}; Datei in Excel öffnen und speichern")
+    LIST_FORMULA = Code(
+        WARNING, "A cell the status list passes on holds a formula whose cached result may come from any cell "
+                 "(Notizen): in a text column (names, product), or in an id, amount or date column whose "
+                 "result is no such value, it stays blank in the list.",
+        de="{header} ist eine Formel{detail} — bleibt in der Status-Liste leer (nur eingetippte Werte gehen "
+           "an den Vendor)",
+        fix="Wert eintippen oder 'Inhalte einfügen → Werte'")
     LIST_STATUS_INVALID = Code(
         WARNING, "An order's Schulden-Status is none of the SPEC's values: the order is not listed (a "
                  "vendor sees only statuses it may see).",

@@ -65,11 +65,13 @@ from .schema import (
 
 __all__ = [
     "CSV_COLUMNS",
+    "CSV_TEXT_COLUMNS",
     "CsvExport",
     "build_all_vendor_csvs",
     "build_vendor_csv",
     "clean_comment",
     "export_findings",
+    "formula_id",
     "guard_formula",
     "vendors_with_orders",
 ]
@@ -85,6 +87,13 @@ CSV_COLUMNS: list[str] = [
 _DATE_COLUMNS = (M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE)
 _BOOL_COLUMNS = (M_REOPENED, M_INVALID_ADDRESS)
 _FREE_TEXT_COLUMNS = (M_STATUS_SUPPORT, M_OFFER_LINK)
+# Only typed values cross to Diagonal: a formula's value is the cached result of a calculation
+# over any cell (``=T5``, T being Notizen). In these columns any text can stand, so a formula
+# there is an error (INK-CSV-FORMULA); reopened_id counts among them, as an id may be any word.
+CSV_TEXT_COLUMNS = (M_SUPPORT_COMMENT, M_STATUS_SUPPORT, M_OFFER_LINK, M_REOPENED_ID)
+# In the other columns a formula is allowed when its result reads as the column's type (a date,
+# yes/no, an incasso_state; a text fails there already) — an id from a formula only as a number.
+_FORMULA_NO_NUMBER = " und ihr Ergebnis ist keine Zahl"
 
 SETTING_MARKER = "Interner Marker"
 SETTING_CSV_NAME = "CSV Dateiname"
@@ -158,6 +167,16 @@ def clean_comment(value: object, marker: str) -> str:
     return "; ".join(kept)
 
 
+def formula_id(value: object) -> bool:
+    """Whether a formula's result may stand as an id: a whole number, or digits (a text id can be
+    any word — a formula pointing at Notizen would pass it on)."""
+    try:
+        canonical = parse_id(value)
+    except ParseError:
+        return False
+    return canonical is None or (canonical.isascii() and canonical.isdigit())
+
+
 def _safe_part(text: str) -> str:
     """A piece of a file name: anything but letters, digits, '.', '_' and '-' becomes '_'."""
     return re.sub(r"[^\w.-]", "_", text).strip(".") or "_"
@@ -203,6 +222,11 @@ class _Master:
         col = self.cmap.col(name)
         return bool(col) and self.sheet.has_formula_without_value(row, col or 0)
 
+    def is_formula(self, row: int, name: str) -> bool:
+        """Whether the row's cell in column ``name`` holds a formula (with a value or without)."""
+        col = self.cmap.col(name)
+        return bool(col) and self.sheet.is_formula(row, col or 0)
+
     def rows(self, formula_in: str | None = None) -> Iterator[tuple[int, list]]:
         """(row number, values) from row 2 on, skipping rows that hold no value — except, with
         ``formula_in``, a row whose cell in that column is a formula without a computed value."""
@@ -224,20 +248,27 @@ def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
     return _Master(sheet, cmap), header_findings(cmap, required)
 
 
-def _rows_by_vendor(master: _Master, formula_code: Code | None = None,
+def _rows_by_vendor(master: _Master, formula_code: Code | None = None, text_formula_code: Code | None = None,
                     ) -> tuple[dict[str, list[tuple[int, list]]], list[Finding]]:
     """Every row of the Masterliste grouped by canonical vendor id, in sheet order, in one pass;
     a row whose vendor_id is blank or unreadable cannot be assigned to any vendor and is
-    reported (warning: it is not exported) — one whose vendor_id is a formula without a value
-    might be any vendor's, which ``formula_code`` says (the CSV's: an error, every export)."""
+    reported (warning: it is not exported) — one whose vendor_id is a formula without a value,
+    or a formula whose result is no number (it may be any cell's text), might be any vendor's,
+    which ``formula_code`` and ``text_formula_code`` say (the CSV's: errors, every export)."""
     groups: dict[str, list[tuple[int, list]]] = {}
     findings: list[Finding] = []
     code = formula_code or INK.CSV_FORMULA_NO_VALUE
+    text_code = text_formula_code or INK.CSV_FORMULA
     for number, values in master.rows(formula_in=M_VENDOR_ID):
         if master.formula_without_value(number, M_VENDOR_ID):
             findings.append(code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
                                     key=_order_key(master, values), header=M_VENDOR_ID,
                                     consequence="die Bestellung fehlt vielleicht in der Liste"))
+            continue
+        if master.is_formula(number, M_VENDOR_ID) and not formula_id(master.value(values, M_VENDOR_ID)):
+            findings.append(text_code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                         key=_order_key(master, values), header=M_VENDOR_ID,
+                                         detail=_FORMULA_NO_NUMBER))
             continue
         try:
             row_vid = parse_id(master.value(values, M_VENDOR_ID))
@@ -254,10 +285,10 @@ def _rows_by_vendor(master: _Master, formula_code: Code | None = None,
     return groups, findings
 
 
-def _vendor_rows(master: _Master, vid: str, findings: list[Finding],
-                 formula_code: Code | None = None) -> list[tuple[int, list]]:
+def _vendor_rows(master: _Master, vid: str, findings: list[Finding], formula_code: Code | None = None,
+                 text_formula_code: Code | None = None) -> list[tuple[int, list]]:
     """The vendor's rows in sheet order (unassignable rows are reported into ``findings``)."""
-    groups, problems = _rows_by_vendor(master, formula_code)
+    groups, problems = _rows_by_vendor(master, formula_code, text_formula_code)
     findings += problems
     return groups.get(vid, [])
 
@@ -305,17 +336,32 @@ class _RowChecker:
         self.master, self.number, self.values, self.marker = master, number, values, marker
         self.vid = vid
         self.findings: list[Finding] = []
-        self.key = _order_key(master, values)
+        self.formulas: list[str] = []
+        self.uncomputed: list[str] = []
+        # cells whose formula is an error as such (any text may stand there, Notizen's too) or whose
+        # result is no id: one error each, nothing else there, and nothing of theirs in the CSV
+        self.formulas = [name for name in CSV_TEXT_COLUMNS if master.is_formula(number, name)]
+        if master.is_formula(number, M_ORDER_ID) and not master.formula_without_value(number, M_ORDER_ID) \
+                and not formula_id(self.raw(M_ORDER_ID)):
+            self.formulas.append(M_ORDER_ID)
+        self.key = "" if M_ORDER_ID in self.formulas else _order_key(master, values)
+        for name in self.formulas:
+            self.add(INK.CSV_FORMULA, name, header=name,
+                     detail=_FORMULA_NO_NUMBER if name == M_ORDER_ID else "")
         # cells the CSV takes that are formulas without a value: one error each, nothing else there
-        self.uncomputed = [name for name in CSV_COLUMNS if master.formula_without_value(number, name)]
+        self.uncomputed = [name for name in CSV_COLUMNS
+                           if name not in self.formulas and master.formula_without_value(number, name)]
         for name in self.uncomputed:
             self.add(INK.CSV_FORMULA_NO_VALUE, name, header=name)
 
     def raw(self, name: str) -> object:
-        return self.master.value(self.values, name)
+        """The cell's value — none of a formula the CSV must not pass on."""
+        return None if name in self.formulas else self.master.value(self.values, name)
 
     def add(self, code: Code, name: str, suggestion: str = "", **fields: object) -> None:
         if name in self.uncomputed and code is not INK.CSV_FORMULA_NO_VALUE:
+            return
+        if name in self.formulas and code is not INK.CSV_FORMULA:
             return
         self.findings.append(code.finding(self.master.sheet.name, self.master.cell(self.number, name), fields,
                                           key=self.key, suggestion=suggestion))

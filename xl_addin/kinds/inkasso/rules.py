@@ -477,15 +477,21 @@ def _check_consistency(orders: list[Order], sheet: str, cmap: ColumnMap) -> list
 
 def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding],
                      in_dunning: set[int]) -> list[Finding]:
-    """What would block (or warn in) the Diagonal CSV of each vendor — run/check show it before
-    anyone tries the export. A cell the run already reported is not reported twice, and a blank
-    incasso_state of an order still in dunning (1st/2nd letter, or a direct vendor's order before
-    the hand-over) is how it should be, not news."""
+    """What would block (or warn in) the Diagonal CSV of each vendor, and the formula cells a
+    status list would leave blank — run/check show it before anyone tries the export. A cell the
+    run already reported is not reported twice, and a blank incasso_state of an order still in
+    dunning (1st/2nd letter, or a direct vendor's order before the hand-over) is how it should be,
+    not news."""
     from ...core.cells import split_address
     from .handover import export_findings
+    from .status_list import formula_findings
     seen = {(f.sheet, f.cell) for f in already if f.cell}
     out, blank_flags = [], []
-    for f in export_findings(wb, settings):
+    csv_findings = export_findings(wb, settings)
+    csv_cells = {(f.sheet, f.cell) for f in csv_findings if f.cell}
+    # a cell the CSV already names (an id formula) is not named again for the status list
+    list_findings = [f for f in formula_findings(wb, settings) if (f.sheet, f.cell) not in csv_cells]
+    for f in csv_findings + list_findings:
         if f.cell and (f.sheet, f.cell) in seen:
             continue
         if f.code == INK.STATE_BLANK.code and f.cell and split_address(f.cell)[0] in in_dunning:

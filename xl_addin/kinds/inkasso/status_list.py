@@ -41,8 +41,10 @@ from .handover import (
     _open_master,
     _order_key,
     _plain_text,
+    _rows_by_vendor,
     _safe_part,
     _vendor_rows,
+    formula_id,
     guard_formula,
     name_too_long,
 )
@@ -140,12 +142,29 @@ def resolve_statuses(statuses: Sequence[str] | str | None) -> list[str]:
     return out
 
 
+_TEXT_COLUMNS = (M_FIRST_NAME, M_LAST_NAME, M_PRODUCT)
+_ID_COLUMNS = (M_ORDER_ID, M_INVOICE_NO)
+
+
 def _lenient(master: _Master, number: int, values: list, name: str, parser, key: str,
              findings: list[Finding]) -> object:
+    """The list's value of a cell. A typed value that cannot be read is copied as it is (the
+    agent typed it for the vendor); a formula's result never is: it may be any cell's text
+    (Notizen), so a formula in a text column, or one whose result does not read as the column's
+    id, amount or date, stays blank (``INK-LIST-FORMULA``)."""
     raw = master.value(values, name)
+    formula = master.is_formula(number, name)
+    if formula and (parser is _text_value or (name in _ID_COLUMNS and not formula_id(raw))):
+        findings.append(INK.LIST_FORMULA.at(master.sheet.name, master.cell(number, name), key=key, header=name,
+                                            detail="" if parser is _text_value else _NO_ID))
+        return None
     try:
         return parser(raw)
     except ParseError as e:
+        if formula:
+            findings.append(INK.LIST_FORMULA.at(master.sheet.name, master.cell(number, name), key=key,
+                                                header=name, detail=f" und ihr Ergebnis ist {_WHAT[parser]}"))
+            return None
         findings.append(INK.LIST_VALUE.at(master.sheet.name, master.cell(number, name), key=key,
                                           suggestion=e.suggestion, header=name, reason=str(e)))
         return raw
@@ -162,6 +181,26 @@ def _text_value(raw: object) -> object:
 
 def _date_value(raw: object) -> object:
     return as_day(parse_date(raw))
+
+
+_NO_ID = " und ihr Ergebnis ist keine Zahl"
+_WHAT = {_id_value: "keine Zahl", parse_amount: "kein Betrag", _date_value: "kein Datum"}
+_PARSERS = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
+            M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value, M_INCASSO_DATE: _date_value}
+
+
+def _list_row(master: _Master, number: int, values: list, status: str | None, key: str,
+              findings: list[Finding]) -> list[object]:
+    """One order's row of the list (``status``: its valid Schulden-Status, or None)."""
+    row: list[object] = []
+    for _, src in _STATUS_LIST_COLUMNS:
+        if src == M_DEBT_STATUS:
+            row.append(status)                  # a valid status, or None for a blank one
+        elif master.formula_without_value(number, src) and src not in _TEXT_COLUMNS:
+            row.append(None)                    # said by INK-LIST-FORMULA-NO-VALUE
+        else:
+            row.append(_lenient(master, number, values, src, _PARSERS.get(src, _text_value), key, findings))
+    return row
 
 
 def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[str] | None,
@@ -183,16 +222,13 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
         return result
     for name in (n for n in master.cmap.missing if n not in internal):   # optional: blank in the list
         result.findings.append(INK.LIST_COLUMN_MISSING.at(master.sheet.name, header=name))
-    parsers = {M_ORDER_ID: _id_value, M_INVOICE_NO: _id_value, M_AMOUNT: parse_amount,
-               M_FIRST_LETTER: _date_value, M_SECOND_LETTER: _date_value,
-               M_INCASSO_DATE: _date_value}
-    vendor_rows = _vendor_rows(master, vid, result.findings, INK.LIST_FORMULA_NO_VALUE)
+    vendor_rows = _vendor_rows(master, vid, result.findings, INK.LIST_FORMULA_NO_VALUE, INK.LIST_FORMULA)
     for number, values in vendor_rows:
         raw_status = master.value(values, M_DEBT_STATUS)
         status = match_choice(raw_status, DEBT_STATUSES)
         key = _order_key(master, values)
         for src in sources:               # never a blank in the list without a word
-            if master.formula_without_value(number, src):
+            if master.formula_without_value(number, src) and src not in _TEXT_COLUMNS:
                 result.findings.append(INK.LIST_FORMULA_NO_VALUE.at(
                     master.sheet.name, master.cell(number, src), key=key, header=src,
                     consequence="die Bestellung fehlt vielleicht in der Liste"
@@ -211,14 +247,7 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
                 master.sheet.name, master.cell(number, where), key=key, order_id=key or "?",
                 value=DEBT_BLOCKED if where == M_DEBT_STATUS else STATE_BLOCKED, header=where))
             continue
-        row: list[object] = []
-        for _, src in _STATUS_LIST_COLUMNS:
-            if src == M_DEBT_STATUS:
-                row.append(status)                  # a valid status, or None for a blank one
-            else:
-                parser = parsers.get(src, _text_value)
-                row.append(_lenient(master, number, values, src, parser, key, result.findings))
-        result.rows.append(row)
+        result.rows.append(_list_row(master, number, values, status, key, result.findings))
     if not vendor_rows:
         result.findings.append(INK.LIST_NO_ROWS.at(master.sheet.name, key=vid, vendor_id=vid, sheet=SHEET_MASTER))
     elif not result.rows:
@@ -229,6 +258,28 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
         result.findings.append(INK.FILE_NAME_TOO_LONG.at(SHEET_MASTER, key=vid, vendor_id=vid, length=length))
     result.findings = _in_sheet_order(result.findings)
     return result
+
+
+def formula_findings(wb: WorkbookData, settings: Settings | None = None) -> list[Finding]:
+    """What a status list of any vendor would leave blank for a formula (``INK-LIST-FORMULA``),
+    over every order of the Masterliste — for run/check, which show it before anyone makes a list."""
+    settings = settings or Settings.defaults(SETTINGS)
+    sources = [src for _, src in _STATUS_LIST_COLUMNS]
+    master, problems = _open_master(wb, settings, [M_VENDOR_ID] + sources + [M_INCASSO_STATE, M_SUPPORT_COMMENT,
+                                                                              M_NOTES], [M_VENDOR_ID])
+    if master is None or any(f.severity == ERROR for f in problems) or not master.sheet.formulas:
+        return []
+    formula_rows = {r for r, _ in master.sheet.formulas}         # only those rows are looked at again
+    groups, unassigned = _rows_by_vendor(master, INK.LIST_FORMULA_NO_VALUE, INK.LIST_FORMULA)
+    found = [f for f in unassigned if f.code == INK.LIST_FORMULA.code]
+    for rows in groups.values():
+        for number, values in rows:
+            if number not in formula_rows:
+                continue
+            row_findings: list[Finding] = []
+            _list_row(master, number, values, None, _order_key(master, values), row_findings)
+            found += [f for f in row_findings if f.code == INK.LIST_FORMULA.code]
+    return _in_sheet_order(found)
 
 
 def _slug(text: str) -> str:
