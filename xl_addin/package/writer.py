@@ -17,6 +17,7 @@ from ..core.plan import Plan, auto_column_widths
 from ..files import fsync_folder
 from . import allocator, guard, moves, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
+from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import PKG_REL_NS, SheetEntry, WorkbookParts, rels_part_of, resolve_target, select, serialize, unselect
 from .refs import RowInsert, RowShift, cell_ref, shift_formula, split_cell_ref
@@ -95,6 +96,7 @@ class _Edit:
         self.plan = plan
         self.name = archive.name
         self.parts = WorkbookParts(archive)
+        self.charts = ChartParts(self.parts)
         styles_part = self.parts.styles_part
         self.styles_part = styles_part if styles_part and archive.has(styles_part) else None
         self.styles = Styles(archive.xml(self.styles_part) if self.styles_part else None, self.name)
@@ -117,7 +119,8 @@ class _Edit:
     def parse_ahead(self) -> None:
         """Queue the existing sheets the plan patches, in the order they are needed."""
         plan = self.plan
-        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(w.sheet for w in plan.writes),
+        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(c.sheet for c in plan.charts),
+                               *(w.sheet for w in plan.writes),
                                *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
                                *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
         entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
@@ -200,7 +203,16 @@ class _Edit:
                 self.parts.set_state(entry, rw.state)
                 if rw.state != "visible":
                     unselect(patcher.root)
-            patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+            if rw.owned_cols is None:
+                patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+            else:
+                patcher.replace_block(rw.rows, rw.column_widths, rw.owned_cols, rw.bold_rows, rw.cell_formats)
+        for chart in plan.charts:
+            entry = self._entry(chart.sheet, "Diagramm")
+            patcher = self._patcher(entry)
+            patcher.materialize_all()
+            if self.charts.place(entry.part, patcher.root, chart):
+                patcher.changed = True
         self._select_activated()
         self._held = self._referrers()
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
@@ -268,7 +280,7 @@ class _Edit:
         selects the active tab when no sheet says tabSelected)."""
         plan = self.plan
         patched = {e.part for e in map(self.parts.sheet, self._sheets_named(
-            plan.rewrites, plan.writes, plan.fills, plan.fonts, plan.appends, plan.deletions)) if e}
+            plan.rewrites, plan.charts, plan.writes, plan.fills, plan.fonts, plan.appends, plan.deletions)) if e}
         for entry, view_id in self.parts.activated:
             if entry.part in patched or entry.part in self.patchers:
                 select(self._patcher(entry).root, view_id)
@@ -549,6 +561,8 @@ class _Edit:
             assert styles is not None and styles_part is not None, "formats are derived only in a styles part"
             replaced[self.archive.member_name(styles_part)] = self._worker.submit(
                 lambda: deflate(serialize(styles)))
+        for name, data in self.charts.replaced.items():
+            replaced[name] = self._worker.submit(deflate, data)
         for name, data in self.parts.changed_xml().items():
             replaced[name] = self._worker.submit(deflate, data)
         for part, value in self.extra.items():

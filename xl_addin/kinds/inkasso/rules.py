@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ...core.overview import add_overview
 from ...core import values as V
 from ...core.calendar import calendar_for
 from ...core.catalog import Core
@@ -23,6 +24,7 @@ from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
 from ...core.tables import data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
+from . import overview
 from . import schema as S
 from .findings import Inkasso as INK
 
@@ -111,8 +113,11 @@ def run_day(today: date, cfg: S.InkassoSettings) -> date:
 # ---------------------------------------------------------------- the run
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    """The Plan of a run, with 'Prüfung' and 'Protokoll'."""
-    return finish(compute_run(wb, ctx))
+    """The Plan of a run, with 'Übersicht', 'Prüfung' and 'Protokoll'."""
+    plan = compute_run(wb, ctx)
+    aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)[0].aliases()
+    add_overview(plan, wb, overview.spec(wb, aliases), ctx.now, S.SHEET_SUMMARY, aliases=aliases)
+    return finish(plan)
 
 
 def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
