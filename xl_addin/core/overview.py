@@ -26,9 +26,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .findings import INFO, Finding
-from .report import findings_sheet, sorted_findings
+from .catalog import Core
+from .findings import Finding
 from .plan import DATETIME_FORMAT, CellValue, Plan, SheetChart, SheetRewrite
+from .report import findings_sheet, sorted_findings
 from .tables import data_rows, sheet_columns
 from .workbook_data import WorkbookData
 
@@ -55,18 +56,13 @@ class Words:
     chart_title: str
     no_step: str
     blank: str
-    foreign_sheet: str
 
 
 WORDS = {
     "de": Words("Kennzahl", "Wert", "Stand", "Zeilen", "offen", "fällig heute", "überfällig",
-                "Nächster Schritt", "Zeilen je nächster Schritt", "(kein Schritt)", "(leer)",
-                "Blatt '{sheet}' gehört nicht dem Produkt (A1 ist nicht '{marker}') und bleibt, "
-                "wie es ist — die Übersicht steht auf '{target}'"),
+                "Nächster Schritt", "Zeilen je nächster Schritt", "(kein Schritt)", "(leer)"),
     "it": Words("Indicatore", "Valore", "Aggiornato al", "Righe", "aperte", "scadenza oggi", "scadute",
-                "Azione", "Righe per azione", "(nessuna azione)", "(vuoto)",
-                "Il foglio '{sheet}' non è del prodotto (A1 non è '{marker}') e resta com'è — "
-                "il riepilogo è sul foglio '{target}'"),
+                "Azione", "Righe per azione", "(nessuna azione)", "(vuoto)"),
 }
 FOREIGN_SUFFIX = {"de": " (automatisch)", "it": " (automatico)"}
 
@@ -153,7 +149,8 @@ def _text(value: CellValue) -> str:
     return str(value).strip()
 
 
-def blocks(rows: list[Row], spec: OverviewSpec, now: datetime, lang: str = "de") -> tuple[list[list[CellValue]], list[Block]]:
+def blocks(rows: list[Row], spec: OverviewSpec, now: datetime,
+           lang: str = "de") -> tuple[list[list[CellValue]], list[Block]]:
     """The metrics (label, value) and the blocks of the overview."""
     w = WORDS[lang]
     states = [due_state(r.get(spec.due), now) for r in rows]
@@ -202,15 +199,15 @@ def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: st
         bold.append(len(out) + 1)
         out.append(list(block.header))
         first = len(out) + 1
-        for values in block.rows:
-            out.append(list(values))
+        for line in block.rows:
+            out.append(list(line))
             for col, fmt in block.formats.items():
                 formats[(len(out), col)] = fmt
         if n == 0:
             step_rows = (first, len(out))
     top = len(out) + 2
     categories = tuple(str(r[0]) for r in tables[0].rows)
-    values = tuple(float(r[1]) for r in tables[0].rows)          # type: ignore[arg-type]
+    counts = tuple(float(r[1]) for r in tables[0].rows if isinstance(r[1], int))
     last = max(step_rows[1], step_rows[0])
     rewrite = SheetRewrite(sheet=sheet, rows=out, column_widths=dict(WIDTHS), owned_cols=OWNED_COLS,
                            bold_rows=tuple(bold), cell_formats=formats)
@@ -218,7 +215,7 @@ def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: st
                        series_name=w.rows, categories_col=1, values_col=2,
                        first_row=step_rows[0], last_row=last,
                        anchor=(1, top, OWNED_COLS - 1, top + CHART_ROWS),
-                       category_values=categories, value_values=values)
+                       category_values=categories, value_values=counts)
     return rewrite, chart
 
 
@@ -230,9 +227,8 @@ def overview_sheet_name(wb: WorkbookData, name: str, lang: str = "de") -> tuple[
     if existing is None or _text(existing.value(1, 1)) == marker:
         return name, None
     target = name + FOREIGN_SUFFIX[lang]
-    text = WORDS[lang].foreign_sheet.format(sheet=existing.name, marker=marker, target=target)
-    return target, Finding(code="OVERVIEW-FOREIGN", severity=INFO, sheet=existing.name, cell="A1",
-                           message=text, lang=lang)
+    return target, Core.OVERVIEW_FOREIGN.at(existing.name, "A1", lang=lang, sheet=existing.name,
+                                             marker=marker, target=target)
 
 
 def add_overview(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime, sheet: str,

@@ -16,7 +16,7 @@ from lxml import etree
 from ..core.cells import col_letter
 from ..core.plan import SheetChart
 from .errors import WorkbookError
-from .opc import CT_NS, PKG_REL_NS, REL_NS, WorkbookParts, m, rels_part_of, resolve_target, serialize
+from .opc import CT_NS, PKG_REL_NS, REL_NS, WorkbookParts, m, rels_part_of, resolve_target
 from .safety import parse_xml
 
 RT_DRAWING = REL_NS + "/drawing"
@@ -112,8 +112,13 @@ def anchor_xml(chart: SheetChart, rid: str, shape_id: int) -> str:
     )
 
 
+def _bytes(root: etree._Element) -> bytes:
+    """A part the product owns, always with the same declaration (a second run: same bytes)."""
+    return _DECL + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+
+
 def _new_rels() -> etree._Element:
-    return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    return parse_xml(f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode(), "_rels", "")
 
 
 def _add_rel(rels: etree._Element, rtype: str, target: str) -> str:
@@ -206,7 +211,7 @@ class ChartParts:
         if drawing_part is None:
             drawing_part = self._free("xl/drawings", "drawing")
             rid = _add_rel(sheet_rels, RT_DRAWING, posixpath.relpath(drawing_part, posixpath.dirname(sheet_part)))
-            self._put(sheet_rels_part, serialize(sheet_rels))
+            self._put(sheet_rels_part, _bytes(sheet_rels))
             self._override(drawing_part, CT_DRAWING)
             drawing_el = sheet_root.makeelement(m("drawing"), {f"{{{REL_NS}}}id": rid})
             after = next((c for c in sheet_root if isinstance(c.tag, str)
@@ -245,7 +250,7 @@ class ChartParts:
             drawing.remove(ours)
         else:
             drawing.append(new_anchor)
-        self._put(drawing_part, serialize(drawing))
-        self._put(rels_part_of(drawing_part), serialize(drawing_rels))
+        self._put(drawing_part, _bytes(drawing))
+        self._put(rels_part_of(drawing_part), _bytes(drawing_rels))
         self._put(chart_part, chart_xml(chart))
         return sheet_changed

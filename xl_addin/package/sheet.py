@@ -800,7 +800,7 @@ class SheetPatcher:
         self._materialize()
         for r in list(self.row_numbers):
             row_el = self.rows[r]
-            cells, cols = self._row_cells(r, row_el)
+            _, cols = self._row_cells(r, row_el)
             for col in [c for c in cols if c <= owned_cols]:
                 self._remove_cell(r, col)
             if not cols:

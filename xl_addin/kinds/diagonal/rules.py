@@ -25,8 +25,8 @@ from ...core.cellreader import CellReader, same_value, start_of
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import add_missing_columns
-from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
 from ...core.overview import OverviewSpec, Row, add_overview_finished
+from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.tables import Table, data_rows, locate_table, rows_by_id

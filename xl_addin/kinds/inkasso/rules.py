@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ...core.overview import add_overview
 from ...core import values as V
 from ...core.calendar import calendar_for
 from ...core.catalog import Core
@@ -18,14 +17,14 @@ from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns
+from ...core.overview import add_overview
 from ...core.plan import DATE_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
 from ...core.tables import data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
-from . import overview
-from . import schema as S
+from . import overview, schema as S
 from .findings import Inkasso as INK
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"

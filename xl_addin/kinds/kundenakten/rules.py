@@ -28,8 +28,8 @@ from ...core.cellreader import CellReader, same_value
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings
-from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.overview import OverviewSpec, Row, add_overview_finished
+from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.tables import data_rows, sheet_columns

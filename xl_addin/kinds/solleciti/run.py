@@ -26,8 +26,8 @@ from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Code, Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings
-from ...core.plan import CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.overview import OverviewSpec, Row, add_overview_finished
+from ...core.plan import CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
