@@ -195,3 +195,31 @@ def test_libreoffice_renders_the_chart(tmp_path, name, title):
     pdf = tmp_path / (path.stem + ".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert title in " ".join(text.split())
+
+
+def test_live_excel_gets_the_same_overview_and_one_chart(tmp_path):
+    """The ribbon path (xlwings adapter, here the fake book): same overview cells as the file, the
+    chart set through the adapter once per run under one name, the agents' column kept."""
+    from tests.excel.fakebook import FakeBook
+    from xl_addin.excel.adapter import apply_plan_live, read_workbook_live
+    from xl_addin.kinds import detect_kind
+    from xl_addin.package import read_workbook
+    from xl_addin.core.context import RunContext
+
+    path = tmp_path / "Kundenakten.xlsx"
+    shutil.copy(DEMO / path.name, path)
+    wb = read_workbook(path)
+    kind = detect_kind(wb)
+    live = FakeBook.from_workbook(wb, name=path.name)
+    ctx = RunContext(now=NOW, user="test")
+    apply_plan_live(live, kind.plan_run(read_workbook_live(live), ctx))
+    live.sheets["Übersicht"].values[(3, OWNED_COLS + 2)] = "Notiz"
+    plan = kind.plan_run(read_workbook_live(live), ctx)
+    apply_plan_live(live, plan)
+    assert [c for c in live.calls if c[0] == "set_chart"] == [("set_chart", "Übersicht", plan.charts[0].name)] * 2
+    assert list(live.charts) == [("Übersicht", plan.charts[0].name)]
+    assert live.sheets["Übersicht"].values[(3, OWNED_COLS + 2)] == "Notiz"
+    assert run_file(path, now=NOW, user="test").ok
+    on_file = _sheet(path, "Übersicht")
+    shown = live.sheets["Übersicht"].rows()
+    assert [r[:5] for r in shown] == [[None if v == "" else v for v in r[:5]] for r in on_file]
