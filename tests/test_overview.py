@@ -201,10 +201,10 @@ def test_live_excel_gets_the_same_overview_and_one_chart(tmp_path):
     """The ribbon path (xlwings adapter, here the fake book): same overview cells as the file, the
     chart set through the adapter once per run under one name, the agents' column kept."""
     from tests.excel.fakebook import FakeBook
+    from xl_addin.core.context import RunContext
     from xl_addin.excel.adapter import apply_plan_live, read_workbook_live
     from xl_addin.kinds import detect_kind
     from xl_addin.package import read_workbook
-    from xl_addin.core.context import RunContext
 
     path = tmp_path / "Kundenakten.xlsx"
     shutil.copy(DEMO / path.name, path)

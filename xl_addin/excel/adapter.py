@@ -229,8 +229,8 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                     width = len([v for v in rw.rows[r - 1] if v is not None])
                     if width:
                         book.set_bold(name, (r, 1, r, width))
-            for (r, c), fmt in sorted(rw.cell_formats.items()):
-                book.set_number_format(name, (r, c, r, c), fmt)
+            for (r, c), code in sorted(rw.cell_formats.items()):
+                book.set_number_format(name, (r, c, r, c), code)
             widths = rw.column_widths or auto_column_widths(rows)
             book.set_column_widths(name, {c: w for c, w in widths.items()
                                           if rw.owned_cols is None or c <= rw.owned_cols})
