@@ -248,16 +248,13 @@ def add_overview(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime
 def add_overview_finished(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime, sheet: str,
                           findings_sheet_name: str, lang: str = "de",
                           aliases: Mapping[str, Sequence[str]] | None = None) -> Plan:
-    """``add_overview`` on a plan that ``report.finish`` completed already: the overview goes
-    before the findings sheet (so a new workbook gets Übersicht, Prüfung, Protokoll), and a
-    note about the overview is put on the findings sheet too."""
+    """``add_overview`` on a plan that ``report.finish`` completed already: a note about the
+    overview is put on the findings sheet too."""
     before = len(plan.findings)
     add_overview(plan, wb, spec, now, sheet, lang, aliases)
-    overview, chart = plan.rewrites.pop(), plan.charts[-1]
-    at = next((i for i, rw in enumerate(plan.rewrites) if rw.sheet == findings_sheet_name), len(plan.rewrites))
-    plan.rewrites.insert(at, overview)
-    if len(plan.findings) > before and at < len(plan.rewrites):
+    if len(plan.findings) > before:
         plan.findings = sorted_findings(plan.findings)
-        plan.rewrites[at + 1] = findings_sheet(plan.findings, findings_sheet_name, lang)
-    assert chart.sheet == overview.sheet
+        for i, rw in enumerate(plan.rewrites):
+            if rw.sheet == findings_sheet_name:
+                plan.rewrites[i] = findings_sheet(plan.findings, findings_sheet_name, lang)
     return plan

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..core.cells import col_letter
-from ..core.plan import CellValue, Plan, SheetChart, auto_column_widths
+from ..core.plan import CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
 from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
 
@@ -205,38 +205,39 @@ def apply_plan_live(book: LiveBook, plan: Plan,
             raise LiveApplyError(f"Blatt '{name}' fehlt in '{book.name}' — {what} nicht möglich")
         return hit
 
+    def rewrite(rw: SheetRewrite) -> None:
+        say(f"Blatt '{rw.sheet}' schreiben")
+        name = resolve_sheet(book, rw.sheet)
+        if name is None:
+            book.add_sheet(rw.sheet, rw.state)
+            res.sheets_created.append(rw.sheet)
+            name = rw.sheet
+        else:
+            book.set_sheet_state(name, rw.state)
+            if rw.owned_cols is None:
+                book.clear_sheet(name)
+            else:                       # the overview: the agents' columns right of it stay
+                book.clear_columns(name, 1, rw.owned_cols)
+        rows = _rectangle(rw.rows)
+        if rows and rows[0]:
+            book.write_block(name, 1, 1, rows)
+            if rw.bold_header:
+                book.set_bold(name, (1, 1, 1, len(rows[0])))
+            for r in rw.bold_rows:
+                width = len([v for v in rw.rows[r - 1] if v is not None])
+                if width:
+                    book.set_bold(name, (r, 1, r, width))
+        for (r, c), code in sorted(rw.cell_formats.items()):
+            book.set_number_format(name, (r, c, r, c), code)
+        widths = rw.column_widths or auto_column_widths(rows)
+        book.set_column_widths(name, {c: w for c, w in widths.items()
+                                      if rw.owned_cols is None or c <= rw.owned_cols})
+
     with book.batch():
-        # 1. sheets the product owns entirely
+        # 1. sheets the product owns entirely (an overview, owning a block only, comes last)
         for rw in plan.rewrites:
-            say(f"Blatt '{rw.sheet}' schreiben")
-            name = resolve_sheet(book, rw.sheet)
-            if name is None:
-                book.add_sheet(rw.sheet, rw.state)
-                res.sheets_created.append(rw.sheet)
-                name = rw.sheet
-            else:
-                book.set_sheet_state(name, rw.state)
-                if rw.owned_cols is None:
-                    book.clear_sheet(name)
-                else:                       # the overview: the agents' columns right of it stay
-                    book.clear_columns(name, 1, rw.owned_cols)
-            rows = _rectangle(rw.rows)
-            if rows and rows[0]:
-                book.write_block(name, 1, 1, rows)
-                if rw.bold_header:
-                    book.set_bold(name, (1, 1, 1, len(rows[0])))
-                for r in rw.bold_rows:
-                    width = len([v for v in rw.rows[r - 1] if v is not None])
-                    if width:
-                        book.set_bold(name, (r, 1, r, width))
-            for (r, c), code in sorted(rw.cell_formats.items()):
-                book.set_number_format(name, (r, c, r, c), code)
-            widths = rw.column_widths or auto_column_widths(rows)
-            book.set_column_widths(name, {c: w for c, w in widths.items()
-                                          if rw.owned_cols is None or c <= rw.owned_cols})
-        for chart in plan.charts:
-            say(f"Diagramm auf '{chart.sheet}'")
-            book.set_chart(existing(chart.sheet, "Diagramm"), chart)
+            if rw.owned_cols is None:
+                rewrite(rw)
 
         # 2. cell writes: one range assignment per run of consecutive rows of a column
         say("Berechnete Spalten schreiben")
@@ -301,6 +302,14 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                 book.delete_rows(name, first, last)
                 i += 1
             res.rows_deleted += len(doomed)
+
+        # 6. the overview and its chart, after the run's other sheets (as the package writer does)
+        for rw in plan.rewrites:
+            if rw.owned_cols is not None:
+                rewrite(rw)
+        for chart in plan.charts:
+            say(f"Diagramm auf '{chart.sheet}'")
+            book.set_chart(existing(chart.sheet, "Diagramm"), chart)
     return res
 
 

@@ -195,6 +195,8 @@ class _Edit:
     def apply(self) -> None:
         plan = self.plan
         for rw in plan.rewrites:
+            if rw.owned_cols is not None:
+                continue                   # an overview: last (see _overviews)
             entry = self.parts.sheet(rw.sheet)
             if entry is None:
                 patcher = self._create_sheet(rw.sheet, rw.state, rw.bold_header and bool(rw.rows))
@@ -203,16 +205,7 @@ class _Edit:
                 self.parts.set_state(entry, rw.state)
                 if rw.state != "visible":
                     unselect(patcher.root)
-            if rw.owned_cols is None:
-                patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
-            else:
-                patcher.replace_block(rw.rows, rw.column_widths, rw.owned_cols, rw.bold_rows, rw.cell_formats)
-        for chart in plan.charts:
-            entry = self._entry(chart.sheet, "Diagramm")
-            patcher = self._patcher(entry)
-            patcher.materialize_all()
-            if self.charts.place(entry.part, patcher.root, chart):
-                patcher.changed = True
+            patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
         self._select_activated()
         self._held = self._referrers()
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
@@ -268,11 +261,40 @@ class _Edit:
             self._delete_rows(entry, d.rows)
             self.result.rows_deleted += len(set(d.rows))
 
+        self._overviews()
         formulas_removed = any(p.formulas_removed or p.rows_moved for _, p in self.patchers.values())
         if plan.full_recalc or formulas_removed:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
             self.parts.request_full_calc()
+
+    def _overviews(self) -> None:
+        """The sheets the product owns a block of (the overview) and their charts, after
+        everything else: the formats they derive come after the run's other ones in styles.xml,
+        and a new overview sheet after the run's other new sheets, so that adding the overview
+        changes no byte of what the rest of the run writes."""
+        plan = self.plan
+        done: list[SheetPatcher] = []
+        for rw in plan.rewrites:
+            if rw.owned_cols is None:
+                continue
+            entry = self.parts.sheet(rw.sheet)
+            if entry is None:
+                patcher = self._create_sheet(rw.sheet, rw.state, True)
+            else:
+                patcher = self._patcher(entry)
+                self.parts.set_state(entry, rw.state)
+            patcher.replace_block(rw.rows, rw.column_widths, rw.owned_cols, rw.bold_rows, rw.cell_formats)
+            done.append(patcher)
+        for chart in plan.charts:
+            entry = self._entry(chart.sheet, "Diagramm")
+            patcher = self._patcher(entry)
+            patcher.materialize_all()
+            if self.charts.place(entry.part, patcher.root, chart):
+                patcher.changed = True
+            done.append(patcher)
+        for patcher in done:
+            patcher.grow_dimension()
 
     def _select_activated(self) -> None:
         """A sheet that became the active tab because the one before was hidden is marked

@@ -17,7 +17,7 @@ from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns
-from ...core.overview import add_overview
+from ...core.overview import add_overview_finished
 from ...core.plan import DATE_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
@@ -113,10 +113,10 @@ def run_day(today: date, cfg: S.InkassoSettings) -> date:
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     """The Plan of a run, with 'Übersicht', 'Prüfung' and 'Protokoll'."""
-    plan = compute_run(wb, ctx)
+    plan = finish(compute_run(wb, ctx))
     aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)[0].aliases()
-    add_overview(plan, wb, overview.spec(wb, aliases), ctx.now, S.SHEET_SUMMARY, aliases=aliases)
-    return finish(plan)
+    return add_overview_finished(plan, wb, overview.spec(wb, aliases), ctx.now, S.SHEET_SUMMARY, S.SHEET_FINDINGS,
+                                 aliases=aliases)
 
 
 def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
