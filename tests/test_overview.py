@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.package.ooxml_validate import check_written
+from tests.package.ooxml_validate import check_written, members as ooxml_members
 from xl_addin.actions import run_file
 from xl_addin.core.overview import OWNED_COLS, due_state, step_label
 from xl_addin.core.plan import CellWrite, Plan
@@ -223,3 +223,25 @@ def test_live_excel_gets_the_same_overview_and_one_chart(tmp_path):
     on_file = _sheet(path, "Übersicht")
     shown = live.sheets["Übersicht"].rows()
     assert [r[:5] for r in shown] == [[None if v == "" else v for v in r[:5]] for r in on_file]
+
+
+@pytest.mark.parametrize("kind", ["inkasso", "diagonal", "solleciti", "kundenakten"])
+def test_a_new_empty_workbook_gets_an_overview_of_zeros_and_a_valid_empty_chart(tmp_path, kind):
+    from xl_addin.actions import new_workbook
+
+    path = new_workbook(kind, tmp_path / f"{kind}.xlsx")
+    before = ooxml_members(path)
+    assert run_file(path, now=NOW, user="test").ok
+    assert check_written(before, path) == []
+    name = "Riepilogo" if kind == "solleciti" else "Übersicht"
+    metrics = _blocks(_sheet(path, name))["metrics"]
+    assert [r[1] for r in metrics[1:]] == [0, 0, 0, 0]
+    assert len(_charts(path)) == 1
+
+
+def test_step_labels_count_rows_of_one_step_together():
+    assert step_label("Neu bestellt (10004711)") == "Neu bestellt (…)"
+    assert step_label("Klären (blockiert)") == "Klären (blockiert)"
+    assert step_label("Vorlage 'X' an VPA senden, Frist bis 29.11.2026") == "Vorlage 'X' an VPA senden, Frist bis …"
+    assert step_label("Eingabe prüfen: Schritt seit ungültig") == "Eingabe prüfen"
+    assert len(step_label("x" * 200)) == 80
