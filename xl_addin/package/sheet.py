@@ -800,9 +800,11 @@ class SheetPatcher:
         self._materialize()
         for r in list(self.row_numbers):
             row_el = self.rows[r]
-            _, cols = self._row_cells(r, row_el)
+            cells, cols = self._row_cells(r, row_el)
             for col in [c for c in cols if c <= owned_cols]:
-                self._remove_cell(r, col)
+                c = cells.pop(col)
+                cols.remove(col)
+                row_el.remove(c)
             if not cols:
                 self.sheet_data.remove(row_el)
                 del self.rows[r]
