@@ -12,7 +12,7 @@ Option Explicit
 Private Const BOX_TITLE As String = "xl_addin"
 
 Public Sub Recalculate(control As IRibbonControl)
-    If Not BeginAction("Neu berechnen", True) Then Exit Sub
+    If Not BeginAction("Neu berechnen") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.recalculate()"
     EndAction
@@ -22,7 +22,7 @@ Failed:
 End Sub
 
 Public Sub Check(control As IRibbonControl)
-    If Not BeginAction("Prüfen", True) Then Exit Sub
+    If Not BeginAction("Prüfen") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.check()"
     EndAction
@@ -32,7 +32,7 @@ Failed:
 End Sub
 
 Public Sub ExportDiagonalCsv(control As IRibbonControl)
-    If Not BeginAction("CSV für Diagonal exportieren", True) Then Exit Sub
+    If Not BeginAction("CSV für Diagonal exportieren") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.export_diagonal_csv()"
     EndAction
@@ -42,7 +42,7 @@ Failed:
 End Sub
 
 Public Sub ExportStatusList(control As IRibbonControl)
-    If Not BeginAction("Status-Liste für Vendor", True) Then Exit Sub
+    If Not BeginAction("Status-Liste für Vendor") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.export_status_list()"
     EndAction
@@ -52,7 +52,7 @@ Failed:
 End Sub
 
 Public Sub ImportSchulden(control As IRibbonControl)
-    If Not BeginAction("Schulden-Export importieren", True) Then Exit Sub
+    If Not BeginAction("Schulden-Export importieren") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.import_debts_export()"
     EndAction
@@ -62,7 +62,7 @@ Failed:
 End Sub
 
 Public Sub ImportDiagonal(control As IRibbonControl)
-    If Not BeginAction("Diagonal-Rückmeldung importieren", True) Then Exit Sub
+    If Not BeginAction("Diagonal-Rückmeldung importieren") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.import_diagonal_feedback()"
     EndAction
@@ -72,7 +72,7 @@ Failed:
 End Sub
 
 Public Sub NewDiagonalCase(control As IRibbonControl)
-    If Not BeginAction("Neuer Fall (Diagonal)", True) Then Exit Sub
+    If Not BeginAction("Neuer Fall (Diagonal)") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.new_diagonal_case()"
     EndAction
@@ -82,7 +82,7 @@ Failed:
 End Sub
 
 Public Sub StepDone(control As IRibbonControl)
-    If Not BeginAction("Schritt erledigt", True) Then Exit Sub
+    If Not BeginAction("Schritt erledigt") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.step_done()"
     EndAction
@@ -92,7 +92,7 @@ Failed:
 End Sub
 
 Public Sub DueCases(control As IRibbonControl)
-    If Not BeginAction("Fällige Fälle", True) Then Exit Sub
+    If Not BeginAction("Fällige Fälle") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.due_cases()"
     EndAction
@@ -102,7 +102,7 @@ Failed:
 End Sub
 
 Public Sub ExportVpaFile(control As IRibbonControl)
-    If Not BeginAction("VPA-Akte exportieren", True) Then Exit Sub
+    If Not BeginAction("VPA-Akte exportieren") Then Exit Sub
     On Error GoTo Failed
     RunPython "import xl_addin.excel.entry as e; e.export_vpa_file()"
     EndAction
@@ -111,24 +111,16 @@ Failed:
     FailAction "VPA-Akte exportieren"
 End Sub
 
-Public Sub ImportUdfs(control As IRibbonControl)
-    If Not BeginAction("UDFs importieren", False) Then Exit Sub
-    On Error GoTo Failed
-    RunPython "import xl_addin.excel.entry as e; e.import_udfs()"
-    EndAction
-    Exit Sub
-Failed:
-    FailAction "UDFs importieren"
-End Sub
-
 ' ---------------------------------------------------------------- helpers
 
-Private Function BeginAction(ByVal what As String, ByVal needsWorkbook As Boolean) As Boolean
-    If needsWorkbook Then
-        If ActiveWorkbook Is Nothing Then
-            MsgBox what & ": bitte zuerst die Arbeitsmappe öffnen und anklicken.", vbInformation, BOX_TITLE
-            Exit Function
-        End If
+Private Function BeginAction(ByVal what As String) As Boolean
+    ' Every button works on the active workbook, and xlwings' RunPython reads ActiveWorkbook
+    ' too: without one (no workbook open, only the add-in, or a file in Protected View) it
+    ' would stop with VBA error 91. Say what to do instead.
+    If ActiveWorkbook Is Nothing Then
+        MsgBox what & ": keine Arbeitsmappe aktiv. Bitte die Arbeitsmappe öffnen und anklicken" & _
+               " (in der geschützten Ansicht zuerst 'Bearbeitung aktivieren').", vbInformation, BOX_TITLE
+        Exit Function
     End If
     Application.StatusBar = "xl_addin: " & what & " ..."
     Application.Cursor = xlWait

@@ -47,11 +47,13 @@ from .kinds.inkasso import (
     schema as inkasso_schema,
     status_list as inkasso_status_list,
 )
+from .kinds.inkasso.findings import Inkasso as INK
 from .kinds.kind import BERLIN
 from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import (
     ApplyResult,
     FileIdentity,
+    Terminated,
     WorkbookChanged,
     WorkbookError,
     WorkbookLock,
@@ -62,14 +64,16 @@ from .package import (
     read_workbook_as_is,
 )
 from .package.allocator import paused_gc
+from .package.guard import terminate_raises
 
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
-    "Preview", "SourceError", "StepDone", "apply_to_book", "apply_to_file", "default_user", "due_cases",
-    "editing", "handover_csvs", "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now",
-    "new_case", "new_workbook", "open_file", "open_workbook", "pdf_converter_installed", "plan_run", "preview",
-    "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_handover_csv",
-    "write_handover_csvs", "write_status_list", "write_vpa_export",
+    "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
+    "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
+    "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
+    "out_folder", "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list",
+    "step_done", "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report",
+    "write_status_list", "write_vpa_export",
 ]
 
 
@@ -262,6 +266,7 @@ class FileResult:
     written: bool = False
     backup: Path | None = None
     error: str = ""                     # why the file could not be run (one line)
+    notes: list[str] = field(default_factory=list)   # what the write did besides the plan (one line each)
 
     @property
     def ok(self) -> bool:
@@ -273,8 +278,27 @@ def run_file(path, now: datetime | None = None, user: str | None = None, *, writ
     """Recompute one workbook in place (``write=False``: findings only, the file is not touched).
     Read, plan and write happen under the workbook's lock (``wait``: seconds to wait for another
     run); a file someone saves while the run plans is read and planned once more. What cannot be
-    done is in ``error``, never raised: a batch goes on with the next file."""
+    done is in ``error``, never raised: a batch goes on with the next file.
+
+    The error boundary of a batch: besides the expected refusals (``WorkbookError``,
+    ``UnknownWorkbook``) every other exception — a bug, a MemoryError, a panic in a Rust library
+    (a ``BaseException``) — becomes one line in ``error`` too; the original is untouched (the
+    writer replaces it only as its very last step). Only Ctrl-C and a termination (SIGTERM:
+    ``Terminated``) end the batch."""
     res = FileResult(Path(path))
+    try:
+        return _run_file(res, now, user, write, backups, wait)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:      # the batch's boundary: one line per file, never a traceback
+        res.plan, res.written = None, False
+        res.error = (f"Datei '{res.path.name}': unerwarteter Fehler ({type(e).__name__}: "
+                     f"{str(e).splitlines()[0] if str(e) else '-'}) — nicht geschrieben, Original unverändert")
+        return res
+
+
+def _run_file(res: FileResult, now: datetime | None, user: str | None, write: bool, backups: int | None,
+              wait: float | None) -> FileResult:
     try:
         for attempt in (1, 2):
             with open_file(res.path, now=now, user=user, writable=write, wait=wait) as book:
@@ -289,10 +313,24 @@ def run_file(path, now: datetime | None = None, user: str | None = None, *, writ
                         raise
                     continue
                 res.written, res.backup = applied.written, applied.backup_path
+                res.notes = list(applied.notes)
                 break
     except (WorkbookError, UnknownWorkbook) as e:
         res.error = str(e)
     return res
+
+
+def write_report(path, data: bytes) -> Path:
+    """A batch's summary (JSON) for monitoring, written atomically: a monitor never reads half of
+    it. OSError says why not."""
+    return files.atomic_write_bytes(Path(path), data)
+
+
+def batch_signals():
+    """Context manager for a batch: SIGTERM/SIGHUP (a systemd stop, a closed session) raise
+    ``Terminated`` between files too, so that the batch can still say what it did and what it
+    left undone; within a file the run cleans up as always."""
+    return terminate_raises()
 
 
 def new_workbook(kind_name: str, path) -> Path:
@@ -338,8 +376,32 @@ def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
 
 
 def write_handover_csvs(exports: Sequence[handover.CsvExport], out_dir) -> list[Path | None]:
-    """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it)."""
-    return [write_handover_csv(ex, out_dir) if ex.content is not None else None for ex in exports]
+    """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it). A
+    file that cannot be written (read-only, disk full) is None too, with a finding on its export
+    saying why; the exports after it are still tried."""
+    written: list[Path | None] = []
+    for ex in exports:
+        if ex.content is None:
+            written.append(None)
+            continue
+        try:
+            written.append(write_handover_csv(ex, out_dir))
+        except OSError as e:
+            ex.findings.append(INK.CSV_NOT_WRITTEN.at(inkasso_schema.SHEET_MASTER, key=ex.vendor_id,
+                                                      name=ex.filename, why=e.strerror or str(e)))
+            ex.content = None
+            written.append(None)
+    return written
+
+
+def out_folder(path) -> Path:
+    """The folder exports go to, made if missing; OSError (``strerror`` says why) when it cannot
+    be made or written into — before anything is written."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(13, "Ordner ist schreibgeschützt", str(folder))
+    return folder
 
 
 def status_list(book: OpenWorkbook, vendor: object,

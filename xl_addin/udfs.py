@@ -1,8 +1,10 @@
 """Formula functions (UDFs) for the agents' workbooks — thin calls into the same core as `xl-addin run`.
 
-Registered through xlwings' BSD part: the ribbon's "UDFs importieren" runs
-``xlwings.udfs.import_udfs("xl_addin.udfs", book)``, which writes one VBA wrapper per function;
-the docstring is the German description in Excel's function wizard, each ``doc=`` an argument's.
+Registered through xlwings' BSD part (``@xw.func``/``@xw.arg``, through
+``xl_addin.addin.udf_wrappers`` so that the record exists on every OS): ``xl-addin build-addin``
+writes one VBA wrapper per function into the add-in, as xlwings' ``import_udfs`` would, and the
+add-in sets the descriptions when Excel opens it — the docstring is the German description in
+Excel's function wizard, each ``doc=`` an argument's.
 
 Every function here
 - never raises into the cell: bad input gives a short text naming the argument (German; Italian
@@ -36,8 +38,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-import xlwings as xw
-
+from .addin import udf_wrappers as registration
 from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
@@ -135,8 +136,8 @@ def _registered(f: _F, docs: Mapping[str, str]) -> _F:
         raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
     for name in params:
         table = {"ndim": 2} if name in _SETTINGS_ARGUMENT.values() else {}   # a range arrives as rows, even 1×2
-        f = xw.arg(name, doc=docs[name], err_to_str=True, **table)(f)
-    return xw.func(category=CATEGORY)(f)
+        f = registration.arg(name, doc=docs[name], err_to_str=True, **table)(f)
+    return registration.func(category=CATEGORY)(f)
 
 
 def _udf(**docs: str) -> Callable[[_F], _F]:

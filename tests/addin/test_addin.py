@@ -30,8 +30,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 ISSUE_BUTTONS = ["Neu berechnen", "Prüfen", "CSV für Diagonal exportieren", "Status-Liste für Vendor",
                  "Schulden-Export importieren", "Diagonal-Rückmeldung importieren",
-                 "Neuer Fall (Diagonal)", "Schritt erledigt", "Fällige Fälle", "VPA-Akte exportieren",
-                 "UDFs importieren"]
+                 "Neuer Fall (Diagonal)", "Schritt erledigt", "Fällige Fälle", "VPA-Akte exportieren"]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +76,7 @@ def test_build_writes_xl_addin_xlam_with_the_addin_content_type(xlam):
 def test_olevba_lists_every_module_with_its_source(macros):
     ours = {p.stem for p in SOURCE_MACROS_DIR.glob("*.bas")}
     assert ours <= set(macros), "every .bas of macros/"
-    assert {"ThisWorkbook", "Sheet1", "xlwings"} <= set(macros)
+    assert {"ThisWorkbook", "Sheet1", "xlwings", "xlwings_udfs", "XlAddinFunctions"} <= set(macros)
     for name in ours:
         source = (SOURCE_MACROS_DIR / f"{name}.bas").read_text(encoding="utf-8")
         body = [line.rstrip() for line in source.splitlines() if not line.startswith("Attribute VB_")]
@@ -109,7 +108,7 @@ def test_xlwings_module_is_bsd_licensed_and_patched_for_this_addin(macros):
     assert "xlwings is distributed under a BSD 3-clause license" in code
     assert 'Public Const PROJECT_NAME As String = "xl_addin"' in code
     assert "Content = XlAddinRibbon.LastErrorLine(ReadFile(FileName))" in code
-    assert "Function RunPython(" in code and "Sub ImportPythonUDFsToAddin()" in code
+    assert "Function RunPython(" in code and "Function XLPy()" in code
 
 
 def test_the_addin_carries_its_config_sheet(xlam):
@@ -166,7 +165,7 @@ def test_cli_build_addin(tmp_path):
     res = CliRunner().invoke(main, ["build-addin", "--out", str(tmp_path / "dist")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "dist" / ADDIN_FILENAME).is_file()
-    assert "11 Knöpfe" in res.output and "für xlwings" in res.output
+    assert "10 Knöpfe" in res.output and "für xlwings" in res.output
 
 
 # ---------------------------------------------------------------- the MS-OVBA pieces
@@ -220,3 +219,68 @@ def test_libreoffice_imports_the_vba_project(xlam, tmp_path):
         ribbon = zf.read("Basic/xl_addin/XlAddinRibbon.xml").decode("utf-8")
     assert {f"Basic/xl_addin/{m}.xml" for m in ("xlwings", "XlAddinRibbon", "ThisWorkbook", "Sheet1")} <= names
     assert "Public Sub StepDone(control As IRibbonControl)" in ribbon and "Prüfen" in ribbon
+
+
+# ---------------------------------------------------------------- the formula functions, built in
+
+def test_the_udf_wrappers_are_in_the_addin_and_need_no_import_step(macros):
+    from xl_addin import udfs
+    from xl_addin.addin.udf_wrappers import wrapper_module
+    wrappers = macros["xlwings_udfs"].replace("\r\n", "\n")
+    expected = wrapper_module([("xl_addin.udfs", udfs)])
+    assert wrappers.strip() == expected.strip()
+    for name in udfs.UDF_NAMES:
+        assert re.search(rf"^Function {name}\(", wrappers, re.M), name
+        assert f'XLPy.CallUDF("xl_addin.udfs", "{name}", ' in wrappers
+        assert f'Describe "{name}", "{udfs.CATEGORY}", _' in macros["XlAddinFunctions"]
+    everything = "\n".join(macros.values())
+    assert "ImportPythonUDFs" not in "\n".join(v for k, v in macros.items() if k != "xlwings")
+    assert "VBProject" not in "\n".join(v for k, v in macros.items() if k != "xlwings")
+    assert "xl_addin.xlam" not in everything, "the add-in addresses itself as ThisWorkbook"
+
+
+def test_workbook_open_registers_descriptions_and_checks_python(macros):
+    this = macros["ThisWorkbook"]
+    assert re.search(r"Private Sub Workbook_Open\(\)\s+.*XlAddinSetup\.AddinOpened\s+End Sub", this, re.S)
+    setup = macros["XlAddinSetup"]
+    assert "XlAddinFunctions.RegisterDescriptions" in setup
+    assert 'AddinSetting("XL_ADDIN_XLWINGS_VERSION")' in setup and '"xlwings64-" & version & ".dll"' in setup
+    assert "ActiveWorkbook" not in setup, "at Excel's start no workbook may be active"
+
+
+def test_every_button_refuses_without_an_active_workbook(macros):
+    """xlwings' RunPython reads ActiveWorkbook: without one every button stopped with error 91."""
+    code = macros["XlAddinRibbon"]
+    begin = re.search(r"Private Function BeginAction\(ByVal what As String\) As Boolean(.*?)End Function", code, re.S)
+    assert begin and "If ActiveWorkbook Is Nothing Then" in begin.group(1)
+    for m in re.finditer(r"Sub (\w+)\(control As IRibbonControl\)(.*?)End Sub", code, re.S):
+        body = m.group(2)
+        assert body.index("BeginAction(") < body.index("RunPython"), m.group(1)
+
+
+# Excel's own control ids (Office 2016 ExcelControls list) used as icons.
+EXCEL_IMAGES = {"CalculateNow", "DataValidation", "FileSaveAs", "FileSaveAsExcelXlsx", "ImportTextFile",
+                "ImportExcel", "FileNew", "MarkAsFinal", "FunctionsDateTimeInsertGallery", "FileSaveAsPdfOrXps"}
+
+
+def test_ribbon_icons_are_excels_own(xlam):
+    with zipfile.ZipFile(xlam) as zf:
+        root = etree.fromstring(zf.read("customUI/customUI14.xml"))
+    images = {b.get("imageMso") for b in root.iter(f"{{{RIBBON_NS}}}button")}
+    assert images <= EXCEL_IMAGES
+    assert not images & {"ExportTextFile", "ExportExcel", "ReviewAcceptChange", "DateAndTimeInsert"}
+
+
+def test_a_udf_module_that_does_not_load_stops_the_build(tmp_path):
+    macros_dir = tmp_path / "macros"
+    shutil.copytree(SOURCE_MACROS_DIR, macros_dir)
+    conf = macros_dir / "xl_addin.conf"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('"xl_addin.udfs"', '"xl_addin.gibtsnicht"'),
+                    encoding="utf-8")
+    with pytest.raises(AddinBuildError, match=re.escape("UDF-Modul 'xl_addin.gibtsnicht' lässt sich nicht laden")):
+        build_addin(tmp_path / "out", macros_dir=macros_dir)
+
+
+def test_the_addin_package_passes_the_ooxml_validator(xlam):
+    from tests.package.ooxml_validate import check_package
+    assert check_package(xlam) == []

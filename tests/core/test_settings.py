@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xl_addin.core.findings import WARNING
-from xl_addin.core.settings import Settings, SettingSpec, parse_setting
+from xl_addin.core.settings import MAX_DAYS, Settings, SettingSpec, parse_setting
 from xl_addin.core.values import ParseError
 from xl_addin.core.workbook_data import SheetData
 
@@ -215,9 +215,17 @@ def test_template_rows_round_trip_to_the_defaults():
     assert settings == Settings.defaults(SPECS)
 
 
-@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["", " h", "h", " Std", " Stunden"]))
+@given(st.integers(min_value=0, max_value=MAX_DAYS * 24), st.sampled_from(["", " h", "h", " Std", " Stunden"]))
 def test_any_whole_number_of_hours_is_read(n, unit):
     assert parse_setting(f"{n}{unit}", "hours") == n
+
+
+@given(st.integers(min_value=MAX_DAYS * 24 + 1, max_value=10**30), st.sampled_from(["hours", "days"]))
+def test_a_duration_longer_than_ten_years_is_refused(n, kind):
+    """Added to a date it would pass the last day Excel knows (issue 12: OverflowError killed the
+    batch); the setting's default is used and the cell reported."""
+    with pytest.raises(ParseError, match="zu lang"):
+        parse_setting(n if kind == "hours" else n // 24 + 1, kind)
 
 
 @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text()),

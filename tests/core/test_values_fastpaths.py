@@ -34,9 +34,9 @@ def ref_parse_date(value):
     if V.is_blank(value):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return V._usable(value.replace(tzinfo=None), value)
     if isinstance(value, date):
-        return value
+        return V._usable(value, value)
     if isinstance(value, bool):
         raise V._not_a_date(value)
     if isinstance(value, (int, float)):

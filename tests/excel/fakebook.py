@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue
 from xl_addin.core.workbook_data import WorkbookData
@@ -67,8 +66,6 @@ class FakeBook:
         self.selected: tuple[str, list[int]] = ("", [])
         self.path: Path | None = None
         self.user_name = "Test"
-        self.config: dict[str, Any] = {"UDF MODULES": "xl_addin.udfs"}
-        self.imported_udfs: list[str] = []
         self.picked: list[Path | None] = []          # what the file dialog answers, in turn
         self.picks: list[tuple[str, str]] = []       # (title, filter) of each dialog shown
         self.confirmations: list[bool] = []          # what Ja/Nein questions answer, in turn
@@ -229,12 +226,6 @@ class FakeBook:
 
     def user(self):
         return self.user_name
-
-    def addin_config(self):
-        return dict(self.config)
-
-    def import_udfs(self, modules):
-        self.imported_udfs.append(modules)
 
     def pick_file(self, title, file_filter):
         self.picks.append((title, file_filter))

@@ -267,29 +267,37 @@ def test_vpa_export_from_excel_passes_on_no_formula_result(tmp_path):
     assert no_writes(book)
 
 
-# ---------------------------------------------------------------- set-up
+# ---------------------------------------------------------------- the boundary
 
-def test_import_udfs_uses_the_addins_config(tmp_path):
-    book = FakeBook("Mappe1")
-    book.config = {"UDF MODULES": "xl_addin.core.values;", "XL_ADDIN_XLWINGS_VERSION": ""}
-    text = entry.import_udfs(book)
-    assert book.imported_udfs == ["xl_addin.core.values"] and "importiert" in text
+def test_no_workbook_to_call_gives_one_message_not_a_traceback(monkeypatch):
+    """Book.caller() fails (no workbook, Excel busy): inside the boundary, one line, logged."""
+    from xl_addin.excel import adapter
+    monkeypatch.setattr(entry, "_log", lambda title: None)
+
+    def no_caller():
+        raise RuntimeError("kein Aufrufer")
+    monkeypatch.setattr(adapter.XlwingsBook, "caller", classmethod(lambda cls: no_caller()))
+    monkeypatch.setattr(entry, "_show", lambda live, text, title, critical: None)
+    text = entry.check()
+    assert text == "Prüfen: unerwarteter Fehler (RuntimeError: kein Aufrufer)"
 
 
-def test_import_udfs_refuses_a_version_mismatch_and_a_missing_module():
+def test_another_xlwings_than_the_pinned_one_is_named_before_any_work(monkeypatch):
     import xlwings
-    book = FakeBook("Mappe1")
-    book.config = {"UDF MODULES": "xl_addin.core.values", "XL_ADDIN_XLWINGS_VERSION": "0.0.1"}
-    assert f"installiert ist {xlwings.__version__}" in entry.import_udfs(book)
-    book.config = {"UDF MODULES": "xl_addin.gibtsnicht"}
-    assert "Modul 'xl_addin.gibtsnicht' lässt sich nicht laden" in entry.import_udfs(book)
-    assert book.imported_udfs == []
+    monkeypatch.setattr(xlwings, "__version__", "0.99.0")
+    shown = []
+    monkeypatch.setattr(entry, "_show", lambda live, text, title, critical: shown.append((text, critical)))
+    text = entry.recalculate()
+    from xl_addin.addin import XLWINGS_VERSION
+    assert text.startswith("Neu berechnen: installiert ist xlwings 0.99.0, xl_addin braucht genau "
+                           f"{XLWINGS_VERSION}")
+    assert f'pip install "xlwings=={XLWINGS_VERSION}"' in text and shown == [(text, True)]
 
 
 def test_every_ribbon_command_names_an_entry_function():
     import re
     bas = (Path(__file__).resolve().parents[2] / "macros" / "XlAddinRibbon.bas").read_text(encoding="utf-8")
     names = re.findall(r'RunPython "import xl_addin\.excel\.entry as e; e\.(\w+)\(\)"', bas)
-    assert len(names) == 11
+    assert len(names) == 10
     for name in names:
         assert callable(getattr(entry, name)), name

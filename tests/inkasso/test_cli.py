@@ -99,9 +99,10 @@ def test_batch_runs_every_file_and_fails_only_for_the_one_that_cannot_run(book, 
     missing = tmp_path / "fehlt.xlsx"
     res = cli("run", book, missing, other, *NOW)
     assert res.exit_code == 1
-    lines = res.output.strip().splitlines()[-3:]
+    *lines, total = res.output.strip().splitlines()[-4:]
     assert lines[0].startswith("OK") and lines[2].startswith("OK")
     assert lines[1].startswith("FEHLER") and "fehlt.xlsx" in lines[1]
+    assert total == "3 Dateien: 2 geschrieben, 1 FEHLER"
     assert master_by_order(other)[10000001][S.M_NEXT_STEP] == S.STEP_FIRST
 
 

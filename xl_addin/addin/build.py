@@ -12,6 +12,16 @@ side have the same version, licence header kept, with two asserted patches: the 
 name (config sheet ``xl_addin.conf``, user file ``%USERPROFILE%\\.xl_addin\\xl_addin.conf``) and
 ``ShowError`` showing the last line of Python's error output instead of a traceback.
 
+The formula functions need no import step in Excel: the build imports the UDF modules named
+by ``UDF MODULES`` in ``xl_addin.conf`` and writes their VBA wrappers (module ``xlwings_udfs``,
+the text xlwings' ``import_udfs`` writes) and the function wizard's texts (module
+``XlAddinFunctions``) into the project — see :mod:`xl_addin.addin.udf_wrappers`. The
+``ThisWorkbook`` module's ``Workbook_Open`` calls ``XlAddinSetup.AddinOpened`` (macros/), which
+sets those texts and checks that Python and the pinned xlwings are where the add-in expects them.
+
+xlwings is pinned (``xl_addin.addin.XLWINGS_VERSION``): the build refuses another installed
+version, because the VBA module it takes declares that version's DLL.
+
 The package is a zip with [Content_Types].xml (add-in content type), the workbook with one
 hidden-by-nature config sheet, ``xl/vbaProject.bin`` and ``customUI/customUI14.xml`` wired from
 the package root. Same sources → byte-identical file.
@@ -23,18 +33,21 @@ checkout reads the top-level ``macros/`` of the source tree.
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
 from ..files import atomic_write_bytes
-from . import ADDIN_FILENAME, CONFIG_SHEET, PROJECT_NAME
+from . import ADDIN_FILENAME, CONFIG_SHEET, PROJECT_NAME, xlwings_mismatch
 from .cfb import compound_file
+from .udf_wrappers import UdfWrapperError, descriptions_module, wrapper_module
 from .vba_project import (
     WORKBOOK_BASE,
     WORKSHEET_BASE,
@@ -114,11 +127,10 @@ def read_config(text: str) -> list[tuple[str, object]]:
 
 def xlwings_module() -> tuple[VbaModule, str]:
     """xlwings' custom-add-in VBA module, patched for this add-in, and the xlwings version."""
-    try:
-        import xlwings
-    except ImportError:
-        raise AddinBuildError("xlwings ist nicht installiert (pip install 'xl_addin[excel]') — "
-                              "das Add-in braucht dessen VBA-Modul") from None
+    problem = xlwings_mismatch()
+    if problem:
+        raise AddinBuildError(f"{problem} — das Add-in enthält das VBA-Modul dieser xlwings-Version")
+    import xlwings
     src = Path(xlwings.__file__).with_name("xlwings_custom_addin.bas")
     if not src.is_file():
         raise AddinBuildError(f"xlwings {xlwings.__version__}: {src.name} fehlt")
@@ -145,6 +157,8 @@ class AddinSources:
     modules: list[VbaModule]           # in project order: documents, xlwings, ours
     config: list[tuple[str, object]]
     xlwings_version: str
+    udf_modules: list[str]
+    udf_count: int
 
 
 def find_macros_dir() -> Path:
@@ -180,11 +194,51 @@ def load_sources(macros_dir: Path | None = None, interpreter: str | None = None)
     if interpreter:
         config = [(k, v) for k, v in config if k.upper() != "INTERPRETER_WIN"]
         config.insert(0, ("INTERPRETER_WIN", interpreter))
-    config.append(("XL_ADDIN_XLWINGS_VERSION", version))   # for entry.import_udfs' check
-    modules = [VbaModule("ThisWorkbook", "", "document", WORKBOOK_BASE),
+    config.append(("XL_ADDIN_XLWINGS_VERSION", version))   # XlAddinSetup's check of the DLL
+    names, udf_modules = udf_modules_of(config)
+    try:
+        wrappers = parse_bas(wrapper_module(udf_modules), "xlwings_udfs")
+        described = parse_bas(descriptions_module(udf_modules), "XlAddinFunctions")
+    except UdfWrapperError as e:
+        raise AddinBuildError(f"Formelfunktionen: {e}") from None
+    if "XlAddinSetup" not in by_name or "Sub AddinOpened()" not in by_name["XlAddinSetup"].code:
+        raise AddinBuildError("macros/XlAddinSetup.bas mit 'Public Sub AddinOpened()' fehlt — "
+                              "Workbook_Open des Add-ins ruft sie")
+    udf_count = wrappers.code.count("\nFunction ") + wrappers.code.startswith("Function ")
+    modules = [VbaModule("ThisWorkbook", THIS_WORKBOOK_CODE, "document", WORKBOOK_BASE),
                VbaModule("Sheet1", "", "document", WORKSHEET_BASE),
-               xlw, *ours]
-    return AddinSources(xml, buttons, modules, config, version)
+               xlw, wrappers, described, *ours]
+    return AddinSources(xml, buttons, modules, config, version, names, udf_count)
+
+
+THIS_WORKBOOK_CODE = """Option Explicit
+
+Private Sub Workbook_Open()
+    ' Function wizard texts and the check of Python/xlwings (macros/XlAddinSetup.bas).
+    XlAddinSetup.AddinOpened
+End Sub
+"""
+
+
+def udf_modules_of(config: list[tuple[str, object]]) -> tuple[list[str], list[tuple[str, ModuleType]]]:
+    """The UDF modules of ``UDF MODULES`` (xlwings' ';'-list), imported: every one must load and
+    register each name its ``UDF_NAMES`` lists (a function the add-in would miss otherwise)."""
+    value = next((str(v) for k, v in config if k.upper() == "UDF MODULES"), "")
+    names = [n.strip() for n in value.split(";") if n.strip()]
+    if not names:
+        raise AddinBuildError("xl_addin.conf: 'UDF MODULES' fehlt — ohne sie hat das Add-in keine Formelfunktionen")
+    loaded: list[tuple[str, ModuleType]] = []
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except Exception as e:   # any failure of the import: the build names the module
+            raise AddinBuildError(f"UDF-Modul '{name}' lässt sich nicht laden ({type(e).__name__}: {e})") from None
+        missing = [n for n in getattr(module, "UDF_NAMES", ()) if not hasattr(getattr(module, n, None), "__xlfunc__")]
+        if missing:
+            raise AddinBuildError(f"UDF-Modul '{name}': {', '.join(missing)} nicht als Formelfunktion registriert "
+                                  f"(@udf_wrappers.func fehlt)")
+        loaded.append((name, module))
+    return names, loaded
 
 
 # ------------------------------------------------------------------ package parts

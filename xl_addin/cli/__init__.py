@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from . import addin, diagonal, inkasso, kundenakten, workbook
-from .options import CONTEXT
+from .options import CONTEXT, install_printable_streams
 
 __all__ = ["main"]
 
@@ -26,6 +26,7 @@ def main():
     'Protokoll' werden geschrieben; alles andere bleibt Byte für Byte erhalten), prüft sie und
     schreibt die Übergabe-CSV für Diagonal.
     """
+    install_printable_streams()       # no cell value, sheet or file name reaches the terminal raw
 
 
 for _command in (*workbook.COMMANDS, *inkasso.COMMANDS, *diagonal.COMMANDS, *kundenakten.COMMANDS,

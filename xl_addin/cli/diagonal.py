@@ -146,7 +146,7 @@ def due_cmd(path, within, now, today, json_out):
     for c in cases:
         table.add_row(format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "",
                       c.agency or "", c.request_type or "", c.step or "", c.action, c.saved_reply or "")
-    Console(file=sys.stdout, width=200, soft_wrap=False).print(table)
+    Console(file=sys.stdout, width=200, soft_wrap=False, color_system=None).print(table)   # see preview.py
 
 
 COMMANDS = (step_done_cmd, new_case_cmd, due_cmd)

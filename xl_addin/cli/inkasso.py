@@ -41,6 +41,7 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
         exports = actions.handover_csvs(book, vendors)
     except ValueError as e:
         fail(f"xl-addin export-csv: --vendor: {e}", exit_code=2)
+    _out_folder("export-csv", out_dir, any(ex.content is not None for ex in exports))
     written = actions.write_handover_csvs(exports, out_dir)
     report = []
     for ex, out in zip(exports, written, strict=True):
@@ -58,6 +59,17 @@ def export_csv_cmd(path, vendors, out_dir, now, today, json_out):
     if json_out:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     sys.exit(1 if any(out is None for out in written) else 0)
+
+
+def _out_folder(command: str, out_dir: Path, needed: bool = True) -> None:
+    """The --out folder made (if missing) and writable, or one line and exit 1 — before any file."""
+    if not needed:
+        return
+    try:
+        actions.out_folder(out_dir)
+    except OSError as e:
+        fail(f"xl-addin {command}: --out '{out_dir}': Ordner nicht verwendbar ({e.strerror or e}) — "
+             f"keine Datei geschrieben")
 
 
 @click.command("status-list", context_settings=CONTEXT)
@@ -81,10 +93,13 @@ def status_list_cmd(path, vendor, statuses, out_dir, now, today):
         fail(f"xl-addin status-list: {e}")
     for line in findings_lines(sl.findings):
         click.echo(line)
+    _out_folder("status-list", out_dir, not any(f.severity == "error" for f in sl.findings))
     try:
         files = actions.write_status_list(sl, out_dir)
     except ValueError as e:
         fail(f"xl-addin status-list: keine Datei geschrieben — {e}")
+    except OSError as e:
+        fail(f"xl-addin status-list: --out '{out_dir}': {e.strerror or e} — keine Datei geschrieben")
     click.echo(f"Vendor {sl.vendor_id}: {len(sl.rows)} Bestellungen -> " + ", ".join(str(p) for p in files))
 
 

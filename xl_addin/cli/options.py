@@ -2,6 +2,7 @@
 how a command fails."""
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -11,6 +12,7 @@ from typing import NoReturn, TypeVar
 import click
 
 from .. import actions
+from ..core.values import FIRST_YEAR, LAST_YEAR
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -24,17 +26,27 @@ def parse_now(now: str | None, today: str | None) -> datetime | None:
     """``--now`` (a moment, local time) wins over ``--today`` (that day, 00:00); None: the clock."""
     if now:
         try:
-            return datetime.fromisoformat(now.strip().replace(" ", "T", 1))
+            when = datetime.fromisoformat(now.strip().replace(" ", "T", 1))
         except ValueError:
-            raise click.BadParameter(f"'{now}' ist kein Zeitpunkt (erwartet z. B. 2026-11-22T12:00)",
+            raise click.BadParameter(f"'{printable(now)}' ist kein Zeitpunkt (erwartet z. B. 2026-11-22T12:00)",
                                      param_hint="--now") from None
+        return _in_range(when.replace(tzinfo=None), now, "--now")
     if today:
         try:
-            return datetime.combine(date.fromisoformat(today.strip()), time(0, 0))
+            day = date.fromisoformat(today.strip())
         except ValueError:
-            raise click.BadParameter(f"'{today}' ist kein Datum (erwartet z. B. 2026-11-22)",
+            raise click.BadParameter(f"'{printable(today)}' ist kein Datum (erwartet z. B. 2026-11-22)",
                                      param_hint="--today") from None
+        return _in_range(datetime.combine(day, time(0, 0)), today, "--today")
     return None
+
+
+def _in_range(when: datetime, text: str, option: str) -> datetime:
+    """Deadlines are computed from now: it must lie where the dates of the cells may (1900 to
+    values.LAST_YEAR), or they would pass the last day Excel knows."""
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise click.BadParameter(f"'{printable(text)}' liegt außerhalb von {FIRST_YEAR}–{LAST_YEAR}", param_hint=option)
+    return when
 
 
 def time_options(now_help: str = NOW_HELP, today_help: str = TODAY_HELP) -> Callable[[F], F]:
@@ -55,6 +67,51 @@ def out_option(help_text: str) -> Callable[[F], F]:
 
 
 workbook_path = click.argument("path", type=click.Path(path_type=Path))
+
+
+# What a terminal would act on instead of showing: the C0 controls but tab and line break (ESC
+# starts the sequences that move the cursor, recolour, retitle or blank the screen), DEL, the C1
+# controls (0x9b is a one-byte ESC [), the bidi overrides and isolates (text shown in another
+# order than it is), line/paragraph separators and the invisible marks.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: object) -> str:
+    """``text`` as the terminal shows it safely: every character of ``_UNPRINTABLE`` written as
+    ``\\uXXXX`` (in JSON output that is the same character again)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(text))
+
+
+class PrintableStream:
+    """stdout/stderr of the command line: whatever a command prints — cell values in findings,
+    sheet and file names in error lines, JSON — goes through ``printable`` first, so that no
+    workbook can send escape sequences to the terminal (or to a log someone ``cat``s).
+    ``unfiltered`` is the stream itself, for rich's progress bar (its own cursor movements)."""
+
+    def __init__(self, stream):
+        self.unfiltered = stream
+
+    def write(self, text):
+        return self.unfiltered.write(printable(text) if isinstance(text, str) else text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):
+        return getattr(self.unfiltered, name)
+
+
+def install_printable_streams() -> None:
+    """Put ``PrintableStream`` around sys.stdout and sys.stderr (once)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, PrintableStream):
+            setattr(sys, name, PrintableStream(stream))
+
+
+def unfiltered_stdout():
+    return getattr(sys.stdout, "unfiltered", sys.stdout)
 
 
 def echo_err(message: str) -> None:

@@ -48,7 +48,8 @@ def print_preview(preview: Preview, title: str, *, max_rows: int = 200) -> None:
     """The changes grouped by sheet (fills by colour, one line each), then the Protokoll lines."""
     from rich.console import Console
     from rich.table import Table
-    console = Console(file=sys.stdout, width=160, soft_wrap=False, highlight=False)
+    # no colours: stdout shows control characters escaped (options.PrintableStream), rich's too
+    console = Console(file=sys.stdout, width=160, soft_wrap=False, highlight=False, color_system=None)
     if not preview.changes:
         console.print(f"{title}: keine Änderungen.")
         return

@@ -2,16 +2,27 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .. import actions
 from ..core.findings import count_by_severity
-from ..core.plan import Plan
 from ..core.report import findings_sheet_name
-from .options import CONTEXT, echo_err, findings_lines, json_option, parse_now, protocol_json, time_options
+from .options import (
+    CONTEXT,
+    echo_err,
+    findings_lines,
+    json_option,
+    parse_now,
+    printable,
+    protocol_json,
+    time_options,
+    unfiltered_stdout,
+)
 
 
 @click.command("new", context_settings=CONTEXT)
@@ -32,27 +43,27 @@ def new_cmd(kind, path):
     click.echo(f"Angelegt: {out}")
 
 
-def _print_findings(plan: Plan, limit: int | None) -> None:
-    fs = plan.findings
-    for line in findings_lines(fs if limit is None else fs[:limit]):
-        click.echo(line)
-    if limit is not None and len(fs) > limit:
-        click.echo(f"  … und {len(fs) - limit} weitere (alle im Blatt '{findings_sheet_name(plan)}' "
-                   f"bzw. mit --json)")
+OUTCOME_ERROR = "FEHLER"
+OUTCOME_SKIPPED = "abgebrochen"      # not processed: the batch was stopped before this file
+
+
+def _outcome(res: actions.FileResult, write: bool) -> str:
+    if not res.ok or res.plan is None:
+        return OUTCOME_ERROR
+    return ("geschrieben" if res.written else "unverändert") if write else "geprüft"
 
 
 def _file_line(res: actions.FileResult, write: bool) -> str:
     if not res.ok or res.plan is None:
         return f"FEHLER  {res.path}: {res.error}"
     c = count_by_severity(res.plan.findings)
-    what = ("geschrieben" if res.written else "unverändert") if write else "geprüft"
-    return (f"OK      {res.path} ({res.kind}): {what}; {c['error']} Fehler, {c['warning']} Warnungen, "
+    return (f"OK      {res.path} ({res.kind}): {_outcome(res, write)}; {c['error']} Fehler, {c['warning']} Warnungen, "
             f"{len(res.plan.protocol)} Protokolleinträge")
 
 
 def _result_json(r: actions.FileResult) -> dict:
     d = {"path": str(r.path), "ok": r.ok, "error": r.error or None, "kind": r.kind or None,
-         "written": r.written, "backup": str(r.backup) if r.backup else None}
+         "written": r.written, "backup": str(r.backup) if r.backup else None, "notes": r.notes}
     if r.plan is not None:
         d["findings"] = [f.as_dict() for f in r.plan.findings]
         d["summary"] = r.plan.summary
@@ -60,40 +71,130 @@ def _result_json(r: actions.FileResult) -> dict:
     return d
 
 
-def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait=None):
+def _report_entry(r: actions.FileResult, write: bool) -> dict:
+    """One file in the ``--report`` summary: what monitoring needs, not the findings themselves."""
+    d: dict = {"path": str(r.path), "outcome": _outcome(r, write), "ok": r.ok, "kind": r.kind or None,
+               "error": r.error or None, "written": r.written, "backup": str(r.backup) if r.backup else None,
+               "notes": r.notes}
+    if r.plan is not None:
+        d["findings"] = count_by_severity(r.plan.findings)
+        d["protocol_entries"] = len(r.plan.protocol)
+    return d
+
+
+class _Batch:
+    """What a batch keeps of each file once it is done: the lines to print (or its JSON), the
+    summary line and the report entry — never the file's Plan, so that memory does not grow with
+    the number of workbooks."""
+
+    def __init__(self, write: bool, json_out: bool, max_findings: int | None):
+        self.write, self.json_out, self.max_findings = write, json_out, max_findings
+        self.details: list[str] = []          # findings of each file, printed after the progress bar
+        self.json: list[dict] = []
+        self.lines: list[str] = []            # one line per file
+        self.entries: list[dict] = []         # --report
+        self.failed = 0
+
+    def add(self, r: actions.FileResult) -> None:
+        if self.json_out:
+            self.json.append(_result_json(r))
+        elif r.ok and r.plan is not None:
+            self.details.append(f"{r.path}:")
+            fs = r.plan.findings
+            limit = self.max_findings
+            self.details.extend(findings_lines(fs if limit is None else fs[:limit]))
+            if limit is not None and len(fs) > limit:
+                self.details.append(f"  … und {len(fs) - limit} weitere (alle im Blatt "
+                                    f"'{findings_sheet_name(r.plan)}' bzw. mit --json)")
+            if r.plan.summary:
+                self.details.append("  " + "; ".join(f"{k}: {v}" for k, v in r.plan.summary.items()))
+            self.details.extend(f"  Hinweis: {note}" for note in r.notes)
+        self.lines.append(_file_line(r, self.write))
+        self.entries.append(_report_entry(r, self.write))
+        self.failed += not r.ok
+
+    def skipped(self, path: Path) -> None:
+        self.lines.append(f"{OUTCOME_SKIPPED.upper():<7} {path}: nicht bearbeitet — der Lauf wurde abgebrochen")
+        self.entries.append({"path": str(path), "outcome": OUTCOME_SKIPPED, "ok": False, "kind": None,
+                             "error": "nicht bearbeitet — der Lauf wurde abgebrochen", "written": False,
+                             "backup": None})
+        self.failed += 1
+
+    def totals(self) -> str:
+        counts: dict[str, int] = {}
+        for e in self.entries:
+            counts[e["outcome"]] = counts.get(e["outcome"], 0) + 1
+        return f"{len(self.entries)} Dateien: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def _write_report(report: Path, batch: _Batch, command: str, started: datetime, when: datetime | None,
+                  stopped: str | None) -> str | None:
+    """The batch summary as JSON at ``report`` (atomically); the one line saying why not, else None."""
+    doc = {"command": command, "started": started.isoformat(timespec="seconds"),
+           "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
+           "now": when.isoformat() if when else None, "host": socket.gethostname(), "user": actions.default_user(),
+           "files": batch.entries, "total": len(batch.entries), "failed": batch.failed,
+           "stopped": stopped, "exit_code": 1 if batch.failed or stopped else 0}
+    try:
+        actions.write_report(report, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    except OSError as e:
+        return f"xl-addin: Bericht '{report}' nicht geschrieben ({e.strerror or e})"
+    return None
+
+
+def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait=None, report=None):
     when = parse_now(now, today)
+    started = datetime.now().astimezone()
+    command = "run" if write else "check"
+    batch = _Batch(write, json_out, max_findings)
 
     def run(p):
         return actions.run_file(p, when, user, write=write, backups=backups, wait=wait)
 
-    results = []
-    if sys.stdout.isatty() and len(paths) > 1 and not json_out:
-        from rich.progress import Progress
-        with Progress(transient=True) as progress:
-            task = progress.add_task("Arbeitsmappen", total=len(paths))
-            for p in paths:
-                progress.update(task, description=Path(p).name[:40])
-                results.append(run(p))
-                progress.advance(task)
-    else:
-        results = [run(p) for p in paths]
+    stopped: str | None = None
+    done = 0
+    try:
+        with actions.batch_signals():
+            stdout = unfiltered_stdout()
+            if stdout.isatty() and len(paths) > 1 and not json_out:
+                from rich.console import Console
+                from rich.progress import Progress
+                with Progress(console=Console(file=stdout), transient=True, redirect_stdout=False,
+                              redirect_stderr=False) as progress:
+                    task = progress.add_task("Arbeitsmappen", total=len(paths))
+                    for p in paths:
+                        progress.update(task, description=printable(Path(p).name[:40]))
+                        batch.add(run(p))
+                        done += 1
+                        progress.advance(task)
+            else:
+                for p in paths:
+                    batch.add(run(p))
+                    done += 1
+    except (KeyboardInterrupt, actions.Terminated) as stop:
+        stopped = str(stop.code) if isinstance(stop, actions.Terminated) else "xl-addin: abgebrochen (Strg-C)"
+        for p in paths[done:]:
+            batch.skipped(Path(p))
 
     if json_out:
-        click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(batch.json, ensure_ascii=False, indent=2, default=str))
     else:
-        for r in results:
-            if r.ok and r.plan is not None:
-                click.echo(f"{r.path}:")
-                _print_findings(r.plan, max_findings)
-                if r.plan.summary:
-                    click.echo("  " + "; ".join(f"{k}: {v}" for k, v in r.plan.summary.items()))
-        for r in results:
-            click.echo(_file_line(r, write))
-    failed = [r for r in results if not r.ok]
+        for line in batch.details:
+            click.echo(line)
+        for line in batch.lines:
+            click.echo(line)
+        if len(paths) > 1 or stopped:
+            click.echo(batch.totals())
     if json_out:
-        for r in failed:
-            echo_err(f"xl-addin: {r.path}: {r.error}")
-    sys.exit(1 if failed else 0)
+        for e in batch.entries:
+            if not e["ok"]:
+                echo_err(f"xl-addin: {e['path']}: {e['error']}")
+    failed_report = _write_report(report, batch, command, started, when, stopped) if report else None
+    if failed_report:
+        echo_err(failed_report)
+    if stopped:
+        echo_err(str(stopped))
+    sys.exit(1 if batch.failed or stopped or failed_report else 0)
 
 
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -101,6 +202,9 @@ _json = json_option("Befunde als JSON ausgeben (für Skripte).")
 _maxf = click.option("--max-findings", default=50, show_default=True,
                      help="Höchstens so viele Befunde je Datei auf dem Bildschirm (alle stehen in 'Prüfung').")
 _user = click.option("--user", default=None, help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
+_report = click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="DATEI.json",
+                       help="Zusammenfassung als JSON in diese Datei schreiben (jede Mappe mit Ergebnis; für die "
+                            "Überwachung eines nächtlichen Laufs). Atomar geschrieben.")
 
 
 @click.command("run", context_settings=CONTEXT)
@@ -114,16 +218,19 @@ _user = click.option("--user", default=None, help="Name für das Protokoll (Stan
                    "(Standard: 30).")
 @_maxf
 @_user
-def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user):
+@_report
+def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user, report):
     """Rechnet eine oder mehrere Arbeitsmappen an Ort und Stelle neu.
 
     Erkennt die Art der Mappe an ihren Blättern, schreibt die berechneten Spalten und Farben,
     schreibt 'Prüfung' neu und hängt Änderungen an 'Protokoll' an. Atomar, mit Sicherungskopie;
     eine in Excel oder LibreOffice geöffnete Mappe wird nicht angefasst; zwei Läufe an einer Mappe
     kommen sich nie in die Quere (der zweite wartet --wait Sekunden, dann lehnt er ab). Exit 0,
-    wenn gerechnet wurde (auch bei Befunden), sonst 1 mit einer Zeile, warum nicht.
+    wenn jede Mappe gerechnet wurde (auch bei Befunden), sonst 1; jede Mappe, die nicht ging, hat
+    eine Zeile, warum nicht — eine kaputte Mappe hält die anderen nie auf. Am Ende eine Zeile je Mappe
+    mit ihrem Ergebnis; --report schreibt dieselbe Zusammenfassung als JSON.
     """
-    _batch(paths, now, today, json_out, True, backups, max_findings, user, wait)
+    _batch(paths, now, today, json_out, True, backups, max_findings, user, wait, report)
 
 
 @click.command("check", context_settings=CONTEXT)
@@ -131,9 +238,10 @@ def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user):
 @time_options()
 @_json
 @_maxf
-def check_cmd(paths, now, today, json_out, max_findings):
+@_report
+def check_cmd(paths, now, today, json_out, max_findings, report):
     """Prüft eine oder mehrere Arbeitsmappen und zeigt die Befunde — schreibt nichts."""
-    _batch(paths, now, today, json_out, False, None, max_findings, None)
+    _batch(paths, now, today, json_out, False, None, max_findings, None, report=report)
 
 
 COMMANDS = (new_cmd, run_cmd, check_cmd)

@@ -15,6 +15,9 @@ from typing import ClassVar
 
 from .cells import split_address
 from .language import LANGUAGES, language
+from .values import shortened
+
+FIELD_LIMIT = 1000     # characters of one field of a message before it is shortened (values.shortened)
 
 ERROR = "error"      # blocks an export
 WARNING = "warning"  # reported, does not block
@@ -106,6 +109,9 @@ class Code:
                 suggestion: str | None = "", lang: str | None = None) -> Finding:
         """``at`` for a site that carries the message's fields along as one mapping."""
         lang = lang or self.language
+        # a field quoting a whole cell (up to 32,767 characters) is shortened: a message is a line
+        fields = {k: shortened(v, lang) if isinstance(v, str) and len(v) > FIELD_LIMIT else v
+                  for k, v in fields.items()}
         fix = suggestion or (self.fix.format(**fields) if self.fix else "")
         return Finding(self.code, self.severity, sheet, cell, self.message(lang, **fields), fix,
                        key or "", lang)

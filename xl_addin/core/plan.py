@@ -10,7 +10,7 @@ row deletions (which shift the rows below up, appended ones included).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -68,6 +68,9 @@ class SheetRewrite:
     owned_cols: int | None = None
     bold_rows: tuple[int, ...] = ()                     # further header rows (1-based), bold
     cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> number format
+    # The columns (1-based, in ``rows``) whose values identify a row from one run to the next:
+    # the agents' own columns on the sheet (an `Erledigt` tick) stay with the row of that identity.
+    key_columns: tuple[int, ...] = (1,)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,9 @@ class RowAppend:
     header: list[str] | None = None
     column_widths: dict[int, float] = field(default_factory=dict)
     number_formats: dict[int, str] = field(default_factory=dict)  # col -> format for appended cells
+    # a log that may go on: rows past Excel's last row continue on '<sheet> 2', '<sheet> 3' … (made
+    # with ``header``), and later appends go to the last of them; any other list is refused there
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,77 @@ class Plan:
     def is_empty(self) -> bool:
         return not (self.writes or self.fills or self.fonts or self.rewrites or self.charts
                     or self.appends or self.deletions)
+
+
+# --- a SheetRewrite over a sheet the agents added columns to: which row is which -------------
+def header_key(value: object) -> str:
+    """A header as the layout contract compares it: case, surrounding and repeated blanks ignored."""
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def value_key(value: object) -> str:
+    """A cell value as text for recognising a row (a number without a needless '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return str(value)
+
+
+def agents_columns(rw: SheetRewrite, old_header: Mapping[int, str]) -> dict[int, int] | None:
+    """The agents' columns of the sheet ``rw`` rewrites (``old_header``: column -> row-1 text
+    as it is) and the column each goes to: headers that are not the product's, right of the
+    product's block — in its old column when that lies there. None when there are none, or when
+    row 1 is not in the product's layout (the headers of ``rw.key_columns`` missing)."""
+    if not rw.rows:
+        return None
+    product = {header_key(h) for h in rw.rows[0] if header_key(h)}
+    found = {header_key(t) for t in old_header.values()}
+    if any(header_key(rw.rows[0][k - 1]) not in found for k in rw.key_columns if k - 1 < len(rw.rows[0])):
+        return None
+    agents = [c for c in sorted(old_header) if header_key(old_header[c])
+              and header_key(old_header[c]) not in product]
+    if not agents:
+        return None
+    width = max(len(r) for r in rw.rows)
+    out: dict[int, int] = {}
+    nxt = width + 1
+    for c in agents:
+        out[c] = max(c, nxt)
+        nxt = out[c] + 1
+    return out
+
+
+def carried_rows(rw: SheetRewrite, old_rows: Mapping[int, Sequence[str]]) -> dict[int, int]:
+    """New row number -> the old row whose agents' cells it takes. ``old_rows``: old row number
+    -> its product values as text (``value_key``), in the product's column order. A row is the
+    same row when its values in ``rw.key_columns`` are (blank keys match nothing); among old
+    rows of one identity the one equal in every product column is taken first, then the others
+    in their order. An old row no new row takes is gone with its cells."""
+    keys = tuple(rw.key_columns)
+    width = max((len(r) for r in rw.rows), default=0)
+
+    def at(values: Sequence[object], k: int) -> str:
+        return value_key(values[k - 1]) if k - 1 < len(values) else ""
+
+    groups: dict[tuple[str, ...], list[tuple[int, tuple[str, ...]]]] = {}
+    for r in sorted(old_rows):
+        old = old_rows[r]
+        key = tuple(at(old, k) for k in keys)
+        if any(key):
+            groups.setdefault(key, []).append((r, tuple(at(old, p) for p in range(1, width + 1))))
+    out: dict[int, int] = {}
+    for new_r, values in enumerate(rw.rows[1:], start=2):
+        key = tuple(at(values, k) for k in keys)
+        candidates = groups.get(key)
+        if not candidates or not any(key):
+            continue
+        full = tuple(at(values, p) for p in range(1, width + 1))
+        pick = next((i for i, (_, f) in enumerate(candidates) if f == full), 0)
+        out[new_r] = candidates.pop(pick)[0]
+    return out
 
 
 def auto_column_widths(rows: Sequence[Sequence[CellValue]]) -> dict[int, float]:

@@ -13,6 +13,7 @@ PROTOCOL_HEADER = ["Zeit", "Wer", "Aktion", "Blatt", "Schlüssel", "Zelle", "Alt
 # Column widths of the two sheets, in header order: what a run writes and what a template shows.
 FINDINGS_WIDTHS = (10, 22, 24, 14, 90, 28)
 PROTOCOL_WIDTHS = (17, 14, 34, 22, 14, 8, 24, 24)
+FINDINGS_KEY = (2, 3, 4)         # Code, Zelle, Schlüssel: a finding's identity from run to run
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, "info": 2}
 
 
@@ -37,15 +38,28 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+CELL_TEXT_LIMIT = 32767        # Excel's limit for the text of one cell
+
+
+def _fits(text: str | None) -> str | None:
+    """A text the findings sheet can hold: a finding quoting a cell of 32,767 characters must not
+    make the whole run refuse to write (issue 12); the terminal and --json keep it whole."""
+    if text is None or len(text) <= CELL_TEXT_LIMIT:
+        return text
+    return text[:CELL_TEXT_LIMIT - 1] + "…"
+
+
 def findings_sheet(findings: list[Finding], sheet: str = FINDINGS_SHEET, lang: str = "de") -> SheetRewrite:
     words = language(lang)
     rows: list[list[CellValue]] = [list(words.findings_header)]
     for f in sorted_findings(findings):
-        rows.append([words.severity.get(f.severity, f.severity), f.code, f.location, f.key or None,
-                     f.message, f.suggestion or None])
+        rows.append([words.severity.get(f.severity, f.severity), f.code, _fits(f.location), _fits(f.key) or None,
+                     _fits(f.message), _fits(f.suggestion) or None])
     if len(rows) == 1:
         rows.append([words.severity["info"], "OK", None, None, words.no_findings, None])
-    return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)))
+    # A finding is the same finding next run when its code, cell and key are (FINDINGS_KEY).
+    return SheetRewrite(sheet=sheet, rows=rows, column_widths=dict(enumerate(FINDINGS_WIDTHS, start=1)),
+                        key_columns=FINDINGS_KEY)
 
 
 def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -> RowAppend | None:
@@ -54,7 +68,8 @@ def protocol_append(entries: list[ProtocolEntry], sheet: str = PROTOCOL_SHEET) -
     rows: list[list[CellValue]] = [[e.time, e.user, e.action, e.sheet, e.key or None, e.cell or None, e.old, e.new]
                                    for e in entries]
     return RowAppend(sheet=sheet, rows=rows, header=list(PROTOCOL_HEADER),
-                     column_widths=dict(enumerate(PROTOCOL_WIDTHS, start=1)), number_formats={1: DATETIME_FORMAT})
+                     column_widths=dict(enumerate(PROTOCOL_WIDTHS, start=1)), number_formats={1: DATETIME_FORMAT},
+                     continues=True)
 
 
 def finish(plan: Plan, findings_sheet_name: str = FINDINGS_SHEET,

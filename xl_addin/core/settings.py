@@ -52,6 +52,9 @@ _NUMBER_WITH_UNIT = re.compile(r"(?P<num>[+-]?\d+(?:[.,]\d+)?)\s*(?P<unit>[^\d\s
 _HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
+MAX_DAYS = 3650          # the longest duration a setting may give (ten years)
+
+
 def _whole(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
@@ -82,6 +85,10 @@ def _duration(value: object, kind: str) -> int | float:
         raise ParseError(f"'{display(value)}' ist keine Zahl")
     if not math.isfinite(number) or number < 0:
         raise ParseError(f"'{display(value)}' ist keine Zahl ≥ 0")
+    if kind in ("hours", "days") and number > (MAX_DAYS * 24 if kind == "hours" else MAX_DAYS):
+        # deadlines are dates: ten years is more than any timer needs and keeps every date the
+        # kinds compute inside Excel's calendar (see values.LAST_YEAR)
+        raise ParseError(f"'{display(value)}' ist zu lang (höchstens {MAX_DAYS} Tage)")
     if kind in ("int", "days"):
         # days are added to dates: a fraction would be dropped silently, so it is refused
         if not number.is_integer():

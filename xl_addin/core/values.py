@@ -16,11 +16,13 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TypeGuard
+from typing import TypeGuard, TypeVar
 
 from .cells import EPOCH_1900, PHANTOM_LEAP_DAY_SERIAL
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "ParseError",
     "as_excel_datetime",
     "display",
@@ -38,6 +40,7 @@ __all__ = [
     "parse_date",
     "parse_id",
     "parse_int",
+    "shortened",
 ]
 
 
@@ -64,6 +67,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
              "it": "'{value}' non è una data (atteso GG.MM.AAAA)"},
     "date_serial_range": {"de": "'{value}' ist kein Datum (Excel-Datumszahl außerhalb des gültigen Bereichs)",
                           "it": "'{value}' non è una data (numero di data Excel fuori dall'intervallo valido)"},
+    "date_out_of_range": {"de": "'{value}' ist kein verwendbares Datum (außerhalb des gültigen Bereichs "
+                                 "01.01.1900–31.12.9899: Excel kennt keine Tage davor, und Fristen daraus lägen hinter "
+                                 "seinem letzten Tag)",
+                          "it": "'{value}' non è una data utilizzabile (fuori dall'intervallo valido "
+                                "01/01/1900–31/12/9899: Excel non conosce giorni precedenti, e le scadenze calcolate "
+                                "andrebbero oltre il suo ultimo giorno)"},
+    "date_time_only": {"de": "'{value}' ist kein Datum (nur eine Uhrzeit; erwartet TT.MM.JJJJ HH:MM)",
+                       "it": "'{value}' non è una data (solo un'ora; atteso GG.MM.AAAA HH:MM)"},
     "date_serial_60": {"de": "'{value}' ist kein Datum (Excel-Datumszahl 60 ist der 29.02.1900, den es nicht gab)",
                        "it": "'{value}' non è una data (il numero di data Excel 60 è il 29/02/1900, che non è "
                              "esistito)"},
@@ -136,15 +147,33 @@ def display(value: object, lang: str = "de") -> str:
     if isinstance(value, (date, datetime)):
         text = format_date_de(value)
         return text.replace(".", "/") if lang == "it" else text
-    return norm_text(value)
+    return shortened(norm_text(value), lang)
+
+
+QUOTE_LIMIT = 200      # characters of a cell value a message quotes (a message is one line, a cell ≤ 32,767)
+
+
+def shortened(text: str, lang: str = "de") -> str:
+    """``text`` as a message quotes it: at most QUOTE_LIMIT characters, then how long it was."""
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    chars = "caratteri" if lang == "it" else "Zeichen"
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} {chars})".replace(",", ".")
 
 
 # --------------------------------------------------------------------------- dates
 
 # Excel serial numbers are read here and made in core.cells (excel_serial).
 _EPOCH = EPOCH_1900
+_D = TypeVar("_D", date, datetime)
 _FAKE_LEAP_SERIAL = PHANTOM_LEAP_DAY_SERIAL
 _MAX_SERIAL = 2958466  # 01.01.10000, exclusive
+# The years a date cell may hold: Excel knows no day before 1900 (a deadline computed from one
+# cannot be written), and every deadline the kinds compute from a date (durations of at most
+# settings.MAX_DAYS, the next month's run day) must still be a day Excel and Python know
+# (31.12.9999). A date in the years 9900–9999 is a typo or a placeholder, never a dunning date.
+FIRST_YEAR = 1900
+LAST_YEAR = 9899
 
 _DE_DATE = re.compile(
     r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
@@ -172,6 +201,7 @@ def _build(raw: str, y: int, m: int, d: int, hh: str | None, mm: str | None,
         day = date(y, m, d)
     except ValueError:
         raise _not_a_date(raw) from None
+    _usable(day, raw)
     if hh is None:
         return day
     h, mi, s = int(hh), int(mm or 0), int(ss or 0)
@@ -187,13 +217,23 @@ def _from_serial(value: float) -> date | datetime:
         raise _not_a_date(value, why="date_serial_60")
     days = value if value > _FAKE_LEAP_SERIAL else value + 1
     if float(value).is_integer():
-        return (_EPOCH + timedelta(days=int(days))).date()
+        return _usable((_EPOCH + timedelta(days=int(days))).date(), value)
     whole = math.floor(days)
     seconds = round((days - whole) * 86400)
-    result = _EPOCH + timedelta(days=whole, seconds=seconds)
-    if result.year > 9999:  # pragma: no cover - guarded by _MAX_SERIAL
-        raise _not_a_date(value)
-    return result
+    try:                      # 2958465.9999999 rounds up to 01.01.10000, a day Python does not know
+        result = _EPOCH + timedelta(days=whole, seconds=seconds)
+    except OverflowError:
+        raise _not_a_date(value, why="date_out_of_range") from None
+    return _usable(result, value)
+
+
+def _usable(d: _D, raw: object) -> _D:
+    """``d`` unless it lies outside FIRST_YEAR–LAST_YEAR (ParseError naming ``raw``)."""
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        # Excel and xlwings hand a bare time of day over as that time on 30.12.1899
+        time_only = isinstance(d, datetime) and d.date() == _EPOCH.date()
+        raise _not_a_date(raw, why="date_time_only" if time_only else "date_out_of_range")
+    return d
 
 
 def _parse_date_text(raw: str) -> date | datetime:
@@ -226,15 +266,17 @@ def parse_date(value: object) -> date | datetime | None:
     text (31.01.2026, 31.1.26, optional " HH:MM[:SS]") and ISO text (2026-01-31[ T]HH:MM[:SS]).
     Anything else raises ParseError."""
     if type(value) is date:
-        return value
+        return value if FIRST_YEAR <= value.year <= LAST_YEAR else _usable(value, value)
     if type(value) is datetime:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            _usable(value, value)
         return value.replace(tzinfo=None) if value.tzinfo is not None else value
     if is_blank(value):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _usable(value.replace(tzinfo=None), value)
     if isinstance(value, date):
-        return value
+        return _usable(value, value)
     if isinstance(value, bool):
         raise _not_a_date(value)
     if isinstance(value, (int, float)):

@@ -74,8 +74,6 @@ class LiveUI(Protocol):
     def selection(self) -> tuple[str, list[int]]: ...     # sheet name, selected row numbers
     def folder(self) -> Path | None: ...                  # the workbook's folder, when on disk
     def user(self) -> str: ...
-    def addin_config(self) -> dict[str, Any]: ...         # the add-in's sheet xl_addin.conf
-    def import_udfs(self, modules: str) -> None: ...
     def pick_file(self, title: str, file_filter: str) -> Path | None: ...   # None: cancelled
     def confirm(self, text: str, title: str) -> bool: ...                  # a Ja/Nein question
 
@@ -576,19 +574,6 @@ class XlwingsBook:
             return str(self.book.app.api.UserName) or ""
         except Exception:   # the name is a nicety for the protocol sheet
             return ""
-
-    def _addin(self):
-        from ..addin import ADDIN_FILENAME
-        return self.book.app.books[ADDIN_FILENAME]
-
-    def addin_config(self):
-        from ..addin import CONFIG_SHEET
-        rows = self._addin().sheets[CONFIG_SHEET].range("A1").expand("table").value or []
-        return {str(r[0]).upper(): r[1] for r in rows if r and r[0]}
-
-    def import_udfs(self, modules):
-        from xlwings.udfs import import_udfs
-        import_udfs(modules, self._addin().api)
 
     def pick_file(self, title, file_filter):
         """Excel's own "open file" dialog (Application.GetOpenFilename): the chosen path, or None.

@@ -1,7 +1,8 @@
 """What the ribbon buttons call: ``RunPython "import xl_addin.excel.entry as e; e.<function>()"``.
 
-Each function works on the workbook that is active in Excel (``XlwingsBook.caller()``), or on
-the ``book`` it is given (tests pass a ``FakeBook``), and is thin: read the workbook live, ask
+Each function works on the workbook that is active in Excel (``XlwingsBook.caller()``, inside the
+error boundary, after checking that the installed xlwings is the one the add-in is built for),
+or on the ``book`` it is given (tests pass a ``FakeBook``), and is thin: read the workbook live, ask
 what the active row cannot tell, call the action (``xl_addin.actions``, the same functions the
 CLI and the demo call), apply its Plan through the adapter, and report in exactly one message
 box — the result, or what went wrong as German one-liners naming sheet and cell. No exception
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import actions
+from ..addin import xlwings_mismatch
 from ..core import values as V
 from ..core.findings import ERROR, WARNING, count_by_severity
 from ..core.headers import locate_columns
@@ -29,7 +31,6 @@ from .adapter import LiveApplyError, XlwingsBook, apply_plan_live, read_workbook
 
 TITLE = "xl_addin"
 MAX_LINES = 10
-DEFAULT_UDF_MODULES = "xl_addin.udfs"
 
 
 class UserError(Exception):
@@ -72,9 +73,13 @@ def _action(title: str, book, work: Callable[[Any], tuple[str, bool]], edits: bo
     """``edits``: the action changes the workbook — it holds the workbook file's lock meanwhile,
     so a server run (``xl-addin run``) never interleaves with it; held by a run, the button says
     so in one line and changes nothing."""
-    live = book if book is not None else XlwingsBook.caller()
-    live.status(f"{TITLE}: {title} …")
+    live = None
     try:
+        problem = xlwings_mismatch() if book is None else None   # tests hand a FakeBook in
+        if problem:
+            raise UserError(problem)
+        live = book if book is not None else XlwingsBook.caller()
+        live.status(f"{TITLE}: {title} …")
         with actions.editing(_file_of(live) if edits else None):
             text, critical = work(live)
     except _Cancelled:
@@ -86,9 +91,25 @@ def _action(title: str, book, work: Callable[[Any], tuple[str, bool]], edits: bo
         where = f" — Details in {log}" if log else ""
         text, critical = f"{title}: unerwarteter Fehler ({type(e).__name__}: {e}){where}", True
     finally:
-        live.status(None)
-    live.alert(text, f"{TITLE} – {title}", critical)
+        if live is not None:
+            live.status(None)
+    _show(live, text, f"{TITLE} – {title}", critical)
     return text
+
+
+def _show(live, text: str, title: str, critical: bool) -> None:
+    """The one message box; without a workbook (``Book.caller()`` failed) through xlwings'
+    own alert of the running Excel, and if even that fails the text is only returned."""
+    if live is not None:
+        live.alert(text, title, critical)
+        return
+    try:
+        import xlwings as xw
+        app = xw.apps.active
+        if app is not None:
+            app.alert(text, title=title, mode="critical" if critical else "info")
+    except Exception:   # no Excel to show it in: RunPython's caller gets the text
+        _log(title)
 
 
 def _progress(live) -> Callable[[str], None]:
@@ -373,37 +394,3 @@ def export_vpa_file(book=None, now: datetime | None = None, out_dir=None, pdf: b
                           f"nicht exportiert (O-Team/unklar): {export.withheld}",
                           *_findings_lines(export.findings)]), False
     return _action("VPA-Akte exportieren", book, work)
-
-
-# ---------------------------------------------------------------- set-up
-
-def import_udfs(book=None) -> str:
-    """"UDFs importieren": xlwings writes the VBA wrappers of the UDF modules named in the
-    add-in's config sheet into the add-in, so the formulas work in every workbook."""
-    def work(live):
-        import importlib
-        config = live.addin_config()
-        modules = str(config.get("UDF MODULES") or DEFAULT_UDF_MODULES).strip().rstrip(";")
-        built_for = str(config.get("XL_ADDIN_XLWINGS_VERSION") or "")
-        try:
-            import xlwings
-        except ImportError:
-            raise UserError("xlwings ist nicht installiert — pip install 'xl_addin[excel]'") from None
-        if built_for and built_for != xlwings.__version__:
-            raise UserError(f"das Add-in ist für xlwings {built_for} gebaut, installiert ist "
-                            f"{xlwings.__version__} — 'pip install xlwings=={built_for}' oder das "
-                            f"Add-in neu bauen (xl-addin build-addin)")
-        for name in modules.split(";"):
-            try:
-                importlib.import_module(name.strip())
-            except ImportError as e:
-                raise UserError(f"Modul '{name.strip()}' lässt sich nicht laden ({e})") from None
-        try:
-            live.import_udfs(modules)
-        except Exception as e:  # COM refuses without 'trust access to the VBA project'
-            raise UserError(f"nicht importiert ({e}). In Excel: Datei › Optionen › Trust Center › "
-                            "Einstellungen für das Trust Center › Makroeinstellungen › 'Zugriff auf "
-                            "das VBA-Projektobjektmodell vertrauen' einschalten, dann erneut klicken.") from None
-        return (f"Formelfunktionen aus {modules} importiert — sie stehen jetzt in jeder "
-                f"Arbeitsmappe zur Verfügung."), False
-    return _action("UDFs importieren", book, work)

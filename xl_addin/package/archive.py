@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import safety
+from . import limits, safety
 from .errors import WorkbookError
 from .guard import FileIdentity, read_file
 
@@ -34,11 +34,13 @@ class Archive:
     identity: FileIdentity | None = None                # the file as it was read (open())
 
     @classmethod
-    def open(cls, path) -> Archive:
+    def open(cls, path, write: bool = False) -> Archive:
+        """The workbook file, validated; refused above the file-size limit before it is read and
+        above the memory limit (``write``: of a run that rewrites it) before it is unpacked."""
         p = Path(path)
         name = safety.label(p)
         try:
-            data, identity = read_file(p, name)
+            data, identity = read_file(p, name, limits.check_file_size)
         except FileNotFoundError:
             raise WorkbookError(f"Datei '{name}' nicht gefunden ({p})") from None
         except IsADirectoryError:
@@ -47,6 +49,7 @@ class Archive:
             raise WorkbookError(f"Datei '{name}' kann nicht gelesen werden ({exc.strerror})") from None
         archive = cls.from_bytes(p, data)
         archive.identity = identity
+        limits.check_memory(archive.infos, len(data), name, write)
         return archive
 
     @classmethod

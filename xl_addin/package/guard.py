@@ -92,9 +92,10 @@ class FileIdentity:
         return (self.size, self.digest) == (other.size, other.digest)
 
 
-def read_file(path: Path, name: str) -> tuple[bytes, FileIdentity]:
+def read_file(path: Path, name: str, check_size=None) -> tuple[bytes, FileIdentity]:
     """The bytes of the file and its identity, refusing a file that changes while it is read
-    (someone is saving it right now)."""
+    (someone is saving it right now). ``check_size(size, name)`` may refuse the file by its size
+    before anything is read (``limits.check_file_size``)."""
     # O_NONBLOCK: a named pipe given as workbook must not hang the run in open()
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as fh:
@@ -103,6 +104,8 @@ def read_file(path: Path, name: str) -> tuple[bytes, FileIdentity]:
             raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         if not stat.S_ISREG(before.st_mode):
             raise WorkbookError(f"'{name}' ist keine gewöhnliche Datei (Pipe, Gerät?) — abgelehnt")
+        if check_size is not None:
+            check_size(before.st_size, name)
         data = fh.read()
         after = os.fstat(fd)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:

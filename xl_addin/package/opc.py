@@ -125,6 +125,21 @@ class WorkbookParts:
             self.sheets.append(SheetEntry(
                 name=el.get("name", ""), part=part, state=el.get("state", "visible"),
                 element=el, is_worksheet=rtype == RT_WORKSHEET and archive.has(part)))
+        self._refuse_shared_parts()
+
+    def _refuse_shared_parts(self) -> None:
+        """Two sheets that point at one part: rewriting the one ('Prüfung') would wipe the other
+        ('Masterliste'). Excel never writes such a package; refuse it."""
+        seen: dict[str, str] = {}
+        for entry in self.sheets:
+            if not entry.part:
+                continue
+            key = entry.part.casefold()
+            if key in seen:
+                raise WorkbookError(
+                    f"Datei '{self.name}' ist beschädigt: die Blätter '{seen[key]}' und '{entry.name}' "
+                    f"zeigen auf denselben Teil '{entry.part}' — abgelehnt (in Excel öffnen und neu speichern)")
+            seen[key] = entry.name
 
     # --- lookups -------------------------------------------------------------------------
     def part_of_type(self, rtype: str) -> str | None:

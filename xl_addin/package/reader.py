@@ -9,6 +9,7 @@ its used range, which for such a sheet is 512 GiB."""
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 
@@ -16,6 +17,7 @@ import python_calamine as calamine
 from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData
+from . import limits
 from .archive import Archive
 from .errors import WorkbookError
 from .guard import FileIdentity
@@ -38,6 +40,19 @@ DENSE_LIMIT = 4_000_000
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
+# Numbers calamine cannot turn into a date: in a date-formatted cell a value below about -1.07e11
+# days overflows its millisecond count and panics (a BaseException from Rust, with a message on
+# stderr); inf/nan likewise, or become 30.12.1899. Found in the text before calamine sees them.
+_UNSAFE_NUMBER = re.compile(
+    rb"<v>\s*(?:[+-]?(?:inf|nan)|-\s*0*(?:\d{12,}|\d[\d.]*[eE]\+?0*(?:1[1-9]|[2-9]\d|\d{3,})))", re.I)
+_SAFE_DATE_LOW = -1e11
+
+
+def _calamine_ok(exc: BaseException) -> None:
+    """Re-raise what must end the process (Ctrl-C, SIGTERM, exit); anything else calamine raised
+    — its own errors and Rust panics — the caller deals with."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _clean(value):
@@ -158,11 +173,34 @@ def _grid_cells(data: bytes) -> int | None:
     return height * next((i for i in range(26, 0, -1) if b' r="%c' % (64 + i) in data), 0)
 
 
+def _defuse(c) -> None:
+    """Make a cell safe for calamine in the copy it reads: an error value it may not know
+    (``#SPILL!``, ``#CALC!``, ``#GETTING_DATA``…) is emptied — ``_error_cells`` puts its text back —
+    and a number no date can be made of loses its number format, so it arrives as the number it
+    is (and the kind's date parser reports it on its cell)."""
+    t = c.get("t")
+    if t == "e":
+        for child in list(c):
+            c.remove(child)
+        del c.attrib["t"]
+        return
+    if t not in (None, "n") or "s" not in c.attrib:
+        return
+    v = c.find(V_TAG)
+    try:
+        number = float(v.text) if v is not None and v.text else 0.0
+    except ValueError:
+        return
+    if not math.isfinite(number) or number < _SAFE_DATE_LOW:
+        del c.attrib["s"]
+
+
 def _sparse_rows(archive: Archive, entry: SheetEntry, data: bytes) -> list[list]:
     """The sheet's values without a grid: every cell is moved into column A of a row of its own
     in a copy of the package, which calamine reads (so every value is converted exactly as in a
     dense read: shared strings, dates by number format, 1904, escapes), and put back at its
-    place. Memory grows with the number of cells, not with the area they span."""
+    place. Memory grows with the number of cells, not with the area they span. Cells calamine
+    would choke on are defused on the way (``_defuse``)."""
     places: list[tuple[int, int]] = []
     compact = [f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()]
     row = col = 0
@@ -182,6 +220,7 @@ def _sparse_rows(archive: Archive, entry: SheetEntry, data: bytes) -> list[list]
         col = split_cell_ref(ref)[1] if ref else col + 1
         places.append((row, col))
         k = len(places)
+        _defuse(el)
         el.set("r", f"A{k}")
         compact.append(f'<row r="{k}">'.encode() + etree.tostring(el) + b"</row>")
         el.clear(keep_tail=False)
@@ -193,11 +232,16 @@ def _sparse_rows(archive: Archive, entry: SheetEntry, data: bytes) -> list[list]
                        else archive.read(info.filename))
     del compact
     buf.seek(0)
-    book = calamine.CalamineWorkbook.from_filelike(buf)
     try:
-        values = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+        book = calamine.CalamineWorkbook.from_filelike(buf)
+        try:
+            values = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+        finally:
+            book.close()
+    except BaseException as exc:
+        _calamine_ok(exc)
+        raise WorkbookError(f"Datei '{archive.name}': Blatt '{entry.name}' kann nicht gelesen werden "
+                            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else '-'})") from None
     by_row: dict[int, dict[int, object]] = {}
     for k, (r, c) in enumerate(places):
         value = _clean(values[k][0]) if k < len(values) and values[k] else None
@@ -240,6 +284,21 @@ def _not_data_rows(archive: Archive, part: str) -> set[int]:
     return out
 
 
+def _dense_rows(book, entry: SheetEntry, data: bytes) -> list[list] | None:
+    """The sheet as calamine's grid; None when it must be read cell by cell instead: a grid too
+    large, a number that would make calamine panic, or calamine refusing a value (an error code
+    newer than it, e.g. ``#SPILL!``) or panicking after all."""
+    grid = _grid_cells(data)
+    if grid is None or grid > DENSE_LIMIT or _UNSAFE_NUMBER.search(data):
+        return None
+    try:
+        sheet = book.get_sheet_by_name(entry.name)
+        return [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    except BaseException as exc:
+        _calamine_ok(exc)
+        return None
+
+
 def read_archive(archive: Archive) -> WorkbookData:
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
@@ -247,7 +306,8 @@ def read_archive(archive: Archive) -> WorkbookData:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
     except calamine.PasswordError:
         raise WorkbookError(f"Datei '{archive.name}' ist mit einem Kennwort geschützt") from None
-    except Exception as exc:  # calamine raises several types for broken files
+    except BaseException as exc:  # calamine raises several types for broken files, and may panic
+        _calamine_ok(exc)
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__})") from None
     result = WorkbookData(source=str(archive.path))
@@ -256,11 +316,8 @@ def read_archive(archive: Archive) -> WorkbookData:
             if not entry.is_worksheet:
                 continue
             data = archive.read(entry.part)
-            grid = _grid_cells(data)
-            if grid is not None and grid <= DENSE_LIMIT:
-                sheet = book.get_sheet_by_name(entry.name)
-                rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-            else:
+            rows = _dense_rows(book, entry, data)
+            if rows is None:
                 rows = _sparse_rows(archive, entry, data)
             formulas = _formula_cells(data, rows)
             del data
@@ -280,6 +337,10 @@ def read_archive(archive: Archive) -> WorkbookData:
             result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
     except WorkbookError:
         raise
+    except MemoryError:
+        raise WorkbookError(f"Datei '{archive.name}': zu wenig Speicher, um sie zu lesen — abgelehnt (die Grenze "
+                            f"{limits.MEMORY_ENV} passend zum Rechner setzen, dann wird so eine Datei vorher "
+                            f"abgelehnt)") from None
     except Exception as exc:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__}: {exc})") from None
@@ -298,7 +359,7 @@ def read_workbook(path) -> WorkbookData:
 def read_workbook_as_is(path) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
     write hands the writer (``apply_plan(..., read_as=...)``)."""
-    archive = Archive.open(path)
+    archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
     return read_archive(archive), archive.identity
 

@@ -152,6 +152,10 @@ def check_writable(path) -> None:
     p = Path(path)
     name = label(p)
     if not p.is_file():
+        if p.is_dir():
+            raise WorkbookError(f"'{name}' ist ein Ordner, keine Arbeitsmappe")
+        if p.exists():
+            raise WorkbookError(f"'{name}' ist keine gewöhnliche Datei (Pipe, Gerät?) — abgelehnt")
         raise WorkbookError(f"Datei '{name}' nicht gefunden ({p})")
     busy = open_elsewhere(p)
     if busy is not None:

@@ -2,10 +2,14 @@
 columns — kept consistent the way Excel keeps them when one types next to a table."""
 from __future__ import annotations
 
+import uuid
+
 from lxml import etree
 
 from .opc import m
 from .refs import cell_ref, split_cell_ref
+
+_UID = "{http://schemas.microsoft.com/office/spreadsheetml/2014/revision}uid"
 
 
 def totals_rows(table: etree._Element) -> int:
@@ -76,10 +80,8 @@ def add_column(table: etree._Element, wanted: str) -> str:
     ids = [int(c.get("id", "0")) for c in items if c.get("id", "").isdigit()]
     col = cols.makeelement(m("tableColumn"), {})
     col.set("id", str(max(ids, default=0) + 1))
-    uid_ns = "http://schemas.microsoft.com/office/spreadsheetml/2014/revision"
-    if items and items[-1].get(f"{{{uid_ns}}}uid") is not None:
-        import uuid
-        col.set(f"{{{uid_ns}}}uid", "{" + str(uuid.uuid4()).upper() + "}")
+    if items and items[-1].get(_UID) is not None:
+        col.set(_UID, "{" + str(uuid.uuid4()).upper() + "}")
     col.set("name", name)
     if items:
         items[-1].addnext(col)
@@ -123,5 +125,80 @@ def qualified(formula: str, table: str) -> str:
     return "".join(out)
 
 
-__all__ = ["add_column", "box", "calculated_columns", "column_names", "data_span", "header_rows",
+def fit_rewritten(table: etree._Element, headers: dict[int, str], last_row: int,
+                  product: frozenset[str]) -> dict[int, str] | None:
+    """A table over a sheet the product rewrites (row 1 = ``headers``, data to ``last_row``):
+    its header row stays row 1, its columns are the contiguous headed columns it covered (by
+    name, where they are now) — the product's whole block when it covered one of them — its
+    ``tableColumn`` names equal the header texts (a column keeps its id, formats and calculated
+    formula; the product's columns lose a calculated formula), its ``ref`` and filter end at
+    ``last_row``; a totals row and filter/sort criteria go (they described rows that are no
+    more). Returns column -> header text where a name had to be made unique (the header cell
+    is rewritten to it), or None when the table cannot stay (its header is not row 1, or its
+    columns are not one block of headed columns): then the caller drops it."""
+    b = box(table)
+    if b is None or header_rows(table) != 1 or b[0] != 1:
+        return None
+    cols_el = table.find(m("tableColumns"))
+    if cols_el is None:
+        return None
+    old = {c.get("name", "").casefold(): c for c in cols_el.iterchildren(m("tableColumn"))}
+    by_name = {text.casefold(): col for col, text in headers.items()}
+    covered = [by_name[name] for name in old if name in by_name]
+    if not covered:
+        return None
+    if any(" ".join(headers[c].split()).casefold() in product for c in covered):
+        covered += [c for c, text in headers.items() if " ".join(text.split()).casefold() in product]
+    lo, hi = min(covered), max(covered)
+    if any(c not in headers for c in range(lo, hi + 1)):
+        return None
+    ids = [int(c.get("id", "0")) for c in old.values() if c.get("id", "").isdigit()]
+    uids = [a for c in old.values() for a in c.attrib if str(a).endswith("}uid")]  # xr3:uid as Excel writes
+    next_id = max(ids, default=0) + 1
+    new_items: list[etree._Element] = []
+    names: list[str] = []
+    renamed: dict[int, str] = {}
+    for col in range(lo, hi + 1):
+        text = headers[col]
+        item = old.pop(text.casefold(), None)
+        if item is None:
+            item = cols_el.makeelement(m("tableColumn"), {"id": str(next_id)})
+            next_id += 1
+            if uids:                                      # Excel's revision ids, where it keeps them
+                item.set(uids[0], "{" + str(uuid.uuid4()).upper() + "}")
+        name = unique_name(names, text)
+        if name != text:
+            renamed[col] = name
+        names.append(name)
+        item.set("name", name)
+        for attr in ("totalsRowFunction", "totalsRowLabel"):
+            if attr in item.attrib:
+                del item.attrib[attr]
+        for child in list(item):
+            if child.tag in (m("totalsRowFormula"),) or (
+                    child.tag == m("calculatedColumnFormula")
+                    and " ".join(text.split()).casefold() in product):
+                item.remove(child)
+        new_items.append(item)
+    for child in list(cols_el):
+        cols_el.remove(child)
+    cols_el.extend(new_items)
+    cols_el.set("count", str(len(new_items)))
+    if "totalsRowCount" in table.attrib:
+        del table.attrib["totalsRowCount"]
+    if table.get("totalsRowShown") is not None:
+        table.set("totalsRowShown", "0")
+    for child in list(table):
+        if child.tag == m("sortState"):
+            table.remove(child)
+    auto = table.find(m("autoFilter"))
+    if auto is not None:
+        for child in list(auto):
+            if child.tag in (m("filterColumn"), m("sortState")):
+                auto.remove(child)
+    set_box(table, 1, lo, max(last_row, 2), hi)
+    return renamed
+
+
+__all__ = ["add_column", "box", "calculated_columns", "column_names", "data_span", "fit_rewritten", "header_rows",
            "qualified", "set_box", "totals_rows", "unique_name"]

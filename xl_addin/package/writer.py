@@ -8,20 +8,31 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
-from ..core.plan import Plan, auto_column_widths
+from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
-from . import allocator, guard, moves, safety, tables
+from . import allocator, guard, moves, owned, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
-from .opc import PKG_REL_NS, SheetEntry, WorkbookParts, rels_part_of, resolve_target, select, serialize, unselect
+from .opc import (
+    CT_NS,
+    PKG_REL_NS,
+    REL_NS,
+    SheetEntry,
+    WorkbookParts,
+    rels_part_of,
+    resolve_target,
+    select,
+    serialize,
+    unselect,
+)
 from .refs import RowInsert, RowShift, cell_ref, shift_formula, split_cell_ref
-from .sheet import SheetPatcher, new_sheet_root
+from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
@@ -55,6 +66,10 @@ class ApplyResult:
     calc_chain_dropped: bool = False
     delete_modes: dict[str, str] = field(default_factory=dict)   # sheet -> "shift"
     parts_adjusted: list[str] = field(default_factory=list)      # other parts whose references moved
+    notes: list[str] = field(default_factory=list)      # what an agent should know (one line each)
+    # Rewritten sheets: the agents' cells whose row (finding) is gone — (sheet, cell, header, value)
+    agent_cells_dropped: list[tuple[str, str, str, str]] = field(default_factory=list)
+    tables_dropped: list[str] = field(default_factory=list)      # "sheet: table" that could not stay
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -110,6 +125,7 @@ class _Edit:
         self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
+        self._sst: list[str] | None = None              # shared strings, read when needed
 
     # --- the worker thread -----------------------------------------------------------------
     # lxml lets go of the GIL while parsing and serialising, zlib while (in|de)flating: the
@@ -200,12 +216,21 @@ class _Edit:
             entry = self.parts.sheet(rw.sheet)
             if entry is None:
                 patcher = self._create_sheet(rw.sheet, rw.state, rw.bold_header and bool(rw.rows))
-            else:
-                patcher = self._patcher(entry)
-                self.parts.set_state(entry, rw.state)
-                if rw.state != "visible":
-                    unselect(patcher.root)
+                patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+                continue
+            patcher = self._patcher(entry)
+            self.parts.set_state(entry, rw.state)
+            if rw.state != "visible":
+                unselect(patcher.root)
+            carried = owned.take_agents_columns(patcher, rw, self._shared_strings)
             patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+            if carried is not None:
+                owned.put_back(patcher, carried)
+                self.result.agent_cells_dropped += carried.dropped
+                self.result.notes += [f"{sheet}!{cell} ({header} = '{value}') gehörte zu einer Zeile, die es "
+                                      f"nicht mehr gibt (Befund behoben) — nicht übernommen"
+                                      for sheet, cell, header, value in carried.dropped]
+            self._fit_rewritten(entry, patcher, rw, carried)
         self._select_activated()
         self._held = self._referrers()
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
@@ -236,21 +261,15 @@ class _Edit:
         self._finish(self._sheets_named(plan.appends, plan.deletions) | self._held)
 
         for ap in plan.appends:
+            if ap.continues:
+                self._append_continuing(ap)
+                continue
             entry = self.parts.sheet(ap.sheet)
-            if entry is None:
-                patcher = self._create_sheet(ap.sheet, "visible", bool(ap.header))
-                if ap.header:
-                    patcher.set_widths_if_new(ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
-                    bold = self.styles.bold(0)
-                    for col, text in enumerate(ap.header, start=1):
-                        if text:
-                            patcher.write(1, col, text, style=bold or None)
-                elif ap.column_widths:
-                    patcher.set_widths_if_new(ap.column_widths)
-                patcher.append(ap.rows, ap.number_formats)
-            else:
-                self._append(entry, ap)
-            self.result.rows_appended += len(ap.rows)
+            if entry is not None and len(ap.rows) > MAX_ROW - self._patcher(entry).last_value_row():
+                raise WorkbookError(f"Datei '{self.name}': Blatt '{ap.sheet}' hat keinen Platz für {len(ap.rows)} "
+                                    f"weitere Zeilen (Excel endet bei Zeile {MAX_ROW:,}) — nichts geschrieben"
+                                    .replace(",", "."))
+            self._append_rows(ap, ap.sheet)
 
         for part, (_, patcher) in self.patchers.items():
             if part not in self._deflated:
@@ -307,6 +326,46 @@ class _Edit:
             if entry.part in patched or entry.part in self.patchers:
                 select(self._patcher(entry).root, view_id)
         self.parts.activated.clear()
+
+    def _append_rows(self, ap: RowAppend, name: str) -> None:
+        """The rows of ``ap`` appended to the sheet ``name`` (an existing one through
+        ``_append``: inside its table), made with ``ap``'s header when missing."""
+        entry = self.parts.sheet(name)
+        if entry is not None:
+            self._append(entry, ap)
+        else:
+            patcher = self._create_sheet(name, "visible", bool(ap.header))
+            if ap.header:
+                patcher.set_widths_if_new(ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
+                bold = self.styles.bold(0)
+                for col, text in enumerate(ap.header, start=1):
+                    if text:
+                        patcher.write(1, col, text, style=bold or None)
+            elif ap.column_widths:
+                patcher.set_widths_if_new(ap.column_widths)
+            patcher.append(ap.rows, ap.number_formats)
+        self.result.rows_appended += len(ap.rows)
+
+    def _append_continuing(self, ap: RowAppend) -> None:
+        """A log (the Protokoll) at Excel's last row goes on on '<sheet> 2', '<sheet> 3' …: the
+        rows fill the last sheet of the series up to row 1,048,576, the rest start the next one
+        (with the header); never a row lost, never one past the end. A note says so."""
+        n = 1
+        while self.parts.sheet(f"{ap.sheet} {n + 1}") is not None:
+            n += 1
+        rows = list(ap.rows)
+        while rows:
+            name = ap.sheet if n == 1 else f"{ap.sheet} {n}"
+            entry = self.parts.sheet(name)
+            room = MAX_ROW - (self._patcher(entry).last_value_row() if entry is not None else 1)
+            take, rows = rows[:room], rows[room:]
+            if take:
+                self._append_rows(replace(ap, rows=take), name)
+            if rows:
+                n += 1
+                self.result.notes.append(
+                    f"Blatt '{name}' ist bis zur letzten Excel-Zeile ({MAX_ROW:,}) voll".replace(",", ".")
+                    + f" — das Protokoll geht auf Blatt '{ap.sheet} {n}' weiter")
 
     def _sheets_named(self, *operations) -> set[str]:
         """Names of the sheets (as the workbook spells them) that these operations touch."""
@@ -397,6 +456,72 @@ class _Edit:
             patcher.delete_rows(shift.deleted)
         self._follow(entry, shift, gone, table_parts)
         self.result.delete_modes[entry.name] = "shift"
+
+    # --- sheets the product rewrites: their tables and filters fit the new rows ----------------
+    def _shared_strings(self) -> list[str]:
+        hit = self._sst
+        if hit is None:
+            part = self.parts.part_of_type(REL_NS + "/sharedStrings")
+            root = self._part(part) if part is not None and self.archive.has(part) else None
+            hit = self._sst = owned.shared_strings(root)
+        return hit
+
+    def _fit_rewritten(self, entry: SheetEntry, patcher: SheetPatcher, rw, carried) -> None:
+        """A rewritten sheet's tables keep a header equal to their columns and a range over the
+        new rows (``tables.fit_rewritten``), or are dropped; its filter covers the new rows."""
+        headers = owned.header_texts(rw, carried)
+        if not headers:
+            return
+        product = frozenset(header_key(h) for h in rw.rows[0] if header_key(h))
+        last = len(rw.rows)
+        for part, table in self._tables(entry):
+            before = etree.tostring(table)
+            renamed = tables.fit_rewritten(table, headers, last, product)
+            if renamed is None:
+                self._drop_table(entry, patcher, part)
+                continue
+            for col, name in renamed.items():
+                patcher.write(1, col, name)
+            if etree.tostring(table) != before:
+                self._changed(part)
+        auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
+        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        if auto is not None and box is not None and box[0] == 1:
+            for child in list(auto):
+                auto.remove(child)                    # criteria described rows that are no more
+            self._set_sheet_filter(entry, patcher, auto, (1, min(headers), max(last, 2), max(headers)))
+
+    def _drop_table(self, entry: SheetEntry, patcher: SheetPatcher, part: str) -> None:
+        """Take a table off a rewritten sheet: its part, relationship, content type, tablePart."""
+        rels_part = rels_part_of(entry.part)
+        rels = self._part(rels_part)
+        ids = set()
+        for rel in list(rels.iter(f"{{{PKG_REL_NS}}}Relationship")):
+            if rel.get("Type") == moves.RT_TABLE and resolve_target(entry.part, rel.get("Target", "")) == part:
+                ids.add(rel.get("Id"))
+                rels.remove(rel)
+        self._changed(rels_part)
+        holder = patcher.root.find(f"{{{_MAIN}}}tableParts")
+        if holder is not None:
+            for tp in list(holder):
+                if tp.get(f"{{{REL_NS}}}id") in ids:
+                    holder.remove(tp)
+            if len(holder):
+                holder.set("count", str(len(holder)))
+            else:
+                patcher.root.remove(holder)
+        for ov in list(self.parts.content_types.iter(f"{{{CT_NS}}}Override")):
+            if ov.get("PartName", "").lstrip("/").casefold() == part.casefold():
+                self.parts.content_types.remove(ov)
+                self.parts.dirty.add("[Content_Types].xml")
+        info = self.archive.info(part)
+        if info is not None:
+            self.parts.dropped.add(info.filename)
+        self.extra.pop(part, None)
+        name = self._part(part).get("displayName") or self._part(part).get("name") or part
+        self.result.tables_dropped.append(f"{entry.name}: {name}")
+        self.result.notes.append(f"Tabelle '{name}' passte nicht zum neu geschriebenen Blatt '{entry.name}' "
+                                 f"und wurde entfernt (ihre Zellen bleiben als Bereich)")
 
     # --- tables and filters grow as Excel grows them when one types next to them ---------------
     def _tables(self, entry: SheetEntry) -> list[tuple[str, etree._Element]]:
@@ -705,7 +830,7 @@ def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | No
     safety.check_writable(p)
     with guard.hold(p, wait) as lock, guard.terminate_raises():
         try:
-            archive = Archive.open(p)
+            archive = Archive.open(p, write=True)
             if read_as is not None and archive.identity is not None and not read_as.same_content(archive.identity):
                 raise WorkbookChanged(f"Datei '{archive.name}' wurde nach dem Lesen von jemand anderem "
                                       f"gespeichert — nichts geschrieben, bitte erneut starten")

@@ -129,6 +129,20 @@ class Inkasso(Catalog, prefix="INK-", title=TITLE):
                "program that does not calculate): the CSV would say '' where the workbook shows a value.",
         de="{header}: Formel ohne berechneten Wert (die Datei wurde von einem Programm gespeichert, das nicht "
            "rechnet) — die CSV enthielte hier nichts; Datei in Excel öffnen und speichern")
+    CSV_FILENAME_INVALID = Code(
+        WARNING, "The setting 'CSV Dateiname' cannot be a file name (a control character, or too long): the "
+                 "default name is used.",
+        de="Einstellung '{setting}' ist kein möglicher Dateiname ({why}) — Standard '{default}' wird verwendet",
+        fix="{default}")
+    FILE_NAME_TOO_LONG = Code(
+        ERROR, "The file name for this vendor would be longer than a file system allows (255 bytes): no file "
+               "for it; the other vendors' files are written.",
+        de="Dateiname für vendor_id {vendor_id} wäre {length} Bytes lang, zu lang (höchstens 255) — keine Datei "
+           "für diesen Vendor; vendor_id prüfen")
+    CSV_NOT_WRITTEN = Code(
+        ERROR, "The file could not be written (folder read-only, disk full…): nothing half-written, the other "
+               "vendors' files are tried.",
+        de="'{name}' nicht geschrieben: {why} — nichts halb geschrieben")
     CSV_NO_ROWS = Code(
         ERROR, "The vendor asked for has no order in the Masterliste: no CSV.",
         de="Keine Bestellungen für vendor_id {vendor_id} in der {sheet}")

@@ -445,8 +445,24 @@ def _bool_text(value: bool | None) -> str:
     return "" if value is None else ("True" if value else "False")
 
 
+NAME_MAX_BYTES = 255        # the longest file name Linux, macOS, Windows and SMB shares all take
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def name_too_long(name: str) -> int:
+    """The length in bytes of a file name longer than NAME_MAX_BYTES, else 0."""
+    size = len(name.encode("utf-8"))
+    return size if size > NAME_MAX_BYTES else 0
+
+
 def _csv_filename(settings: Settings, vid: str, findings: list[Finding]) -> str:
     template = str(_setting(settings, SETTING_CSV_NAME, _DEFAULT_CSV_NAME)).strip()
+    why = ("enthält ein Steuerzeichen" if _CONTROL.search(template) else
+           "zu lang" if name_too_long(template.replace("{vendor_id}", "")) else "")
+    if why:
+        findings.append(INK.CSV_FILENAME_INVALID.at(_settings_sheet(settings), setting=SETTING_CSV_NAME, why=why,
+                                                    default=_DEFAULT_CSV_NAME))
+        template = _DEFAULT_CSV_NAME
     if "{vendor_id}" not in template:
         findings.append(INK.CSV_FILENAME.at(_settings_sheet(settings), setting=SETTING_CSV_NAME, template=template,
                                             default=_DEFAULT_CSV_NAME))
@@ -458,6 +474,9 @@ def _csv_filename(settings: Settings, vid: str, findings: list[Finding]) -> str:
                                                    name=base or _DEFAULT_CSV_NAME))
         base = base if base not in ("", ".", "..") else _DEFAULT_CSV_NAME.replace(
             "{vendor_id}", _safe_part(vid))
+    length = name_too_long(base)
+    if length:
+        findings.append(INK.FILE_NAME_TOO_LONG.at(SHEET_MASTER, key=vid, vendor_id=vid, length=length))
     return base
 
 

@@ -44,6 +44,7 @@ from .handover import (
     _safe_part,
     _vendor_rows,
     guard_formula,
+    name_too_long,
 )
 from .schema import (
     DEBT_BLOCKED,
@@ -223,6 +224,9 @@ def build_status_list(wb: WorkbookData, vendor_id: object, statuses: Sequence[st
     elif not result.rows:
         result.findings.append(INK.LIST_EMPTY.at(master.sheet.name, key=vid, vendor_id=vid,
                                                  statuses=", ".join(wanted)))
+    length = name_too_long(status_list_basename(result) + ".xlsx")
+    if length:
+        result.findings.append(INK.FILE_NAME_TOO_LONG.at(SHEET_MASTER, key=vid, vendor_id=vid, length=length))
     result.findings = _in_sheet_order(result.findings)
     return result
 
@@ -260,6 +264,16 @@ def status_csv_bytes(sl: StatusList) -> bytes:
     return buf.getvalue().encode(STATUS_CSV_ENCODING)
 
 
+_NOT_IN_XML = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """A text as Excel keeps it in its XML: a control character XML cannot hold as ``_xHHHH_``
+    (openpyxl refuses it: IllegalCharacterError), a literal ``_xHHHH_`` protected as
+    ``_x005F_xHHHH_`` — so the list holds the agent's value exactly, as Excel shows it."""
+    return _NOT_IN_XML.sub(lambda m: "_x005F" + m[0] if len(m[0]) > 1 else f"_x{ord(m[0]):04X}_", text)
+
+
 def status_xlsx_bytes(sl: StatusList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -279,7 +293,7 @@ def status_xlsx_bytes(sl: StatusList) -> bytes:
             cell = ws.cell(row=r, column=c)
             if value is None:
                 continue
-            cell.value = value
+            cell.value = _xml_text(value) if isinstance(value, str) else value
             if isinstance(value, str):
                 cell.data_type = "s"            # text stays text, even "=..." (no formula)
                 shown = value

@@ -1,0 +1,208 @@
+"""Sheets the product rewrites (``SheetRewrite``: `Prüfung`/`Verifica`, the hidden state sheets)
+that the agents made their own — an `Erledigt` column ticked beside the findings, the sheet
+formatted as an Excel table.
+
+The rule (README "What a run writes"):
+
+- **The agents' columns** are the columns whose row-1 header is not one of the product's header
+  texts (blanks, case and repeated spaces ignored) — on a sheet in the product's layout, i.e.
+  whose row 1 holds the headers of the identity columns; any other sheet is replaced whole.
+  The product's columns are written at 1..n as always; the agents' columns follow right of the
+  product's block, in their order, each in its old column when that lies right of the block (an
+  `Erledigt` column in G stays in G).
+- **Their cells stay with the row they belonged to**: a row is identified by the product's values
+  in ``SheetRewrite.key_columns`` (Prüfung: code + cell + key; any other sheet: its first
+  column). Among old rows with the same identity the one whose product values are all equal is
+  taken first, then the others in their order. A row whose identity is gone (the finding was
+  fixed) keeps nothing: its cells are left out and listed in ``ApplyResult.agent_cells_dropped``
+  (the backup holds them) — never moved onto another finding. A row without identity (blank key)
+  matches nothing.
+- Cells move whole (format, shared-string value, formula translated as Excel's sort moves it);
+  the header cell and the column's width/format (``<col>``) go with them.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..core.plan import SheetRewrite, agents_columns, carried_rows, header_key, value_key
+from .opc import m
+from .refs import cell_ref
+from .sheet import SheetPatcher
+
+_C, _V, _F, _IS, _T = m("c"), m("v"), m("f"), m("is"), m("t")
+_RPH = m("rPh")
+
+
+def _outside_phonetic(t: etree._Element) -> bool:
+    parent = t.getparent()
+    return parent is None or parent.tag != _RPH
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda g: chr(int(g.group(1), 16)), text)
+
+
+def cell_text(c: etree._Element | None, sst: Callable[[], list[str]]) -> str:
+    """What a cell shows, as text for matching (numbers as ``value_key`` writes them)."""
+    if c is None:
+        return ""
+    t = c.get("t")
+    if t == "inlineStr":
+        is_ = c.find(_IS)
+        if is_ is None:
+            return ""
+        return _unescape("".join(x.text or "" for x in is_.iter(_T) if _outside_phonetic(x)))
+    v = c.find(_V)
+    text = v.text if v is not None and v.text is not None else None
+    if text is None:
+        return ""
+    if t == "s":
+        try:
+            return sst()[int(text)]
+        except (ValueError, IndexError):
+            return ""
+    if t == "b":
+        return "TRUE" if text.strip() in ("1", "true") else "FALSE"
+    if t in ("str", "e"):
+        return _unescape(text)
+    try:
+        return value_key(float(text))
+    except ValueError:
+        return text
+
+
+def shared_strings(xml: etree._Element | None) -> list[str]:
+    if xml is None:
+        return []
+    out = []
+    for si in xml.iterchildren(m("si")):
+        out.append(_unescape("".join(x.text or "" for x in si.iter(_T) if _outside_phonetic(x))))
+    return out
+
+
+def _has_content(c: etree._Element) -> bool:
+    return c.find(_V) is not None or c.find(_IS) is not None or c.find(_F) is not None
+
+
+@dataclass
+class Carried:
+    """The agents' columns of a rewritten sheet, taken out before its content is replaced."""
+    sheet: str
+    placement: dict[int, int]                                   # old column -> new column
+    headers: dict[int, str]                                     # new column -> header text
+    header_cells: dict[int, etree._Element]                     # new column -> old header cell
+    rows: dict[int, dict[int, etree._Element]] = field(default_factory=dict)  # new row -> new col -> cell
+    col_elements: list[etree._Element] = field(default_factory=list)          # <col> of the columns
+    dropped: list[tuple[str, str, str, str]] = field(default_factory=list)    # sheet, cell, header, value
+
+
+def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
+                        sst: Callable[[], list[str]]) -> Carried | None:
+    """The agents' columns of the sheet as it is (before ``replace_content``) and where their
+    cells go (``core.plan.agents_columns``, ``carried_rows``); None when the sheet has none."""
+    patcher._materialize()
+    header_el = patcher.rows.get(1)
+    if header_el is None or not rw.rows:
+        return None
+    cells1, cols1 = patcher._row_cells(1, header_el)
+    texts = {c: cell_text(cells1[c], sst) for c in cols1}
+    placement = agents_columns(rw, texts)
+    if placement is None:
+        return None
+    patcher._unshare_all()
+    product = {header_key(h): i for i, h in enumerate(rw.rows[0], start=1) if header_key(h)}
+    old_col_of = {product[header_key(t)]: c for c, t in texts.items() if header_key(t) in product}
+    width = max(len(r) for r in rw.rows)
+    carried = Carried(rw.sheet, placement, {placement[c]: texts[c] for c in placement},
+                      {placement[c]: cells1[c] for c in placement})
+    cols = patcher.root.find(m("cols"))
+    if cols is not None:
+        for col_el in cols.iterchildren(m("col")):
+            try:
+                lo, hi = int(col_el.get("min", "")), int(col_el.get("max", ""))
+            except ValueError:
+                continue
+            for c in placement:
+                if lo <= c <= hi:
+                    copy = etree.fromstring(etree.tostring(col_el))
+                    copy.set("min", str(placement[c]))
+                    copy.set("max", str(placement[c]))
+                    carried.col_elements.append(copy)
+
+    theirs: dict[int, dict[int, etree._Element]] = {}
+    old_rows: dict[int, list[str]] = {}
+    for r in patcher.row_numbers:
+        if r == 1:
+            continue
+        cells, _ = patcher._row_cells(r, patcher.rows[r])
+        mine = {c: cells[c] for c in placement if c in cells and _has_content(cells[c])}
+        if mine:
+            theirs[r] = mine
+            old_rows[r] = [cell_text(cells.get(old_col_of.get(p, -1)), sst) for p in range(1, width + 1)]
+    taken = carried_rows(rw, old_rows)
+    for new_r, old_r in taken.items():
+        carried.rows[new_r] = {placement[c]: cell for c, cell in theirs.pop(old_r).items()}
+    for r, mine in sorted(theirs.items()):
+        for c, cell in sorted(mine.items()):
+            carried.dropped.append((rw.sheet, cell_ref(r, c), texts[c], cell_text(cell, sst)))
+    return carried
+
+
+def put_back(patcher: SheetPatcher, carried: Carried) -> None:
+    """The carried cells into the rewritten sheet (after ``replace_content``)."""
+    from openpyxl.formula.translate import Translator
+
+    patcher._materialize()
+    if carried.col_elements:
+        cols = patcher.root.find(m("cols"))
+        if cols is None:
+            cols = patcher.root.makeelement(m("cols"), {})
+            patcher.sheet_data.addprevious(cols)
+        taken: set[int] = set()
+        for col_el in cols.iterchildren(m("col")):
+            taken.update(range(int(col_el.get("min", "0")), int(col_el.get("max", "0")) + 1))
+        for col_el in carried.col_elements:
+            if int(col_el.get("min", "0")) not in taken:
+                cols.append(col_el)
+        items = sorted(cols.iterchildren(m("col")), key=lambda e: int(e.get("min", "0")))
+        for col_el in items:
+            cols.append(col_el)
+        patcher._set_col_styles()
+    placed = {1: carried.header_cells, **carried.rows}
+    for r in sorted(placed):
+        row_el = patcher.row_el(r)
+        cells, cols_ = patcher._row_cells(r, row_el)
+        for col, c in sorted(placed[r].items()):
+            old_ref = c.get("r") or ""
+            new_ref = cell_ref(r, col)
+            parent = c.getparent()
+            if parent is not None:
+                parent.remove(c)
+            c.set("r", new_ref)
+            f = c.find(_F)
+            if f is not None and f.text and old_ref and old_ref != new_ref:
+                with contextlib.suppress(Exception):          # not translatable: kept as written
+                    f.text = Translator("=" + f.text, origin=old_ref).translate_formula(new_ref)[1:]
+                if f.get("ref") is not None and ":" not in f.get("ref", ""):
+                    f.set("ref", new_ref)
+            if col in cells:                       # cannot happen: the product's block ends left of it
+                continue
+            patcher._place(row_el, cells, cols_, col, c)
+            patcher._created(r, row_el, col, col)
+    patcher.changed = True
+
+
+def header_texts(rw: SheetRewrite, carried: Carried | None) -> dict[int, str]:
+    """Column -> row-1 header text of the rewritten sheet."""
+    out = {i: str(h) for i, h in enumerate(rw.rows[0], start=1) if h not in (None, "")} if rw.rows else {}
+    if carried is not None:
+        out.update(carried.headers)
+    return out
+
+
+__all__ = ["Carried", "cell_text", "header_texts", "put_back", "shared_strings", "take_agents_columns"]
