@@ -57,6 +57,7 @@ class FakeBook:
         self.name = name
         self.sheets: dict[str, FakeSheet] = {s.name: s for s in sheets or []}
         self.calls: list[tuple] = []
+        self.charts: dict[tuple[str, str], object] = {}    # (sheet, chart name) -> SheetChart
         # UI
         self.answers: list[str | None] = []
         self.asked: list[str] = []
@@ -173,6 +174,18 @@ class FakeBook:
         self.calls.append(("clear_sheet", sheet))
         s = self._s(sheet)
         self.sheets[sheet] = FakeSheet(s.name, s.state)
+
+    def clear_columns(self, sheet, first, last) -> None:
+        self.calls.append(("clear_columns", sheet, first, last))
+        s = self._s(sheet)
+        for d in (s.values, s.fills, s.font_colours, s.formats):
+            for key in [k for k in d if first <= k[1] <= last]:
+                del d[key]
+        s.bold = {k for k in s.bold if not first <= k[1] <= last}
+
+    def set_chart(self, sheet, chart) -> None:
+        self.calls.append(("set_chart", sheet, chart.name))
+        self.charts[(self._s(sheet).name, chart.name)] = chart
 
     def set_column_widths(self, sheet, widths) -> None:
         self._s(sheet).widths.update(widths)

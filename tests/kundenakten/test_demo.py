@@ -98,7 +98,9 @@ def test_run_on_the_demo_keeps_everything_it_does_not_own(tmp_path):
              "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}     # Kunden, Einträge and the wiring
     changed = {n for n in old if n not in owned and old[n] != new.get(n)}
     assert changed == set()
-    assert set(new) - set(old) == {"xl/worksheets/sheet4.xml"}                 # Prüfung
+    assert set(new) - set(old) == {"xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml",   # Prüfung, Übersicht
+                                   "xl/worksheets/_rels/sheet5.xml.rels", "xl/drawings/drawing1.xml",
+                                   "xl/drawings/_rels/drawing1.xml.rels", "xl/charts/chart1.xml"}  # its chart
     x = openpyxl.load_workbook(path)
     ws = x[S.SHEET_ENTRIES]
     head = [c.value for c in ws[1]]

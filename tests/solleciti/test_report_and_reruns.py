@@ -143,7 +143,7 @@ def test_run_twice_changes_nothing_the_second_time():
     assert second.writes == []
     assert not [a for a in second.appends]
     assert not second.protocol
-    assert [r.sheet for r in second.rewrites] == [S.SHEET_FINDINGS]     # the hidden state is unchanged
+    assert [r.sheet for r in second.rewrites] == [S.SHEET_FINDINGS, S.SHEET_SUMMARY]  # the hidden state is unchanged
     assert second.findings == first.findings
 
 

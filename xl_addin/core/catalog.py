@@ -7,7 +7,7 @@ every finding the product makes is declared in one of them.
 """
 from __future__ import annotations
 
-from .findings import ERROR, WARNING, Catalog, Code
+from .findings import ERROR, INFO, WARNING, Catalog, Code
 
 __all__ = ["NOT_IN_LIST", "SETTING_EXPECTED", "Core"]
 
@@ -73,3 +73,10 @@ class Core(Catalog, prefix="XL-", title="Alle Arbeitsmappen", languages=("de", "
            "nicht rechnet) — wird als leer gelesen; in Excel öffnen und speichern",
         it="{header}: formula senza valore calcolato (file salvato da un programma che non calcola) — "
            "letta come vuota; aprire e salvare il file in Excel")
+    OVERVIEW_FOREIGN = Code(
+        INFO, "The agents keep a sheet of the overview's name of their own: it stays as it is and the "
+              "overview goes to '<name> (automatisch)'.",
+        de="Blatt '{sheet}' gehört nicht dem Produkt (A1 ist nicht '{marker}') und bleibt, wie es ist — "
+           "die Übersicht steht auf '{target}'",
+        it="Il foglio '{sheet}' non è del prodotto (A1 non è '{marker}') e resta com'è — il riepilogo è "
+           "sul foglio '{target}'")

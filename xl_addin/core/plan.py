@@ -63,9 +63,36 @@ class SheetRewrite:
     state: str = "visible"          # "visible" | "hidden" | "veryHidden"
     column_widths: dict[int, float] = field(default_factory=dict)
     bold_header: bool = True
+    # None: the whole sheet is the product's. A number n: only columns 1..n are (the overview's
+    # block); the agents' cells right of it and their column widths there are kept as they are.
+    owned_cols: int | None = None
+    bold_rows: tuple[int, ...] = ()                     # further header rows (1-based), bold
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> number format
     # The columns (1-based, in ``rows``) whose values identify a row from one run to the next:
     # the agents' own columns on the sheet (an `Erledigt` tick) stay with the row of that identity.
     key_columns: tuple[int, ...] = (1,)
+
+
+@dataclass(frozen=True)
+class SheetChart:
+    """"This sheet holds a chart of these ranges": a clustered bar chart of the values in
+    ``values`` (a column range of ``sheet``, rows ``first_row``..``last_row``) labelled by
+    ``categories`` (same rows), anchored over the cells ``anchor`` = (first col, first row, last
+    col, last row), 1-based. ``name`` identifies the product's chart on the sheet: a run replaces
+    the chart of that name (a second run adds no second chart) and leaves every other drawing
+    object alone. ``category_values``/``value_values`` are the cells' values as the run writes
+    them (the chart's cache, so that a reader that does not calculate shows them)."""
+    sheet: str
+    name: str
+    title: str
+    series_name: str
+    categories_col: int
+    values_col: int
+    first_row: int
+    last_row: int
+    anchor: tuple[int, int, int, int]
+    category_values: tuple[str, ...] = ()
+    value_values: tuple[float, ...] = ()
 
 
 @dataclass
@@ -112,6 +139,7 @@ class Plan:
     fonts: list[RowFont] = field(default_factory=list)
     product_font_colours: frozenset[str] = frozenset()
     rewrites: list[SheetRewrite] = field(default_factory=list)
+    charts: list[SheetChart] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
     deletions: list[RowDelete] = field(default_factory=list)
     protocol: list[ProtocolEntry] = field(default_factory=list)
@@ -123,8 +151,8 @@ class Plan:
     keep_backups: int = 3   # from the settings sheet ("Backups")
 
     def is_empty(self) -> bool:
-        return not (self.writes or self.fills or self.fonts or self.rewrites or self.appends
-                    or self.deletions)
+        return not (self.writes or self.fills or self.fonts or self.rewrites or self.charts
+                    or self.appends or self.deletions)
 
 
 # --- a SheetRewrite over a sheet the agents added columns to: which row is which -------------

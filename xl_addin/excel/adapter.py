@@ -25,7 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ..core.plan import CellValue, Plan, auto_column_widths
+from ..core.cells import col_letter
+from ..core.plan import CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
 from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
 
@@ -56,6 +57,8 @@ class LiveBook(Protocol):
     def add_sheet(self, sheet: str, state: str) -> None: ...
     def set_sheet_state(self, sheet: str, state: str) -> None: ...
     def clear_sheet(self, sheet: str) -> None: ...
+    def clear_columns(self, sheet: str, first: int, last: int) -> None: ...   # values and formats
+    def set_chart(self, sheet: str, chart: SheetChart) -> None: ...   # replaces the chart of chart.name
     def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
     def set_bold(self, sheet: str, block: Block) -> None: ...
     def delete_rows(self, sheet: str, first: int, last: int) -> None: ...
@@ -200,24 +203,39 @@ def apply_plan_live(book: LiveBook, plan: Plan,
             raise LiveApplyError(f"Blatt '{name}' fehlt in '{book.name}' — {what} nicht möglich")
         return hit
 
-    with book.batch():
-        # 1. sheets the product owns entirely
-        for rw in plan.rewrites:
-            say(f"Blatt '{rw.sheet}' schreiben")
-            name = resolve_sheet(book, rw.sheet)
-            if name is None:
-                book.add_sheet(rw.sheet, rw.state)
-                res.sheets_created.append(rw.sheet)
-                name = rw.sheet
-            else:
-                book.set_sheet_state(name, rw.state)
+    def rewrite(rw: SheetRewrite) -> None:
+        say(f"Blatt '{rw.sheet}' schreiben")
+        name = resolve_sheet(book, rw.sheet)
+        if name is None:
+            book.add_sheet(rw.sheet, rw.state)
+            res.sheets_created.append(rw.sheet)
+            name = rw.sheet
+        else:
+            book.set_sheet_state(name, rw.state)
+            if rw.owned_cols is None:
                 book.clear_sheet(name)
-            rows = _rectangle(rw.rows)
-            if rows and rows[0]:
-                book.write_block(name, 1, 1, rows)
-                if rw.bold_header:
-                    book.set_bold(name, (1, 1, 1, len(rows[0])))
-            book.set_column_widths(name, rw.column_widths or auto_column_widths(rows))
+            else:                       # the overview: the agents' columns right of it stay
+                book.clear_columns(name, 1, rw.owned_cols)
+        rows = _rectangle(rw.rows)
+        if rows and rows[0]:
+            book.write_block(name, 1, 1, rows)
+            if rw.bold_header:
+                book.set_bold(name, (1, 1, 1, len(rows[0])))
+            for r in rw.bold_rows:
+                width = len([v for v in rw.rows[r - 1] if v is not None])
+                if width:
+                    book.set_bold(name, (r, 1, r, width))
+        for (r, c), code in sorted(rw.cell_formats.items()):
+            book.set_number_format(name, (r, c, r, c), code)
+        widths = rw.column_widths or auto_column_widths(rows)
+        book.set_column_widths(name, {c: w for c, w in widths.items()
+                                      if rw.owned_cols is None or c <= rw.owned_cols})
+
+    with book.batch():
+        # 1. sheets the product owns entirely (an overview, owning a block only, comes last)
+        for rw in plan.rewrites:
+            if rw.owned_cols is None:
+                rewrite(rw)
 
         # 2. cell writes: one range assignment per run of consecutive rows of a column
         say("Berechnete Spalten schreiben")
@@ -282,6 +300,14 @@ def apply_plan_live(book: LiveBook, plan: Plan,
                 book.delete_rows(name, first, last)
                 i += 1
             res.rows_deleted += len(doomed)
+
+        # 6. the overview and its chart, after the run's other sheets (as the package writer does)
+        for rw in plan.rewrites:
+            if rw.owned_cols is not None:
+                rewrite(rw)
+        for chart in plan.charts:
+            say(f"Diagramm auf '{chart.sheet}'")
+            book.set_chart(existing(chart.sheet, "Diagramm"), chart)
     return res
 
 
@@ -466,6 +492,28 @@ class XlwingsBook:
 
     def clear_sheet(self, sheet) -> None:
         self._sheet(sheet).clear()
+
+    def clear_columns(self, sheet, first, last) -> None:
+        self._sheet(sheet).api.Range(f"{col_letter(first)}:{col_letter(last)}").Clear()
+
+    def set_chart(self, sheet, chart) -> None:
+        """The chart through COM (sheet.charts.add): any chart of the same name goes first, so a
+        second run leaves one chart."""
+        sh = self._sheet(sheet)
+        for old in list(sh.charts):
+            if old.name == chart.name:
+                old.delete()
+        c1, r1, c2, r2 = chart.anchor
+        top_left, below_right = sh.range((r1, c1)), sh.range((r2 + 1, c2 + 1))
+        new = sh.charts.add(left=top_left.left, top=top_left.top, width=below_right.left - top_left.left,
+                            height=below_right.top - top_left.top)
+        new.name = chart.name
+        new.chart_type = "bar_clustered"
+        new.set_source_data(sh.range((chart.first_row - 1, chart.categories_col),
+                                     (max(chart.last_row, chart.first_row), chart.values_col)))
+        com = new.api[1]
+        com.HasTitle = True
+        com.ChartTitle.Text = chart.title
 
     def set_column_widths(self, sheet, widths) -> None:
         sh = self._sheet(sheet)

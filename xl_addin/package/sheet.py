@@ -788,16 +788,78 @@ class SheetPatcher:
             dim.set("ref", "A1" if e is None else _range_text(*e))
         self.changed = True
 
-    def _set_widths(self, widths: dict[int, float]) -> None:
+    def materialize_all(self) -> None:
+        """Every row kept as text into the tree (before another part edits the sheet's XML)."""
+        self._materialize()
+
+    def replace_block(self, rows: list[list[CellValue]], widths: dict[int, float], owned_cols: int,
+                      bold_rows: tuple[int, ...], cell_formats: dict[tuple[int, int], str]) -> None:
+        """The product owns columns 1..``owned_cols`` (every row): their cells are replaced by
+        ``rows`` (row 1 and ``bold_rows`` bold, ``cell_formats`` per cell); the cells right of
+        them, and the column widths there, are the agents' and stay as they are."""
+        self._materialize()
+        for r in list(self.row_numbers):
+            row_el = self.rows[r]
+            cells, cols = self._row_cells(r, row_el)
+            for col in [c for c in cols if c <= owned_cols]:
+                c = cells.pop(col)
+                cols.remove(col)
+                row_el.remove(c)
+            if not cols:
+                self.sheet_data.remove(row_el)
+                del self.rows[r]
+                self._cells.pop(r, None)
+        self._index_rows()
+        self._set_widths(widths, keep_from=owned_cols + 1)
+        self._set_col_styles()
+        self._extent = None
+        bold = self.styles.bold(0)
+        heads = {1, *bold_rows}
+        if not self.row_numbers:
+            self._bulk_rows(1, rows)
+            self._materialize()
+        else:
+            for r, values in enumerate(rows, start=1):
+                for col, value in enumerate(values, start=1):
+                    if value is not None and value != "":
+                        self.write(r, col, value)
+        for r in sorted(heads):
+            for col, value in enumerate(rows[r - 1] if r <= len(rows) else [], start=1):
+                if value is not None and value != "":
+                    self.write(r, col, value, style=bold or None)
+        for (r, col), fmt in sorted(cell_formats.items()):
+            value = rows[r - 1][col - 1] if r <= len(rows) and col <= len(rows[r - 1]) else None
+            if value is not None:
+                self.write(r, col, value, number_format=fmt)
+        self.cells_written = sum(1 for values in rows for v in values if v is not None and v != "")
+        self.changed = True
+
+    def _set_widths(self, widths: dict[int, float], keep_from: int | None = None) -> None:
+        """New column widths; ``keep_from``: the <col> entries from that column on are kept
+        (one reaching into the product's columns is cut at ``keep_from``)."""
         old = self.root.find(m("cols"))
+        kept: list[etree._Element] = []
         if old is not None:
+            if keep_from is not None:
+                for col_el in old.iterchildren(m("col")):
+                    try:
+                        lo, hi = int(col_el.get("min", "")), int(col_el.get("max", ""))
+                    except ValueError:
+                        continue
+                    if hi >= keep_from:
+                        if lo < keep_from:
+                            col_el.set("min", str(keep_from))
+                        kept.append(col_el)
             self.root.remove(old)
-        if not widths:
+        if not widths and not kept:
             return
         cols = self.root.makeelement(m("cols"), {})
         for col in sorted(widths):
-            etree.SubElement(cols, m("col"), min=str(col), max=str(col),
-                             width=f"{float(widths[col]):g}", customWidth="1")
+            if keep_from is None or col < keep_from:
+                etree.SubElement(cols, m("col"), min=str(col), max=str(col),
+                                 width=f"{float(widths[col]):g}", customWidth="1")
+        for col_el in kept:
+            cols.append(col_el)
         self.sheet_data.addprevious(cols)
 
     def set_widths_if_new(self, widths: dict[int, float]) -> None:

@@ -17,6 +17,7 @@ from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, safety, tables
 from .archive import Archive, ArchiveWriter, deflate
+from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import (
     CT_NS,
@@ -110,6 +111,7 @@ class _Edit:
         self.plan = plan
         self.name = archive.name
         self.parts = WorkbookParts(archive)
+        self.charts = ChartParts(self.parts)
         styles_part = self.parts.styles_part
         self.styles_part = styles_part if styles_part and archive.has(styles_part) else None
         self.styles = Styles(archive.xml(self.styles_part) if self.styles_part else None, self.name)
@@ -133,7 +135,8 @@ class _Edit:
     def parse_ahead(self) -> None:
         """Queue the existing sheets the plan patches, in the order they are needed."""
         plan = self.plan
-        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(w.sheet for w in plan.writes),
+        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(c.sheet for c in plan.charts),
+                               *(w.sheet for w in plan.writes),
                                *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
                                *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
         entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
@@ -208,6 +211,8 @@ class _Edit:
     def apply(self) -> None:
         plan = self.plan
         for rw in plan.rewrites:
+            if rw.owned_cols is not None:
+                continue                   # an overview: last (see _overviews)
             entry = self.parts.sheet(rw.sheet)
             if entry is None:
                 patcher = self._create_sheet(rw.sheet, rw.state, rw.bold_header and bool(rw.rows))
@@ -275,11 +280,40 @@ class _Edit:
             self._delete_rows(entry, d.rows)
             self.result.rows_deleted += len(set(d.rows))
 
+        self._overviews()
         formulas_removed = any(p.formulas_removed or p.rows_moved for _, p in self.patchers.values())
         if plan.full_recalc or formulas_removed:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
             self.parts.request_full_calc()
+
+    def _overviews(self) -> None:
+        """The sheets the product owns a block of (the overview) and their charts, after
+        everything else: the formats they derive come after the run's other ones in styles.xml,
+        and a new overview sheet after the run's other new sheets, so that adding the overview
+        changes no byte of what the rest of the run writes."""
+        plan = self.plan
+        done: list[SheetPatcher] = []
+        for rw in plan.rewrites:
+            if rw.owned_cols is None:
+                continue
+            entry = self.parts.sheet(rw.sheet)
+            if entry is None:
+                patcher = self._create_sheet(rw.sheet, rw.state, True)
+            else:
+                patcher = self._patcher(entry)
+                self.parts.set_state(entry, rw.state)
+            patcher.replace_block(rw.rows, rw.column_widths, rw.owned_cols, rw.bold_rows, rw.cell_formats)
+            done.append(patcher)
+        for chart in plan.charts:
+            entry = self._entry(chart.sheet, "Diagramm")
+            patcher = self._patcher(entry)
+            patcher.materialize_all()
+            if self.charts.place(entry.part, patcher.root, chart):
+                patcher.changed = True
+            done.append(patcher)
+        for patcher in done:
+            patcher.grow_dimension()
 
     def _select_activated(self) -> None:
         """A sheet that became the active tab because the one before was hidden is marked
@@ -287,7 +321,7 @@ class _Edit:
         selects the active tab when no sheet says tabSelected)."""
         plan = self.plan
         patched = {e.part for e in map(self.parts.sheet, self._sheets_named(
-            plan.rewrites, plan.writes, plan.fills, plan.fonts, plan.appends, plan.deletions)) if e}
+            plan.rewrites, plan.charts, plan.writes, plan.fills, plan.fonts, plan.appends, plan.deletions)) if e}
         for entry, view_id in self.parts.activated:
             if entry.part in patched or entry.part in self.patchers:
                 select(self._patcher(entry).root, view_id)
@@ -674,6 +708,8 @@ class _Edit:
             assert styles is not None and styles_part is not None, "formats are derived only in a styles part"
             replaced[self.archive.member_name(styles_part)] = self._worker.submit(
                 lambda: deflate(serialize(styles)))
+        for name, data in self.charts.replaced.items():
+            replaced[name] = self._worker.submit(deflate, data)
         for name, data in self.parts.changed_xml().items():
             replaced[name] = self._worker.submit(deflate, data)
         for part, value in self.extra.items():

@@ -25,6 +25,7 @@ from ...core.cellreader import CellReader, same_value, start_of
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import add_missing_columns
+from ...core.overview import OverviewSpec, Row, add_overview_finished
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
@@ -440,6 +441,19 @@ def _plan(book: _Book, ctx: RunContext) -> Plan:
 
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    """`xl-addin run`: recompute every case."""
-    return finish(_plan(_read(wb), ctx), S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+    """`xl-addin run`: recompute every case; the overview counts them."""
+    plan = finish(_plan(_read(wb), ctx), S.SHEET_FINDINGS, S.SHEET_PROTOCOL)
+    aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)[0].aliases()
+    return add_overview_finished(plan, wb, OVERVIEW, ctx.now, S.SHEET_SUMMARY, S.SHEET_FINDINGS, aliases=aliases)
+
+
+def _case_open(row: Row) -> bool:
+    """A case with a next action (closed cases say 'Keine – Fall abgeschlossen')."""
+    text = str(row.get(S.C_NEXT) or "").strip()
+    return bool(text) and not text.startswith("Keine")
+
+
+# The overview (`Übersicht`): rows per next action, due today, overdue, per request type.
+OVERVIEW = OverviewSpec(source=S.SHEET_CASES, key=S.C_ORDER_ID, step=S.C_NEXT, due=S.C_DUE, group=S.C_TYPE,
+                        group_title=S.C_TYPE, is_open=_case_open)
 

@@ -13,6 +13,7 @@ SHEET_VENDORS = "Vendoren"
 SHEET_SETTINGS = "Einstellungen"
 SHEET_FINDINGS = "Prüfung"
 SHEET_PROTOCOL = "Protokoll"
+SHEET_SUMMARY = "Übersicht"          # the overview the product rewrites (core.overview)
 
 # Fälle
 C_DATE = "Datum"

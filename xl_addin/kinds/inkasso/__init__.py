@@ -14,6 +14,6 @@ KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_MASTER,),
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
     catalog=Inkasso,
-    findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL,
+    findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
     actions=("export-csv", "status-list", "import-schulden", "import-diagonal"),
 )

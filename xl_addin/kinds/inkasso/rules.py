@@ -17,13 +17,14 @@ from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns
+from ...core.overview import add_overview_finished
 from ...core.plan import DATE_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill
 from ...core.report import finish
 from ...core.settings import Settings
 from ...core.state_sheet import read_state, state_rewrite
 from ...core.tables import data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
-from . import schema as S
+from . import overview, schema as S
 from .findings import Inkasso as INK
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
@@ -111,8 +112,11 @@ def run_day(today: date, cfg: S.InkassoSettings) -> date:
 # ---------------------------------------------------------------- the run
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    """The Plan of a run, with 'Prüfung' and 'Protokoll'."""
-    return finish(compute_run(wb, ctx))
+    """The Plan of a run, with 'Übersicht', 'Prüfung' and 'Protokoll'."""
+    plan = finish(compute_run(wb, ctx))
+    aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)[0].aliases()
+    return add_overview_finished(plan, wb, overview.spec(wb, aliases), ctx.now, S.SHEET_SUMMARY, S.SHEET_FINDINGS,
+                                 aliases=aliases)
 
 
 def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:

@@ -15,6 +15,7 @@ SHEET_WAITING = "Warten auf Freigabe"
 SHEET_SETTINGS = "Einstellungen"
 SHEET_FINDINGS = "Prüfung"
 SHEET_PROTOCOL = "Protokoll"
+SHEET_SUMMARY = "Übersicht"          # the overview the product rewrites (core.overview)
 SHEET_STATE = "xl_addin_Statusverlauf"   # hidden: last seen Schulden-Status per order
 
 # Overview_Cancelled_Installments

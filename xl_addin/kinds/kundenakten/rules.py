@@ -28,6 +28,7 @@ from ...core.cellreader import CellReader, same_value
 from ...core.context import RunContext
 from ...core.findings import Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings
+from ...core.overview import OverviewSpec, Row, add_overview_finished
 from ...core.plan import DATE_FORMAT, CellWrite, Plan, RowFill, RowFont
 from ...core.report import finish
 from ...core.settings import Settings
@@ -258,7 +259,20 @@ def decide(c: Customer, entries: list[Entry], today: date, cfg: S.KundenaktenSet
 # ---------------------------------------------------------------- the run
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    return _run(wb, ctx)
+    plan = _run(wb, ctx)
+    aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS)[0].aliases()
+    return add_overview_finished(plan, wb, OVERVIEW, ctx.now, S.SHEET_SUMMARY, S.SHEET_FINDINGS, aliases=aliases)
+
+
+def _customer_open(row: Row) -> bool:
+    """A customer with something to do ('Keine Aktion' otherwise)."""
+    text = str(row.get(S.K_NEXT_STEP) or "").strip()
+    return bool(text) and text != "Keine Aktion"
+
+
+# The overview (`Übersicht`): customers per next step, follow-ups due today and overdue, per VPA.
+OVERVIEW = OverviewSpec(source=S.SHEET_CUSTOMERS, key=S.K_CUSTOMER, step=S.K_NEXT_STEP, due=S.K_FOLLOW_UP,
+                        group=S.K_VPA, group_title=S.K_VPA, is_open=_customer_open)
 
 
 def plan_fonts(wb: WorkbookData, ctx: RunContext) -> list[RowFont]:

@@ -20,6 +20,7 @@ SHEET_ENTRIES = "Einträge"
 SHEET_SETTINGS = "Einstellungen"
 SHEET_FINDINGS = "Prüfung"
 SHEET_PROTOCOL = "Protokoll"
+SHEET_SUMMARY = "Übersicht"          # the overview the product rewrites (core.overview)
 
 # Kunden
 K_CUSTOMER = "Kunde"

@@ -26,6 +26,7 @@ from ...core.cells import address
 from ...core.context import RunContext
 from ...core.findings import Code, Finding
 from ...core.headers import ColumnMap, add_missing_columns, header_findings
+from ...core.overview import OverviewSpec, Row, add_overview_finished
 from ...core.plan import CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
 from ...core.settings import Settings
@@ -295,7 +296,24 @@ def _header_findings(cmap: ColumnMap) -> list[Finding]:
 # ---------------------------------------------------------------- the run
 
 def plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
-    """`xl-addin run` on a Solleciti workbook."""
+    """`xl-addin run` on a Solleciti workbook; the `Riepilogo` counts its tickets."""
+    plan = _plan_run(wb, ctx)
+    aliases = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, S.LANGUAGE)[0].aliases()
+    return add_overview_finished(plan, wb, OVERVIEW, ctx.now, S.SHEET_SUMMARY, S.SHEET_FINDINGS, S.LANGUAGE,
+                                 aliases)
+
+
+def _ticket_open(row: Row) -> bool:
+    """A ticket with a task date (Scadenza task) still has something to do."""
+    return row.get(S.T_DUE) not in (None, "")
+
+
+# The overview (`Riepilogo`): tickets per Azione, tasks due today and overdue, per Priorità.
+OVERVIEW = OverviewSpec(source=S.SHEET_TICKETS, key=S.T_TICKET, step=S.T_ACTION, due=S.T_DUE, group=S.T_PRIORITY,
+                        group_title=S.T_PRIORITY, is_open=_ticket_open)
+
+
+def _plan_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     plan = Plan(kind=S.KIND)
     findings: list[Finding] = []
     settings, found = Settings.from_sheet(wb.sheet(S.SHEET_SETTINGS), S.SETTINGS, S.SHEET_SETTINGS, S.LANGUAGE,

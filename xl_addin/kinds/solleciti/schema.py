@@ -14,6 +14,7 @@ SHEET_REPORT = "Report Preblocco"
 SHEET_SETTINGS = "Impostazioni"
 SHEET_FINDINGS = "Verifica"          # the Italian workbook's "Prüfung"
 SHEET_PROTOCOL = "Protokoll"
+SHEET_SUMMARY = "Riepilogo"          # the overview the product rewrites (core.overview)
 SHEET_STATE = "xl_addin_Solleciti"   # veryHidden: since when a row holds its outcome, MANCATO CONTATTO history
 
 # ---------------------------------------------------------------- Ticket sheet: inputs

@@ -1,0 +1,260 @@
+"""The overview sheet (`Übersicht`; `Riepilogo` in the Italian workbook): the counts a team lead
+looks at first, recounted from the summarised sheet as the run leaves it, and a native bar chart
+of the rows per next step. Pure: tables in, Plan parts out.
+
+Layout (the product's block, columns A–H; everything right of it is the agents'):
+
+    A1  Kennzahl | Wert                       header
+        Stand | <now>                         date and time of the run
+        Zeilen | offen | fällig heute | überfällig
+    (blank row)
+        Nächster Schritt | Zeilen | fällig heute | überfällig      one row per step
+    (blank row)
+        <group> | Zeilen | offen | fällig heute | überfällig       per request type / priority / VPA
+    (blank row)
+        extra blocks of the kind (Inkasso: per vendor with open amount …)
+    (blank row)
+        the chart, over columns A–H below the last block
+
+"Due today": the due cell's day is today and it is not overdue. "Overdue": a due date before
+today, or a due moment (date and time) at or before now — the rule of Diagonal's `Überfällig`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .catalog import Core
+from .findings import Finding
+from .plan import DATETIME_FORMAT, CellValue, Plan, SheetChart, SheetRewrite
+from .report import findings_sheet, sorted_findings
+from .tables import data_rows, sheet_columns
+from .workbook_data import WorkbookData
+
+OWNED_COLS = 8          # the product's columns A–H; the agents' own columns start at I
+CHART_ROWS = 18         # height of the chart, in rows
+EURO_FORMAT = '#,##0.00 "€"'
+COUNT_FORMAT = "0"
+WIDTHS = {1: 46.0, 2: 12.0, 3: 12.0, 4: 14.0, 5: 14.0, 6: 16.0, 7: 16.0, 8: 4.0}
+CHART_NAME = "xl_addin Übersicht"
+
+Row = Mapping[str, CellValue]
+
+
+@dataclass(frozen=True)
+class Words:
+    metric: str
+    value: str
+    as_of: str
+    rows: str
+    open: str
+    due_today: str
+    overdue: str
+    step: str
+    chart_title: str
+    no_step: str
+    blank: str
+
+
+WORDS = {
+    "de": Words("Kennzahl", "Wert", "Stand", "Zeilen", "offen", "fällig heute", "überfällig",
+                "Nächster Schritt", "Zeilen je nächster Schritt", "(kein Schritt)", "(leer)"),
+    "it": Words("Indicatore", "Valore", "Aggiornato al", "Righe", "aperte", "scadenza oggi", "scadute",
+                "Azione", "Righe per azione", "(nessuna azione)", "(vuoto)"),
+}
+FOREIGN_SUFFIX = {"de": " (automatisch)", "it": " (automatico)"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A table of the overview: a header row and its rows; ``formats`` per column (1-based)."""
+    header: tuple[str, ...]
+    rows: list[list[CellValue]]
+    formats: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OverviewSpec:
+    """What a kind's overview summarises: the sheet, the headers of its key (a row counts when
+    it has one), next-step and due columns and the column it is grouped by; ``is_open`` says
+    whether a row (header -> value, after the run) is still to be worked; ``extra`` adds the
+    kind's own blocks from the rows."""
+    source: str
+    key: str
+    step: str
+    due: str
+    group: str | None
+    group_title: str
+    is_open: Callable[[Row], bool]
+    others: tuple[str, ...] = ()                 # further headers ``is_open``/``extra`` read
+    extra: Callable[[list[Row], datetime], list[Block]] | None = None
+
+
+_DATE_IN_TEXT = re.compile(r"\s*\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_PARENS = re.compile(r"\([^)]*\d[^)]*\)")
+LABEL_LENGTH = 80
+
+
+def step_label(text: str) -> str:
+    """The step a next-step text names, without the row's particulars: dates and bracketed
+    ids become "…" / "(…)", a text after ': ' of an input problem is cut, at most 80 characters
+    — so that rows with the same step count together."""
+    label = _PARENS.sub("(…)", text.strip())
+    label = _DATE_IN_TEXT.sub(" …", label)
+    for head in ("Eingabe prüfen:", "DATI MANCANTI:"):
+        if label.startswith(head):
+            label = head[:-1]
+    return label if len(label) <= LABEL_LENGTH else label[:LABEL_LENGTH - 1].rstrip() + "…"
+
+
+def due_state(value: CellValue, now: datetime) -> str:
+    """"overdue", "today" or "" for one due cell."""
+    if isinstance(value, datetime):
+        if value <= now:
+            return "overdue"
+        return "today" if value.date() == now.date() else ""
+    if isinstance(value, date):
+        if value < now.date():
+            return "overdue"
+        return "today" if value == now.date() else ""
+    return ""
+
+
+def read_rows(wb: WorkbookData, spec: OverviewSpec,
+              aliases: Mapping[str, Sequence[str]] | None = None) -> list[Row]:
+    """The summarised sheet's rows (header -> value) as the run leaves them."""
+    sheet = wb.sheet(spec.source)
+    if sheet is None:
+        return []
+    wanted = list(dict.fromkeys([spec.key, spec.step, spec.due, *([spec.group] if spec.group else []),
+                                 *spec.others]))
+    cmap = sheet_columns(sheet, wanted, aliases)
+    key_col = cmap.col(spec.key)
+    if key_col is None:
+        return []
+    cols = {h: cmap.col(h) for h in wanted}
+    out: list[Row] = []
+    for r in data_rows(sheet, [key_col]):
+        out.append({h: (sheet.value(r, c) if c is not None else None) for h, c in cols.items()})
+    return out
+
+
+def _text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def blocks(rows: list[Row], spec: OverviewSpec, now: datetime,
+           lang: str = "de") -> tuple[list[list[CellValue]], list[Block]]:
+    """The metrics (label, value) and the blocks of the overview."""
+    w = WORDS[lang]
+    states = [due_state(r.get(spec.due), now) for r in rows]
+    open_flags = [spec.is_open(r) for r in rows]
+    metrics: list[list[CellValue]] = [
+        [w.as_of, now.replace(tzinfo=None, second=0, microsecond=0)],
+        [w.rows, len(rows)],
+        [w.open, sum(open_flags)],
+        [w.due_today, states.count("today")],
+        [w.overdue, states.count("overdue")],
+    ]
+    by_step: dict[str, list[int]] = {}
+    by_group: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        step = step_label(_text(r.get(spec.step))) or w.no_step
+        by_step.setdefault(step, []).append(i)
+        if spec.group:
+            by_group.setdefault(_text(r.get(spec.group)) or w.blank, []).append(i)
+
+    def counts(indexes: list[int]) -> tuple[int, int]:
+        return (sum(states[i] == "today" for i in indexes), sum(states[i] == "overdue" for i in indexes))
+
+    steps = Block((w.step, w.rows, w.due_today, w.overdue),
+                  [[name, len(ix), *counts(ix)] for name, ix in
+                   sorted(by_step.items(), key=lambda kv: (-len(kv[1]), kv[0]))])
+    groups = Block((spec.group_title, w.rows, w.open, w.due_today, w.overdue),
+                   [[name, len(ix), sum(open_flags[i] for i in ix), *counts(ix)] for name, ix in
+                    sorted(by_group.items(), key=lambda kv: kv[0].casefold())])
+    out = [steps, groups] if spec.group else [steps]
+    if spec.extra is not None:
+        out += spec.extra(rows, now)
+    return metrics, out
+
+
+def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: str,
+                   lang: str = "de") -> tuple[SheetRewrite, SheetChart]:
+    """The overview sheet's rewrite and its chart (bars: rows per next step)."""
+    w = WORDS[lang]
+    metrics, tables = blocks(rows, spec, now, lang)
+    out: list[list[CellValue]] = [[w.metric, w.value], *metrics]
+    bold: list[int] = []
+    formats: dict[tuple[int, int], str] = {(2, 2): DATETIME_FORMAT}
+    step_rows = (0, 0)
+    for n, block in enumerate(tables):
+        out.append([])
+        bold.append(len(out) + 1)
+        out.append(list(block.header))
+        first = len(out) + 1
+        for line in block.rows:
+            out.append(list(line))
+            for col, fmt in block.formats.items():
+                formats[(len(out), col)] = fmt
+        if n == 0:
+            step_rows = (first, len(out))
+    top = len(out) + 2
+    categories = tuple(str(r[0]) for r in tables[0].rows)
+    counts = tuple(float(r[1]) for r in tables[0].rows if isinstance(r[1], int))
+    last = max(step_rows[1], step_rows[0])
+    rewrite = SheetRewrite(sheet=sheet, rows=out, column_widths=dict(WIDTHS), owned_cols=OWNED_COLS,
+                           bold_rows=tuple(bold), cell_formats=formats)
+    chart = SheetChart(sheet=sheet, name=CHART_NAME, title=f"{sheet}: {w.chart_title}",
+                       series_name=w.rows, categories_col=1, values_col=2,
+                       first_row=step_rows[0], last_row=last,
+                       anchor=(1, top, OWNED_COLS - 1, top + CHART_ROWS),
+                       category_values=categories, value_values=counts)
+    return rewrite, chart
+
+
+def overview_sheet_name(wb: WorkbookData, name: str, lang: str = "de") -> tuple[str, Finding | None]:
+    """Where the overview goes: ``name``, unless the agents keep a sheet of that name of their
+    own (its A1 is not the product's first header) — then ``name (automatisch)`` and an info."""
+    existing = wb.sheet(name)
+    marker = WORDS[lang].metric
+    if existing is None or _text(existing.value(1, 1)) == marker:
+        return name, None
+    target = name + FOREIGN_SUFFIX[lang]
+    return target, Core.OVERVIEW_FOREIGN.at(existing.name, "A1", lang=lang, sheet=existing.name,
+                                             marker=marker, target=target)
+
+
+def add_overview(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime, sheet: str,
+                 lang: str = "de", aliases: Mapping[str, Sequence[str]] | None = None) -> Plan:
+    """Add the overview (recounted from ``wb`` with the plan's cell writes applied) to ``plan``."""
+    now = now.replace(tzinfo=None)
+    target, note = overview_sheet_name(wb, sheet, lang)
+    if note is not None:
+        plan.findings.append(note)
+    after = wb.with_writes(w for w in plan.writes if w.sheet.casefold() == spec.source.casefold())
+    rewrite, chart = overview_parts(read_rows(after, spec, aliases), spec, now, target, lang)
+    plan.rewrites.append(rewrite)
+    plan.charts.append(chart)
+    return plan
+
+
+def add_overview_finished(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime, sheet: str,
+                          findings_sheet_name: str, lang: str = "de",
+                          aliases: Mapping[str, Sequence[str]] | None = None) -> Plan:
+    """``add_overview`` on a plan that ``report.finish`` completed already: a note about the
+    overview is put on the findings sheet too."""
+    before = len(plan.findings)
+    add_overview(plan, wb, spec, now, sheet, lang, aliases)
+    if len(plan.findings) > before:
+        plan.findings = sorted_findings(plan.findings)
+        for i, rw in enumerate(plan.rewrites):
+            if rw.sheet == findings_sheet_name:
+                plan.rewrites[i] = findings_sheet(plan.findings, findings_sheet_name, lang)
+    return plan
