@@ -42,6 +42,7 @@ from .addin import udf_wrappers as registration
 from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
+from .core.com_values import excel_error, from_com
 from .core.language import language
 from .core.settings import Settings, parse_setting
 from .core.workbook_data import SheetData
@@ -69,8 +70,6 @@ converter, and ``Any`` is its default value converter."""
 CATEGORY = "xl_addin"
 BERLIN = ZoneInfo(BERLIN_ZONE)
 ROME = ZoneInfo(ROME_ZONE)
-_EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
-                           "#SPILL!", "#CALC!", "#GETTING_DATA"})
 # The argument that takes the settings sheet's range, per language of the workbook
 _SETTINGS_ARGUMENT = {"de": "einstellungen", "it": "impostazioni"}
 # What a UDF says about an argument it cannot read, per language (the Solleciti functions answer
@@ -169,8 +168,10 @@ def _cell(value: Cell, label: str, lang: str = "de") -> Cell:
     """One argument as the readers of the CLI see a cell: a date at midnight is a date."""
     if isinstance(value, (list, tuple)):
         raise _argument_error(lang, "range", label=label)
-    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
-        raise _argument_error(lang, "excel_error", label=label, error=value.strip())
+    error = excel_error(value)      # '#N/A', and #SPILL!/#CALC! … that COM hands over as numbers
+    if error is not None:
+        raise _argument_error(lang, "excel_error", label=label, error=error)
+    value = from_com(value)         # Currency arrives as Decimal
     if isinstance(value, datetime):
         return V.from_excel_datetime(value)
     return value
@@ -236,9 +237,19 @@ def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> d
     return datetime.combine(when, time())
 
 
+_FIRST_EXCEL_DAY = date(1900, 1, 1)    # serial 1: Excel shows nothing earlier as a date
+
+
 def _excel_date(d: date | datetime | None) -> datetime | str:
-    """A real Excel date (datetime; 00:00 for a day), "" for none."""
-    return "" if d is None else V.as_excel_datetime(d)
+    """A real Excel date (datetime; 00:00 for a day), "" for none; a day before 01.01.1900 —
+    which Excel would show as ###### or a negative number — is the text saying so."""
+    if d is None:
+        return ""
+    day = d.date() if isinstance(d, datetime) else d
+    if day < _FIRST_EXCEL_DAY:
+        raise _Invalid(f"{_check()}Ergebnis {day.day:02}.{day.month:02}.{day.year:04} liegt vor dem "
+                       "01.01.1900 — Excel kann es nicht als Datum zeigen")
+    return V.as_excel_datetime(d)
 
 
 # ---------------------------------------------------------------- settings (parsed once, cached)
@@ -274,8 +285,9 @@ def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
 
 def _plain(value: Cell) -> Cell:
     """A settings cell as the package reader would give it (Excel errors read as blank)."""
-    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+    if excel_error(value) is not None:
         return None
+    value = from_com(value)
     if isinstance(value, datetime):
         return V.from_excel_datetime(value)
     return value

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ..core.com_values import from_com
 from ..core.plan import CellValue, Plan, auto_column_widths
 from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
@@ -44,7 +45,7 @@ class LiveBook(Protocol):
 
     def sheet_names(self) -> list[str]: ...
     def sheet_state(self, sheet: str) -> str: ...                 # "visible" | "hidden" | "veryHidden"
-    def read_values(self, sheet: str) -> list[list[CellValue]]: ...   # used range from A1, one call
+    def read_values(self, sheet: str) -> list[list[Any]]: ...   # used range from A1, as COM gives it
     def formula_cells(self, sheet: str) -> set[tuple[int, int]]: ...  # (row, col) holding a formula
     def write_block(self, sheet: str, row: int, col: int, values: list[list[CellValue]]) -> None: ...
     def set_number_format(self, sheet: str, block: Block, number_format: str) -> None: ...
@@ -84,7 +85,10 @@ def read_workbook_live(book: LiveBook, formulas: bool = False) -> WorkbookData:
     wb = WorkbookData(source=book.name)
     for name in book.sheet_names():
         cells = frozenset(book.formula_cells(name)) if formulas else frozenset()
-        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name), formulas=cells)
+        rows = [[_from_excel(v) for v in row] for row in book.read_values(name)]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        wb.sheets[name] = SheetData(name, rows, book.sheet_state(name), formulas=cells)
     return wb
 
 
@@ -309,7 +313,9 @@ def _to_excel(value: CellValue) -> Any:
 
 def _from_excel(value: Any) -> CellValue:
     """What Excel hands over -> what the package reader gives: integral floats as int, ''
-    as None, a date at midnight as date."""
+    as None, a date at midnight as date; Currency (Decimal) as a number, #SPILL!/#CALC! … (error
+    codes) as their text, like #N/A."""
+    value = from_com(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return int(value)
     if isinstance(value, str) and not value:
@@ -317,6 +323,18 @@ def _from_excel(value: Any) -> CellValue:
     if isinstance(value, datetime):
         return from_excel_datetime(value)
     return value
+
+
+def _merge_value2(values: list[list[Any]], value2: Any) -> list[list[Any]]:
+    """``Range.Value`` (dates as datetimes) with every other cell taken from ``Range.Value2`` —
+    numbers exactly as Excel holds them (``Value`` turns a Currency cell into a Decimal rounded
+    to four places)."""
+    if not isinstance(value2, (tuple, list)):
+        value2 = ((value2,),)
+    out = []
+    for row, raw_row in zip(values, value2, strict=False):
+        out.append([v if isinstance(v, datetime) else raw for v, raw in zip(row, raw_row, strict=False)])
+    return out
 
 
 def _bgr_hex(color: Any) -> str | None:
@@ -378,11 +396,9 @@ class XlwingsBook:
     def read_values(self, sheet: str) -> list[list[CellValue]]:
         sh = self._sheet(sheet)
         last = sh.used_range.last_cell
-        values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
-        rows = [[_from_excel(v) for v in row] for row in values or []]
-        while rows and all(v is None for v in rows[-1]):
-            rows.pop()
-        return rows
+        rng = sh.range((1, 1), (last.row, last.column))
+        values = rng.options(ndim=2, err_to_str=True).value     # dates as datetimes
+        return _merge_value2(values or [], rng.api.Value2)
 
     def formula_cells(self, sheet: str) -> set[tuple[int, int]]:
         """Cells whose formula text starts with '=' and is not the cell's own text value (a text
