@@ -30,6 +30,7 @@ Cells are read with the kinds' own readers (``diagonal.parse_when``, ``sol_run.m
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -125,11 +126,69 @@ def _never_raises(f: _F) -> _F:
     return safe  # type: ignore[return-value]
 
 
+_TODAY_ARGUMENTS = {"heute": (BERLIN, "heute", "de"), "oggi": (ROME, "oggi", "it")}
+_MAX_ROWS = 1_048_576
+
+
+def _as_column(value: Cell) -> list[Cell] | None:
+    """A range argument as a column of cells (xlwings hands a one-column or one-row range over as
+    a list, a block as a list of rows); None for a single cell."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    if value and all(isinstance(r, (list, tuple)) for r in value):
+        if all(len(r) == 1 for r in value):           # a column handed over as rows (ndim=2)
+            return [r[0] for r in value]
+        if len(value) == 1:                           # one row
+            return list(value[0])
+        return None                                   # a block: the per-row call names it
+    return list(value)
+
+
+def _column_form(f: _F) -> _F:
+    """``f`` also for whole columns: when an argument is a range (not the settings range), the
+    function runs once per row — the other arguments are the same for every row — and returns
+    a column (a list of one-element rows: a dynamic array that spills in Excel 365). Settings and
+    today are read once for the whole call, so every row is computed for the same moment."""
+    params = list(inspect.signature(f).parameters)
+    settings = set(_SETTINGS_ARGUMENT.values())
+
+    @functools.wraps(f)
+    def call(*args: Cell, **kwargs: Cell) -> Cell:
+        given = dict(zip(params, args, strict=False))
+        given.update(kwargs)
+        columns = {name: col for name, value in given.items() if name not in settings
+                   and (col := _as_column(value)) is not None}
+        if not columns:
+            return f(*args, **kwargs)
+        lengths = {len(c) for c in columns.values() if len(c) != 1}
+        if len(lengths) > 1:
+            lang = "it" if "oggi" in params else "de"
+            text = {"de": "die Bereiche sind verschieden lang ({n} Zeilen)",
+                    "it": "gli intervalli hanno lunghezze diverse ({n} righe)"}[lang]
+            return [[_check(lang) + text.format(n=" / ".join(str(n) for n in sorted(lengths)))]]
+        n = lengths.pop() if lengths else 1
+        fixed = {name: value for name, value in given.items() if name not in columns}
+        for name in settings & fixed.keys():       # hashable once: the settings cache is hit per row
+            if isinstance(fixed[name], list):
+                fixed[name] = tuple(tuple(r) if isinstance(r, list) else r for r in fixed[name])
+        for name, (tz, label, lang) in _TODAY_ARGUMENTS.items():
+            if name in params and name not in columns:
+                with contextlib.suppress(_Invalid):     # else each row says what is wrong with it
+                    fixed[name] = _now(fixed.get(name), tz, label, lang)
+        names = list(columns)
+        cols = [columns[k] if len(columns[k]) == n else columns[k] * n for k in names]
+        out = []
+        for row in zip(*cols, strict=True):
+            out.append([f(**fixed, **dict(zip(names, row, strict=True)))])
+        return out
+    return call  # type: ignore[return-value]
+
+
 def _registered(f: _F, docs: Mapping[str, str]) -> _F:
     """``f`` as a UDF: never raising, ``@xw.arg`` for every parameter — its German description
     for the function wizard, and Excel errors (#N/A …) handed over as text so that they can be
     named instead of read as blank — and ``@xw.func`` in the add-in's category."""
-    f = _never_raises(f)
+    f = _column_form(_never_raises(f))
     params = list(inspect.signature(f).parameters)
     if sorted(params) != sorted(docs):
         raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
