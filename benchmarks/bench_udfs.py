@@ -1,7 +1,8 @@
 """Time 10,000 pure calls of every UDF (no Excel, no COM): what filling a 10,000-row column costs
-in Python, apart from Excel's own per-call overhead. Prints µs per call; not a test.
+in Python, apart from Excel's own per-call overhead — and the column form: one call for a whole
+column of 20,000 rows (what one spilling formula costs). Prints µs per call / per row; not a test.
 
-    .venv/bin/python benchmarks/bench_udfs.py [--calls 10000]
+    .venv/bin/python benchmarks/bench_udfs.py [--calls 10000] [--rows 20000]
 
 Inputs vary per call (different dates, steps, ticket states) as in a real column, and they come
 as Excel hands them (datetimes, doubles, text); settings are passed as the settings sheet's range,
@@ -73,7 +74,9 @@ def cases() -> dict[str, Callable[[int], tuple]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=10_000)
-    n = parser.parse_args().calls
+    parser.add_argument("--rows", type=int, default=20_000)
+    options = parser.parse_args()
+    n = options.calls
     table = cases()
     assert sorted(table) == sorted(U.UDF_NAMES), "every UDF needs a benchmark case"
     print(f"{'UDF':<24}{'µs/call':>10}{'s / ' + format(n, ',') + ' rows':>18}   example")
@@ -88,6 +91,19 @@ def main() -> None:
         example = f(*calls[1])
         text = example.strftime("%d.%m.%Y %H:%M") if isinstance(example, datetime) else str(example)
         print(f"{name:<24}{elapsed / n * 1e6:>10.1f}{elapsed:>18.3f}   {text[:60]}")
+    rows = options.rows
+    print(f"\ncolumn form: one call per column of {rows:,} rows (the first argument varies per row)")
+    print(f"{'UDF':<24}{'µs/row':>10}{'s / call':>18}")
+    for name in U.UDF_NAMES:
+        f, make = getattr(U, name), table[name]
+        calls = [make(i) for i in range(rows)]
+        column = [c[0] for c in calls]
+        fixed = calls[0][1:]
+        start = time.perf_counter()
+        result = f(column, *fixed)
+        elapsed = time.perf_counter() - start
+        assert len(result) == rows
+        print(f"{name:<24}{elapsed / rows * 1e6:>10.1f}{elapsed:>18.3f}")
 
 
 if __name__ == "__main__":

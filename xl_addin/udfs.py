@@ -30,6 +30,7 @@ Cells are read with the kinds' own readers (``diagonal.parse_when``, ``sol_run.m
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,7 @@ from .addin import udf_wrappers as registration
 from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
+from .core.com_values import excel_error, from_com
 from .core.language import language
 from .core.settings import Settings, parse_setting
 from .core.workbook_data import SheetData
@@ -69,8 +71,6 @@ converter, and ``Any`` is its default value converter."""
 CATEGORY = "xl_addin"
 BERLIN = ZoneInfo(BERLIN_ZONE)
 ROME = ZoneInfo(ROME_ZONE)
-_EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
-                           "#SPILL!", "#CALC!", "#GETTING_DATA"})
 # The argument that takes the settings sheet's range, per language of the workbook
 _SETTINGS_ARGUMENT = {"de": "einstellungen", "it": "impostazioni"}
 # What a UDF says about an argument it cannot read, per language (the Solleciti functions answer
@@ -126,11 +126,69 @@ def _never_raises(f: _F) -> _F:
     return safe  # type: ignore[return-value]
 
 
+_TODAY_ARGUMENTS = {"heute": (BERLIN, "heute", "de"), "oggi": (ROME, "oggi", "it")}
+_MAX_ROWS = 1_048_576
+
+
+def _as_column(value: Cell) -> list[Cell] | None:
+    """A range argument as a column of cells (xlwings hands a one-column or one-row range over as
+    a list, a block as a list of rows); None for a single cell."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    if value and all(isinstance(r, (list, tuple)) for r in value):
+        if all(len(r) == 1 for r in value):           # a column handed over as rows (ndim=2)
+            return [r[0] for r in value]
+        if len(value) == 1:                           # one row
+            return list(value[0])
+        return None                                   # a block: the per-row call names it
+    return list(value)
+
+
+def _column_form(f: _F) -> _F:
+    """``f`` also for whole columns: when an argument is a range (not the settings range), the
+    function runs once per row — the other arguments are the same for every row — and returns
+    a column (a list of one-element rows: a dynamic array that spills in Excel 365). Settings and
+    today are read once for the whole call, so every row is computed for the same moment."""
+    params = list(inspect.signature(f).parameters)
+    settings = set(_SETTINGS_ARGUMENT.values())
+
+    @functools.wraps(f)
+    def call(*args: Cell, **kwargs: Cell) -> Cell:
+        given = dict(zip(params, args, strict=False))
+        given.update(kwargs)
+        columns = {name: col for name, value in given.items() if name not in settings
+                   and (col := _as_column(value)) is not None}
+        if not columns:
+            return f(*args, **kwargs)
+        lengths = {len(c) for c in columns.values() if len(c) != 1}
+        if len(lengths) > 1:
+            lang = "it" if "oggi" in params else "de"
+            text = {"de": "die Bereiche sind verschieden lang ({n} Zeilen)",
+                    "it": "gli intervalli hanno lunghezze diverse ({n} righe)"}[lang]
+            return [[_check(lang) + text.format(n=" / ".join(str(n) for n in sorted(lengths)))]]
+        n = lengths.pop() if lengths else 1
+        fixed = {name: value for name, value in given.items() if name not in columns}
+        for name in settings & fixed.keys():       # hashable once: the settings cache is hit per row
+            if isinstance(fixed[name], list):
+                fixed[name] = tuple(tuple(r) if isinstance(r, list) else r for r in fixed[name])
+        for name, (tz, label, lang) in _TODAY_ARGUMENTS.items():
+            if name in params and name not in columns:
+                with contextlib.suppress(_Invalid):     # else each row says what is wrong with it
+                    fixed[name] = _now(fixed.get(name), tz, label, lang)
+        names = list(columns)
+        cols = [columns[k] if len(columns[k]) == n else columns[k] * n for k in names]
+        out = []
+        for row in zip(*cols, strict=True):
+            out.append([f(**fixed, **dict(zip(names, row, strict=True)))])
+        return out
+    return call  # type: ignore[return-value]
+
+
 def _registered(f: _F, docs: Mapping[str, str]) -> _F:
     """``f`` as a UDF: never raising, ``@xw.arg`` for every parameter — its German description
     for the function wizard, and Excel errors (#N/A …) handed over as text so that they can be
     named instead of read as blank — and ``@xw.func`` in the add-in's category."""
-    f = _never_raises(f)
+    f = _column_form(_never_raises(f))
     params = list(inspect.signature(f).parameters)
     if sorted(params) != sorted(docs):
         raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
@@ -169,8 +227,10 @@ def _cell(value: Cell, label: str, lang: str = "de") -> Cell:
     """One argument as the readers of the CLI see a cell: a date at midnight is a date."""
     if isinstance(value, (list, tuple)):
         raise _argument_error(lang, "range", label=label)
-    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
-        raise _argument_error(lang, "excel_error", label=label, error=value.strip())
+    error = excel_error(value)      # '#N/A', and #SPILL!/#CALC! … that COM hands over as numbers
+    if error is not None:
+        raise _argument_error(lang, "excel_error", label=label, error=error)
+    value = from_com(value)         # Currency arrives as Decimal
     if isinstance(value, datetime):
         return V.from_excel_datetime(value)
     return value
@@ -236,9 +296,19 @@ def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> d
     return datetime.combine(when, time())
 
 
+_FIRST_EXCEL_DAY = date(1900, 1, 1)    # serial 1: Excel shows nothing earlier as a date
+
+
 def _excel_date(d: date | datetime | None) -> datetime | str:
-    """A real Excel date (datetime; 00:00 for a day), "" for none."""
-    return "" if d is None else V.as_excel_datetime(d)
+    """A real Excel date (datetime; 00:00 for a day), "" for none; a day before 01.01.1900 —
+    which Excel would show as ###### or a negative number — is the text saying so."""
+    if d is None:
+        return ""
+    day = d.date() if isinstance(d, datetime) else d
+    if day < _FIRST_EXCEL_DAY:
+        raise _Invalid(f"{_check()}Ergebnis {day.day:02}.{day.month:02}.{day.year:04} liegt vor dem "
+                       "01.01.1900 — Excel kann es nicht als Datum zeigen")
+    return V.as_excel_datetime(d)
 
 
 # ---------------------------------------------------------------- settings (parsed once, cached)
@@ -274,8 +344,9 @@ def _sheet_rows(value: Cell, label: str, lang: str = "de") -> _Rows:
 
 def _plain(value: Cell) -> Cell:
     """A settings cell as the package reader would give it (Excel errors read as blank)."""
-    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+    if excel_error(value) is not None:
         return None
+    value = from_com(value)
     if isinstance(value, datetime):
         return V.from_excel_datetime(value)
     return value

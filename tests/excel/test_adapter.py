@@ -169,15 +169,23 @@ def test_computed_columns_are_whole_column_range_assignments(demo_copy):
     assert res.cells_written == len({(w.sheet, w.row, w.col) for w in plan.writes})
 
 
-def test_cells_between_written_rows_are_never_touched():
-    """incasso_state is an input column: the run sets on_hold in some rows; the agent's values
-    (and a formula's result) in the rows between stay exactly as they are."""
+def test_cells_between_written_rows_keep_their_values_and_formulas():
+    """incasso_state is an input column: the run sets on_hold in some rows. The column is one
+    range assignment from the first to the last written row, and the agent's values between are
+    written back exactly as they are; with a formula between, each run is its own assignment and
+    the formula is never touched."""
     book = FakeBook("Mappe.xlsx", [FakeSheet("Masterliste")])
     s = book.sheets["Masterliste"]
-    s.values.update({(1, 1): "incasso_state", (2, 1): "canceled", (3, 1): "00123", (4, 1): "x"})
+    s.values.update({(1, 1): "incasso_state", (2, 1): "canceled", (3, 1): "00123", (4, 1): "x", (5, 1): 7.5})
     plan = Plan(writes=[CellWrite("Masterliste", 2, 1, "on_hold"), CellWrite("Masterliste", 4, 1, "on_hold")])
     apply_plan_live(book, plan)
-    assert s.values[(3, 1)] == "00123"
+    assert [s.values.get((r, 1)) for r in range(1, 6)] == ["incasso_state", "on_hold", "00123", "on_hold", 7.5]
+    assert [c for c in book.calls if c[0] == "write_block"] == [("write_block", "Masterliste", 2, 1, 3, 1)]
+
+    book.calls.clear()
+    s.formulas.add((3, 1))                            # =A2 between the two written cells
+    apply_plan_live(book, Plan(writes=[CellWrite("Masterliste", 2, 1, "paid"), CellWrite("Masterliste", 4, 1, "paid")]))
+    assert (3, 1) in s.formulas and s.values[(3, 1)] == "00123"
     assert [c for c in book.calls if c[0] == "write_block"] == [
         ("write_block", "Masterliste", 2, 1, 1, 1), ("write_block", "Masterliste", 4, 1, 1, 1)]
 

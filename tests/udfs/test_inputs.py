@@ -65,7 +65,8 @@ def test_mahnschritt_bad_input_names_the_column_and_the_fix():
     assert is_check(U.XLA_MAHNSCHRITT(None, None, incasso_state="cancelled", heute=NOW),
                     "incasso_state", "'cancelled'", "meinten Sie 'canceled'?")
     assert is_check(U.XLA_MAHNSCHRITT(None, "10/31/2026", heute=NOW), "second_dunning_letter", "'31.10.2026'")
-    assert is_check(U.XLA_MAHNSCHRITT([xl(2026, 1, 1), None], None, heute=NOW), "einzelne Zelle")
+    # a column is the column form (tests/udfs/test_columns.py); a block of several columns is refused
+    assert is_check(U.XLA_MAHNSCHRITT([[xl(2026, 1, 1), None], [None, None]], None, heute=NOW), "einzelne Zelle")
     assert is_check(U.XLA_MAHNSCHRITT("#N/A", None, heute=NOW), "first_dunning_letter", "#N/A")
     assert is_check(U.XLA_MAHNFRIST(None, None, heute=NOW, tage_bis_2_mahnung="vierzehn"),
                     "Einstellung 'Tage bis 2. Mahnung'", "'vierzehn'")
@@ -97,7 +98,8 @@ def test_csv_comment_drops_internal_lines_joins_and_guards_formulas():
     assert U.XLA_CSV_KOMMENTAR("-5 € offen") == "'-5 € offen"
     assert U.XLA_CSV_KOMMENTAR("NB: privat\nok", "nb:") == "ok"
     assert U.XLA_CSV_KOMMENTAR(None) == "" and U.XLA_CSV_KOMMENTAR(12.0) == "12"
-    assert is_check(U.XLA_CSV_KOMMENTAR(["a", "b"]), "support_comment", "einzelne Zelle")
+    assert is_check(U.XLA_CSV_KOMMENTAR([["a", "b"], ["c", "d"]]), "support_comment", "einzelne Zelle")
+    assert U.XLA_CSV_KOMMENTAR(["a", "b"]) == [["a"], ["b"]]        # a column: the column form
 
 
 # ---------------------------------------------------------------- XLA_STATUS

@@ -17,6 +17,7 @@ an agent's entry between two written cells stays as it is).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..core.cells import col_letter
+from ..core.com_values import excel_error, from_com
 from ..core.plan import CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
 from ..core.values import as_excel_datetime, from_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
@@ -39,22 +41,30 @@ Block = tuple[int, int, int, int]   # first row, first col, last row, last col (
 
 @runtime_checkable
 class LiveBook(Protocol):
-    """What the adapter needs from a live workbook. Coordinates are 1-based."""
+    """What the adapter needs from a live workbook. Coordinates are 1-based. Every method is a
+    bounded number of cross-process calls in ``XlwingsBook`` — whatever the size of the block —
+    except where a list of blocks goes in (one call per ~240 characters of addresses)."""
 
     name: str
 
     def sheet_names(self) -> list[str]: ...
     def sheet_state(self, sheet: str) -> str: ...                 # "visible" | "hidden" | "veryHidden"
-    def read_values(self, sheet: str) -> list[list[CellValue]]: ...   # used range from A1, one call
+    def read_values(self, sheet: str) -> list[list[Any]]: ...   # used range from A1, as COM gives it
     def formula_cells(self, sheet: str) -> set[tuple[int, int]]: ...  # (row, col) holding a formula
-    def write_block(self, sheet: str, row: int, col: int, values: list[list[CellValue]]) -> None: ...
-    def set_number_format(self, sheet: str, block: Block, number_format: str) -> None: ...
-    def read_fills(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
+    def write_block(self, sheet: str, row: int, col: int, values: list[list[Any]]) -> None: ...
+    def has_formulas(self, sheet: str, block: Block) -> bool: ...       # any formula in the block
+    def has_merged_cells(self, sheet: str, block: Block) -> bool: ...   # any merged cell in the block
+    def is_protected(self, sheet: str) -> bool: ...                     # sheet protection on
+    def structure_protected(self) -> bool: ...                          # no sheet can be added
+    def read_number_formats(self, sheet: str, block: Block) -> list[list[str | None]]: ...
+    def set_number_format(self, sheet: str, blocks: list[Block], number_format: str) -> None: ...
+    def read_fills(self, sheet: str, block: Block) -> list[list[str | None]]: ...
     def set_fill(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
-    def read_font_colours(self, sheet: str, row: int, cols: Sequence[int]) -> list[str | None]: ...
+    def read_font_colours(self, sheet: str, block: Block) -> list[list[str | None]]: ...
     def set_font_colour(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
     def last_value_row(self, sheet: str) -> int: ...
     def add_sheet(self, sheet: str, state: str) -> None: ...
+    def delete_sheet(self, sheet: str) -> None: ...
     def set_sheet_state(self, sheet: str, state: str) -> None: ...
     def clear_sheet(self, sheet: str) -> None: ...
     def clear_columns(self, sheet: str, first: int, last: int) -> None: ...   # values and formats
@@ -62,6 +72,8 @@ class LiveBook(Protocol):
     def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
     def set_bold(self, sheet: str, block: Block) -> None: ...
     def delete_rows(self, sheet: str, first: int, last: int) -> None: ...
+    def insert_rows(self, sheet: str, first: int, count: int) -> None: ...
+    def save_copy(self, path: Path) -> None: ...                  # Workbook.SaveCopyAs
     def batch(self) -> contextlib.AbstractContextManager: ...      # screen updating off etc.
 
 
@@ -87,7 +99,10 @@ def read_workbook_live(book: LiveBook, formulas: bool = False) -> WorkbookData:
     wb = WorkbookData(source=book.name)
     for name in book.sheet_names():
         cells = frozenset(book.formula_cells(name)) if formulas else frozenset()
-        wb.sheets[name] = SheetData(name, book.read_values(name), book.sheet_state(name), formulas=cells)
+        rows = [[_from_excel(v) for v in row] for row in book.read_values(name)]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        wb.sheets[name] = SheetData(name, rows, book.sheet_state(name), formulas=cells)
     return wb
 
 
@@ -105,18 +120,17 @@ def _norm_rgb(rgb: str | None) -> str | None:
     return s[-6:] if len(s) == 8 else s
 
 
-def _runs(cells: list[tuple[int, CellValue, str | None]]) -> Iterator[tuple[int, list, str | None]]:
-    """(row, value, format) sorted by row -> (first row, values, format) of consecutive rows."""
-    start, values, fmt = None, [], None
-    for row, value, number_format in cells:
-        if start is not None and row == start + len(values) and number_format == fmt:
-            values.append(value)
-            continue
-        if start is not None:
-            yield start, values, fmt
-        start, values, fmt = row, [value], number_format
-    if start is not None:
-        yield start, values, fmt
+def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted row numbers -> (first, last) of each run of consecutive rows."""
+    if not rows:
+        return
+    start = prev = rows[0]
+    for r in rows[1:]:
+        if r != prev + 1:
+            yield start, prev
+            start = r
+        prev = r
+    yield start, prev
 
 
 def merge_blocks(cells: Sequence[tuple[int, int]]) -> list[Block]:
@@ -149,6 +163,11 @@ def merge_blocks(cells: Sequence[tuple[int, int]]) -> list[Block]:
     return sorted(done)
 
 
+def address_calls(blocks: list[Block]) -> int:
+    """How many multi-area ranges (Excel's 255-character limit) ``blocks`` take."""
+    return sum(1 for _ in _address_batches(blocks))
+
+
 def _rectangle(rows: list[list[CellValue]]) -> list[list[CellValue]]:
     width = max((len(r) for r in rows), default=0)
     return [list(r) + [None] * (width - len(r)) for r in rows]
@@ -162,158 +181,435 @@ class LiveResult:
     rows_appended: int = 0
     rows_deleted: int = 0
     sheets_created: list[str] = field(default_factory=list)
+    backup: Path | None = None       # the copy saved before the first change
 
 
 class LiveApplyError(Exception):
-    """A Plan names a sheet the workbook does not have (one German line)."""
+    """The Plan cannot be applied (a sheet missing, protected, merged cells in the way) or a
+    write failed and was taken back; ``str(e)`` is one German line."""
 
 
-def _recolour(ops, product: frozenset, read_current, sheet_of) -> dict[tuple[str, str | None], list[tuple[int, int]]]:
-    """The cells each RowFill/RowFont really changes, grouped by (sheet, colour): a cell keeps a
-    colour the agent chose (neither none nor one of ``product``) and is skipped when it already
-    shows the wanted one."""
-    targets: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Journal:
+    """What was changed, as the steps that take it back (pushed before each change is made)."""
+
+    def __init__(self) -> None:
+        self.undo: list[Callable[[], None]] = []
+
+    def do(self, change: Callable[[], None], undo: Callable[[], None], repeatable: bool = True) -> None:
+        """``repeatable``: taking back is right whether or not the change got through (writing the
+        old values again), so it is noted first — a change that fails half-way is taken back too;
+        otherwise (inserting deleted rows again, deleting an added sheet) only once it is made."""
+        if repeatable:
+            self.undo.append(undo)
+            change()
+        else:
+            change()
+            self.undo.append(undo)
+
+    def rollback(self) -> int:
+        """Take back every change, newest first; the number of steps that failed."""
+        failed = 0
+        for step in reversed(self.undo):
+            try:
+                step()
+            except Exception:   # keep taking back what can be
+                failed += 1
+        self.undo.clear()
+        return failed
+
+
+def _paint_plan(changes: dict[tuple[int, int], str | None], unchanged: dict[tuple[int, int], str | None]
+                ) -> list[tuple[str | None, list[Block]]]:
+    """The fewest multi-area calls that give each cell of ``changes`` its colour: either one
+    call group per colour, or one colour painted as background over every changing cell (and the
+    cells that keep it anyway) and the others on top. ``unchanged``: product cells already right."""
+    by_colour: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+    for cell, rgb in changes.items():
+        by_colour[rgb].append(cell)
+    plain = [(rgb, merge_blocks(cells)) for rgb, cells in by_colour.items()]
+    best, best_cost = plain, sum(address_calls(b) for _, b in plain)
+    if len(by_colour) < 2:
+        return best
+    for background in by_colour:
+        cells = list(changes) + [c for c, rgb in unchanged.items() if rgb == background]
+        layered = [(background, merge_blocks(cells))] + [(rgb, b) for rgb, b in plain if rgb != background]
+        cost = sum(address_calls(b) for _, b in layered)
+        if cost < best_cost:
+            best, best_cost = layered, cost
+    return best
+
+
+def _colour_changes(ops, product: frozenset, current: dict[tuple[int, int], str | None]
+                    ) -> tuple[dict[tuple[int, int], str | None], dict[tuple[int, int], str | None]]:
+    """(cells whose colour changes -> wanted, product cells already right -> their colour): a cell
+    keeps a colour the agent chose (neither none nor one of ``product``)."""
+    changes: dict[tuple[int, int], str | None] = {}
+    unchanged: dict[tuple[int, int], str | None] = {}
     for op in ops:
-        cols = list(op.cols)
-        if not cols:
-            continue
-        sheet = sheet_of(op.sheet)
         want = _norm_rgb(op.rgb)
-        for col, current in zip(cols, read_current(sheet, op.row, cols), strict=True):
-            now = _norm_rgb(current) if current != OTHER_FILL else OTHER_FILL
+        for col in op.cols:
+            now = current.get((op.row, col))
+            now = _norm_rgb(now) if now != OTHER_FILL else OTHER_FILL
             if now is not None and now not in product:
                 continue                      # the agent's colour stays
             if now != want:
-                targets[(sheet, want)].append((op.row, col))
-    return targets
+                changes[(op.row, col)] = want
+            else:
+                unchanged[(op.row, col)] = want
+    return changes, unchanged
 
 
-def apply_plan_live(book: LiveBook, plan: Plan,
-                    progress: Callable[[str], None] | None = None) -> LiveResult:
-    """Apply ``plan`` to the open workbook ``book`` (see the module docstring)."""
+def _grid(book_read, sheet: str, block: Block) -> dict[tuple[int, int], Any]:
+    r1, c1, _, _ = block
+    return {(r1 + i, c1 + j): v for i, line in enumerate(book_read(sheet, block)) for j, v in enumerate(line)}
+
+
+def apply_plan_live(book: LiveBook, plan: Plan, progress: Callable[[str], None] | None = None,
+                    backup_to: Path | None = None) -> LiveResult:
+    """Apply ``plan`` to the open workbook ``book``, all or nothing.
+
+    First everything is read and decided — the sheets' values (one read per sheet), the colours
+    and number formats of the cells the Plan colours or formats (one read per block), whether a
+    target is protected or holds merged cells — and nothing is written while anything is in the
+    way. Then ``backup_to`` (if given) gets a copy of the workbook (``SaveCopyAs``), and the
+    changes are made with screen updating, calculation and events off, each after the step
+    that takes it back has been noted: should Excel refuse a write half-way, every change made
+    so far is taken back and one line says so.
+
+    Calls: a computed column is one range assignment from its first to its last written row
+    (the rows between keep their values, written back as they are; a column with a formula or an
+    error value between falls back to one assignment per run); fills, text colours and number
+    formats go per colour as multi-area ranges of whole blocks, and only to cells that do not
+    already show them."""
     res = LiveResult()
     say = progress or (lambda _text: None)
     if plan.is_empty():
         return res
-    product = frozenset(_norm_rgb(c) for c in plan.product_colours)
+    names = book.sheet_names()
 
     def existing(name: str, what: str) -> str:
-        hit = resolve_sheet(book, name)
+        hit = find_sheet(names, name)
         if hit is None:
             raise LiveApplyError(f"Blatt '{name}' fehlt in '{book.name}' — {what} nicht möglich")
         return hit
 
-    def rewrite(rw: SheetRewrite) -> None:
-        say(f"Blatt '{rw.sheet}' schreiben")
-        name = resolve_sheet(book, rw.sheet)
-        if name is None:
-            book.add_sheet(rw.sheet, rw.state)
-            res.sheets_created.append(rw.sheet)
-            name = rw.sheet
-        else:
-            book.set_sheet_state(name, rw.state)
-            if rw.owned_cols is None:
-                book.clear_sheet(name)
-            else:                       # the overview: the agents' columns right of it stay
-                book.clear_columns(name, 1, rw.owned_cols)
+    values: dict[str, list[list[Any]]] = {}
+
+    def current(sheet: str) -> list[list[Any]]:
+        if sheet not in values:
+            values[sheet] = book.read_values(sheet)
+        return values[sheet]
+
+    def value_at(sheet: str, row: int, col: int) -> Any:
+        rows = current(sheet)
+        return rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+
+    def old_block(sheet: str, block: Block) -> list[list[Any]]:
+        r1, c1, r2, c2 = block
+        return [[value_at(sheet, r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    steps: list[tuple[Any, ...]] = []     # (change, undo[, repeatable]) for _Journal.do
+    touched: set[str] = set()
+    new_sheets: list[str] = []
+
+    def restore_formats(sheet: str, old: dict[tuple[int, int], str | None]) -> Callable[[], None]:
+        def undo() -> None:
+            groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for cell, fmt in old.items():
+                groups[fmt or "General"].append(cell)
+            for fmt, cells in groups.items():
+                book.set_number_format(sheet, merge_blocks(cells), fmt)
+        return undo
+
+    def add_rewrite(rw: SheetRewrite) -> None:
+        """The steps that rewrite one sheet the product owns (an overview owns columns
+        1..owned_cols only: the agents' columns right of it stay)."""
         rows = _rectangle(rw.rows)
+        name = find_sheet(names + new_sheets, rw.sheet)
+        if name is None:
+            name = rw.sheet
+            new_sheets.append(name)
+            steps.append((functools.partial(book.add_sheet, name, rw.state),
+                          functools.partial(book.delete_sheet, name), False))
+            res.sheets_created.append(name)
+        elif name in names:
+            touched.add(name)
+            old_rows, old_state = current(name), book.sheet_state(name)
+            old_formats = {}
+            if old_rows and old_rows[0]:
+                old_formats = _grid(book.read_number_formats, name, (1, 1, len(old_rows), len(old_rows[0])))
+
+            def undo_rewrite(name=name, old_rows=old_rows, old_state=old_state, old_formats=old_formats):
+                book.clear_sheet(name)
+                if old_rows and old_rows[0]:
+                    book.write_block(name, 1, 1, old_rows)
+                    restore_formats(name, old_formats)()
+                book.set_sheet_state(name, old_state)
+
+            def rewrite(name=name, state=rw.state, owned=rw.owned_cols):
+                book.set_sheet_state(name, state)
+                if owned is None:
+                    book.clear_sheet(name)
+                else:
+                    book.clear_columns(name, 1, owned)
+            steps.append((rewrite, undo_rewrite))
         if rows and rows[0]:
-            book.write_block(name, 1, 1, rows)
+            steps.append((functools.partial(book.write_block, name, 1, 1, rows), lambda: None))
             if rw.bold_header:
-                book.set_bold(name, (1, 1, 1, len(rows[0])))
+                steps.append((functools.partial(book.set_bold, name, (1, 1, 1, len(rows[0]))), lambda: None))
             for r in rw.bold_rows:
                 width = len([v for v in rw.rows[r - 1] if v is not None])
                 if width:
-                    book.set_bold(name, (r, 1, r, width))
-        for (r, c), code in sorted(rw.cell_formats.items()):
-            book.set_number_format(name, (r, c, r, c), code)
+                    steps.append((functools.partial(book.set_bold, name, (r, 1, r, width)), lambda: None))
+        by_format: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for cell, code in sorted(rw.cell_formats.items()):
+            by_format[code].append(cell)
+        for code, cells in by_format.items():      # one call per format
+            steps.append((functools.partial(book.set_number_format, name, merge_blocks(cells), code), lambda: None))
         widths = rw.column_widths or auto_column_widths(rows)
-        book.set_column_widths(name, {c: w for c, w in widths.items()
-                                      if rw.owned_cols is None or c <= rw.owned_cols})
+        widths = {c: w for c, w in widths.items() if rw.owned_cols is None or c <= rw.owned_cols}
+        steps.append((functools.partial(book.set_column_widths, name, widths), lambda: None))
 
-    with book.batch():
-        # 1. sheets the product owns entirely (an overview, owning a block only, comes last)
-        for rw in plan.rewrites:
-            if rw.owned_cols is None:
-                rewrite(rw)
 
-        # 2. cell writes: one range assignment per run of consecutive rows of a column
-        say("Berechnete Spalten schreiben")
-        latest: dict[tuple[str, int, int], tuple[CellValue, str | None]] = {}
-        for w in plan.writes:
-            latest[(existing(w.sheet, f"Schreiben in {w.sheet}!"), w.row, w.col)] = (w.value, w.number_format)
-        columns: dict[tuple[str, int], list[tuple[int, CellValue, str | None]]] = defaultdict(list)
-        for (sheet, row, col), (value, fmt) in latest.items():
-            columns[(sheet, col)].append((row, value, fmt))
-        for (sheet, col), cells in columns.items():
-            for start, values, fmt in _runs(sorted(cells, key=lambda x: x[0])):
-                book.write_block(sheet, start, col, [[v] for v in values])
-                if fmt:
-                    book.set_number_format(sheet, (start, col, start + len(values) - 1, col), fmt)
-                res.range_writes += 1
-                res.cells_written += len(values)
+    # ---- 1. sheets the product owns entirely (an overview, owning a block only, comes last)
+    for rw in plan.rewrites:
+        if rw.owned_cols is None:
+            add_rewrite(rw)
 
-        # 3. fills, then text colours: only cells showing none or one of the product's colours
-        say("Farben setzen")
-        for (sheet, rgb), coloured in _recolour(plan.fills, product, book.read_fills,
-                                                lambda n: existing(n, "Einfärben")).items():
-            book.set_fill(sheet, merge_blocks(coloured), rgb)
-            res.cells_filled += len(coloured)
-        font_product = frozenset(_norm_rgb(c) for c in plan.product_font_colours)
-        for (sheet, rgb), coloured in _recolour(plan.fonts, font_product, book.read_font_colours,
-                                                lambda n: existing(n, "Schriftfarbe")).items():
-            book.set_font_colour(sheet, merge_blocks(coloured), rgb)
-
-        # 4. appends below the last row that holds a value
-        for ap in plan.appends:
-            say(f"Zeilen an '{ap.sheet}' anhängen")
-            name = resolve_sheet(book, ap.sheet)
-            if name is None:
-                book.add_sheet(ap.sheet, "visible")
-                res.sheets_created.append(ap.sheet)
-                name = ap.sheet
-                if ap.header:
-                    book.write_block(name, 1, 1, [list(ap.header)])
-                    book.set_bold(name, (1, 1, 1, len(ap.header)))
-                    book.set_column_widths(name, ap.column_widths or auto_column_widths([ap.header, *ap.rows]))
-                elif ap.column_widths:
-                    book.set_column_widths(name, ap.column_widths)
-            rows = _rectangle(ap.rows)
-            if not rows or not rows[0]:
+    # ---- 2. cell writes: per column one assignment from the first to the last written row
+    latest: dict[tuple[str, int, int], tuple[CellValue, str | None]] = {}
+    for w in plan.writes:
+        latest[(existing(w.sheet, f"Schreiben in {w.sheet}!"), w.row, w.col)] = (w.value, w.number_format)
+    columns: dict[tuple[str, int], dict[int, tuple[CellValue, str | None]]] = defaultdict(dict)
+    for (sheet, row, col), cell in latest.items():
+        columns[(sheet, col)][row] = cell
+    for (sheet, col), cells in sorted(columns.items()):
+        touched.add(sheet)
+        rows_written = sorted(cells)
+        first, last = rows_written[0], rows_written[-1]
+        gaps = [r for r in range(first, last + 1) if r not in cells]
+        whole = not gaps or (
+            not any(isinstance(value_at(sheet, r, col), str) and excel_error(value_at(sheet, r, col))
+                    for r in gaps)
+            and not book.has_formulas(sheet, (first, col, last, col)))
+        spans = [(first, last)] if whole else list(_runs(rows_written))
+        for r1, r2 in spans:
+            block = (r1, col, r2, col)
+            if book.has_merged_cells(sheet, block):
+                raise LiveApplyError(f"{sheet}!{_address(block)} enthält verbundene Zellen — bitte die "
+                                     "Verbindung aufheben; nichts geändert")
+            new = [[cells[r][0] if r in cells else value_at(sheet, r, col)] for r in range(r1, r2 + 1)]
+            steps.append((functools.partial(book.write_block, sheet, r1, col, new),
+                          functools.partial(book.write_block, sheet, r1, col, old_block(sheet, block))))
+            res.range_writes += 1
+        res.cells_written += len(cells)
+        # number formats: the most common one over the span (where no number between would change
+        # its look), the others on top; only cells that do not show them already
+        wanted = {r: fmt for r, (_, fmt) in cells.items() if fmt}
+        if not wanted:
+            continue
+        now_fmt = {r: f for (r, _c), f in _grid(book.read_number_formats, sheet, (first, col, last, col)).items()}
+        counts: dict[str, int] = defaultdict(int)
+        for fmt in wanted.values():
+            counts[fmt] += 1
+        major = max(counts, key=lambda f: counts[f])
+        final = {r: (cells[r][0] if r in cells else value_at(sheet, r, col)) for r in range(first, last + 1)}
+        span = range(first, last + 1)
+        span_ok = whole and all(r in wanted or not _is_number(final[r]) for r in span)
+        painted_major = span_ok and any(now_fmt.get(r) != major for r in span if wanted.get(r) == major)
+        plan_fmt: list[tuple[str, list[Block]]] = []
+        changed: dict[tuple[int, int], str | None] = {}
+        if painted_major:
+            plan_fmt.append((major, [(first, col, last, col)]))
+            changed.update({(r, col): now_fmt.get(r) for r in range(first, last + 1) if now_fmt.get(r) != major})
+        for fmt in sorted(counts, key=lambda f: -counts[f]):
+            if fmt == major and painted_major:
                 continue
-            start = book.last_value_row(name) + 1
-            book.write_block(name, start, 1, rows)
-            for col, fmt in sorted(ap.number_formats.items()):
-                book.set_number_format(name, (start, col, start + len(rows) - 1, col), fmt)
-            res.rows_appended += len(rows)
+            need = [r for r, f in wanted.items() if f == fmt and (now_fmt.get(r) != fmt or painted_major)]
+            if need:
+                plan_fmt.append((fmt, merge_blocks([(r, col) for r in need])))
+                changed.update({(r, col): now_fmt.get(r) for r in need if (r, col) not in changed})
+        for fmt, blocks in plan_fmt:
+            steps.append((functools.partial(book.set_number_format, sheet, blocks, fmt),
+                          restore_formats(sheet, changed)))
 
-        # 5. deletions, bottom up, one call per block of consecutive rows
-        for d in plan.deletions:
-            name = existing(d.sheet, "Zeilen löschen")
-            doomed = sorted({r for r in d.rows if r >= 1}, reverse=True)
-            i = 0
-            while i < len(doomed):
-                last = first = doomed[i]
-                while i + 1 < len(doomed) and doomed[i + 1] == first - 1:
-                    i += 1
-                    first = doomed[i]
-                book.delete_rows(name, first, last)
-                i += 1
-            res.rows_deleted += len(doomed)
+    # ---- 3. fills, then text colours: only cells showing none or one of the product's colours
+    for ops, product, read, paint in (
+            (plan.fills, frozenset(_norm_rgb(c) for c in plan.product_colours), book.read_fills, book.set_fill),
+            (plan.fonts, frozenset(_norm_rgb(c) for c in plan.product_font_colours), book.read_font_colours,
+             book.set_font_colour)):
+        by_sheet: dict[str, list] = defaultdict(list)
+        for op in ops:
+            if op.cols:
+                by_sheet[existing(op.sheet, "Einfärben")].append(op)
+        for sheet, sheet_ops in sorted(by_sheet.items()):
+            touched.add(sheet)
+            block = (min(o.row for o in sheet_ops), min(min(o.cols) for o in sheet_ops),
+                     max(o.row for o in sheet_ops), max(max(o.cols) for o in sheet_ops))
+            now = _grid(read, sheet, block)
+            changes, unchanged = _colour_changes(sheet_ops, product, now)
+            if paint is book.set_fill:
+                res.cells_filled += len(changes)
+            if not changes:
+                continue
 
-        # 6. the overview and its chart, after the run's other sheets (as the package writer does)
-        for rw in plan.rewrites:
-            if rw.owned_cols is not None:
-                rewrite(rw)
-        for chart in plan.charts:
-            say(f"Diagramm auf '{chart.sheet}'")
-            book.set_chart(existing(chart.sheet, "Diagramm"), chart)
+            old_colours = {c: now.get(c) for c in changes}
+
+            def undo_colours(sheet=sheet, old=old_colours, paint=paint):
+                groups: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+                for cell, rgb in old.items():
+                    groups[_norm_rgb(rgb)].append(cell)
+                for rgb, cells in groups.items():
+                    paint(sheet, merge_blocks(cells), rgb)
+            first_step = True
+            for rgb, blocks in _paint_plan(changes, unchanged):
+                steps.append((functools.partial(paint, sheet, blocks, rgb),
+                              undo_colours if first_step else (lambda: None)))
+                first_step = False
+
+    # ---- 4. appends below the last row that holds a value
+    for ap in plan.appends:
+        rows = _rectangle(ap.rows)
+        name = find_sheet(names + new_sheets, ap.sheet)
+        if name is None:
+            name = ap.sheet
+            new_sheets.append(name)
+            res.sheets_created.append(name)
+            steps.append((functools.partial(book.add_sheet, name, "visible"),
+                          functools.partial(book.delete_sheet, name), False))
+            if ap.header:
+                steps.append((functools.partial(book.write_block, name, 1, 1, [list(ap.header)]), lambda: None))
+                steps.append((functools.partial(book.set_bold, name, (1, 1, 1, len(ap.header))), lambda: None))
+                widths = ap.column_widths or auto_column_widths([ap.header, *ap.rows])
+                steps.append((functools.partial(book.set_column_widths, name, widths), lambda: None))
+            elif ap.column_widths:
+                steps.append((functools.partial(book.set_column_widths, name, ap.column_widths), lambda: None))
+        elif name in names:
+            touched.add(name)
+        if not rows or not rows[0]:
+            continue
+        res.rows_appended += len(rows)
+        steps.append(_append_step(book, name, rows, ap.number_formats, name in new_sheets))
+
+    # ---- 5. deletions, bottom up, one call per block of consecutive rows
+    for d in plan.deletions:
+        name = existing(d.sheet, "Zeilen löschen")
+        touched.add(name)
+        doomed = sorted({r for r in d.rows if r >= 1})
+        width = max((len(r) for r in current(name)), default=1)
+        for first, last in reversed(list(_runs(doomed))):
+            steps.append((*_delete_step(book, name, (first, 1, last, width), old_block(name, (first, 1, last, width))),
+                          False))
+        res.rows_deleted += len(doomed)
+
+    # ---- 6. the overview and its chart, after the run's other sheets (as the package writer does)
+    for rw in plan.rewrites:
+        if rw.owned_cols is not None:
+            add_rewrite(rw)
+    for chart in plan.charts:
+        chart_sheet = find_sheet(names + new_sheets, chart.sheet)
+        if chart_sheet is None:
+            raise LiveApplyError(f"Blatt '{chart.sheet}' fehlt in '{book.name}' — Diagramm nicht möglich")
+        steps.append((functools.partial(book.set_chart, chart_sheet, chart), lambda: None))
+
+    # ---- nothing is written while anything is in the way
+    for sheet in sorted(touched):
+        if book.is_protected(sheet):
+            raise LiveApplyError(f"Blatt '{sheet}' ist geschützt — bitte den Blattschutz aufheben "
+                                 "(Überprüfen › Blatt schützen); nichts geändert")
+    if new_sheets and book.structure_protected():
+        raise LiveApplyError(f"die Arbeitsmappe ist geschützt, Blatt '{new_sheets[0]}' kann nicht angelegt "
+                             "werden — bitte den Mappenschutz aufheben; nichts geändert")
+    if backup_to is not None:
+        book.save_copy(backup_to)
+        res.backup = backup_to
+
+    journal = _Journal()
+    say("Änderungen schreiben")
+    with book.batch():
+        try:
+            for step in steps:
+                journal.do(*step)
+        except Exception as e:
+            failed = journal.rollback()
+            why = f"{type(e).__name__}: {e}"[:160]
+            if failed:
+                where = f"; Sicherung: {backup_to}" if backup_to else ""
+                raise LiveApplyError(f"Excel hat eine Änderung abgelehnt ({why}); {failed} Schritte ließen "
+                                     f"sich nicht zurücknehmen{where}") from e
+            raise LiveApplyError(f"Excel hat eine Änderung abgelehnt ({why}) — alles Geschriebene ist "
+                                 "zurückgenommen, die Mappe ist unverändert") from e
     return res
+
+
+def _delete_step(book: LiveBook, name: str, block: Block, old: list[list[Any]]
+                 ) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Deleting the rows of ``block``, and taking it back: the rows inserted again with their
+    values, number formats and fills (read just before the deletion)."""
+    kept: dict[str, dict] = {}
+
+    def delete() -> None:
+        kept["formats"] = _grid(book.read_number_formats, name, block)
+        kept["fills"] = _grid(book.read_fills, name, block)
+        book.delete_rows(name, block[0], block[2])
+
+    def undo() -> None:
+        book.insert_rows(name, block[0], block[2] - block[0] + 1)
+        book.write_block(name, block[0], 1, old)
+        for what in ("formats", "fills"):
+            groups: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+            for cell, v in kept.get(what, {}).items():
+                groups[v].append(cell)
+            for v, cells in groups.items():
+                if what == "formats":
+                    book.set_number_format(name, merge_blocks(cells), v or "General")
+                elif v != OTHER_FILL:      # an agent's pattern cannot be set again; a colour can
+                    book.set_fill(name, merge_blocks(cells), v)
+    return delete, undo
+
+
+def _append_step(book: LiveBook, name: str, rows: list[list[CellValue]], number_formats: dict[int, str],
+                 created: bool) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Appending ``rows`` below the sheet's last value (found when the step runs, after the
+    writes), and taking it back: the values cleared, the number formats as they were."""
+    done: dict[str, Any] = {}
+
+    def append() -> None:
+        start = book.last_value_row(name) + 1
+        block = (start, 1, start + len(rows) - 1, len(rows[0]))
+        if book.has_merged_cells(name, block):
+            raise LiveApplyError(f"{name}!{_address(block)} enthält verbundene Zellen")
+        done["block"] = block
+        if not created:     # Excel gives a date written into a General cell a date format
+            done["formats"] = _grid(book.read_number_formats, name, block)
+        book.write_block(name, start, 1, rows)
+        for col, fmt in sorted(number_formats.items()):
+            book.set_number_format(name, [(start, col, start + len(rows) - 1, col)], fmt)
+
+    def undo() -> None:
+        block = done.get("block")
+        if block is None:
+            return
+        r1, c1, r2, c2 = block
+        book.write_block(name, r1, c1, [[None] * (c2 - c1 + 1) for _ in range(r1, r2 + 1)])
+        groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for cell, fmt in done.get("formats", {}).items():
+            groups[fmt or "General"].append(cell)
+        for fmt, cells in groups.items():
+            book.set_number_format(name, merge_blocks(cells), fmt)
+    return append, undo
 
 
 # ====================================================================== xlwings
 
 XL_NONE = -4142            # xlNone / xlColorIndexNone
+XML_CHUNK_ROWS = 5000      # rows per Range.Value(xlRangeValueXMLSpreadsheet) read
+XL_XML_SPREADSHEET = 11    # xlRangeValueXMLSpreadsheet
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 XL_SOLID = 1
 XL_AUTOMATIC = -4105       # xlColorIndexAutomatic
 _VISIBLE = {"visible": -1, "hidden": 0, "veryHidden": 2}
@@ -335,7 +631,9 @@ def _to_excel(value: CellValue) -> Any:
 
 def _from_excel(value: Any) -> CellValue:
     """What Excel hands over -> what the package reader gives: integral floats as int, ''
-    as None, a date at midnight as date."""
+    as None, a date at midnight as date; Currency (Decimal) as a number, #SPILL!/#CALC! … (error
+    codes) as their text, like #N/A."""
+    value = from_com(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return int(value)
     if isinstance(value, str) and not value:
@@ -343,6 +641,18 @@ def _from_excel(value: Any) -> CellValue:
     if isinstance(value, datetime):
         return from_excel_datetime(value)
     return value
+
+
+def _merge_value2(values: list[list[Any]], value2: Any) -> list[list[Any]]:
+    """``Range.Value`` (dates as datetimes) with every other cell taken from ``Range.Value2`` —
+    numbers exactly as Excel holds them (``Value`` turns a Currency cell into a Decimal rounded
+    to four places)."""
+    if not isinstance(value2, (tuple, list)):
+        value2 = ((value2,),)
+    out = []
+    for row, raw_row in zip(values, value2, strict=False):
+        out.append([v if isinstance(v, datetime) else raw for v, raw in zip(row, raw_row, strict=False)])
+    return out
 
 
 def _bgr_hex(color: Any) -> str | None:
@@ -364,6 +674,37 @@ def _address(block: Block) -> str:
     return a if (r1, c1) == (r2, c2) else f"{a}:{col_letter(c2)}{r2}"
 
 
+REFERENCE_LIMIT = 8000     # characters of a defined name's reference (a formula: up to 8,192)
+TEMP_NAME = "xl_addin_Bereich"
+
+
+def _reference_batches(sheet: str, blocks: list[Block]) -> Iterator[str]:
+    """``='Sheet'!$A$2:$W$2,'Sheet'!$A$5:$W$9,…`` — references for a temporary defined name,
+    each within ``REFERENCE_LIMIT`` characters."""
+    from ..core.cells import col_letter
+    quoted = "'" + sheet.replace("'", "''") + "'!"
+    batch = ""
+    for r1, c1, r2, c2 in blocks:
+        a = f"{quoted}${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
+        if batch and len(batch) + 1 + len(a) > REFERENCE_LIMIT:
+            yield "=" + batch
+            batch = ""
+        batch = f"{batch},{a}" if batch else a
+    if batch:
+        yield "=" + batch
+
+
+def multi_area_calls(sheet: str, blocks: list[Block]) -> tuple[int, int]:
+    """(COM calls to get the ranges, number of ranges) for ``blocks`` as ``XlwingsBook`` gets
+    them: one ``Range(address)`` when the addresses fit in Excel's 255 characters, else per
+    ~8,000 characters a temporary defined name (add it, take its range, delete it)."""
+    short = address_calls(blocks)
+    if short <= 1:
+        return short, short
+    n = sum(1 for _ in _reference_batches(sheet, blocks))
+    return 3 * n, n
+
+
 def _address_batches(blocks: list[Block], limit: int = 240) -> Iterator[str]:
     """Comma-joined multi-area addresses short enough for Excel's Range() (255 chars)."""
     batch = ""
@@ -375,6 +716,84 @@ def _address_batches(blocks: list[Block], limit: int = 240) -> Iterator[str]:
         batch = f"{batch},{a}" if batch else a
     if batch:
         yield batch
+
+
+def styles_from_xml(xml: str, n_rows: int, n_cols: int) -> list[list[tuple[str | None, str | None]]]:
+    """(fill, text colour) per cell from Excel's XML Spreadsheet 2003 text of a range: a cell's
+    style is its own ``ss:StyleID``, else its row's, else its column's, else ``Default``; a style
+    inherits from ``ss:Parent``. Fill: a solid colour as RRGGBB, ``OTHER_FILL`` for a pattern,
+    None for none; text colour: RRGGBB or None."""
+    from xml.etree import ElementTree as ET
+    root = ET.fromstring(xml)
+    raw: dict[str, tuple[str | None, dict, dict]] = {}
+    for st in root.iter(f"{_SS}Style"):
+        interior = st.find(f"{_SS}Interior")
+        font = st.find(f"{_SS}Font")
+        raw[st.get(f"{_SS}ID", "")] = (st.get(f"{_SS}Parent"),
+                                       dict(interior.attrib) if interior is not None else {},
+                                       dict(font.attrib) if font is not None else {})
+
+    def resolve(style_id: str, seen: tuple = ()) -> tuple[str | None, str | None]:
+        if style_id in seen or style_id not in raw:
+            return None, None                 # unknown: no fill, automatic text colour
+        parent, interior, font = raw[style_id]
+        inherit = parent or ("Default" if style_id != "Default" else None)
+        base = resolve(inherit, (*seen, style_id)) if inherit else (None, None)
+        pattern, colour = interior.get(f"{_SS}Pattern"), interior.get(f"{_SS}Color")
+        if pattern is None and colour is None:
+            fill = base[0]
+        elif pattern in (None, "Solid") and colour:
+            fill = _norm_rgb(colour)
+        elif pattern == "None" or not colour:
+            fill = None
+        else:
+            fill = OTHER_FILL
+        text = _norm_rgb(font[f"{_SS}Color"]) if f"{_SS}Color" in font else base[1]
+        return fill, text
+
+    memo: dict[str | None, tuple[str | None, str | None]] = {}
+
+    def style(style_id: str | None) -> tuple[str | None, str | None]:
+        if style_id not in memo:
+            memo[style_id] = resolve(style_id or "Default")
+        return memo[style_id]
+
+    table = root.find(f".//{_SS}Table")
+    column_style: dict[int, str] = {}
+    grid = [[style(None)] * n_cols for _ in range(n_rows)]
+    if table is None:
+        return grid
+    col = 0
+    for c in table.findall(f"{_SS}Column"):
+        col = int(c.get(f"{_SS}Index", col + 1))
+        span = int(c.get(f"{_SS}Span", 0))
+        for k in range(col, col + span + 1):
+            if c.get(f"{_SS}StyleID"):
+                column_style[k] = c.get(f"{_SS}StyleID", "")
+        col += span
+    present: set[int] = set()
+    row = 0
+    for r in table.findall(f"{_SS}Row"):
+        row = int(r.get(f"{_SS}Index", row + 1))
+        span = int(r.get(f"{_SS}Span", 0))
+        row_style = r.get(f"{_SS}StyleID")
+        cells: dict[int, str | None] = {}
+        col = 0
+        for cell in r.findall(f"{_SS}Cell"):
+            col = int(cell.get(f"{_SS}Index", col + 1))
+            across = int(cell.get(f"{_SS}MergeAcross", 0))
+            for k in range(col, col + across + 1):
+                cells[k] = cell.get(f"{_SS}StyleID")
+            col += across
+        for rr in range(row, row + span + 1):
+            if 1 <= rr <= n_rows:
+                present.add(rr)
+                grid[rr - 1] = [style(cells.get(k) or row_style or column_style.get(k)) for k in range(1, n_cols + 1)]
+        row += span
+    for rr in range(1, n_rows + 1):            # rows the XML leaves out take their columns' styles
+        if rr not in present:
+            grid[rr - 1] = [style(column_style.get(k)) for k in range(1, n_cols + 1)]
+    return grid
 
 
 class XlwingsBook:
@@ -404,11 +823,9 @@ class XlwingsBook:
     def read_values(self, sheet: str) -> list[list[CellValue]]:
         sh = self._sheet(sheet)
         last = sh.used_range.last_cell
-        values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
-        rows = [[_from_excel(v) for v in row] for row in values or []]
-        while rows and all(v is None for v in rows[-1]):
-            rows.pop()
-        return rows
+        rng = sh.range((1, 1), (last.row, last.column))
+        values = rng.options(ndim=2, err_to_str=True).value     # dates as datetimes
+        return _merge_value2(values or [], rng.api.Value2)
 
     def formula_cells(self, sheet: str) -> set[tuple[int, int]]:
         """Cells whose formula text starts with '=' and is not the cell's own text value (a text
@@ -433,36 +850,84 @@ class XlwingsBook:
         rng = self._sheet(sheet).range((row, col), (row + len(values) - 1, col + len(values[0]) - 1))
         rng.value = [[_to_excel(v) for v in line] for line in values]
 
-    def set_number_format(self, sheet, block, number_format) -> None:
-        r1, c1, r2, c2 = block
-        self._sheet(sheet).range((r1, c1), (r2, c2)).number_format = number_format
+    def has_formulas(self, sheet, block) -> bool:
+        return self._range(sheet, block).api.HasFormula is not False      # None: some cells
 
-    def read_fills(self, sheet, row, cols) -> list[str | None]:
-        sh = self._sheet(sheet)
-        interior = sh.range((row, min(cols)), (row, max(cols))).api.Interior
-        pattern = interior.Pattern
-        if pattern == XL_NONE:
-            return [None] * len(cols)
-        if pattern == XL_SOLID and interior.Color is not None:
-            return [_bgr_hex(interior.Color)] * len(cols)
-        out: list[str | None] = []
-        for c in cols:                                   # mixed row: cell by cell
-            cell = sh.range((row, c)).api.Interior
-            p = cell.Pattern
-            out.append(None if p == XL_NONE else _bgr_hex(cell.Color) if p == XL_SOLID else OTHER_FILL)
+    def has_merged_cells(self, sheet, block) -> bool:
+        return self._range(sheet, block).api.MergeCells is not False      # None: some cells
+
+    def is_protected(self, sheet) -> bool:
+        return bool(self._sheet(sheet).api.ProtectContents)
+
+    def structure_protected(self) -> bool:
+        return bool(self.book.api.ProtectStructure)
+
+    def _range(self, sheet, block):
+        r1, c1, r2, c2 = block
+        return self._sheet(sheet).range((r1, c1), (r2, c2))
+
+    def read_number_formats(self, sheet, block) -> list[list[str | None]]:
+        """Per column: Range.NumberFormat is the format of every cell, or None when they differ —
+        then each half is asked (a formatted column is one call)."""
+        r1, c1, r2, c2 = block
+        sh = self._sheet(sheet).api
+        grid: list[list[str | None]] = [[None] * (c2 - c1 + 1) for _ in range(r1, r2 + 1)]
+
+        def fill(col: int, first: int, last: int) -> None:
+            fmt = sh.Range(_address((first, col, last, col))).NumberFormat
+            if fmt is not None or first == last:
+                for r in range(first, last + 1):
+                    grid[r - r1][col - c1] = fmt if fmt is not None else "General"
+                return
+            mid = (first + last) // 2
+            fill(col, first, mid)
+            fill(col, mid + 1, last)
+        for col in range(c1, c2 + 1):
+            fill(col, r1, r2)
+        return grid
+
+    def _ranges(self, sheet, blocks) -> list[Any]:
+        """Multi-area ranges covering ``blocks``: one ``Range(address)`` when the addresses fit
+        in 255 characters; else a temporary (hidden) defined name per ~8,000 characters of
+        references — hundreds of areas per range instead of ~20 — and, should Excel refuse the
+        name, ``Range()`` per 255 characters."""
+        sh = self._sheet(sheet).api
+        if address_calls(blocks) > 1 and not getattr(self, "_names_refused", False):
+            try:
+                out = []
+                for refers in _reference_batches(sheet, blocks):
+                    name = self.book.api.Names.Add(Name=TEMP_NAME, RefersTo=refers, Visible=False)
+                    out.append(name.RefersToRange)
+                    name.Delete()
+                return out
+            except Exception:   # an older Excel: addresses of 255 characters
+                self._names_refused = True
+        return [sh.Range(address) for address in _address_batches(blocks)]
+
+    def set_number_format(self, sheet, blocks, number_format) -> None:
+        for rng in self._ranges(sheet, blocks):
+            rng.NumberFormat = number_format
+
+    def _styles(self, sheet, block) -> list[list[tuple[str | None, str | None]]]:
+        """(fill, text colour) of every cell of ``block``: Excel's XML Spreadsheet form of the
+        range (Range.Value(11)) carries the style of every cell — one call per 5,000 rows."""
+        r1, c1, r2, c2 = block
+        sh = self._sheet(sheet).api
+        out: list[list[tuple[str | None, str | None]]] = []
+        for first in range(r1, r2 + 1, XML_CHUNK_ROWS):
+            last = min(r2, first + XML_CHUNK_ROWS - 1)
+            xml = sh.Range(_address((first, c1, last, c2))).GetValue(XL_XML_SPREADSHEET)
+            out += styles_from_xml(str(xml), last - first + 1, c2 - c1 + 1)
         return out
+
+    def read_fills(self, sheet, block) -> list[list[str | None]]:
+        return [[fill for fill, _ in row] for row in self._styles(sheet, block)]
 
     def set_fill(self, sheet, blocks, rgb) -> None:
         self._set_colour(sheet, blocks, rgb, "Interior", ("Pattern", XL_NONE))
 
-    def read_font_colours(self, sheet, row, cols) -> list[str | None]:
-        sh = self._sheet(sheet)
-        out: list[str | None] = []
-        for c in cols:                                   # fonts: cell by cell (rare: Kundenakten)
-            font = sh.range((row, c)).api.Font
-            index = font.ColorIndex
-            out.append(None if index == XL_AUTOMATIC else _bgr_hex(font.Color))
-        return out
+    def read_font_colours(self, sheet, block) -> list[list[str | None]]:
+        return [[font for _, font in row] for row in self._styles(sheet, block)]
 
     def set_font_colour(self, sheet, blocks, rgb) -> None:
         self._set_colour(sheet, blocks, rgb, "Font", ("ColorIndex", XL_AUTOMATIC))
@@ -471,9 +936,8 @@ class XlwingsBook:
         """Colour ``part`` of the cells of ``blocks`` (``Interior``: the fill; ``Font``) with
         ``rgb``, a few hundred cells per COM call; None: back to Excel's default, the property
         and value ``default`` (no fill: Pattern = xlNone; automatic text colour)."""
-        sh = self._sheet(sheet)
-        for address in _address_batches(blocks):
-            target = getattr(sh.api.Range(address), part)
+        for rng in self._ranges(sheet, blocks):
+            target = getattr(rng, part)
             if rgb is None:
                 setattr(target, *default)
             else:
@@ -486,6 +950,22 @@ class XlwingsBook:
     def add_sheet(self, sheet, state) -> None:
         new = self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
         new.api.Visible = _VISIBLE.get(state, -1)
+
+    def delete_sheet(self, sheet) -> None:
+        app = self.book.app.api
+        alerts = app.DisplayAlerts
+        app.DisplayAlerts = False
+        try:
+            self._sheet(sheet).api.Delete()
+        finally:
+            app.DisplayAlerts = alerts
+
+    def insert_rows(self, sheet, first, count) -> None:
+        self._sheet(sheet).api.Rows(f"{first}:{first + count - 1}").Insert()
+
+    def save_copy(self, path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.book.api.SaveCopyAs(str(path))
 
     def set_sheet_state(self, sheet, state) -> None:
         self._sheet(sheet).api.Visible = _VISIBLE.get(state, -1)
@@ -529,14 +1009,22 @@ class XlwingsBook:
 
     @contextlib.contextmanager
     def batch(self):
+        """Screen updating, automatic calculation and events (agents' Worksheet_Change macros)
+        off while the adapter writes; each restored on every path."""
         app = self.book.app
-        updating, calculation = app.screen_updating, app.calculation
+        updating, calculation, events = app.screen_updating, app.calculation, app.api.EnableEvents
         app.screen_updating = False
-        app.calculation = "manual"
         try:
-            yield
+            app.calculation = "manual"
+            try:
+                app.api.EnableEvents = False
+                try:
+                    yield
+                finally:
+                    app.api.EnableEvents = events
+            finally:
+                app.calculation = calculation
         finally:
-            app.calculation = calculation
             app.screen_updating = updating
 
     # --- LiveUI ---------------------------------------------------------------------

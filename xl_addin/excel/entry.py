@@ -112,6 +112,19 @@ def _show(live, text: str, title: str, critical: bool) -> None:
         _log(title)
 
 
+LIVE_BACKUP_FOLDER = ".xl_addin-backup"     # next to the workbook, as the headless run keeps its backups
+
+
+def _apply(live, plan: Plan) -> None:
+    """Apply ``plan`` to the open workbook, all or nothing, after saving a copy of it
+    (``<folder>/.xl_addin-backup/<name>.vor-Excel-Aenderung<suffix>``) when it is on disk."""
+    file = _file_of(live)
+    backup = None
+    if file is not None:
+        backup = file.parent / LIVE_BACKUP_FOLDER / f"{file.stem}.vor-Excel-Aenderung{file.suffix}"
+    apply_plan_live(live, plan, progress=_progress(live), backup_to=backup)
+
+
 def _progress(live) -> Callable[[str], None]:
     return lambda step: live.status(f"{TITLE}: {step} …")
 
@@ -194,7 +207,7 @@ def recalculate(book=None, now: datetime | None = None) -> str:
     def work(live):
         opened = _open(live, now, formulas=True)        # the exports' formula findings, as headless
         plan = actions.plan_run(opened)
-        apply_plan_live(live, plan, progress=_progress(live))
+        _apply(live, plan)
         head = (f"{opened.kind.title}: neu berechnet — {_counts(plan)}, "
                 f"{len(plan.protocol)} Änderungen protokolliert.")
         summary = [f"{k}: {v}" for k, v in plan.summary.items() if v][:8]
@@ -304,7 +317,7 @@ def _import(action: str, title: str, book, now: datetime | None, source) -> str:
                               *([""] + findings if findings else []), "", "Übernehmen?"])
         if not live.confirm(question, f"{TITLE} – {title}"):
             raise _Cancelled()
-        apply_plan_live(live, result.plan, progress=_progress(live))
+        _apply(live, result.plan)
         return "\n".join([f"{head} '{table.name}' übernommen: {result.changes} Änderungen, protokolliert; "
                           f"die Mappe ist neu berechnet ({_counts(result.plan)}).", *counts]), False
     return _action(title, book, work, edits=True)
@@ -336,7 +349,7 @@ def new_diagonal_case(book=None, now: datetime | None = None) -> str:
             user = _ask(live, "User-ID des Vendors:", "Neuer Fall")
         rtype = _ask(live, "Anfrageart (" + ", ".join(DS.REQUEST_TYPES) + "):", "Neuer Fall")
         case = actions.new_case(opened, order, user, rtype)
-        apply_plan_live(live, case.plan, progress=_progress(live))
+        _apply(live, case.plan)
         return "\n".join([f"Neuer Fall angelegt: Bestellung {order}, {case.request_type} ({case.agency}).",
                           *_findings_lines([f for f in case.plan.findings if f.sheet == DS.SHEET_CASES])]), False
     return _action("Neuer Fall (Diagonal)", book, work, edits=True)
@@ -353,7 +366,7 @@ def step_done(book=None, now: datetime | None = None) -> str:
         if cases is None or sheet_key(sel_sheet) != sheet_key(cases.name) or not rows:
             raise UserError(f"bitte die Zeilen der Fälle im Blatt '{DS.SHEET_CASES}' markieren")
         result = actions.step_done(opened, rows=rows)
-        apply_plan_live(live, result.plan, progress=_progress(live))
+        _apply(live, result.plan)
         return "\n".join([f"Schritt erledigt: {result.done} Fall/Fälle weitergesetzt"
                           + (f", {len(result.refused)} nicht möglich:" if result.refused else "."),
                           *_findings_lines(result.refused, severities=(ERROR,))]), bool(result.refused)

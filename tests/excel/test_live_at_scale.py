@@ -1,0 +1,136 @@
+""""Neu berechnen" on a 20,000-order Masterliste through the live adapter, with the in-memory Excel
+counting what each call would cost in COM round trips: a full recompute takes a few hundred calls
+(not 170,000), gives the same cells as the headless run, and a failure half-way leaves the
+workbook exactly as it was."""
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.excel.fakebook import COM_COST, FakeBook, FakeComError
+from tests.excel.test_adapter import assert_same_cells, cells_of_fake, cells_of_file, file_fills
+from xl_addin.core.context import RunContext
+from xl_addin.excel.adapter import LiveApplyError, apply_plan_live, read_workbook_live
+from xl_addin.kinds.inkasso import rules as inkasso, schema as S
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from bench_run import build
+
+CTX = RunContext(datetime(2026, 11, 22, 12, 0), "Agentin")
+N_ORDERS = 20_000
+FEW_HUNDRED = 400
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "Inkasso - Cancelled Installments.xlsx"
+    build(path, N_ORDERS)
+    return path
+
+
+def _live(path: Path) -> FakeBook:
+    from xl_addin.package import read_workbook
+    return FakeBook.from_workbook(read_workbook(path), file_fills(path), name=path.name)
+
+
+def test_full_recompute_of_20000_orders_takes_a_few_hundred_calls_and_the_headless_cells(big, tmp_path):
+    from xl_addin.package import apply_plan, read_workbook
+    path = tmp_path / big.name
+    shutil.copy2(big, path)
+    live = _live(path)
+    for run in (1, 2):
+        live.com_calls = 0
+        live.calls.clear()
+        plan = inkasso.plan_run(read_workbook_live(live), CTX)
+        reading = live.com_calls
+        if run == 1:
+            assert sum(1 for w in plan.writes if w.sheet == S.SHEET_MASTER) > 40_000
+            assert len(plan.fills) >= N_ORDERS
+        res = apply_plan_live(live, plan)
+        calls = live.com_calls
+        print(f"run {run}: {calls} COM calls ({reading} reading the workbook), {len(live.calls)} protocol calls")
+        assert calls <= FEW_HUNDRED, f"run {run}: {calls} COM calls"
+        assert res.cells_written == len({(w.sheet, w.row, w.col) for w in plan.writes})
+        apply_plan(path, inkasso.plan_run(read_workbook(path), CTX), backups=0)
+        assert_same_cells(cells_of_file(path), cells_of_fake(live))
+    # the second run finds every fill and value right: nothing is painted again (the sheets the
+    # product rewrites each run, Prüfung and the overview, are written anew by definition)
+    rewritten = {rw.sheet for rw in plan.rewrites}
+    assert not [c for c in live.calls if c[0] in ("set_fill", "set_number_format") and c[1] not in rewritten]
+
+
+@pytest.mark.parametrize("fail_at", [("set_fill", 2), ("write_block", 5), ("set_number_format", 1),
+                                     ("delete_rows", 1), ("delete_rows", 3), ("write_block", 9), ("add_sheet", 2)])
+def test_a_failure_half_way_leaves_the_workbook_as_it_was(fail_at):
+    from xl_addin.package import read_workbook
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo" / "Inkasso - Cancelled Installments.xlsx"
+    live = FakeBook.from_workbook(read_workbook(demo), file_fills(demo), name=demo.name)
+    plan = inkasso.plan_run(read_workbook_live(live), CTX)
+    assert plan.deletions and plan.appends and plan.rewrites
+    before = live.snapshot()
+    live.fail_at = fail_at
+    with pytest.raises(LiveApplyError) as caught:
+        apply_plan_live(live, plan)
+    assert "zurückgenommen, die Mappe ist unverändert" in str(caught.value) and "\n" not in str(caught.value)
+    assert isinstance(caught.value.__cause__, FakeComError)
+    assert live.snapshot() == before
+    live.fail_at = None                      # and the same plan goes through afterwards
+    apply_plan_live(live, plan)
+    assert live.snapshot() != before
+
+
+def _demo_live() -> tuple[FakeBook, object]:
+    from xl_addin.package import read_workbook
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo" / "Inkasso - Cancelled Installments.xlsx"
+    live = FakeBook.from_workbook(read_workbook(demo), file_fills(demo), name=demo.name)
+    return live, inkasso.plan_run(read_workbook_live(live), CTX)
+
+
+WRITES = ("write_block", "set_fill", "set_font_colour", "set_number_format", "add_sheet", "clear_sheet",
+          "delete_rows", "save_copy")
+
+
+def test_a_protected_sheet_is_refused_before_anything_is_written():
+    live, plan = _demo_live()
+    live.protected.add("Warten auf Freigabe")
+    live.calls.clear()
+    with pytest.raises(LiveApplyError, match=r"Blatt .Warten auf Freigabe. ist geschützt .* nichts geändert"):
+        apply_plan_live(live, plan)
+    assert not [c for c in live.calls if c[0] in WRITES]
+
+
+def test_merged_cells_in_a_computed_column_are_refused_before_anything_is_written():
+    live, plan = _demo_live()
+    master = live.sheets[S.SHEET_MASTER]
+    header = [master.values.get((1, c)) for c in range(1, master.max_col + 1)]
+    live.merged.add((S.SHEET_MASTER, 5, header.index(S.M_NEXT_STEP) + 1))
+    live.calls.clear()
+    with pytest.raises(LiveApplyError, match=r"Masterliste!\w+\d+:\w+\d+ enthält verbundene Zellen"):
+        apply_plan_live(live, plan)
+    assert not [c for c in live.calls if c[0] in WRITES]
+
+
+def test_a_locked_workbook_structure_is_refused_when_a_sheet_must_be_added():
+    live, plan = _demo_live()
+    assert "Prüfung" not in live.sheets        # the run must add it
+    live.structure_locked = True
+    with pytest.raises(LiveApplyError, match="Mappenschutz"):
+        apply_plan_live(live, plan)
+
+
+def test_a_copy_is_saved_before_the_first_change(tmp_path):
+    live, plan = _demo_live()
+    copy = tmp_path / ".xl_addin-backup" / "Inkasso.live.xlsx"
+    res = apply_plan_live(live, plan, backup_to=copy)
+    assert res.backup == copy and copy.exists()
+    names = [c[0] for c in live.calls]
+    assert names.index("save_copy") < min(names.index(n) for n in WRITES if n in names and n != "save_copy")
+
+
+def test_cost_table_names_only_protocol_methods():
+    from xl_addin.excel.adapter import LiveBook
+    assert set(COM_COST) <= {n for n in dir(LiveBook) if not n.startswith("_")}
