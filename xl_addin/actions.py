@@ -71,7 +71,8 @@ __all__ = [
     "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
     "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
     "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
-    "out_folder", "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list",
+    "out_folder", "pdf_converter_installed", "plan_run", "preview", "preview_file",
+    "read_source", "run_file", "status_list",
     "step_done", "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report",
     "write_status_list", "write_vpa_export",
 ]
@@ -267,6 +268,7 @@ class FileResult:
     backup: Path | None = None
     error: str = ""                     # why the file could not be run (one line)
     notes: list[str] = field(default_factory=list)   # what the write did besides the plan (one line each)
+    preview: Preview | None = None      # ``preview_file``: what the run would change
 
     @property
     def ok(self) -> bool:
@@ -331,6 +333,21 @@ def batch_signals():
     ``Terminated`` between files too, so that the batch can still say what it did and what it
     left undone; within a file the run cleans up as always."""
     return terminate_raises()
+
+
+def preview_file(path, now: datetime | None = None, user: str | None = None) -> FileResult:
+    """What ``run`` would change in the workbook at ``path`` — cell by cell, rows, colours, sheets
+    rewritten, Protokoll lines (``FileResult.preview``) — read without the lock and nothing written.
+    What cannot be read is in ``error``, never raised."""
+    res = FileResult(Path(path))
+    try:
+        with open_file(res.path, now=now, user=user) as book:
+            res.kind = book.kind.name
+            res.plan = plan_run(book)
+            res.preview = preview(book, res.plan)
+    except (WorkbookError, UnknownWorkbook) as e:
+        res.error = str(e)
+    return res
 
 
 def new_workbook(kind_name: str, path) -> Path:
