@@ -106,25 +106,35 @@ def expected_after(before: dict[str, list[list]], pv: Preview, protocol_sheet: s
     return {name: trim(rows) for name, rows in after.items()}
 
 
-def check_preview_then_run(path: Path) -> Preview:
+def _run_preview(path: Path) -> tuple[Preview, str]:
+    result = actions.preview_file(path, NOW)
+    assert result.preview is not None, result.error
+    return result.preview, result.kind
+
+
+def check_preview_then_run(path: Path, command: tuple = ("run",), options: tuple = (),
+                           in_process=_run_preview) -> Preview:
+    """``xl-addin COMMAND PATH OPTIONS --preview`` (text and JSON) leaves the file as it is; then the
+    command without --preview writes exactly what the preview listed."""
     digest = sha(path)
-    res = cli("run", path, "--preview", "--now", NOW.isoformat(timespec="minutes"), "--json")
+    when = ("--now", NOW.isoformat(timespec="minutes"))
+    res = cli(*command, path, *options, *when, "--preview", "--json")
     assert res.exit_code == 0, res.output
-    shown = json.loads(res.output)[0]
+    shown = json.loads(res.output)
+    shown = shown[0] if isinstance(shown, list) else shown
     assert sha(path) == digest, "the preview changed the file"
     assert not shown["written"]
-    text = cli("run", path, "--preview", "--now", NOW.isoformat(timespec="minutes"))
-    assert text.exit_code == 0 and "nichts geschrieben" in text.output
+    text = cli(*command, path, *options, *when, "--preview")
+    assert text.exit_code == 0 and "nichts geschrieben" in text.output, text.output
     assert sha(path) == digest
 
-    result = actions.preview_file(path, NOW)
-    pv, kind = result.preview, actions.kind_named(result.kind)
-    assert pv is not None
+    pv, kind_name = in_process(path)
+    kind = actions.kind_named(kind_name)
     assert shown["counts"] == pv.counts() and len(shown["changes"]) == len(pv.changes)
     assert len(shown["protocol"]) == len(pv.protocol)
 
     before = grids(path)
-    ran = cli("run", path, "--now", NOW.isoformat(timespec="minutes"))
+    ran = cli(*command, path, *options, *when)
     assert ran.exit_code == 0, ran.output
     after = grids(path)
 
@@ -175,3 +185,27 @@ def test_preview_of_a_file_that_is_no_workbook_says_why_and_exits_1(tmp_path):
     res = cli("run", bad, "--preview")
     assert res.exit_code == 1 and "kaputt.xlsx" in res.output
     assert bad.read_bytes() == b"not a zip"
+
+
+DIAGONAL = REPO / "workbooks" / "demo" / "Kundenbetreuung Diagonal.xlsx"
+
+
+def test_step_done_and_new_case_preview_exactly_what_they_then_write(tmp_path):
+    path = Path(shutil.copy2(DIAGONAL, tmp_path / DIAGONAL.name))
+    cli("run", path, "--now", NOW.isoformat(timespec="minutes"))
+
+    def step_done(p):
+        with actions.open_file(p, action="step-done", now=NOW) as book:
+            return actions.preview(book, actions.step_done(book, rows=[13, 56]).plan), book.kind.name
+
+    pv = check_preview_then_run(path, ("step-done",), ("--row", 13, "--row", 56), step_done)
+    assert sum(1 for e in pv.protocol if e.action.startswith("Schritt erledigt")) == 2
+
+    def new_case(p):
+        with actions.open_file(p, action="new-case", now=NOW) as book:
+            return actions.preview(book, actions.new_case(book, "10004711", "1006", "Adressermittlung").plan), \
+                book.kind.name
+
+    pv = check_preview_then_run(path, ("new-case",),
+                                ("--order", "10004711", "--user", "1006", "--type", "Adressermittlung"), new_case)
+    assert [c.kind for c in pv.changes if c.sheet == "Fälle"].count(ROW_ADDED) == 1

@@ -17,11 +17,24 @@ import click
 from .. import actions
 from ..core.values import format_date_de
 from .options import CONTEXT, fail, json_option, open_or_exit, protocol_json, time_options
+from .preview import preview_json, print_preview
 
 _agent = click.option("--agent", default=None,
                       help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
 _json = json_option("Ergebnis als JSON ausgeben (für Skripte).")
 _path = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+_preview = click.option("--preview", is_flag=True,
+                        help="Nur zeigen, was geändert würde (Zelle, alt → neu, Zeilen, Farben, Protokoll) — "
+                             "schreibt nichts.")
+
+
+def _show_preview(book: actions.OpenWorkbook, plan, title: str, json_out: bool, **extra) -> None:
+    """The preview of ``plan`` (nothing written), as a table per sheet or as JSON."""
+    pv = actions.preview(book, plan)
+    if json_out:
+        click.echo(preview_json(pv, path=str(book.path or book.data.source), preview=True, written=False, **extra))
+    else:
+        print_preview(pv, f"Vorschau {title} '{book.data.source}' (nichts geschrieben)")
 
 _DURATION = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(min|m|minuten|h|std|stunden|d|t|tag|tage|w|wochen?)?\s*",
                        re.IGNORECASE)
@@ -58,7 +71,8 @@ def _dump(data) -> None:
 @time_options()
 @_agent
 @_json
-def step_done_cmd(path, rows, orders, now, today, agent, json_out):
+@_preview
+def step_done_cmd(path, rows, orders, now, today, agent, json_out, preview):
     """Schritt erledigt: setzt Schritt auf den nächsten Schritt der Tabelle und 'Schritt seit' auf
     jetzt, protokolliert beides und rechnet die Mappe neu (Diagonal-Fallliste).
 
@@ -67,12 +81,19 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
     """
     if not rows and not orders:
         raise click.UsageError("Bitte --row oder --order angeben.")
-    book = open_or_exit(path, "step-done", now, today, user=agent, writable=True)
+    book = open_or_exit(path, "step-done", now, today, user=agent, writable=not preview)
     try:
         result = actions.step_done(book, rows=rows, orders=orders)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
     plan, done, refused = result.plan, result.done, result.refused
+    if preview:
+        _show_preview(book, plan, "Schritt erledigt", json_out, done=done,
+                      refused=[f.as_dict() for f in refused])
+        if not json_out:
+            for f in refused:
+                click.echo(f"  error   {f.text()}")
+        sys.exit(1 if refused or not done else 0)
     if done:
         _apply(book, plan)
     if json_out:
@@ -101,14 +122,18 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
 @time_options()
 @_agent
 @_json
-def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out):
+@_preview
+def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out, preview):
     """Neuer Fall: hängt eine Zeile an 'Fälle' an (Datum = heute, Schritt = Neu, VIP und
     Vendor-E-Mail von 'Vendoren'), protokolliert sie und rechnet die Mappe neu."""
-    book = open_or_exit(path, "new-case", now, today, user=agent, writable=True)
+    book = open_or_exit(path, "new-case", now, today, user=agent, writable=not preview)
     try:
         case = actions.new_case(book, order_id, user_id, request_type, agency)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
+    if preview:
+        _show_preview(book, case.plan, "Neuer Fall", json_out, row=case.row)
+        return
     _apply(book, case.plan)
     if json_out:
         _dump({"path": str(path), "row": case.row, "protocol": protocol_json(case.plan),
