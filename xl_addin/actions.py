@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 from . import files
 from .core.catalog import Core
 from .core.context import RunContext
+from .core.due import DueItem
 from .core.findings import ERROR, Finding
+from .core.ical import calendar_bytes, workbook_identity
 from .core.plan import Plan
 from .core.preview import Preview, plan_preview
 from .core.settings import Settings
@@ -67,14 +69,13 @@ from .package.allocator import paused_gc
 from .package.guard import terminate_raises
 
 __all__ = [
-    "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
-    "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
-    "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
-    "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
-    "out_folder", "pdf_converter_installed", "plan_run", "preview", "preview_file",
-    "read_source", "run_file", "status_list",
-    "step_done", "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report",
-    "write_status_list", "write_vpa_export",
+    "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "DueCalendar", "FileResult", "ImportResult", "NewCase",
+    "OpenWorkbook", "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file",
+    "batch_signals", "default_user", "due_calendar", "due_cases", "due_items", "editing", "handover_csvs",
+    "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now", "new_case", "new_workbook",
+    "open_file", "open_workbook", "out_folder", "pdf_converter_installed", "plan_run", "preview", "preview_file",
+    "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_calendar", "write_handover_csv",
+    "write_handover_csvs", "write_report", "write_status_list", "write_vpa_export",
 ]
 
 
@@ -489,6 +490,40 @@ def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[diago
     """Open cases due now (or within ``within``) or earlier, the soonest first."""
     _require(book.kind, "due", book.data.source)
     return diagonal_actions.due_cases(book.data, book.context, within)
+
+
+# ---------------------------------------------------------------- due dates, every kind: list and calendar
+
+def due_items(book: OpenWorkbook) -> list[DueItem]:
+    """Every open row with a due date (Diagonal: Fällig am of open cases; Inkasso: the next dunning
+    step's Fällig am; Solleciti: Scadenza task; Kundenakten: Wiedervorlage) as the run leaves the
+    workbook, soonest first, future ones included."""
+    with paused_gc():
+        return book.kind.due(book.data, book.context)
+
+
+@dataclass
+class DueCalendar:
+    items: list[DueItem]
+    content: bytes                      # the iCalendar file
+    identity: str                       # the workbook identity the UIDs are made from
+
+
+def due_calendar(book: OpenWorkbook, identity: str | None = None) -> DueCalendar:
+    """The due dates of ``book`` as an iCalendar file, one event per due row; ``identity`` (default:
+    the workbook's file name, ``core.ical.workbook_identity``) makes the UIDs together with the
+    kind and each row's key, so the same workbook exported again updates its events."""
+    items = due_items(book)
+    name = Path(book.data.source).name if book.data.source else book.kind.title
+    ident = " ".join(identity.split()).casefold() if identity and identity.strip() else workbook_identity(name)
+    return DueCalendar(items, calendar_bytes(items, kind=book.kind.name, title=book.kind.title, workbook=name,
+                                             identity=ident, tz=book.kind.timezone, now=book.context.now,
+                                             lang=book.kind.language), ident)
+
+
+def write_calendar(cal: DueCalendar, path) -> Path:
+    """The calendar file at ``path``, atomically (an older export there is replaced)."""
+    return files.atomic_write_bytes(Path(path), cal.content)
 
 
 # ---------------------------------------------------------------- Kundenakten: the VPA file
