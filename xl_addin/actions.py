@@ -558,7 +558,9 @@ def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, 
 
 def preview(book: OpenWorkbook, plan: Plan) -> Preview:
     """What ``plan`` (made from ``book``) would change, cell by cell — nothing is written."""
-    return plan_preview(plan, book.data, book.kind.protocol_sheet)
+    due = book.kind.due_columns
+    return plan_preview(plan, book.data, book.kind.protocol_sheet,
+                        {due.sheet: due.key[0]} if due is not None else None, book.settings.aliases())
 
 
 # ---------------------------------------------------------------- Inkasso: closing the loop

@@ -104,3 +104,13 @@ def test_text_colours_are_previewed_by_name_per_row():
 def test_colour_names():
     assert [colour_name(c) for c in ("FFFF00", "ffbfbfbf", "C6EFCE", None, "FFC7CE")] == [
         "gelb", "grau", "grün", "keine Farbe", "#FFC7CE"]
+
+
+def test_a_change_on_a_keyed_sheet_names_its_rows_key_found_by_header_or_alias():
+    wb = WorkbookData({"Liste": SheetData("Liste", [["Status", "Bestell-Nr"], ["Gesperrt", 10004711], ["x", None]])})
+    plan = Plan(writes=[CellWrite("Liste", 2, 1, "Laufend"), CellWrite("Liste", 3, 1, "y")],
+                deletions=[RowDelete("Liste", (2,))])
+    pv = plan_preview(plan, wb, key_columns={"Liste": "order_id"}, aliases={"order_id": ["Bestell-Nr"]})
+    assert [(c.kind, c.cell, c.key) for c in pv.changes] == [("value", "A2", "10004711"), ("value", "A3", ""),
+                                                            ("row-removed", "A2:B2", "10004711")]
+    assert [c.key for c in plan_preview(plan, wb).changes] == ["", "", ""]      # no key column: no key

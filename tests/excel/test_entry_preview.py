@@ -29,7 +29,7 @@ def test_preview_button_shows_counts_and_first_changes_and_writes_nothing(title,
                            f"{expected.counts_text()} (nichts geändert).")
     assert "Erste Änderungen:" in text
     first_value = next(c for c in expected.changes if c.kind == "value")
-    assert f"{first_value.sheet}!{first_value.cell}: " in text
+    assert f"{first_value.sheet}!{first_value.cell}" in text and (first_value.key or "") in text
     assert "Traceback" not in text
 
     entry.recalculate(book, now=NOW)

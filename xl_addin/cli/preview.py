@@ -57,14 +57,17 @@ def print_preview(preview: Preview, title: str, *, max_rows: int = 200) -> None:
     console.print(f"{title}: {preview.counts_text()}")
     for sheet, changes in preview.by_sheet().items():
         table = Table(title=sheet, title_justify="left", expand=False)
-        for name in ("Art", "Zelle", "Alt", "Neu"):
+        keyed = any(c.key for c in changes)
+        for name in ("Art", "Zelle", *(("Schlüssel",) if keyed else ()), "Alt", "Neu"):
             table.add_column(name, overflow="fold", max_width=70)
-        lines = [(_KIND_WORDS[c.kind], c.cell or "–", show_value(c.old), show_value(c.new))
-                 for c in changes if c.kind not in (FILL, FONT)] + _fill_lines(changes) + _fill_lines(changes, FONT)
+        lines = [(_KIND_WORDS[c.kind], c.cell or "–", *((c.key or "–",) if keyed else ()), show_value(c.old),
+                  show_value(c.new)) for c in changes if c.kind not in (FILL, FONT)]
+        lines += [(kind, cell, *(("",) if keyed else ()), old, new)
+                  for kind, cell, old, new in _fill_lines(changes) + _fill_lines(changes, FONT)]
         for line in lines[:max_rows]:
             table.add_row(*line)
         if len(lines) > max_rows:
-            table.add_row("…", f"und {len(lines) - max_rows} weitere", "", "")
+            table.add_row("…", f"und {len(lines) - max_rows} weitere", *[""] * (3 if keyed else 2))
         console.print(table)
     if preview.protocol:
         table = Table(title="Protokoll (neue Zeilen)", title_justify="left", expand=False)

@@ -7,6 +7,7 @@ it: the CLI as a table grouped by sheet (rich) or as JSON, Excel as a message bo
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,7 +16,8 @@ from .cellreader import same_value
 from .cells import address, col_letter
 from .findings import Finding, count_by_severity
 from .plan import CellValue, Plan, ProtocolEntry
-from .workbook_data import WorkbookData
+from .tables import sheet_columns
+from .workbook_data import SheetData, WorkbookData
 
 __all__ = ["CHANGE_KINDS", "COLOUR_NAMES", "FILL", "FONT", "ROW_ADDED", "ROW_REMOVED", "SHEET_REWRITTEN", "VALUE",
            "Change", "Preview", "colour_name", "plan_preview"]
@@ -118,7 +120,29 @@ def _last_value_row(rows: list[list[CellValue]]) -> int:
     return 0
 
 
-def plan_preview(plan: Plan, wb: WorkbookData, protocol_sheet: str = "Protokoll") -> Preview:
+def _row_keys(wb: WorkbookData, key_columns: Mapping[str, str],
+              aliases: Mapping[str, Sequence[str]] | None) -> dict[str, Callable[[int], str]]:
+    """Per sheet: row -> the row's key (order id, ticket, customer) as shown, '' when blank."""
+    out: dict[str, Callable[[int], str]] = {}
+    for name, header in key_columns.items():
+        sheet = wb.sheet(name)
+        col = sheet_columns(sheet, [header], aliases).col(header) if sheet is not None and sheet.rows else None
+        if sheet is None or col is None:
+            continue
+        out[sheet.name] = _key_reader(sheet, col)
+    return out
+
+
+def _key_reader(sheet: SheetData, col: int) -> Callable[[int], str]:
+    def key(row: int) -> str:
+        value = sheet.value(row, col)
+        return "" if V.is_blank(value) else V.display(value)
+    return key
+
+
+def plan_preview(plan: Plan, wb: WorkbookData, protocol_sheet: str = "Protokoll",
+                 key_columns: Mapping[str, str] | None = None,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> Preview:
     """Every change ``plan`` would make to the workbook ``wb`` it was made from:
 
     - a cell write whose value differs from what the cell shows (old → new);
@@ -126,14 +150,24 @@ def plan_preview(plan: Plan, wb: WorkbookData, protocol_sheet: str = "Protokoll"
       rows removed (with their values), the Protokoll's lines apart (``protocol``);
     - the fills and text colours, one change per row with the colour's name (the reader does not see
       the colours a workbook has, so every row the plan colours is listed; an agent's own colour stays);
-    - each sheet the product rewrites as a whole (Prüfung, the hidden state sheet), once."""
+    - each sheet the product rewrites as a whole (Prüfung, the hidden state sheet), once.
+
+    ``key_columns`` (sheet -> header, e.g. Masterliste -> order_id): a change on such a sheet names
+    its row's key, so an agent sees whose row it is."""
+    keys = _row_keys(wb, key_columns or {}, aliases)
+
+    def key_of(sheet: str, row: int) -> str:
+        found = keys.get(sheet)
+        return found(row) if found is not None else ""
+
     changes: list[Change] = []
     for w in plan.writes:
         sheet = wb.sheet(w.sheet)
         old = sheet.value(w.row, w.col) if sheet is not None else None
         if same_value(old, w.value):
             continue
-        changes.append(Change(sheet.name if sheet is not None else w.sheet, VALUE, address(w.row, w.col), old, w.value))
+        name = sheet.name if sheet is not None else w.sheet
+        changes.append(Change(name, VALUE, address(w.row, w.col), old, w.value, key_of(name, w.row)))
     for ap in plan.appends:
         if ap.sheet == protocol_sheet:
             continue
@@ -148,7 +182,8 @@ def plan_preview(plan: Plan, wb: WorkbookData, protocol_sheet: str = "Protokoll"
         for r in sorted(set(d.rows)):
             values = sheet.rows[r - 1] if sheet is not None and 0 < r <= sheet.max_row else []
             changes.append(Change(d.sheet, ROW_REMOVED, f"A{r}:{col_letter(max(len(values), 1))}{r}",
-                                  _row_text(list(values)), None, values=tuple(values)))
+                                  _row_text(list(values)), None, key_of(sheet.name if sheet else d.sheet, r),
+                                  values=tuple(values)))
     for f in plan.fills:
         if not f.cols:
             continue

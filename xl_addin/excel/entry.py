@@ -237,7 +237,7 @@ def preview_lines(pv: actions.Preview, limit: int) -> list[str]:
                 key = str(c.new) if c.kind == FILL else f"Schrift {c.new}"
                 colours[key] = colours.get(key, 0) + 1
             elif c.kind == VALUE:
-                single.append(f"• {sheet}!{c.cell}: {show(c.old)} → {show(c.new)}")
+                single.append(f"• {sheet}!{c.cell}{f' ({c.key})' if c.key else ''}: {show(c.old)} → {show(c.new)}")
             elif c.kind == ROW_ADDED:
                 single.append(f"• {sheet} Zeile {c.cell.split(':')[0][1:]} neu: {show(c.new)}")
             elif c.kind == ROW_REMOVED:
