@@ -260,7 +260,8 @@ def test_every_button_refuses_without_an_active_workbook(macros):
 
 # Excel's own control ids (Office 2016 ExcelControls list) used as icons.
 EXCEL_IMAGES = {"CalculateNow", "DataValidation", "FileSaveAs", "FileSaveAsExcelXlsx", "ImportTextFile",
-                "ImportExcel", "FileNew", "MarkAsFinal", "FunctionsDateTimeInsertGallery", "FileSaveAsPdfOrXps"}
+                "ImportExcel", "FileNew", "MarkAsFinal", "FunctionsDateTimeInsertGallery", "FileSaveAsPdfOrXps",
+                "FilePrintPreview"}   # Vorschau: Excel's "Print Preview and Print" icon
 
 
 def test_ribbon_icons_are_excels_own(xlam):
