@@ -21,6 +21,16 @@ Failed:
     FailAction "Neu berechnen"
 End Sub
 
+Public Sub Preview(control As IRibbonControl)
+    If Not BeginAction("Vorschau", True) Then Exit Sub
+    On Error GoTo Failed
+    RunPython "import xl_addin.excel.entry as e; e.preview()"
+    EndAction
+    Exit Sub
+Failed:
+    FailAction "Vorschau"
+End Sub
+
 Public Sub Check(control As IRibbonControl)
     If Not BeginAction("Prüfen") Then Exit Sub
     On Error GoTo Failed

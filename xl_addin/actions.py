@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 from . import files
 from .core.catalog import Core
 from .core.context import RunContext
+from .core.due import DueItem
 from .core.findings import ERROR, Finding
+from .core.ical import calendar_bytes, workbook_identity
 from .core.plan import Plan
 from .core.preview import Preview, plan_preview
 from .core.settings import Settings
@@ -67,13 +69,13 @@ from .package.allocator import paused_gc
 from .package.guard import terminate_raises
 
 __all__ = [
-    "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "FileResult", "ImportResult", "NewCase", "OpenWorkbook",
-    "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file", "batch_signals",
-    "default_user", "due_cases", "editing", "handover_csvs", "import_diagonal", "import_file",
-    "import_schulden", "kind_names", "local_now", "new_case", "new_workbook", "open_file", "open_workbook",
-    "out_folder", "pdf_converter_installed", "plan_run", "preview", "read_source", "run_file", "status_list",
-    "step_done", "vpa_export", "write_handover_csv", "write_handover_csvs", "write_report",
-    "write_status_list", "write_vpa_export",
+    "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "DueCalendar", "FileResult", "ImportResult", "NewCase",
+    "OpenWorkbook", "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file",
+    "batch_signals", "default_user", "due_calendar", "due_cases", "due_items", "editing", "handover_csvs",
+    "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now", "new_case", "new_workbook",
+    "open_file", "open_workbook", "out_folder", "pdf_converter_installed", "plan_run", "preview", "preview_file",
+    "read_source", "run_file", "status_list", "step_done", "vpa_export", "write_calendar", "write_handover_csv",
+    "write_handover_csvs", "write_report", "write_status_list", "write_vpa_export",
 ]
 
 
@@ -267,6 +269,7 @@ class FileResult:
     backup: Path | None = None
     error: str = ""                     # why the file could not be run (one line)
     notes: list[str] = field(default_factory=list)   # what the write did besides the plan (one line each)
+    preview: Preview | None = None      # ``preview_file``: what the run would change
 
     @property
     def ok(self) -> bool:
@@ -331,6 +334,21 @@ def batch_signals():
     ``Terminated`` between files too, so that the batch can still say what it did and what it
     left undone; within a file the run cleans up as always."""
     return terminate_raises()
+
+
+def preview_file(path, now: datetime | None = None, user: str | None = None) -> FileResult:
+    """What ``run`` would change in the workbook at ``path`` — cell by cell, rows, colours, sheets
+    rewritten, Protokoll lines (``FileResult.preview``) — read without the lock and nothing written.
+    What cannot be read is in ``error``, never raised."""
+    res = FileResult(Path(path))
+    try:
+        with open_file(res.path, now=now, user=user) as book:
+            res.kind = book.kind.name
+            res.plan = plan_run(book)
+            res.preview = preview(book, res.plan)
+    except (WorkbookError, UnknownWorkbook) as e:
+        res.error = str(e)
+    return res
 
 
 def new_workbook(kind_name: str, path) -> Path:
@@ -474,6 +492,40 @@ def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[diago
     return diagonal_actions.due_cases(book.data, book.context, within)
 
 
+# ---------------------------------------------------------------- due dates, every kind: list and calendar
+
+def due_items(book: OpenWorkbook) -> list[DueItem]:
+    """Every open row with a due date (Diagonal: Fällig am of open cases; Inkasso: the next dunning
+    step's Fällig am; Solleciti: Scadenza task; Kundenakten: Wiedervorlage) as the run leaves the
+    workbook, soonest first, future ones included."""
+    with paused_gc():
+        return book.kind.due(book.data, book.context)
+
+
+@dataclass
+class DueCalendar:
+    items: list[DueItem]
+    content: bytes                      # the iCalendar file
+    identity: str                       # the workbook identity the UIDs are made from
+
+
+def due_calendar(book: OpenWorkbook, identity: str | None = None) -> DueCalendar:
+    """The due dates of ``book`` as an iCalendar file, one event per due row; ``identity`` (default:
+    the workbook's file name, ``core.ical.workbook_identity``) makes the UIDs together with the
+    kind and each row's key, so the same workbook exported again updates its events."""
+    items = due_items(book)
+    name = Path(book.data.source).name if book.data.source else book.kind.title
+    ident = " ".join(identity.split()).casefold() if identity and identity.strip() else workbook_identity(name)
+    return DueCalendar(items, calendar_bytes(items, kind=book.kind.name, title=book.kind.title, workbook=name,
+                                             identity=ident, tz=book.kind.timezone, now=book.context.now,
+                                             lang=book.kind.language), ident)
+
+
+def write_calendar(cal: DueCalendar, path) -> Path:
+    """The calendar file at ``path``, atomically (an older export there is replaced)."""
+    return files.atomic_write_bytes(Path(path), cal.content)
+
+
 # ---------------------------------------------------------------- Kundenakten: the VPA file
 
 def vpa_export(book: OpenWorkbook, customer: str) -> kundenakten_vpa.VpaExport:
@@ -506,7 +558,9 @@ def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, 
 
 def preview(book: OpenWorkbook, plan: Plan) -> Preview:
     """What ``plan`` (made from ``book``) would change, cell by cell — nothing is written."""
-    return plan_preview(plan, book.data, book.kind.protocol_sheet)
+    due = book.kind.due_columns
+    return plan_preview(plan, book.data, book.kind.protocol_sheet,
+                        {due.sheet: due.key[0]} if due is not None else None, book.settings.aliases())
 
 
 # ---------------------------------------------------------------- Inkasso: closing the loop

@@ -142,9 +142,9 @@ def test_the_demo_runs_and_exports_through_the_actions(tmp_path, monkeypatch):
 
 def test_a_workbook_of_another_kind_gets_one_message_everywhere(tmp_path):
     path = copy_demo(INKASSO, tmp_path)
-    res = CliRunner().invoke(main, ["due", str(path), "--now", "2026-11-22T12:00"])
-    text = entry.due_cases(ribbon_book(INKASSO, tmp_path), now=NOW)
-    said = ("Fällige Fälle geht nur in der Arbeitsmappe 'Kundenbetreuung Diagonal' (Blatt 'Fälle') — "
+    res = CliRunner().invoke(main, ["step-done", str(path), "--row", "2", "--now", "2026-11-22T12:00"])
+    text = entry.step_done(ribbon_book(INKASSO, tmp_path), now=NOW)
+    said = ("Schritt erledigt geht nur in der Arbeitsmappe 'Kundenbetreuung Diagonal' (Blatt 'Fälle') — "
             "'{}' ist 'Inkasso - Cancelled Installments'")
     assert res.exit_code == 1 and res.output == f"xl-addin: {said.format(path)}\n"
-    assert text == f"Fällige Fälle: {said.format(INKASSO)}"
+    assert text == f"Schritt erledigt: {said.format(INKASSO)}"

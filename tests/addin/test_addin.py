@@ -28,7 +28,7 @@ from xl_addin.addin.build import (
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-ISSUE_BUTTONS = ["Neu berechnen", "Prüfen", "CSV für Diagonal exportieren", "Status-Liste für Vendor",
+ISSUE_BUTTONS = ["Neu berechnen", "Vorschau", "Prüfen", "CSV für Diagonal exportieren", "Status-Liste für Vendor",
                  "Schulden-Export importieren", "Diagonal-Rückmeldung importieren",
                  "Neuer Fall (Diagonal)", "Schritt erledigt", "Fällige Fälle", "VPA-Akte exportieren"]
 
@@ -165,7 +165,7 @@ def test_cli_build_addin(tmp_path):
     res = CliRunner().invoke(main, ["build-addin", "--out", str(tmp_path / "dist")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "dist" / ADDIN_FILENAME).is_file()
-    assert "10 Knöpfe" in res.output and "für xlwings" in res.output
+    assert "11 Knöpfe" in res.output and "für xlwings" in res.output
 
 
 # ---------------------------------------------------------------- the MS-OVBA pieces
@@ -260,7 +260,8 @@ def test_every_button_refuses_without_an_active_workbook(macros):
 
 # Excel's own control ids (Office 2016 ExcelControls list) used as icons.
 EXCEL_IMAGES = {"CalculateNow", "DataValidation", "FileSaveAs", "FileSaveAsExcelXlsx", "ImportTextFile",
-                "ImportExcel", "FileNew", "MarkAsFinal", "FunctionsDateTimeInsertGallery", "FileSaveAsPdfOrXps"}
+                "ImportExcel", "FileNew", "MarkAsFinal", "FunctionsDateTimeInsertGallery", "FileSaveAsPdfOrXps",
+                "FilePrintPreview"}   # Vorschau: Excel's "Print Preview and Print" icon
 
 
 def test_ribbon_icons_are_excels_own(xlam):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import codecs
 from datetime import date, datetime
 
-from xl_addin.core.plan import CellWrite, Plan, ProtocolEntry, RowAppend, RowDelete, RowFill, SheetRewrite
+from xl_addin.core.plan import (
+    CellWrite,
+    Plan,
+    ProtocolEntry,
+    RowAppend,
+    RowDelete,
+    RowFill,
+    RowFont,
+    SheetRewrite,
+)
 from xl_addin.core.preview import colour_name, plan_preview
 from xl_addin.core.source import decode_csv, sniff_delimiter, table_from_csv
 from xl_addin.core.workbook_data import SheetData, WorkbookData
@@ -73,13 +82,35 @@ def test_preview_lists_changed_cells_rows_fills_rewrites_and_protocol_but_not_un
     assert [(c.cell, c.new) for c in pv.changes if c.kind == "fill"] == [("A2:C2", "gelb"), ("A3:C3", "keine Farbe")]
     assert [(c.sheet, c.new) for c in pv.changes if c.kind == "sheet-rewritten"] == [
         ("Prüfung", "2 Zeilen"), ("Stand", "0 Zeilen (sehr versteckt)")]
-    assert pv.counts() == {"value": 2, "row-added": 1, "row-removed": 1, "fill": 2, "sheet-rewritten": 2}
+    assert pv.counts() == {"value": 2, "row-added": 1, "row-removed": 1, "fill": 2, "font": 0, "sheet-rewritten": 2}
+    assert pv.counts_text() == ("2 Werte, 1 Zeile neu, 1 Zeile entfernt, 2 Zeilen gefärbt, 2 Blätter neu geschrieben, "
+                                "1 Protokollzeile")
     assert list(pv.by_sheet()) == ["Liste", "Prüfung", "Stand"]
     d = pv.as_dict()
     assert d["changes"][1]["new"] == "2026-11-01" and d["protocol"][0]["user"] == "anna"
     assert d["summary"] == {"Import": 1}
 
 
+def test_text_colours_are_previewed_by_name_per_row():
+    plan = Plan(fonts=[RowFont("Liste", 2, (1, 2, 3), "000000"), RowFont("Liste", 3, (2,), None),
+                       RowFont("Liste", 4, (), "000000")])
+    pv = plan_preview(plan, _wb())
+    assert [(c.kind, c.cell, c.new) for c in pv.changes] == [("font", "A2:C2", "schwarz"),
+                                                             ("font", "B3:B3", "automatisch")]
+    assert pv.counts_text() == "2 Zeilen mit Schriftfarbe"
+    assert plan_preview(Plan(), _wb()).counts_text() == "keine Änderungen"
+
+
 def test_colour_names():
     assert [colour_name(c) for c in ("FFFF00", "ffbfbfbf", "C6EFCE", None, "FFC7CE")] == [
         "gelb", "grau", "grün", "keine Farbe", "#FFC7CE"]
+
+
+def test_a_change_on_a_keyed_sheet_names_its_rows_key_found_by_header_or_alias():
+    wb = WorkbookData({"Liste": SheetData("Liste", [["Status", "Bestell-Nr"], ["Gesperrt", 10004711], ["x", None]])})
+    plan = Plan(writes=[CellWrite("Liste", 2, 1, "Laufend"), CellWrite("Liste", 3, 1, "y")],
+                deletions=[RowDelete("Liste", (2,))])
+    pv = plan_preview(plan, wb, key_columns={"Liste": "order_id"}, aliases={"order_id": ["Bestell-Nr"]})
+    assert [(c.kind, c.cell, c.key) for c in pv.changes] == [("value", "A2", "10004711"), ("value", "A3", ""),
+                                                            ("row-removed", "A2:B2", "10004711")]
+    assert [c.key for c in plan_preview(plan, wb).changes] == ["", "", ""]      # no key column: no key

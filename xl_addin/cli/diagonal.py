@@ -1,4 +1,4 @@
-"""Commands of the "Kundenbetreuung Diagonal" case log (SPEC §1): `step-done`, `new-case`, `due`.
+"""Commands of the "Kundenbetreuung Diagonal" case log (SPEC §1): `step-done`, `new-case` (`due`: cli/due.py).
 
 Each applies its Plan with the same writer as `run` (one write holds the action and the
 recompute). Exit codes as for `run`: 0 = done; 1 = nothing or not everything could be done (one
@@ -7,37 +7,31 @@ line says why).
 from __future__ import annotations
 
 import json
-import re
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from .. import actions
-from ..core.values import format_date_de
 from .options import CONTEXT, fail, json_option, open_or_exit, protocol_json, time_options
+from .preview import preview_json, print_preview
 
 _agent = click.option("--agent", default=None,
                       help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
 _json = json_option("Ergebnis als JSON ausgeben (für Skripte).")
 _path = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-
-_DURATION = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(min|m|minuten|h|std|stunden|d|t|tag|tage|w|wochen?)?\s*",
-                       re.IGNORECASE)
-_UNIT = {"min": 1 / 60, "m": 1 / 60, "minuten": 1 / 60, "h": 1, "std": 1, "stunden": 1, "": 1,
-         "d": 24, "t": 24, "tag": 24, "tage": 24, "w": 168, "woche": 168, "wochen": 168}
+_preview = click.option("--preview", is_flag=True,
+                        help="Nur zeigen, was geändert würde (Zelle, alt → neu, Zeilen, Farben, Protokoll) — "
+                             "schreibt nichts.")
 
 
-def parse_within(text: str | None) -> timedelta | None:
-    """'24h', '2d', '2 Tage', '90min', '1,5 h' -> timedelta; a bare number counts hours."""
-    if text is None:
-        return None
-    m = _DURATION.fullmatch(text)
-    if not m:
-        raise click.BadParameter(f"'{text}' ist keine Dauer (z. B. 24h, 2d, 90min)", param_hint="--within")
-    return timedelta(hours=float(m[1].replace(",", ".")) * _UNIT[(m[2] or "").casefold()])
-
+def _show_preview(book: actions.OpenWorkbook, plan, title: str, json_out: bool, **extra) -> None:
+    """The preview of ``plan`` (nothing written), as a table per sheet or as JSON."""
+    pv = actions.preview(book, plan)
+    if json_out:
+        click.echo(preview_json(pv, path=str(book.path or book.data.source), preview=True, written=False, **extra))
+    else:
+        print_preview(pv, f"Vorschau {title} '{book.data.source}' (nichts geschrieben)")
 
 def _apply(book: actions.OpenWorkbook, plan) -> None:
     """Write under the lock ``open_or_exit`` took, refusing a file someone saved since it was read."""
@@ -58,7 +52,8 @@ def _dump(data) -> None:
 @time_options()
 @_agent
 @_json
-def step_done_cmd(path, rows, orders, now, today, agent, json_out):
+@_preview
+def step_done_cmd(path, rows, orders, now, today, agent, json_out, preview):
     """Schritt erledigt: setzt Schritt auf den nächsten Schritt der Tabelle und 'Schritt seit' auf
     jetzt, protokolliert beides und rechnet die Mappe neu (Diagonal-Fallliste).
 
@@ -67,12 +62,19 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
     """
     if not rows and not orders:
         raise click.UsageError("Bitte --row oder --order angeben.")
-    book = open_or_exit(path, "step-done", now, today, user=agent, writable=True)
+    book = open_or_exit(path, "step-done", now, today, user=agent, writable=not preview)
     try:
         result = actions.step_done(book, rows=rows, orders=orders)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
     plan, done, refused = result.plan, result.done, result.refused
+    if preview:
+        _show_preview(book, plan, "Schritt erledigt", json_out, done=done,
+                      refused=[f.as_dict() for f in refused])
+        if not json_out:
+            for f in refused:
+                click.echo(f"  error   {f.text()}")
+        sys.exit(1 if refused or not done else 0)
     if done:
         _apply(book, plan)
     if json_out:
@@ -101,14 +103,18 @@ def step_done_cmd(path, rows, orders, now, today, agent, json_out):
 @time_options()
 @_agent
 @_json
-def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out):
+@_preview
+def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agent, json_out, preview):
     """Neuer Fall: hängt eine Zeile an 'Fälle' an (Datum = heute, Schritt = Neu, VIP und
     Vendor-E-Mail von 'Vendoren'), protokolliert sie und rechnet die Mappe neu."""
-    book = open_or_exit(path, "new-case", now, today, user=agent, writable=True)
+    book = open_or_exit(path, "new-case", now, today, user=agent, writable=not preview)
     try:
         case = actions.new_case(book, order_id, user_id, request_type, agency)
     except actions.AGENT_ERRORS as e:
         fail(f"xl-addin: {e}")
+    if preview:
+        _show_preview(book, case.plan, "Neuer Fall", json_out, row=case.row)
+        return
     _apply(book, case.plan)
     if json_out:
         _dump({"path": str(path), "row": case.row, "protocol": protocol_json(case.plan),
@@ -120,33 +126,4 @@ def new_case_cmd(path, order_id, user_id, request_type, agency, now, today, agen
                    f"{len(case.plan.protocol)} Protokolleintrag")
 
 
-@click.command("due", context_settings=CONTEXT)
-@_path
-@click.option("--within", default=None, metavar="DAUER",
-              help="Auch Fälle, die innerhalb dieser Zeit fällig werden (z. B. 24h, 2d).")
-@time_options()
-@_json
-def due_cmd(path, within, now, today, json_out):
-    """Fällige und überfällige Fälle der Diagonal-Fallliste, die frühesten zuerst. Schreibt nichts."""
-    window = parse_within(within)
-    book = open_or_exit(path, "due", now, today)
-    cases = actions.due_cases(book, window)
-    if json_out:
-        _dump([c.as_dict() for c in cases])
-        return
-    if not cases:
-        click.echo("Keine fälligen Fälle." if window is None else f"Keine Fälle fällig bis {within}.")
-        return
-    from rich.console import Console
-    from rich.table import Table
-    table = Table(title=f"Fällig ({len(cases)})", title_justify="left", expand=False)
-    for name in ("Fällig am", "Überf.", "Zeile", "Bestell-ID", "Agentur", "Anfrageart", "Schritt",
-                 "Nächste Aktion", "Saved Reply"):
-        table.add_column(name, overflow="fold")
-    for c in cases:
-        table.add_row(format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "",
-                      c.agency or "", c.request_type or "", c.step or "", c.action, c.saved_reply or "")
-    Console(file=sys.stdout, width=200, soft_wrap=False, color_system=None).print(table)   # see preview.py
-
-
-COMMANDS = (step_done_cmd, new_case_cmd, due_cmd)
+COMMANDS = (step_done_cmd, new_case_cmd)

@@ -124,7 +124,7 @@ def fail(message: str, exit_code: int = 1) -> NoReturn:
     sys.exit(exit_code)
 
 
-def open_or_exit(path: Path, action: str, now: str | None, today: str | None, *, user: str | None = None,
+def open_or_exit(path: Path, action: str | None, now: str | None, today: str | None, *, user: str | None = None,
                   writable: bool = False) -> actions.OpenWorkbook:
     """The workbook at ``path`` for ``action`` at ``--now``/``--today``; exit 1 with the agent's
     one-line reason unless it is one that can be read (and, ``writable``, written: then its lock

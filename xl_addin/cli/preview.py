@@ -8,12 +8,12 @@ from collections.abc import Iterable
 
 from ..core import values as V
 from ..core.cells import split_address
-from ..core.preview import FILL, ROW_ADDED, ROW_REMOVED, SHEET_REWRITTEN, VALUE, Change, Preview
+from ..core.preview import FILL, FONT, ROW_ADDED, ROW_REMOVED, SHEET_REWRITTEN, VALUE, Change, Preview
 
 __all__ = ["preview_json", "print_preview", "row_ranges", "show_value"]
 
 _KIND_WORDS = {VALUE: "Wert", ROW_ADDED: "Zeile neu", ROW_REMOVED: "Zeile entfernt", FILL: "Farbe",
-               SHEET_REWRITTEN: "Blatt neu geschrieben"}
+               FONT: "Schriftfarbe", SHEET_REWRITTEN: "Blatt neu geschrieben"}
 
 
 def show_value(value: object) -> str:
@@ -36,11 +36,12 @@ def row_ranges(rows: Iterable[int]) -> str:
     return ", ".join(out)
 
 
-def _fill_lines(changes: list[Change]) -> list[tuple[str, str, str, str]]:
+def _fill_lines(changes: list[Change], kind: str = FILL) -> list[tuple[str, str, str, str]]:
     by_colour: dict[str, list[int]] = {}
     for c in changes:
-        by_colour.setdefault(str(c.new), []).append(split_address(c.cell.split(":")[0])[0])
-    return [(_KIND_WORDS[FILL], f"Zeilen {row_ranges(rows)}", f"{len(rows)} Zeile(n)", colour)
+        if c.kind == kind:
+            by_colour.setdefault(str(c.new), []).append(split_address(c.cell.split(":")[0])[0])
+    return [(_KIND_WORDS[kind], f"Zeilen {row_ranges(rows)}", f"{len(rows)} Zeile(n)", colour)
             for colour, rows in by_colour.items()]
 
 
@@ -53,17 +54,20 @@ def print_preview(preview: Preview, title: str, *, max_rows: int = 200) -> None:
     if not preview.changes:
         console.print(f"{title}: keine Änderungen.")
         return
-    console.print(f"{title}:")
+    console.print(f"{title}: {preview.counts_text()}")
     for sheet, changes in preview.by_sheet().items():
         table = Table(title=sheet, title_justify="left", expand=False)
-        for name in ("Art", "Zelle", "Alt", "Neu"):
+        keyed = any(c.key for c in changes)
+        for name in ("Art", "Zelle", *(("Schlüssel",) if keyed else ()), "Alt", "Neu"):
             table.add_column(name, overflow="fold", max_width=70)
-        lines = [(_KIND_WORDS[c.kind], c.cell or "–", show_value(c.old), show_value(c.new))
-                 for c in changes if c.kind != FILL] + _fill_lines([c for c in changes if c.kind == FILL])
+        lines = [(_KIND_WORDS[c.kind], c.cell or "–", *((c.key or "–",) if keyed else ()), show_value(c.old),
+                  show_value(c.new)) for c in changes if c.kind not in (FILL, FONT)]
+        lines += [(kind, cell, *(("",) if keyed else ()), old, new)
+                  for kind, cell, old, new in _fill_lines(changes) + _fill_lines(changes, FONT)]
         for line in lines[:max_rows]:
             table.add_row(*line)
         if len(lines) > max_rows:
-            table.add_row("…", f"und {len(lines) - max_rows} weitere", "", "")
+            table.add_row("…", f"und {len(lines) - max_rows} weitere", *[""] * (3 if keyed else 2))
         console.print(table)
     if preview.protocol:
         table = Table(title="Protokoll (neue Zeilen)", title_justify="left", expand=False)

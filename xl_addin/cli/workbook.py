@@ -23,6 +23,7 @@ from .options import (
     time_options,
     unfiltered_stdout,
 )
+from .preview import preview_json, print_preview
 
 
 @click.command("new", context_settings=CONTEXT)
@@ -197,6 +198,32 @@ def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait
     sys.exit(1 if batch.failed or stopped or failed_report else 0)
 
 
+def _preview_batch(paths, now, today, json_out, user):
+    """``run --preview``: per file what the run would change; nothing written, no lock taken."""
+    when = parse_now(now, today)
+    results = [actions.preview_file(p, when, user) for p in paths]
+    if json_out:
+        out = []
+        for r in results:
+            entry = {"path": str(r.path), "ok": r.ok, "error": r.error or None, "kind": r.kind or None,
+                     "written": False}
+            if r.preview is not None:
+                entry.update(json.loads(preview_json(r.preview)))
+            out.append(entry)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in results:
+            if r.preview is not None:
+                print_preview(r.preview, f"Vorschau '{r.path}' ({r.kind}, nichts geschrieben)")
+        for r in results:
+            if not r.ok:
+                click.echo(f"FEHLER  {r.path}: {r.error}")
+    for r in results:
+        if not r.ok and json_out:
+            echo_err(f"xl-addin: {r.path}: {r.error}")
+    sys.exit(1 if any(not r.ok for r in results) else 0)
+
+
 _paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 _json = json_option("Befunde als JSON ausgeben (für Skripte).")
 _maxf = click.option("--max-findings", default=50, show_default=True,
@@ -216,10 +243,13 @@ _report = click.option("--report", type=click.Path(dir_okay=False, path_type=Pat
 @click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SEKUNDEN",
               help="So lange auf einen anderen Lauf an derselben Mappe warten, dann ablehnen "
                    "(Standard: 30).")
+@click.option("--preview", is_flag=True,
+              help="Nur zeigen, was der Lauf ändern würde (Zelle, alt → neu, Zeilen, Farben, Protokoll) — "
+                   "schreibt nichts.")
 @_maxf
 @_user
 @_report
-def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user, report):
+def run_cmd(paths, now, today, json_out, backups, wait, preview, max_findings, user, report):
     """Rechnet eine oder mehrere Arbeitsmappen an Ort und Stelle neu.
 
     Erkennt die Art der Mappe an ihren Blättern, schreibt die berechneten Spalten und Farben,
@@ -229,7 +259,12 @@ def run_cmd(paths, now, today, json_out, backups, wait, max_findings, user, repo
     wenn jede Mappe gerechnet wurde (auch bei Befunden), sonst 1; jede Mappe, die nicht ging, hat
     eine Zeile, warum nicht — eine kaputte Mappe hält die anderen nie auf. Am Ende eine Zeile je Mappe
     mit ihrem Ergebnis; --report schreibt dieselbe Zusammenfassung als JSON.
+
+    Mit --preview: die Vorschau jeder Mappe, nach Blatt gruppiert (mit --json als Daten); die Datei
+    bleibt Byte für Byte, wie sie ist.
     """
+    if preview:
+        _preview_batch(paths, now, today, json_out, user)
     _batch(paths, now, today, json_out, True, backups, max_findings, user, wait, report)
 
 

@@ -216,6 +216,58 @@ def recalculate(book=None, now: datetime | None = None) -> str:
     return _action("Neu berechnen", book, work, edits=True)
 
 
+def preview(book=None, now: datetime | None = None) -> str:
+    """"Vorschau": what "Neu berechnen" would change — the counts, then the first changes per sheet
+    (cell, old → new; rows added and removed; fills by colour name) and the Protokoll lines; nothing
+    is written (like ``xl-addin run --preview``)."""
+    def work(live):
+        opened = _open(live, now)
+        pv = actions.preview(opened, actions.plan_run(opened))
+        head = f"{opened.kind.title}: Vorschau — {pv.counts_text()} (nichts geändert)."
+        if not pv.changes:
+            return f"{opened.kind.title}: Vorschau — 'Neu berechnen' ändert nichts.", False
+        return "\n".join([head, *preview_lines(pv, MAX_LINES)]), False
+    return _action("Vorschau", book, work)
+
+
+def preview_lines(pv: actions.Preview, limit: int) -> list[str]:
+    """Message-box lines: per sheet what changes (counts, colours by name), then the first ``limit``
+    single changes (cell, old → new; rows added and removed) and the Protokoll's count."""
+    from ..core.preview import FILL, FONT, ROW_ADDED, ROW_REMOVED, SHEET_REWRITTEN, VALUE, Preview
+
+    def show(value) -> str:
+        return "–" if value in (None, "") else _when(value).replace("\n", " / ")
+
+    lines: list[str] = []
+    single: list[str] = []
+    for sheet, changes in pv.by_sheet().items():
+        if any(c.kind == SHEET_REWRITTEN for c in changes):
+            lines.append(f"• {sheet}: neu geschrieben, {next(c.new for c in changes if c.kind == SHEET_REWRITTEN)}")
+            continue
+        colours: dict[str, int] = {}
+        for c in changes:
+            if c.kind in (FILL, FONT):
+                key = str(c.new) if c.kind == FILL else f"Schrift {c.new}"
+                colours[key] = colours.get(key, 0) + 1
+            elif c.kind == VALUE:
+                single.append(f"• {sheet}!{c.cell}{f' ({c.key})' if c.key else ''}: {show(c.old)} → {show(c.new)}")
+            elif c.kind == ROW_ADDED:
+                single.append(f"• {sheet} Zeile {c.cell.split(':')[0][1:]} neu: {show(c.new)}")
+            elif c.kind == ROW_REMOVED:
+                single.append(f"• {sheet} Zeile {c.cell.split(':')[0][1:]} entfernt: {show(c.old)}")
+        counts = Preview([c for c in changes if c.kind not in (FILL, FONT)]).counts_text()
+        colour_text = ", ".join(f"{n}× {colour}" for colour, n in colours.items())
+        lines.append(f"• {sheet}: " + "; ".join(t for t in (counts if counts != "keine Änderungen" else "",
+                                                            f"Farben {colour_text}" if colours else "") if t))
+    if pv.protocol:
+        lines.append(f"• Protokoll: {len(pv.protocol)} neue Zeile(n)")
+    if single:
+        lines += ["", "Erste Änderungen:", *single[:limit]]
+        if len(single) > limit:
+            lines.append(f"… und {len(single) - limit} weitere (alle: xl-addin run --preview)")
+    return lines
+
+
 def check(book=None, now: datetime | None = None) -> str:
     """"Prüfen": the findings of a run, nothing written (like ``xl-addin check``)."""
     def work(live):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.context import RunContext
+from ..core.due import DueColumns, DueItem, due_items
 from ..core.findings import Catalog, Finding
 from ..core.layout import SheetLayout
 from ..core.plan import Plan
@@ -36,6 +37,7 @@ class Kind:
     overview_sheet: str = "Übersicht"
     actions: tuple[str, ...] = ()       # the kind's own actions besides run/check (see xl_addin.actions)
     columns: Mapping[str, Sequence[str]] | None = None   # sheet -> its known columns (guards aliases)
+    due_columns: DueColumns | None = None   # what is due in this kind's workbook (core.due)
 
     def recognises(self, wb: WorkbookData) -> bool:
         return all(wb.sheet(name) is not None for name in self.signature)
@@ -44,6 +46,15 @@ class Kind:
         """The settings sheet's values over the SPEC defaults, and what was wrong on it."""
         return Settings.from_sheet(wb.sheet(self.settings_sheet), self.settings, self.settings_sheet, self.language,
                                    self.columns)
+
+    def due(self, wb: WorkbookData, ctx: RunContext, plan: Plan | None = None) -> list[DueItem]:
+        """Every open row with a due date as the run (``plan``, else this kind's run) leaves it,
+        soonest first, future ones included."""
+        if self.due_columns is None:
+            return []
+        settings = self.read_settings(wb)[0]
+        return due_items(self.name, wb, plan if plan is not None else self.plan_run(wb, ctx), self.due_columns,
+                         ctx.now, settings.aliases())
 
     def describe(self) -> str:
         return f"{self.title} (Blatt {', '.join(self.signature)})"

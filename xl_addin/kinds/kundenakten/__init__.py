@@ -2,6 +2,7 @@
 
 schema · rules (freshness, Wiedervorlage, colours) · vpa_export (the VPA file for the assistant) · template.
 """
+from ...core.due import DueColumns
 from ..kind import Kind
 from . import schema as S
 from .findings import Kundenakten
@@ -14,4 +15,5 @@ KIND = Kind(
     catalog=Kundenakten,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
     actions=("export-akte",),
+    due_columns=DueColumns(S.SHEET_CUSTOMERS, (S.K_CUSTOMER,), S.K_NEXT_STEP, S.K_FOLLOW_UP, details=(S.K_VPA,)),
 )
