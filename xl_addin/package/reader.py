@@ -12,6 +12,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterator
 
 import python_calamine as calamine
 from lxml import etree
@@ -111,6 +112,19 @@ def _formula_cells(data: bytes, rows: list[list]) -> frozenset[tuple[int, int]]:
     if not _FORMULA_MARKER.search(data):
         return frozenset()
     out: set[tuple[int, int]] = set()
+    for row, col, el in _placed_cells(data):
+        f = el.find(F_TAG)
+        if f is not None:
+            out.add((row, col))
+            if f.get("t") in ("array", "dataTable") and f.get("ref"):
+                out.update(_range_cells(f.get("ref", ""), rows))
+    return frozenset(out)
+
+
+def _placed_cells(data: bytes) -> Iterator[tuple[int, int, etree._Element]]:
+    """(row, col, ``<c>`` element) of every cell of a sheet's XML, streamed; a cell or row without
+    ``r`` is placed as Excel does (after the previous one). Each element is cleared once the
+    caller has had it."""
     row = col = 0
     for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=(ROW_TAG, C_TAG),
                                      resolve_entities=False, no_network=True, huge_tree=False,
@@ -125,13 +139,8 @@ def _formula_cells(data: bytes, rows: list[list]) -> frozenset[tuple[int, int]]:
             continue
         ref = el.get("r")
         col = split_cell_ref(ref)[1] if ref else col + 1
-        f = el.find(F_TAG)
-        if f is not None:
-            out.add((row, col))
-            if f.get("t") in ("array", "dataTable") and f.get("ref"):
-                out.update(_range_cells(f.get("ref", ""), rows))
+        yield row, col, el
         el.clear(keep_tail=False)
-    return frozenset(out)
 
 
 def _range_cells(ref: str, rows: list[list]) -> list[tuple[int, int]]:
@@ -203,27 +212,12 @@ def _sparse_rows(archive: Archive, entry: SheetEntry, data: bytes) -> list[list]
     would choke on are defused on the way (``_defuse``)."""
     places: list[tuple[int, int]] = []
     compact = [f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()]
-    row = col = 0
-    for event, el in etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=(ROW_TAG, C_TAG),
-                                     resolve_entities=False, no_network=True, huge_tree=False,
-                                     load_dtd=False):
-        if el.tag == ROW_TAG:
-            if event == "start":
-                row = int(el.get("r") or row + 1)
-                col = 0
-            else:
-                el.clear(keep_tail=False)
-            continue
-        if event == "start":
-            continue
-        ref = el.get("r")
-        col = split_cell_ref(ref)[1] if ref else col + 1
+    for row, col, el in _placed_cells(data):
         places.append((row, col))
         k = len(places)
         _defuse(el)
         el.set("r", f"A{k}")
         compact.append(f'<row r="{k}">'.encode() + etree.tostring(el) + b"</row>")
-        el.clear(keep_tail=False)
     compact.append(b"</sheetData></worksheet>")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
