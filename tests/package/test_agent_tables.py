@@ -91,7 +91,7 @@ def build(path, *, table: bool, totals: bool = False):
     else:
         wf.write_row(0, 0, headers)
         wf.autofilter(0, 0, len(waiting), len(headers) - 1)
-        wf.filter_column("C", "x == Lernwerk GmbH")
+        wf.filter_column_list("C", ["Lernwerk GmbH"])
         wf.merge_range("M4:M5", "WA-Gruppe informiert")
         wf.set_row(3, None, None, {"hidden": True})                  # KEEP_B filtered out
         wf.set_row(4, 30)                                            # KEEP_C: a taller row
