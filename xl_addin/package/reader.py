@@ -84,41 +84,31 @@ def _error_cells(archive: Archive, part: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _formulas_without_value(archive: Archive, part: str) -> frozenset[tuple[int, int]]:
-    """(row, col) of formula cells with no computed value: an <f> and no <v>, or an empty <v>
-    on a cell whose type cannot be empty (only a formula's text result can be ''). calamine
-    reads them as '' — as if blank. A quick scan of the text finds the sheets that may have
-    such a cell (a formula closed without a value after it); only those are parsed."""
-    data = archive.read(part)
-    if (b"<f" not in data and b":f" not in data) or not _FORMULA_WITHOUT_VALUE.search(data):
-        return frozenset()
-    out = set()
-    for _, c in iterparse_safe(io.BytesIO(data), C_TAG):
-        if c.find(F_TAG) is not None and c.get("r"):
-            v = c.find(V_TAG)
-            empty = v is None or not (v.text or "").strip()
-            if empty and not (v is not None and c.get("t") == "str"):
-                out.add(split_cell_ref(c.get("r")))
-        c.clear(keep_tail=True)
-    return frozenset(out)
-
-
-def _formula_cells(data: bytes, rows: list[list]) -> frozenset[tuple[int, int]]:
-    """(row, col) of every cell of this sheet XML that holds a formula: a cell with an ``<f>``,
-    and every cell of the range an array formula (or a data table) fills — those hold only the
-    cached ``<v>``. A range is taken as far as the sheet holds values (``rows``), so a formula
-    over a whole column costs no more than the column's values. Cells without ``r`` are placed
-    as Excel does (after the previous cell, rows counted on)."""
+def _formula_cells(data: bytes, rows: list[list]) -> tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]:
+    """In one walk over this sheet XML: (1) (row, col) of every cell that holds a formula — a
+    cell with an ``<f>``, and every cell of the range an array formula (or a data table) fills,
+    which hold only the cached ``<v>``; a range is taken as far as the sheet holds values
+    (``rows``), so a formula over a whole column costs no more than the column's values; cells
+    without ``r`` are placed as Excel does. (2) The formula cells (with ``r``) the file keeps no
+    computed value for: no ``<v>``, or an empty one on a cell whose type cannot be empty (only a
+    formula's text result can be '') — calamine reads them as '', as if blank."""
     if not _FORMULA_MARKER.search(data):
-        return frozenset()
+        return frozenset(), frozenset()
+    look_for_missing = _FORMULA_WITHOUT_VALUE.search(data) is not None
     out: set[tuple[int, int]] = set()
+    missing: set[tuple[int, int]] = set()
     for row, col, el in _placed_cells(data):
         f = el.find(F_TAG)
-        if f is not None:
-            out.add((row, col))
-            if f.get("t") in ("array", "dataTable") and f.get("ref"):
-                out.update(_range_cells(f.get("ref", ""), rows))
-    return frozenset(out)
+        if f is None:
+            continue
+        out.add((row, col))
+        if f.get("t") in ("array", "dataTable") and f.get("ref"):
+            out.update(_range_cells(f.get("ref", ""), rows))
+        if look_for_missing and el.get("r"):
+            v = el.find(V_TAG)
+            if (v is None or not (v.text or "").strip()) and not (v is not None and el.get("t") == "str"):
+                missing.add((row, col))
+    return frozenset(out), frozenset(missing)
 
 
 def _placed_cells(data: bytes) -> Iterator[tuple[int, int, etree._Element]]:
@@ -313,7 +303,7 @@ def read_archive(archive: Archive) -> WorkbookData:
             rows = _dense_rows(book, entry, data)
             if rows is None:
                 rows = _sparse_rows(archive, entry, data)
-            formulas = _formula_cells(data, rows)
+            formulas, without_value = _formula_cells(data, rows)
             del data
             for row, col, text in _error_cells(archive, entry.part):
                 while len(rows) < row:
@@ -326,8 +316,7 @@ def read_archive(archive: Archive) -> WorkbookData:
             for row in not_data:
                 if row <= len(rows):
                     rows[row - 1] = _NO_CELLS
-            uncomputed = frozenset(rc for rc in _formulas_without_value(archive, entry.part)
-                                   if rc[0] not in not_data)
+            uncomputed = frozenset(rc for rc in without_value if rc[0] not in not_data)
             result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
     except WorkbookError:
         raise

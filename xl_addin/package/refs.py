@@ -26,6 +26,18 @@ def split_cell_ref(ref: str) -> tuple[int, int]:
     return int(ref[len(letters):].lstrip("$")), col
 
 
+def ref_box(ref: str) -> tuple[int, int, int, int] | None:
+    """(first row, first column, last row, last column) of ``A1:B3`` (or one cell); None for a
+    broken reference."""
+    a, _, b = ref.partition(":")
+    try:
+        r1, c1 = split_cell_ref(a)
+        r2, c2 = split_cell_ref(b or a)
+    except ValueError:
+        return None
+    return r1, c1, r2, c2
+
+
 def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 

@@ -7,7 +7,7 @@ import uuid
 from lxml import etree
 
 from .opc import m
-from .refs import cell_ref, split_cell_ref
+from .refs import cell_ref, ref_box
 
 _UID = "{http://schemas.microsoft.com/office/spreadsheetml/2014/revision}uid"
 
@@ -28,13 +28,7 @@ def header_rows(table: etree._Element) -> int:
 
 def box(table: etree._Element) -> tuple[int, int, int, int] | None:
     """(first row, first column, last row, last column) of the table, totals row included."""
-    a, _, b = table.get("ref", "").partition(":")
-    try:
-        r1, c1 = split_cell_ref(a)
-        r2, c2 = split_cell_ref(b or a)
-    except ValueError:
-        return None
-    return r1, c1, r2, c2
+    return ref_box(table.get("ref", ""))
 
 
 def data_span(table: etree._Element) -> tuple[int, int, range] | None:

@@ -31,7 +31,7 @@ from .opc import (
     serialize,
     unselect,
 )
-from .refs import RowInsert, RowShift, cell_ref, shift_formula, split_cell_ref
+from .refs import RowInsert, RowShift, cell_ref, ref_box, shift_formula
 from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
@@ -73,16 +73,6 @@ class ApplyResult:
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def _ref_box(ref: str) -> tuple[int, int, int, int] | None:
-    a, _, b = ref.partition(":")
-    try:
-        r1, c1 = split_cell_ref(a)
-        r2, c2 = split_cell_ref(b or a)
-    except ValueError:
-        return None
-    return r1, c1, r2, c2
 
 
 def last_data_row(patcher: SheetPatcher, span: tuple[int, int, range]) -> int:
@@ -485,7 +475,7 @@ class _Edit:
             if etree.tostring(table) != before:
                 self._changed(part)
         auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
-        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        box = ref_box(auto.get("ref", "")) if auto is not None else None
         if auto is not None and box is not None and box[0] == 1:
             for child in list(auto):
                 auto.remove(child)                    # criteria described rows that are no more
@@ -552,7 +542,7 @@ class _Edit:
                 tables.set_box(table, r1, c1, r2, right)
                 self._changed(part)
         auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
-        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        box = ref_box(auto.get("ref", "")) if auto is not None else None
         if auto is not None and box is not None:
             r1, c1, r2, c2 = box
             right = c2
@@ -622,7 +612,7 @@ class _Edit:
                     patcher.write_formula(first + i, col, text, origin=origin)
             self._changed(part)
         auto = patcher.root.find(f"{{{_MAIN}}}autoFilter")
-        box = _ref_box(auto.get("ref", "")) if auto is not None else None
+        box = ref_box(auto.get("ref", "")) if auto is not None else None
         if auto is not None and box is not None and box[0] < first <= box[2] + 1 < end + 1:
             self._set_sheet_filter(entry, patcher, auto, (box[0], box[1], end, box[3]))
 
