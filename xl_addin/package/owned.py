@@ -105,7 +105,7 @@ def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
                         sst: Callable[[], list[str]]) -> Carried | None:
     """The agents' columns of the sheet as it is (before ``replace_content``) and where their
     cells go (``core.plan.agents_columns``, ``carried_rows``); None when the sheet has none."""
-    patcher._materialize()
+    patcher.materialize_all()
     header_el = patcher.rows.get(1)
     if header_el is None or not rw.rows:
         return None

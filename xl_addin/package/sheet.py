@@ -9,8 +9,9 @@ from typing import Literal, NoReturn, overload
 
 from lxml import etree
 
-from ..core.cells import col_letter, col_number, excel_serial
+from ..core.cells import col_letter, excel_serial
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, auto_column_widths
+from . import rawrows
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
 from .refs import RowInsert, RowShift, cell_ref, is_single_cell, shift_formula, split_cell_ref
@@ -26,17 +27,7 @@ INLINE = "inlineStr"
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
-class _ColumnLetters(dict):
-    """'AB' -> 28, filled on demand."""
-
-    def __missing__(self, letters: str) -> int | None:
-        if not letters or not letters.isalpha() or len(letters) > 3 or not letters.isupper():
-            return None
-        col = self[letters] = col_number(letters)
-        return col
-
-
-_COLS = _ColumnLetters()
+_COLS = rawrows.LETTER_COLUMNS
 _CLEARED_ATTRS = ("t", "cm", "vm")
 # Sheet-level elements whose @sqref/@ref name cells of this sheet: (container, item, attribute).
 _RANGE_ITEMS = (
@@ -67,7 +58,7 @@ class SheetPatcher:
     """Index of one parsed worksheet (row number -> <row>, per row col -> <c>) and the edits."""
 
     def __init__(self, root: etree._Element, *, sheet: str, styles: Styles, date1904: bool,
-                 file: str, defer_cells: bool = True):
+                 file: str, defer_cells: bool = True, raw: rawrows.RawSheet | None = None):
         self.root = root
         self.sheet = sheet
         self.styles = styles
@@ -100,8 +91,41 @@ class SheetPatcher:
         # Whole rows below every row of the tree (appended, or an owned sheet's), likewise:
         # (their numbers, their XML).
         self._pending_rows: list[tuple[list[int], str]] = []
+        # Rows still as the bytes they were read as (``rawrows``; only when made by ``of_part``):
+        # row -> its span in ``_raw_body``; those looked into or edited as bytes -> RawRow.
+        # ``_parsed``: the numbers of the rows in the tree, in order.
+        self._raw: dict[int, tuple[int, int]] = {}
+        self._raw_body = b""
+        self._raw_rows: dict[int, rawrows.RawRow] = {}
+        self._hot: rawrows.RawRow | None = None          # the one whose cells are cut
         self._set_col_styles()
         self._index_rows()
+        if raw is not None and raw.numbers:
+            if len(self.sheet_data):
+                self._layout_error("Zeilen im Gerüst")
+            prev = 0
+            for n in raw.numbers:
+                if n <= prev:
+                    self._layout_error(f"Zeile {n} steht nicht in aufsteigender Reihenfolge")
+                prev = n
+            self._raw = dict(zip(raw.numbers, raw.spans, strict=True))
+            self._raw_body = raw.body
+            self.row_numbers.extend(raw.numbers)            # the tree holds none of them
+
+    @classmethod
+    def of_part(cls, data: bytes, *, member: str, sheet: str, styles: Styles, date1904: bool,
+                file: str) -> SheetPatcher:
+        """The patcher of a sheet part's bytes: its rows kept as bytes until needed when the
+        part is written plainly (``rawrows.split``), else parsed whole."""
+        raw = rawrows.split(data)
+        if raw is not None:
+            root = parse_xml(raw.skeleton, member, file)
+            data_el = root.find(m("sheetData")) if root.tag == m("worksheet") else None
+            if (root.nsmap.get(None) == MAIN_NS and data_el is not None and not len(data_el)
+                    and not (data_el.text or "").strip()):
+                return cls(root, sheet=sheet, styles=styles, date1904=date1904, file=file, raw=raw)
+        return cls(parse_xml(data, member, file), sheet=sheet, styles=styles, date1904=date1904,
+                   file=file)
 
     # --- index ---------------------------------------------------------------------------
     def _layout_error(self, why: str) -> NoReturn:
@@ -126,6 +150,90 @@ class SheetPatcher:
             self.rows[n] = el
             self.row_numbers.append(n)
             prev = n
+        self._parsed: list[int] = list(self.row_numbers)
+
+    # --- rows kept as bytes ------------------------------------------------------------------
+    def _look(self, r: int) -> rawrows.RawRow | None:
+        """Row ``r`` (kept as bytes) cut into its cells; None when it is not plain — then it
+        is in the tree now."""
+        raw = self._raw_rows.get(r)
+        hot = self._hot
+        if raw is None:
+            start, end = self._raw[r]
+            raw = rawrows.RawRow(self._raw_body[start:end], r)
+            if not raw.plain:
+                self._need(r)
+                return None
+            self._raw_rows[r] = raw
+        else:
+            raw.cut()
+        if hot is not raw:
+            if hot is not None:
+                hot.compact()
+            self._hot = raw
+        return raw
+
+    def _raw_bytes(self, r: int) -> bytes:
+        """Row ``r`` (kept as bytes) with its edits and new cells."""
+        pending = self._pending.get(r)
+        raw = self._raw_rows.get(r)
+        if raw is None and pending:
+            raw = self._look(r)
+            assert raw is not None, "a row given new cells as bytes is plain"
+        if raw is None:
+            start, end = self._raw[r]
+            return self._raw_body[start:end]
+        if not raw.edited and not pending:
+            start, end = self._raw[r]
+            return self._raw_body[start:end]
+        letters, tail = _LETTER_BYTES, b'%d"' % r
+        cells = ({col: b'<c r="' + letters[col] + tail + cell_xml_rest(*cell).encode()
+                  for col, cell in pending.items()} if pending else None)
+        return raw.render(cells)
+
+    def _need(self, r: int) -> None:
+        """Row ``r`` into the tree (when it is kept as bytes)."""
+        if r in self._raw:
+            self._parse_raw([r])
+
+    def _need_all(self) -> None:
+        if self._raw:
+            self._parse_raw(list(self._raw))
+
+    def _parse_raw(self, numbers: list[int]) -> None:
+        """The rows ``numbers`` (kept as bytes, in order) parsed into the tree, their edits and
+        new cells with them."""
+        texts = [self._raw_bytes(r) for r in numbers]
+        decls = "".join(f' xmlns:{p}="{uri}"' for p, uri in self.root.nsmap.items() if p)
+        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}"{decls}>'.encode() + b"".join(texts)
+                             + b"</sheetData>", "Zeilen", self.file)
+        elements = list(fragment)
+        if len(elements) != len(numbers):
+            self._layout_error("Zeilen lassen sich nicht einzeln lesen")
+        parsed, rows, data = self._parsed, self.rows, self.sheet_data
+        for r, el in zip(numbers, elements, strict=True):
+            del self._raw[r]
+            if self._raw_rows.pop(r, None) is self._hot:
+                self._hot = None
+            self._pending.pop(r, None)
+            self._cells.pop(r, None)
+            i = bisect_left(parsed, r)
+            if i == len(parsed):
+                data.append(el)                 # lxml re-binds it to this sheet's namespaces
+            else:
+                rows[parsed[i]].addprevious(el)
+            parsed.insert(i, r)
+            rows[r] = el
+        if not self._raw:
+            self._raw_body = b""
+
+    def has_value(self, r: int) -> bool:
+        """Does row ``r`` hold a value, a formula or an inline string?"""
+        if r in self._raw:
+            return rawrows.has_value(self._raw_bytes(r))
+        self._materialize(r)
+        row_el = self.rows.get(r)
+        return row_el is not None and self._has_value(row_el)
 
     def _row_cells(self, r: int, row_el: etree._Element):
         hit = self._cells.get(r)
@@ -219,6 +327,7 @@ class SheetPatcher:
     def row_el(self, r: int, create: bool) -> etree._Element | None: ...
 
     def row_el(self, r: int, create: bool = True) -> etree._Element | None:
+        self._need(r)
         el = self.rows.get(r)
         if el is None and self._pending_rows:
             self._materialize(r)
@@ -227,18 +336,20 @@ class SheetPatcher:
             if not 1 <= r <= MAX_ROW:
                 self._outside(r, 1)
             el = self.sheet_data.makeelement(ROW, {"r": str(r)})
-            i = bisect_left(self.row_numbers, r)
-            if i == len(self.row_numbers):
+            i = bisect_left(self._parsed, r)
+            if i == len(self._parsed):
                 self.sheet_data.append(el)
             else:
-                self.rows[self.row_numbers[i]].addprevious(el)
-            self.row_numbers.insert(i, r)
+                self.rows[self._parsed[i]].addprevious(el)
+            self._parsed.insert(i, r)
+            self.row_numbers.insert(bisect_left(self.row_numbers, r), r)
             self.rows[r] = el
             self.changed = True
         return el
 
     def cell(self, r: int, col: int, create: bool = True, style: int | None = None):
         """The <c> at (r, col); created (with the row's/column's format) when missing."""
+        self._need(r)
         self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
@@ -291,8 +402,13 @@ class SheetPatcher:
         cells[col] = c
 
     def _created(self, r: int, row_el, lo: int, hi: int) -> None:
-        """Bookkeeping after creating cells in columns lo..hi of row r."""
-        spans = row_el.get("spans")
+        """Bookkeeping after creating cells in columns lo..hi of row r (``row_el`` None: a
+        row kept as bytes)."""
+        if row_el is None:
+            self._raw_rows[r].grow_spans(lo, hi)
+            spans = None
+        else:
+            spans = row_el.get("spans")
         if spans is not None:
             self._grow_spans(row_el, spans, lo)
             if hi != lo:
@@ -312,6 +428,7 @@ class SheetPatcher:
     def write(self, r: int, col: int, value: CellValue, number_format: str | None = None,
               style: int | None = None) -> None:
         """Set one cell's value (None/'' clears it); keeps its format unless told otherwise."""
+        self._need(r)
         self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
@@ -359,8 +476,14 @@ class SheetPatcher:
         if self._pending_rows:
             self._materialize()
         spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
+        raw_rows = self._raw
         for w in writes:
             r, col, value = w.row, w.col, w.value
+            if r in raw_rows:
+                raw = self._look(r)
+                if raw is not None and self._write_raw(r, raw, w, spans):
+                    continue
+                self._need(r)
             row_el = self.rows.get(r)
             if (row_el is not None and self.defer_cells and 1 <= col <= MAX_COL
                     and value is not None and not (isinstance(value, str) and not value)):
@@ -392,7 +515,68 @@ class SheetPatcher:
                     continue
             self.write(r, col, value, w.number_format)
         for r, (lo, hi) in spans.items():
-            self._created(r, self.rows[r], lo, hi)
+            if r in self._raw:
+                self._created(r, None, lo, hi)
+            else:
+                self._created(r, self.rows[r], lo, hi)
+
+    def _write_raw(self, r: int, raw: rawrows.RawRow, w, spans: dict[int, list[int]]) -> bool:
+        """``write`` of ``w`` into a row kept as bytes — the same cell bytes the tree would
+        give (tests/package/test_raw_rows.py); False when it takes the tree (a formula, a
+        cleared new cell, an unusual cell)."""
+        col, value = w.col, w.value
+        if not 1 <= col <= MAX_COL:
+            return False
+        clear = value is None or (isinstance(value, str) and not value)
+        cols = raw.cols
+        i = bisect_left(cols, col)
+        exists = i < len(cols) and cols[i] == col
+        if (not exists and clear) or col in self._pending.get(r, ()):
+            return False                                  # a new cell written again: the tree
+        if exists and not raw.simple(i):
+            return False
+        try:
+            if exists:
+                s = raw.style_of(i)
+                xf = int(s) if s else 0
+                if w.number_format:
+                    xf = self.styles.with_number_format(xf, w.number_format)
+                kind, text = None, None
+                if not clear:
+                    kind, text, xf = self._encode(value, xf)
+                s_out = str(xf) if xf or s is not None else None
+                attrs = "".join(f' {k}="{v}"' for k, v in raw.kept_attrs(i) if k not in _CLEARED_ATTRS)
+                head = f' s="{s_out}"' if s is not None else ""
+                tail = cell_xml_rest(kind, text, None if s is not None else s_out, False)
+                if s is not None and kind is None and text is None:
+                    tail = "/>"
+                raw.set_cell(i, b'<c r="' + _LETTER_BYTES[col] + b'%d"' % r
+                             + (head + attrs + tail).encode())
+                self._touch(r, col)
+            else:
+                base = self._raw_base_style(raw, col)
+                xf = self.styles.with_number_format(base, w.number_format) if w.number_format else base
+                kind, text, xf = self._encode(value, xf)
+                pending = self._pending.get(r)
+                if pending is None:
+                    pending = self._pending[r] = {}
+                pending[col] = (kind, text, *_new_cell_s(xf, base))
+                span = spans.get(r)
+                if span is None:
+                    spans[r] = [col, col]
+                else:
+                    span[0], span[1] = min(span[0], col), max(span[1], col)
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                f"{value!r} kann nicht geschrieben werden ({exc})") from None
+        self.cells_written += 1
+        self.changed = True
+        return True
+
+    def _raw_base_style(self, raw: rawrows.RawRow, col: int) -> int:
+        """``base_style`` of a row kept as bytes."""
+        row_style = rawrows.row_style(raw.open)
+        return self._col_style(col) if row_style is None else row_style
 
     def _encode(self, value: CellValue, xf: int) -> tuple[str | None, str, int]:
         """The one value encoder: (t= of the cell or None, the text of its <v> or of its inline
@@ -445,6 +629,7 @@ class SheetPatcher:
 
     def _shared_groups(self) -> dict[str, list[etree._Element]]:
         if self._shared is None:
+            self._need_all()
             self._shared = {}
             for f in self.sheet_data.iter(F):
                 if f.get("t") == "shared" and (si := f.get("si")) is not None:
@@ -495,6 +680,9 @@ class SheetPatcher:
         cache = self._fill_cache.get(("fill", rgb, product))
         if cache is None:
             cache = self._fill_cache[("fill", rgb, product)] = {}
+        if r in self._raw and (raw := self._look(r)) is not None:
+            self._fill_raw(r, raw, cols, rgb, product, cache)
+            return
         row_el = self.rows.get(r)
         if row_el is None:
             row_cells, row_cols, row_style = {}, [], None
@@ -558,9 +746,66 @@ class SheetPatcher:
             self.cells_filled += filled
             self.changed = True
 
+    def _fill_raw(self, r: int, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str],
+                  cache: dict) -> None:
+        """``fill`` of a row kept as bytes: the same formats, new cells kept as text."""
+        index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
+        styles: dict[int, str] = {}
+        pending = self._pending.get(r)
+        row_style = rawrows.row_style(raw.open)
+        filled = 0
+        lo: int | None = None
+        hi: int | None = None
+        for col in cols:
+            i = index.get(col)
+            if i is not None:
+                s = raw.style_of(i)
+                try:
+                    new = cache[s]
+                except KeyError:
+                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                if new is not None:
+                    styles[i] = new
+                    filled += 1
+                continue
+            hit = pending.get(col) if pending is not None else None
+            if pending is not None and hit is not None:              # a new cell kept as text
+                s = hit[2]
+                try:
+                    new = cache[s]
+                except KeyError:
+                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                if new is not None:
+                    pending[col] = (hit[0], hit[1], new, hit[3])
+                    filled += 1
+                continue
+            base = self._col_style(col) if row_style is None else row_style
+            try:
+                new = cache[base]
+            except KeyError:
+                new = cache[base] = self._filled_style(base, rgb, product)
+            if new is None:
+                continue
+            if not 1 <= col <= MAX_COL:
+                self._outside(r, col)
+            if pending is None:
+                pending = self._pending[r] = {}
+            pending[col] = (None, None, new, True)
+            lo = col if lo is None or col < lo else lo
+            hi = col if hi is None or col > hi else hi
+            filled += 1
+        if styles:
+            raw.set_styles(styles)
+        if lo is not None and hi is not None:
+            self._created(r, None, lo, hi)
+        if filled:
+            self.cells_filled += filled
+            self.changed = True
+
     def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Text colour for the row's cells that hold something, unless an agent chose another
         colour; empty cells are not created for it."""
+        self._need(r)
         self._materialize(r)
         row_el = self.rows.get(r)
         if row_el is None:
@@ -606,8 +851,12 @@ class SheetPatcher:
 
     def last_value_row(self) -> int:
         self._materialize()
+        raw = self._raw
         for r in reversed(self.row_numbers):
-            if self._has_value(self.rows[r]):
+            if r in raw:
+                if rawrows.has_value(self._raw_bytes(r)):
+                    return r
+            elif self._has_value(self.rows[r]):
                 return r
         return 0
 
@@ -628,6 +877,7 @@ class SheetPatcher:
         split = max(0, min(len(rows), beyond - start))
         for i, values in enumerate(rows[:split]):
             r = start + i
+            self._need(r)
             row_el = self.rows.get(r)
             cells = self._row_cells(r, row_el)[0] if row_el is not None else {}
             for col, value in enumerate(values, start=1):
@@ -654,6 +904,7 @@ class SheetPatcher:
         with the number format of row ``r``'s cell where that is General — when row ``r`` is a
         data row holding a value; else None. Fills, fonts and borders of the row above are not
         taken: an agent's marking of one order is not the next order's."""
+        self._need(r)
         row_el = self.rows.get(r)
         if r < 2 or row_el is None or not self._has_value(row_el):
             return None
@@ -774,6 +1025,10 @@ class SheetPatcher:
         """The product owns the sheet: new sheetData and column widths."""
         self._pending.clear()
         self._pending_rows.clear()
+        self._raw.clear()
+        self._raw_rows.clear()
+        self._hot = None
+        self._raw_body = b""
         for el in list(self.sheet_data):
             self.sheet_data.remove(el)
         self._index_rows()
@@ -790,6 +1045,7 @@ class SheetPatcher:
 
     def materialize_all(self) -> None:
         """Every row kept as text into the tree (before another part edits the sheet's XML)."""
+        self._need_all()
         self._materialize()
 
     def replace_block(self, rows: list[list[CellValue]], widths: dict[int, float], owned_cols: int,
@@ -797,6 +1053,7 @@ class SheetPatcher:
         """The product owns columns 1..``owned_cols`` (every row): their cells are replaced by
         ``rows`` (row 1 and ``bold_rows`` bold, ``cell_formats`` per cell); the cells right of
         them, and the column widths there, are the agents' and stay as they are."""
+        self._need_all()
         self._materialize()
         for r in list(self.row_numbers):
             row_el = self.rows[r]
@@ -888,6 +1145,7 @@ class SheetPatcher:
         return shift
 
     def move_rows(self, shift: RowShift | RowInsert) -> None:
+        self._need_all()
         self._materialize()
         self._unshare_all()
         first = shift.first
@@ -925,6 +1183,7 @@ class SheetPatcher:
     def _unshare_all(self) -> None:
         """Every shared formula becomes one formula per cell: rows that move apart (or go)
         would otherwise compute something else."""
+        self._need_all()
         masters = [f for f in self.sheet_data.iter(F)
                    if f.get("t") == "shared" and f.get("ref") is not None and (f.text or "").strip()]
         if not masters:
@@ -947,6 +1206,7 @@ class SheetPatcher:
 
     def shift_references(self, shift: RowShift | RowInsert, sheet: str) -> bool:
         """Formulas of this (another) sheet that point into ``sheet``: moved. True if any."""
+        self._need_all()
         self._materialize()
         changed = False
         for f in list(self.sheet_data.iter(F)):
@@ -971,6 +1231,7 @@ class SheetPatcher:
     def clear_row(self, r: int, cols: range) -> None:
         """Values (not formulas, not formats) of ``cols`` in row ``r`` go — a table's last row
         that Excel keeps empty."""
+        self._need(r)
         row_el = self.rows.get(r)
         if row_el is None:
             return
@@ -1065,18 +1326,57 @@ class SheetPatcher:
     def to_xml(self) -> bytes:
         """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
         data = serialize(self.root)
-        if self._pending or self._pending_rows:
+        raw = self._raw
+        pending = {r: kept for r, kept in self._pending.items() if r not in raw} if raw else self._pending
+        if pending or self._pending_rows or raw:
             # Only elements can hold '<row r="…' or '<c r="…' in lxml's output — unless a
             # comment or processing instruction does: then make elements of them.
             plain = b"<!--" not in data and b"<?" not in data[2:]
-            merged = self._with_pending(data) if plain else None
+            merged = self._with_pending(data, pending) if plain else None
+            if merged is not None and raw:
+                merged = self._with_raw(merged)
             if merged is not None:
                 merged = self._with_pending_rows(merged)
             if merged is None:                    # not laid out as expected: use elements
+                self._need_all()
                 self._materialize()
                 merged = serialize(self.root)
             data = merged
         return data
+
+    def _with_raw(self, data: bytes) -> bytes | None:
+        """``data`` (the tree's rows) with the rows kept as bytes in their places, or None when
+        <sheetData> or a row of the tree is not found unprefixed."""
+        found = rawrows.SHEET_DATA_OPEN.search(data)
+        if found is None:
+            return None
+        numbers = list(self._raw)
+        raw_bytes = self._raw_bytes
+        if found.group(2):                                # <sheetData/>: no row in the tree
+            return (data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">"
+                    + b"".join(map(raw_bytes, numbers)) + b"</sheetData>" + data[found.end():])
+        out = [data[:found.end()]]
+        pos = found.end()
+        k = 0
+        for p in self._parsed:
+            j = k
+            while j < len(numbers) and numbers[j] < p:
+                j += 1
+            if j == k:
+                continue
+            at = data.find(b'<row r="%d"' % p, pos)
+            if at < 0:
+                return None
+            out.append(data[pos:at])
+            out += map(raw_bytes, numbers[k:j])
+            pos, k = at, j
+        end = data.find(b"</sheetData>", pos)
+        if end < 0:
+            return None
+        out.append(data[pos:end])
+        out += map(raw_bytes, numbers[k:])
+        out.append(data[end:])
+        return b"".join(out)
 
     def _with_pending_rows(self, data: bytes) -> bytes | None:
         """``data`` with the rows kept as text at the end of <sheetData>, or None when it is
@@ -1092,17 +1392,17 @@ class SheetPatcher:
             return None
         return data[:empty] + b"<sheetData>" + rows + b"</sheetData>" + data[empty + 12:]
 
-    def _with_pending(self, data: bytes) -> bytes | None:
+    def _with_pending(self, data: bytes, pending: dict[int, dict[int, tuple]]) -> bytes | None:
         """``data`` with the cells kept as text written in where lxml would put them, or None
         when a row or neighbouring cell is not found as ``<row r="…"``/``<c r="…"`` (another
         attribute first, a namespace prefix): then the caller makes elements of them."""
-        if not self._pending:
+        if not pending:
             return data
         out: list[bytes] = []
         pos = 0
         letters = _LETTER_BYTES
         rests: dict[tuple, bytes] = {}                # the same cells recur (formats, Ja/Nein)
-        for r in sorted(self._pending):
+        for r in sorted(pending):
             start = data.find(b'<row r="%d"' % r, pos)
             tag_end = data.find(b">", start) if start >= 0 else -1
             if tag_end < 0:
@@ -1110,7 +1410,7 @@ class SheetPatcher:
             cols = self._row_cells(r, self.rows[r])[1]
             tail = b'%d"' % r
             before: dict[int, list[bytes]] = {}      # index of the next cell in the tree -> new
-            for col, cell in sorted(self._pending[r].items()):
+            for col, cell in sorted(pending[r].items()):
                 rest = rests.get(cell)
                 if rest is None:
                     rest = rests[cell] = cell_xml_rest(*cell).encode()
@@ -1151,11 +1451,20 @@ class SheetPatcher:
                 self.sheet_data.extend(new_rows)  # lxml re-binds them to this sheet's namespace
                 self.rows.update(zip(numbers, new_rows, strict=True))
                 self.row_numbers.extend(numbers)
+                self._parsed.extend(numbers)
         if not self._pending or (row is not None and row not in self._pending):
             return
-        rows = {row: self._pending.pop(row)} if row is not None else self._pending
-        if row is None:
-            self._pending = {}
+        if row is not None and row in self._raw:
+            return                                        # rendered with its row's bytes
+        if row is not None:
+            rows = {row: self._pending.pop(row)}
+        elif self._raw:
+            rows = {r: kept for r, kept in self._pending.items() if r not in self._raw}
+            self._pending = {r: kept for r, kept in self._pending.items() if r in self._raw}
+            if not rows:
+                return
+        else:
+            rows, self._pending = self._pending, {}
         parts = []
         for r, kept in rows.items():
             parts.append("<row>")
@@ -1178,10 +1487,14 @@ class SheetPatcher:
         self._shared = self._protected = None
         self._pending.clear()
         self._pending_rows.clear()
+        self._raw.clear()
+        self._raw_rows.clear()
+        self._hot = None
+        self._raw_body = b""
         if self._released:
             return
         cells, rows, data = self._cells, self.rows, self.sheet_data
-        for r in self.row_numbers:
+        for r in self._parsed:
             cells.pop(r, None)
             row = rows.pop(r, None)
             if row is not None and row.getparent() is data:

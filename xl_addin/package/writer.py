@@ -79,8 +79,7 @@ def last_data_row(patcher: SheetPatcher, span: tuple[int, int, range]) -> int:
     """The last row of a table's data range that holds a value (its first row when none)."""
     first, last, _ = span
     for r in range(last, first - 1, -1):
-        row = patcher.rows.get(r)
-        if row is not None and patcher._has_value(row):
+        if patcher.has_value(r):
             return r
     return first - 1
 
@@ -109,7 +108,7 @@ class _Edit:
         self.product = frozenset(normalise_rgb(c) for c in plan.product_colours)
         self.result = ApplyResult(path=archive.path, written=False)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin")
-        self._parsing: dict[str, Future] = {}     # part -> its root, parsed ahead
+        self._parsing: dict[str, Future] = {}     # part -> its bytes, inflated ahead
         self._serialised: dict[str, Future] = {}  # sheet part -> its XML bytes
         self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
         self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
@@ -135,7 +134,7 @@ class _Edit:
         twin = self.archive.twin()
         for entry in entries:
             if entry.part not in self._parsing:
-                self._parsing[entry.part] = self._worker.submit(twin.xml, entry.part)
+                self._parsing[entry.part] = self._worker.submit(twin.read, entry.part)
 
     def stop_worker(self) -> None:
         """Wait for the worker (a job under way finishes; queued ones are dropped)."""
@@ -144,9 +143,9 @@ class _Edit:
         self._serialised.clear()
         self._deflated.clear()
 
-    def _sheet_root(self, part: str):
+    def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        return future.result() if future is not None else self.archive.xml(part)
+        return future.result() if future is not None else self.archive.read(part)
 
     def _finish(self, pending: set[str]) -> None:
         """The sheets the rest of the plan leaves alone (not named in ``pending``) are final:
@@ -181,8 +180,9 @@ class _Edit:
         if hit is None:
             if not entry.is_worksheet:
                 raise WorkbookError(f"Datei '{self.name}': '{entry.name}' ist kein Tabellenblatt")
-            root = self._sheet_root(entry.part)
-            hit = (entry, self._new_patcher(root, entry.name))
+            hit = (entry, SheetPatcher.of_part(self._sheet_bytes(entry.part), member=entry.part,
+                                               sheet=entry.name, styles=self.styles,
+                                               date1904=self.parts.date1904, file=self.name))
             self.patchers[entry.part] = hit
         return hit[1]
 

@@ -1,0 +1,147 @@
+"""A sheet's rows are kept as the bytes they were read as (``package/rawrows.py``) and edited as
+bytes where that is plain; everything else parses the row into the tree. Whichever path a row
+takes, the result must be exactly what the tree gives — same bytes of the sheet, same new
+formats in styles.xml, same counters, same refusals — and a row nobody touches keeps its bytes.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from hypothesis import given, settings, strategies as st
+from lxml import etree
+
+from xl_addin.core.plan import DATE_FORMAT, CellWrite
+from xl_addin.package import WorkbookError, rawrows
+from xl_addin.package.opc import MAIN_NS
+from xl_addin.package.sheet import SheetPatcher
+from xl_addin.package.styles import Styles
+
+from .test_bulk_equivalence import STYLES
+
+X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="{MAIN_NS}" '
+        f'xmlns:x14ac="{X14AC}"><dimension ref="A1:F6"/>')
+COLS = '<cols><col min="2" max="3" width="12" style="1" customWidth="1"/></cols>'
+TAIL = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+
+# Cells as lxml serialises them (so that the tree's output of an untouched row is its input).
+CELLS = {
+    "empty": '<c r="{ref}"/>',
+    "styled": '<c r="{ref}" s="1"/>',
+    "number": '<c r="{ref}"><v>42.5</v></c>',
+    "date": '<c r="{ref}" s="1"><v>46000</v></c>',
+    "shared": '<c r="{ref}" s="2" t="s"><v>0</v></c>',
+    "inline": '<c r="{ref}" t="inlineStr"><is><t>a &amp; b</t></is></c>',
+    "bool": '<c r="{ref}" t="b"><v>1</v></c>',
+    "formula": '<c r="{ref}"><f>1+1</f><v>2</v></c>',
+    "other-attr": '<c r="{ref}" s="2" ph="1"><v>7</v></c>',
+    "s-after-t": '<c r="{ref}" t="s" s="2"><v>0</v></c>',
+    "ext": '<c r="{ref}"><v>1</v><extLst><ext uri="{{X}}"/></extLst></c>',
+}
+ROW_KINDS = ["", "spans", "fmt", "dy", "ext"]
+
+
+def row_xml(r: int, kind: str, cells: dict[int, str]) -> str:
+    attrs = {"": "", "spans": ' spans="1:6"', "fmt": ' s="2" customFormat="1"',
+             "dy": ' x14ac:dyDescent="0.25"', "ext": ""}[kind]
+    inner = "".join(CELLS[cells[c]].format(ref=f"{'ABCDEF'[c - 1]}{r}") for c in sorted(cells))
+    if kind == "ext":
+        inner += '<extLst><ext uri="{X}"/></extLst>'
+    return f'<row r="{r}"{attrs}>{inner}</row>' if inner else f'<row r="{r}"{attrs}/>'
+
+
+rows_strategy = st.dictionaries(
+    st.integers(1, 6),
+    st.tuples(st.sampled_from(ROW_KINDS), st.dictionaries(st.integers(1, 6), st.sampled_from(sorted(CELLS)),
+                                                         max_size=5)),
+    min_size=1, max_size=6)
+
+
+def sheet_bytes(rows, cols: bool) -> bytes:
+    body = "".join(row_xml(r, kind, cells) for r, (kind, cells) in sorted(rows.items()))
+    return (HEAD + (COLS if cols else "") + f"<sheetData>{body}</sheetData>" + TAIL).encode()
+
+
+def make(data: bytes, raw: bool) -> SheetPatcher:
+    styles = Styles(etree.fromstring(STYLES), "test.xlsx")
+    if raw:
+        p = SheetPatcher.of_part(data, member="xl/worksheets/sheet1.xml", sheet="Blatt", styles=styles,
+                                 date1904=False, file="test.xlsx")
+        assert p._raw or b"<row" not in data, "a plainly written sheet keeps its rows as bytes"
+        return p
+    return SheetPatcher(etree.fromstring(data), sheet="Blatt", styles=styles, date1904=False,
+                        file="test.xlsx")
+
+
+values = st.one_of(st.none(), st.just(""), st.integers(-5, 10**6), st.floats(-1e6, 1e6, allow_nan=False),
+                   st.text(alphabet="ab &<>\r", max_size=4), st.booleans(),
+                   st.dates(date(1950, 1, 1), date(2100, 1, 1)), st.just(datetime(2026, 11, 22, 12, 30)))
+writes_strategy = st.lists(st.tuples(st.integers(1, 7), st.integers(1, 7), values,
+                                     st.sampled_from([None, DATE_FORMAT, "0.00"])), max_size=10)
+fills_strategy = st.lists(st.tuples(st.integers(1, 7), st.sets(st.integers(1, 7), min_size=1, max_size=7),
+                                    st.sampled_from(["FFFF00", "D9D9D9", None])), max_size=8)
+PRODUCT = frozenset({"FFFFFF00", "FFD9D9D9"})
+
+
+def run(p: SheetPatcher, writes, fills, append, last: bool):
+    try:
+        p.write_all([CellWrite("Blatt", r, c, v, f) for r, c, v, f in writes])
+        for r, cols, rgb in fills:
+            p.fill(r, tuple(sorted(cols)), rgb, PRODUCT)
+        lv = p.last_value_row() if last else None
+        if append:
+            p.append([["neu", 1.5, date(2026, 1, 2)]], {3: DATE_FORMAT})
+        p.grow_dimension()
+        return (p.to_xml(), etree.tostring(p.styles.root), p.cells_written, p.cells_filled, p._extent,
+                p.changed, lv)
+    except WorkbookError as exc:
+        return ("refused", str(exc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(rows=rows_strategy, cols=st.booleans(), writes=writes_strategy, fills=fills_strategy,
+       append=st.booleans(), last=st.booleans())
+def test_rows_kept_as_bytes_come_out_as_the_tree_makes_them(rows, cols, writes, fills, append, last):
+    data = sheet_bytes(rows, cols)
+    assert run(make(data, True), writes, fills, append, last) == run(make(data, False), writes, fills,
+                                                                        append, last)
+
+
+def test_untouched_rows_keep_their_bytes_even_where_the_tree_would_write_them_otherwise():
+    odd = b"<row r='2' spans=\"1:2\"><c r='A2' s='1'><v>1</v></c></row>"    # single quotes
+    data = (HEAD + "<sheetData>" + row_xml(1, "", {1: "number"})).encode() + odd + (
+        row_xml(3, "", {1: "number"}) + "</sheetData>" + TAIL).encode()
+    p = make(data, True)
+    p.write_all([CellWrite("Blatt", 1, 2, "x"), CellWrite("Blatt", 3, 2, "y")])
+    out = p.to_xml()
+    assert odd in out
+    assert b'<c r="B1" t="inlineStr"><is><t xml:space="preserve">x</t></is></c>' in out
+
+
+def test_a_part_not_written_plainly_is_parsed_whole():
+    plain = sheet_bytes({1: ("", {1: "number"})}, False)
+    assert rawrows.split(plain) is not None
+    for odd in [plain.replace(b"<sheetData>", b"<sheetData><!-- x -->"),
+                plain.replace(b'<row r="1">', b"<row>"),
+                plain.replace(b"<sheetData>", b"<sheetData>text"),
+                b"\xef\xbb\xbf" + plain]:
+        assert rawrows.split(odd) is None
+
+
+def test_a_row_out_of_order_is_refused_as_the_tree_refuses_it():
+    data = (HEAD + "<sheetData>" + row_xml(2, "", {1: "number"}) + row_xml(1, "", {1: "number"})
+            + "</sheetData>" + TAIL).encode()
+    for raw in (True, False):
+        try:
+            make(data, raw)
+        except WorkbookError as exc:
+            assert "aufsteigender Reihenfolge" in str(exc)
+        else:
+            raise AssertionError("accepted rows out of order")
+
+
+def test_a_cell_of_another_row_is_refused_when_the_row_is_touched():
+    data = (HEAD + '<sheetData><row r="1"><c r="A2"><v>1</v></c></row></sheetData>' + TAIL).encode()
+    outcomes = [run(make(data, raw), [(1, 3, "x", None)], [], False, False) for raw in (True, False)]
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == "refused" and "A2" in outcomes[0][1]

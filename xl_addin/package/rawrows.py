@@ -1,0 +1,266 @@
+"""A worksheet's rows kept as the bytes they were read as.
+
+A run changes a few cells of most rows (a status, a computed column, a fill) and nothing of the
+rest; parsing the whole sheet into a tree, editing it and serialising it again costs time and
+memory in proportion to the rows present. Here the part is cut into a *skeleton* (everything
+but the rows, parsed as usual) and the rows of ``<sheetData>`` as byte spans. A row the run
+does not touch is copied as it is; a row it touches in a plain way (a cell's format, a value in
+a cell without formula, new cells) is edited as bytes (``RawRow``); anything else parses that
+one row into the tree (``SheetPatcher._need``).
+
+Only plainly written parts take this path (``split``): UTF-8, the main namespace unprefixed,
+nothing but ``<row>`` elements in ``<sheetData>`` (no comments, processing instructions or
+CDATA sections), every row with its number. Anything else is parsed whole, as before.
+"""
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+
+from ..core.cells import col_number
+
+SHEET_DATA_OPEN = re.compile(rb"<sheetData(\s[^>]*)?(/?)>")
+_ROW = re.compile(rb"<row(\s[^>]*?)?(?:/>|>(.*?)</row>)", re.S)
+_ROW_NUMBER = re.compile(rb'\sr=(?:"(\d+)"|\'(\d+)\')')
+# A cell as Excel, LibreOffice, openpyxl and XlsxWriter write it: r= first, then maybe s=, then
+# other attributes (double-quoted), then its content. Cells written otherwise make the row
+# parse into the tree.
+_CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>]*?)(?:/>|>(.*?)</c>))', re.S)
+_CELL_START = re.compile(rb"<c[\s/>]")
+_ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
+_PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
+_STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
+_SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
+_ROW_STYLE = re.compile(rb'\ss="(\d+)"')
+_CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
+_HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")
+
+
+@dataclass
+class RawSheet:
+    """A part cut apart: ``skeleton`` (the part with an empty ``<sheetData>``), ``body`` (the
+    bytes inside it) and, per row in order, its number and span in ``body``."""
+    skeleton: bytes
+    body: bytes
+    numbers: list[int]
+    spans: list[tuple[int, int]]
+
+
+def split(data: bytes) -> RawSheet | None:
+    """The part as a RawSheet, or None when it is not written plainly (see module doc)."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    head = data[:200]
+    if head.startswith(b"<?xml") and b"encoding" in head.split(b"?>", 1)[0] and not re.search(
+            rb'encoding=["\'](?i:utf-8)["\']', head.split(b"?>", 1)[0]):
+        return None
+    found = SHEET_DATA_OPEN.search(data)
+    if found is None or SHEET_DATA_OPEN.search(data, found.end()) is not None:
+        return None
+    if found.group(1) and b"xmlns" in found.group(1):
+        return None
+    if found.group(2):                                   # <sheetData/>
+        return RawSheet(data, b"", [], [])
+    close = data.find(b"</sheetData>", found.end())
+    if close < 0 or data.find(b"</sheetData>", close + 1) >= 0:
+        return None
+    body = data[found.end():close]
+    if b"<!--" in body or b"<?" in body or b"<![CDATA[" in body:
+        return None
+    numbers: list[int] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for row in _ROW.finditer(body):
+        start = row.start()
+        if start != pos and body[pos:start].strip():
+            return None                                  # something other than rows
+        number = _ROW_NUMBER.search(row.group(1) or b"")
+        if number is None:
+            return None
+        numbers.append(int(number.group(1) or number.group(2)))
+        pos = row.end()
+        spans.append((start, pos))
+    if body[pos:].strip():
+        return None
+    return RawSheet(data[:found.end()] + data[close:], body, numbers, spans)
+
+
+class _ColumnLetters(dict):
+    """'AB' -> 28, filled on demand (None for what is not column letters)."""
+
+    def __missing__(self, letters: str) -> int | None:
+        if not letters or not letters.isalpha() or len(letters) > 3 or not letters.isupper():
+            return None
+        col = self[letters] = col_number(letters)
+        return col
+
+
+class _ColumnLetterBytes(dict):
+    """b'AB' -> 28, filled on demand (None for what is not column letters)."""
+
+    def __missing__(self, letters: bytes) -> int | None:
+        col = self[letters] = LETTER_COLUMNS[letters.decode("latin-1")]
+        return col
+
+
+LETTER_COLUMNS = _ColumnLetters()
+COLUMNS = _ColumnLetterBytes()
+
+
+class RawRow:
+    """One row's bytes: its start tag ``open`` and the bytes of its cells ``inner``, edits
+    applied. While a row is worked on, ``cells`` holds it cut into cells (``_CELL`` groups: the
+    whole cell, column letters, row digits, s=, other attributes, content) and ``cols`` their
+    columns; ``compact`` joins them back (a run touches 100,000s of rows: their cells are not
+    kept as objects). ``plain`` is False when the row holds anything but such cells (an
+    <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
+    it into the tree, which names what is wrong."""
+    __slots__ = ("cells", "cols", "edited", "inner", "number", "open", "plain")
+
+    def __init__(self, data: bytes, number: int) -> None:
+        end = data.find(b">")
+        self.edited = False
+        self.number = number
+        if data[end - 1] == 0x2F:                        # <row …/>
+            self.open = data[:end - 1] + b">"
+            self.inner = b""
+        else:
+            self.open = data[:end + 1]
+            self.inner = data[end + 1:-6]
+        self.cells: list[tuple] | None = None
+        self.cols: list[int] = []
+        self.plain = True
+        self.cut()
+
+    def cut(self) -> None:
+        """``cells`` and ``cols`` from ``inner`` (again, after ``compact``)."""
+        if self.cells is not None:
+            return
+        inner = self.inner
+        cells = self.cells = _CELL.findall(inner)
+        if not cells:
+            self.cols = []
+            self.plain = not inner
+            return
+        wholes, letters, digits, *_ = zip(*cells, strict=True)
+        cols = self.cols = list(map(COLUMNS.__getitem__, letters))
+        if self.plain and not self.edited and (     # checked once: edits keep a row plain
+                sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
+                or digits.count(b"%d" % self.number) != len(digits) or None in cols
+                or not all(map(operator.lt, cols, cols[1:]))):
+            self.plain = False
+
+    def compact(self) -> None:
+        """Drop the cut cells (``inner`` holds them)."""
+        self.cells = None
+        self.cols = []
+
+    def _changed(self) -> None:
+        assert self.cells is not None
+        self.inner = b"".join(c[0] for c in self.cells)
+        self.edited = True
+
+    def style_of(self, i: int) -> str | None:
+        """The s= of cell ``i`` (None when it has none)."""
+        assert self.cells is not None
+        cell = self.cells[i]
+        if cell[3]:
+            return cell[3].decode()
+        if b' s="' in cell[4] and (found := _STYLE_ATTR.search(cell[4])):
+            return found.group(1).decode()
+        return None
+
+    def simple(self, i: int) -> bool:
+        """Cell ``i`` holds at most a value (no formula, no extension) and its attributes are
+        plain: a new value can replace it as bytes."""
+        assert self.cells is not None
+        cell = self.cells[i]
+        content = cell[5]
+        rest = cell[4]
+        if rest and (b' s="' in rest or _PLAIN_ATTRS.fullmatch(rest.rstrip(b"/")) is None):
+            return False
+        return b"<f" not in content and b"<extLst" not in content
+
+    def set_styles(self, styles: dict[int, str]) -> None:
+        """Cells ``i`` get s= ``styles[i]`` (in place of their s=, else as their last attribute)."""
+        for i, s in styles.items():
+            self._set_style(i, s)
+        self._changed()
+
+    def _set_style(self, i: int, s: str) -> None:
+        assert self.cells is not None
+        whole, letters, digits, old, rest, content = self.cells[i]
+        closed = not whole.endswith(b"</c>")
+        attrs = rest
+        if old:
+            new_attrs = b' s="' + s.encode() + b'"' + attrs
+        elif b' s="' in attrs and _STYLE_ATTR.search(attrs):
+            new_attrs = _STYLE_ATTR.sub(b' s="' + s.encode() + b'"', attrs, count=1)
+        else:
+            new_attrs = attrs + b' s="' + s.encode() + b'"'
+        head = b'<c r="' + letters + digits + b'"'
+        new_whole = head + new_attrs + (b"/>" if closed else b">" + content + b"</c>")
+        if old:
+            self.cells[i] = (new_whole, letters, digits, s.encode(), attrs, content)
+        else:                                            # s= comes last: keep it in "rest"
+            self.cells[i] = (new_whole, letters, digits, b"", new_attrs, content)
+
+    def set_cell(self, i: int, whole: bytes) -> None:
+        """Cell ``i`` replaced by ``whole`` (a rendered cell of the same column)."""
+        found = _CELL.fullmatch(whole)
+        assert found is not None and self.cells is not None, whole
+        self.cells[i] = tuple(g or b"" for g in found.groups())    # as findall gives them
+        self._changed()
+
+    def kept_attrs(self, i: int) -> list[tuple[str, str]]:
+        """Cell ``i``'s attributes but r= and s=, in order (values as written, unescaped
+        entities kept)."""
+        assert self.cells is not None
+        rest = self.cells[i][4]
+        return [(k.decode(), v.decode()) for k, v in _ATTR.findall(rest)]
+
+    def grow_spans(self, lo: int, hi: int) -> None:
+        found = _SPANS.search(self.open)
+        if found is None:
+            return
+        a, b = int(found.group(1)), int(found.group(2))
+        if a <= lo and hi <= b:
+            return
+        new = b' spans="%d:%d"' % (min(a, lo), max(b, hi))
+        self.open = self.open[:found.start()] + new + self.open[found.end():]
+        self.edited = True
+
+    def render(self, pending: dict[int, bytes] | None) -> bytes:
+        """The row's bytes with its edits and the new cells ``pending`` (column -> cell bytes)."""
+        if not pending:
+            return self.open + self.inner + b"</row>"
+        was_cut = self.cells is not None
+        self.cut()
+        assert self.cells is not None
+        parts = [self.open]
+        cols = self.cols
+        new = sorted(pending.items())
+        j = 0
+        for i, cell in enumerate(self.cells):
+            while j < len(new) and new[j][0] < cols[i]:
+                parts.append(new[j][1])
+                j += 1
+            parts.append(cell[0])
+        parts += [cell for _, cell in new[j:]]
+        parts.append(b"</row>")
+        if not was_cut:
+            self.compact()
+        return b"".join(parts)
+
+
+def row_style(open_tag: bytes) -> int | None:
+    """The row's own format (customFormat) from its start tag, else None."""
+    if _CUSTOM_FORMAT.search(open_tag) and (found := _ROW_STYLE.search(open_tag)):
+        return int(found.group(1))
+    return None
+
+
+def has_value(data: bytes) -> bool:
+    """Does the row (bytes) hold a value, a formula or an inline string?"""
+    return _HAS_VALUE.search(data) is not None
