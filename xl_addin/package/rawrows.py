@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from ..core.cells import col_number
 
 SHEET_DATA_OPEN = re.compile(rb"<sheetData(\s[^>]*)?(/?)>")
-_ROW = re.compile(rb"<row(\s[^>]*?)?(?:/>|>(.*?)</row>)", re.S)
+_AFTER_NAME = frozenset(b" \t\r\n/>")
 _ROW_NUMBER = re.compile(rb'\sr=(?:"(\d+)"|\'(\d+)\')')
 # A cell as Excel, LibreOffice, openpyxl and XlsxWriter write it: r= first, then maybe s=, then
-# other attributes (double-quoted), then its content. Cells written otherwise make the row
-# parse into the tree.
-_CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>]*?)(?:/>|>(.*?)</c>))', re.S)
-_CELL_START = re.compile(rb"<c[\s/>]")
+# other attributes (double-quoted, without '/' or '>'), then its content (possessive: no
+# backtracking). Cells written otherwise make the row parse into the tree.
+_CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)'
+                   rb'(?:/>|>([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
 _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
 _STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
@@ -56,7 +56,7 @@ def split(data: bytes) -> RawSheet | None:
             rb'encoding=["\'](?i:utf-8)["\']', head.split(b"?>", 1)[0]):
         return None
     found = SHEET_DATA_OPEN.search(data)
-    if found is None or SHEET_DATA_OPEN.search(data, found.end()) is not None:
+    if found is None or data.find(b"<sheetData", found.end()) >= 0:
         return None
     if found.group(1) and b"xmlns" in found.group(1):
         return None
@@ -70,17 +70,27 @@ def split(data: bytes) -> RawSheet | None:
         return None
     numbers: list[int] = []
     spans: list[tuple[int, int]] = []
+    find, search = body.find, _ROW_NUMBER.search
     pos = 0
-    for row in _ROW.finditer(body):
-        start = row.start()
+    while (start := find(b"<row", pos)) >= 0:
         if start != pos and body[pos:start].strip():
             return None                                  # something other than rows
-        number = _ROW_NUMBER.search(row.group(1) or b"")
+        tag_end = find(b">", start)
+        if tag_end < 0 or body[start + 4] not in _AFTER_NAME:
+            return None
+        if body[tag_end - 1] == 0x2F:                    # <row …/>
+            end = tag_end + 1
+        else:
+            end = find(b"</row>", tag_end)
+            if end < 0:
+                return None
+            end += 6
+        number = search(body, start, tag_end)
         if number is None:
             return None
         numbers.append(int(number.group(1) or number.group(2)))
-        pos = row.end()
-        spans.append((start, pos))
+        spans.append((start, end))
+        pos = end
     if body[pos:].strip():
         return None
     return RawSheet(data[:found.end()] + data[close:], body, numbers, spans)
@@ -116,7 +126,7 @@ class RawRow:
     kept as objects). ``plain`` is False when the row holds anything but such cells (an
     <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
     it into the tree, which names what is wrong."""
-    __slots__ = ("cells", "cols", "edited", "inner", "number", "open", "plain")
+    __slots__ = ("cells", "cols", "edited", "inner", "number", "open", "plain", "shape", "style")
 
     def __init__(self, data: bytes, number: int) -> None:
         end = data.find(b">")
@@ -128,8 +138,12 @@ class RawRow:
         else:
             self.open = data[:end + 1]
             self.inner = data[end + 1:-6]
+        self.style = row_style(self.open) if b"customFormat" in self.open else None
         self.cells: list[tuple] | None = None
         self.cols: list[int] = []
+        # (column letters, s=, other attributes) of the cells: rows of the same shape get the
+        # same formats from the same fill
+        self.shape: tuple[tuple[bytes, ...], ...] = ()
         self.plain = True
         self.cut()
 
@@ -141,10 +155,12 @@ class RawRow:
         cells = self.cells = _CELL.findall(inner)
         if not cells:
             self.cols = []
+            self.shape = ((), (), ())
             self.plain = not inner
             return
-        wholes, letters, digits, *_ = zip(*cells, strict=True)
+        wholes, letters, digits, styles, rests, _ = zip(*cells, strict=True)
         cols = self.cols = list(map(COLUMNS.__getitem__, letters))
+        self.shape = (letters, styles, rests)
         if self.plain and not self.edited and (     # checked once: edits keep a row plain
                 sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
                 or digits.count(b"%d" % self.number) != len(digits) or None in cols
@@ -157,9 +173,11 @@ class RawRow:
         self.cols = []
 
     def _changed(self) -> None:
+        """``inner`` from the edited cells; cut again when next needed (``shape`` follows)."""
         assert self.cells is not None
         self.inner = b"".join(c[0] for c in self.cells)
         self.edited = True
+        self.compact()
 
     def style_of(self, i: int) -> str | None:
         """The s= of cell ``i`` (None when it has none)."""
@@ -178,15 +196,28 @@ class RawRow:
         cell = self.cells[i]
         content = cell[5]
         rest = cell[4]
-        if rest and (b' s="' in rest or _PLAIN_ATTRS.fullmatch(rest.rstrip(b"/")) is None):
+        if rest and (b' s="' in rest or _PLAIN_ATTRS.fullmatch(rest) is None):
             return False
         return b"<f" not in content and b"<extLst" not in content
 
-    def set_styles(self, styles: dict[int, str]) -> None:
+    def set_styles(self, styles: dict[int, bytes]) -> None:
         """Cells ``i`` get s= ``styles[i]`` (in place of their s=, else as their last attribute)."""
+        cells = self.cells
+        assert cells is not None
+        wholes = [c[0] for c in cells]
         for i, s in styles.items():
-            self._set_style(i, s)
-        self._changed()
+            whole, letters, digits, old, rest, _ = cells[i]
+            if old:
+                wholes[i] = whole.replace(b' s="' + old + b'"', b' s="' + s + b'"', 1)
+            elif b' s="' in rest:
+                self._set_style(i, s.decode())
+                wholes[i] = cells[i][0]
+            else:                                        # after the other attributes
+                k = 7 + len(letters) + len(digits) + len(rest)
+                wholes[i] = whole[:k] + b' s="' + s + b'"' + whole[k:]
+        self.inner = b"".join(wholes)
+        self.edited = True
+        self.compact()
 
     def _set_style(self, i: int, s: str) -> None:
         assert self.cells is not None

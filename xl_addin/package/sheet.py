@@ -82,6 +82,7 @@ class SheetPatcher:
         # ("fill" or "font", rgb, product) -> the s= of a cell's own format (text) or of its
         # row's/column's format (number) -> the s= it gets
         self._fill_cache: dict[tuple[str, str | None, frozenset[str]], dict[str | int | None, str | None]] = {}
+        self._fill_shapes: dict[int, dict[tuple, tuple]] = {}     # id(a _fill_cache entry) -> row shape -> fill
         # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
         # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
         # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
@@ -476,11 +477,13 @@ class SheetPatcher:
         if self._pending_rows:
             self._materialize()
         spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
-        raw_rows = self._raw
+        raw_rows, looked = self._raw, self._raw_rows
         for w in writes:
             r, col, value = w.row, w.col, w.value
             if r in raw_rows:
-                raw = self._look(r)
+                raw = looked.get(r)
+                if raw is None or raw is not self._hot or raw.cells is None:
+                    raw = self._look(r)
                 if raw is not None and self._write_raw(r, raw, w, spans):
                     continue
                 self._need(r)
@@ -531,7 +534,8 @@ class SheetPatcher:
         cols = raw.cols
         i = bisect_left(cols, col)
         exists = i < len(cols) and cols[i] == col
-        if (not exists and clear) or col in self._pending.get(r, ()):
+        pending = self._pending.get(r)
+        if (not exists and clear) or (pending is not None and col in pending):
             return False                                  # a new cell written again: the tree
         if exists and not raw.simple(i):
             return False
@@ -557,7 +561,6 @@ class SheetPatcher:
                 base = self._raw_base_style(raw, col)
                 xf = self.styles.with_number_format(base, w.number_format) if w.number_format else base
                 kind, text, xf = self._encode(value, xf)
-                pending = self._pending.get(r)
                 if pending is None:
                     pending = self._pending[r] = {}
                 pending[col] = (kind, text, *_new_cell_s(xf, base))
@@ -575,7 +578,7 @@ class SheetPatcher:
 
     def _raw_base_style(self, raw: rawrows.RawRow, col: int) -> int:
         """``base_style`` of a row kept as bytes."""
-        row_style = rawrows.row_style(raw.open)
+        row_style = raw.style
         return self._col_style(col) if row_style is None else row_style
 
     def _encode(self, value: CellValue, xf: int) -> tuple[str | None, str, int]:
@@ -748,11 +751,42 @@ class SheetPatcher:
 
     def _fill_raw(self, r: int, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str],
                   cache: dict) -> None:
-        """``fill`` of a row kept as bytes: the same formats, new cells kept as text."""
-        index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
-        styles: dict[int, str] = {}
+        """``fill`` of a row kept as bytes: the same formats, new cells kept as text. What a fill
+        does to a row follows from the row's shape (its cells' columns and formats, the new
+        cells' formats, the row's format): worked out once per shape."""
         pending = self._pending.get(r)
-        row_style = rawrows.row_style(raw.open)
+        row_style = raw.style
+        key = (cols, raw.shape, row_style,
+               tuple([(col, hit[2]) for col, hit in pending.items()]) if pending else None)
+        shapes = self._fill_shapes.setdefault(id(cache), {})
+        done = shapes.get(key)
+        if done is None:
+            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style)
+        styles, renewed, new_cells, lo, hi, filled = done
+        if styles:
+            raw.set_styles(styles)
+        if renewed or new_cells:
+            if pending is None:
+                pending = self._pending[r] = {}
+            for col, new in renewed:
+                hit = pending[col]
+                pending[col] = (hit[0], hit[1], new, hit[3])
+            for col, new in new_cells:
+                pending[col] = (None, None, new, True)
+        if lo is not None and hi is not None:
+            self._created(r, None, lo, hi)
+        if filled:
+            self.cells_filled += filled
+            self.changed = True
+
+    def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
+                    pending, row_style: int | None):
+        """What ``fill`` does to a row of this shape: (new s= by cell index, new s= of new cells
+        kept as text, format-only cells to make, lo, hi, cells filled)."""
+        index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
+        styles: dict[int, bytes] = {}
+        renewed: list[tuple[int, str]] = []
+        new_cells: list[tuple[int, str]] = []
         filled = 0
         lo: int | None = None
         hi: int | None = None
@@ -765,7 +799,7 @@ class SheetPatcher:
                 except KeyError:
                     new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
                 if new is not None:
-                    styles[i] = new
+                    styles[i] = new.encode()
                     filled += 1
                 continue
             hit = pending.get(col) if pending is not None else None
@@ -776,7 +810,7 @@ class SheetPatcher:
                 except KeyError:
                     new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
                 if new is not None:
-                    pending[col] = (hit[0], hit[1], new, hit[3])
+                    renewed.append((col, new))
                     filled += 1
                 continue
             base = self._col_style(col) if row_style is None else row_style
@@ -787,20 +821,12 @@ class SheetPatcher:
             if new is None:
                 continue
             if not 1 <= col <= MAX_COL:
-                self._outside(r, col)
-            if pending is None:
-                pending = self._pending[r] = {}
-            pending[col] = (None, None, new, True)
+                self._outside(raw.number, col)
+            new_cells.append((col, new))
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
-        if styles:
-            raw.set_styles(styles)
-        if lo is not None and hi is not None:
-            self._created(r, None, lo, hi)
-        if filled:
-            self.cells_filled += filled
-            self.changed = True
+        return styles, renewed, new_cells, lo, hi, filled
 
     def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Text colour for the row's cells that hold something, unless an agent chose another
@@ -966,20 +992,24 @@ class SheetPatcher:
         if self._pending_rows or (self.row_numbers and start <= self.row_numbers[-1]):
             raise AssertionError("bulk rows must lie below every existing row")
         styles, encode, formats = self.styles, self._encode, number_formats or {}
-        xf_cache: dict[tuple[bool, int], tuple[int, int]] = {}
+        # col -> ('<c r="' + its letters, format of the new cell, with the plan's number format);
+        # the first row's apart (it may be a header)
+        first_cols: dict[int, tuple[str, int, int]] = {}
+        other_cols: dict[int, tuple[str, int, int]] = {}
         rendered: dict[tuple, str] = {}     # (type, value, formats) -> the cell's XML after r=
         parts: list[str] = []
         numbers: list[int] = []
-        written, lo, hi = 0, 1 << 30, 0
+        written = 0
+        append = parts.append
         for i, values in enumerate(rows):
             r = start + i
-            tail = f"{r}"
+            tail = f'{r}"'
+            known = other_cols if i else first_cols
             row_start = len(parts)
             for col, value in enumerate(values, start=1):
-                if value is None or (isinstance(value, str) and not value):
+                if value is None or value == "":
                     continue
-                key = (i == 0, col)
-                hit = xf_cache.get(key)
+                hit = known.get(col)
                 if hit is None:               # (format of the new cell, with the column's number format)
                     if i == 0 and first_row_style is not None:
                         base = first_row_style
@@ -988,30 +1018,30 @@ class SheetPatcher:
                     else:
                         base = self.base_style(None, col)
                     code = self._format_for(base, formats.get(col))
-                    hit = xf_cache[key] = (base, styles.with_number_format(base, code) if code else base)
-                base, xf = hit
-                if col > MAX_COL:
-                    self._outside(r, col)
-                ref = _LETTERS[col] + tail
-                try:
-                    memo = (value.__class__, value, base, xf)
-                    rest = rendered.get(memo)
-                    if rest is None:
+                    if col > MAX_COL:
+                        self._outside(r, col)
+                    hit = known[col] = ('<c r="' + _LETTERS[col], base,
+                                        styles.with_number_format(base, code) if code else base)
+                prefix, base, xf = hit
+                memo = (value.__class__, value, base, xf)
+                rest = rendered.get(memo)
+                if rest is None:
+                    try:
                         kind, text, xf = encode(value, xf)
-                        rest = rendered[memo] = cell_xml_rest(kind, text, *_new_cell_s(xf, base))
-                except (ValueError, OverflowError, TypeError) as exc:
-                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{ref} — Wert "
-                                        f"{value!r} kann nicht geschrieben werden ({exc})") from None
-                parts.append(f'<c r="{ref}"{rest}')
-                lo = col if col < lo else lo
-                hi = col if col > hi else hi
+                    except (ValueError, OverflowError, TypeError) as exc:
+                        raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{_LETTERS[col]}{r} — Wert "
+                                            f"{value!r} kann nicht geschrieben werden ({exc})") from None
+                    rest = rendered[memo] = cell_xml_rest(kind, text, *_new_cell_s(xf, base))
+                append(prefix + tail + rest)
             if len(parts) > row_start:
                 written += len(parts) - row_start
                 parts.insert(row_start, f'<row r="{r}">')
-                parts.append("</row>")
+                append("</row>")
                 numbers.append(r)
         if not numbers:
             return
+        used = first_cols.keys() | other_cols.keys()
+        lo, hi = min(used), max(used)
         self._pending_rows.append((numbers, "".join(parts)))
         if not self.defer_cells:
             self._materialize()
