@@ -193,34 +193,33 @@ def _pdf_pages(tmp_path: Path, path: Path) -> list[str]:
     return text.split("\f")
 
 
-# file, chart title, the overview's first header, the header of the block below the chart
+# file, chart title, the overview's first header
 PRINTED = [
-    ("Inkasso - Cancelled Installments.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl",
-     "Vendor"),
-    ("Kundenbetreuung Diagonal.xlsx", "Übersicht (automatisch): Zeilen je nächster Schritt", "Kennzahl",
-     "Anfrageart"),
-    ("Solleciti.xlsx", "Riepilogo: Righe per azione", "Indicatore", "Priorità"),
-    ("Kundenakten.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl", "VPA"),
+    ("Inkasso - Cancelled Installments.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl"),
+    ("Kundenbetreuung Diagonal.xlsx", "Übersicht (automatisch): Zeilen je nächster Schritt", "Kennzahl"),
+    ("Solleciti.xlsx", "Riepilogo: Righe per azione", "Indicatore"),
+    ("Kundenakten.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl"),
 ]
 
 
 @pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) or pdftotext not installed")
-@pytest.mark.parametrize(("name", "title", "first", "below"), PRINTED)
-def test_libreoffice_prints_the_overview_with_its_whole_chart(tmp_path, name, title, first, below):
-    """The workbook printed as it is (LibreOffice, every sheet): the chart's title in full on the
-    page of the overview's first block and of the block below the chart — so the whole chart is on
-    that page, not cut at the page's edge; the Stand is printed as a date, not as ###; every
-    header of the overview stands whole (none cut by the next column)."""
+@pytest.mark.parametrize(("name", "title", "first"), PRINTED)
+def test_libreoffice_prints_the_overview_with_its_whole_chart(tmp_path, name, title, first):
+    """The workbook printed as it is (LibreOffice, every sheet): the chart's title in full on one
+    page, the page of the overview's first block and of the header line of every block — the one
+    above the chart and the one below it, so the whole chart is on that page, not cut at the
+    page's edge; the Stand is printed as a date, not as ###; no header is cut by the next column."""
     path = _run(tmp_path, name)
     pages = [" ".join(p.split()) for p in _pdf_pages(tmp_path, path)]
     with_title = [p for p in pages if title in p]
     assert len(with_title) == 1, f"chart title '{title}' on {len(with_title)} pages"
     page = with_title[0]
-    assert f"{first} " in page and f" {below} " in page
+    assert page.startswith(f"{first} ")
     assert "22.11.2026 12:00" in page and "###" not in page
-    headers = _blocks(_sheet(path, _overview_name(name)))
-    for block, rows in headers.items():
+    blocks = _blocks(_sheet(path, _overview_name(name)))
+    assert len(blocks) >= 3                          # metrics, steps (above the chart), one below
+    for block, rows in blocks.items():
         if block != "metrics":
             assert " ".join(str(h) for h in rows[0] if h) in page, block
 
