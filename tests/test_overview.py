@@ -180,26 +180,91 @@ def test_agents_cells_beside_the_block_survive_the_next_run(tmp_path):
     assert rows[0][:2] == ["Kennzahl", "Wert"]
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
-@pytest.mark.parametrize(("name", "title"), [("Solleciti.xlsx", "Riepilogo: Righe per azione"),
-                                             ("Kundenakten.xlsx", "Zeilen je nächster")])
-def test_libreoffice_renders_the_chart(tmp_path, name, title):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext not installed")
-    path = _run(tmp_path, name)
+def _pdf_pages(tmp_path: Path, path: Path) -> list[str]:
+    """The workbook as LibreOffice prints it (every sheet, its own print setup), one text per page."""
     profile = tmp_path / "lo-profile"
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                           "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(path)],
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
-    pdf = tmp_path / (path.stem + ".pdf")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert title in " ".join(text.split())
+    pdf = tmp_path / "pdf" / (path.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+# file, chart title, the overview's first header
+PRINTED = [
+    ("Inkasso - Cancelled Installments.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl"),
+    ("Kundenbetreuung Diagonal.xlsx", "Übersicht (automatisch): Zeilen je nächster Schritt", "Kennzahl"),
+    ("Solleciti.xlsx", "Riepilogo: Righe per azione", "Indicatore"),
+    ("Kundenakten.xlsx", "Übersicht: Zeilen je nächster Schritt", "Kennzahl"),
+]
+
+
+@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or pdftotext not installed")
+@pytest.mark.parametrize(("name", "title", "first"), PRINTED)
+def test_libreoffice_prints_the_overview_with_its_whole_chart(tmp_path, name, title, first):
+    """The workbook printed as it is (LibreOffice, every sheet): the chart's title in full on one
+    page, the page of the overview's first block and of the header line of every block — the one
+    above the chart and the one below it, so the whole chart is on that page, not cut at the
+    page's edge; the Stand is printed as a date, not as ###; no header is cut by the next column."""
+    path = _run(tmp_path, name)
+    pages = [" ".join(p.split()) for p in _pdf_pages(tmp_path, path)]
+    with_title = [p for p in pages if title in p]
+    assert len(with_title) == 1, f"chart title '{title}' on {len(with_title)} pages"
+    page = with_title[0]
+    assert page.startswith(f"{first} ")
+    assert "22.11.2026 12:00" in page and "###" not in page
+    blocks = _blocks(_sheet(path, _overview_name(name)))
+    assert len(blocks) >= 3                          # metrics, steps (above the chart), one below
+    for block, rows in blocks.items():
+        if block != "metrics":
+            assert " ".join(str(h) for h in rows[0] if h) in page, block
+
+
+def _overview_name(name: str) -> str:
+    return next(c[1] for c in CASES if c[0] == name)
+
+
+def _page_setup(path: Path, sheet: str) -> tuple[bytes | None, bytes | None]:
+    """The sheet's <pageSetup> and <sheetPr> as written (None: absent)."""
+    from lxml import etree
+
+    from tests.package.ooxml_validate import X, sheets
+
+    root = next(s.root for s in sheets(ooxml_members(path))[1] if s.name == sheet)
+    setup, props = root.find(X + "pageSetup"), root.find(X + "sheetPr")
+    return (None if setup is None else etree.tostring(setup), None if props is None else etree.tostring(props))
+
+
+def test_the_print_setup_the_agents_choose_for_the_overview_stays(tmp_path):
+    """A new overview prints one page wide; once the agents choose their own print setup for it
+    (landscape, 2 pages wide, in Excel), the next run leaves that as it is."""
+    import openpyxl
+
+    from xl_addin.actions import new_workbook
+
+    path = new_workbook("kundenakten", tmp_path / "Kundenakten.xlsx")
+    assert run_file(path, now=NOW, user="test").ok
+    setup, _ = _page_setup(path, "Übersicht")
+    assert setup is not None and b'fitToWidth="1"' in setup and b'fitToHeight="0"' in setup
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Übersicht"]
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 2
+    wb.save(path)
+    chosen = _page_setup(path, "Übersicht")
+    assert run_file(path, now=NOW, user="test").ok
+    assert _page_setup(path, "Übersicht") == chosen
+    assert b'orientation="landscape"' in (chosen[0] or b"")
 
 
 def test_live_excel_gets_the_same_overview_and_one_chart(tmp_path):
     """The ribbon path (xlwings adapter, here the fake book): same overview cells as the file, the
-    chart set through the adapter once per run under one name, the agents' column kept."""
+    chart set through the adapter once per run under one name, the agents' column kept, the new
+    sheet set to print one page wide."""
     from tests.excel.fakebook import FakeBook
     from xl_addin.core.context import RunContext
     from xl_addin.excel.adapter import apply_plan_live, read_workbook_live
@@ -218,6 +283,9 @@ def test_live_excel_gets_the_same_overview_and_one_chart(tmp_path):
     apply_plan_live(live, plan)
     assert [c for c in live.calls if c[0] == "set_chart"] == [("set_chart", "Übersicht", plan.charts[0].name)] * 2
     assert list(live.charts) == [("Übersicht", plan.charts[0].name)]
+    # printed one page wide: set once, on the sheet the first run made (the agents' setup stays after)
+    assert [c for c in live.calls if c[0] == "print_one_page_wide"] == [("print_one_page_wide", "Übersicht")]
+    assert live.sheets["Übersicht"].one_page_wide
     assert live.sheets["Übersicht"].values[(3, OWNED_COLS + 2)] == "Notiz"
     assert run_file(path, now=NOW, user="test").ok
     on_file = _sheet(path, "Übersicht")

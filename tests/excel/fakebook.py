@@ -63,6 +63,7 @@ class FakeSheet:
     bold: set[tuple[int, int]] = field(default_factory=set)
     widths: dict[int, float] = field(default_factory=dict)
     formulas: set[tuple[int, int]] = field(default_factory=set)    # cells holding a formula
+    one_page_wide: bool = False                                     # PageSetup fit to 1 page wide
 
     @property
     def max_row(self) -> int:
@@ -283,6 +284,10 @@ class FakeBook:
     def set_chart(self, sheet, chart) -> None:
         self._call("set_chart", sheet, chart.name)
         self.charts[(self._s(sheet).name, chart.name)] = chart
+
+    def print_one_page_wide(self, sheet) -> None:
+        self._call("print_one_page_wide", sheet, cost=6)   # sheet, PageSetup, 4 settings
+        self._s(sheet).one_page_wide = True
 
     def set_column_widths(self, sheet, widths) -> None:
         self._call("set_column_widths", sheet, cost=2 * len(widths))

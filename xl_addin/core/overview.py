@@ -10,11 +10,17 @@ Layout (the product's block, columns A–H; everything right of it is the agents
     (blank row)
         Nächster Schritt | Zeilen | fällig heute | überfällig      one row per step
     (blank row)
+        the chart of these rows, over columns A–G (CHART_ROWS rows)
+    (blank row)
         <group> | Zeilen | offen | fällig heute | überfällig       per request type / priority / VPA
     (blank row)
         extra blocks of the kind (Inkasso: per vendor with open amount …)
-    (blank row)
-        the chart, over columns A–H below the last block
+
+The chart follows the table it shows, so that it is on the first printed page however many
+vendors, request types or VPAs follow. Printed, the sheet is one page wide (``print_one_page_wide``):
+columns A–G are wider than a portrait page, and a chart cut at the page's edge loses its title.
+Widths: the templates' fixed widths, widened to the longest text of a column (a Stand's date and
+time, a long header), so that nothing prints as ``###`` or is cut.
 
 "Due today": the due cell's day is today and it is not overdue. "Overdue": a due date before
 today, or a due moment (date and time) at or before now — the rule of Diagonal's `Überfällig`.
@@ -28,7 +34,7 @@ from datetime import date, datetime
 
 from .catalog import Core
 from .findings import Finding
-from .plan import DATETIME_FORMAT, CellValue, Plan, SheetChart, SheetRewrite
+from .plan import DATETIME_FORMAT, CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
 from .report import findings_sheet, sorted_findings
 from .tables import data_rows, sheet_columns
 from .workbook_data import WorkbookData
@@ -185,6 +191,13 @@ def blocks(rows: list[Row], spec: OverviewSpec, now: datetime,
     return metrics, out
 
 
+def column_widths(rows: list[list[CellValue]]) -> dict[int, float]:
+    """The fixed widths of the product's columns, each widened to the longest text in it
+    (``auto_column_widths``: a moment as TT.MM.JJJJ HH:MM, at most 60)."""
+    longest = auto_column_widths(rows)
+    return {col: max(width, longest.get(col, 0.0)) for col, width in WIDTHS.items()}
+
+
 def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: str,
                    lang: str = "de") -> tuple[SheetRewrite, SheetChart]:
     """The overview sheet's rewrite and its chart (bars: rows per next step)."""
@@ -194,7 +207,10 @@ def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: st
     bold: list[int] = []
     formats: dict[tuple[int, int], str] = {(2, 2): DATETIME_FORMAT}
     step_rows = (0, 0)
+    top = 0
     for n, block in enumerate(tables):
+        if n == 1:                          # the chart's rows, below the step table
+            out.extend([] for _ in range(top + CHART_ROWS - len(out)))
         out.append([])
         bold.append(len(out) + 1)
         out.append(list(block.header))
@@ -205,12 +221,12 @@ def overview_parts(rows: list[Row], spec: OverviewSpec, now: datetime, sheet: st
                 formats[(len(out), col)] = fmt
         if n == 0:
             step_rows = (first, len(out))
-    top = len(out) + 2
+            top = len(out) + 2
     categories = tuple(str(r[0]) for r in tables[0].rows)
     counts = tuple(float(r[1]) for r in tables[0].rows if isinstance(r[1], int))
     last = max(step_rows[1], step_rows[0])
-    rewrite = SheetRewrite(sheet=sheet, rows=out, column_widths=dict(WIDTHS), owned_cols=OWNED_COLS,
-                           bold_rows=tuple(bold), cell_formats=formats)
+    rewrite = SheetRewrite(sheet=sheet, rows=out, column_widths=column_widths(out), owned_cols=OWNED_COLS,
+                           bold_rows=tuple(bold), cell_formats=formats, print_one_page_wide=True)
     chart = SheetChart(sheet=sheet, name=CHART_NAME, title=f"{sheet}: {w.chart_title}",
                        series_name=w.rows, categories_col=1, values_col=2,
                        first_row=step_rows[0], last_row=last,

@@ -71,6 +71,9 @@ class SheetRewrite:
     # The columns (1-based, in ``rows``) whose values identify a row from one run to the next:
     # the agents' own columns on the sheet (an `Erledigt` tick) stay with the row of that identity.
     key_columns: tuple[int, ...] = (1,)
+    # Printed one page wide (portrait A4, as many pages down as needed) — set where the sheet has
+    # no page setup of its own (a new sheet; Excel keeps it, and what the agents set stays).
+    print_one_page_wide: bool = False
 
 
 @dataclass(frozen=True)

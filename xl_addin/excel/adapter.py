@@ -69,6 +69,7 @@ class LiveBook(Protocol):
     def clear_sheet(self, sheet: str) -> None: ...
     def clear_columns(self, sheet: str, first: int, last: int) -> None: ...   # values and formats
     def set_chart(self, sheet: str, chart: SheetChart) -> None: ...   # replaces the chart of chart.name
+    def print_one_page_wide(self, sheet: str) -> None: ...   # PageSetup: 1 page wide, pages down as needed
     def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
     def set_bold(self, sheet: str, block: Block) -> None: ...
     def delete_rows(self, sheet: str, first: int, last: int) -> None: ...
@@ -336,6 +337,8 @@ def apply_plan_live(book: LiveBook, plan: Plan, progress: Callable[[str], None] 
             steps.append((functools.partial(book.add_sheet, name, rw.state),
                           functools.partial(book.delete_sheet, name), False))
             res.sheets_created.append(name)
+            if rw.print_one_page_wide:      # a new sheet only: a print setup of the agents' stays
+                steps.append((functools.partial(book.print_one_page_wide, name), lambda: None))
         elif name in names:
             touched.add(name)
             old_rows, old_state = current(name), book.sheet_state(name)
@@ -994,6 +997,14 @@ class XlwingsBook:
         com = new.api[1]
         com.HasTitle = True
         com.ChartTitle.Text = chart.title
+
+    def print_one_page_wide(self, sheet) -> None:
+        """Fit to 1 page wide by automatic tall, portrait (the printer's paper: A4 here)."""
+        setup = self._sheet(sheet).api.PageSetup
+        setup.Orientation = 1              # xlPortrait
+        setup.Zoom = False
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
 
     def set_column_widths(self, sheet, widths) -> None:
         sh = self._sheet(sheet)

@@ -31,6 +31,7 @@ from .opc import (
     serialize,
     unselect,
 )
+from .page_setup import print_one_page_wide
 from .refs import RowInsert, RowShift, cell_ref, ref_box, shift_formula
 from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
@@ -294,6 +295,8 @@ class _Edit:
                 patcher = self._patcher(entry)
                 self.parts.set_state(entry, rw.state)
             patcher.replace_block(rw.rows, rw.column_widths, rw.owned_cols, rw.bold_rows, rw.cell_formats)
+            if rw.print_one_page_wide:
+                print_one_page_wide(patcher.root)
             done.append(patcher)
         for chart in plan.charts:
             entry = self._entry(chart.sheet, "Diagramm")
