@@ -30,10 +30,10 @@ Cells are read with the kinds' own readers (``diagonal.parse_when``, ``sol_run.m
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -93,6 +93,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _UDF = Callable[..., Cell]
 _D = TypeVar("_D")
 _S = TypeVar("_S")
+_T = TypeVar("_T")
 
 
 class _Invalid(Exception):
@@ -126,8 +127,26 @@ def _never_raises(f: _F) -> _F:
     return safe  # type: ignore[return-value]
 
 
-_TODAY_ARGUMENTS = {"heute": (BERLIN, "heute", "de"), "oggi": (ROME, "oggi", "it")}
 _MAX_ROWS = 1_048_576
+_NOT_YET = object()
+
+# What one column call has read already: the arguments that are the same for every row (the
+# settings range, single settings, today, the name of a list) are read once per call, not once per
+# row. Keyed by the identity of the argument objects: the call holds every one of them until it
+# returns, and the same object is the same value (a setting given as a column has one object per
+# row and is read per row). None outside a column call: a single call reads everything itself.
+_PER_CALL: ContextVar[dict[tuple[object, ...], Any] | None] = ContextVar("xl_addin_per_call", default=None)
+
+
+def _once_per_call(key: tuple[object, ...], read: Callable[[], _T]) -> _T:
+    """``read()``, remembered for the rest of the column call under way (see ``_PER_CALL``); a
+    failure is not remembered — each row says it."""
+    memo = _PER_CALL.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 def _as_column(value: Cell) -> list[Cell] | None:
@@ -148,8 +167,13 @@ def _column_form(f: _F) -> _F:
     """``f`` also for whole columns: when an argument is a range (not the settings range), the
     function runs once per row — the other arguments are the same for every row — and returns
     a column (a list of one-element rows: a dynamic array that spills in Excel 365). Settings and
-    today are read once for the whole call, so every row is computed for the same moment."""
-    params = list(inspect.signature(f).parameters)
+    today are read once for the whole call (``_once_per_call``), so every row is computed for the
+    same moment and a row costs only its own cells; a row whose cells are those of an earlier row
+    (same values, same types) gets that row's answer — the functions are pure, and a sheet's
+    columns repeat (dates of the monthly dunning run, statuses, steps)."""
+    signature = inspect.signature(f)
+    params = list(signature.parameters)
+    defaults = [None if p.default is p.empty else p.default for p in signature.parameters.values()]
     settings = set(_SETTINGS_ARGUMENT.values())
 
     @functools.wraps(f)
@@ -167,20 +191,30 @@ def _column_form(f: _F) -> _F:
                     "it": "gli intervalli hanno lunghezze diverse ({n} righe)"}[lang]
             return [[_check(lang) + text.format(n=" / ".join(str(n) for n in sorted(lengths)))]]
         n = lengths.pop() if lengths else 1
-        fixed = {name: value for name, value in given.items() if name not in columns}
-        for name in settings & fixed.keys():       # hashable once: the settings cache is hit per row
-            if isinstance(fixed[name], list):
-                fixed[name] = tuple(tuple(r) if isinstance(r, list) else r for r in fixed[name])
-        for name, (tz, label, lang) in _TODAY_ARGUMENTS.items():
-            if name in params and name not in columns:
-                with contextlib.suppress(_Invalid):     # else each row says what is wrong with it
-                    fixed[name] = _now(fixed.get(name), tz, label, lang)
-        names = list(columns)
-        cols = [columns[k] if len(columns[k]) == n else columns[k] * n for k in names]
-        out = []
-        for row in zip(*cols, strict=True):
-            out.append([f(**fixed, **dict(zip(names, row, strict=True)))])
-        return out
+        # one argument list for every row: the fixed values in place, each row's cells put in
+        every: list[Cell] = [given.get(name, default) for name, default in zip(params, defaults, strict=True)]
+        where = [params.index(name) for name in columns]
+        cols = [c if len(c) == n else c * n for c in columns.values()]
+        answers: dict[tuple[tuple[type, Cell], ...], Cell] = {}   # a row's cells -> its answer
+        token = _PER_CALL.set({})
+        try:
+            out = []
+            for row in zip(*cols, strict=True):
+                key: tuple[tuple[type, Cell], ...] | None = tuple((type(v), v) for v in row)  # 1.0 is not TRUE
+                try:
+                    answer = answers.get(key, _NOT_YET)  # type: ignore[arg-type]
+                except TypeError:                             # an unhashable cell: computed, not kept
+                    key, answer = None, _NOT_YET
+                if answer is _NOT_YET:
+                    for i, value in zip(where, row, strict=True):
+                        every[i] = value
+                    answer = f(*every)
+                    if key is not None:
+                        answers[key] = answer
+                out.append([answer])
+            return out
+        finally:
+            _PER_CALL.reset(token)
     return call  # type: ignore[return-value]
 
 
@@ -225,6 +259,8 @@ def _picks_from(decide: Callable[..., _D], docs: Mapping[str, str]) -> Callable[
 
 def _cell(value: Cell, label: str, lang: str = "de") -> Cell:
     """One argument as the readers of the CLI see a cell: a date at midnight is a date."""
+    if value is None:               # most optional arguments are left blank: the short way
+        return None
     if isinstance(value, (list, tuple)):
         raise _argument_error(lang, "range", label=label)
     error = excel_error(value)      # '#N/A', and #SPILL!/#CALC! … that COM hands over as numbers
@@ -278,11 +314,21 @@ def _choice(value: Cell, choices: Sequence[str], label: str, lang: str = "de",
     return canon
 
 
+def _local_now(tz: ZoneInfo) -> datetime:
+    """The clock: now in ``tz``, as naive local time."""
+    return datetime.now(tz).replace(tzinfo=None)
+
+
 def _now(value: Cell, tz: ZoneInfo, label: str = "heute", lang: str = "de") -> datetime:
-    """``heute``/``jetzt``/``oggi``: blank = now in ``tz`` (naive local time); a date = its start of day."""
+    """``heute``/``jetzt``/``oggi``: blank = now in ``tz`` (naive local time); a date = its start
+    of day. Read once per column call: every row is computed for the same moment."""
+    return _once_per_call(("now", id(value), tz.key, label, lang), lambda: _read_now(value, tz, label, lang))
+
+
+def _read_now(value: Cell, tz: ZoneInfo, label: str, lang: str) -> datetime:
     value = _cell(value, label, lang)
     if V.is_blank(value):
-        return datetime.now(tz).replace(tzinfo=None)
+        return _local_now(tz)
     if lang == "it":
         try:
             when = V.parse_date(value)
@@ -390,7 +436,9 @@ def _settings_view(kind: str, view: Callable[[Settings], _S]) -> Callable[[Cell,
         return view(_settings(kind, given, rows))
 
     def read(sheet_range: Cell, single: dict[str, Cell]) -> _S:
-        return cached(_settings_key(single, lang), _sheet_rows(sheet_range, _SETTINGS_ARGUMENT[lang], lang))
+        return _once_per_call(
+            ("settings", kind, id(sheet_range), *((k, id(v)) for k, v in single.items())),
+            lambda: cached(_settings_key(single, lang), _sheet_rows(sheet_range, _SETTINGS_ARGUMENT[lang], lang)))
     return read
 
 
@@ -479,7 +527,8 @@ def XLA_CSV_DATUM(datum: Cell) -> Cell:
       marker="Einstellung 'Interner Marker': Zeilen, die so beginnen, fallen weg (leer = intern:)")
 def XLA_CSV_KOMMENTAR(support_comment: Cell, marker: Cell = None) -> Cell:
     """support_comment so, wie er in der Diagonal-CSV steht: ohne interne Zeilen, Umbrüche als '; '."""
-    marker_text = _settings("inkasso", _settings_key({SETTING_MARKER: marker})).text(SETTING_MARKER)
+    marker_text = _once_per_call(("marker", id(marker)), lambda: _settings(
+        "inkasso", _settings_key({SETTING_MARKER: marker})).text(SETTING_MARKER))
     return guard_formula(clean_comment(_cell(support_comment, IS.M_SUPPORT_COMMENT), marker_text))
 
 
@@ -499,14 +548,20 @@ _LISTS: dict[str, Sequence[str]] = {
 }
 
 
+def _list_named(liste: Cell) -> str:
+    """The list ``liste`` names (blank = incasso_state), else the text saying it is unknown."""
+    liste = _cell(liste, "liste")
+    name = IS.M_INCASSO_STATE if V.is_blank(liste) else V.match_choice(liste, list(_LISTS))
+    return name if name is not None else f"Unbekannte Liste '{V.display(liste)}'{_fix(liste, list(_LISTS))}"
+
+
 @_udf(wert="Der zu prüfende Wert",
       liste=("Welche Liste (leer = incasso_state): " + ", ".join(_LISTS))[:255])
 def XLA_STATUS(wert: Cell, liste: Cell = None) -> Cell:
     """Prüft einen Wert gegen die gültige Liste: gibt die richtige Schreibweise oder einen Hinweis zurück."""
-    liste = _cell(liste, "liste")
-    name = IS.M_INCASSO_STATE if V.is_blank(liste) else V.match_choice(liste, list(_LISTS))
-    if name is None:
-        return f"Unbekannte Liste '{V.display(liste)}'{_fix(liste, list(_LISTS))}"
+    name = _once_per_call(("liste", id(liste)), lambda: _list_named(liste))
+    if name not in _LISTS:
+        return name                                  # what is wrong with the list's name
     value = _cell(wert, name)
     if V.is_blank(value):
         return ""
