@@ -10,6 +10,8 @@
   when no row repeats another: only the settings and today read once help).
 
 Both forms get the same rows and must give the same answers, row by row (checked for every row).
+Then the tabular UDFs (one call per sheet, the due rows as a table): each on its demo workbook's
+main sheet grown to 20,000 rows (the demo's rows over and over, each with a key of its own).
 The best of ``--repeat`` runs counts (other work on the machine only ever adds time). Not a test.
 
     .venv/bin/python benchmarks/bench_udfs.py [--rows 20000] [--repeat 3]
@@ -24,12 +26,15 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xl_addin import udfs as U
+from xl_addin.package import read_workbook
+
+DEMO = Path(__file__).resolve().parent.parent / "workbooks" / "demo"
 
 NOW = datetime(2026, 11, 22, 12, 0)
 INKASSO_SETTINGS = [["Schlüssel", "Wert"], ["Feiertage Region", "DE"], ["Mahnlauf Tag", 1.0],
@@ -109,11 +114,11 @@ def main() -> None:
     options = parser.parse_args()
     n, repeat = options.rows, options.repeat
     table = cases()
-    assert sorted(table) == sorted(U.UDF_NAMES), "every UDF needs a benchmark case"
+    assert sorted(table) == sorted(U.CELL_UDF_NAMES), "every UDF needs a benchmark case"
     print(f"{n:,} rows; µs per row (best of {repeat})")
     print(f"{'UDF':<24}{'single':>8}{'column':>8}{'cheaper':>9}{'distinct':>10}{'column':>8}{'cheaper':>9}"
           f"   example")
-    for name in U.UDF_NAMES:
+    for name in U.CELL_UDF_NAMES:
         f, make = getattr(U, name), table[name]
         rows = [make(i) for i in range(n)]
         f(*rows[0])                                    # warm the caches (holidays, parsed settings)
@@ -129,6 +134,76 @@ def main() -> None:
         print(f"{name:<24}{single / n * 1e6:>8.1f}{column / n * 1e6:>8.1f}{single / column:>8.1f}×"
               f"{len(distinct):>10,}{unique / len(distinct) * 1e6:>8.1f}{single / unique * len(distinct) / n:>8.1f}×"
               f"   {text[:40]}")
+
+
+    tables(n, repeat)
+
+
+def as_excel(value: object) -> object:
+    """A cell as xlwings hands it over: numbers as doubles, dates as datetimes."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def grown(rows: list[list], n: int, key_col: int, other: list[list] | None = None,
+          other_key_col: int = 0) -> tuple[list[list], list[list] | None]:
+    """``rows`` (header first) grown to ``n`` data rows by repeating its data rows, each copy's key
+    made its own (numbers + 1,000,000 per copy, text + ' #copy'); ``other`` (a sheet keyed by the
+    same column, e.g. Einträge) grown along with it."""
+    data = [r for r in rows[1:] if any(v is not None for v in r)]
+
+    def key(value: object, copy: int) -> object:
+        if copy == 0 or value is None:
+            return value
+        return value + copy * 1_000_000 if isinstance(value, float) else f"{value} #{copy}"
+
+    out = [rows[0]]
+    copies = -(-n // len(data))
+    for copy in range(copies):
+        out += [[key(v, copy) if c == key_col else v for c, v in enumerate(r)] for r in data]
+    out = out[: n + 1]
+    if other is None:
+        return out, None
+    other_data = [r for r in other[1:] if any(v is not None for v in r)]
+    return out, [other[0]] + [[key(v, copy) if c == other_key_col else v for c, v in enumerate(r)]
+                              for copy in range(copies) for r in other_data]
+
+
+def sheet(wb, name: str) -> list[list]:
+    rows = wb.sheet(name).rows
+    width = max(len(r) for r in rows)
+    return [[as_excel(v) for v in r] + [None] * (width - len(r)) for r in rows]
+
+
+def tables(n: int, repeat: int) -> None:
+    print(f"\ntabular UDFs: one call for a sheet of {n:,} rows (best of {repeat})")
+    print(f"{'UDF':<26}{'s / call':>9}{'µs/row':>8}{'due rows':>10}")
+    inkasso = read_workbook(DEMO / "Inkasso - Cancelled Installments.xlsx")
+    diagonal = read_workbook(DEMO / "Kundenbetreuung Diagonal.xlsx")
+    solleciti = read_workbook(DEMO / "Solleciti.xlsx")
+    kunden = read_workbook(DEMO / "Kundenakten.xlsx")
+    master = sheet(inkasso, "Masterliste")
+    customers, entries = grown(sheet(kunden, "Kunden"), n, 0, sheet(kunden, "Einträge"), 1)
+    calls = {
+        "XLA_MAHNUNGEN_FAELLIG": (grown(master, n, master[0].index("order_id"))[0],
+                                  sheet(inkasso, "Overview_Cancelled_Installments"),
+                                  sheet(inkasso, "Warten auf Freigabe"), NOW, sheet(inkasso, "Einstellungen")),
+        "XLA_FAELLE_FAELLIG": (grown(sheet(diagonal, "Fälle"), n, sheet(diagonal, "Fälle")[0].index("Bestell-ID"))[0],
+                               sheet(diagonal, "Vendoren"), NOW, sheet(diagonal, "Einstellungen")),
+        "XLA_TICKET_IN_SCADENZA": (grown(sheet(solleciti, "Ticket"), n, 0)[0], NOW, sheet(solleciti, "Impostazioni")),
+        "XLA_VPA_WIEDERVORLAGEN": (customers, entries, NOW, sheet(kunden, "Einstellungen")),
+    }
+    assert sorted(calls) == sorted(U.TABLE_UDF_NAMES), "every tabular UDF needs a benchmark case"
+    for name in U.TABLE_UDF_NAMES:
+        f, args = getattr(U, name), calls[name]
+        assert len(args[0]) == n + 1
+        elapsed, result = _best(repeat, lambda f=f, args=args: f(*args))
+        assert not isinstance(result, str), f"{name}: {result}"
+        due = int(result.iloc[:, 0].notna().sum())  # type: ignore[union-attr]
+        print(f"{name:<26}{elapsed:>9.2f}{elapsed / n * 1e6:>8.0f}{due:>10,}")
 
 
 if __name__ == "__main__":

@@ -32,21 +32,28 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .addin import udf_wrappers as registration
 from .core import values as V
 from .core.calendar import calendar_for
 from .core.cellreader import as_day
-from .core.com_values import excel_error, from_com
+from .core.com_values import as_read, excel_error, from_com
+from .core.context import RunContext
+from .core.due import DueItem
+from .core.findings import ERROR, WARNING, Finding
 from .core.language import language
+from .core.plan import CellValue
 from .core.settings import Settings, parse_setting
-from .core.workbook_data import SheetData
+from .core.tables import sheet_columns
+from .core.workbook_data import SheetData, WorkbookData
 from .kinds import kind_named
 from .kinds.diagonal import rules as diagonal, schema as DS
 from .kinds.inkasso import rules as inkasso, schema as IS
@@ -55,13 +62,22 @@ from .kinds.kind import BERLIN as BERLIN_ZONE, ROME as ROME_ZONE
 from .kinds.kundenakten import rules as kundenakten, schema as KS
 from .kinds.solleciti import flowchart as sol_flow, run as sol_run, schema as SS
 
-UDF_NAMES: tuple[str, ...] = (
+if TYPE_CHECKING:
+    import pandas
+
+# one value per row (each also takes whole columns and spills a column)
+CELL_UDF_NAMES: tuple[str, ...] = (
     "XLA_MAHNSCHRITT", "XLA_MAHNFRIST", "XLA_CSV_DATUM", "XLA_CSV_KOMMENTAR", "XLA_STATUS",
     "XLA_WERKTAGE", "XLA_FALL_AKTION", "XLA_FALL_SAVED_REPLY", "XLA_FALL_FAELLIG",
     "XLA_FALL_UEBERFAELLIG", "XLA_TICKET_AZIONE", "XLA_TICKET_SCADENZA", "XLA_VPA_AKTUELL",
     "XLA_VPA_SCHRITT", "XLA_VPA_WIEDERVORLAGE",
 )
-__all__ = ["CATEGORY", "UDF_NAMES", *UDF_NAMES]
+# one table per workbook: its due and overdue rows, spilled (a pandas DataFrame through xlwings)
+TABLE_UDF_NAMES: tuple[str, ...] = (
+    "XLA_MAHNUNGEN_FAELLIG", "XLA_FAELLE_FAELLIG", "XLA_TICKET_IN_SCADENZA", "XLA_VPA_WIEDERVORLAGEN",
+)
+UDF_NAMES: tuple[str, ...] = CELL_UDF_NAMES + TABLE_UDF_NAMES
+__all__ = ["CATEGORY", "CELL_UDF_NAMES", "TABLE_UDF_NAMES", "UDF_NAMES", *UDF_NAMES]
 
 Cell = Any
 """What Excel hands a UDF for one argument: None, str, float, bool, datetime (a list for a
@@ -818,3 +834,196 @@ def XLA_VPA_WIEDERVORLAGE(decision: kundenakten.Decision) -> Cell:
     """Wiedervorlage: der Tag, an dem die VPA-Akte veraltet, bzw. die an den VPA gesetzte Frist."""
     return _excel_date(decision.follow_up)
 
+
+
+# ================================================================ what is due, as a table (every workbook)
+
+@dataclass(frozen=True)
+class _TableWords:
+    overdue: str            # the overdue flag's header
+    days: str               # days overdue
+    row: str                # the row on the sheet
+    problems: str           # what is wrong in the row (its findings)
+    yes: str
+    no: str
+    not_a_table: str        # a range argument that is no table
+    no_pandas: str
+
+
+_TABLE_WORDS = {
+    "de": _TableWords("Überfällig", "Tage überfällig", "Zeile", "Prüfen", DS.YES, DS.NO,
+                      "{label}: bitte den Bereich des Blatts '{sheet}' mit seiner Kopfzeile angeben",
+                      "pandas ist nicht installiert (pip install \"xl_addin[excel]\")"),
+    "it": _TableWords("In ritardo", "Giorni di ritardo", "Riga", "Da verificare", SS.YES, SS.NO,
+                      "{label}: indicare l'intervallo del foglio '{sheet}' con la riga di intestazione",
+                      "pandas non è installato (pip install \"xl_addin[excel]\")"),
+}
+_EXCEL_CELL_LIMIT = 32_767     # characters a cell holds
+_TABLE_USER = "Excel"          # who a run made for a table is (it writes nothing, so no Protokoll names it)
+
+
+def _table_rows(value: Cell, label: str, sheet: str, lang: str) -> list[list[CellValue]]:
+    """A sheet's range as xlwings hands it over (rows of cells, ``ndim=2``) -> the rows a run
+    reads, each cell as the package reader would give it (``as_read``)."""
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(r, (list, tuple)) for r in value):
+        raise _Invalid(_check(lang) + _TABLE_WORDS[lang].not_a_table.format(label=label, sheet=sheet))
+    return [[as_read(v) for v in row] for row in value]
+
+
+def _for_excel(value: CellValue) -> Cell:
+    """A cell of the table as Excel should get it: dates as Excel dates, long text cut to a cell."""
+    if isinstance(value, date):
+        return V.as_excel_datetime(value)
+    if isinstance(value, str) and len(value) > _EXCEL_CELL_LIMIT:
+        return value[: _EXCEL_CELL_LIMIT - 1] + "…"
+    return value
+
+
+def _due_day(item: DueItem) -> date:
+    return item.due.date() if isinstance(item.due, datetime) else item.due
+
+
+def _problems(findings: Sequence[Finding]) -> str:
+    text = "; ".join(f.text() for f in findings)
+    return text if len(text) <= _EXCEL_CELL_LIMIT else text[: _EXCEL_CELL_LIMIT - 1] + "…"
+
+
+def _due_table(kind_name: str, ranges: Mapping[str, tuple[str, Cell]], today: Cell, settings_range: Cell,
+               until: Cell) -> pandas.DataFrame | str:
+    """The rows of the kind's main sheet that are due by ``until`` (blank: the day of ``today``)
+    or overdue, soonest first, as the kind's run and ``Kind.due`` — the list of `xl-addin due` and
+    of the calendar export — see them; then the open rows the run could not compute (a finding
+    on the row, no due date), then what is wrong elsewhere. ``ranges``: sheet -> (argument,
+    its range or None when not given). A table nobody can read is one text, not a table."""
+    kind = kind_named(kind_name)
+    cols = kind.due_columns
+    assert cols is not None, kind_name
+    lang, words = kind.language, _TABLE_WORDS[kind.language]
+    today_label, until_label = ("oggi", "fino_al") if lang == "it" else ("heute", "bis")
+    now = _now(today, ZoneInfo(kind.timezone), today_label, lang)
+    last_day = (_it_day(until, until_label) if lang == "it" else _day(until, until_label)) or now.date()
+    sheets = {name: SheetData(name, _table_rows(value, label, name, lang))
+              for name, (label, value) in ranges.items() if value is not None or name == cols.sheet}
+    settings_rows = _sheet_rows(settings_range, _SETTINGS_ARGUMENT[lang], lang)
+    if settings_rows:
+        sheets[kind.settings_sheet] = SheetData(kind.settings_sheet, [list(r) for r in settings_rows])
+    try:
+        import pandas as pd  # only when a table is asked for: the UDF server starts without it
+    except ImportError:
+        raise _Invalid(_check(lang) + words.no_pandas) from None
+
+    wb = WorkbookData(sheets, "Excel")
+    ctx = RunContext(now, _TABLE_USER)
+    plan = kind.plan_run(wb, ctx)
+    items = [i for i in kind.due(wb, ctx, plan) if i.overdue or _due_day(i) <= last_day]
+
+    on_row: dict[int, list[Finding]] = defaultdict(list)     # the main sheet's rows and their findings
+    elsewhere: list[Finding] = []
+    for f in plan.findings:
+        row = f.row_col[0]
+        if f.severity in (ERROR, WARNING) and f.sheet == cols.sheet and row >= 2:
+            on_row[row].append(f)
+        elif f.severity == ERROR:
+            elsewhere.append(f)
+    if not items and elsewhere and not on_row:                # the table itself cannot be read
+        return _check(lang) + "; ".join(f.text() for f in elsewhere)
+
+    after = wb.with_writes(plan.writes).sheet(cols.sheet)
+    assert after is not None
+    shown = list(dict.fromkeys([*cols.key, cols.action, *cols.details]))
+    wanted = shown + ([cols.open_when[0]] if cols.open_when else [])
+    cmap = sheet_columns(after, wanted, kind.read_settings(wb)[0].aliases())
+
+    def cells(row: int) -> list[Cell]:
+        return [_for_excel(after.value(row, c)) if (c := cmap.col(h)) else None for h in shown]
+
+    def is_open(row: int) -> bool:
+        if cols.open_when is None:
+            return True
+        header, value = cols.open_when
+        col = cmap.col(header)
+        return col is not None and V.norm_text(after.value(row, col)).casefold() == value.casefold()
+
+    def days_overdue(item: DueItem) -> int:
+        return (now.date() - _due_day(item)).days if item.overdue else 0
+
+    body: list[list[Cell]] = [
+        [_for_excel(i.due), words.yes if i.overdue else words.no, days_overdue(i), i.row, *cells(i.row),
+         _problems(on_row.get(i.row, ()))] for i in items]
+    listed = {i.row for i in items}
+    body += [[None, None, None, r, *cells(r), _problems(fs)] for r, fs in sorted(on_row.items())
+             if r not in listed and is_open(r) and any(f.severity == ERROR for f in fs)]
+    body += [[None, None, None, None, *([None] * len(shown)), _problems([f])] for f in elsewhere]
+    header = [cols.due, words.overdue, words.days, words.row, *shown, words.problems]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+_TABLE_SCALARS = frozenset({"heute", "oggi", "bis", "fino_al"})   # the others are ranges
+
+
+def _table_udf(**docs: str) -> Callable[[_F], _F]:
+    """Registers the decorated function as a tabular UDF: never raising; its ranges arrive as
+    rows (``ndim=2``, a one-row range too) with Excel errors as text; it returns a DataFrame that
+    xlwings' converter writes without its index (``@xw.ret(index=False)``): header row + rows,
+    spilling in Excel 365."""
+    def register(f: _F) -> _F:
+        f = _never_raises(f)
+        params = list(inspect.signature(f).parameters)
+        if sorted(params) != sorted(docs):
+            raise TypeError(f"{f.__name__}: every argument needs a description ({params} vs {list(docs)})")
+        for name in params:
+            table = {} if name in _TABLE_SCALARS else {"ndim": 2}
+            f = registration.arg(name, doc=docs[name], err_to_str=True, **table)(f)
+        f = registration.ret(index=False)(f)
+        return registration.func(category=CATEGORY)(f)
+    return register
+
+
+_UNTIL_DOC = "Fällig bis (leer = heute; z. B. HEUTE()+7 für die nächste Woche); Überfälliges immer"
+
+
+@_table_udf(
+    masterliste="Bereich des Blatts Masterliste mit Kopfzeile, ab A1 (z. B. Masterliste!$A$1:$X$5000)",
+    uebersicht="Bereich des Blatts Overview_Cancelled_Installments mit Kopfzeile: welche Vendoren aktiv sind",
+    warten_auf_freigabe="Bereich des Blatts 'Warten auf Freigabe' ab A1 (Spalte L: Freigabe, Kündigung; leer = keiner)",
+    heute=_TODAY_DOC, einstellungen=_SHEET_DOC, bis=_UNTIL_DOC)
+def XLA_MAHNUNGEN_FAELLIG(masterliste: Cell, uebersicht: Cell, warten_auf_freigabe: Cell = None, heute: Cell = None,
+                          einstellungen: Cell = None, bis: Cell = None) -> Cell:
+    """Bestellungen, deren nächster Mahnschritt fällig oder überfällig ist, als Tabelle nach Fälligkeit."""
+    return _due_table("inkasso", {IS.SHEET_MASTER: ("masterliste", masterliste),
+                                  IS.SHEET_OVERVIEW: ("uebersicht", uebersicht),
+                                  IS.SHEET_WAITING: ("warten_auf_freigabe", warten_auf_freigabe)},
+                      heute, einstellungen, bis)
+
+
+@_table_udf(
+    faelle="Bereich des Blatts Fälle mit Kopfzeile, ab A1 (z. B. Fälle!$A$1:$P$2000)",
+    vendoren="Bereich des Blatts Vendoren mit Kopfzeile (VIP, wo die Spalte VIP leer ist; leer = keiner)",
+    heute="Jetzt (leer = jetzt, Europe/Berlin; JETZT() rechnet neu)", einstellungen=_SHEET_DOC, bis=_UNTIL_DOC)
+def XLA_FAELLE_FAELLIG(faelle: Cell, vendoren: Cell = None, heute: Cell = None, einstellungen: Cell = None,
+                       bis: Cell = None) -> Cell:
+    """Fällige und überfällige Diagonal/Debtist-Fälle als Tabelle nach Fälligkeit, mit nächster Aktion."""
+    return _due_table("diagonal", {DS.SHEET_CASES: ("faelle", faelle), DS.SHEET_VENDORS: ("vendoren", vendoren)},
+                      heute, einstellungen, bis)
+
+
+@_table_udf(
+    ticket="Bereich des Blatts Ticket mit Kopfzeile, ab A1 (z. B. Ticket!$A$1:$Z$3000)",
+    oggi="Stichtag (leer = heute, Europe/Rome; OGGI()/HEUTE() rechnet täglich neu)",
+    impostazioni=("Bereich des Blatts Impostazioni (Chiave | Valore), z. B. Impostazioni!$A$1:$B$20; "
+                  "leer = Standardwerte"),
+    fino_al="Fällig bis (leer = heute; z. B. OGGI()+7 für die nächste Woche); Überfälliges immer")
+def XLA_TICKET_IN_SCADENZA(ticket: Cell, oggi: Cell = None, impostazioni: Cell = None, fino_al: Cell = None) -> Cell:
+    """Solleciti-Tickets, deren Aufgabe (Scadenza task) fällig oder überfällig ist, als Tabelle nach Fälligkeit."""
+    return _due_table("solleciti", {SS.SHEET_TICKETS: ("ticket", ticket)}, oggi, impostazioni, fino_al)
+
+
+@_table_udf(
+    kunden="Bereich des Blatts Kunden mit Kopfzeile, ab A1 (z. B. Kunden!$A$1:$I$500)",
+    eintraege="Bereich des Blatts Einträge mit Kopfzeile: die letzten VPA-Einträge und Fristen",
+    heute=_TODAY_DOC, einstellungen=_SHEET_DOC, bis=_UNTIL_DOC)
+def XLA_VPA_WIEDERVORLAGEN(kunden: Cell, eintraege: Cell, heute: Cell = None, einstellungen: Cell = None,
+                           bis: Cell = None) -> Cell:
+    """Kunden, deren Wiedervorlage zur VPA-Akte fällig oder überfällig ist, als Tabelle nach Fälligkeit."""
+    return _due_table("kundenakten", {KS.SHEET_CUSTOMERS: ("kunden", kunden),
+                                      KS.SHEET_ENTRIES: ("eintraege", eintraege)}, heute, einstellungen, bis)

@@ -53,3 +53,13 @@ def test_the_workbook_identity_ignores_folder_extension_case_and_blanks():
     assert a == event_uid("diagonal", "kundenbetreuung diagonal", ("10004711", "adressermittlung", "14.11.2026"))
     assert a != event_uid("inkasso", "kundenbetreuung diagonal", ("10004711", "Adressermittlung", "14.11.2026"))
     assert a.endswith("@xl-addin")
+
+
+def test_a_long_action_is_listed_whole_not_shortened_like_a_quote():
+    action = "Promessa non rispettata: contattare il cliente " + "e chiedere il motivo " * 12
+    wb = WorkbookData({"Ticket": SheetData("Ticket", [["Ticket", "Azione", "Scadenza task"],
+                                                      [24219, action, date(2026, 11, 17)]])})
+    (item,) = due_items("solleciti", wb, Plan(), DueColumns("Ticket", ("Ticket",), "Azione", "Scadenza task"),
+                        datetime(2026, 11, 22, 12, 0))
+    assert len(action) > 200 and item.action == " ".join(action.split())
+    assert item.key == ("24219",)

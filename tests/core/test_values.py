@@ -263,6 +263,15 @@ def test_ids_that_are_not_ids(cell):
         parse_id(cell)
 
 
+@pytest.mark.parametrize("cell", ["#N/A", " #REF! ", "#SPILL!", "#CALC!", "#DIV/0!"])
+def test_an_excel_error_value_is_no_id(cell):
+    """What a cell shows for a broken formula (read from the file as its text, or handed over by
+    Excel) never becomes an order id — a vendor's CSV with order_id #N/A."""
+    with pytest.raises(ParseError, match="Fehlerwert von Excel"):
+        parse_id(cell)
+    assert parse_id("#17") == "#17"                  # a text id may start with '#'
+
+
 def test_id_with_inner_space_suggests_the_joined_id():
     with pytest.raises(ParseError) as err:
         parse_id("1000 0001")

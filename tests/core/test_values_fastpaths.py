@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from xl_addin.core import values as V
+from xl_addin.core.com_values import EXCEL_ERROR_TEXTS
 
 INCASSO_STATES = ["canceled", "blocked", "sent_for_collection", "paid", "on_hold"]
 DEBT_STATUSES = ["Gesperrt", "Läuft", "Ans Inkasso übergeben", "Bezahlt", "Storniert", "Blockiert"]
@@ -83,6 +84,8 @@ def ref_parse_id(value):
     text = value.strip()
     if any(ch.isspace() for ch in text):
         raise V.ParseError(f"'{text}' ist keine gültige ID (enthält Leerzeichen)", "".join(text.split()))
+    if text in EXCEL_ERROR_TEXTS:
+        raise V.ParseError(f"'{text}' ist ein Fehlerwert von Excel, keine ID")
     m = V._ID_FLOAT_TEXT.fullmatch(text)
     if m:
         return m[1]
@@ -131,7 +134,7 @@ cells = st.one_of(
     st.sampled_from(["ja", " Nein ", "WAHR", "False", "true", "x", "1.0", "0,0", "sì", "✓",
                      "10000001", "10000001.0", "1.0000001E+07", " 00123 ", "A 17", "31.01.2026",
                      "2026-01-31 12:30", "01/02/2026", "  ", "\u00a0", "on hold", "On_Hold",
-                     " CANCELED ", "läuft", "LÄUFT", "Straße"]),
+                     " CANCELED ", "läuft", "LÄUFT", "Straße", "#N/A", " #REF! ", "#SPILL!", "#n/a"]),
     st.dates(), st.datetimes(), st.datetimes(timezones=st.just(timezone(timedelta(hours=2)))),
     st.integers().map(IntSub), st.text(max_size=8).map(StrSub),
 )

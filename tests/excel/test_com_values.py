@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from hypothesis import given, settings, strategies as st
+
 from tests.builders import inkasso_data, order
 from tests.excel.fakebook import FakeBook
-from xl_addin.core.com_values import excel_error, from_com
+from xl_addin.core.com_values import as_read, excel_error, from_com
 from xl_addin.excel.adapter import _from_excel, _merge_value2, read_workbook_live
 from xl_addin.kinds.inkasso import rules as inkasso, schema as S
 
@@ -58,3 +60,25 @@ def test_a_currency_amount_and_a_spill_error_in_a_live_masterliste():
 def _col(n: int) -> str:
     from xl_addin.core.cells import col_letter
     return col_letter(n)
+
+
+def _as_read_long_way(value):
+    """``as_read`` without its fast paths (what it was before they were added)."""
+    from xl_addin.core.values import from_excel_datetime
+    value = from_com(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    if isinstance(value, str) and not value:
+        return None
+    if isinstance(value, datetime):
+        return from_excel_datetime(value)
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.booleans(), st.floats(), st.integers(), st.text(max_size=8),
+                 st.sampled_from(["#N/A", " #N/A ", "#SPILL!", "", "  ", "#17", SPILL, -2146826246]),
+                 st.datetimes(min_value=datetime(1900, 1, 1)), st.decimals(allow_nan=False, allow_infinity=False)))
+def test_as_read_fast_paths_read_as_the_long_way(value):
+    fast, slow = as_read(value), _as_read_long_way(value)
+    assert type(fast) is type(slow) and (fast == slow or (fast != fast and slow != slow)), value

@@ -99,8 +99,11 @@ def test_argument_names_are_valid_vba_and_every_argument_is_described(imported):
             # Excel errors (#N/A) reach the function as text so that it can name them;
             # no converter other than xlwings' default value converter
             assert arg["options"]["err_to_str"] is True
-            # the settings sheet's range always arrives as rows (a 1×2 range too)
-            assert arg["options"].get("ndim") == (2 if arg["name"] in ("einstellungen", "impostazioni") else None)
+            # the settings sheet's range always arrives as rows (a 1×2 range too), and so does every
+            # range of a tabular UDF (all its arguments but today and the last due day)
+            table = name in plain_udfs.TABLE_UDF_NAMES and arg["name"] not in ("heute", "oggi", "bis", "fino_al")
+            assert arg["options"].get("ndim") == (
+                2 if table or arg["name"] in ("einstellungen", "impostazioni") else None), (name, arg["name"])
             assert arg["options"].get("convert") in (None, inspect.Parameter.empty) or \
                 repr(arg["options"]["convert"]) == "typing.Any"
 

@@ -17,7 +17,7 @@ a loaded add-in Excel discards on quit. Here both are written into the add-in's 
 
 Both read the ``__xlfunc__`` record xlwings' ``@xw.func``/``@xw.arg`` leave on a function. Those
 decorators only record on Windows (elsewhere xlwings defines them as no-ops), so the UDF module
-registers through :func:`func` and :func:`arg` here: xlwings' own decorators where they record,
+registers through :func:`func`, :func:`arg` and :func:`ret` here: xlwings' own decorators where they record,
 else a port that writes the same record (name, arguments, defaults, descriptions, category,
 volatile, call_in_wizard — what the VBA side needs; converters only matter to xlwings at call
 time on Windows, where its own decorators run).
@@ -121,6 +121,18 @@ def arg(name: str, **kwargs: Any) -> Callable[[_F], _F]:
             if special in options:
                 info[special] = options.pop(special)
         info["options"].update(options)
+        return f
+    return inner
+
+
+def ret(**kwargs: Any) -> Callable[[_F], _F]:
+    """``@xw.ret(**kwargs)`` that records on every OS: how xlwings converts the return value
+    (``index=False``: a DataFrame without its index column)."""
+    def inner(f: _F) -> _F:
+        if _xlwings_records():
+            import xlwings
+            return xlwings.ret(**kwargs)(f)
+        _record(f)["ret"]["options"].update(kwargs)
         return f
     return inner
 

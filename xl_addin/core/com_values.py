@@ -12,7 +12,12 @@ Two things reach Python from a live Excel that never come out of a file:
 """
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import cast
+
+from .plan import CellValue
+from .values import from_excel_datetime
 
 # Excel's XlCVError codes (learn.microsoft.com, "XlCVError enumeration") -> the text Excel shows.
 EXCEL_ERROR_CODES: dict[int, str] = {
@@ -52,3 +57,25 @@ def from_com(value: object) -> object:
     if error is not None:
         return error
     return plain_number(value)
+
+
+def as_read(value: object) -> CellValue:
+    """One cell as COM hands it over (the live adapter's read of a sheet, a range a UDF gets) ->
+    what the package reader gives for the same cell, so that a run reads both alike: integral
+    floats as int (an id 10000001.0 is 10000001), '' as None, a date at midnight as a date;
+    Currency (Decimal) as a number, #SPILL!/#CALC! … (error codes) as their text, like #N/A."""
+    # the exact types COM hands over first (a sheet is many cells); anything else the long way
+    if value is None or type(value) is bool:
+        return value
+    if type(value) is float:
+        return int(value) if value.is_integer() and abs(value) < 2 ** 53 else value
+    if type(value) is str and "#" not in value:
+        return value or None
+    value = from_com(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    if isinstance(value, str) and not value:
+        return None
+    if isinstance(value, datetime):
+        return from_excel_datetime(value)
+    return cast(CellValue, value)     # COM hands over scalars: text, numbers, booleans, dates

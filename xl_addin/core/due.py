@@ -58,7 +58,13 @@ class DueItem:
 
 
 def _text(value: CellValue) -> str:
-    return "" if V.is_blank(value) else V.display(value).strip()
+    """A cell as the agent reads it: dates and booleans as Excel shows them, text whole (an
+    action of 240 characters is the action, not a message quoting it shortened)."""
+    if V.is_blank(value):
+        return ""
+    if isinstance(value, (bool, date, datetime)):
+        return V.display(value)
+    return V.norm_text(value)
 
 
 def due_items(kind: str, wb: WorkbookData, plan: Plan, cols: DueColumns, now: datetime,

@@ -88,6 +88,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
                     "it": "'{value}' non è un identificativo valido (non è un numero intero)"},
     "id_blanks": {"de": "'{value}' ist keine gültige ID (enthält Leerzeichen)",
                   "it": "'{value}' non è un identificativo valido (contiene spazi)"},
+    "id_excel_error": {"de": "'{value}' ist ein Fehlerwert von Excel, keine ID",
+                       "it": "'{value}' è un valore di errore di Excel, non un identificativo"},
     "int": {"de": "'{value}' ist keine ganze Zahl", "it": "'{value}' non è un numero intero"},
     "amount": {"de": "'{value}' ist kein Betrag", "it": "'{value}' non è un importo"},
     "amount_expected": {"de": "'{value}' ist kein Betrag (erwartet z. B. 1.234,56)",
@@ -387,6 +389,10 @@ def parse_id(value: object) -> str | None:
     text = value.strip()
     if any(ch.isspace() for ch in text):
         raise _error("id_blanks", value, "".join(text.split()), quoted=text)
+    if text.startswith("#"):
+        from .com_values import EXCEL_ERROR_TEXTS   # (it imports this module)
+        if text in EXCEL_ERROR_TEXTS:               # #N/A, #REF! …: what a cell shows for a broken formula
+            raise _error("id_excel_error", value, quoted=text)
     m = _ID_FLOAT_TEXT.fullmatch(text)
     if m:
         return m[1]

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..core.cells import col_letter
-from ..core.com_values import excel_error, from_com
+from ..core.com_values import as_read, excel_error
 from ..core.plan import CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
-from ..core.values import as_excel_datetime, from_excel_datetime
+from ..core.values import as_excel_datetime
 from ..core.workbook_data import SheetData, WorkbookData, find_sheet
 
 OTHER_FILL = "*"      # a fill that is not a plain solid colour (pattern, gradient): the agent's
@@ -632,18 +632,8 @@ def _to_excel(value: CellValue) -> Any:
     return value
 
 
-def _from_excel(value: Any) -> CellValue:
-    """What Excel hands over -> what the package reader gives: integral floats as int, ''
-    as None, a date at midnight as date; Currency (Decimal) as a number, #SPILL!/#CALC! … (error
-    codes) as their text, like #N/A."""
-    value = from_com(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
-        return int(value)
-    if isinstance(value, str) and not value:
-        return None
-    if isinstance(value, datetime):
-        return from_excel_datetime(value)
-    return value
+# What Excel hands over -> what the package reader gives (one rule with the tabular UDFs)
+_from_excel = as_read
 
 
 def _merge_value2(values: list[list[Any]], value2: Any) -> list[list[Any]]:
