@@ -167,8 +167,11 @@ def grown(rows: list[list], n: int, key_col: int, other: list[list] | None = Non
     out = out[: n + 1]
     if other is None:
         return out, None
+    # rows of ``other`` for a key the sheet lacks (a typo the demo holds on purpose) keep their
+    # key: one typo over and over, not thousands of different ones
+    known = {r[key_col] for r in data}
     other_data = [r for r in other[1:] if any(v is not None for v in r)]
-    return out, [other[0]] + [[key(v, copy) if c == other_key_col else v for c, v in enumerate(r)]
+    return out, [other[0]] + [[key(v, copy) if c == other_key_col and v in known else v for c, v in enumerate(r)]
                               for copy in range(copies) for r in other_data]
 
 

@@ -124,3 +124,14 @@ def test_no_intern_line_in_any_csv_written_from_a_real_file(tmp_path_factory, pr
     tmp = tmp_path_factory.mktemp("csv")
     comment = f"Kunde informiert{brk}{pre}{marker} {SECRET}{brk}Rückruf vereinbart"
     assert export_comments(tmp, [comment]) == ["Kunde informiert; Rückruf vereinbart"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=30), st.text(max_size=30)))
+def test_the_short_way_for_plain_ascii_keys_a_line_as_the_long_way(line):
+    """The marker comparison's ASCII short cut is the general rule for ASCII lines."""
+    import unicodedata
+
+    from xl_addin.kinds.inkasso import handover as H
+    long_way = "".join(ch for ch in unicodedata.normalize("NFKC", line).casefold() if not H._invisible(ch)).lstrip()
+    assert H._marker_key(line) == long_way

@@ -143,10 +143,17 @@ def _visible_strip(text: str) -> str:
     return text[start:end]
 
 
+_ASCII_CONTROLS = dict.fromkeys([*range(0x20), 0x7F])   # the invisible characters ASCII has (Cc)
+
+
 def _marker_key(text: str) -> str:
     """What a line's start is compared with the marker as: compatibility-normalised (NFKC:
     full-width 'ｉｎｔｅｒｎ：' is 'intern:'), case-folded, without invisible characters
-    anywhere and without leading blanks. Used for matching only; a kept line is exported as typed."""
+    anywhere and without leading blanks. Used for matching only; a kept line is exported as typed.
+    Plain ASCII, most lines, the short way: NFKC keeps it, case-folding is lower-casing, and its
+    only invisible characters are the control characters."""
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS).lower().lstrip()
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if not _invisible(ch)).lstrip()
 
 
