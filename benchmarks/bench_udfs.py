@@ -168,11 +168,19 @@ def grown(rows: list[list], n: int, key_col: int, other: list[list] | None = Non
     if other is None:
         return out, None
     # rows of ``other`` for a key the sheet lacks (a typo the demo holds on purpose) keep their
-    # key: one typo over and over, not thousands of different ones
-    known = {r[key_col] for r in data}
-    other_data = [r for r in other[1:] if any(v is not None for v in r)]
-    return out, [other[0]] + [[key(v, copy) if c == other_key_col and v in known else v for c, v in enumerate(r)]
-                              for copy in range(copies) for r in other_data]
+    # key: one typo over and over, not thousands of different ones; rows of a copy that ``n`` cut
+    # off go (they would all be typos)
+    known, kept = {r[key_col] for r in data}, {r[key_col] for r in out[1:]}
+    grown_other = [other[0]]
+    for copy in range(copies):
+        for r in other[1:]:
+            if not any(v is not None for v in r):
+                continue
+            k = r[other_key_col]
+            if k in known and key(k, copy) not in kept:
+                continue
+            grown_other.append([key(v, copy) if c == other_key_col and k in known else v for c, v in enumerate(r)])
+    return out, grown_other
 
 
 def sheet(wb, name: str) -> list[list]:

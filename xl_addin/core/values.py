@@ -390,7 +390,7 @@ def parse_id(value: object) -> str | None:
     if any(ch.isspace() for ch in text):
         raise _error("id_blanks", value, "".join(text.split()), quoted=text)
     if text.startswith("#"):
-        from .com_values import EXCEL_ERROR_TEXTS   # (it imports this module)
+        from .com_values import EXCEL_ERROR_TEXTS  # (it imports this module)
         if text in EXCEL_ERROR_TEXTS:               # #N/A, #REF! …: what a cell shows for a broken formula
             raise _error("id_excel_error", value, quoted=text)
     m = _ID_FLOAT_TEXT.fullmatch(text)
