@@ -40,7 +40,8 @@ _HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")
 @dataclass
 class RawSheet:
     """A part cut apart: ``skeleton`` (the part with an empty ``<sheetData>``), ``body`` (the
-    bytes inside it) and, per row in order, its number and span in ``body``."""
+    part's bytes, kept whole: no copy of its rows) and, per row in order, its number and span
+    in ``body``."""
     skeleton: bytes
     body: bytes
     numbers: list[int]
@@ -65,23 +66,24 @@ def split(data: bytes) -> RawSheet | None:
     close = data.find(b"</sheetData>", found.end())
     if close < 0 or data.find(b"</sheetData>", close + 1) >= 0:
         return None
-    body = data[found.end():close]
-    if b"<!--" in body or b"<?" in body or b"<![CDATA[" in body:
+    body = data
+    if (body.find(b"<!--", found.end(), close) >= 0 or body.find(b"<?", found.end(), close) >= 0
+            or body.find(b"<![CDATA[", found.end(), close) >= 0):
         return None
     numbers: list[int] = []
     spans: list[tuple[int, int]] = []
     find, search = body.find, _ROW_NUMBER.search
-    pos = 0
-    while (start := find(b"<row", pos)) >= 0:
+    pos = found.end()
+    while (start := find(b"<row", pos, close)) >= 0:
         if start != pos and body[pos:start].strip():
             return None                                  # something other than rows
-        tag_end = find(b">", start)
+        tag_end = find(b">", start, close)
         if tag_end < 0 or body[start + 4] not in _AFTER_NAME:
             return None
         if body[tag_end - 1] == 0x2F:                    # <row …/>
             end = tag_end + 1
         else:
-            end = find(b"</row>", tag_end)
+            end = find(b"</row>", tag_end, close)
             if end < 0:
                 return None
             end += 6
@@ -91,7 +93,7 @@ def split(data: bytes) -> RawSheet | None:
         numbers.append(int(number.group(1) or number.group(2)))
         spans.append((start, end))
         pos = end
-    if body[pos:].strip():
+    if body[pos:close].strip():
         return None
     return RawSheet(data[:found.end()] + data[close:], body, numbers, spans)
 

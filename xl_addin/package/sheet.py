@@ -1381,11 +1381,11 @@ class SheetPatcher:
         if found is None:
             return None
         numbers = list(self._raw)
-        raw_bytes = self._raw_bytes
+        pieces = self._raw_pieces
         if found.group(2):                                # <sheetData/>: no row in the tree
             return (data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">"
-                    + b"".join(map(raw_bytes, numbers)) + b"</sheetData>" + data[found.end():])
-        out = [data[:found.end()]]
+                    + b"".join(pieces(numbers)) + b"</sheetData>" + data[found.end():])
+        out: list = [data[:found.end()]]
         pos = found.end()
         k = 0
         for p in self._parsed:
@@ -1398,15 +1398,40 @@ class SheetPatcher:
             if at < 0:
                 return None
             out.append(data[pos:at])
-            out += map(raw_bytes, numbers[k:j])
+            out += pieces(numbers[k:j])
             pos, k = at, j
         end = data.find(b"</sheetData>", pos)
         if end < 0:
             return None
         out.append(data[pos:end])
-        out += map(raw_bytes, numbers[k:])
+        out += pieces(numbers[k:])
         out.append(data[end:])
         return b"".join(out)
+
+    def _raw_pieces(self, numbers: list[int]) -> list:
+        """The bytes of the rows ``numbers`` (kept as bytes, in order): rows nobody touched as
+        one view of the part per stretch, the others rendered."""
+        body = memoryview(self._raw_body)
+        spans, looked, pending = self._raw, self._raw_rows, self._pending
+        out: list = []
+        run_start = run_end = -1
+        for r in numbers:
+            raw = looked.get(r)
+            if (raw is None or not raw.edited) and r not in pending:
+                start, end = spans[r]
+                if start != run_end:
+                    if run_end >= 0:
+                        out.append(body[run_start:run_end])
+                    run_start = start
+                run_end = end
+                continue
+            if run_end >= 0:
+                out.append(body[run_start:run_end])
+                run_start = run_end = -1
+            out.append(self._raw_bytes(r))
+        if run_end >= 0:
+            out.append(body[run_start:run_end])
+        return out
 
     def _with_pending_rows(self, data: bytes) -> bytes | None:
         """``data`` with the rows kept as text at the end of <sheetData>, or None when it is
