@@ -12,7 +12,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import python_calamine as calamine
 from lxml import etree
@@ -283,7 +283,13 @@ def _dense_rows(book, entry: SheetEntry, data: bytes) -> list[list] | None:
         return None
 
 
-def read_archive(archive: Archive) -> WorkbookData:
+# Given the worksheet names in workbook order: those to read (the others are only named).
+SheetChoice = Callable[[Sequence[str]], Iterable[str]]
+
+
+def read_archive(archive: Archive, sheets: SheetChoice | None = None) -> WorkbookData:
+    """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
+    not even inflated — and the others are listed in ``WorkbookData.unread``."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
     try:
@@ -295,10 +301,13 @@ def read_archive(archive: Archive) -> WorkbookData:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__})") from None
     result = WorkbookData(source=str(archive.path))
+    worksheets = [entry for entry in parts.sheets if entry.is_worksheet]
+    if sheets is not None:
+        chosen = set(sheets([entry.name for entry in worksheets]))
+        result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
+        worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        for entry in parts.sheets:
-            if not entry.is_worksheet:
-                continue
+        for entry in worksheets:
             data = archive.read(entry.part)
             rows = _dense_rows(book, entry, data)
             if rows is None:
@@ -332,19 +341,20 @@ def read_archive(archive: Archive) -> WorkbookData:
     return result
 
 
-def read_workbook(path) -> WorkbookData:
-    """All worksheets in workbook order; rows[0] is row 1, column A is index 0. Dates as
+def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
+    """All worksheets in workbook order (with ``sheets``: those it chooses of their names, the
+    others only named in ``unread``); rows[0] is row 1, column A is index 0. Dates as
     date/datetime, numbers as int/float, text as str, booleans as bool, errors as '#N/A'
     etc., empty cells as None. Raises WorkbookError for missing, encrypted, corrupt files."""
-    return read_archive(Archive.open(path))
+    return read_archive(Archive.open(path), sheets)
 
 
-def read_workbook_as_is(path) -> tuple[WorkbookData, FileIdentity]:
+def read_workbook_as_is(path, sheets: SheetChoice | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
     write hands the writer (``apply_plan(..., read_as=...)``)."""
     archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
-    return read_archive(archive), archive.identity
+    return read_archive(archive, sheets), archive.identity
 
 
 __all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]
