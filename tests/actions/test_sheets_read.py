@@ -32,25 +32,20 @@ def sheet_parts(path: Path) -> dict[str, str]:
 
 
 def spy_reads(monkeypatch) -> tuple[list[str], list[str]]:
-    """(zip members the reader inflates, sheets it hands calamine or reads sparse)."""
+    """(zip members the reader inflates, sheets it reads)."""
     members: list[str] = []
     sheets: list[str] = []
-    real_read, real_dense, real_sparse = Archive.read, reader._dense_rows, reader._sparse_rows
+    real_read, real_sheet = Archive.read, reader._read_sheet
 
     def read(self, member):
         members.append(member.lstrip("/"))
         return real_read(self, member)
 
-    def dense(book, entry, data):
+    def read_sheet(book, archive, entry):
         sheets.append(entry.name)
-        return real_dense(book, entry, data)
-
-    def sparse(archive, entry, data):
-        sheets.append(entry.name)
-        return real_sparse(archive, entry, data)
+        return real_sheet(book, archive, entry)
     monkeypatch.setattr(Archive, "read", read)
-    monkeypatch.setattr(reader, "_dense_rows", dense)
-    monkeypatch.setattr(reader, "_sparse_rows", sparse)
+    monkeypatch.setattr(reader, "_read_sheet", read_sheet)
     return members, sheets
 
 
