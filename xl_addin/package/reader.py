@@ -39,9 +39,13 @@ RT_TABLE = REL_NS + "/table"
 # Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
 # each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
 DENSE_LIMIT = 4_000_000
+# ... or more when the grid is mostly cells the sheet has anyway: a grid of up to this many times
+# the sheet's cells costs less than reading them one by one (which takes ~1 KB and ~30 µs a cell),
+# so a 200,000-order Masterliste (4.6 million cells) is read as a grid too. A negative
+# DENSE_LIMIT reads every sheet cell by cell (tests).
+DENSE_PER_CELL = 4
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
-MAX_COLUMNS = 16384
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
 # Numbers calamine cannot turn into a date: in a date-formatted cell a value below about -1.07e11
 # days overflows its millisecond count and panics (a BaseException from Rust, with a message on
@@ -166,8 +170,10 @@ def _grid_cells(data: bytes) -> int | None:
     cells = data.count(b"<c ") + data.count(b"<c>")
     if data.count(b' r="') != len(rows) + cells:
         return None
-    if not rows or not cells:
+    if not cells:
         return 0
+    if not rows:                # cells that say where they are in rows that do not: no height
+        return None
     height = max(map(int, rows))
     if re.search(rb' r="[A-Z]{1,3}\d{%d}' % (len(str(height)) + 1), data):
         return None
@@ -186,23 +192,29 @@ def _sheet_data_span(data: bytes) -> tuple[int, int]:
 
 
 def _fits_dense(data: bytes) -> bool:
-    """``_grid_cells(data)`` is known and within DENSE_LIMIT — in the usual case (every cell says
-    where it is, columns A..Z, a height whose 26 columns fit) in five passes over the cells' text
-    instead of a dozen; otherwise by ``_grid_cells``."""
+    """``_grid_cells(data)`` is known and within DENSE_LIMIT, or DENSE_PER_CELL times the sheet's
+    cells — in the usual case (every cell says where it is, columns A..Z, a height whose 26
+    columns fit) in five passes over the cells' text instead of a dozen; otherwise by
+    ``_grid_cells``."""
+    if DENSE_LIMIT < 0:
+        return False
     lo, hi = _sheet_data_span(data)
     rows = _ROW_NUMBER.findall(data, lo, hi)
     cells = data.count(b"<c ", lo, hi) + data.count(b"<c>", lo, hi)
     if data.count(b' r="', lo, hi) != len(rows) + cells:
         return False
-    if not rows or not cells:
+    if not cells:
         return True
+    if not rows:
+        return False
+    limit = max(DENSE_LIMIT, DENSE_PER_CELL * cells)
     height = max(map(int, rows))
     # no column beyond Z, no cell below the last row (in one pass)
-    if height * 26 <= DENSE_LIMIT and not re.compile(
+    if height * 26 <= limit and not re.compile(
             rb' r="(?:[A-Z]{2}|[A-Z]\d{%d})' % (len(str(height)) + 1)).search(data, lo, hi):
         return True
     grid = _grid_cells(data)
-    return grid is not None and grid <= DENSE_LIMIT
+    return grid is not None and grid <= limit
 
 
 def _has_formula(data: bytes) -> bool:
