@@ -145,3 +145,19 @@ def test_every_candidate_of_a_declared_name_is_read():
     the look-up picks among them exactly as among all sheets."""
     names = ["Masterliste", "masterliste ", "Einstellungen", "Protokoll", "Statistik"]
     assert INKASSO.sheets_to_read(names) == ["Masterliste", "masterliste ", "Einstellungen"]
+
+
+def test_the_write_holds_the_plan_not_the_values_read(tmp_path, monkeypatch):
+    """While the writer's peak builds up, the run no longer keeps the sheets' values (the Plan has
+    what it writes); the sheet names stay known."""
+    path = Path(shutil.copy2(DEMO_DIR / "Inkasso - Cancelled Installments.xlsx", tmp_path / "I.xlsx"))
+    seen: list[WorkbookData] = []
+    real = actions.apply_to_book
+
+    def spy(book, plan, backups=None):
+        seen.append(book.data)
+        return real(book, plan, backups)
+    monkeypatch.setattr(actions, "apply_to_book", spy)
+    res = actions.run_file(path, now=NOW, user="test", backups=0)
+    assert res.ok and res.written, res.error
+    assert seen[0].sheets == {} and seen[0].has_sheet("Masterliste") and seen[0].has_sheet("Statistik")
