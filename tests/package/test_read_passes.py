@@ -132,3 +132,42 @@ def test_formulas_errors_and_values_come_out_of_one_walk_as_before(tmp_path, mon
         assert s.formulas >= {(2, 1), (2, 2), (2, 4), (3, 4), (2, 5)} and (2, 3) not in s.formulas
         assert s.formulas_without_value == {(2, 2)}
     assert dense.formulas == sparse.formulas
+
+
+_FORMULA_CELL = st.sampled_from([
+    "><v>1</v></c>", ' t="s"><v>0</v></c>', ' t="e"><v>#N/A</v></c>', ' s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    "><f>A1</f><v>2</v></c>", "><f>A1</f></c>", "><f>A1</f><v></v></c>", "><f>A1</f><v/></c>",
+    ' t="str"><f>A1</f><v></v></c>', ' t="str"><f>A1&amp;"x"</f><v>x</v></c>', "><f>A1</f> <v> </v><extLst/></c>",
+    '><f t="shared" ref="A1:A3" si="0">B1</f><v>3</v></c>', '><f t="shared" si="0"/><v>3</v></c>',
+    '><f t="array" ref="A1:B2">B1:C2</f><v>4</v></c>', '><f t="dataTable" ref="A1:A2" dt2D="0"/><v>5</v></c>',
+    ' t="e"><f>x</f><v>#SPILL!</v></c>', ' t="e"><v>#N/A&amp;</v></c>', '><v xml:space="preserve">1</v></c>',
+    "><!-- c --><f>A1</f><v>1</v></c>", ' t="e"/>',
+])
+
+
+@st.composite
+def formula_sheets(draw):
+    rows = []
+    for r in sorted(draw(st.sets(st.integers(1, 40), min_size=1, max_size=6))):
+        cells = [(None if draw(st.integers(0, 15)) == 0 else f"{col_letter(c)}{r}", draw(_FORMULA_CELL))
+                 for c in sorted(draw(st.sets(st.integers(1, 30), max_size=5)))]
+        rows.append((None if draw(st.integers(0, 15)) == 0 else r, cells))
+    return _sheet_xml(rows)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=formula_sheets(), formulas=st.booleans(), errors=st.booleans())
+def test_formula_and_error_cells_found_in_the_text_are_those_the_walk_finds(data, formulas, errors):
+    rows = [[1] * 30 for _ in range(40)]
+    quick = reader._formula_cells_in_text(data, rows, formulas=formulas, errors=errors)
+    if quick is not None:
+        walked = reader._formula_cells(data, rows, formulas=formulas, errors=errors)
+        assert quick == walked
+
+
+def test_the_usual_formula_and_error_cells_are_found_in_the_text():
+    data = _sheet_xml([(1, [("A1", "><f>B1</f><v>2</v></c>"), ("B1", ' t="e"><f>1/0</f><v>#DIV/0!</v></c>')]),
+                       (2, [("A2", "><f>B2</f></c>"), ("C2", ' t="str"><f>""</f><v></v></c>')])])
+    rows = [[1] * 3, [1] * 3]
+    assert reader._formula_cells_in_text(data, rows, formulas=True, errors=True) == (
+        frozenset({(1, 1), (1, 2), (2, 1), (2, 3)}), frozenset({(2, 1)}), [(1, 2, "#DIV/0!")])

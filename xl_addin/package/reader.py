@@ -121,6 +121,88 @@ def _formula_cells(data: bytes, rows: list[list], *, formulas: bool = True, erro
     return frozenset(out), frozenset(missing), error_cells
 
 
+# The forms Excel and the usual libraries write, for the formula and error cells found in the text
+# (``_formula_cells_in_text``); anything else is left to the walk.
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?:\s+[A-Za-z][\w:.-]*="[^"<]*")*)\s*>')
+_ROW_START = re.compile(rb'<row r="([0-9]{1,7})"')
+_F_START = re.compile(rb'<f((?:\s+[A-Za-z][\w:.-]*="[^"<]*")*)\s*(/?)>')
+_F_END = re.compile(rb"[^<]*</f>")
+# what follows a formula in its cell: a value (or an empty one, or none), then the cell's end
+_AFTER_FORMULA = re.compile(rb"\s*(?:(<v>)([^<&]*)</v>|(<v\s*/>))?\s*(?:<extLst>|</c>)")
+_ERROR_VALUE = re.compile(rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>([^<&]+)</v>")
+_ATTRIBUTE = re.compile(rb'\s([A-Za-z][\w:.-]*)="([^"]*)"')
+
+
+def _formula_cells_in_text(data: bytes, rows: list[list], *, formulas: bool, errors: bool) -> tuple[
+        frozenset[tuple[int, int]], frozenset[tuple[int, int]], list[tuple[int, int, str]]] | None:
+    """``_formula_cells`` from the text around each formula and error cell instead of a walk over
+    every cell (a sheet with one formula column: ~20x faster); None when a cell is not in the
+    form Excel writes (``<c r="A1" …>``, in a ``<row r="1"`` of the same number, the formula its
+    first child, no prefixes, entities or single quotes around) — then the walk decides."""
+    if _FORMULA_MARKERS[1].search(data) or b"<row>" in data or b"t='e'" in data:
+        return None
+    out: set[tuple[int, int]] = set()
+    missing: set[tuple[int, int]] = set()
+    error_cells: list[tuple[int, int, str]] = []
+
+    def cell_at(pos: int) -> tuple[re.Match, int, int] | None:
+        """The cell whose start tag precedes ``pos``, and its (row, col) — if in the usual form."""
+        start = data.rfind(b"<c ", 0, pos)
+        cell = _CELL_START.match(data, start) if start >= 0 else None
+        if cell is None:
+            return None
+        row = int(cell.group(2))
+        row_start = data.rfind(b"<row ", 0, start)
+        row_tag = _ROW_START.match(data, row_start) if row_start >= 0 else None
+        if row_tag is None or int(row_tag.group(1)) != row or data.find(b"</row>", row_start, start) >= 0:
+            return None
+        return cell, row, _letters_value(cell.group(1))
+
+    for marker in _FORMULA_MARKERS[0].finditer(data) if formulas else ():
+        pos = marker.start()
+        found = cell_at(pos)
+        if found is None:
+            return None
+        cell, row, col = found
+        if data[cell.end():pos].strip():
+            return None                 # the formula is not the cell's first child
+        f = _F_START.match(data, pos)
+        if f is None:
+            return None
+        end = f.end()
+        if not f.group(2):
+            closing = _F_END.match(data, end)
+            if closing is None:
+                return None
+            end = closing.end()
+        after = _AFTER_FORMULA.match(data, end)
+        if after is None:
+            return None
+        out.add((row, col))
+        f_attrs = dict(_ATTRIBUTE.findall(f.group(1)))
+        if f_attrs.get(b"t") in (b"array", b"dataTable") and f_attrs.get(b"ref"):
+            out.update(_range_cells(f_attrs[b"ref"].decode(), rows))
+        has_value = after.group(1) is not None or after.group(3) is not None
+        text_result = has_value and dict(_ATTRIBUTE.findall(cell.group(3))).get(b"t") == b"str"
+        if (not has_value or not (after.group(2) or b"").strip()) and not text_result:
+            missing.add((row, col))         # no computed value ('' only for a text result)
+    for marker in _ERROR_MARKER.finditer(data) if errors else ():
+        found = cell_at(marker.start())
+        if found is None:
+            return None
+        cell, row, col = found
+        if not cell.start() < marker.start() < cell.end():
+            return None
+        if dict(_ATTRIBUTE.findall(cell.group(3))).get(b"t") != b"e":
+            continue
+        value = _ERROR_VALUE.match(data, cell.end())
+        if value is not None:
+            error_cells.append((row, col, value.group(1).decode()))
+        elif data.find(b"<v", cell.end(), data.find(b"</c>", cell.end())) >= 0:
+            return None                 # a value in a form not looked for (attributes, entities)
+    return frozenset(out), frozenset(missing), error_cells
+
+
 def _placed_cells(data: bytes) -> Iterator[tuple[int, int, etree._Element]]:
     """(row, col, ``<c>`` element) of every cell of a sheet's XML, streamed; a cell or row without
     ``r`` is placed as Excel does (after the previous one). Each element is cleared once the
@@ -352,7 +434,9 @@ def _read_sheet(book, archive: Archive, entry: SheetEntry) -> SheetData:
     formulas: frozenset[tuple[int, int]] = frozenset()
     without_value: frozenset[tuple[int, int]] = frozenset()
     if formulas_in or errors_in:
-        formulas, without_value, errors = _formula_cells(data, rows, formulas=formulas_in, errors=errors_in)
+        found = _formula_cells_in_text(data, rows, formulas=formulas_in, errors=errors_in)
+        formulas, without_value, errors = found if found is not None else \
+            _formula_cells(data, rows, formulas=formulas_in, errors=errors_in)
         for row, col, text in errors:
             while len(rows) < row:
                 rows.append(_NO_CELLS)
