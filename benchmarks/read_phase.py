@@ -5,7 +5,8 @@
 Builds an Excel-like Inkasso workbook (XlsxWriter's default mode: shared strings, no hyperlinks)
 twice — with an empty Protokoll and with one of ``--history`` earlier lines — and measures, each in
 a fresh process and alternating: the read phase (``actions.open_file`` as `run` calls it: lock,
-read, kind) with its peak memory above the process's start, and the whole `xl-addin run`. The
+read, kind) — wall and CPU time (on a shared machine the CPU time is the steadier figure) and
+its peak memory above the process's start — and the whole `xl-addin run`. The
 read phase must not grow with the history (the Protokoll is not read at all); what the whole run
 adds on top is the writer's (it finds the Protokoll's last row).
 """
@@ -82,19 +83,20 @@ def status(key):
         if line.startswith(key):
             return int(line.split()[1]) / 1024
 base = status("VmRSS")
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 book = open_file(sys.argv[1], writable=True)
-dt = time.perf_counter() - t
+dt, dcpu = time.perf_counter() - t, time.process_time() - cpu
 book.close()
-print(dt, status("VmHWM") - base)
+print(dt, dcpu, status("VmHWM") - base)
 """
 
 
-def read_phase(path: Path) -> tuple[float, float]:
+def read_phase(path: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MiB above the start) of the read phase."""
     out = subprocess.run([sys.executable, "-c", READ, str(path)], capture_output=True, text=True,
                          cwd=HERE.parent, check=True)
-    dt, mem = out.stdout.split()
-    return float(dt), float(mem)
+    dt, cpu, mem = out.stdout.split()
+    return float(dt), float(cpu), float(mem)
 
 
 def whole_run(path: Path) -> float:
@@ -117,7 +119,7 @@ def main() -> int:
             books[label] = Path(tmp) / f"p{lines}.xlsx"
             build(books[label], args.orders, lines)
             print(f"built {args.orders:,} orders, {label}: {books[label].stat().st_size / 1e6:.1f} MB")
-        reads: dict[str, list[tuple[float, float]]] = {k: [] for k in books}
+        reads: dict[str, list[tuple[float, float, float]]] = {k: [] for k in books}
         runs: dict[str, list[float]] = {k: [] for k in books}
         for i in range(args.rounds):
             for label in (list(books) if i % 2 == 0 else list(reversed(books))):
@@ -128,9 +130,10 @@ def main() -> int:
         print()
         for label in books:
             t = statistics.median(r[0] for r in reads[label])
-            mem = max(r[1] for r in reads[label])
-            print(f"{label:<26} read phase median {t:6.3f} s  (+{mem:4.0f} MiB)   whole run median "
-                  f"{statistics.median(runs[label]):6.2f} s")
+            cpu = statistics.median(r[1] for r in reads[label])
+            mem = max(r[2] for r in reads[label])
+            print(f"{label:<26} read phase median {t:6.3f} s (CPU {cpu:5.3f} s, +{mem:4.0f} MiB)   "
+                  f"whole run median {statistics.median(runs[label]):6.2f} s")
     return 0
 
 
