@@ -1,4 +1,5 @@
-"""What a reader hands the core: each sheet's cell values, and which of them are formulas."""
+"""What a reader hands the core: each sheet's cell values, and which of them are formulas — of the
+sheets an action needs; the others are known by name only (``WorkbookData.unread``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,11 @@ def find_sheet(names: Iterable[str], name: str) -> str | None:
         return name
     want = sheet_key(name)
     return next((n for n in candidates if sheet_key(n) == want), None)
+
+
+class SheetNotRead(LookupError):
+    """A sheet the workbook has was asked for, but the reader was told not to read it: the kind did not
+    declare it among the sheets its actions read (``Kind.reads``) — a defect of the kind, not of the file."""
 
 
 @dataclass
@@ -58,13 +64,27 @@ class SheetData:
 class WorkbookData:
     sheets: dict[str, SheetData] = field(default_factory=dict)  # in workbook order
     source: str = ""  # path or description, for messages
+    # sheets the workbook has whose cells were not read, because no action of its kind needs them
+    # (the append-only Protokoll, the agents' own sheets); asking for one raises SheetNotRead
+    unread: tuple[str, ...] = ()
 
     def sheet(self, name: str) -> SheetData | None:
-        """Exact name first, then case/blank-insensitive (``find_sheet``)."""
+        """Exact name first, then case/blank-insensitive (``find_sheet``); None when the workbook
+        has no such sheet, SheetNotRead when it has one that was not read."""
         if name in self.sheets:
             return self.sheets[name]
         found = find_sheet(self.sheets, name)
-        return None if found is None else self.sheets[found]
+        if found is not None:
+            return self.sheets[found]
+        unread = find_sheet(self.unread, name) if self.unread else None
+        if unread is not None:
+            raise SheetNotRead(f"Blatt '{unread}' von '{self.source}' wurde nicht gelesen "
+                               f"(die Art der Arbeitsmappe nennt es nicht unter den Blättern, die sie liest)")
+        return None
+
+    def has_sheet(self, name: str) -> bool:
+        """Whether the workbook has the sheet ``name`` (as ``sheet`` matches it), read or not."""
+        return find_sheet(self.sheets, name) is not None or find_sheet(self.unread, name) is not None
 
     def with_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> WorkbookData:
         """A copy whose ``sheet`` holds the given values at (row, col) — what the tables will
@@ -90,7 +110,7 @@ class WorkbookData:
         sheets[src.name] = SheetData(src.name, rows, src.state,
                                      formulas_without_value=src.formulas_without_value.difference(cells),
                                      formulas=src.formulas.difference(cells))
-        return WorkbookData(sheets, self.source)
+        return WorkbookData(sheets, self.source, self.unread)
 
     def with_writes(self, writes: Iterable[CellWrite]) -> WorkbookData:
         """A copy with the cell writes applied (later writes to a cell win)."""

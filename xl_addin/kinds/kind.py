@@ -1,5 +1,6 @@
 """What a workbook kind declares about itself, once: its name, the sheets that recognise it, its
-time zone and language, its settings, the sheets the product owns in it, its run and its template.
+time zone and language, its settings, the sheets the product owns in it, the sheets its run and
+actions read, its run and its template.
 
 Every kind's ``__init__`` builds one ``Kind``; ``xl_addin.kinds.KINDS`` lists them.
 """
@@ -14,7 +15,7 @@ from ..core.findings import Catalog, Finding
 from ..core.layout import SheetLayout
 from ..core.plan import Plan
 from ..core.settings import Settings, SettingSpec
-from ..core.workbook_data import WorkbookData
+from ..core.workbook_data import WorkbookData, sheet_key
 
 BERLIN = "Europe/Berlin"
 ROME = "Europe/Rome"
@@ -38,9 +39,26 @@ class Kind:
     actions: tuple[str, ...] = ()       # the kind's own actions besides run/check (see xl_addin.actions)
     columns: Mapping[str, Sequence[str]] | None = None   # sheet -> its known columns (guards aliases)
     due_columns: DueColumns | None = None   # what is due in this kind's workbook (core.due)
+    # the sheets its run and actions read besides the signature, the settings and the overview
+    # sheet; any other sheet is not read at all (the append-only Protokoll, whose last row the
+    # writer finds; the Prüfung, rewritten whole; the agents' own sheets) — asking for one is a
+    # SheetNotRead
+    reads: tuple[str, ...] = ()
 
     def recognises(self, wb: WorkbookData) -> bool:
-        return all(wb.sheet(name) is not None for name in self.signature)
+        return all(wb.has_sheet(name) for name in self.signature)
+
+    @property
+    def sheets_read(self) -> tuple[str, ...]:
+        """Every sheet name its run and actions look up."""
+        return tuple(dict.fromkeys((*self.signature, self.settings_sheet, self.overview_sheet, *self.reads)))
+
+    def sheets_to_read(self, names: Sequence[str]) -> list[str]:
+        """Of a workbook's sheet ``names``, those to read: each that a name in ``sheets_read`` may
+        mean (``WorkbookData.sheet`` matches case- and blank-insensitively, so every candidate is
+        read and the look-up picks among them as it would among all sheets)."""
+        wanted = {sheet_key(n) for n in self.sheets_read}
+        return [n for n in names if sheet_key(n) in wanted]
 
     def read_settings(self, wb: WorkbookData) -> tuple[Settings, list[Finding]]:
         """The settings sheet's values over the SPEC defaults, and what was wrong on it."""

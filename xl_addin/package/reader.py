@@ -12,7 +12,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import python_calamine as calamine
 from lxml import etree
@@ -24,7 +24,6 @@ from .errors import WorkbookError
 from .guard import FileIdentity
 from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
 from .refs import split_cell_ref
-from .safety import iterparse_safe
 
 _EXACT_INT = 2 ** 53
 _ERROR_MARKER = re.compile(rb"""t=["']e["']""")
@@ -33,11 +32,18 @@ C_TAG, V_TAG, F_TAG, ROW_TAG = m("c"), m("v"), m("f"), m("row")
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*"
     rb"(?:<(?:\w+:)?extLst>|</(?:\w+:)?c>)")
-_FORMULA_MARKER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+# a formula element, plain or with a namespace prefix: two patterns, each led by a literal that the
+# regex engine finds as fast as bytes.find (one pattern led by a character class is ~8x slower)
+_FORMULA_MARKERS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
 RT_TABLE = REL_NS + "/table"
 # Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
 # each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
 DENSE_LIMIT = 4_000_000
+# ... or more when the grid is mostly cells the sheet has anyway: a grid of up to this many times
+# the sheet's cells costs less than reading them one by one (which takes ~1 KB and ~30 µs a cell),
+# so a 200,000-order Masterliste (4.6 million cells) is read as a grid too. A negative
+# DENSE_LIMIT reads every sheet cell by cell (tests).
+DENSE_PER_CELL = 4
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
@@ -47,6 +53,9 @@ _NO_CELLS: list = []      # the one row object of every empty row of a sparse sh
 _UNSAFE_NUMBER = re.compile(
     rb"<v>\s*(?:[+-]?(?:inf|nan)|-\s*0*(?:\d{12,}|\d[\d.]*[eE]\+?0*(?:1[1-9]|[2-9]\d|\d{3,})))", re.I)
 _SAFE_DATE_LOW = -1e11
+# what every match of _UNSAFE_NUMBER starts with (led by a literal: as fast as bytes.find); the
+# full pattern is tried only when this is found — on ordinary sheets it is not
+_UNSAFE_NUMBER_START = re.compile(rb"<v>[\s+\-iInN]")
 
 
 def _calamine_ok(exc: BaseException) -> None:
@@ -68,36 +77,37 @@ def _clean(value):
     return value
 
 
-def _error_cells(archive: Archive, part: str) -> list[tuple[int, int, str]]:
-    """(row, col, '#N/A') for cells of type error: calamine hands those over as ''."""
-    data = archive.read(part)
-    if not _ERROR_MARKER.search(data):
-        return []
-    out = []
-    for _, c in iterparse_safe(io.BytesIO(data), C_TAG):
-        if c.get("t") == "e" and c.get("r"):
-            v = c.find(V_TAG)
-            if v is not None and v.text:
-                row, col = split_cell_ref(c.get("r"))
-                out.append((row, col, v.text))
-        c.clear(keep_tail=True)
-    return out
+def _clean_row(row: list) -> list:
+    """``_clean`` of every value of a row, inlined: a grid of 20,000 x 23 cells is 460,000 values,
+    and a function call per value is a third of the cost."""
+    return [((int(v) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else v) if v.__class__ is float
+             else (v if v != "" else None)) for v in row]
 
 
-def _formula_cells(data: bytes, rows: list[list]) -> tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]:
+def _formula_cells(data: bytes, rows: list[list], *, formulas: bool = True, errors: bool = False) -> tuple[
+        frozenset[tuple[int, int]], frozenset[tuple[int, int]], list[tuple[int, int, str]]]:
     """In one walk over this sheet XML: (1) (row, col) of every cell that holds a formula — a
     cell with an ``<f>``, and every cell of the range an array formula (or a data table) fills,
     which hold only the cached ``<v>``; a range is taken as far as the sheet holds values
     (``rows``), so a formula over a whole column costs no more than the column's values; cells
     without ``r`` are placed as Excel does. (2) The formula cells (with ``r``) the file keeps no
     computed value for: no ``<v>``, or an empty one on a cell whose type cannot be empty (only a
-    formula's text result can be '') — calamine reads them as '', as if blank."""
-    if not _FORMULA_MARKER.search(data):
-        return frozenset(), frozenset()
-    look_for_missing = _FORMULA_WITHOUT_VALUE.search(data) is not None
+    formula's text result can be '') — calamine reads them as '', as if blank. (3) With
+    ``errors``: (row, col, '#N/A') of the cells (with ``r``) of type error, which calamine hands
+    over as ''. Called only when the text holds a formula or an error cell (``_has_formula``,
+    ``_ERROR_MARKER``): the walk builds an element per cell."""
+    look_for_formulas = formulas
+    look_for_missing = formulas and _FORMULA_WITHOUT_VALUE.search(data) is not None
     out: set[tuple[int, int]] = set()
     missing: set[tuple[int, int]] = set()
+    error_cells: list[tuple[int, int, str]] = []
     for row, col, el in _placed_cells(data):
+        if errors and el.get("t") == "e" and el.get("r"):
+            v = el.find(V_TAG)
+            if v is not None and v.text:
+                error_cells.append((row, col, v.text))
+        if not look_for_formulas:
+            continue
         f = el.find(F_TAG)
         if f is None:
             continue
@@ -108,7 +118,89 @@ def _formula_cells(data: bytes, rows: list[list]) -> tuple[frozenset[tuple[int, 
             v = el.find(V_TAG)
             if (v is None or not (v.text or "").strip()) and not (v is not None and el.get("t") == "str"):
                 missing.add((row, col))
-    return frozenset(out), frozenset(missing)
+    return frozenset(out), frozenset(missing), error_cells
+
+
+# The forms Excel and the usual libraries write, for the formula and error cells found in the text
+# (``_formula_cells_in_text``); anything else is left to the walk.
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?:\s+[A-Za-z][\w:.-]*="[^"<]*")*)\s*>')
+_ROW_START = re.compile(rb'<row r="([0-9]{1,7})"')
+_F_START = re.compile(rb'<f((?:\s+[A-Za-z][\w:.-]*="[^"<]*")*)\s*(/?)>')
+_F_END = re.compile(rb"[^<]*</f>")
+# what follows a formula in its cell: a value (or an empty one, or none), then the cell's end
+_AFTER_FORMULA = re.compile(rb"\s*(?:(<v>)([^<&]*)</v>|(<v\s*/>))?\s*(?:<extLst>|</c>)")
+_ERROR_VALUE = re.compile(rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>([^<&]+)</v>")
+_ATTRIBUTE = re.compile(rb'\s([A-Za-z][\w:.-]*)="([^"]*)"')
+
+
+def _formula_cells_in_text(data: bytes, rows: list[list], *, formulas: bool, errors: bool) -> tuple[
+        frozenset[tuple[int, int]], frozenset[tuple[int, int]], list[tuple[int, int, str]]] | None:
+    """``_formula_cells`` from the text around each formula and error cell instead of a walk over
+    every cell (a sheet with one formula column: ~20x faster); None when a cell is not in the
+    form Excel writes (``<c r="A1" …>``, in a ``<row r="1"`` of the same number, the formula its
+    first child, no prefixes, entities or single quotes around) — then the walk decides."""
+    if _FORMULA_MARKERS[1].search(data) or b"<row>" in data or b"t='e'" in data:
+        return None
+    out: set[tuple[int, int]] = set()
+    missing: set[tuple[int, int]] = set()
+    error_cells: list[tuple[int, int, str]] = []
+
+    def cell_at(pos: int) -> tuple[re.Match, int, int] | None:
+        """The cell whose start tag precedes ``pos``, and its (row, col) — if in the usual form."""
+        start = data.rfind(b"<c ", 0, pos)
+        cell = _CELL_START.match(data, start) if start >= 0 else None
+        if cell is None:
+            return None
+        row = int(cell.group(2))
+        row_start = data.rfind(b"<row ", 0, start)
+        row_tag = _ROW_START.match(data, row_start) if row_start >= 0 else None
+        if row_tag is None or int(row_tag.group(1)) != row or data.find(b"</row>", row_start, start) >= 0:
+            return None
+        return cell, row, _letters_value(cell.group(1))
+
+    for marker in _FORMULA_MARKERS[0].finditer(data) if formulas else ():
+        pos = marker.start()
+        found = cell_at(pos)
+        if found is None:
+            return None
+        cell, row, col = found
+        if data[cell.end():pos].strip():
+            return None                 # the formula is not the cell's first child
+        f = _F_START.match(data, pos)
+        if f is None:
+            return None
+        end = f.end()
+        if not f.group(2):
+            closing = _F_END.match(data, end)
+            if closing is None:
+                return None
+            end = closing.end()
+        after = _AFTER_FORMULA.match(data, end)
+        if after is None:
+            return None
+        out.add((row, col))
+        f_attrs = dict(_ATTRIBUTE.findall(f.group(1)))
+        if f_attrs.get(b"t") in (b"array", b"dataTable") and f_attrs.get(b"ref"):
+            out.update(_range_cells(f_attrs[b"ref"].decode(), rows))
+        has_value = after.group(1) is not None or after.group(3) is not None
+        text_result = has_value and dict(_ATTRIBUTE.findall(cell.group(3))).get(b"t") == b"str"
+        if (not has_value or not (after.group(2) or b"").strip()) and not text_result:
+            missing.add((row, col))         # no computed value ('' only for a text result)
+    for marker in _ERROR_MARKER.finditer(data) if errors else ():
+        found = cell_at(marker.start())
+        if found is None:
+            return None
+        cell, row, col = found
+        if not cell.start() < marker.start() < cell.end():
+            return None
+        if dict(_ATTRIBUTE.findall(cell.group(3))).get(b"t") != b"e":
+            continue
+        value = _ERROR_VALUE.match(data, cell.end())
+        if value is not None:
+            error_cells.append((row, col, value.group(1).decode()))
+        elif data.find(b"<v", cell.end(), data.find(b"</c>", cell.end())) >= 0:
+            return None                 # a value in a form not looked for (attributes, entities)
+    return frozenset(out), frozenset(missing), error_cells
 
 
 def _placed_cells(data: bytes) -> Iterator[tuple[int, int, etree._Element]]:
@@ -160,8 +252,10 @@ def _grid_cells(data: bytes) -> int | None:
     cells = data.count(b"<c ") + data.count(b"<c>")
     if data.count(b' r="') != len(rows) + cells:
         return None
-    if not rows or not cells:
+    if not cells:
         return 0
+    if not rows:                # cells that say where they are in rows that do not: no height
+        return None
     height = max(map(int, rows))
     if re.search(rb' r="[A-Z]{1,3}\d{%d}' % (len(str(height)) + 1), data):
         return None
@@ -172,11 +266,52 @@ def _grid_cells(data: bytes) -> int | None:
     return height * next((i for i in range(26, 0, -1) if b' r="%c' % (64 + i) in data), 0)
 
 
+def _sheet_data_span(data: bytes) -> tuple[int, int]:
+    """Where the cells lie in a sheet's XML: from the first ``<sheetData`` to the last
+    ``</sheetData>`` (the whole text when either is not there as written unprefixed)."""
+    lo, hi = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    return (0, len(data)) if lo < 0 or hi < lo else (lo, hi)
+
+
+def _fits_dense(data: bytes) -> bool:
+    """``_grid_cells(data)`` is known and within DENSE_LIMIT, or DENSE_PER_CELL times the sheet's
+    cells — in the usual case (every cell says where it is, columns A..Z, a height whose 26
+    columns fit) in five passes over the cells' text instead of a dozen; otherwise by
+    ``_grid_cells``."""
+    if DENSE_LIMIT < 0:
+        return False
+    lo, hi = _sheet_data_span(data)
+    rows = _ROW_NUMBER.findall(data, lo, hi)
+    cells = data.count(b"<c ", lo, hi) + data.count(b"<c>", lo, hi)
+    if data.count(b' r="', lo, hi) != len(rows) + cells:
+        return False
+    if not cells:
+        return True
+    if not rows:
+        return False
+    limit = max(DENSE_LIMIT, DENSE_PER_CELL * cells)
+    height = max(map(int, rows))
+    # no column beyond Z, no cell below the last row (in one pass)
+    if height * 26 <= limit and not re.compile(
+            rb' r="(?:[A-Z]{2}|[A-Z]\d{%d})' % (len(str(height)) + 1)).search(data, lo, hi):
+        return True
+    grid = _grid_cells(data)
+    return grid is not None and grid <= limit
+
+
+def _has_formula(data: bytes) -> bool:
+    return any(marker.search(data) for marker in _FORMULA_MARKERS)
+
+
+def _has_unsafe_number(data: bytes) -> bool:
+    return _UNSAFE_NUMBER_START.search(data) is not None and _UNSAFE_NUMBER.search(data) is not None
+
+
 def _defuse(c) -> None:
     """Make a cell safe for calamine in the copy it reads: an error value it may not know
-    (``#SPILL!``, ``#CALC!``, ``#GETTING_DATA``…) is emptied — ``_error_cells`` puts its text back —
-    and a number no date can be made of loses its number format, so it arrives as the number it
-    is (and the kind's date parser reports it on its cell)."""
+    (``#SPILL!``, ``#CALC!``, ``#GETTING_DATA``…) is emptied — ``_formula_cells`` finds its text,
+    which the reader puts back — and a number no date can be made of loses its number format, so
+    it arrives as the number it is (and the kind's date parser reports it on its cell)."""
     t = c.get("t")
     if t == "e":
         for child in list(c):
@@ -268,22 +403,63 @@ def _not_data_rows(archive: Archive, part: str) -> set[int]:
     return out
 
 
-def _dense_rows(book, entry: SheetEntry, data: bytes) -> list[list] | None:
-    """The sheet as calamine's grid; None when it must be read cell by cell instead: a grid too
-    large, a number that would make calamine panic, or calamine refusing a value (an error code
-    newer than it, e.g. ``#SPILL!``) or panicking after all."""
-    grid = _grid_cells(data)
-    if grid is None or grid > DENSE_LIMIT or _UNSAFE_NUMBER.search(data):
-        return None
+def _dense_rows(book, entry: SheetEntry) -> list[list] | None:
+    """The sheet as calamine's grid (the caller made sure it is not too large and holds no number
+    that would make calamine panic: ``_fits_dense``, ``_has_unsafe_number``); None when it must be
+    read cell by cell instead: calamine refusing a value (an error code newer than it, e.g.
+    ``#SPILL!``) or panicking after all."""
     try:
         sheet = book.get_sheet_by_name(entry.name)
-        return [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        return [_clean_row(row) for row in sheet.to_python(skip_empty_area=False)]
     except BaseException as exc:
         _calamine_ok(exc)
         return None
 
 
-def read_archive(archive: Archive) -> WorkbookData:
+def _read_sheet(book, archive: Archive, entry: SheetEntry) -> SheetData:
+    """One worksheet: calamine's values (a grid, or cell by cell when a grid would not do), the
+    formula and error cells calamine does not tell, the rows of tables that are not data. The
+    sheet's text is inflated once and looked through a few times by C-speed scans; it is walked
+    cell by cell only when it holds formulas or error cells, and let go before calamine builds the
+    grid when it is not needed again."""
+    data = archive.read(entry.part)
+    formulas_in, errors_in = _has_formula(data), _ERROR_MARKER.search(data) is not None
+    rows = None
+    if _fits_dense(data) and not _has_unsafe_number(data):
+        if not (formulas_in or errors_in):
+            data = b""                  # not needed again: its memory serves the grid
+        rows = _dense_rows(book, entry)
+    if rows is None:
+        rows = _sparse_rows(archive, entry, data or archive.read(entry.part))
+    formulas: frozenset[tuple[int, int]] = frozenset()
+    without_value: frozenset[tuple[int, int]] = frozenset()
+    if formulas_in or errors_in:
+        found = _formula_cells_in_text(data, rows, formulas=formulas_in, errors=errors_in)
+        formulas, without_value, errors = found if found is not None else \
+            _formula_cells(data, rows, formulas=formulas_in, errors=errors_in)
+        for row, col, text in errors:
+            while len(rows) < row:
+                rows.append(_NO_CELLS)
+            line = rows[row - 1] = list(rows[row - 1])
+            if len(line) < col:
+                line.extend([None] * (col - len(line)))
+            line[col - 1] = text
+    del data
+    not_data = _not_data_rows(archive, entry.part)
+    for row in not_data:
+        if row <= len(rows):
+            rows[row - 1] = _NO_CELLS
+    uncomputed = frozenset(rc for rc in without_value if rc[0] not in not_data)
+    return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
+
+
+# Given the worksheet names in workbook order: those to read (the others are only named).
+SheetChoice = Callable[[Sequence[str]], Iterable[str]]
+
+
+def read_archive(archive: Archive, sheets: SheetChoice | None = None) -> WorkbookData:
+    """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
+    not even inflated — and the others are listed in ``WorkbookData.unread``."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
     try:
@@ -295,29 +471,14 @@ def read_archive(archive: Archive) -> WorkbookData:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__})") from None
     result = WorkbookData(source=str(archive.path))
+    worksheets = [entry for entry in parts.sheets if entry.is_worksheet]
+    if sheets is not None:
+        chosen = set(sheets([entry.name for entry in worksheets]))
+        result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
+        worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        for entry in parts.sheets:
-            if not entry.is_worksheet:
-                continue
-            data = archive.read(entry.part)
-            rows = _dense_rows(book, entry, data)
-            if rows is None:
-                rows = _sparse_rows(archive, entry, data)
-            formulas, without_value = _formula_cells(data, rows)
-            del data
-            for row, col, text in _error_cells(archive, entry.part):
-                while len(rows) < row:
-                    rows.append(_NO_CELLS)
-                line = rows[row - 1] = list(rows[row - 1])
-                if len(line) < col:
-                    line.extend([None] * (col - len(line)))
-                line[col - 1] = text
-            not_data = _not_data_rows(archive, entry.part)
-            for row in not_data:
-                if row <= len(rows):
-                    rows[row - 1] = _NO_CELLS
-            uncomputed = frozenset(rc for rc in without_value if rc[0] not in not_data)
-            result.sheets[entry.name] = SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
+        for entry in worksheets:
+            result.sheets[entry.name] = _read_sheet(book, archive, entry)
     except WorkbookError:
         raise
     except MemoryError:
@@ -332,19 +493,20 @@ def read_archive(archive: Archive) -> WorkbookData:
     return result
 
 
-def read_workbook(path) -> WorkbookData:
-    """All worksheets in workbook order; rows[0] is row 1, column A is index 0. Dates as
+def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
+    """All worksheets in workbook order (with ``sheets``: those it chooses of their names, the
+    others only named in ``unread``); rows[0] is row 1, column A is index 0. Dates as
     date/datetime, numbers as int/float, text as str, booleans as bool, errors as '#N/A'
     etc., empty cells as None. Raises WorkbookError for missing, encrypted, corrupt files."""
-    return read_archive(Archive.open(path))
+    return read_archive(Archive.open(path), sheets)
 
 
-def read_workbook_as_is(path) -> tuple[WorkbookData, FileIdentity]:
+def read_workbook_as_is(path, sheets: SheetChoice | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
     write hands the writer (``apply_plan(..., read_as=...)``)."""
     archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
-    return read_archive(archive), archive.identity
+    return read_archive(archive, sheets), archive.identity
 
 
 __all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]

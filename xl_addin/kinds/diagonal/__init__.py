@@ -14,6 +14,7 @@ KIND = Kind(
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
     catalog=Diagonal,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
+    reads=(S.SHEET_VENDORS,),
     actions=("step-done", "new-case", "due"),
     # a case is Bestell-ID + Anfrageart + Datum (an order may have several requests over time)
     due_columns=DueColumns(S.SHEET_CASES, (S.C_ORDER_ID, S.C_TYPE, S.C_DATE), S.C_NEXT, S.C_DUE,

@@ -16,6 +16,7 @@ KIND = Kind(
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
     catalog=Inkasso,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
+    reads=(S.SHEET_OVERVIEW, S.SHEET_WAITING, S.SHEET_STATE),
     actions=("export-csv", "status-list", "import-schulden", "import-diagonal"),
     due_columns=DueColumns(S.SHEET_MASTER, (S.M_ORDER_ID,), S.M_NEXT_STEP, S.M_DUE, details=(S.M_VENDOR_ID,),
                            open_when=(S.M_FOLLOW, FOLLOW_YES)),

@@ -14,6 +14,7 @@ KIND = Kind(
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
     catalog=Solleciti,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
+    reads=(S.SHEET_REPORT, S.SHEET_STATE),
     due_columns=DueColumns(S.SHEET_TICKETS, (S.T_TICKET,), S.T_ACTION, S.T_DUE,
                            details=(S.T_CLIENT, S.T_TEMPLATE, S.T_TAG, S.T_PRIORITY)),
 )

@@ -1,0 +1,173 @@
+"""Issue 15, the read phase: the reader looks through a sheet's text in a few C-speed passes before
+calamine builds its grid. These tests hold the shortcuts to what they replace: the quick grid
+check never lets a grid through that is too large (hypothesis, against the grid the cells really
+span), a filled sheet over DENSE_LIMIT is still read as a grid, and the values, formula cells and
+error cells come out as a cell-by-cell read finds them."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import given, settings, strategies as st
+
+from xl_addin.core.cells import col_letter
+from xl_addin.package import reader
+from xl_addin.package.reader import read_workbook
+
+
+def _sheet_xml(rows: list[tuple[int | None, list[tuple[str | None, str]]]]) -> bytes:
+    body = []
+    for r, cells in rows:
+        row = f'<row r="{r}">' if r is not None else "<row>"
+        for ref, inner in cells:
+            row += (f'<c r="{ref}"{inner}' if ref is not None else f"<c{inner}")
+        body.append(row + "</row>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<dimension ref="A1"/><sheetData>' + "".join(body) + "</sheetData></worksheet>").encode()
+
+
+def _true_grid(data: bytes) -> int:
+    """Rows x columns the cells span, placed as Excel (and calamine) place them."""
+    height = width = 0
+    for row, col, _ in reader._placed_cells(data):
+        height, width = max(height, row), max(width, col)
+    return height * width
+
+
+_CELL = st.sampled_from(['><v>1</v></c>', ' t="s"><v>0</v></c>', ' s="1"/>', '><f>A1</f><v>2</v></c>'])
+
+
+@st.composite
+def sheets(draw):
+    """Sheets as the usual writers make them, and as they do not: far cells, wide columns, rows and
+    cells that do not say where they are."""
+    rows = []
+    row_numbers = sorted(draw(st.sets(st.integers(1, 3000), min_size=1, max_size=6)))
+    for r in row_numbers:
+        cols = sorted(draw(st.sets(st.integers(1, 800), min_size=0, max_size=5)))
+        cells = []
+        for c in cols:
+            ref = None if draw(st.integers(0, 12)) == 0 else f"{col_letter(c)}{r}"
+            cells.append((ref, draw(_CELL)))
+        rows.append((None if draw(st.integers(0, 12)) == 0 else r, cells))
+    return _sheet_xml(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=sheets(), limit=st.sampled_from([1, 26, 500, 3000, 26 * 3000, 10 ** 6]))
+def test_the_quick_grid_check_never_lets_a_too_large_grid_through(data, limit):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reader, "DENSE_LIMIT", limit)
+        mp.setattr(reader, "DENSE_PER_CELL", 0)
+        if reader._fits_dense(data):
+            assert _true_grid(data) <= limit
+        exact = reader._grid_cells(data)
+        if exact is not None and exact <= limit:
+            assert reader._fits_dense(data)      # where the exact count says it fits, so does the quick one
+
+
+def _book(path: Path, cells: dict[tuple[int, int], object]) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for (r, c), v in cells.items():
+        ws.write(r, c, v)
+    wb.close()
+    return path
+
+
+def _sparse_spy(monkeypatch) -> list[str]:
+    names: list[str] = []
+    real = reader._sparse_rows
+
+    def spy(archive, entry, data):
+        names.append(entry.name)
+        return real(archive, entry, data)
+    monkeypatch.setattr(reader, "_sparse_rows", spy)
+    return names
+
+
+def test_a_filled_sheet_over_the_limit_is_read_as_a_grid_a_spread_one_cell_by_cell(tmp_path, monkeypatch):
+    """A grid of no more than DENSE_PER_CELL times the sheet's cells is read whole by calamine, past
+    DENSE_LIMIT (a 200,000-order Masterliste: cell by cell it costs ~10x the time and memory)."""
+    filled = _book(tmp_path / "filled.xlsx", {(r, c): r * 100 + c for r in range(60) for c in range(8)})
+    spread = _book(tmp_path / "spread.xlsx", {(0, 0): "a", (59, 7): "b", (30, 3): "c"})
+    monkeypatch.setattr(reader, "DENSE_LIMIT", 100)
+    sparse = _sparse_spy(monkeypatch)
+    rows = read_workbook(filled).sheets["S"].rows
+    assert sparse == [] and rows[59][7] == 5907 and len(rows) == 60
+    assert read_workbook(spread).sheets["S"].value(60, 8) == "b" and sparse == ["S"]
+
+
+def test_formulas_errors_and_values_come_out_of_one_walk_as_before(tmp_path, monkeypatch):
+    """A sheet with formulas, a formula without a computed value, error cells (one calamine knows,
+    one it does not) read as a grid and cell by cell: the same values, formula cells, errors."""
+    path = tmp_path / "f.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_row(0, 0, ["a", "b", "c"])
+    ws.write_formula(1, 0, "=1/0", None, "#DIV/0!")
+    ws.write_formula(1, 1, "=A1", None, "a")
+    ws.write_number(1, 2, 7)
+    ws.write_array_formula("D2:D3", "{=C2:C3*2}", None, 14)
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="C2"', b'<c r="E2" t="e"><f>SEQUENCE(0)</f><v>#CALC!</v></c><c r="C2"')
+                data = data.replace(b"<f>A1</f><v>a</v>", b"<f>A1</f>")
+            z.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+    dense = read_workbook(path).sheets["S"]
+    monkeypatch.setattr(reader, "DENSE_LIMIT", -1)
+    sparse = read_workbook(path).sheets["S"]
+    for s in (dense, sparse):
+        assert s.value(2, 1) == "#DIV/0!" and s.value(2, 5) == "#CALC!" and s.value(2, 3) == 7
+        assert s.formulas >= {(2, 1), (2, 2), (2, 4), (3, 4), (2, 5)} and (2, 3) not in s.formulas
+        assert s.formulas_without_value == {(2, 2)}
+    assert dense.formulas == sparse.formulas
+
+
+_FORMULA_CELL = st.sampled_from([
+    "><v>1</v></c>", ' t="s"><v>0</v></c>', ' t="e"><v>#N/A</v></c>', ' s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    "><f>A1</f><v>2</v></c>", "><f>A1</f></c>", "><f>A1</f><v></v></c>", "><f>A1</f><v/></c>",
+    ' t="str"><f>A1</f><v></v></c>', ' t="str"><f>A1&amp;"x"</f><v>x</v></c>', "><f>A1</f> <v> </v><extLst/></c>",
+    '><f t="shared" ref="A1:A3" si="0">B1</f><v>3</v></c>', '><f t="shared" si="0"/><v>3</v></c>',
+    '><f t="array" ref="A1:B2">B1:C2</f><v>4</v></c>', '><f t="dataTable" ref="A1:A2" dt2D="0"/><v>5</v></c>',
+    ' t="e"><f>x</f><v>#SPILL!</v></c>', ' t="e"><v>#N/A&amp;</v></c>', '><v xml:space="preserve">1</v></c>',
+    "><!-- c --><f>A1</f><v>1</v></c>", ' t="e"/>',
+])
+
+
+@st.composite
+def formula_sheets(draw):
+    rows = []
+    for r in sorted(draw(st.sets(st.integers(1, 40), min_size=1, max_size=6))):
+        cells = [(None if draw(st.integers(0, 15)) == 0 else f"{col_letter(c)}{r}", draw(_FORMULA_CELL))
+                 for c in sorted(draw(st.sets(st.integers(1, 30), max_size=5)))]
+        rows.append((None if draw(st.integers(0, 15)) == 0 else r, cells))
+    return _sheet_xml(rows)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=formula_sheets(), formulas=st.booleans(), errors=st.booleans())
+def test_formula_and_error_cells_found_in_the_text_are_those_the_walk_finds(data, formulas, errors):
+    rows = [[1] * 30 for _ in range(40)]
+    quick = reader._formula_cells_in_text(data, rows, formulas=formulas, errors=errors)
+    if quick is not None:
+        walked = reader._formula_cells(data, rows, formulas=formulas, errors=errors)
+        assert quick == walked
+
+
+def test_the_usual_formula_and_error_cells_are_found_in_the_text():
+    data = _sheet_xml([(1, [("A1", "><f>B1</f><v>2</v></c>"), ("B1", ' t="e"><f>1/0</f><v>#DIV/0!</v></c>')]),
+                       (2, [("A2", "><f>B2</f></c>"), ("C2", ' t="str"><f>""</f><v></v></c>')])])
+    rows = [[1] * 3, [1] * 3]
+    assert reader._formula_cells_in_text(data, rows, formulas=True, errors=True) == (
+        frozenset({(1, 1), (1, 2), (2, 1), (2, 3)}), frozenset({(2, 1)}), [(1, 2, "#DIV/0!")])
