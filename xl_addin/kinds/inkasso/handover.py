@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -66,11 +66,14 @@ from .schema import (
 __all__ = [
     "CSV_COLUMNS",
     "CSV_TEXT_COLUMNS",
+    "PARSED_COLUMNS",
     "CsvExport",
+    "ParsedRow",
     "build_all_vendor_csvs",
     "build_vendor_csv",
     "clean_comment",
     "export_findings",
+    "export_findings_parsed",
     "formula_id",
     "guard_formula",
     "vendors_with_orders",
@@ -264,32 +267,36 @@ def _rows_by_vendor(master: _Master, formula_code: Code | None = None, text_form
     which ``formula_code`` and ``text_formula_code`` say (the CSV's: errors, every export)."""
     groups: dict[str, list[tuple[int, list]]] = {}
     findings: list[Finding] = []
+    for number, values in master.rows(formula_in=M_VENDOR_ID):
+        vid, problem = _row_vendor(master, number, values, formula_code, text_formula_code)
+        if problem is not None:
+            findings.append(problem)
+        elif vid is not None:
+            groups.setdefault(vid, []).append((number, values))
+    return groups, findings
+
+
+def _row_vendor(master: _Master, number: int, values: list, formula_code: Code | None = None,
+                text_formula_code: Code | None = None) -> tuple[str | None, Finding | None]:
+    """(canonical vendor id, None) of one row, or (None, why the row belongs to no vendor)."""
     code = formula_code or INK.CSV_FORMULA_NO_VALUE
     text_code = text_formula_code or INK.CSV_FORMULA
-    for number, values in master.rows(formula_in=M_VENDOR_ID):
-        if master.formula_without_value(number, M_VENDOR_ID):
-            findings.append(code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                    key=_order_key(master, values), header=M_VENDOR_ID,
-                                    consequence="die Bestellung fehlt vielleicht in der Liste"))
-            continue
-        if master.is_formula(number, M_VENDOR_ID) and not formula_id(master.value(values, M_VENDOR_ID)):
-            findings.append(text_code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                         key=_order_key(master, values), header=M_VENDOR_ID,
-                                         detail=_FORMULA_NO_NUMBER))
-            continue
-        try:
-            row_vid = parse_id(master.value(values, M_VENDOR_ID))
-        except ParseError as e:
-            findings.append(INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                  key=_order_key(master, values), suggestion=e.suggestion,
-                                                  reason=str(e)))
-            continue
-        if row_vid is None:     # blank
-            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                key=_order_key(master, values)))
-            continue
-        groups.setdefault(row_vid, []).append((number, values))
-    return groups, findings
+    if master.formula_without_value(number, M_VENDOR_ID):
+        return None, code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                             key=_order_key(master, values), header=M_VENDOR_ID,
+                             consequence="die Bestellung fehlt vielleicht in der Liste")
+    if master.is_formula(number, M_VENDOR_ID) and not formula_id(master.value(values, M_VENDOR_ID)):
+        return None, text_code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                  key=_order_key(master, values), header=M_VENDOR_ID, detail=_FORMULA_NO_NUMBER)
+    try:
+        row_vid = parse_id(master.value(values, M_VENDOR_ID))
+    except ParseError as e:
+        return None, INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                           key=_order_key(master, values), suggestion=e.suggestion, reason=str(e))
+    if row_vid is None:     # blank
+        return None, INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                         key=_order_key(master, values))
+    return row_vid, None
 
 
 def _vendor_rows(master: _Master, vid: str, findings: list[Finding], formula_code: Code | None = None,
@@ -604,6 +611,110 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
     if not content or any(f.severity == ERROR for f in findings):
         return CsvExport(vid, filename, None, len(vendor_rows), findings)
     return CsvExport(vid, filename, _csv_bytes(rows), len(vendor_rows), findings)
+
+
+class ParsedRow(NamedTuple):
+    """A Masterliste row as the run has read it — every cell the CSV takes parsed without a
+    problem, no formula in the row — with incasso_state as the run leaves it."""
+    vendor_id: str
+    order_id: str | None
+    reopened_id: str | None
+    first_letter: date | None
+    second_letter: date | None
+    incasso_date: date | None
+    reopened: bool | None
+    invalid_address: bool | None
+    state: str | None
+    state_written: bool          # the run writes ``state`` into the row's incasso_state cell
+
+
+# the columns a ParsedRow is parsed from: the run must have found them where the CSV does
+PARSED_COLUMNS = (M_VENDOR_ID, M_ORDER_ID, M_REOPENED_ID, M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE,
+                  M_REOPENED, M_INVALID_ADDRESS, M_INCASSO_STATE)
+
+
+def _surely_clean(p: ParsedRow) -> bool:
+    """True only for a row the CSV's check (``_RowChecker.check``) has nothing to say about — a
+    shortcut, never a rule: any row it is unsure of is checked."""
+    first, second, handed, state = p.first_letter, p.second_letter, p.incasso_date, p.state
+    if (p.order_id is None or p.reopened is None or p.invalid_address is None or state is None
+            or p.reopened or p.reopened_id is not None):
+        return False
+    if second is not None and (first is None or not first < second):
+        return False
+    if handed is not None and ((first is not None and first > handed) or (second is not None and second > handed)):
+        return False
+    if state == STATE_SENT:
+        return handed is not None and not p.invalid_address
+    if state == STATE_ON_HOLD:
+        return first is not None and second is not None and handed is None
+    return True
+
+
+def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping[int, ParsedRow],
+                           columns: Mapping[str, int | None], written: Iterable[int],
+                           after: Callable[[], WorkbookData]) -> list[Finding]:
+    """``export_findings(after(), settings)`` from the rows the run has parsed already: ``wb`` is
+    the workbook as read, ``after()`` as the run leaves it (its cell writes applied), ``parsed``
+    the run's rows by number, ``columns`` the run's column of each of PARSED_COLUMNS and
+    ``written`` the other Masterliste columns it writes. A row not in ``parsed`` is read from
+    ``after()`` as the CSV reads it; so is everything when the run and the CSV do not see the same
+    columns. The same findings, in the same order."""
+    master, header_problems = _open_export_master(wb, settings)
+    if (master is None or any(f.severity == ERROR for f in header_problems)
+            or any(master.cmap.col(name) != columns.get(name) for name in PARSED_COLUMNS)
+            or set(written) & {master.cmap.col(name) for name in CSV_COLUMNS + [M_DEBT_STATUS]}
+            or _open_master(wb, settings, [M_VENDOR_ID], [M_VENDOR_ID])[0].cmap.col(M_VENDOR_ID)  # type: ignore[union-attr]
+            != master.cmap.col(M_VENDOR_ID)):
+        return export_findings(after(), settings)
+    marker = str(_setting(settings, SETTING_MARKER, "intern:"))
+    formula_rows = {r for r, _ in master.sheet.formulas} | {r for r, _ in master.sheet.formulas_without_value}
+    state_at = (master.cmap.col(M_INCASSO_STATE) or 0) - 1
+    late: list[_Master] = []
+
+    def as_left(number: int) -> tuple[_Master, list]:
+        """The row as the run leaves it, read as the CSV reads it."""
+        if not late:
+            late.append(_Master(after().sheet(master.sheet.name) or master.sheet, master.cmap))
+        rows = late[0].sheet.rows
+        return late[0], rows[number - 1] if number <= len(rows) else []
+
+    first_row: dict[str, dict[str, int]] = {}      # vendor -> order id -> its first row (vendors in order)
+    found: list[Finding] = []
+    for number, values in master.rows(formula_in=M_VENDOR_ID):
+        p = parsed.get(number)
+        if p is None or number in formula_rows:
+            src, row_values = as_left(number)
+            vid, problem = _row_vendor(src, number, row_values)
+            if problem is not None or vid is None:
+                found += [problem] if problem is not None else []
+                continue
+            checker = _RowChecker(src, number, row_values, vid, marker)
+            checker.check()
+            found += checker.findings
+            key = checker.key
+        else:
+            vid, key = p.vendor_id, p.order_id or ""
+            if not _surely_clean(p):
+                if p.state_written:
+                    values = values + [None] * (state_at + 1 - len(values))
+                    values[state_at] = p.state
+                checker = _RowChecker(master, number, values, vid, marker)
+                checker.check()
+                found += checker.findings
+        seen = first_row.setdefault(vid, {})
+        if key:
+            if key in seen:
+                found.append(INK.CSV_ORDER_DUPLICATE.at(master.sheet.name, master.cell(number, M_ORDER_ID), key=key,
+                                                        order_id=key, first_row=seen[key]))
+            else:
+                seen[key] = number
+    if not first_row:
+        return export_findings(after(), settings)
+    names: list[Finding] = []
+    for vid in first_row:
+        _csv_filename(settings, vid, names)
+    return _in_sheet_order(list(dict.fromkeys(header_problems + names + found)))
 
 
 def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> list[str]:
