@@ -20,7 +20,20 @@ _T = TypeVar("_T")
 
 def row_has_values(sheet: SheetData, row: int, cols) -> bool:
     """True when any of ``cols`` holds a value in ``row`` (formatting-only rows are not data)."""
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+    if row < 1 or row > len(sheet.rows):
+        return False
+    return values_in(sheet.rows[row - 1], [c - 1 for c in cols if c > 0])
+
+
+def values_in(values: list[CellValue], indexes: list[int]) -> bool:
+    """True when any of ``values`` at the 0-based ``indexes`` is not blank (``V.is_blank``)."""
+    n = len(values)
+    for i in indexes:
+        if i < n:
+            v = values[i]
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                return True
+    return False
 
 
 def as_day(value: date | datetime | None) -> date | None:
@@ -42,6 +55,15 @@ def same_value(old: CellValue, new: CellValue) -> bool:
       without a time of day;
     - a text is shown by the same text; any other value by an equal value of the same sort
       (a number is not a yes/no)."""
+    # the common cases first, answered as the general rule below answers them
+    if type(new) is str and type(old) is str:
+        return old == new or (not old.strip() and not new.strip())
+    if new is None:
+        return V.is_blank(old)
+    if old is None:
+        return V.is_blank(new)
+    if type(new) is date and type(old) is date and V.FIRST_YEAR <= old.year <= V.LAST_YEAR:
+        return old == new
     if V.is_blank(old) and V.is_blank(new):
         return True
     if isinstance(new, date):

@@ -243,10 +243,18 @@ class _Master:
         col = self.cmap.col(formula_in) if formula_in else None
         uncomputed = {r for r, c in self.sheet.formulas_without_value if c == col} if col else set()
         for number, values in enumerate(self.sheet.rows[1:], start=2):
-            if number in uncomputed or any(not is_blank(v) for v in values):
+            if number in uncomputed or _has_value(values):
                 yield number, values
         for number in sorted(r for r in uncomputed if r > len(self.sheet.rows)):
             yield number, []
+
+
+def _has_value(values: list) -> bool:
+    """Whether any of ``values`` is not blank (``is_blank``)."""
+    for v in values:  # noqa: SIM110 - a loop, not any() over a generator: this runs for every row
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return True
+    return False
 
 
 def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
@@ -442,16 +450,8 @@ class _RowChecker:
 
     def implied_state(self, dates: dict, bools: dict) -> str:
         """The incasso_state the row's data points to (suggestion for a blank/unknown state)."""
-        debt = match_choice(self.raw(M_DEBT_STATUS), DEBT_STATUSES)
-        if debt in DEBT_TO_STATE:
-            return DEBT_TO_STATE[debt]
-        if bools.get(M_REOPENED):
-            return STATE_CANCELED
-        if dates.get(M_INCASSO_DATE):
-            return STATE_SENT
-        if dates.get(M_FIRST_LETTER) and dates.get(M_SECOND_LETTER):
-            return STATE_ON_HOLD
-        return STATE_BLOCKED
+        return _implied_state(match_choice(self.raw(M_DEBT_STATUS), DEBT_STATUSES), bools.get(M_REOPENED),
+                              dates.get(M_INCASSO_DATE), dates.get(M_FIRST_LETTER), dates.get(M_SECOND_LETTER))
 
     def state(self, dates: dict, bools: dict) -> str | None:
         raw = self.raw(M_INCASSO_STATE)
@@ -499,6 +499,21 @@ class _RowChecker:
             self.add(INK.CSV_REOPENED_NO_ID, M_REOPENED_ID)
         if reopened is False and reopened_id is not None:
             self.add(INK.CSV_REOPENED_ID_NOT_REOPENED, M_REOPENED, reopened_id=reopened_id)
+
+
+def _implied_state(debt: str | None, reopened: bool | None, handed: date | None, first: date | None,
+                   second: date | None) -> str:
+    """The incasso_state a row's data points to: its Schulden-Status' pair, canceled when reopened,
+    sent_for_collection with a hand-over date, on_hold with both letters, else blocked."""
+    if debt in DEBT_TO_STATE:
+        return DEBT_TO_STATE[debt]
+    if reopened:
+        return STATE_CANCELED
+    if handed:
+        return STATE_SENT
+    if first and second:
+        return STATE_ON_HOLD
+    return STATE_BLOCKED
 
 
 def _bool_text(value: bool | None) -> str:
@@ -626,29 +641,39 @@ class ParsedRow(NamedTuple):
     invalid_address: bool | None
     state: str | None
     state_written: bool          # the run writes ``state`` into the row's incasso_state cell
+    debt: str | None             # Schulden-Status (canonical) or None
+
+
+_STATE_BLANK_FIELDS = {"allowed": ", ".join(INCASSO_STATES)}
 
 
 # the columns a ParsedRow is parsed from: the run must have found them where the CSV does
 PARSED_COLUMNS = (M_VENDOR_ID, M_ORDER_ID, M_REOPENED_ID, M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE,
-                  M_REOPENED, M_INVALID_ADDRESS, M_INCASSO_STATE)
+                  M_REOPENED, M_INVALID_ADDRESS, M_INCASSO_STATE, M_DEBT_STATUS)
 
 
-def _surely_clean(p: ParsedRow) -> bool:
-    """True only for a row the CSV's check (``_RowChecker.check``) has nothing to say about — a
+_CHECK, _CLEAN, _BLANK_STATE = 0, 1, 2
+
+
+def _shortcut(p: ParsedRow) -> int:
+    """What the CSV's check (``_RowChecker.check``) of the row would say, where that is sure:
+    _CLEAN nothing, _BLANK_STATE only that incasso_state is blank; _CHECK when unsure — a
     shortcut, never a rule: any row it is unsure of is checked."""
     first, second, handed, state = p.first_letter, p.second_letter, p.incasso_date, p.state
-    if (p.order_id is None or p.reopened is None or p.invalid_address is None or state is None
+    if (p.order_id is None or p.reopened is None or p.invalid_address is None
             or p.reopened or p.reopened_id is not None):
-        return False
+        return _CHECK
     if second is not None and (first is None or not first < second):
-        return False
+        return _CHECK
     if handed is not None and ((first is not None and first > handed) or (second is not None and second > handed)):
-        return False
+        return _CHECK
+    if state is None:
+        return _CHECK if p.state_written else _BLANK_STATE
     if state == STATE_SENT:
-        return handed is not None and not p.invalid_address
+        return _CLEAN if handed is not None and not p.invalid_address else _CHECK
     if state == STATE_ON_HOLD:
-        return first is not None and second is not None and handed is None
-    return True
+        return _CLEAN if first is not None and second is not None and handed is None else _CHECK
+    return _CLEAN
 
 
 def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping[int, ParsedRow],
@@ -695,7 +720,12 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
             key = checker.key
         else:
             vid, key = p.vendor_id, p.order_id or ""
-            if not _surely_clean(p):
+            shortcut = _shortcut(p)
+            if shortcut == _BLANK_STATE:
+                found.append(INK.STATE_BLANK.finding(
+                    master.sheet.name, master.cell(number, M_INCASSO_STATE), _STATE_BLANK_FIELDS, key=key,
+                    suggestion=_implied_state(p.debt, p.reopened, p.incasso_date, p.first_letter, p.second_letter)))
+            elif shortcut == _CHECK:
                 if p.state_written:
                     values = values + [None] * (state_at + 1 - len(values))
                     values[state_at] = p.state

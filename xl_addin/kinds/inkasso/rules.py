@@ -4,8 +4,10 @@ Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from operator import itemgetter
 
 from dateutil.relativedelta import relativedelta
@@ -100,6 +102,7 @@ class Decision:
 
 # ---------------------------------------------------------------- helpers
 
+@lru_cache(maxsize=64)
 def run_day(today: date, cfg: S.InkassoSettings) -> date:
     """The next monthly dunning run on or after today (today if today is one): the run day
     of this month or the next (a short month's last day), moved to a working day if configured."""
@@ -209,6 +212,8 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if w.order_id and not waiting_since.get(w.order_id):
             waiting_since[w.order_id] = today.isoformat()
     fill_cols = cmap.table_columns()   # the same for every row
+    write_computed = _computed_writer(plan, master, cmap)
+    step_keys: dict[str, str] = {}      # a step as it is counted in the summary
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         waiting_row = waiting_by_id.get(o.order_id) if o.order_id else None
@@ -220,30 +225,32 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if o.order_id is None and S.M_ORDER_ID not in o.unreadable:
             findings.append(INK.CSV_ORDER_MISSING.at(master.name, address(o.row, order_col)))
 
-        # Warten auf Freigabe: add once
+        # Warten auf Freigabe: add once; incasso_state on_hold while it waits there
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
-                and _eligible_for_approval(o) and waiting_row is None and not waiting_since.get(o.order_id)):
-            new_waiting_rows.append(_waiting_row(o, o.order_id, vendor, master.name, cmap, findings))
-            waiting_since[o.order_id] = today.isoformat()
-            log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
-        if (o.order_id and vendor is not None and vendor.active and not vendor.direct
-                and _eligible_for_approval(o) and o.current_state is None and not o.unreadable):
-            if state_col is not None:
-                o.new_state = S.STATE_ON_HOLD
-                plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_ON_HOLD))
-                log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
-                    address(o.row, state_col), None, S.STATE_ON_HOLD)
-            else:
-                findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
-                                                            change=f"on_hold für {o.order_id}"))
+                and _eligible_for_approval(o)):
+            if waiting_row is None and not waiting_since.get(o.order_id):
+                new_waiting_rows.append(_waiting_row(o, o.order_id, vendor, master.name, cmap, findings))
+                waiting_since[o.order_id] = today.isoformat()
+                log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
+            if o.current_state is None and not o.unreadable:
+                if state_col is not None:
+                    o.new_state = S.STATE_ON_HOLD
+                    plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_ON_HOLD))
+                    log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
+                        address(o.row, state_col), None, S.STATE_ON_HOLD)
+                else:
+                    findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
+                                                                change=f"on_hold für {o.order_id}"))
 
         d = decide(o, vendor, waiting_row, today, cfg)
         if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
-        step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
-        step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
+        step_key = step_keys.get(d.step)
+        if step_key is None:
+            step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
+            step_key = step_keys[d.step] = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
         step_counts[step_key] = step_counts.get(step_key, 0) + 1
-        _write_computed(plan, master, cmap, o.row, d)
+        write_computed(o.row, d)
         plan.fills.append(RowFill(master.name, o.row, fill_cols, yellow if d.follow else grey))
 
     if new_waiting_rows:
@@ -267,7 +274,8 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         return made[0]
 
     parsed = {o.row: ParsedRow(o.vendor_id, o.order_id, o.reopened_id, o.first_letter, o.second_letter,
-                               o.incasso_date, o.reopened, o.invalid_address, o.current_state, o.new_state is not None)
+                               o.incasso_date, o.reopened, o.invalid_address, o.current_state, o.new_state is not None,
+                               o.debt_status)
               for o in orders if o.vendor_id is not None and not o.unreadable}
     csv_findings = export_findings_parsed(wb, settings, parsed, {h: cmap.col(h) for h in PARSED_COLUMNS},
                                           cmap.cols(S.MASTER_COMPUTED_HEADERS), after)
@@ -312,13 +320,15 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
         return Decision(False, S.STEP_REOPENED.format(reopened_id=o.reopened_id or "reopened_id fehlt"), None)
     if vendor is None or not vendor.active:
         return Decision(False, S.STEP_VENDOR_INACTIVE, None)
-    if _is_paid(o) or _is_cancelled(o) or (waiting is not None and waiting.status == S.WAITING_CANCEL):
+    state, debt = o.current_state, o.debt_status      # _is_paid, _is_cancelled … with the state read once
+    if (state == S.STATE_PAID or debt == S.DEBT_PAID or state == S.STATE_CANCELED or debt == S.DEBT_CANCELLED
+            or (waiting is not None and waiting.status == S.WAITING_CANCEL)):
         return Decision(False, S.STEP_NONE, None)   # a Kündigung on 'Warten auf Freigabe' cancels it
     if o.unreadable:
         return Decision(True, "Eingabe prüfen: " + ", ".join(dict.fromkeys(o.unreadable)), None)
-    if _is_blocked(o):
+    if state == S.STATE_BLOCKED or debt == S.DEBT_BLOCKED:
         return Decision(True, S.STEP_CLARIFY, today)
-    if _at_agency(o):
+    if state == S.STATE_SENT or debt == S.DEBT_SENT or o.incasso_date is not None:
         return Decision(True, S.STEP_AT_AGENCY, run_day(today, cfg))
     if o.first_letter is None:
         if o.second_letter is not None:
@@ -402,6 +412,16 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
     pad: list[CellValue] = [None] * (width + 1)
     state_of, debt_of = V.choice_matcher(S.INCASSO_STATES), V.choice_matcher(S.DEBT_STATUSES)
     parse_id, parse_date, parse_bool, ParseError = V.parse_id, V.parse_date, V.parse_bool, V.ParseError
+
+    def day_of(raw: CellValue, r: int, header: str, key: str | None, bad: list[str]) -> date | None:
+        if type(raw) is date and V.FIRST_YEAR <= raw.year <= V.LAST_YEAR:
+            return raw                          # what parse_date and as_day make of it
+        try:
+            day = parse_date(raw)
+        except ParseError:
+            return rd.date(r, header, key, bad)
+        return day.date() if isinstance(day, datetime) else day
+
     orders = []
     rows = master.rows
     for r in data_rows(master, cmap.cols(S.MASTER_INPUT_HEADERS)):
@@ -422,16 +442,12 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
             o.vendor_id = parse_id(vendor_raw)
         except ParseError:
             o.vendor_id = rd.ident(r, S.M_VENDOR_ID, key, unreadable=bad)
-        for attr, raw, header in (("first_letter", first_raw, S.M_FIRST_LETTER),
-                                  ("second_letter", second_raw, S.M_SECOND_LETTER),
-                                  ("incasso_date", handed_raw, S.M_INCASSO_DATE)):
-            if raw is None:
-                continue
-            try:
-                day = parse_date(raw)
-            except ParseError:
-                day = rd.date(r, header, key, bad)
-            setattr(o, attr, day.date() if isinstance(day, datetime) else day)
+        if first_raw is not None:
+            o.first_letter = day_of(first_raw, r, S.M_FIRST_LETTER, key, bad)
+        if second_raw is not None:
+            o.second_letter = day_of(second_raw, r, S.M_SECOND_LETTER, key, bad)
+        if handed_raw is not None:
+            o.incasso_date = day_of(handed_raw, r, S.M_INCASSO_DATE, key, bad)
         o.state_raw = state_raw
         if state_raw is not None:
             o.state = state_of(state_raw)
@@ -606,15 +622,24 @@ def _export_findings(csv_findings: list[Finding], wb: WorkbookData, settings: Se
 
 # ---------------------------------------------------------------- writing
 
-def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
-    for header, value, fmt in ((S.M_FOLLOW, FOLLOW_YES if d.follow else FOLLOW_NO, None),
-                               (S.M_NEXT_STEP, d.step, None),
-                               (S.M_DUE, d.due, DATE_FORMAT)):
-        col = cmap.col(header)
-        if col is None:
-            continue
-        if not same_value(master.value(row, col), value):
-            plan.writes.append(CellWrite(master.name, row, col, value, fmt))
+def _computed_writer(plan: Plan, master: SheetData, cmap: ColumnMap) -> Callable[[int, Decision], None]:
+    """``write(row, decision)``: the computed cells of that row into ``plan.writes`` — those that
+    do not show the decision's value already (``same_value``)."""
+    columns = [(col - 1, header, fmt) for header, fmt in ((S.M_FOLLOW, None), (S.M_NEXT_STEP, None),
+                                                          (S.M_DUE, DATE_FORMAT))
+               if (col := cmap.col(header)) is not None]
+    rows, sheet, writes = master.rows, master.name, plan.writes
+
+    def write(row: int, d: Decision) -> None:
+        values = rows[row - 1] if row <= len(rows) else []
+        n = len(values)
+        for i, header, fmt in columns:
+            value = (FOLLOW_YES if d.follow else FOLLOW_NO) if header == S.M_FOLLOW else \
+                d.step if header == S.M_NEXT_STEP else d.due
+            if not same_value(values[i] if i < n else None, value):
+                writes.append(CellWrite(sheet, row, i + 1, value, fmt))
+
+    return write
 
 
 def _waiting_row(o: Order, order_id: str, v: Vendor, master: str, cmap: ColumnMap,
