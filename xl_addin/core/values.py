@@ -375,6 +375,8 @@ def parse_id(value: object) -> str | None:
         return str(value)
     if type(value) is float and value.is_integer():          # False for inf/nan
         return str(int(value))
+    if type(value) is str and value.isdigit() and value.isascii():
+        return value                                          # digits as typed ("00123" too)
     if is_blank(value):
         return None
     if isinstance(value, (bool, date, datetime)):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -84,9 +85,9 @@ class WaitingRow:
     status: str            # canonical "Freigabe"/"Kündigung", other text as typed, "" blank
 
 
-@dataclass(frozen=True)
-class StateRow:
-    """What the hidden state sheet remembers of an order between runs."""
+class StateRow(NamedTuple):
+    """What the hidden state sheet remembers of an order between runs (one per order: a tuple,
+    not a dataclass, which costs three times as much to make)."""
     vendor: str                       # vendor_id text; "" unknown
     status: str | None                # canonical Schulden-Status at the last run
     before_blocked: str | None        # the Schulden-Status before it became Blockiert
@@ -506,8 +507,8 @@ def _read_waiting(sheet: SheetData | None, findings: list[Finding]) -> list[Wait
 
 
 def _read_state(sheet: SheetData | None) -> dict[str, StateRow]:
-    return {oid: StateRow(V.norm_text(vendor), V.match_choice(status, S.DEBT_STATUSES),
-                          V.match_choice(before_blocked, S.DEBT_STATUSES), V.norm_text(since))
+    status_of = V.choice_matcher(S.DEBT_STATUSES)
+    return {oid: StateRow(V.norm_text(vendor), status_of(status), status_of(before_blocked), V.norm_text(since))
             for oid, (vendor, status, before_blocked, since) in read_state(sheet, len(STATE_HEADER)).items()}
 
 
