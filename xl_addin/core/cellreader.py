@@ -93,25 +93,42 @@ class CellReader:
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding], lang: str = "de"):
         self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
         self._told: set[tuple[int, int]] = set()
+        self._found: dict[str, int] = {}    # header -> its column, once found (a column map only grows)
+
+    def _col(self, header: str) -> int | None:
+        col = self._found.get(header)
+        if col is None:
+            col = self.cmap.col(header)
+            if col:
+                self._found[header] = col
+        return col
 
     def raw(self, row: int, header: str) -> CellValue:
         """The cell's value; a formula the file keeps no value for reads as None, and is
         reported once (``Core.FORMULA_NO_VALUE``)."""
-        col = self.cmap.col(header)
+        col = self._col(header)
         if not col:
             return None
-        if self.sheet.has_formula_without_value(row, col) and (row, col) not in self._told:
+        sheet = self.sheet
+        if (sheet.formulas_without_value and sheet.has_formula_without_value(row, col)
+                and (row, col) not in self._told):
             self._told.add((row, col))
             self.add(Core.FORMULA_NO_VALUE, row, header, header=header)
-        return self.sheet.value(row, col)
+        rows = sheet.rows
+        if 0 < row <= len(rows):                # SheetData.value, without a second call
+            values = rows[row - 1]
+            return values[col - 1] if col <= len(values) else None
+        return None
 
     def uncomputed(self, row: int, header: str) -> bool:
         """Is the cell a formula the file keeps no computed value for?"""
-        col = self.cmap.col(header)
+        if not self.sheet.formulas_without_value:
+            return False
+        col = self._col(header)
         return bool(col) and self.sheet.has_formula_without_value(row, col or 0)
 
     def cell(self, row: int, header: str) -> str:
-        return address(row, self.cmap.col(header) or 1)
+        return address(row, self._col(header) or 1)
 
     def add(self, code: Code, row: int, column: str, /, *, key: str | None = "", suggestion: str | None = "",
             **fields: object) -> None:
