@@ -423,6 +423,19 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
             return rd.date(r, header, key, bad)
         return day.date() if isinstance(day, datetime) else day
 
+    known_bools: dict[str, bool | None] = {}      # yes/no text ('False' in every row) -> parse_bool's answer
+
+    def yes_no(raw: CellValue, r: int, header: str, key: str | None, bad: list[str]) -> bool | None:
+        if type(raw) is str and raw in known_bools:
+            return known_bools[raw]
+        try:
+            value = parse_bool(raw)
+        except ParseError:
+            return rd.boolean(r, header, key, bad)
+        if type(raw) is str:
+            known_bools[raw] = value
+        return value
+
     orders = []
     rows = master.rows
     for r in data_rows(master, cmap.cols(S.MASTER_INPUT_HEADERS)):
@@ -458,18 +471,12 @@ def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) ->
             o.debt_status = debt_of(debt_raw)
             if o.debt_status is None and not V.is_blank(debt_raw):
                 o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, INK.DEBT_STATUS_INVALID, key, bad)
-        try:
-            o.reopened = parse_bool(reopened_raw)
-        except ParseError:
-            o.reopened = rd.boolean(r, S.M_REOPENED, key, bad)
+        o.reopened = yes_no(reopened_raw, r, S.M_REOPENED, key, bad)
         try:
             o.reopened_id = parse_id(reopened_id_raw)
         except ParseError:
             o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
-        try:
-            o.invalid_address = parse_bool(invalid_raw)
-        except ParseError:
-            o.invalid_address = rd.boolean(r, S.M_INVALID_ADDRESS, key, bad)
+        o.invalid_address = yes_no(invalid_raw, r, S.M_INVALID_ADDRESS, key, bad)
         if o.reopened is not None or o.reopened_id:
             _check_reopened(rd, o)
         orders.append(o)
