@@ -94,7 +94,7 @@ def _plain_read_orders(master, cmap, findings):
     return [rules._read_order(rd, r) for r in data_rows(master, cmap.cols(S.MASTER_INPUT_HEADERS))]
 
 
-def _plain_export_findings(wb, settings, parsed, columns, written, after):
+def _plain_export_findings(wb, settings, parsed, columns, written, after, *dropped):
     return handover.export_findings(after(), settings)
 
 

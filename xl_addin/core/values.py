@@ -505,11 +505,17 @@ def choice_matcher(choices: Sequence[str]) -> Callable[[object], str | None]:
     every value, without building the choices' index for each cell."""
     options = tuple(choices)
     index = _choice_index(options).get
+    seen: dict[str, str | None] = {}        # text -> its answer (a column holds the same few texts)
 
     def match(value: object) -> str | None:
         if type(value) is str:
+            if value in seen:
+                return seen[value]
             key = " ".join(value.split()).casefold()
-            return index(key) if key else None
+            answer = index(key) if key else None
+            if len(seen) < 4096:
+                seen[value] = answer
+            return answer
         return match_choice(value, options)
 
     return match

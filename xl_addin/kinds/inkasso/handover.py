@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -678,11 +678,14 @@ def _shortcut(p: ParsedRow) -> int:
 
 def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping[int, ParsedRow],
                            columns: Mapping[str, int | None], written: Iterable[int],
-                           after: Callable[[], WorkbookData]) -> list[Finding]:
+                           after: Callable[[], WorkbookData], blank_state_expected: Container[int] = ()
+                           ) -> list[Finding]:
     """``export_findings(after(), settings)`` from the rows the run has parsed already: ``wb`` is
     the workbook as read, ``after()`` as the run leaves it (its cell writes applied), ``parsed``
     the run's rows by number, ``columns`` the run's column of each of PARSED_COLUMNS and
-    ``written`` the other Masterliste columns it writes. A row not in ``parsed`` is read from
+    ``written`` the other Masterliste columns it writes; ``blank_state_expected``: rows whose
+    INK-STATE-BLANK the caller drops (an order in dunning) — a shortcut row's is not made at all.
+    A row not in ``parsed`` is read from
     ``after()`` as the CSV reads it; so is everything when the run and the CSV do not see the same
     columns. The same findings, in the same order."""
     master, header_problems = _open_export_master(wb, settings)
@@ -706,7 +709,14 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
 
     first_row: dict[str, dict[str, int]] = {}      # vendor -> order id -> its first row (vendors in order)
     found: list[Finding] = []
-    for number, values in master.rows(formula_in=M_VENDOR_ID):
+    # the rows _Master.rows(formula_in=M_VENDOR_ID) walks; an order the run parsed holds a value
+    vendor_col = master.cmap.col(M_VENDOR_ID)
+    uncomputed = {r for r, c in master.sheet.formulas_without_value if c == vendor_col}
+    sheet_rows = master.sheet.rows
+    walk = [(number, values) for number, values in enumerate(sheet_rows[1:], start=2)
+            if number in parsed or number in uncomputed or _has_value(values)]
+    walk += [(number, []) for number in sorted(r for r in uncomputed if r > len(sheet_rows))]
+    for number, values in walk:
         p = parsed.get(number)
         if p is None or number in formula_rows:
             src, row_values = as_left(number)
@@ -722,9 +732,11 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
             vid, key = p.vendor_id, p.order_id or ""
             shortcut = _shortcut(p)
             if shortcut == _BLANK_STATE:
-                found.append(INK.STATE_BLANK.finding(
-                    master.sheet.name, master.cell(number, M_INCASSO_STATE), _STATE_BLANK_FIELDS, key=key,
-                    suggestion=_implied_state(p.debt, p.reopened, p.incasso_date, p.first_letter, p.second_letter)))
+                if number not in blank_state_expected:
+                    found.append(INK.STATE_BLANK.finding(
+                        master.sheet.name, master.cell(number, M_INCASSO_STATE), _STATE_BLANK_FIELDS, key=key,
+                        suggestion=_implied_state(p.debt, p.reopened, p.incasso_date, p.first_letter,
+                                                  p.second_letter)))
             elif shortcut == _CHECK:
                 if p.state_written:
                     values = values + [None] * (state_at + 1 - len(values))
@@ -732,7 +744,9 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
                 checker = _RowChecker(master, number, values, vid, marker)
                 checker.check()
                 found += checker.findings
-        seen = first_row.setdefault(vid, {})
+        seen = first_row.get(vid)
+        if seen is None:
+            seen = first_row[vid] = {}
         if key:
             if key in seen:
                 found.append(INK.CSV_ORDER_DUPLICATE.at(master.sheet.name, master.cell(number, M_ORDER_ID), key=key,

@@ -279,7 +279,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                                o.debt_status)
               for o in orders if o.vendor_id is not None and not o.unreadable}
     csv_findings = export_findings_parsed(wb, settings, parsed, {h: cmap.col(h) for h in PARSED_COLUMNS},
-                                          cmap.cols(S.MASTER_COMPUTED_HEADERS), after)
+                                          cmap.cols(S.MASTER_COMPUTED_HEADERS), after, in_dunning)
     with_formulas = bool(master.formulas or master.formulas_without_value)
     plan.findings = findings + _export_findings(csv_findings, after() if with_formulas else wb, settings, findings,
                                                 in_dunning)
@@ -557,14 +557,14 @@ def _check_debt_status(orders: list[Order], by_id: dict[str, Order], state_rows:
     for o in orders:
         if not o.order_id or by_id.get(o.order_id) is not o:
             continue
-        cell = address(o.row, col)
         remembered = state_rows.get(o.order_id)
         prev = remembered.status if remembered else None
         new = o.debt_status
         if new is None or prev is None or new == prev:
             if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
-                out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, status=new))
+                out.append(INK.DEBT_ADDRESS.at(sheet, address(o.row, col), key=o.order_id, status=new))
             continue
+        cell = address(o.row, col)
         illegal = transition_finding(sheet, cell, o.order_id, prev, new,
                                      remembered.before_blocked if remembered else None)
         if illegal is not None:
