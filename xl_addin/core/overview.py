@@ -175,9 +175,18 @@ def blocks(rows: list[Row], spec: OverviewSpec, now: datetime,
     ]
     by_step: dict[str, list[int]] = {}
     by_group: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}         # a step text (the same few in every row) -> its label
     for i, r in enumerate(rows):
-        step = step_label(_text(r.get(spec.step))) or w.no_step
-        by_step.setdefault(step, []).append(i)
+        raw = r.get(spec.step)
+        step = labels.get(raw) if type(raw) is str else None
+        if step is None:
+            step = step_label(_text(raw)) or w.no_step
+            if type(raw) is str:
+                labels[raw] = step
+        indexes = by_step.get(step)
+        if indexes is None:
+            indexes = by_step[step] = []
+        indexes.append(i)
         if spec.group:
             by_group.setdefault(_text(r.get(spec.group)) or w.blank, []).append(i)
 

@@ -64,16 +64,20 @@ def vendor_block(rows: list[Row], names: Mapping[str, str]) -> Block:
     that are not numbers do not add up), in dunning (1./2. Mahnung next), waiting for the
     Freigabe (incasso_state on_hold), at the agency (sent_for_collection)."""
     per: dict[str, list[float]] = {}
+    dunning = (S.STEP_FIRST, S.STEP_SECOND)
     for row in rows:
         vendor = _id(row.get(S.M_VENDOR_ID))
-        acc = per.setdefault(vendor, [0, 0.0, 0, 0, 0])
+        acc = per.get(vendor)
+        if acc is None:
+            acc = per[vendor] = [0, 0.0, 0, 0, 0]
         state = _folded(row.get(S.M_INCASSO_STATE))
         if is_open(row):
             acc[0] += 1
             amount = row.get(S.M_AMOUNT)
             if isinstance(amount, (int, float)) and not isinstance(amount, bool):
                 acc[1] += float(amount)
-        if str(row.get(S.M_NEXT_STEP) or "").strip() in (S.STEP_FIRST, S.STEP_SECOND):
+        step = row.get(S.M_NEXT_STEP)
+        if (step if type(step) is str and step in dunning else str(step or "").strip()) in dunning:
             acc[2] += 1
         if state == S.STATE_ON_HOLD:
             acc[3] += 1

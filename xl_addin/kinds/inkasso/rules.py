@@ -215,6 +215,8 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     fill_cols = cmap.table_columns()   # the same for every row
     write_computed = _computed_writer(plan, master, cmap)
     step_keys: dict[str, str] = {}      # a step as it is counted in the summary
+    dunning_steps = (S.STEP_FIRST, S.STEP_SECOND)
+    master_name, fills = master.name, plan.fills
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         waiting_row = waiting_by_id.get(o.order_id) if o.order_id else None
@@ -244,7 +246,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
                                                                 change=f"on_hold für {o.order_id}"))
 
         d = decide(o, vendor, waiting_row, today, cfg)
-        if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
+        if d.step in dunning_steps or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
         step_key = step_keys.get(d.step)
         if step_key is None:
@@ -252,7 +254,7 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
             step_key = step_keys[d.step] = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
         step_counts[step_key] = step_counts.get(step_key, 0) + 1
         write_computed(o.row, d)
-        plan.fills.append(RowFill(master.name, o.row, fill_cols, yellow if d.follow else grey))
+        fills.append(RowFill(master_name, o.row, fill_cols, yellow if d.follow else grey))
 
     if new_waiting_rows:
         plan.appends.append(RowAppend(S.SHEET_WAITING, new_waiting_rows, header=list(S.WAITING_HEADERS),
@@ -633,17 +635,17 @@ def _export_findings(csv_findings: list[Finding], wb: WorkbookData, settings: Se
 def _computed_writer(plan: Plan, master: SheetData, cmap: ColumnMap) -> Callable[[int, Decision], None]:
     """``write(row, decision)``: the computed cells of that row into ``plan.writes`` — those that
     do not show the decision's value already (``same_value``)."""
-    columns = [(col - 1, header, fmt) for header, fmt in ((S.M_FOLLOW, None), (S.M_NEXT_STEP, None),
-                                                          (S.M_DUE, DATE_FORMAT))
+    columns = [(col - 1, what, fmt) for what, header, fmt in ((0, S.M_FOLLOW, None), (1, S.M_NEXT_STEP, None),
+                                                                (2, S.M_DUE, DATE_FORMAT))
                if (col := cmap.col(header)) is not None]
     rows, sheet, writes = master.rows, master.name, plan.writes
 
     def write(row: int, d: Decision) -> None:
         values = rows[row - 1] if row <= len(rows) else []
         n = len(values)
-        for i, header, fmt in columns:
-            value = (FOLLOW_YES if d.follow else FOLLOW_NO) if header == S.M_FOLLOW else \
-                d.step if header == S.M_NEXT_STEP else d.due
+        shown = ((FOLLOW_YES if d.follow else FOLLOW_NO), d.step, d.due)
+        for i, what, fmt in columns:
+            value = shown[what]
             if not same_value(values[i] if i < n else None, value):
                 writes.append(CellWrite(sheet, row, i + 1, value, fmt))
 
