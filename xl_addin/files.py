@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,6 +90,8 @@ def find_soffice() -> str | None:
 def convert_to_pdf(xlsx: Path, pdf: Path, soffice: str, timeout: float = PDF_TIMEOUT_SECONDS) -> Path:
     """``soffice --headless --convert-to pdf`` of the file ``xlsx`` with a private profile
     (parallel runs do not share LibreOffice's lock), the result written atomically to ``pdf``."""
+    import subprocess  # only for the PDF: not at every start-up
+
     with tempfile.TemporaryDirectory(prefix="xl_addin_soffice_") as tmp:
         work = Path(tmp)
         src = work / "akte.xlsx"

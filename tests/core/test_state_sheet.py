@@ -1,6 +1,8 @@
 """The hidden keyed state sheet (core.state_sheet), shared by Inkasso and Solleciti."""
 from __future__ import annotations
 
+from hypothesis import given, strategies as st
+
 from tests.builders import NOW, inkasso_data, order
 from tests.solleciti.builders import apply as apply_solleciti, run as run_solleciti, solleciti_data, ticket
 from xl_addin.core.context import RunContext
@@ -58,3 +60,16 @@ def test_inkasso_and_solleciti_rewrite_their_state_sheet_only_when_it_changes():
     assert [r.state for r in first.rewrites if r.sheet == SS.SHEET_STATE] == ["veryHidden"]
     second = run_solleciti(apply_solleciti(sol, first))
     assert not [r for r in second.rewrites if r.sheet == SS.SHEET_STATE]
+
+
+_cells = st.one_of(st.none(), st.sampled_from(["", " ", "10000001", "10000001 ", "Laufend", "2026-11-22"]),
+                   st.integers(0, 3), st.floats(allow_nan=True), st.booleans(), st.text(max_size=3))
+_rows = st.lists(st.one_of(st.lists(_cells, max_size=5), st.tuples(_cells, _cells)), max_size=5)
+
+
+@given(_rows, _rows)
+def test_the_sheet_is_compared_as_its_text_is(a, b):
+    """The row-by-row comparison (equal texts need no normalising) answers as comparing the texts."""
+    from xl_addin.core.state_sheet import _as_text, _same_text
+    assert _same_text(a, b) == (_as_text(a) == _as_text(b))
+    assert _same_text(a, a) and _same_text(a, [list(r) for r in a] + [[None, ""]])

@@ -167,3 +167,11 @@ def test_datetime_keeps_its_wall_clock_and_loses_its_zone():
 def test_first_spelling_wins_when_two_choices_read_the_same():
     assert V.match_choice("PAID", ["Paid", "paid"]) == "Paid"
     assert V.match_choice("paid", ["Paid", "paid"]) == "Paid"
+
+
+@settings(max_examples=400)
+@given(value=cells, choices=st.sampled_from([INCASSO_STATES, DEBT_STATUSES, ("Paid", "paid"),
+                                             ["", " ", "x"], []]))
+def test_a_choice_matcher_answers_what_match_choice_answers(value, choices):
+    """The matcher a loop over many cells uses (e.g. the Masterliste's incasso_state column)."""
+    assert V.choice_matcher(choices)(value) == ref_match_choice(value, choices)

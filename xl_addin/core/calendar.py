@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-
-import holidays
+from types import ModuleType
 
 __all__ = ["WorkingCalendar", "calendar_for", "normalize_region"]
+
+
+def _holidays() -> ModuleType:
+    """The holidays library, imported when a region or a holiday is first asked for: a run whose
+    rules count no working day does not pay its start-up time."""
+    import holidays
+    return holidays
 
 
 def normalize_region(region: str) -> str:
@@ -25,6 +31,7 @@ def _normalize_region(region: str) -> str:
     text = "-".join(str(region).replace("_", "-").split()).strip("-")
     country, _, subdiv = text.partition("-")
     country = country.upper()
+    holidays = _holidays()
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise ValueError(f"Feiertagsregion '{region}' ist unbekannt (z. B. DE, DE-BY, IT)")
@@ -59,7 +66,7 @@ class WorkingCalendar:
     def _holidays_of(self, year: int) -> dict[date, str]:
         table = self._years.get(year)
         if table is None:
-            table = dict(holidays.country_holidays(self._country, subdiv=self._subdiv, years=year))
+            table = dict(_holidays().country_holidays(self._country, subdiv=self._subdiv, years=year))
             self._years[year] = table
         return table
 

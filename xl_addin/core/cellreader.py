@@ -20,7 +20,20 @@ _T = TypeVar("_T")
 
 def row_has_values(sheet: SheetData, row: int, cols) -> bool:
     """True when any of ``cols`` holds a value in ``row`` (formatting-only rows are not data)."""
-    return any(not V.is_blank(sheet.value(row, c)) for c in cols)
+    if row < 1 or row > len(sheet.rows):
+        return False
+    return values_in(sheet.rows[row - 1], [c - 1 for c in cols if c > 0])
+
+
+def values_in(values: list[CellValue], indexes: list[int]) -> bool:
+    """True when any of ``values`` at the 0-based ``indexes`` is not blank (``V.is_blank``)."""
+    n = len(values)
+    for i in indexes:
+        if i < n:
+            v = values[i]
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                return True
+    return False
 
 
 def as_day(value: date | datetime | None) -> date | None:
@@ -42,6 +55,15 @@ def same_value(old: CellValue, new: CellValue) -> bool:
       without a time of day;
     - a text is shown by the same text; any other value by an equal value of the same sort
       (a number is not a yes/no)."""
+    # the common cases first, answered as the general rule below answers them
+    if type(new) is str and type(old) is str:
+        return old == new or (not old.strip() and not new.strip())
+    if new is None:
+        return V.is_blank(old)
+    if old is None:
+        return V.is_blank(new)
+    if type(new) is date and type(old) is date and V.FIRST_YEAR <= old.year <= V.LAST_YEAR:
+        return old == new
     if V.is_blank(old) and V.is_blank(new):
         return True
     if isinstance(new, date):
@@ -71,25 +93,42 @@ class CellReader:
     def __init__(self, sheet: SheetData, cmap: ColumnMap, findings: list[Finding], lang: str = "de"):
         self.sheet, self.cmap, self.findings, self.lang = sheet, cmap, findings, lang
         self._told: set[tuple[int, int]] = set()
+        self._found: dict[str, int] = {}    # header -> its column, once found (a column map only grows)
+
+    def _col(self, header: str) -> int | None:
+        col = self._found.get(header)
+        if col is None:
+            col = self.cmap.col(header)
+            if col:
+                self._found[header] = col
+        return col
 
     def raw(self, row: int, header: str) -> CellValue:
         """The cell's value; a formula the file keeps no value for reads as None, and is
         reported once (``Core.FORMULA_NO_VALUE``)."""
-        col = self.cmap.col(header)
+        col = self._col(header)
         if not col:
             return None
-        if self.sheet.has_formula_without_value(row, col) and (row, col) not in self._told:
+        sheet = self.sheet
+        if (sheet.formulas_without_value and sheet.has_formula_without_value(row, col)
+                and (row, col) not in self._told):
             self._told.add((row, col))
             self.add(Core.FORMULA_NO_VALUE, row, header, header=header)
-        return self.sheet.value(row, col)
+        rows = sheet.rows
+        if 0 < row <= len(rows):                # SheetData.value, without a second call
+            values = rows[row - 1]
+            return values[col - 1] if col <= len(values) else None
+        return None
 
     def uncomputed(self, row: int, header: str) -> bool:
         """Is the cell a formula the file keeps no computed value for?"""
-        col = self.cmap.col(header)
+        if not self.sheet.formulas_without_value:
+            return False
+        col = self._col(header)
         return bool(col) and self.sheet.has_formula_without_value(row, col or 0)
 
     def cell(self, row: int, header: str) -> str:
-        return address(row, self.cmap.col(header) or 1)
+        return address(row, self._col(header) or 1)
 
     def add(self, code: Code, row: int, column: str, /, *, key: str | None = "", suggestion: str | None = "",
             **fields: object) -> None:

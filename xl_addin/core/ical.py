@@ -20,9 +20,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, Timezone
 
 from .due import DueItem
 
@@ -30,9 +29,14 @@ __all__ = ["EVENT_MINUTES", "calendar_bytes", "event_uid", "workbook_identity"]
 
 EVENT_MINUTES = 30
 PRODID = "-//xl_addin//Faelligkeiten//DE"
-_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://xl-addin.invalid/due")
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
 _SUMMARY_MAX = 160
+
+
+@lru_cache(maxsize=1)
+def _namespace() -> uuid.UUID:
+    """The UIDs' name space (uuid5 imports hashlib: made at the first UID, not at start-up)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, "https://xl-addin.invalid/due")
 
 
 def workbook_identity(name: str) -> str:
@@ -48,7 +52,7 @@ def workbook_identity(name: str) -> str:
 
 def event_uid(kind: str, identity: str, key: Sequence[str]) -> str:
     name = "\x1f".join([kind, identity, *(" ".join(k.split()).casefold() for k in key)])
-    return f"{uuid.uuid5(_NAMESPACE, name)}@xl-addin"
+    return f"{uuid.uuid5(_namespace(), name)}@xl-addin"
 
 
 def _unique_keys(items: Sequence[DueItem]) -> list[tuple[str, ...]]:
@@ -86,6 +90,8 @@ def calendar_bytes(items: Sequence[DueItem], *, kind: str, title: str, workbook:
     zone = ZoneInfo(tz)
     stamp = (now if now.tzinfo else now.replace(tzinfo=zone)).astimezone(timezone.utc).replace(microsecond=0)
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+    from icalendar import Calendar, Event, Timezone  # only here: an export, not every start-up
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -27,6 +27,7 @@ today, or a due moment (date and time) at or before now — the rule of Diagonal
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ _PARENS = re.compile(r"\([^)]*\d[^)]*\)")
 LABEL_LENGTH = 80
 
 
+@functools.lru_cache(maxsize=4096)
 def step_label(text: str) -> str:
     """The step a next-step text names, without the row's particulars: dates and bracketed
     ids become "…" / "(…)", a text after ': ' of an input problem is cut, at most 80 characters
@@ -140,10 +142,13 @@ def read_rows(wb: WorkbookData, spec: OverviewSpec,
     key_col = cmap.col(spec.key)
     if key_col is None:
         return []
-    cols = {h: cmap.col(h) for h in wanted}
+    cols = [(h, -1 if c is None else c - 1) for h, c in ((h, cmap.col(h)) for h in wanted)]
+    rows = sheet.rows
     out: list[Row] = []
     for r in data_rows(sheet, [key_col]):
-        out.append({h: (sheet.value(r, c) if c is not None else None) for h, c in cols.items()})
+        values = rows[r - 1]
+        n = len(values)
+        out.append({h: (values[i] if 0 <= i < n else None) for h, i in cols})
     return out
 
 
@@ -170,9 +175,18 @@ def blocks(rows: list[Row], spec: OverviewSpec, now: datetime,
     ]
     by_step: dict[str, list[int]] = {}
     by_group: dict[str, list[int]] = {}
+    labels: dict[str, str] = {}         # a step text (the same few in every row) -> its label
     for i, r in enumerate(rows):
-        step = step_label(_text(r.get(spec.step))) or w.no_step
-        by_step.setdefault(step, []).append(i)
+        raw = r.get(spec.step)
+        step = labels.get(raw) if type(raw) is str else None
+        if step is None:
+            step = step_label(_text(raw)) or w.no_step
+            if type(raw) is str:
+                labels[raw] = step
+        indexes = by_step.get(step)
+        if indexes is None:
+            indexes = by_step[step] = []
+        indexes.append(i)
         if spec.group:
             by_group.setdefault(_text(r.get(spec.group)) or w.blank, []).append(i)
 
@@ -254,7 +268,9 @@ def add_overview(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime
     target, note = overview_sheet_name(wb, sheet, lang)
     if note is not None:
         plan.findings.append(note)
-    after = wb.with_writes(w for w in plan.writes if w.sheet.casefold() == spec.source.casefold())
+    source = spec.source.casefold()
+    sheets = {name for name in {w.sheet for w in plan.writes} if name.casefold() == source}
+    after = wb.with_writes(w for w in plan.writes if w.sheet in sheets)
     rewrite, chart = overview_parts(read_rows(after, spec, aliases), spec, now, target, lang)
     plan.rewrites.append(rewrite)
     plan.charts.append(chart)

@@ -20,7 +20,13 @@ DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 
 
-@dataclass(frozen=True)
+# CellWrite and RowFill are made once per cell and per row of a run (76,000 on a first run of
+# 20,000 orders): they are frozen dataclasses whose __init__ fills the instance's __dict__
+# directly — half the cost of the generated one, which goes through object.__setattr__ per field
+# to get past the frozen __setattr__. Fields, defaults, equality, hash, repr, replace() and
+# immutability are the dataclass's (tests/core/test_plan_types.py).
+
+@dataclass(frozen=True, init=False)
 class CellWrite:
     """Set one cell's value. ``number_format`` (e.g. DATE_FORMAT) is applied on top of the
     cell's existing style; ``None`` keeps the style as it is. A value of ``None`` clears
@@ -31,8 +37,12 @@ class CellWrite:
     value: CellValue
     number_format: str | None = None
 
+    def __init__(self, sheet: str, row: int, col: int, value: CellValue, number_format: str | None = None) -> None:
+        d = self.__dict__
+        d["sheet"], d["row"], d["col"], d["value"], d["number_format"] = sheet, row, col, value, number_format
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class RowFill:
     """Colour the given columns of one row (``rgb`` like "FFFF00"; ``None`` removes the
     product's colour). A cell whose current fill is neither empty nor one of
@@ -41,6 +51,10 @@ class RowFill:
     row: int
     cols: tuple[int, ...]
     rgb: str | None
+
+    def __init__(self, sheet: str, row: int, cols: tuple[int, ...], rgb: str | None) -> None:
+        d = self.__dict__
+        d["sheet"], d["row"], d["cols"], d["rgb"] = sheet, row, cols, rgb
 
 
 @dataclass(frozen=True)

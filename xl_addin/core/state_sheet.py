@@ -22,13 +22,15 @@ def read_state(sheet: SheetData | None, columns: int) -> dict[str, tuple[CellVal
     out: dict[str, tuple[CellValue, ...]] = {}
     if sheet is None:
         return out
-    for r in range(2, sheet.max_row + 1):
+    pad: tuple[CellValue, ...] = (None,) * max(columns - 1, 0)
+    for values in sheet.rows[1:]:
         try:
-            key = V.parse_id(sheet.value(r, 1))
+            key = V.parse_id(values[0] if values else None)
         except V.ParseError:
             continue
         if key is not None and key not in out:
-            out[key] = tuple(sheet.value(r, c) for c in range(2, columns + 1))
+            rest = tuple(values[1:columns])
+            out[key] = rest + pad[len(rest):] if len(rest) < len(pad) else rest
     return out
 
 
@@ -39,9 +41,22 @@ def state_rewrite(name: str, rows: list[list[CellValue]], current: SheetData | N
     unhid is rewritten to hide it again."""
     if current is None:
         return SheetRewrite(name, rows, state="veryHidden") if len(rows) > 1 else None
-    if current.state == "veryHidden" and _as_text(current.rows) == _as_text(rows):
+    if current.state == "veryHidden" and _same_text(current.rows, rows):
         return None
     return SheetRewrite(name, rows, state="veryHidden")
+
+
+def _same_text(a: Sequence[Sequence[CellValue]], b: Sequence[Sequence[CellValue]]) -> bool:
+    """``_as_text(a) == _as_text(b)``, row by row: a missing row reads as an empty one, and two
+    rows of equal texts (or blanks) in the same places need no normalising."""
+    for i in range(max(len(a), len(b))):
+        ra = a[i] if i < len(a) else ()
+        rb = b[i] if i < len(b) else ()
+        if ra == rb and all(type(x) is type(y) and (x is None or type(x) is str) for x, y in zip(ra, rb, strict=True)):
+            continue
+        if _as_text([ra]) != _as_text([rb]):
+            return False
+    return True
 
 
 def _as_text(rows: Sequence[Sequence[CellValue]]) -> list[list[str]]:

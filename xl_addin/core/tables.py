@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from . import values as V
-from .cellreader import CellReader, row_has_values
+from .cellreader import CellReader, values_in
 from .findings import Code, Finding
 from .headers import ColumnMap, header_findings, locate_columns
 from .workbook_data import SheetData, WorkbookData
@@ -51,9 +51,9 @@ def locate_table(wb: WorkbookData, name: str, headers: Sequence[str], required: 
 
 def data_rows(sheet: SheetData, cols: Iterable[int]) -> Iterator[int]:
     """Row numbers from 2 on that hold a value in any of ``cols`` (formatting-only rows are no data)."""
-    columns = list(cols)
-    for r in range(2, sheet.max_row + 1):
-        if row_has_values(sheet, r, columns):
+    indexes = [c - 1 for c in cols if c > 0]
+    for r, values in enumerate(sheet.rows[1:], start=2):
+        if values_in(values, indexes):
             yield r
 
 

@@ -13,7 +13,7 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeGuard, TypeVar
@@ -25,6 +25,7 @@ __all__ = [
     "LAST_YEAR",
     "ParseError",
     "as_excel_datetime",
+    "choice_matcher",
     "display",
     "format_date_csv",
     "format_date_de",
@@ -374,6 +375,8 @@ def parse_id(value: object) -> str | None:
         return str(value)
     if type(value) is float and value.is_integer():          # False for inf/nan
         return str(int(value))
+    if type(value) is str and value.isdigit() and value.isascii():
+        return value                                          # digits as typed ("00123" too)
     if is_blank(value):
         return None
     if isinstance(value, (bool, date, datetime)):
@@ -495,6 +498,27 @@ def match_choice(value: object, choices: Sequence[str]) -> str | None:
             if norm_key(choice) == key:
                 return choice
         return None
+
+
+def choice_matcher(choices: Sequence[str]) -> Callable[[object], str | None]:
+    """``match_choice`` with ``choices`` fixed, for a loop over many cells: the same answer for
+    every value, without building the choices' index for each cell."""
+    options = tuple(choices)
+    index = _choice_index(options).get
+    seen: dict[str, str | None] = {}        # text -> its answer (a column holds the same few texts)
+
+    def match(value: object) -> str | None:
+        if type(value) is str:
+            if value in seen:
+                return seen[value]
+            key = " ".join(value.split()).casefold()
+            answer = index(key) if key else None
+            if len(seen) < 4096:
+                seen[value] = answer
+            return answer
+        return match_choice(value, options)
+
+    return match
 
 
 @functools.lru_cache(maxsize=256)

@@ -116,7 +116,10 @@ class WorkbookData:
         """A copy with the cell writes applied (later writes to a cell win)."""
         by_sheet: dict[str, dict[tuple[int, int], CellValue]] = {}
         for w in writes:
-            by_sheet.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+            cells = by_sheet.get(w.sheet)
+            if cells is None:                   # not setdefault: no new dict per write
+                cells = by_sheet[w.sheet] = {}
+            cells[(w.row, w.col)] = w.value
         out = self
         for sheet, cells in by_sheet.items():
             out = out.with_cells(sheet, cells)

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -66,11 +66,14 @@ from .schema import (
 __all__ = [
     "CSV_COLUMNS",
     "CSV_TEXT_COLUMNS",
+    "PARSED_COLUMNS",
     "CsvExport",
+    "ParsedRow",
     "build_all_vendor_csvs",
     "build_vendor_csv",
     "clean_comment",
     "export_findings",
+    "export_findings_parsed",
     "formula_id",
     "guard_formula",
     "vendors_with_orders",
@@ -240,10 +243,18 @@ class _Master:
         col = self.cmap.col(formula_in) if formula_in else None
         uncomputed = {r for r, c in self.sheet.formulas_without_value if c == col} if col else set()
         for number, values in enumerate(self.sheet.rows[1:], start=2):
-            if number in uncomputed or any(not is_blank(v) for v in values):
+            if number in uncomputed or _has_value(values):
                 yield number, values
         for number in sorted(r for r in uncomputed if r > len(self.sheet.rows)):
             yield number, []
+
+
+def _has_value(values: list) -> bool:
+    """Whether any of ``values`` is not blank (``is_blank``)."""
+    for v in values:  # noqa: SIM110 - a loop, not any() over a generator: this runs for every row
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return True
+    return False
 
 
 def _open_master(wb: WorkbookData, settings: Settings, wanted: Sequence[str],
@@ -264,32 +275,36 @@ def _rows_by_vendor(master: _Master, formula_code: Code | None = None, text_form
     which ``formula_code`` and ``text_formula_code`` say (the CSV's: errors, every export)."""
     groups: dict[str, list[tuple[int, list]]] = {}
     findings: list[Finding] = []
+    for number, values in master.rows(formula_in=M_VENDOR_ID):
+        vid, problem = _row_vendor(master, number, values, formula_code, text_formula_code)
+        if problem is not None:
+            findings.append(problem)
+        elif vid is not None:
+            groups.setdefault(vid, []).append((number, values))
+    return groups, findings
+
+
+def _row_vendor(master: _Master, number: int, values: list, formula_code: Code | None = None,
+                text_formula_code: Code | None = None) -> tuple[str | None, Finding | None]:
+    """(canonical vendor id, None) of one row, or (None, why the row belongs to no vendor)."""
     code = formula_code or INK.CSV_FORMULA_NO_VALUE
     text_code = text_formula_code or INK.CSV_FORMULA
-    for number, values in master.rows(formula_in=M_VENDOR_ID):
-        if master.formula_without_value(number, M_VENDOR_ID):
-            findings.append(code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                    key=_order_key(master, values), header=M_VENDOR_ID,
-                                    consequence="die Bestellung fehlt vielleicht in der Liste"))
-            continue
-        if master.is_formula(number, M_VENDOR_ID) and not formula_id(master.value(values, M_VENDOR_ID)):
-            findings.append(text_code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                         key=_order_key(master, values), header=M_VENDOR_ID,
-                                         detail=_FORMULA_NO_NUMBER))
-            continue
-        try:
-            row_vid = parse_id(master.value(values, M_VENDOR_ID))
-        except ParseError as e:
-            findings.append(INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                  key=_order_key(master, values), suggestion=e.suggestion,
-                                                  reason=str(e)))
-            continue
-        if row_vid is None:     # blank
-            findings.append(INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
-                                                key=_order_key(master, values)))
-            continue
-        groups.setdefault(row_vid, []).append((number, values))
-    return groups, findings
+    if master.formula_without_value(number, M_VENDOR_ID):
+        return None, code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                             key=_order_key(master, values), header=M_VENDOR_ID,
+                             consequence="die Bestellung fehlt vielleicht in der Liste")
+    if master.is_formula(number, M_VENDOR_ID) and not formula_id(master.value(values, M_VENDOR_ID)):
+        return None, text_code.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                  key=_order_key(master, values), header=M_VENDOR_ID, detail=_FORMULA_NO_NUMBER)
+    try:
+        row_vid = parse_id(master.value(values, M_VENDOR_ID))
+    except ParseError as e:
+        return None, INK.VENDOR_INVALID.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                           key=_order_key(master, values), suggestion=e.suggestion, reason=str(e))
+    if row_vid is None:     # blank
+        return None, INK.VENDOR_BLANK.at(master.sheet.name, master.cell(number, M_VENDOR_ID),
+                                         key=_order_key(master, values))
+    return row_vid, None
 
 
 def _vendor_rows(master: _Master, vid: str, findings: list[Finding], formula_code: Code | None = None,
@@ -435,16 +450,8 @@ class _RowChecker:
 
     def implied_state(self, dates: dict, bools: dict) -> str:
         """The incasso_state the row's data points to (suggestion for a blank/unknown state)."""
-        debt = match_choice(self.raw(M_DEBT_STATUS), DEBT_STATUSES)
-        if debt in DEBT_TO_STATE:
-            return DEBT_TO_STATE[debt]
-        if bools.get(M_REOPENED):
-            return STATE_CANCELED
-        if dates.get(M_INCASSO_DATE):
-            return STATE_SENT
-        if dates.get(M_FIRST_LETTER) and dates.get(M_SECOND_LETTER):
-            return STATE_ON_HOLD
-        return STATE_BLOCKED
+        return _implied_state(match_choice(self.raw(M_DEBT_STATUS), DEBT_STATUSES), bools.get(M_REOPENED),
+                              dates.get(M_INCASSO_DATE), dates.get(M_FIRST_LETTER), dates.get(M_SECOND_LETTER))
 
     def state(self, dates: dict, bools: dict) -> str | None:
         raw = self.raw(M_INCASSO_STATE)
@@ -492,6 +499,21 @@ class _RowChecker:
             self.add(INK.CSV_REOPENED_NO_ID, M_REOPENED_ID)
         if reopened is False and reopened_id is not None:
             self.add(INK.CSV_REOPENED_ID_NOT_REOPENED, M_REOPENED, reopened_id=reopened_id)
+
+
+def _implied_state(debt: str | None, reopened: bool | None, handed: date | None, first: date | None,
+                   second: date | None) -> str:
+    """The incasso_state a row's data points to: its Schulden-Status' pair, canceled when reopened,
+    sent_for_collection with a hand-over date, on_hold with both letters, else blocked."""
+    if debt in DEBT_TO_STATE:
+        return DEBT_TO_STATE[debt]
+    if reopened:
+        return STATE_CANCELED
+    if handed:
+        return STATE_SENT
+    if first and second:
+        return STATE_ON_HOLD
+    return STATE_BLOCKED
 
 
 def _bool_text(value: bool | None) -> str:
@@ -604,6 +626,139 @@ def _build_csv(master: _Master, settings: Settings, vid: str, vendor_rows: list[
     if not content or any(f.severity == ERROR for f in findings):
         return CsvExport(vid, filename, None, len(vendor_rows), findings)
     return CsvExport(vid, filename, _csv_bytes(rows), len(vendor_rows), findings)
+
+
+class ParsedRow(NamedTuple):
+    """A Masterliste row as the run has read it — every cell the CSV takes parsed without a
+    problem, no formula in the row — with incasso_state as the run leaves it."""
+    vendor_id: str
+    order_id: str | None
+    reopened_id: str | None
+    first_letter: date | None
+    second_letter: date | None
+    incasso_date: date | None
+    reopened: bool | None
+    invalid_address: bool | None
+    state: str | None
+    state_written: bool          # the run writes ``state`` into the row's incasso_state cell
+    debt: str | None             # Schulden-Status (canonical) or None
+
+
+_STATE_BLANK_FIELDS = {"allowed": ", ".join(INCASSO_STATES)}
+
+
+# the columns a ParsedRow is parsed from: the run must have found them where the CSV does
+PARSED_COLUMNS = (M_VENDOR_ID, M_ORDER_ID, M_REOPENED_ID, M_FIRST_LETTER, M_SECOND_LETTER, M_INCASSO_DATE,
+                  M_REOPENED, M_INVALID_ADDRESS, M_INCASSO_STATE, M_DEBT_STATUS)
+
+
+_CHECK, _CLEAN, _BLANK_STATE = 0, 1, 2
+
+
+def _shortcut(p: ParsedRow) -> int:
+    """What the CSV's check (``_RowChecker.check``) of the row would say, where that is sure:
+    _CLEAN nothing, _BLANK_STATE only that incasso_state is blank; _CHECK when unsure — a
+    shortcut, never a rule: any row it is unsure of is checked."""
+    first, second, handed, state = p.first_letter, p.second_letter, p.incasso_date, p.state
+    if (p.order_id is None or p.reopened is None or p.invalid_address is None
+            or p.reopened or p.reopened_id is not None):
+        return _CHECK
+    if second is not None and (first is None or not first < second):
+        return _CHECK
+    if handed is not None and ((first is not None and first > handed) or (second is not None and second > handed)):
+        return _CHECK
+    if state is None:
+        return _CHECK if p.state_written else _BLANK_STATE
+    if state == STATE_SENT:
+        return _CLEAN if handed is not None and not p.invalid_address else _CHECK
+    if state == STATE_ON_HOLD:
+        return _CLEAN if first is not None and second is not None and handed is None else _CHECK
+    return _CLEAN
+
+
+def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping[int, ParsedRow],
+                           columns: Mapping[str, int | None], written: Iterable[int],
+                           after: Callable[[], WorkbookData], blank_state_expected: Container[int] = ()
+                           ) -> list[Finding]:
+    """``export_findings(after(), settings)`` from the rows the run has parsed already: ``wb`` is
+    the workbook as read, ``after()`` as the run leaves it (its cell writes applied), ``parsed``
+    the run's rows by number, ``columns`` the run's column of each of PARSED_COLUMNS and
+    ``written`` the other Masterliste columns it writes; ``blank_state_expected``: rows whose
+    INK-STATE-BLANK the caller drops (an order in dunning) — a shortcut row's is not made at all.
+    A row not in ``parsed`` is read from
+    ``after()`` as the CSV reads it; so is everything when the run and the CSV do not see the same
+    columns. The same findings, in the same order."""
+    master, header_problems = _open_export_master(wb, settings)
+    if (master is None or any(f.severity == ERROR for f in header_problems)
+            or any(master.cmap.col(name) != columns.get(name) for name in PARSED_COLUMNS)
+            or set(written) & {master.cmap.col(name) for name in CSV_COLUMNS + [M_DEBT_STATUS]}
+            or _open_master(wb, settings, [M_VENDOR_ID], [M_VENDOR_ID])[0].cmap.col(M_VENDOR_ID)  # type: ignore[union-attr]
+            != master.cmap.col(M_VENDOR_ID)):
+        return export_findings(after(), settings)
+    marker = str(_setting(settings, SETTING_MARKER, "intern:"))
+    formula_rows = {r for r, _ in master.sheet.formulas} | {r for r, _ in master.sheet.formulas_without_value}
+    state_at = (master.cmap.col(M_INCASSO_STATE) or 0) - 1
+    late: list[_Master] = []
+
+    def as_left(number: int) -> tuple[_Master, list]:
+        """The row as the run leaves it, read as the CSV reads it."""
+        if not late:
+            late.append(_Master(after().sheet(master.sheet.name) or master.sheet, master.cmap))
+        rows = late[0].sheet.rows
+        return late[0], rows[number - 1] if number <= len(rows) else []
+
+    first_row: dict[str, dict[str, int]] = {}      # vendor -> order id -> its first row (vendors in order)
+    found: list[Finding] = []
+    # the rows _Master.rows(formula_in=M_VENDOR_ID) walks; an order the run parsed holds a value
+    vendor_col = master.cmap.col(M_VENDOR_ID)
+    uncomputed = {r for r, c in master.sheet.formulas_without_value if c == vendor_col}
+    sheet_rows = master.sheet.rows
+    walk = [(number, values) for number, values in enumerate(sheet_rows[1:], start=2)
+            if number in parsed or number in uncomputed or _has_value(values)]
+    walk += [(number, []) for number in sorted(r for r in uncomputed if r > len(sheet_rows))]
+    for number, values in walk:
+        p = parsed.get(number)
+        if p is None or number in formula_rows:
+            src, row_values = as_left(number)
+            vid, problem = _row_vendor(src, number, row_values)
+            if problem is not None or vid is None:
+                found += [problem] if problem is not None else []
+                continue
+            checker = _RowChecker(src, number, row_values, vid, marker)
+            checker.check()
+            found += checker.findings
+            key = checker.key
+        else:
+            vid, key = p.vendor_id, p.order_id or ""
+            shortcut = _shortcut(p)
+            if shortcut == _BLANK_STATE:
+                if number not in blank_state_expected:
+                    found.append(INK.STATE_BLANK.finding(
+                        master.sheet.name, master.cell(number, M_INCASSO_STATE), _STATE_BLANK_FIELDS, key=key,
+                        suggestion=_implied_state(p.debt, p.reopened, p.incasso_date, p.first_letter,
+                                                  p.second_letter)))
+            elif shortcut == _CHECK:
+                if p.state_written:
+                    values = values + [None] * (state_at + 1 - len(values))
+                    values[state_at] = p.state
+                checker = _RowChecker(master, number, values, vid, marker)
+                checker.check()
+                found += checker.findings
+        seen = first_row.get(vid)
+        if seen is None:
+            seen = first_row[vid] = {}
+        if key:
+            if key in seen:
+                found.append(INK.CSV_ORDER_DUPLICATE.at(master.sheet.name, master.cell(number, M_ORDER_ID), key=key,
+                                                        order_id=key, first_row=seen[key]))
+            else:
+                seen[key] = number
+    if not first_row:
+        return export_findings(after(), settings)
+    names: list[Finding] = []
+    for vid in first_row:
+        _csv_filename(settings, vid, names)
+    return _in_sheet_order(list(dict.fromkeys(header_problems + names + found)))
 
 
 def vendors_with_orders(wb: WorkbookData, settings: Settings | None = None) -> list[str]:

@@ -24,7 +24,23 @@ def _id(value: CellValue) -> str:
 
 def is_open(row: Row) -> bool:
     """Followed (`Verfolgen` = Ja) — the yellow rows."""
-    return str(row.get(S.M_FOLLOW) or "").strip().casefold() == "ja"
+    return _folded(row.get(S.M_FOLLOW)) == "ja"
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(value: CellValue) -> str:
+    """A cell as text, stripped and case-folded ("" for blank); a text (the same few in every
+    row: 'Ja', 'on_hold' …) is folded once."""
+    if type(value) is str:
+        folded = _FOLDED.get(value)
+        if folded is None:
+            folded = value.strip().casefold()
+            if len(_FOLDED) < 4096:
+                _FOLDED[value] = folded
+        return folded
+    return str(value or "").strip().casefold()
 
 
 def vendor_names(wb: WorkbookData, aliases: Mapping[str, Sequence[str]] | None) -> dict[str, str]:
@@ -48,16 +64,20 @@ def vendor_block(rows: list[Row], names: Mapping[str, str]) -> Block:
     that are not numbers do not add up), in dunning (1./2. Mahnung next), waiting for the
     Freigabe (incasso_state on_hold), at the agency (sent_for_collection)."""
     per: dict[str, list[float]] = {}
+    dunning = (S.STEP_FIRST, S.STEP_SECOND)
     for row in rows:
         vendor = _id(row.get(S.M_VENDOR_ID))
-        acc = per.setdefault(vendor, [0, 0.0, 0, 0, 0])
-        state = str(row.get(S.M_INCASSO_STATE) or "").strip().casefold()
+        acc = per.get(vendor)
+        if acc is None:
+            acc = per[vendor] = [0, 0.0, 0, 0, 0]
+        state = _folded(row.get(S.M_INCASSO_STATE))
         if is_open(row):
             acc[0] += 1
             amount = row.get(S.M_AMOUNT)
             if isinstance(amount, (int, float)) and not isinstance(amount, bool):
                 acc[1] += float(amount)
-        if str(row.get(S.M_NEXT_STEP) or "").strip() in (S.STEP_FIRST, S.STEP_SECOND):
+        step = row.get(S.M_NEXT_STEP)
+        if (step if type(step) is str and step in dunning else str(step or "").strip()) in dunning:
             acc[2] += 1
         if state == S.STATE_ON_HOLD:
             acc[3] += 1

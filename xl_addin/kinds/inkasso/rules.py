@@ -4,8 +4,12 @@ Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -26,6 +30,7 @@ from ...core.tables import data_rows, locate_table, rows_by_id
 from ...core.workbook_data import SheetData, WorkbookData
 from . import overview, schema as S
 from .findings import Inkasso as INK
+from .handover import PARSED_COLUMNS, ParsedRow, export_findings_parsed
 
 FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
 
@@ -80,9 +85,9 @@ class WaitingRow:
     status: str            # canonical "Freigabe"/"Kündigung", other text as typed, "" blank
 
 
-@dataclass(frozen=True)
-class StateRow:
-    """What the hidden state sheet remembers of an order between runs."""
+class StateRow(NamedTuple):
+    """What the hidden state sheet remembers of an order between runs (one per order: a tuple,
+    not a dataclass, which costs three times as much to make)."""
     vendor: str                       # vendor_id text; "" unknown
     status: str | None                # canonical Schulden-Status at the last run
     before_blocked: str | None        # the Schulden-Status before it became Blockiert
@@ -98,6 +103,7 @@ class Decision:
 
 # ---------------------------------------------------------------- helpers
 
+@lru_cache(maxsize=64)
 def run_day(today: date, cfg: S.InkassoSettings) -> date:
     """The next monthly dunning run on or after today (today if today is one): the run day
     of this month or the next (a short month's last day), moved to a working day if configured."""
@@ -207,6 +213,10 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if w.order_id and not waiting_since.get(w.order_id):
             waiting_since[w.order_id] = today.isoformat()
     fill_cols = cmap.table_columns()   # the same for every row
+    write_computed = _computed_writer(plan, master, cmap)
+    step_keys: dict[str, str] = {}      # a step as it is counted in the summary
+    dunning_steps = (S.STEP_FIRST, S.STEP_SECOND)
+    master_name, fills = master.name, plan.fills
     for o in orders:
         vendor = vendors.get(o.vendor_id) if o.vendor_id else None
         waiting_row = waiting_by_id.get(o.order_id) if o.order_id else None
@@ -218,31 +228,33 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
         if o.order_id is None and S.M_ORDER_ID not in o.unreadable:
             findings.append(INK.CSV_ORDER_MISSING.at(master.name, address(o.row, order_col)))
 
-        # Warten auf Freigabe: add once
+        # Warten auf Freigabe: add once; incasso_state on_hold while it waits there
         if (o.order_id and vendor is not None and vendor.active and not vendor.direct
-                and _eligible_for_approval(o) and waiting_row is None and not waiting_since.get(o.order_id)):
-            new_waiting_rows.append(_waiting_row(o, o.order_id, vendor, master.name, cmap, findings))
-            waiting_since[o.order_id] = today.isoformat()
-            log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
-        if (o.order_id and vendor is not None and vendor.active and not vendor.direct
-                and _eligible_for_approval(o) and o.current_state is None and not o.unreadable):
-            if state_col is not None:
-                o.new_state = S.STATE_ON_HOLD
-                plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_ON_HOLD))
-                log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
-                    address(o.row, state_col), None, S.STATE_ON_HOLD)
-            else:
-                findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
-                                                            change=f"on_hold für {o.order_id}"))
+                and _eligible_for_approval(o)):
+            if waiting_row is None and not waiting_since.get(o.order_id):
+                new_waiting_rows.append(_waiting_row(o, o.order_id, vendor, master.name, cmap, findings))
+                waiting_since[o.order_id] = today.isoformat()
+                log("Zeile hinzugefügt", S.SHEET_WAITING, o.order_id, "", None, "wartet auf Freigabe")
+            if o.current_state is None and not o.unreadable:
+                if state_col is not None:
+                    o.new_state = S.STATE_ON_HOLD
+                    plan.writes.append(CellWrite(master.name, o.row, state_col, S.STATE_ON_HOLD))
+                    log("incasso_state gesetzt (wartet auf Freigabe)", master.name, o.order_id,
+                        address(o.row, state_col), None, S.STATE_ON_HOLD)
+                else:
+                    findings.append(INK.STATE_COLUMN_MISSING.at(master.name, header=S.M_INCASSO_STATE,
+                                                                change=f"on_hold für {o.order_id}"))
 
         d = decide(o, vendor, waiting_row, today, cfg)
-        if d.step in (S.STEP_FIRST, S.STEP_SECOND) or (d.step == S.STEP_HAND_OVER and o.current_state is None):
+        if d.step in dunning_steps or (d.step == S.STEP_HAND_OVER and o.current_state is None):
             in_dunning.add(o.row)
-        step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
-        step_key = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
+        step_key = step_keys.get(d.step)
+        if step_key is None:
+            step_key = d.step if not d.step.startswith("Neu bestellt") else "Neu bestellt (…)"
+            step_key = step_keys[d.step] = step_key if not step_key.startswith("Eingabe prüfen") else "Eingabe prüfen"
         step_counts[step_key] = step_counts.get(step_key, 0) + 1
-        _write_computed(plan, master, cmap, o.row, d)
-        plan.fills.append(RowFill(master.name, o.row, fill_cols, yellow if d.follow else grey))
+        write_computed(o.row, d)
+        fills.append(RowFill(master_name, o.row, fill_cols, yellow if d.follow else grey))
 
     if new_waiting_rows:
         plan.appends.append(RowAppend(S.SHEET_WAITING, new_waiting_rows, header=list(S.WAITING_HEADERS),
@@ -255,9 +267,24 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
     if state is not None:
         plan.rewrites.append(state)
 
-    # the export check judges the data as the agent will see it (e.g. incasso_state set to on_hold)
-    after = wb.with_writes(w for w in plan.writes if w.sheet == master.name and w.row > 1)
-    plan.findings = findings + _export_findings(after, settings, findings, in_dunning)
+    # the export check judges the data as the agent will see it (e.g. incasso_state set to on_hold):
+    # from the orders read above; the workbook with the run's writes is made only if a row needs it
+    made: list[WorkbookData] = []
+
+    def after() -> WorkbookData:
+        if not made:
+            made.append(wb.with_writes(w for w in plan.writes if w.sheet == master.name and w.row > 1))
+        return made[0]
+
+    parsed = {o.row: ParsedRow(o.vendor_id, o.order_id, o.reopened_id, o.first_letter, o.second_letter,
+                               o.incasso_date, o.reopened, o.invalid_address, o.current_state, o.new_state is not None,
+                               o.debt_status)
+              for o in orders if o.vendor_id is not None and not o.unreadable}
+    csv_findings = export_findings_parsed(wb, settings, parsed, {h: cmap.col(h) for h in PARSED_COLUMNS},
+                                          cmap.cols(S.MASTER_COMPUTED_HEADERS), after, in_dunning)
+    with_formulas = bool(master.formulas or master.formulas_without_value)
+    plan.findings = findings + _export_findings(csv_findings, after() if with_formulas else wb, settings, findings,
+                                                in_dunning)
     plan.summary = dict(sorted(step_counts.items()))
     plan.summary["Bestellungen"] = len(orders)
     plan.summary["Neu in 'Warten auf Freigabe'"] = len(new_waiting_rows)
@@ -296,13 +323,15 @@ def decide(o: Order, vendor: Vendor | None, waiting: WaitingRow | None, today: d
         return Decision(False, S.STEP_REOPENED.format(reopened_id=o.reopened_id or "reopened_id fehlt"), None)
     if vendor is None or not vendor.active:
         return Decision(False, S.STEP_VENDOR_INACTIVE, None)
-    if _is_paid(o) or _is_cancelled(o) or (waiting is not None and waiting.status == S.WAITING_CANCEL):
+    state, debt = o.current_state, o.debt_status      # _is_paid, _is_cancelled … with the state read once
+    if (state == S.STATE_PAID or debt == S.DEBT_PAID or state == S.STATE_CANCELED or debt == S.DEBT_CANCELLED
+            or (waiting is not None and waiting.status == S.WAITING_CANCEL)):
         return Decision(False, S.STEP_NONE, None)   # a Kündigung on 'Warten auf Freigabe' cancels it
     if o.unreadable:
         return Decision(True, "Eingabe prüfen: " + ", ".join(dict.fromkeys(o.unreadable)), None)
-    if _is_blocked(o):
+    if state == S.STATE_BLOCKED or debt == S.DEBT_BLOCKED:
         return Decision(True, S.STEP_CLARIFY, today)
-    if _at_agency(o):
+    if state == S.STATE_SENT or debt == S.DEBT_SENT or o.incasso_date is not None:
         return Decision(True, S.STEP_AT_AGENCY, run_day(today, cfg))
     if o.first_letter is None:
         if o.second_letter is not None:
@@ -336,31 +365,122 @@ def _read_overview(wb: WorkbookData, aliases: dict[str, list[str]], findings: li
     return rows_by_id(rd, S.OV_USER_ID, vendor, INK.VENDOR_DUPLICATE, "user_id", blank_id=INK.USER_ID_MISSING)
 
 
+def _read_order(rd: CellReader, r: int) -> Order:
+    """One Masterliste row as an Order, every unreadable cell a finding (in the row's column
+    order) — the reading rule; ``_read_orders`` takes a shortcut only where it gives the same."""
+    o = Order(row=r)
+    bad = o.unreadable
+    o.order_id = rd.ident(r, S.M_ORDER_ID, unreadable=bad)
+    key = o.order_id
+    o.vendor_id = rd.ident(r, S.M_VENDOR_ID, key, unreadable=bad)
+    o.invoice_no = rd.raw(r, S.M_INVOICE_NO)
+    o.first_name, o.last_name = rd.raw(r, S.M_FIRST_NAME), rd.raw(r, S.M_LAST_NAME)
+    o.product, o.amount = rd.raw(r, S.M_PRODUCT), rd.raw(r, S.M_AMOUNT)
+    o.first_letter = rd.date(r, S.M_FIRST_LETTER, key, bad)
+    o.second_letter = rd.date(r, S.M_SECOND_LETTER, key, bad)
+    o.incasso_date = rd.date(r, S.M_INCASSO_DATE, key, bad)
+    o.state_raw = rd.raw(r, S.M_INCASSO_STATE)
+    o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, INK.STATE_INVALID, key, bad)
+    o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, INK.DEBT_STATUS_INVALID, key, bad)
+    o.reopened = rd.boolean(r, S.M_REOPENED, key, bad)
+    o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
+    o.invalid_address = rd.boolean(r, S.M_INVALID_ADDRESS, key, bad)
+    _check_reopened(rd, o)
+    return o
+
+
+def _check_reopened(rd: CellReader, o: Order) -> None:
+    if o.reopened and not o.reopened_id:
+        rd.add(INK.CSV_REOPENED_NO_ID, o.row, S.M_REOPENED_ID, key=o.order_id)
+    elif o.reopened is False and o.reopened_id:
+        rd.add(INK.CSV_REOPENED_ID_NOT_REOPENED, o.row, S.M_REOPENED, key=o.order_id, reopened_id=o.reopened_id)
+
+
+# the Masterliste columns an Order is read from, in the order ``_read_orders`` unpacks them
+_ORDER_COLUMNS = (S.M_ORDER_ID, S.M_VENDOR_ID, S.M_INVOICE_NO, S.M_FIRST_NAME, S.M_LAST_NAME, S.M_PRODUCT,
+                  S.M_AMOUNT, S.M_FIRST_LETTER, S.M_SECOND_LETTER, S.M_INCASSO_DATE, S.M_INCASSO_STATE,
+                  S.M_DEBT_STATUS, S.M_REOPENED, S.M_REOPENED_ID, S.M_INVALID_ADDRESS)
+
+
 def _read_orders(master: SheetData, cmap: ColumnMap, findings: list[Finding]) -> list[Order]:
+    """Every order of the Masterliste (``_read_order`` per data row). A row without a formula the
+    file keeps no value for is read in one go: its cells parsed straight from the row's values,
+    and a cell that does not parse handed to ``_read_order``'s reader for its finding — the same
+    Orders and the same findings, in the same order, at a fraction of the cost."""
     rd = CellReader(master, cmap, findings)
+    uncomputed_rows = {r for r, _ in master.formulas_without_value}
+    width = max(cmap.columns.values(), default=0)
+    # 0-based positions in a row padded to ``width`` + 1; a column the table lacks reads the pad's None
+    take = itemgetter(*(width if c is None else c - 1 for c in map(cmap.col, _ORDER_COLUMNS)))
+    pad: list[CellValue] = [None] * (width + 1)
+    state_of, debt_of = V.choice_matcher(S.INCASSO_STATES), V.choice_matcher(S.DEBT_STATUSES)
+    parse_id, parse_date, parse_bool, ParseError = V.parse_id, V.parse_date, V.parse_bool, V.ParseError
+
+    def day_of(raw: CellValue, r: int, header: str, key: str | None, bad: list[str]) -> date | None:
+        if type(raw) is date and V.FIRST_YEAR <= raw.year <= V.LAST_YEAR:
+            return raw                          # what parse_date and as_day make of it
+        try:
+            day = parse_date(raw)
+        except ParseError:
+            return rd.date(r, header, key, bad)
+        return day.date() if isinstance(day, datetime) else day
+
+    known_bools: dict[str, bool | None] = {}      # yes/no text ('False' in every row) -> parse_bool's answer
+
+    def yes_no(raw: CellValue, r: int, header: str, key: str | None, bad: list[str]) -> bool | None:
+        if type(raw) is str and raw in known_bools:
+            return known_bools[raw]
+        try:
+            value = parse_bool(raw)
+        except ParseError:
+            return rd.boolean(r, header, key, bad)
+        if type(raw) is str:
+            known_bools[raw] = value
+        return value
+
     orders = []
+    rows = master.rows
     for r in data_rows(master, cmap.cols(S.MASTER_INPUT_HEADERS)):
-        o = Order(row=r)
+        if r in uncomputed_rows:
+            orders.append(_read_order(rd, r))
+            continue
+        values = rows[r - 1]
+        values = values + pad[len(values):] if len(values) <= width else values
+        (order_raw, vendor_raw, invoice, first_name, last_name, product, amount, first_raw, second_raw,
+         handed_raw, state_raw, debt_raw, reopened_raw, reopened_id_raw, invalid_raw) = take(values)
+        o = Order(r, None, None, invoice, first_name, last_name, product, amount)
         bad = o.unreadable
-        o.order_id = rd.ident(r, S.M_ORDER_ID, unreadable=bad)
-        key = o.order_id
-        o.vendor_id = rd.ident(r, S.M_VENDOR_ID, key, unreadable=bad)
-        o.invoice_no = rd.raw(r, S.M_INVOICE_NO)
-        o.first_name, o.last_name = rd.raw(r, S.M_FIRST_NAME), rd.raw(r, S.M_LAST_NAME)
-        o.product, o.amount = rd.raw(r, S.M_PRODUCT), rd.raw(r, S.M_AMOUNT)
-        o.first_letter = rd.date(r, S.M_FIRST_LETTER, key, bad)
-        o.second_letter = rd.date(r, S.M_SECOND_LETTER, key, bad)
-        o.incasso_date = rd.date(r, S.M_INCASSO_DATE, key, bad)
-        o.state_raw = rd.raw(r, S.M_INCASSO_STATE)
-        o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, INK.STATE_INVALID, key, bad)
-        o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, INK.DEBT_STATUS_INVALID, key, bad)
-        o.reopened = rd.boolean(r, S.M_REOPENED, key, bad)
-        o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
-        o.invalid_address = rd.boolean(r, S.M_INVALID_ADDRESS, key, bad)
-        if o.reopened and not o.reopened_id:
-            rd.add(INK.CSV_REOPENED_NO_ID, r, S.M_REOPENED_ID, key=key)
-        elif o.reopened is False and o.reopened_id:
-            rd.add(INK.CSV_REOPENED_ID_NOT_REOPENED, r, S.M_REOPENED, key=key, reopened_id=o.reopened_id)
+        try:
+            o.order_id = key = parse_id(order_raw)
+        except ParseError:
+            o.order_id = key = rd.ident(r, S.M_ORDER_ID, unreadable=bad)
+        try:
+            o.vendor_id = parse_id(vendor_raw)
+        except ParseError:
+            o.vendor_id = rd.ident(r, S.M_VENDOR_ID, key, unreadable=bad)
+        if first_raw is not None:
+            o.first_letter = day_of(first_raw, r, S.M_FIRST_LETTER, key, bad)
+        if second_raw is not None:
+            o.second_letter = day_of(second_raw, r, S.M_SECOND_LETTER, key, bad)
+        if handed_raw is not None:
+            o.incasso_date = day_of(handed_raw, r, S.M_INCASSO_DATE, key, bad)
+        o.state_raw = state_raw
+        if state_raw is not None:
+            o.state = state_of(state_raw)
+            if o.state is None and not V.is_blank(state_raw):
+                o.state = rd.choice(r, S.M_INCASSO_STATE, S.INCASSO_STATES, INK.STATE_INVALID, key, bad)
+        if debt_raw is not None:
+            o.debt_status = debt_of(debt_raw)
+            if o.debt_status is None and not V.is_blank(debt_raw):
+                o.debt_status = rd.choice(r, S.M_DEBT_STATUS, S.DEBT_STATUSES, INK.DEBT_STATUS_INVALID, key, bad)
+        o.reopened = yes_no(reopened_raw, r, S.M_REOPENED, key, bad)
+        try:
+            o.reopened_id = parse_id(reopened_id_raw)
+        except ParseError:
+            o.reopened_id = rd.ident(r, S.M_REOPENED_ID, key, bad)
+        o.invalid_address = yes_no(invalid_raw, r, S.M_INVALID_ADDRESS, key, bad)
+        if o.reopened is not None or o.reopened_id:
+            _check_reopened(rd, o)
         orders.append(o)
     return orders
 
@@ -396,8 +516,8 @@ def _read_waiting(sheet: SheetData | None, findings: list[Finding]) -> list[Wait
 
 
 def _read_state(sheet: SheetData | None) -> dict[str, StateRow]:
-    return {oid: StateRow(V.norm_text(vendor), V.match_choice(status, S.DEBT_STATUSES),
-                          V.match_choice(before_blocked, S.DEBT_STATUSES), V.norm_text(since))
+    status_of = V.choice_matcher(S.DEBT_STATUSES)
+    return {oid: StateRow(V.norm_text(vendor), status_of(status), status_of(before_blocked), V.norm_text(since))
             for oid, (vendor, status, before_blocked, since) in read_state(sheet, len(STATE_HEADER)).items()}
 
 
@@ -439,14 +559,14 @@ def _check_debt_status(orders: list[Order], by_id: dict[str, Order], state_rows:
     for o in orders:
         if not o.order_id or by_id.get(o.order_id) is not o:
             continue
-        cell = address(o.row, col)
         remembered = state_rows.get(o.order_id)
         prev = remembered.status if remembered else None
         new = o.debt_status
         if new is None or prev is None or new == prev:
             if new in (S.DEBT_RUNNING, S.DEBT_SENT) and o.invalid_address and prev != new:
-                out.append(INK.DEBT_ADDRESS.at(sheet, cell, key=o.order_id, status=new))
+                out.append(INK.DEBT_ADDRESS.at(sheet, address(o.row, col), key=o.order_id, status=new))
             continue
+        cell = address(o.row, col)
         illegal = transition_finding(sheet, cell, o.order_id, prev, new,
                                      remembered.before_blocked if remembered else None)
         if illegal is not None:
@@ -479,19 +599,18 @@ def _check_consistency(orders: list[Order], sheet: str, cmap: ColumnMap) -> list
     return out
 
 
-def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding],
+def _export_findings(csv_findings: list[Finding], wb: WorkbookData, settings: Settings, already: list[Finding],
                      in_dunning: set[int]) -> list[Finding]:
-    """What would block (or warn in) the Diagonal CSV of each vendor, and the formula cells a
-    status list would leave blank — run/check show it before anyone tries the export. A cell the
-    run already reported is not reported twice, and a blank incasso_state of an order still in
-    dunning (1st/2nd letter, or a direct vendor's order before the hand-over) is how it should be,
-    not news."""
+    """What would block (or warn in) the Diagonal CSV of each vendor (``csv_findings``, the
+    export's findings on the workbook as the run leaves it), and the formula cells a status list
+    would leave blank (read from ``wb``, that workbook) — run/check show it before anyone tries
+    the export. A cell the run already reported is not reported twice, and a blank incasso_state
+    of an order still in dunning (1st/2nd letter, or a direct vendor's order before the hand-over)
+    is how it should be, not news."""
     from ...core.cells import split_address
-    from .handover import export_findings
     from .status_list import formula_findings
     seen = {(f.sheet, f.cell) for f in already if f.cell}
     out, blank_flags = [], []
-    csv_findings = export_findings(wb, settings)
     csv_cells = {(f.sheet, f.cell) for f in csv_findings if f.cell}
     # a cell the CSV already names (an id formula) is not named again for the status list
     list_findings = [f for f in formula_findings(wb, settings) if (f.sheet, f.cell) not in csv_cells]
@@ -513,15 +632,24 @@ def _export_findings(wb: WorkbookData, settings: Settings, already: list[Finding
 
 # ---------------------------------------------------------------- writing
 
-def _write_computed(plan: Plan, master: SheetData, cmap: ColumnMap, row: int, d: Decision) -> None:
-    for header, value, fmt in ((S.M_FOLLOW, FOLLOW_YES if d.follow else FOLLOW_NO, None),
-                               (S.M_NEXT_STEP, d.step, None),
-                               (S.M_DUE, d.due, DATE_FORMAT)):
-        col = cmap.col(header)
-        if col is None:
-            continue
-        if not same_value(master.value(row, col), value):
-            plan.writes.append(CellWrite(master.name, row, col, value, fmt))
+def _computed_writer(plan: Plan, master: SheetData, cmap: ColumnMap) -> Callable[[int, Decision], None]:
+    """``write(row, decision)``: the computed cells of that row into ``plan.writes`` — those that
+    do not show the decision's value already (``same_value``)."""
+    columns = [(col - 1, what, fmt) for what, header, fmt in ((0, S.M_FOLLOW, None), (1, S.M_NEXT_STEP, None),
+                                                                (2, S.M_DUE, DATE_FORMAT))
+               if (col := cmap.col(header)) is not None]
+    rows, sheet, writes = master.rows, master.name, plan.writes
+
+    def write(row: int, d: Decision) -> None:
+        values = rows[row - 1] if row <= len(rows) else []
+        n = len(values)
+        shown = ((FOLLOW_YES if d.follow else FOLLOW_NO), d.step, d.due)
+        for i, what, fmt in columns:
+            value = shown[what]
+            if not same_value(values[i] if i < n else None, value):
+                writes.append(CellWrite(sheet, row, i + 1, value, fmt))
+
+    return write
 
 
 def _waiting_row(o: Order, order_id: str, v: Vendor, master: str, cmap: ColumnMap,

@@ -1,0 +1,57 @@
+"""Start-up of `xl-addin` (issue 15): the libraries only some commands need are imported by those
+commands, not by every start. A `run` of an Inkasso workbook needs no iCalendar, no holiday
+table (its rules count no working day unless the settings ask for it), no LibreOffice process
+and no URL library; the exports' and templates' libraries stay away, too."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape as sax_escape
+
+from hypothesis import given, strategies as st
+
+from tests.builders import inkasso_data, order, write_xlsx
+from xl_addin.package.chart import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+NOT_AT_START = ("icalendar", "holidays", "subprocess", "urllib.request", "http.client", "email.message",
+                "xml.sax.saxutils", "html.entities", "openpyxl", "xlsxwriter", "pandas", "numpy", "xlwings")
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_the_cli_starts_without_the_libraries_of_other_commands():
+    loaded = _modules_after("import xl_addin.cli")
+    assert not loaded & set(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+
+
+def test_a_run_of_an_inkasso_workbook_loads_none_of_them_either(tmp_path):
+    path = write_xlsx(inkasso_data([order(), order(**{"incasso_state": "on_hold"})]), tmp_path / "Inkasso.xlsx")
+    code = ("from xl_addin.cli import main\n"
+            f"try:\n    main(['run', {str(path)!r}, '--now', '2026-11-22T12:00', '--backups', '0'])\n"
+            "except SystemExit:\n    pass")
+    loaded = _modules_after(code)
+    assert "xl_addin.package.writer" in loaded        # it did run
+    assert not loaded & set(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+
+
+def test_the_commands_that_need_them_still_get_them():
+    """A working-day count loads the holiday table, a calendar export iCalendar — on demand."""
+    loaded = _modules_after("from datetime import date\n"
+                            "from xl_addin.core.calendar import calendar_for\n"
+                            "calendar_for('DE-BY').next_working_day(date(2026, 12, 25))\n"
+                            "from xl_addin.core.ical import event_uid\n"
+                            "event_uid('inkasso', 'x', ('1',))")
+    assert {"holidays", "hashlib"} <= loaded
+
+
+@given(st.text(), st.dictionaries(st.sampled_from(['"', "'", "\n", "a"]), st.sampled_from(["&quot;", "&#10;", "b"])))
+def test_the_charts_escape_is_saxutils_escape(text, entities):
+    assert escape(text, entities) == sax_escape(text, entities)
+    assert escape(text) == sax_escape(text)
