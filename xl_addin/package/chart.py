@@ -252,7 +252,7 @@ class ChartParts:
             chart_part = self._free("xl/charts", "chart")
             chart_rid = _add_rel(drawing_rels, RT_CHART, posixpath.relpath(chart_part, posixpath.dirname(drawing_part)))
             self._override(chart_part, CT_CHART)
-        ids = [int(x.get("id", "0")) for x in drawing.iter(f"{{{XDR_NS}}}cNvPr") if x.get("id", "").isdigit()
+        ids = [int(x.get("id", "0")) for x in drawing.iter(f"{{{XDR_NS}}}cNvPr") if x.get("id", "").isdecimal()
                and (ours is None or x not in ours.iter())]
         new_anchor = parse_xml(anchor_xml(chart, chart_rid, max(ids, default=1) + 1).encode(), drawing_part,
                                self.parts.name)

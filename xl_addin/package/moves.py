@@ -87,7 +87,7 @@ def move_vml(data: bytes, shift: Shift, gone: set[int]) -> bytes:
 
         def anchor(a: re.Match) -> bytes:
             parts = [p.strip() for p in a.group(2).decode("ascii", "replace").split(",")]
-            if len(parts) != 8 or not all(p.lstrip("-").isdigit() for p in parts):
+            if len(parts) != 8 or not all(p.lstrip("-").isdecimal() for p in parts):
                 return a.group(0)
             top, bottom = int(parts[2]), int(parts[6])
             new_top = shift.position(top + 1) - 1
@@ -107,11 +107,11 @@ def move_drawing(root: etree._Element, shift: Shift) -> bool:
             continue
         start = anchor.find(f"{{{XDR_NS}}}from/{{{XDR_NS}}}row")
         end = anchor.find(f"{{{XDR_NS}}}to/{{{XDR_NS}}}row")
-        if start is None or not (start.text or "").strip().isdigit():
+        if start is None or not (start.text or "").strip().isdecimal():
             continue
         old_top = int((start.text or "0").strip())
         new_top = shift.position(old_top + 1) - 1
-        if end is not None and (end.text or "").strip().isdigit():
+        if end is not None and (end.text or "").strip().isdecimal():
             old_bottom = int((end.text or "0").strip())
             if anchor.get("editAs") == "oneCell":
                 new_bottom = old_bottom + new_top - old_top

@@ -190,7 +190,7 @@ class WorkbookParts:
         override.set("PartName", "/" + part)
         override.set("ContentType", CT_WORKSHEET)
         ids = [int(e.element.get("sheetId", "0")) for e in self.sheets
-               if e.element.get("sheetId", "").isdigit()]
+               if e.element.get("sheetId", "").isdecimal()]
         el = etree.SubElement(self.sheets_el, m("sheet"))
         el.set("name", name)
         el.set("sheetId", str(max(ids, default=0) + 1))

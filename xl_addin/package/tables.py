@@ -71,7 +71,7 @@ def add_column(table: etree._Element, wanted: str) -> str:
         cols = etree.SubElement(table, m("tableColumns"))
     items = list(cols.iterchildren(m("tableColumn")))
     name = unique_name([c.get("name", "") for c in items], wanted)
-    ids = [int(c.get("id", "0")) for c in items if c.get("id", "").isdigit()]
+    ids = [int(c.get("id", "0")) for c in items if c.get("id", "").isdecimal()]
     col = cols.makeelement(m("tableColumn"), {})
     col.set("id", str(max(ids, default=0) + 1))
     if items and items[-1].get(_UID) is not None:
@@ -146,7 +146,7 @@ def fit_rewritten(table: etree._Element, headers: dict[int, str], last_row: int,
     lo, hi = min(covered), max(covered)
     if any(c not in headers for c in range(lo, hi + 1)):
         return None
-    ids = [int(c.get("id", "0")) for c in old.values() if c.get("id", "").isdigit()]
+    ids = [int(c.get("id", "0")) for c in old.values() if c.get("id", "").isdecimal()]
     uids = [a for c in old.values() for a in c.attrib if str(a).endswith("}uid")]  # xr3:uid as Excel writes
     next_id = max(ids, default=0) + 1
     new_items: list[etree._Element] = []

@@ -84,7 +84,7 @@ def vendor_block(rows: list[Row], names: Mapping[str, str]) -> Block:
         if state == S.STATE_SENT:
             acc[4] += 1
     out: list[list[CellValue]] = []
-    for vendor in sorted(per, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v)):
+    for vendor in sorted(per, key=lambda v: (not v.isdecimal(), int(v) if v.isdecimal() else 0, v)):
         acc = per[vendor]
         out.append([names.get(vendor, "") or vendor or "(leer)", vendor or None, int(acc[0]),
                     round(acc[1], 2), int(acc[2]), int(acc[3]), int(acc[4])])
