@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..core.cells import col_number
+from ..core.cells import col_letter, col_number
 
 SHEET_DATA_OPEN = re.compile(rb"<sheetData(\s[^>]*)?(/?)>")
 _AFTER_NAME = frozenset(b" \t\r\n/>")
@@ -116,7 +117,16 @@ class _ColumnLetterBytes(dict):
         return col
 
 
+class _LetterBytes(dict):
+    """28 -> b'AB', filled on demand."""
+
+    def __missing__(self, col: int) -> bytes:
+        letters = self[col] = col_letter(col).encode()
+        return letters
+
+
 LETTER_COLUMNS = _ColumnLetters()
+LETTERS = _LetterBytes()
 COLUMNS = _ColumnLetterBytes()
 
 
@@ -128,7 +138,7 @@ class RawRow:
     kept as objects). ``plain`` is False when the row holds anything but such cells (an
     <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
     it into the tree, which names what is wrong."""
-    __slots__ = ("cells", "cols", "edited", "inner", "number", "open", "plain", "shape", "style")
+    __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "style")
 
     def __init__(self, data: bytes, number: int) -> None:
         end = data.find(b">")
@@ -143,6 +153,7 @@ class RawRow:
         self.style = row_style(self.open) if b"customFormat" in self.open else None
         self.cells: list[tuple] | None = None
         self.cols: list[int] = []
+        self.last = 0                                    # the column of the last cell (0: none)
         # (column letters, s=, other attributes) of the cells: rows of the same shape get the
         # same formats from the same fill
         self.shape: tuple[tuple[bytes, ...], ...] = ()
@@ -157,11 +168,13 @@ class RawRow:
         cells = self.cells = _CELL.findall(inner)
         if not cells:
             self.cols = []
+            self.last = 0
             self.shape = ((), (), ())
             self.plain = not inner
             return
         wholes, letters, digits, styles, rests, _ = zip(*cells, strict=True)
         cols = self.cols = list(map(COLUMNS.__getitem__, letters))
+        self.last = cols[-1] or 0
         self.shape = (letters, styles, rests)
         if self.plain and not self.edited and (     # checked once: edits keep a row plain
                 sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
@@ -170,9 +183,8 @@ class RawRow:
             self.plain = False
 
     def compact(self) -> None:
-        """Drop the cut cells (``inner`` holds them)."""
+        """Drop the cut cells (``inner`` holds them; ``cols`` stay right: edits keep columns)."""
         self.cells = None
-        self.cols = []
 
     def _changed(self) -> None:
         """``inner`` from the edited cells; cut again when next needed (``shape`` follows)."""
@@ -268,12 +280,18 @@ class RawRow:
         """The row's bytes with its edits and the new cells ``pending`` (column -> cell bytes)."""
         if not pending:
             return self.open + self.inner + b"</row>"
+        new = sorted(pending.items())
+        if new[0][0] > self.last:                        # new cells after the row's last one
+            return self.open + self.inner + b"".join([cell for _, cell in new]) + b"</row>"
+        if self.cells is None:                           # found by the next cell's reference
+            placed = self._place(new)
+            if placed is not None:
+                return placed
         was_cut = self.cells is not None
         self.cut()
         assert self.cells is not None
         parts = [self.open]
         cols = self.cols
-        new = sorted(pending.items())
         j = 0
         for i, cell in enumerate(self.cells):
             while j < len(new) and new[j][0] < cols[i]:
@@ -284,6 +302,32 @@ class RawRow:
         parts.append(b"</row>")
         if not was_cut:
             self.compact()
+        return b"".join(parts)
+
+
+    def _place(self, new: list[tuple[int, bytes]]) -> bytes | None:
+        """The row with the new cells (column order) put before the cells that follow them,
+        each found by its reference in ``inner``; None when one is not found so."""
+        cols, inner, tail = self.cols, self.inner, b'%d"' % self.number
+        parts = [self.open]
+        pos = 0
+        i = 0
+        for col, cell in new:
+            if col > self.last:
+                parts.append(inner[pos:])
+                pos = len(inner)
+                parts.append(cell)
+                continue
+            k = bisect_right(cols, col, i)
+            if k != i or pos == 0:
+                at = inner.find(b'<c r="' + LETTERS[cols[k]] + tail, pos)
+                if at < 0:
+                    return None
+                parts.append(inner[pos:at])
+                pos, i = at, k
+            parts.append(cell)
+        parts.append(inner[pos:])
+        parts.append(b"</row>")
         return b"".join(parts)
 
 

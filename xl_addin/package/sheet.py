@@ -99,6 +99,7 @@ class SheetPatcher:
         self._raw_body = b""
         self._raw_rows: dict[int, rawrows.RawRow] = {}
         self._hot: rawrows.RawRow | None = None          # the one whose cells are cut
+        self._rests: dict[tuple, bytes] = {}             # a new cell (as kept) -> its XML after r=
         self._set_col_styles()
         self._index_rows()
         if raw is not None and raw.numbers:
@@ -187,9 +188,15 @@ class SheetPatcher:
         if not raw.edited and not pending:
             start, end = self._raw[r]
             return self._raw_body[start:end]
-        letters, tail = _LETTER_BYTES, b'%d"' % r
-        cells = ({col: b'<c r="' + letters[col] + tail + cell_xml_rest(*cell).encode()
-                  for col, cell in pending.items()} if pending else None)
+        if not pending:
+            return raw.render(None)
+        letters, tail, rests = _LETTER_BYTES, b'%d"' % r, self._rests
+        cells = {}
+        for col, cell in pending.items():
+            rest = rests.get(cell)
+            if rest is None:
+                rest = rests[cell] = cell_xml_rest(*cell).encode()
+            cells[col] = b'<c r="' + letters[col] + tail + rest
         return raw.render(cells)
 
     def _need(self, r: int) -> None:
@@ -422,7 +429,7 @@ class SheetPatcher:
     @staticmethod
     def _grow_spans(row_el: etree._Element, spans: str, col: int) -> None:
         lo, _, hi = spans.partition(":")
-        if lo.isdigit() and hi.isdigit() and not int(lo) <= col <= int(hi):
+        if lo.isdecimal() and hi.isdecimal() and not int(lo) <= col <= int(hi):
             row_el.set("spans", f"{min(int(lo), col)}:{max(int(hi), col)}")
 
     # --- values --------------------------------------------------------------------------
@@ -1651,7 +1658,7 @@ def _drop_empty_extensions(root: etree._Element) -> None:
 
 def _first_row(ref: str) -> int:
     """First row of a range ('B3:C9' -> 3; whole columns -> 1)."""
-    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
+    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdecimal())
     return int(digits) if digits else 1
 
 

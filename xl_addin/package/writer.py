@@ -626,7 +626,7 @@ class _Edit:
             return
         for link in list(box):
             ref = (link.get("ref") or "").split(":")[0]
-            digits = "".join(ch for ch in ref if ch.isdigit())
+            digits = "".join(ch for ch in ref if ch.isdecimal())
             if digits and int(digits) in rows:
                 box.remove(link)
         if not len(box):
@@ -785,7 +785,7 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
     prefix, suffix = f"{real.stem}.bak", real.suffix
     for old in folder.names():                         # a smaller count than before
         middle = old[len(prefix):len(old) - len(suffix)] if suffix else old[len(prefix):]
-        if old.startswith(prefix) and old.endswith(suffix) and middle.isdigit() and int(middle) > backups:
+        if old.startswith(prefix) and old.endswith(suffix) and middle.isdecimal() and int(middle) > backups:
             folder.unlink(old)
     if folder.exists(targets[-1]):
         folder.unlink(targets[-1])
