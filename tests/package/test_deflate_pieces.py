@@ -52,3 +52,13 @@ def test_zipfile_reads_a_member_deflated_in_pieces():
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
         assert zf.testzip() is None
         assert zf.read("xl/worksheets/sheet1.xml") == data
+
+
+def test_a_part_deflated_as_it_is_made_is_the_same_part():
+    from xl_addin.package.archive import deflate_stream
+    data = sheet_like(30_000, 2)
+    pieces = [data[i:i + 777] for i in range(0, len(data), 777)]
+    streamed = deflate_stream(memoryview(p) for p in pieces)
+    assert inflate(streamed.data) == data
+    assert (streamed.crc, streamed.size) == (zlib.crc32(data), len(data))
+    assert inflate(deflate_stream([]).data) == b""

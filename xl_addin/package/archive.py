@@ -8,6 +8,7 @@ import os
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,6 +224,43 @@ def deflate(data: bytes, level: int = REWRITE_LEVEL, *, pieces: int | None = Non
     with ThreadPoolExecutor(max_workers=len(bounds), thread_name_prefix="xl_addin-deflate") as pool:
         outs = list(pool.map(piece, bounds))
     return Deflated(b"".join(outs), zlib.crc32(data), len(data))
+
+
+STREAM_CHUNK = 1024 * 1024   # bytes of a part handed to zlib at a time
+
+
+def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LEVEL) -> Deflated:
+    """``deflate`` of the concatenated ``pieces`` without ever holding the whole part: chunks of
+    about STREAM_CHUNK bytes go to zlib on a helper thread (it lets go of the GIL) while the
+    next chunk is made."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    out: list[bytes] = []
+    crc = size = 0
+    chunk: list[bytes | memoryview] = []
+    filled = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-deflate") as pool:
+        running = None
+
+        def hand_over(data: bytes) -> None:
+            nonlocal running, crc, size
+            crc = zlib.crc32(data, crc)
+            size += len(data)
+            if running is not None:
+                out.append(running.result())
+            running = pool.submit(packer.compress, data)
+
+        for piece in pieces:
+            chunk.append(piece)
+            filled += len(piece)
+            if filled >= STREAM_CHUNK:
+                hand_over(b"".join(chunk))
+                chunk, filled = [], 0
+        if chunk:
+            hand_over(b"".join(chunk))
+        if running is not None:
+            out.append(running.result())
+    out.append(packer.flush())
+    return Deflated(b"".join(out), crc, size)
 
 
 class ArchiveWriter:

@@ -4,6 +4,7 @@ stay as they are."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Literal, NoReturn, overload
 
@@ -1362,36 +1363,49 @@ class SheetPatcher:
     # --- finish --------------------------------------------------------------------------
     def to_xml(self) -> bytes:
         """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
+        return b"".join(self.iter_xml())
+
+    def iter_xml(self) -> Iterator[bytes | memoryview]:
+        """The part's bytes in pieces (joined: ``to_xml``) — the rows kept as bytes one stretch
+        or one edited row at a time, so a big sheet is never held twice (``deflate_stream``)."""
         data = serialize(self.root)
         raw = self._raw
         pending = {r: kept for r, kept in self._pending.items() if r not in raw} if raw else self._pending
-        if pending or self._pending_rows or raw:
-            # Only elements can hold '<row r="…' or '<c r="…' in lxml's output — unless a
-            # comment or processing instruction does: then make elements of them.
-            plain = b"<!--" not in data and b"<?" not in data[2:]
-            merged = self._with_pending(data, pending) if plain else None
-            if merged is not None and raw:
-                merged = self._with_raw(merged)
-            if merged is not None:
-                merged = self._with_pending_rows(merged)
-            if merged is None:                    # not laid out as expected: use elements
-                self._need_all()
-                self._materialize()
-                merged = serialize(self.root)
-            data = merged
-        return data
+        if not (pending or self._pending_rows or raw):
+            yield data
+            return
+        # Only elements can hold '<row r="…' or '<c r="…' in lxml's output — unless a
+        # comment or processing instruction does: then make elements of them.
+        plain = b"<!--" not in data and b"<?" not in data[2:]
+        merged = self._with_pending(data, pending) if plain else None
+        segments: list | None = None
+        if merged is not None:
+            segments = self._raw_segments(merged) if raw else [merged[:0], merged]
+        if segments is not None:
+            tail = self._with_pending_rows(segments[-1])   # new rows below the ones kept as bytes
+            if tail is not None:
+                for segment in segments[:-1]:
+                    if isinstance(segment, list):
+                        yield from self._raw_pieces(segment)
+                    elif segment:
+                        yield segment
+                yield tail
+                return
+        self._need_all()                          # not laid out as expected: use elements
+        self._materialize()
+        yield serialize(self.root)
 
-    def _with_raw(self, data: bytes) -> bytes | None:
-        """``data`` (the tree's rows) with the rows kept as bytes in their places, or None when
+    def _raw_segments(self, data: bytes) -> list | None:
+        """``data`` (the tree's rows) cut where the rows kept as bytes go: bytes, and lists of
+        those rows' numbers, in order; the last piece starts at ``</sheetData>``. None when
         <sheetData> or a row of the tree is not found unprefixed."""
         found = rawrows.SHEET_DATA_OPEN.search(data)
         if found is None:
             return None
         numbers = list(self._raw)
-        pieces = self._raw_pieces
         if found.group(2):                                # <sheetData/>: no row in the tree
-            return (data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">"
-                    + b"".join(pieces(numbers)) + b"</sheetData>" + data[found.end():])
+            return [data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">", numbers,
+                    b"</sheetData>" + data[found.end():]]
         out: list = [data[:found.end()]]
         pos = found.end()
         k = 0
@@ -1404,23 +1418,19 @@ class SheetPatcher:
             at = data.find(b'<row r="%d"' % p, pos)
             if at < 0:
                 return None
-            out.append(data[pos:at])
-            out += pieces(numbers[k:j])
+            out += [data[pos:at], numbers[k:j]]
             pos, k = at, j
         end = data.find(b"</sheetData>", pos)
         if end < 0:
             return None
-        out.append(data[pos:end])
-        out += pieces(numbers[k:])
-        out.append(data[end:])
-        return b"".join(out)
+        out += [data[pos:end], numbers[k:], data[end:]]
+        return out
 
-    def _raw_pieces(self, numbers: list[int]) -> list:
+    def _raw_pieces(self, numbers: list[int]) -> Iterator[bytes | memoryview]:
         """The bytes of the rows ``numbers`` (kept as bytes, in order): rows nobody touched as
-        one view of the part per stretch, the others rendered."""
+        one view of the part per stretch, the others rendered one by one."""
         body = memoryview(self._raw_body)
         spans, looked, pending = self._raw, self._raw_rows, self._pending
-        out: list = []
         run_start = run_end = -1
         for r in numbers:
             raw = looked.get(r)
@@ -1428,17 +1438,16 @@ class SheetPatcher:
                 start, end = spans[r]
                 if start != run_end:
                     if run_end >= 0:
-                        out.append(body[run_start:run_end])
+                        yield body[run_start:run_end]
                     run_start = start
                 run_end = end
                 continue
             if run_end >= 0:
-                out.append(body[run_start:run_end])
+                yield body[run_start:run_end]
                 run_start = run_end = -1
-            out.append(self._raw_bytes(r))
+            yield self._raw_bytes(r)
         if run_end >= 0:
-            out.append(body[run_start:run_end])
-        return out
+            yield body[run_start:run_end]
 
     def _with_pending_rows(self, data: bytes) -> bytes | None:
         """``data`` with the rows kept as text at the end of <sheetData>, or None when it is

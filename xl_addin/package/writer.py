@@ -16,7 +16,7 @@ from lxml import etree
 from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, safety, tables
-from .archive import Archive, ArchiveWriter, deflate
+from .archive import Archive, ArchiveWriter, deflate, deflate_stream
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import (
@@ -110,7 +110,7 @@ class _Edit:
         self.result = ApplyResult(path=archive.path, written=False)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin")
         self._parsing: dict[str, Future] = {}     # part -> its bytes, inflated ahead
-        self._serialised: dict[str, Future] = {}  # sheet part -> its XML bytes
+        self._serialised: dict[str, Future] = {}  # sheet part -> made and deflated (one job)
         self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
         self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
@@ -164,9 +164,9 @@ class _Edit:
 
     def _pack(self, part: str, patcher: SheetPatcher) -> Future:
         """Queue serialising, then deflating, a sheet on the worker; the future of the latter."""
-        if part not in self._deflated:
-            xml = self._serialised[part] = self._worker.submit(patcher.to_xml)
-            self._deflated[part] = self._worker.submit(lambda: deflate(xml.result()))
+        if part not in self._deflated:               # made and deflated a stretch at a time
+            job = self._worker.submit(lambda: deflate_stream(patcher.iter_xml()))
+            self._serialised[part] = self._deflated[part] = job
         return self._deflated[part]
 
     # --- sheets --------------------------------------------------------------------------
