@@ -564,7 +564,7 @@ class Facts:
         return (f"{self.size / 1e6:5.1f} MB, {self.cells:,} cells, {self.cell_xfs} cellXfs, shared strings "
                 f"{self.shared_strings:,} ({self.unique_strings:,} unique), inline strings {self.inline_strings}, "
                 f"hyperlinks {self.hyperlinks}, drop-downs {self.validations}, {len(self.sheets)} sheets; "
-                f"written by {self.producer}")
+                f"docProps/app.xml: {self.producer}")
 
 
 def describe(path: Path) -> Facts:
@@ -788,5 +788,13 @@ def morning_edits(path: Path) -> list[str]:
             edits[(row, letters[S.M_DEBT_STATUS])] = debt_value
             lines.append(f"Masterliste!{letters[S.M_INCASSO_STATE]}{row} = {value}, "
                          f"{letters[S.M_DEBT_STATUS]}{row} = {debt_value}")
+    if len(edits) != 13:
+        raise SystemExit(f"the workbook lacks orders to edit (found {len(lines)} of 10): {lines}")
     edit_cells(path, S.SHEET_MASTER, edits)
+    after = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(S.SHEET_MASTER).to_python()
+    wrong = [f"{letters}{row}" for (row, letters), value in edits.items()
+             if (as_day(after[row - 1][_col_index(letters) - 1]) or after[row - 1][_col_index(letters) - 1]) != value]
+    changed = sum(1 for old, new in zip(rows, after, strict=True) if old != new)
+    if wrong or changed != 10:
+        raise SystemExit(f"the edit did not take: cells {wrong}, {changed} rows changed")
     return lines
