@@ -60,6 +60,7 @@ from xl_addin.core.layout import AMOUNT_FORMAT  # noqa: E402
 from xl_addin.core.plan import DATE_FORMAT, DATETIME_FORMAT  # noqa: E402
 from xl_addin.core.report import PROTOCOL_HEADER  # noqa: E402
 from xl_addin.kinds.inkasso import schema as S  # noqa: E402
+from xl_addin.templates import TEMPLATE_LAST_ROW  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 12, 0)      # the benchmark's --now
 TODAY = NOW.date()
@@ -422,7 +423,8 @@ def build(path: Path, n_orders: int, n_vendors: int | None = None, protocol_line
         for c, value in enumerate(values):
             fmt = fmts[c]
             if value is None:
-                if fmt is not None and fmt is not column_formats[c]:
+                # a formatted cell without value: an agent's, or one the template prepared (rows 2-2000)
+                if fmt is not None and (fmt is not column_formats[c] or r < TEMPLATE_LAST_ROW):
                     xws.write_blank(r, c, None, fmt)
             elif isinstance(value, date):
                 xws.write_datetime(r, c, value, fmt)
@@ -588,8 +590,8 @@ def describe(path: Path) -> Facts:
 
 
 def check_carries_template(path: Path) -> list[str]:
-    """What of the product's template the built workbook lacks (sheets, their order, drop-downs,
-    header texts): empty when it carries all of it."""
+    """What of the product's template the built workbook lacks (its sheets in their order, their
+    header rows, every drop-down): empty when it carries all of it."""
     import openpyxl
     template = openpyxl.load_workbook(io.BytesIO(template_bytes()))
     parts = _parts(path)
@@ -597,7 +599,14 @@ def check_carries_template(path: Path) -> list[str]:
     missing = []
     if list(sheets)[:len(template.sheetnames)] != template.sheetnames:
         missing.append(f"sheets {list(sheets)} != template {template.sheetnames}")
+    from python_calamine import CalamineWorkbook
+    built = CalamineWorkbook.from_path(str(path))
     for ws in template.worksheets:
+        header = [c.value for c in ws[1]]
+        if ws.title in built.sheet_names:
+            got = built.get_sheet_by_name(ws.title).to_python(nrows=1)
+            if not got or [v if v != "" else None for v in got[0]][:len(header)] != header:
+                missing.append(f"{ws.title}: header {got[0] if got else []} != template {header}")
         xml = parts.get(sheets.get(ws.title, ""), b"").decode()
         for dv in ws.data_validations.dataValidation:
             for rng in dv.sqref.ranges:

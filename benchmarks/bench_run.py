@@ -57,6 +57,9 @@ from agent_workbook import (  # noqa: E402
 RUN_OPTIONS = ["--now", NOW.strftime("%Y-%m-%dT%H:%M"), "--max-findings", "0"]
 OPENPYXL_ROUNDTRIP = "import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[1])"
 PROTOCOL_HISTORY = 100_000
+# the product refuses a workbook whose estimated memory is above 4 GB (xl_addin/package/limits.py);
+# a scaling row it refuses is measured again without its limits, and the refusal is reported
+NO_LIMITS = {"XL_ADDIN_MAX_MEMORY_MB": "0", "XL_ADDIN_MAX_FILE_MB": "0"}
 MIB = 1024 * 1024
 
 # issue 15's targets
@@ -140,17 +143,23 @@ with open(out, "w") as f:
 """
 
 
-def timed(cmd: Sequence[str], ok_codes: Sequence[int] = (0,), stdout: Path | None = None) -> Sample:
+class RunFailed(Exception):
+    """A measured process ended with an exit code it should not have; ``str(e)`` says what it printed."""
+
+
+def timed(cmd: Sequence[str], ok_codes: Sequence[int] = (0,), stdout: Path | None = None,
+          env: dict[str, str] | None = None) -> Sample:
     """One process (through LAUNCHER): wall time, CPU time and peak RSS (its own and its children's)."""
     with tempfile.TemporaryDirectory(prefix="xl-bench-timed-") as tmp:
         result, err = Path(tmp) / "result.json", Path(tmp) / "stderr"
-        with (stdout or Path(os.devnull)).open("wb") as out, err.open("wb") as err_out:
+        stdout = stdout or Path(tmp) / "stdout"
+        with stdout.open("wb") as out, err.open("wb") as err_out:
             subprocess.run([sys.executable, "-c", LAUNCHER, str(result), *map(str, cmd)], stdout=out,
-                           stderr=err_out, check=True)
+                           stderr=err_out, check=True, env={**os.environ, **(env or {})})
         r = json.loads(result.read_text())
         if r["code"] not in ok_codes:
-            raise SystemExit(f"failed (exit {r['code']}): {' '.join(map(str, cmd))}\n"
-                             f"{err.read_text(errors='replace')[-2000:]}")
+            said = (stdout.read_text(errors="replace") + err.read_text(errors="replace")).strip().splitlines()
+            raise RunFailed(f"exit {r['code']}: " + " | ".join(said[-3:]))
     return Sample(r["wall"], r["cpu"], r["maxrss_kib"] / 1024)
 
 
@@ -161,6 +170,7 @@ class Side:
     source: Path
     command: Callable[[Path], list[str]]
     ok_codes: Sequence[int] = (0,)
+    env: dict[str, str] | None = None
     samples: list[Sample] = field(default_factory=list)
     copies: list[Path] = field(default_factory=list)
 
@@ -184,7 +194,7 @@ def alternate(sides: list[Side], rounds: int, work: Path, label: str) -> None:
             copy = work / f"{label}-{side.name}-{i}.xlsx"
             shutil.copyfile(side.source, copy)
             side.copies.append(copy)
-            side.samples.append(timed(side.command(copy), side.ok_codes))
+            side.samples.append(timed(side.command(copy), side.ok_codes, env=side.env))
         print(f"    round {i + 1}: " + "   ".join(
             f"{side.name} {side.samples[-1].wall:5.2f} s ({side.samples[-1].peak_mib:4.0f} MiB)" for side in sides),
             flush=True)
@@ -194,8 +204,9 @@ def xl_addin() -> str:
     return shutil.which("xl-addin", path=str(Path(sys.executable).parent)) or "xl-addin"
 
 
-def run_side(source: Path, name: str = "run") -> Side:
-    return Side(name, source, lambda p: [xl_addin(), "run", str(p), *RUN_OPTIONS, "--report", str(p) + ".json"])
+def run_side(source: Path, name: str = "run", env: dict[str, str] | None = None) -> Side:
+    return Side(name, source, lambda p: [xl_addin(), "run", str(p), *RUN_OPTIONS, "--report", str(p) + ".json"],
+                env=env)
 
 
 def openpyxl_side(source: Path) -> Side:
@@ -385,7 +396,149 @@ def scaling_row(n: int, run: Side, other: Side | None, mb: float) -> str:
     return text
 
 
-# --------------------------------------------------------------------------- main
+# --------------------------------------------------------------------------- the sections of `make bench`
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+@dataclass
+class Bench:
+    orders: int
+    rounds: int
+    work: Path
+    targets: list[Target] = field(default_factory=list)
+
+    def target(self, name: str, measured: str, ok: bool | None) -> None:
+        self.targets.append(Target(name, measured, ok))
+
+    def inputs(self, keep: Path | None) -> tuple[Path, Path | None]:
+        """(a) built, checked and described; (b) LibreOffice's re-save of it, or None."""
+        section(f"inputs ({self.orders:,} orders)")
+        excel_like = self.work / "excel-like.xlsx"
+        t0 = time.perf_counter()
+        facts = build_excel_like(excel_like, self.orders)
+        print(f"  (a) Excel-like, built in {time.perf_counter() - t0:.1f} s: {facts.vendors} vendors "
+              f"({len(facts.settled_vendors)} settled), {facts.waiting_rows:,} rows waiting for Freigabe")
+        print(f"      {describe(excel_like).line()}")
+        lacking = check_carries_template(excel_like)
+        if lacking:
+            raise SystemExit(f"the Excel-like input lacks parts of the product's template: {lacking}")
+        print("      carries the template's sheets, header rows and drop-downs: yes")
+        target = self.work / "libreoffice.xlsx"
+        t0 = time.perf_counter()
+        why_not = libreoffice_resave(excel_like, target)
+        resaved = None if why_not else target
+        if why_not:
+            print(f"  (b) LibreOffice re-save skipped: {why_not}")
+        else:
+            print(f"  (b) re-saved by LibreOffice in {time.perf_counter() - t0:.1f} s")
+            print(f"      {describe(target).line()}")
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
+            for f in (excel_like, resaved):
+                if f is not None:
+                    shutil.copy2(f, keep / f.name)
+        return excel_like, resaved
+
+    def first_runs(self, excel_like: Path, resaved: Path | None) -> Comparison:
+        section(f"first run, (a) Excel-like, {self.rounds} rounds")
+        first = compare(excel_like, self.rounds, self.work, "first")
+        self.target(f"first run <= {FIRST_RUN_RATIO:.2f} x openpyxl round trip", ratio_text(first),
+                    first.ratio <= FIRST_RUN_RATIO)
+        if resaved is not None:
+            section(f"first run, (b) re-saved by LibreOffice, {self.rounds} rounds")
+            lo = compare(resaved, self.rounds, self.work, "lo")
+            self.target("  the same on (b), LibreOffice's file", ratio_text(lo), lo.ratio <= FIRST_RUN_RATIO)
+        return first
+
+    def second_run(self, first: Comparison) -> Path:
+        """The second run after ten edits; returns the ran (unedited) workbook."""
+        section(f"second run: ten orders edited in the ran file (a), {self.rounds} rounds")
+        ran, edited = self.work / "ran.xlsx", self.work / "edited.xlsx"
+        shutil.copyfile(first.run.copies[0], ran)
+        shutil.copyfile(ran, edited)
+        for line in morning_edits(edited):
+            print(f"    edit {line}")
+        second = compare(edited, self.rounds, self.work, "second")
+        self.target(f"second run <= {SECOND_RUN_RATIO:.2f} x openpyxl round trip", ratio_text(second),
+                    second.ratio <= SECOND_RUN_RATIO)
+        unchanged = run_side(ran, "unchanged")
+        alternate([unchanged], 1, self.work, "unchanged")
+        print(f"    for reference, a run on the ran file without edits: {unchanged.wall:.2f} s, "
+              f"peak {unchanged.peak:.0f} MiB ({run_report(unchanged)})")
+        peak = max(first.run.peak, second.run.peak)
+        self.target(f"peak memory <= {PEAK_MIB_20K} MiB at {self.orders:,} orders",
+                    f"{peak:.0f} MiB (first {first.run.peak:.0f}, second {second.run.peak:.0f})",
+                    peak <= PEAK_MIB_20K if self.orders == 20_000 else None)
+        return ran
+
+    def per_order(self, first: Comparison, excel_like: Path, scaling: bool) -> None:
+        section("time and memory per order" + (" (2,000 to 200,000)" if scaling else ""))
+        sizes = sorted({2_000, self.orders, *([100_000, 200_000] if scaling else [])})
+        rows: list[tuple[int, Side]] = []
+        refused: dict[int, str] = {}
+        for size in sizes:
+            if size == self.orders:
+                run, other, mb = first.run, first.other, excel_like.stat().st_size / 1e6
+            else:
+                src = self.work / f"scale-{size}.xlsx"
+                t0 = time.perf_counter()
+                build_excel_like(src, size)
+                mb = src.stat().st_size / 1e6
+                print(f"    built {size:,} orders in {time.perf_counter() - t0:.1f} s", flush=True)
+                rounds = self.rounds if size < self.orders else 1
+                run, other = run_side(src), openpyxl_side(src)
+                try:
+                    alternate([run, other], rounds, self.work, f"scale{size}")
+                except RunFailed as e:          # the product refused (its memory estimate) or failed
+                    refused[size] = str(e)
+                    print(f"    {size:,} orders with the product's default limits: {e}")
+                    print(f"    measured again with {NO_LIMITS}", flush=True)
+                    run, other = run_side(src, env=NO_LIMITS), openpyxl_side(src)
+                    alternate([run, other], rounds, self.work, f"scale{size}-nolimits")
+                src.unlink()
+            rows.append((size, run))
+            print(scaling_row(size, run, other, mb), flush=True)
+        for (n1, r1), (n2, r2) in itertools.pairwise(rows):
+            print(f"    {n1:>8,} -> {n2:>8,}: {(r2.wall - r1.wall) / (n2 - n1) * 1e6:6.1f} µs and "
+                  f"{(r2.peak - r1.peak) * 1024 / (n2 - n1):6.1f} KB per added order")
+        big = [r for size, r in rows if size == 200_000]
+        refusal = f"; with the default limits: {refused[200_000]}" if 200_000 in refused else ""
+        self.target(f"peak memory <= {PEAK_MIB_200K} MiB at 200,000 orders",
+                    f"{big[0].peak:.0f} MiB{refusal}" if big else "not measured (make bench-scaling)",
+                    big[0].peak <= PEAK_MIB_200K and not refusal if big else None)
+        if len(rows) >= 3:
+            (n1, r1), (n2, r2) = rows[-2], rows[-1]
+            growth = (r2.wall / n2) / (r1.wall / n1)
+            self.target(f"time linear: µs/order at {n2:,} <= {LINEAR} x at {n1:,}",
+                        f"{growth:.2f} x ({r1.wall / n1 * 1e6:.0f} -> {r2.wall / n2 * 1e6:.0f} µs/order)",
+                        growth <= LINEAR)
+        else:
+            self.target("time linear in orders (100,000 -> 200,000)", "not measured (make bench-scaling)", None)
+
+    def protocol_history(self, excel_like: Path) -> None:
+        section(f"Protokoll history: {PROTOCOL_HISTORY:,} lines vs none, {self.orders:,} orders, "
+                f"{self.rounds} rounds")
+        empty, full = history(excel_like, self.orders, self.rounds, self.work)
+        slower = full.wall / empty.wall
+        print(f"    empty Protokoll {empty.wall:.2f} s ({empty.cpu:.2f} s CPU, {empty.peak:.0f} MiB), "
+              f"{PROTOCOL_HISTORY:,} lines {full.wall:.2f} s ({full.cpu:.2f} s CPU, {full.peak:.0f} MiB): "
+              f"{slower:.3f} x, {full.wall - empty.wall:+.2f} s")
+        self.target(f"{PROTOCOL_HISTORY:,} Protokoll lines make a run at most {(HISTORY_SLOWER - 1) * 100:.0f} % "
+                    f"slower", f"{slower:.3f} x ({full.wall - empty.wall:+.2f} s; CPU {full.cpu / empty.cpu:.3f} x; "
+                    f"peak {full.peak - empty.peak:+.0f} MiB)", slower <= HISTORY_SLOWER)
+
+    def summary(self, started: float) -> None:
+        section("issue 15's targets")
+        for t in self.targets:
+            print(f"  {verdict(t.ok)}  {t.name:<62} {t.measured}")
+        print(f"\n  {load()}; the benchmark took {time.perf_counter() - started:.0f} s")
+
+
+def ratio_text(c: Comparison) -> str:
+    return f"{c.ratio:.3f} ({c.run.wall:.2f} s / {c.other.wall:.2f} s; CPU {c.cpu_ratio:.3f})"
 
 
 def main() -> int:
@@ -395,128 +548,34 @@ def main() -> int:
     ap.add_argument("--scaling", action="store_true", help="also 100,000 and 200,000 orders (minutes)")
     ap.add_argument("--keep", type=Path, help="keep the input workbooks in this folder")
     args = ap.parse_args()
-    n, rounds = args.orders, args.rounds
     started = time.perf_counter()
-    print("== machine")
+    section("machine")
     for line in machine():
         print("  " + line)
-    targets: list[Target] = []
     with tempfile.TemporaryDirectory(prefix="xl-bench-") as tmp:
-        work = Path(tmp)
+        bench = Bench(args.orders, args.rounds, Path(tmp))
+        excel_like, resaved = bench.inputs(args.keep)
+        first = bench.first_runs(excel_like, resaved)
+        ran = bench.second_run(first)
+        bench.per_order(first, excel_like, args.scaling)
+        bench.protocol_history(excel_like)
 
-        print(f"\n== inputs ({n:,} orders)", flush=True)
-        excel_like = work / "excel-like.xlsx"
-        t0 = time.perf_counter()
-        facts = build_excel_like(excel_like, n)
-        a = describe(excel_like)
-        print(f"  (a) Excel-like, built in {time.perf_counter() - t0:.1f} s: {facts.vendors} vendors "
-              f"({len(facts.settled_vendors)} settled), {facts.waiting_rows:,} rows waiting for Freigabe")
-        print(f"      {a.line()}")
-        lacking = check_carries_template(excel_like)
-        print("      carries the template's sheets and drop-downs: " + ("yes" if not lacking else f"NO — {lacking}"))
-        resaved = work / "libreoffice.xlsx"
-        t0 = time.perf_counter()
-        why_not = libreoffice_resave(excel_like, resaved)
-        if why_not:
-            print(f"  (b) LibreOffice re-save skipped: {why_not}")
-        else:
-            print(f"  (b) re-saved by LibreOffice in {time.perf_counter() - t0:.1f} s")
-            print(f"      {describe(resaved).line()}")
-        if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for f in (excel_like, resaved):
-                if f.exists():
-                    shutil.copy2(f, args.keep / f.name)
-
-        print(f"\n== first run, (a) Excel-like, {rounds} rounds", flush=True)
-        first = compare(excel_like, rounds, work, "first")
-        targets.append(Target(f"first run <= {FIRST_RUN_RATIO:.2f} x openpyxl round trip", f"{first.ratio:.3f} "
-                              f"({first.run.wall:.2f} s / {first.other.wall:.2f} s; CPU {first.cpu_ratio:.3f})",
-                              first.ratio <= FIRST_RUN_RATIO))
-        if not why_not:
-            print(f"\n== first run, (b) re-saved by LibreOffice, {rounds} rounds", flush=True)
-            lo = compare(resaved, rounds, work, "lo")
-            targets.append(Target("  the same on (b), LibreOffice's file", f"{lo.ratio:.3f} ({lo.run.wall:.2f} s / "
-                                  f"{lo.other.wall:.2f} s; CPU {lo.cpu_ratio:.3f})", lo.ratio <= FIRST_RUN_RATIO))
-
-        print(f"\n== second run: ten orders edited in the ran file (a), {rounds} rounds", flush=True)
-        ran = work / "ran.xlsx"
-        shutil.copyfile(first.run.copies[0], ran)
-        edited = work / "edited.xlsx"
-        shutil.copyfile(ran, edited)
-        for line in morning_edits(edited):
-            print(f"    edit {line}")
-        second = compare(edited, rounds, work, "second")
-        targets.append(Target(f"second run <= {SECOND_RUN_RATIO:.2f} x openpyxl round trip", f"{second.ratio:.3f} "
-                              f"({second.run.wall:.2f} s / {second.other.wall:.2f} s; CPU {second.cpu_ratio:.3f})",
-                              second.ratio <= SECOND_RUN_RATIO))
-        unchanged = run_side(ran, "unchanged")
-        alternate([unchanged], 1, work, "unchanged")
-        print(f"    for reference, a run on the ran file without edits: {unchanged.wall:.2f} s, "
-              f"peak {unchanged.peak:.0f} MiB ({run_report(unchanged)})")
-        peak = max(first.run.peak, second.run.peak)
-        targets.append(Target(f"peak memory <= {PEAK_MIB_20K} MiB at {n:,} orders",
-                              f"{peak:.0f} MiB (first {first.run.peak:.0f}, second {second.run.peak:.0f})",
-                              peak <= PEAK_MIB_20K if n == 20_000 else None))
-
-        print("\n== time and memory per order", flush=True)
-        sizes = [2_000, n] + ([100_000, 200_000] if args.scaling else [])
-        rows: list[tuple[int, Side]] = []
-        for size in sorted(set(sizes)):
-            if size == n:
-                run, other, mb = first.run, first.other, a.size / 1e6
-            else:
-                src = work / f"scale-{size}.xlsx"
-                t0 = time.perf_counter()
-                build_excel_like(src, size)
-                mb = src.stat().st_size / 1e6
-                print(f"    built {size:,} orders in {time.perf_counter() - t0:.1f} s", flush=True)
-                run, other = run_side(src), openpyxl_side(src)
-                alternate([run, other], rounds if size < n else 1, work, f"scale{size}")
-                src.unlink()
-            rows.append((size, run))
-            print(scaling_row(size, run, other, mb), flush=True)
-        for (n1, r1), (n2, r2) in itertools.pairwise(rows):
-            print(f"    {n1:>8,} -> {n2:>8,}: {(r2.wall - r1.wall) / (n2 - n1) * 1e6:6.1f} µs and "
-                  f"{(r2.peak - r1.peak) * 1024 / (n2 - n1):6.1f} KB per added order")
-        big = [r for size, r in rows if size == 200_000]
-        targets.append(Target(f"peak memory <= {PEAK_MIB_200K} MiB at 200,000 orders",
-                              f"{big[0].peak:.0f} MiB" if big else "not measured (make bench-scaling)",
-                              big[0].peak <= PEAK_MIB_200K if big else None))
-        if len(rows) >= 3:
-            (n1, r1), (n2, r2) = rows[-2], rows[-1]
-            growth = (r2.wall / n2) / (r1.wall / n1)
-            targets.append(Target(f"time linear in orders (µs/order at {n2:,} <= {LINEAR} x at {n1:,})",
-                                  f"{growth:.2f} x", growth <= LINEAR))
-
-        print(f"\n== Protokoll history: {PROTOCOL_HISTORY:,} lines vs none, {n:,} orders, {rounds} rounds", flush=True)
-        empty, full = history(excel_like, n, rounds, work)
-        slower = full.wall / empty.wall
-        print(f"    empty Protokoll {empty.wall:.2f} s ({empty.cpu:.2f} s CPU, {empty.peak:.0f} MiB), "
-              f"{PROTOCOL_HISTORY:,} lines {full.wall:.2f} s ({full.cpu:.2f} s CPU, {full.peak:.0f} MiB): "
-              f"{slower:.3f} x, {full.wall - empty.wall:+.2f} s")
-        targets.append(Target(f"{PROTOCOL_HISTORY:,} Protokoll lines make a run at most "
-                              f"{(HISTORY_SLOWER - 1) * 100:.0f} % slower",
-                              f"{slower:.3f} x ({full.wall - empty.wall:+.2f} s; CPU {full.cpu / empty.cpu:.3f} x; "
-                              f"peak {full.peak - empty.peak:+.0f} MiB)", slower <= HISTORY_SLOWER))
-
-        print("\n== hand-over CSV export (Diagonal) of the ran workbook (a)", flush=True)
-        for line in csv_export(ran, rounds, work):
+        section("hand-over CSV export (Diagonal) of the ran workbook (a)")
+        for line in csv_export(ran, args.rounds, bench.work):
             print(line)
 
-        print(f"\n== live adapter (Excel through COM), full recompute of {n:,} orders, in-memory Excel", flush=True)
+        section(f"live adapter (Excel through COM), full recompute of {args.orders:,} orders, in-memory Excel")
         try:
             for line in live_adapter(excel_like):
                 print(line)
         except Exception as e:        # a finding to report, not a reason to lose the other figures
             print(f"    FAILED: {type(e).__name__}: {e}")
-
-    print("\n== issue 15's targets")
-    for t in targets:
-        print(f"  {verdict(t.ok)}  {t.name:<62} {t.measured}")
-    print(f"\n  {load()}; the benchmark took {time.perf_counter() - started:.0f} s")
+    bench.summary(started)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RunFailed as e:
+        sys.exit(f"bench: a measured process failed — {e}")
