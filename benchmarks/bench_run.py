@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -389,7 +390,8 @@ def live_adapter(source: Path) -> list[str]:
 def scaling_row(n: int, run: Side, other: Side | None, mb: float) -> str:
     r = run.samples
     wall, peak = statistics.median(s.wall for s in r), max(s.peak_mib for s in r)
-    text = (f"    {n:>8,}  {mb:6.1f} MB  run {wall:7.2f} s  {wall / n * 1e6:6.1f} µs/order  "
+    cpu = statistics.median(s.cpu for s in r)
+    text = (f"    {n:>8,}  {mb:6.1f} MB  run {wall:7.2f} s ({cpu:6.2f} s CPU)  {wall / n * 1e6:6.1f} µs/order  "
             f"peak {peak:6.0f} MiB  {peak * 1024 / n:6.1f} KB/order")
     if other is not None and other.samples:
         text += f"   openpyxl {other.wall:7.2f} s  peak {other.peak:6.0f} MiB  ratio {wall / other.wall:.3f}"
@@ -505,16 +507,20 @@ class Bench:
             print(f"    {n1:>8,} -> {n2:>8,}: {(r2.wall - r1.wall) / (n2 - n1) * 1e6:6.1f} µs and "
                   f"{(r2.peak - r1.peak) * 1024 / (n2 - n1):6.1f} KB per added order")
         big = [r for size, r in rows if size == 200_000]
-        refusal = f"; with the default limits: {refused[200_000]}" if 200_000 in refused else ""
+        refusal = ""
+        if 200_000 in refused:
+            said = re.findall(r"geschätzt [\d.,]+ MB|erlaubt sind [\d.,]+ MB", refused[200_000])
+            refusal = f"; refused with the default limits ({', '.join(said) or refused[200_000][:80]})"
         self.target(f"peak memory <= {PEAK_MIB_200K} MiB at 200,000 orders",
                     f"{big[0].peak:.0f} MiB{refusal}" if big else "not measured (make bench-scaling)",
                     big[0].peak <= PEAK_MIB_200K and not refusal if big else None)
         if len(rows) >= 3:
             (n1, r1), (n2, r2) = rows[-2], rows[-1]
             growth = (r2.wall / n2) / (r1.wall / n1)
+            cpu_growth = (r2.cpu / n2) / (r1.cpu / n1)
             self.target(f"time linear: µs/order at {n2:,} <= {LINEAR} x at {n1:,}",
-                        f"{growth:.2f} x ({r1.wall / n1 * 1e6:.0f} -> {r2.wall / n2 * 1e6:.0f} µs/order)",
-                        growth <= LINEAR)
+                        f"{growth:.2f} x ({r1.wall / n1 * 1e6:.0f} -> {r2.wall / n2 * 1e6:.0f} µs/order; "
+                        f"CPU {cpu_growth:.2f} x)", growth <= LINEAR)
         else:
             self.target("time linear in orders (100,000 -> 200,000)", "not measured (make bench-scaling)", None)
 
