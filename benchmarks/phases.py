@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/phases.py [--orders 20000] [--profile apply|plan]
 
-Builds the same input as bench_run.py, then times read / plan / apply and, inside them, the
-functions listed in PHASES (wrapped with a timer; nested phases are included in their parent).
+Builds the same input as bench_run.py (agent_workbook.build: the Excel-like workbook), then times
+read / plan / apply and, inside them, the functions listed in PHASES (wrapped with a timer; nested
+phases are included in their parent).
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def main() -> int:
     from xl_addin.core.context import RunContext
     from xl_addin.package import apply_plan, read_workbook
     t_import = time.perf_counter() - t0
-    from bench_run import build
+    from agent_workbook import build
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "input.xlsx"
