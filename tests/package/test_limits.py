@@ -71,7 +71,7 @@ def test_a_workbook_too_big_for_the_memory_limit_is_refused_before_loading(tmp_p
 
 
 def test_the_estimate_counts_a_rewrite_and_the_limit_is_configurable(tmp_path, monkeypatch):
-    """A run that writes needs several times what a check needs (lxml's trees of the sheets)."""
+    """A run that writes needs more than a check needs (the Plan, the rows it edits)."""
     path = inkasso_book(tmp_path / "Inkasso.xlsx")
     import zipfile
     with zipfile.ZipFile(path) as z:

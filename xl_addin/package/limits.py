@@ -3,12 +3,13 @@ size of the workbook file, and the memory reading — and rewriting — it would
 the zip directory. Above either limit the file is refused with one line that says how to raise
 it; the run never finds out by MemoryError or the OOM killer.
 
-The estimate: the file itself, plus ``READ_FACTOR`` bytes per byte of uncompressed sheet XML and
-shared strings (calamine's grid and the Python values made of it), plus ``WRITE_FACTOR`` more per
-byte of sheet XML for a run that writes (lxml's trees of the sheets it patches, the serialised and
-compressed parts). Measured on Inkasso workbooks (20,000 and 80,000 orders: 19 and 74 MB of sheet
-XML, peaks of 130/300 MB for `check` and 600 MB/2.3 GB for `run`; one million shared strings:
-470 MB to read) and rounded up.
+The estimate: ``BASE`` for the interpreter and the product, the file itself, plus ``READ_FACTOR``
+bytes per byte of uncompressed sheet XML and shared strings (calamine's grid and the Python values
+made of it), plus ``WRITE_FACTOR`` more per byte of sheet XML for a run that writes (the Plan, the
+sheets' bytes and the rows it edits — rows stay bytes and a sheet is deflated as it is made, so
+this is no longer lxml's trees). Measured (December 2026) on Inkasso workbooks of 20,000 and
+200,000 orders (11 and 118 MB of sheet XML and strings: `run` peaks at 224 MB and 1.4 GB, `check`
+at 730 MB for the bigger one; one million shared strings: 470 MB to read) and rounded up.
 
 Both limits are read from the environment on each use, so a server sets them once
 (``XL_ADDIN_MAX_FILE_MB``, ``XL_ADDIN_MAX_MEMORY_MB``; ``0`` = no limit).
@@ -25,8 +26,9 @@ FILE_ENV = "XL_ADDIN_MAX_FILE_MB"
 MEMORY_ENV = "XL_ADDIN_MAX_MEMORY_MB"
 DEFAULT_FILE_MB = 256
 DEFAULT_MEMORY_MB = 4096
+BASE = 100 * 1024 * 1024
 READ_FACTOR = 8
-WRITE_FACTOR = 32
+WRITE_FACTOR = 6
 MB = 1024 * 1024
 
 
@@ -72,7 +74,7 @@ def memory_estimate(infos: Iterable[zipfile.ZipInfo], file_size: int, write: boo
                 sheets += info.file_size
             else:
                 strings += info.file_size
-    need = file_size + READ_FACTOR * (sheets + strings) + (WRITE_FACTOR * sheets if write else 0)
+    need = BASE + file_size + READ_FACTOR * (sheets + strings) + (WRITE_FACTOR * sheets if write else 0)
     return need, sheets + strings
 
 
