@@ -72,12 +72,14 @@ HISTORY_SLOWER = 1.05          # a run with 100,000 lines of history may take at
 LINEAR = 1.25                  # µs per order at the largest size <= 1.25 x at the next smaller one
 
 
-def build(path: Path, n_orders: int, n_vendors: int = 40) -> None:
+def build(path: Path, n_orders: int, n_vendors: int = 40, *, workbook_options: dict | None = None,
+          before_close=None) -> None:
     """The previous benchmark's plain Masterliste — kept as it was only because
     tests/excel/test_live_at_scale.py builds its 20,000 orders with it. Not what the benchmark
     measures: XlsxWriter's constant_memory mode (inline strings), two cell formats, every
     offer_link a hyperlink, every vendor's CSV blocked. The benchmark's input is
-    agent_workbook.build (phases.py uses it too)."""
+    agent_workbook.build (phases.py uses it too). ``workbook_options`` for XlsxWriter,
+    ``before_close(wb, bold)`` adds sheets."""
     import random
     from datetime import date, timedelta
 
@@ -86,7 +88,7 @@ def build(path: Path, n_orders: int, n_vendors: int = 40) -> None:
     from xl_addin.kinds.inkasso import schema as S
 
     rnd = random.Random(7)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb = xlsxwriter.Workbook(str(path), workbook_options or {"constant_memory": True})
     datef = wb.add_format({"num_format": "DD.MM.YYYY"})
     bold = wb.add_format({"bold": True})
     ov = wb.add_worksheet(S.SHEET_OVERVIEW)
@@ -115,6 +117,8 @@ def build(path: Path, n_orders: int, n_vendors: int = 40) -> None:
             else:
                 ms.write(r, c, value)
     wb.add_worksheet(S.SHEET_WAITING).write_row(0, 0, S.WAITING_HEADERS, bold)
+    if before_close is not None:                  # more sheets (benchmarks/read_phase.py: a Protokoll)
+        before_close(wb, bold)
     wb.close()
 
 

@@ -13,14 +13,13 @@ adds on top is the writer's (it finds the Protokoll's last row).
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,47 +31,21 @@ PROTOCOL_HEADER = ["Zeit", "Benutzer", "Aktion", "Blatt", "Schlüssel", "Zelle",
 
 
 def build(path: Path, n_orders: int, history: int, n_vendors: int = 40) -> None:
-    """The bench Masterliste (as bench_run.build) the way Excel stores it, and a Protokoll."""
-    import xlsxwriter
-    rnd = random.Random(7)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_urls": False})
-    datef = wb.add_format({"num_format": "DD.MM.YYYY"})
-    stampf = wb.add_format({"num_format": "DD.MM.YYYY HH:MM"})
-    bold = wb.add_format({"bold": True})
-    ov = wb.add_worksheet(S.SHEET_OVERVIEW)
-    ov.write_row(0, 0, S.OVERVIEW_HEADERS, bold)
-    vendors = [1000 + i for i in range(n_vendors)]
-    for i, v in enumerate(vendors, start=1):
-        ov.write_row(i, 0, [v, f"Vendor {v}", f"v{v}@example.de", "Ja" if i % 7 == 0 else "Nein",
-                            "Ja" if i % 5 == 0 else "Nein", "", "Nein" if i % 13 == 0 else "Ja", ""])
-    ms = wb.add_worksheet(S.SHEET_MASTER)
-    ms.write_row(0, 0, S.MASTER_HEADERS, bold)
-    today = date(2026, 11, 22)
-    states = [None, None, None, "on_hold", "paid", "canceled", "blocked", "sent_for_collection"]
-    for r in range(1, n_orders + 1):
-        first = today - timedelta(days=rnd.randint(0, 120)) if rnd.random() < 0.8 else None
-        second = first + timedelta(days=14) if first and rnd.random() < 0.6 else None
-        state = rnd.choice(states)
-        inc = (second or today) + timedelta(days=20) if state == "sent_for_collection" else None
-        row = [rnd.choice(vendors), 10_000_000 + r, f"RE-{r:07d}", "Erika", "Mustermann", "Online-Kurs",
-               round(rnd.uniform(20, 2000), 2), "Chargeback", first, second, inc, "Mahnung per E-Mail",
-               "offen", f"https://example.de/o/{r}", state, "False", None, "False"]
-        for c, v in enumerate(row):
-            if v is None:
-                continue
-            if isinstance(v, date):
-                ms.write_datetime(r, c, v, datef)
-            else:
-                ms.write(r, c, v)
-    wb.add_worksheet(S.SHEET_WAITING).write_row(0, 0, S.WAITING_HEADERS, bold)
-    pr = wb.add_worksheet(S.SHEET_PROTOCOL)
-    pr.write_row(0, 0, PROTOCOL_HEADER, bold)
-    start = datetime(2025, 1, 1, 8, 0)
-    for i in range(1, history + 1):
-        pr.write_datetime(i, 0, start + timedelta(minutes=i), stampf)
-        pr.write_row(i, 1, ["agent", "Wert geändert", S.SHEET_MASTER, 10_000_000 + i % n_orders,
-                            f"O{i % n_orders + 2}", None, "on_hold"])
-    wb.close()
+    """The bench Masterliste (bench_run.build) the way Excel stores it (shared strings, no
+    hyperlinks), and a Protokoll of ``history`` lines."""
+    from bench_run import build as plain_build
+
+    def protocol(wb, bold) -> None:
+        stampf = wb.add_format({"num_format": "DD.MM.YYYY HH:MM"})
+        pr = wb.add_worksheet(S.SHEET_PROTOCOL)
+        pr.write_row(0, 0, PROTOCOL_HEADER, bold)
+        start = datetime(2025, 1, 1, 8, 0)
+        for i in range(1, history + 1):
+            pr.write_datetime(i, 0, start + timedelta(minutes=i), stampf)
+            pr.write_row(i, 1, ["agent", "Wert geändert", S.SHEET_MASTER, 10_000_000 + i % n_orders,
+                                f"O{i % n_orders + 2}", None, "on_hold"])
+
+    plain_build(path, n_orders, n_vendors, workbook_options={"strings_to_urls": False}, before_close=protocol)
 
 
 READ = r"""

@@ -709,10 +709,7 @@ class SheetPatcher:
             c = row_cells.get(col)
             if c is not None:
                 s = c.get("s")
-                try:
-                    new = cache[s]
-                except KeyError:
-                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     c.set("s", new)
                     filled += 1
@@ -720,19 +717,13 @@ class SheetPatcher:
             hit = pending.get(col) if pending is not None else None
             if pending is not None and hit is not None:              # a new cell kept as text
                 s = hit[2]
-                try:
-                    new = cache[s]
-                except KeyError:
-                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     pending[col] = (hit[0], hit[1], new, hit[3])
                     filled += 1
                 continue
             base = self._col_style(col) if row_style is None else row_style
-            try:
-                new = cache[base]
-            except KeyError:
-                new = cache[base] = self._filled_style(base, rgb, product)
+            new = self._fill_style(cache, base, rgb, product)
             if new is None:
                 continue
             if row_el is None:
@@ -802,10 +793,7 @@ class SheetPatcher:
             i = index.get(col)
             if i is not None:
                 s = raw.style_of(i)
-                try:
-                    new = cache[s]
-                except KeyError:
-                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     styles[i] = new.encode()
                     filled += 1
@@ -813,19 +801,13 @@ class SheetPatcher:
             hit = pending.get(col) if pending is not None else None
             if pending is not None and hit is not None:              # a new cell kept as text
                 s = hit[2]
-                try:
-                    new = cache[s]
-                except KeyError:
-                    new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+                new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     renewed.append((col, new))
                     filled += 1
                 continue
             base = self._col_style(col) if row_style is None else row_style
-            try:
-                new = cache[base]
-            except KeyError:
-                new = cache[base] = self._filled_style(base, rgb, product)
+            new = self._fill_style(cache, base, rgb, product)
             if new is None:
                 continue
             if not 1 <= col <= MAX_COL:
@@ -865,6 +847,15 @@ class SheetPatcher:
             if new is not None:
                 c.set("s", new)
                 self.changed = True
+
+    def _fill_style(self, cache: dict, s: str | int | None, rgb: str | None, product: frozenset[str]) -> str | None:
+        """``_filled_style`` of a cell's s= text (or of a row's/column's format), remembered in
+        ``cache`` (one per colour)."""
+        try:
+            return cache[s]
+        except KeyError:
+            new = cache[s] = self._filled_style(int(s) if s else 0, rgb, product)
+            return new
 
     def _filled_style(self, xf: int, rgb: str | None, product: frozenset[str]) -> str | None:
         """The s= a cell with format ``xf`` gets; None when it keeps its format."""
