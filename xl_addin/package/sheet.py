@@ -505,23 +505,7 @@ class SheetPatcher:
                 else:                                     # only <c> children, col past them
                     at_end = (not cols or col > cols[-1]) and len(row_el) == len(cols)
                 if at_end:
-                    base = self.base_style(row_el, col)
-                    xf = (self.styles.with_number_format(base, w.number_format)
-                          if w.number_format else base)
-                    try:
-                        kind, text, xf = self._encode(value, xf)
-                    except (ValueError, OverflowError, TypeError) as exc:
-                        raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} "
-                                            f"— Wert {value!r} kann nicht geschrieben werden "
-                                            f"({exc})") from None
-                    if pending is None:
-                        pending = self._pending[r] = {}
-                    pending[col] = (kind, text, *_new_cell_s(xf, base))
-                    span = spans.get(r)
-                    if span is None:
-                        spans[r] = [col, col]
-                    else:
-                        span[0], span[1] = min(span[0], col), max(span[1], col)
+                    self._keep_new_cell(r, w, self.base_style(row_el, col), spans)
                     self.cells_written += 1
                     continue
             self.write(r, col, value, w.number_format)
@@ -530,6 +514,27 @@ class SheetPatcher:
                 self._created(r, None, lo, hi)
             else:
                 self._created(r, self.rows[r], lo, hi)
+
+    def _keep_new_cell(self, r: int, w, base: int, spans: dict[int, list[int]]) -> None:
+        """The value of ``w`` for a new cell of row ``r`` (format ``base``) kept as text (see
+        ``__init__``) — encoded at its turn, formats derived in the same order — and its column
+        noted for the row's spans."""
+        col = w.col
+        xf = self.styles.with_number_format(base, w.number_format) if w.number_format else base
+        try:
+            kind, text, xf = self._encode(w.value, xf)
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                f"{w.value!r} kann nicht geschrieben werden ({exc})") from None
+        pending = self._pending.get(r)
+        if pending is None:
+            pending = self._pending[r] = {}
+        pending[col] = (kind, text, *_new_cell_s(xf, base))
+        span = spans.get(r)
+        if span is None:
+            spans[r] = [col, col]
+        else:
+            span[0], span[1] = min(span[0], col), max(span[1], col)
 
     def _write_raw(self, r: int, raw: rawrows.RawRow, w, spans: dict[int, list[int]]) -> bool:
         """``write`` of ``w`` into a row kept as bytes — the same cell bytes the tree would
@@ -566,17 +571,7 @@ class SheetPatcher:
                              + (head + attrs + tail).encode())
                 self._touch(r, col)
             else:
-                base = self._raw_base_style(raw, col)
-                xf = self.styles.with_number_format(base, w.number_format) if w.number_format else base
-                kind, text, xf = self._encode(value, xf)
-                if pending is None:
-                    pending = self._pending[r] = {}
-                pending[col] = (kind, text, *_new_cell_s(xf, base))
-                span = spans.get(r)
-                if span is None:
-                    spans[r] = [col, col]
-                else:
-                    span[0], span[1] = min(span[0], col), max(span[1], col)
+                self._keep_new_cell(r, w, self._raw_base_style(raw, col), spans)
         except (ValueError, OverflowError, TypeError) as exc:
             raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
                                 f"{value!r} kann nicht geschrieben werden ({exc})") from None
