@@ -733,15 +733,20 @@ def _reference_batches(sheet: str, blocks: list[Block]) -> Iterator[str]:
         yield "=" + batch
 
 
+NAMES_PER_UNION = 12       # "xl_addin_Bereich12," is 19 characters: twelve names in one Range()
+
+
 def multi_area_calls(sheet: str, blocks: list[Block]) -> tuple[int, int]:
     """(COM calls to get the ranges, number of ranges) for ``blocks`` as ``XlwingsBook`` gets
     them: one ``Range(address)`` when the addresses fit in Excel's 255 characters, else per
-    ~8,000 characters a temporary defined name (add it, take its range, delete it)."""
+    ~8,000 characters a temporary defined name (add it, delete it) and one ``Range()`` over the
+    union of up to ``NAMES_PER_UNION`` names."""
     short = address_calls(blocks)
     if short <= 1:
         return short, short
     n = sum(1 for _ in _reference_batches(sheet, blocks))
-    return 3 * n, n
+    unions = -(-n // NAMES_PER_UNION)
+    return 2 * n + unions, unions
 
 
 def _address_batches(blocks: list[Block], limit: int = 240) -> Iterator[str]:
@@ -932,20 +937,31 @@ class XlwingsBook:
     def _ranges(self, sheet, blocks) -> list[Any]:
         """Multi-area ranges covering ``blocks``: one ``Range(address)`` when the addresses fit
         in 255 characters; else a temporary (hidden) defined name per ~8,000 characters of
-        references — hundreds of areas per range instead of ~20 — and, should Excel refuse the
-        name, ``Range()`` per 255 characters."""
+        references — hundreds of areas each — and one ``Range("name1,name2,…")`` over up to
+        ``NAMES_PER_UNION`` of them (the union of the names; they are deleted once it is
+        taken), so thousands of areas are one range; should Excel refuse the names, ``Range()``
+        per 255 characters."""
         sh = self._sheet(sheet).api
         if address_calls(blocks) > 1 and not getattr(self, "_names_refused", False):
             try:
-                out = []
-                for refers in _reference_batches(sheet, blocks):
-                    name = self.book.api.Names.Add(Name=TEMP_NAME, RefersTo=refers, Visible=False)
-                    out.append(name.RefersToRange)
-                    name.Delete()
-                return out
+                return self._named_unions(sh, sheet, blocks)
             except Exception:   # an older Excel: addresses of 255 characters
                 self._names_refused = True
         return [sh.Range(address) for address in _address_batches(blocks)]
+
+    def _named_unions(self, sh, sheet, blocks) -> list[Any]:
+        refs = list(_reference_batches(sheet, blocks))
+        out = []
+        for start in range(0, len(refs), NAMES_PER_UNION):
+            added = []
+            try:
+                for i, refers in enumerate(refs[start:start + NAMES_PER_UNION], start=1):
+                    added.append(self.book.api.Names.Add(Name=f"{TEMP_NAME}{i}", RefersTo=refers, Visible=False))
+                out.append(sh.Range(",".join(f"{TEMP_NAME}{i}" for i in range(1, len(added) + 1))))
+            finally:
+                for name in added:
+                    name.Delete()
+        return out
 
     def set_number_format(self, sheet, blocks, number_format) -> None:
         for rng in self._ranges(sheet, blocks):
