@@ -8,8 +8,9 @@ can see how the adapter talks to Excel.
 
 ``com_calls`` counts what the same call costs ``XlwingsBook`` in cross-process COM calls (each
 property read or write, each method, each object fetched: ``Range(…)`` is one, ``.Value = …`` one
-more), by the table ``COM_COST`` and, for a list of blocks, one range per ~240 characters of
-addresses as ``XlwingsBook`` batches them. ``fail_at = ("set_fill", 2)`` makes the second
+more), by the table ``COM_COST`` and, for a list of blocks, as ``XlwingsBook`` gets its ranges
+(``multi_area_calls``: one address of 255 characters, else temporary names and their unions).
+``fail_at = ("set_fill", 2)`` makes the second
 ``set_fill`` raise like a COM error, to see that a failure half-way leaves the workbook as it was.
 """
 from __future__ import annotations

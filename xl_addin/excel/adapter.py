@@ -44,7 +44,7 @@ Block = tuple[int, int, int, int]   # first row, first col, last row, last col (
 class LiveBook(Protocol):
     """What the adapter needs from a live workbook. Coordinates are 1-based. Every method is a
     bounded number of cross-process calls in ``XlwingsBook`` — whatever the size of the block —
-    except where a list of blocks goes in (one call per ~240 characters of addresses)."""
+    except where a list of blocks goes in (``multi_area_calls``)."""
 
     name: str
 
