@@ -75,7 +75,7 @@ LINEAR = 1.25                  # µs per order at the largest size <= 1.25 x at 
 def build(path: Path, n_orders: int, n_vendors: int = 40, *, workbook_options: dict | None = None,
           before_close=None) -> None:
     """The previous benchmark's plain Masterliste — kept as it was only because
-    tests/excel/test_live_at_scale.py builds its 20,000 orders with it. Not what the benchmark
+    read_phase.py builds on it. Not what the benchmark
     measures: XlsxWriter's constant_memory mode (inline strings), two cell formats, every
     offer_link a hyperlink, every vendor's CSV blocked. The benchmark's input is
     agent_workbook.build (phases.py uses it too). ``workbook_options`` for XlsxWriter,

@@ -8,12 +8,14 @@ can see how the adapter talks to Excel.
 
 ``com_calls`` counts what the same call costs ``XlwingsBook`` in cross-process COM calls (each
 property read or write, each method, each object fetched: ``Range(…)`` is one, ``.Value = …`` one
-more), by the table ``COM_COST`` and, for a list of blocks, one range per ~240 characters of
-addresses as ``XlwingsBook`` batches them. ``fail_at = ("set_fill", 2)`` makes the second
+more), by the table ``COM_COST`` and, for a list of blocks, as ``XlwingsBook`` gets its ranges
+(``multi_area_calls``: one address of 255 characters, else temporary names and their unions).
+``fail_at = ("set_fill", 2)`` makes the second
 ``set_fill`` raise like a COM error, to see that a failure half-way leaves the workbook as it was.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ COM_COST = {
     "sheet_names": 2, "sheet_state": 1, "read_values": 5, "write_block": 2, "has_formulas": 2,
     "has_merged_cells": 2, "is_protected": 1, "structure_protected": 1, "last_value_row": 2,
     "add_sheet": 3, "delete_sheet": 3, "set_sheet_state": 1, "clear_sheet": 2, "set_bold": 3,
-    "delete_rows": 2, "insert_rows": 2, "save_copy": 1, "batch": 12,
+    "delete_rows": 3, "insert_rows": 2, "save_copy": 1, "batch": 12,
 }
 
 
@@ -44,12 +46,16 @@ def _is_date_format(fmt: str | None) -> bool:
     return any(ch in bare for ch in "dmyhs") and "general" not in bare
 
 
-def _halvings(column: list) -> int:
-    """Reads of NumberFormat to learn every cell of ``column``: one per part, halving a mixed part."""
+def _halvings(column: list, needed: list[bool] | None = None) -> int:
+    """Reads of NumberFormat to learn every cell of ``column`` (or the ``needed`` ones): one per
+    part, halving a mixed part; a part without a needed cell is not read."""
+    if needed is not None and not any(needed):
+        return 0
     if len(column) <= 1 or all(v == column[0] for v in column):
         return 1
     mid = len(column) // 2
-    return 1 + _halvings(column[:mid]) + _halvings(column[mid:])
+    return (1 + _halvings(column[:mid], needed and needed[:mid])
+            + _halvings(column[mid:], needed and needed[mid:]))
 
 
 @dataclass
@@ -192,15 +198,18 @@ class FakeBook:
         r1, c1, r2, c2 = block
         return [[d.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
-    def read_number_formats(self, sheet, block) -> list[list[str | None]]:
-        """XlwingsBook reads NumberFormat per column and halves a column while it is mixed."""
+    def read_number_formats(self, sheet, block, rows=None) -> list[list[str | None]]:
+        """XlwingsBook reads NumberFormat per column and halves a column while it is mixed; with
+        ``rows`` only parts holding one of them (the other cells come back None)."""
         s = self._s(sheet)
         r1, c1, r2, c2 = block
+        needed = None if rows is None else [r in rows for r in range(r1, r2 + 1)]
         cost = 0
         for c in range(c1, c2 + 1):
-            cost += 2 * _halvings([s.formats.get((r, c)) or "General" for r in range(r1, r2 + 1)])
+            cost += 2 * _halvings([s.formats.get((r, c)) or "General" for r in range(r1, r2 + 1)], needed)
         self._call("read_number_formats", sheet, block, cost=cost)
-        return [[s.formats.get((r, c)) or "General" for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        return [[(s.formats.get((r, c)) or "General") if rows is None or r in rows else None
+                 for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
     def set_number_format(self, sheet, blocks, number_format) -> None:
         get, ranges = multi_area_calls(sheet, blocks)
@@ -298,13 +307,26 @@ class FakeBook:
         r1, c1, r2, c2 = block
         self._s(sheet).bold.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
-    def delete_rows(self, sheet, first, last) -> None:
-        self._call("delete_rows", sheet, first, last)
+    def delete_rows(self, sheet, runs) -> None:
+        """Like ``Range("5:5,9:11").EntireRow.Delete()``: every area goes at once and each row
+        below moves up by the number of deleted rows above it; Excel refuses an address longer
+        than 255 characters and areas that overlap."""
+        runs = [tuple(run) for run in runs]
+        self._call("delete_rows", sheet, tuple(runs))
+        address = ",".join(f"{first}:{last}" for first, last in runs)
+        if len(address) > 255:
+            raise FakeComError(f"Range('{address[:30]}…'): Adresse länger als 255 Zeichen")
+        doomed: set[int] = set()
+        for first, last in runs:
+            rows = set(range(first, last + 1))
+            if first < 1 or last < first or rows & doomed:
+                raise FakeComError(f"Range('{address}'): Bereiche überlappen oder sind ungültig")
+            doomed |= rows
+        order = sorted(doomed)
         s = self._s(sheet)
-        n = last - first + 1
 
         def shift(d: dict) -> dict:
-            return {((r - n if r > last else r), c): v for (r, c), v in d.items() if not first <= r <= last}
+            return {(r - bisect.bisect_left(order, r), c): v for (r, c), v in d.items() if r not in doomed}
         s.values, s.fills, s.formats = shift(s.values), shift(s.fills), shift(s.formats)
         s.font_colours = shift(s.font_colours)
         s.bold = set(shift({k: True for k in s.bold}))

@@ -75,9 +75,13 @@ def test_batch_restores_screen_calculation_and_events_on_every_path():
     assert (app.screen_updating, app.calculation, app_api.EnableEvents) == (True, "automatic", True)
 
 
-def test_many_blocks_are_coloured_through_a_temporary_name_of_hundreds_of_areas():
-    from xl_addin.excel.adapter import REFERENCE_LIMIT, TEMP_NAME, XlwingsBook
+def test_many_blocks_are_coloured_through_temporary_names_of_hundreds_of_areas_taken_as_one_union():
+    """Each hidden name holds ~8,000 characters of references; one Range("n1,n2,…") takes the
+    union of up to NAMES_PER_UNION names (a name list within 255 characters); every name is
+    deleted again, also when Excel refuses the union."""
+    from xl_addin.excel.adapter import NAMES_PER_UNION, REFERENCE_LIMIT, TEMP_NAME, XlwingsBook
     log: list = []
+    names: dict[str, str] = {}          # the workbook's defined names: name -> reference
 
     class Target:
         def __init__(self, refers: str) -> None:
@@ -87,24 +91,40 @@ def test_many_blocks_are_coloured_through_a_temporary_name_of_hundreds_of_areas(
             log.append((self.refers, name, value))
 
     class Name:
-        def __init__(self, refers: str) -> None:
-            self.RefersToRange = SimpleNamespace(Interior=Target(refers))
-            self.deleted = False
+        def __init__(self, name: str) -> None:
+            self.name = name
 
         def Delete(self) -> None:  # COM name
-            log.append(("deleted",))
+            log.append(("deleted", self.name))
+            del names[self.name]
 
     def add(Name: str, RefersTo: str, Visible: bool):
-        assert Name == TEMP_NAME and Visible is False and len(RefersTo) <= REFERENCE_LIMIT + 1
-        return globals_name(RefersTo)
+        assert Name.startswith(TEMP_NAME) and Visible is False and len(RefersTo) <= REFERENCE_LIMIT + 1
+        names[Name] = RefersTo
+        return globals_name(Name)
     globals_name = Name
+
+    def com_range(address: str):
+        assert len(address) <= 255, address
+        if not all(n in names for n in address.split(",")):
+            return SimpleNamespace(Interior=Target(address))          # an address of cells
+        if refuse:
+            raise RuntimeError("Excel lehnt ab")
+        return SimpleNamespace(Interior=Target(",".join(names[n][1:] for n in address.split(","))))
+    refuse = False
     api = SimpleNamespace(Names=SimpleNamespace(Add=add))
-    sheet = SimpleNamespace(api=SimpleNamespace(Range=lambda a: (_ for _ in ()).throw(AssertionError(a))))
+    sheet = SimpleNamespace(api=SimpleNamespace(Range=com_range))
     book = XlwingsBook(SimpleNamespace(name="Mappe.xlsx", api=api, sheets={"Master liste": sheet}))
-    blocks = [(r, 1, r, 23) for r in range(2, 2002, 2)]            # 1,000 separate rows
+    blocks = [(r, 1, r, 23) for r in range(2, 6002, 2)]            # 3,000 separate rows
     book.set_fill("Master liste", blocks, "BFBFBF")
     sets = [e for e in log if e[0] != "deleted"]
-    assert 1 < len(sets) <= 5 and len([e for e in log if e[0] == "deleted"]) == len(sets)
-    areas = ",".join(refers[1:] for refers, _, _ in sets).split(",")
-    assert areas[:2] == ["'Master liste'!$A$2:$W$2", "'Master liste'!$A$4:$W$4"] and len(areas) == 1000
+    deleted = [e for e in log if e[0] == "deleted"]
+    assert len(sets) == 1 and NAMES_PER_UNION >= len(deleted) > 1 and not names
+    areas = sets[0][0].split(",")
+    assert areas[:2] == ["'Master liste'!$A$2:$W$2", "'Master liste'!$A$4:$W$4"] and len(areas) == 3000
     assert {(name, value) for _, name, value in sets} == {("Color", 0xBFBFBF)}
+    refuse, log[:] = True, []            # an Excel that refuses the union: addresses of 255 characters
+    book.set_fill("Master liste", blocks, "BFBFBF")
+    assert not names and [e for e in log if e[0] == "deleted"]
+    sets = [e for e in log if e[0] != "deleted"]
+    assert len(sets) > 20 and ",".join(a for a, _, _ in sets).split(",")[-1] == "A6000:W6000"

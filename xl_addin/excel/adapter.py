@@ -16,6 +16,7 @@ an agent's entry between two written cells stays as it is).
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import re
@@ -43,7 +44,7 @@ Block = tuple[int, int, int, int]   # first row, first col, last row, last col (
 class LiveBook(Protocol):
     """What the adapter needs from a live workbook. Coordinates are 1-based. Every method is a
     bounded number of cross-process calls in ``XlwingsBook`` — whatever the size of the block —
-    except where a list of blocks goes in (one call per ~240 characters of addresses)."""
+    except where a list of blocks goes in (``multi_area_calls``)."""
 
     name: str
 
@@ -56,7 +57,8 @@ class LiveBook(Protocol):
     def has_merged_cells(self, sheet: str, block: Block) -> bool: ...   # any merged cell in the block
     def is_protected(self, sheet: str) -> bool: ...                     # sheet protection on
     def structure_protected(self) -> bool: ...                          # no sheet can be added
-    def read_number_formats(self, sheet: str, block: Block) -> list[list[str | None]]: ...
+    def read_number_formats(self, sheet: str, block: Block, rows: frozenset[int] | None = None
+                            ) -> list[list[str | None]]: ...   # rows: only these needed (else None)
     def set_number_format(self, sheet: str, blocks: list[Block], number_format: str) -> None: ...
     def read_fills(self, sheet: str, block: Block) -> list[list[str | None]]: ...
     def set_fill(self, sheet: str, blocks: list[Block], rgb: str | None) -> None: ...
@@ -72,7 +74,8 @@ class LiveBook(Protocol):
     def print_one_page_wide(self, sheet: str) -> None: ...   # PageSetup: 1 page wide, pages down as needed
     def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None: ...
     def set_bold(self, sheet: str, block: Block) -> None: ...
-    def delete_rows(self, sheet: str, first: int, last: int) -> None: ...
+    def delete_rows(self, sheet: str, runs: list[tuple[int, int]]) -> None: ...  # all at once, rows below
+    # shift up; runs (first, last) ascending, apart, one address of <= 255 characters (row_batches)
     def insert_rows(self, sheet: str, first: int, count: int) -> None: ...
     def save_copy(self, path: Path) -> None: ...                  # Workbook.SaveCopyAs
     def batch(self) -> contextlib.AbstractContextManager: ...      # screen updating off etc.
@@ -498,15 +501,18 @@ def apply_plan_live(book: LiveBook, plan: Plan, progress: Callable[[str], None] 
         res.rows_appended += len(rows)
         steps.append(_append_step(book, name, rows, ap.number_formats, name in new_sheets))
 
-    # ---- 5. deletions, bottom up, one call per block of consecutive rows
+    # ---- 5. deletions, bottom up: per sheet one read of the doomed rows' number formats and fills
+    # and one multi-area deletion per 255 characters of row addresses ("5:5,9:11"), not one per block
     for d in plan.deletions:
         name = existing(d.sheet, "Zeilen löschen")
         touched.add(name)
         doomed = sorted({r for r in d.rows if r >= 1})
+        if not doomed:
+            continue
         width = max((len(r) for r in current(name)), default=1)
-        for first, last in reversed(list(_runs(doomed))):
-            steps.append((*_delete_step(book, name, (first, 1, last, width), old_block(name, (first, 1, last, width))),
-                          False))
+        runs = list(_runs(doomed))
+        old = {run: old_block(name, (run[0], 1, run[1], width)) for run in runs}
+        steps += [(*step, False) for step in _delete_steps(book, name, runs, width, old)]
         res.rows_deleted += len(doomed)
 
     # ---- 6. the overview and its chart, after the run's other sheets (as the package writer does)
@@ -549,30 +555,64 @@ def apply_plan_live(book: LiveBook, plan: Plan, progress: Callable[[str], None] 
     return res
 
 
-def _delete_step(book: LiveBook, name: str, block: Block, old: list[list[Any]]
-                 ) -> tuple[Callable[[], None], Callable[[], None]]:
-    """Deleting the rows of ``block``, and taking it back: the rows inserted again with their
-    values, number formats and fills (read just before the deletion)."""
-    kept: dict[str, dict] = {}
+def row_batches(runs: list[tuple[int, int]], limit: int = 240) -> list[list[tuple[int, int]]]:
+    """Runs of rows (first, last; ascending) -> the batches one ``Range("5:5,9:11")`` address of at
+    most ``limit`` characters takes (Excel refuses longer than 255), the bottom batch first."""
+    batches: list[list[tuple[int, int]]] = []
+    length = 0
+    for first, last in reversed(runs):
+        part = len(f"{first}:{last}")
+        if batches and length + 1 + part <= limit:
+            batches[-1].insert(0, (first, last))
+            length += 1 + part
+        else:
+            batches.append([(first, last)])
+            length = part
+    return batches
 
-    def delete() -> None:
-        kept["formats"] = _grid(book.read_number_formats, name, block)
-        kept["fills"] = _grid(book.read_fills, name, block)
-        book.delete_rows(name, block[0], block[2])
 
-    def undo() -> None:
-        book.insert_rows(name, block[0], block[2] - block[0] + 1)
-        book.write_block(name, block[0], 1, old)
-        for what in ("formats", "fills"):
-            groups: dict[Any, list[tuple[int, int]]] = defaultdict(list)
-            for cell, v in kept.get(what, {}).items():
-                groups[v].append(cell)
-            for v, cells in groups.items():
-                if what == "formats":
-                    book.set_number_format(name, merge_blocks(cells), v or "General")
-                elif v != OTHER_FILL:      # an agent's pattern cannot be set again; a colour can
-                    book.set_fill(name, merge_blocks(cells), v)
-    return delete, undo
+def _delete_steps(book: LiveBook, name: str, runs: list[tuple[int, int]], width: int,
+                  old: dict[tuple[int, int], list[list[Any]]]
+                  ) -> list[tuple[Callable[[], None], Callable[[], None]]]:
+    """Deleting the rows of ``runs`` (ascending) — one multi-area deletion per address batch,
+    bottom up, so the rows of the batches above keep their numbers — and taking each back: its
+    runs inserted again top down, with their values (``old``), number formats and fills. The
+    formats and fills of every doomed row are read once, in two reads over the rows from the
+    first to the last run, just before the first deletion (after the Plan's fills are made)."""
+    kept: dict[str, dict[tuple[int, int], Any]] = {}
+    span = (runs[0][0], 1, runs[-1][1], width)
+
+    def read_once() -> None:
+        if not kept:
+            doomed = {r for first, last in runs for r in range(first, last + 1)}
+            formats = book.read_number_formats(name, span, frozenset(doomed))
+            for what, grid in (("formats", formats), ("fills", book.read_fills(name, span))):
+                kept[what] = {(span[0] + i, 1 + j): v for i, line in enumerate(grid) if span[0] + i in doomed
+                              for j, v in enumerate(line)}
+
+    def step(batch: list[tuple[int, int]]) -> tuple[Callable[[], None], Callable[[], None]]:
+        def delete() -> None:
+            read_once()
+            book.delete_rows(name, batch)
+
+        def undo() -> None:
+            for first, last in batch:                 # top down: each at its own row number again
+                book.insert_rows(name, first, last - first + 1)
+            for first, _last in batch:
+                book.write_block(name, first, 1, old[(first, _last)])
+            rows = {r for first, last in batch for r in range(first, last + 1)}
+            for what in ("formats", "fills"):
+                groups: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+                for cell, v in kept.get(what, {}).items():
+                    if cell[0] in rows:
+                        groups[v].append(cell)
+                for v, cells in groups.items():
+                    if what == "formats":
+                        book.set_number_format(name, merge_blocks(cells), v or "General")
+                    elif v != OTHER_FILL:      # an agent's pattern cannot be set again; a colour can
+                        book.set_fill(name, merge_blocks(cells), v)
+        return delete, undo
+    return [step(batch) for batch in row_batches(runs)]
 
 
 def _append_step(book: LiveBook, name: str, rows: list[list[CellValue]], number_formats: dict[int, str],
@@ -660,6 +700,12 @@ def _hex_bgr(rgb: str) -> int:
     return int(s[4:6], 16) << 16 | int(s[2:4], 16) << 8 | int(s[0:2], 16)
 
 
+def _any_between(ordered: list[int], first: int, last: int) -> bool:
+    """Whether the sorted ``ordered`` holds a number from ``first`` to ``last``."""
+    i = bisect.bisect_left(ordered, first)
+    return i < len(ordered) and ordered[i] <= last
+
+
 def _address(block: Block) -> str:
     from ..core.cells import col_letter
     r1, c1, r2, c2 = block
@@ -687,15 +733,20 @@ def _reference_batches(sheet: str, blocks: list[Block]) -> Iterator[str]:
         yield "=" + batch
 
 
+NAMES_PER_UNION = 12       # "xl_addin_Bereich12," is 19 characters: twelve names in one Range()
+
+
 def multi_area_calls(sheet: str, blocks: list[Block]) -> tuple[int, int]:
     """(COM calls to get the ranges, number of ranges) for ``blocks`` as ``XlwingsBook`` gets
     them: one ``Range(address)`` when the addresses fit in Excel's 255 characters, else per
-    ~8,000 characters a temporary defined name (add it, take its range, delete it)."""
+    ~8,000 characters a temporary defined name (add it, delete it) and one ``Range()`` over the
+    union of up to ``NAMES_PER_UNION`` names."""
     short = address_calls(blocks)
     if short <= 1:
         return short, short
     n = sum(1 for _ in _reference_batches(sheet, blocks))
-    return 3 * n, n
+    unions = -(-n // NAMES_PER_UNION)
+    return 2 * n + unions, unions
 
 
 def _address_batches(blocks: list[Block], limit: int = 240) -> Iterator[str]:
@@ -859,14 +910,18 @@ class XlwingsBook:
         r1, c1, r2, c2 = block
         return self._sheet(sheet).range((r1, c1), (r2, c2))
 
-    def read_number_formats(self, sheet, block) -> list[list[str | None]]:
+    def read_number_formats(self, sheet, block, rows=None) -> list[list[str | None]]:
         """Per column: Range.NumberFormat is the format of every cell, or None when they differ —
-        then each half is asked (a formatted column is one call)."""
+        then each half is asked (a formatted column is one call); with ``rows``, a part holding
+        none of them is not asked (its cells stay None)."""
         r1, c1, r2, c2 = block
         sh = self._sheet(sheet).api
         grid: list[list[str | None]] = [[None] * (c2 - c1 + 1) for _ in range(r1, r2 + 1)]
+        needed = sorted(rows) if rows is not None else None
 
         def fill(col: int, first: int, last: int) -> None:
+            if needed is not None and not _any_between(needed, first, last):
+                return
             fmt = sh.Range(_address((first, col, last, col))).NumberFormat
             if fmt is not None or first == last:
                 for r in range(first, last + 1):
@@ -882,20 +937,31 @@ class XlwingsBook:
     def _ranges(self, sheet, blocks) -> list[Any]:
         """Multi-area ranges covering ``blocks``: one ``Range(address)`` when the addresses fit
         in 255 characters; else a temporary (hidden) defined name per ~8,000 characters of
-        references — hundreds of areas per range instead of ~20 — and, should Excel refuse the
-        name, ``Range()`` per 255 characters."""
+        references — hundreds of areas each — and one ``Range("name1,name2,…")`` over up to
+        ``NAMES_PER_UNION`` of them (the union of the names; they are deleted once it is
+        taken), so thousands of areas are one range; should Excel refuse the names, ``Range()``
+        per 255 characters."""
         sh = self._sheet(sheet).api
         if address_calls(blocks) > 1 and not getattr(self, "_names_refused", False):
             try:
-                out = []
-                for refers in _reference_batches(sheet, blocks):
-                    name = self.book.api.Names.Add(Name=TEMP_NAME, RefersTo=refers, Visible=False)
-                    out.append(name.RefersToRange)
-                    name.Delete()
-                return out
+                return self._named_unions(sh, sheet, blocks)
             except Exception:   # an older Excel: addresses of 255 characters
                 self._names_refused = True
         return [sh.Range(address) for address in _address_batches(blocks)]
+
+    def _named_unions(self, sh, sheet, blocks) -> list[Any]:
+        refs = list(_reference_batches(sheet, blocks))
+        out = []
+        for start in range(0, len(refs), NAMES_PER_UNION):
+            added = []
+            try:
+                for i, refers in enumerate(refs[start:start + NAMES_PER_UNION], start=1):
+                    added.append(self.book.api.Names.Add(Name=f"{TEMP_NAME}{i}", RefersTo=refers, Visible=False))
+                out.append(sh.Range(",".join(f"{TEMP_NAME}{i}" for i in range(1, len(added) + 1))))
+            finally:
+                for name in added:
+                    name.Delete()
+        return out
 
     def set_number_format(self, sheet, blocks, number_format) -> None:
         for rng in self._ranges(sheet, blocks):
@@ -1005,8 +1071,13 @@ class XlwingsBook:
         r1, c1, r2, c2 = block
         self._sheet(sheet).range((r1, c1), (r2, c2)).font.bold = True
 
-    def delete_rows(self, sheet, first, last) -> None:
-        self._sheet(sheet).api.Rows(f"{first}:{last}").Delete()
+    def delete_rows(self, sheet, runs) -> None:
+        """All runs in one call: ``Range("5:5,9:11").EntireRow.Delete()`` deletes every area at
+        once, the rows below shift up (``row_batches`` keeps the address within 255 characters)."""
+        address = ",".join(f"{first}:{last}" for first, last in runs)
+        if len(address) > 255:
+            raise ValueError(f"Adresse länger als 255 Zeichen: {address[:40]}…")
+        self._sheet(sheet).api.Range(address).EntireRow.Delete()
 
     @contextlib.contextmanager
     def batch(self):
