@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -183,8 +184,12 @@ class RawRow:
             self.plain = False
 
     def compact(self) -> None:
-        """Drop the cut cells (``inner`` holds them; ``cols`` stay right: edits keep columns)."""
+        """Drop the cut cells and their shape (``inner`` holds them); ``cols`` stay right (edits
+        keep columns), as two bytes a column."""
         self.cells = None
+        self.shape = ()
+        if type(self.cols) is list:
+            self.cols = array("H", self.cols)              # type: ignore[assignment]
 
     def _changed(self) -> None:
         """``inner`` from the edited cells; cut again when next needed (``shape`` follows)."""
@@ -303,7 +308,6 @@ class RawRow:
         if not was_cut:
             self.compact()
         return b"".join(parts)
-
 
     def _place(self, new: list[tuple[int, bytes]]) -> bytes | None:
         """The row with the new cells (column order) put before the cells that follow them,
