@@ -7,9 +7,13 @@ The estimate: ``BASE`` for the interpreter and the product, the file itself, plu
 bytes per byte of uncompressed sheet XML and shared strings (calamine's grid and the Python values
 made of it), plus ``WRITE_FACTOR`` more per byte of sheet XML for a run that writes (the Plan, the
 sheets' bytes and the rows it edits — rows stay bytes and a sheet is deflated as it is made, so
-this is no longer lxml's trees). Measured (December 2026) on Inkasso workbooks of 20,000 and
-200,000 orders (11 and 118 MB of sheet XML and strings: `run` peaks at 224 MB and 1.4 GB, `check`
-at 730 MB for the bigger one; one million shared strings: 470 MB to read) and rounded up.
+this is no longer lxml's trees). Measured (December 2026) on Inkasso workbooks: 20,000 and
+200,000 orders (11 and 118 MB of sheet XML and strings) peak at 224 MB and 1.2 GB in `run`; the
+agent-like 200,000-order workbook of `make bench` (≈135 MB) at 1.8 GB, after its first run (301 MB:
+the computed columns as inline strings) at 1.05 GB (`check` 0.8 GB); one million shared strings:
+470 MB to read. The XML's size is a rough measure of its cells (inline strings inflate it): the
+factors keep the estimate within about 10 % below to 3x above those peaks, so that a ran workbook
+is not refused for the text it holds.
 
 Both limits are read from the environment on each use, so a server sets them once
 (``XL_ADDIN_MAX_FILE_MB``, ``XL_ADDIN_MAX_MEMORY_MB``; ``0`` = no limit).
@@ -27,7 +31,7 @@ MEMORY_ENV = "XL_ADDIN_MAX_MEMORY_MB"
 DEFAULT_FILE_MB = 256
 DEFAULT_MEMORY_MB = 4096
 BASE = 100 * 1024 * 1024
-READ_FACTOR = 8
+READ_FACTOR = 6
 WRITE_FACTOR = 6
 MB = 1024 * 1024
 
