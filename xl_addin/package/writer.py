@@ -163,7 +163,7 @@ class _Edit:
             self._pack(part, patcher)
 
     def _pack(self, part: str, patcher: SheetPatcher) -> Future:
-        """Queue serialising, then deflating, a sheet on the worker; the future of the latter."""
+        """Queue making and deflating a sheet on the worker (one job); its future."""
         if part not in self._deflated:               # made and deflated a stretch at a time
             job = self._worker.submit(lambda: deflate_stream(patcher.iter_xml()))
             self._serialised[part] = self._deflated[part] = job
