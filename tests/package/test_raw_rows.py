@@ -145,3 +145,36 @@ def test_a_cell_of_another_row_is_refused_when_the_row_is_touched():
     outcomes = [run(make(data, raw), [(1, 3, "x", None)], [], False, False) for raw in (True, False)]
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == "refused" and "A2" in outcomes[0][1]
+
+
+def test_a_fill_that_changes_nothing_leaves_rows_of_the_same_shape_uncut():
+    """A second run re-colours every row; once a row of a shape came out unchanged, the others
+    of that shape are decided from their cells' start tags — and come out as the tree makes them."""
+    rows = {r: ("", {1: "number", 2: "date", 3: "shared"}) for r in range(1, 7)}
+    first = make(sheet_bytes(rows, False), True)
+    for r in range(1, 7):
+        first.fill(r, (1, 2, 3), "FFFF00", PRODUCT)
+    coloured, styles = first.to_xml(), etree.tostring(first.styles.root)
+
+    def second(raw: bool):
+        again = Styles(etree.fromstring(styles), "test.xlsx")
+        p = (SheetPatcher.of_part(coloured, member="s.xml", sheet="Blatt", styles=again, date1904=False,
+                                  file="test.xlsx") if raw else
+             SheetPatcher(etree.fromstring(coloured), sheet="Blatt", styles=again, date1904=False,
+                          file="test.xlsx"))
+        for r in range(1, 7):
+            p.fill(r, (1, 2, 3), "FFFF00", PRODUCT)
+        return p, (p.to_xml(), etree.tostring(p.styles.root), p.cells_filled, p.changed)
+
+    (raw, got), (_, want) = second(True), second(False)
+    assert got == want and got[2] == 0 and not got[3]
+    assert set(raw._raw_rows) == {1}                   # only the first row was cut
+
+
+def test_a_row_with_a_cell_of_another_row_is_not_taken_for_its_shape():
+    good = row_xml(1, "", {1: "number"})
+    bad = '<row r="2"><c r="A3"><v>1</v></c></row>'
+    data = (HEAD + "<sheetData>" + good + bad + "</sheetData>" + TAIL).encode()
+    fills = [(1, {1}, None), (2, {1}, None)]
+    outcomes = [run(make(data, raw), [], fills, False, False) for raw in (True, False)]
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == "refused"

@@ -30,6 +30,7 @@ _ROW_NUMBER = re.compile(rb'\sr=(?:"(\d+)"|\'(\d+)\')')
 # backtracking). Cells written otherwise make the row parse into the tree.
 _CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)'
                    rb'(?:/>|>([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
+_CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)')   # _CELL's start
 _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
 _STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
@@ -333,6 +334,18 @@ class RawRow:
         parts.append(inner[pos:])
         parts.append(b"</row>")
         return b"".join(parts)
+
+
+def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:
+    """The ``shape`` the row ``body[start:end]`` would have when cut, read from its cells' start
+    tags only (None when a cell is not written as ``_CELL`` reads it, or names another row)."""
+    heads = _CELL_HEAD.findall(body, start, end)
+    if not heads or len(heads) != body.count(b"<c ", start, end):
+        return None
+    letters, digits, styles, rests = zip(*heads, strict=True)
+    if digits.count(b"%d" % number) != len(digits):
+        return None
+    return (letters, styles, rests)
 
 
 def row_style(open_tag: bytes) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -84,6 +85,7 @@ class SheetPatcher:
         # row's/column's format (number) -> the s= it gets
         self._fill_cache: dict[tuple[str, str | None, frozenset[str]], dict[str | int | None, str | None]] = {}
         self._fill_shapes: dict[int, dict[tuple, tuple]] = {}     # id(a _fill_cache entry) -> row shape -> fill
+        self._ordered_letters: dict[tuple[bytes, ...], bool] = {}   # a shape's columns ascending?
         # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
         # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
         # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
@@ -686,9 +688,12 @@ class SheetPatcher:
         cache = self._fill_cache.get(("fill", rgb, product))
         if cache is None:
             cache = self._fill_cache[("fill", rgb, product)] = {}
-        if r in self._raw and (raw := self._look(r)) is not None:
-            self._fill_raw(r, raw, cols, rgb, product, cache)
-            return
+        if r in self._raw:
+            if r not in self._raw_rows and r not in self._pending and self._fill_changes_nothing(r, cols, cache):
+                return
+            if (raw := self._look(r)) is not None:
+                self._fill_raw(r, raw, cols, rgb, product, cache)
+                return
         row_el = self.rows.get(r)
         if row_el is None:
             row_cells, row_cols, row_style = {}, [], None
@@ -772,6 +777,30 @@ class SheetPatcher:
         if filled:
             self.cells_filled += filled
             self.changed = True
+
+    def _fill_changes_nothing(self, r: int, cols, cache: dict) -> bool:
+        """Is the fill of row ``r`` (kept as bytes, untouched) known to change nothing — a row of
+        its shape came out of this fill unchanged? Decided from the cells' start tags, without
+        cutting the row (a second run re-colours every row, and nearly all are right)."""
+        shapes = self._fill_shapes.get(id(cache))
+        if not shapes:
+            return False
+        body = self._raw_body
+        start, end = self._raw[r]
+        shape = rawrows.shape_of(body, start, end, r)
+        if shape is None:
+            return False
+        ordered = self._ordered_letters.get(shape[0])
+        if ordered is None:
+            found = [_COLS[x.decode()] for x in shape[0]]
+            ordered = self._ordered_letters[shape[0]] = None not in found and all(
+                a < b for a, b in pairwise(found))
+        if not ordered:
+            return False
+        open_tag = body[start:body.find(b">", start, end) + 1]
+        style = rawrows.row_style(open_tag) if b"customFormat" in open_tag else None
+        done = shapes.get((cols, shape, style, None))
+        return done is not None and not (done[0] or done[1] or done[2] or done[5])
 
     def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
                     pending, row_style: int | None):
