@@ -23,6 +23,7 @@ The rule (README "What a run writes"):
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,11 +31,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..core.plan import SheetRewrite, agents_columns, carried_rows, header_key, value_key
+from .errors import WorkbookError
 from .opc import m
 from .refs import cell_ref
+from .safety import iterparse_safe
 from .sheet import SheetPatcher
 
-_C, _V, _F, _IS, _T = m("c"), m("v"), m("f"), m("is"), m("t")
+_C, _V, _F, _IS, _T, _SI = m("c"), m("v"), m("f"), m("is"), m("t"), m("si")
 _RPH = m("rPh")
 
 
@@ -47,7 +50,7 @@ def _unescape(text: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda g: chr(int(g.group(1), 16)), text)
 
 
-def cell_text(c: etree._Element | None, sst: Callable[[], list[str]]) -> str:
+def cell_text(c: etree._Element | None, sst: Callable[[], SharedStrings]) -> str:
     """What a cell shows, as text for matching (numbers as ``value_key`` writes them)."""
     if c is None:
         return ""
@@ -76,13 +79,42 @@ def cell_text(c: etree._Element | None, sst: Callable[[], list[str]]) -> str:
         return text
 
 
-def shared_strings(xml: etree._Element | None) -> list[str]:
-    if xml is None:
-        return []
-    out = []
-    for si in xml.iterchildren(m("si")):
-        out.append(_unescape("".join(x.text or "" for x in si.iter(_T) if _outside_phonetic(x))))
-    return out
+class SharedStrings:
+    """The workbook's shared strings, parsed only as far as the highest index asked for: the
+    cells a rewrite reads (an owned sheet's header and the agents' columns) are usually among the
+    first, and a table of a million strings (a long Protokoll) would cost a run a third of a
+    second. ``sst[i]`` raises IndexError past the end, like a list."""
+
+    def __init__(self, data: bytes | None, member: str = "", name: str = ""):
+        self._texts: list[str] = []
+        self._member, self._name = member, name
+        self._items = iterparse_safe(io.BytesIO(data), _SI) if data else None
+
+    def __getitem__(self, i: int) -> str:
+        if i < 0:
+            raise IndexError(i)
+        texts = self._texts
+        while i >= len(texts):
+            if self._items is None:
+                raise IndexError(i)
+            try:
+                _, si = next(self._items)
+            except StopIteration:
+                self._items = None
+                raise IndexError(i) from None
+            except etree.XMLSyntaxError as exc:
+                self._items = None
+                raise WorkbookError(f"Datei '{self._name}' ist beschädigt: Teil '{self._member}' ist kein "
+                                    f"gültiges XML ({exc.msg})") from None
+            texts.append(_unescape("".join(x.text or "" for x in si.iter(_T) if _outside_phonetic(x))))
+            si.clear()
+            while si.getprevious() is not None:           # what is read is let go
+                del si.getparent()[0]
+        return texts[i]
+
+
+def shared_strings(data: bytes | None, member: str = "", name: str = "") -> SharedStrings:
+    return SharedStrings(data, member, name)
 
 
 def _has_content(c: etree._Element) -> bool:
@@ -102,7 +134,7 @@ class Carried:
 
 
 def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
-                        sst: Callable[[], list[str]]) -> Carried | None:
+                        sst: Callable[[], SharedStrings]) -> Carried | None:
     """The agents' columns of the sheet as it is (before ``replace_content``) and where their
     cells go (``core.plan.agents_columns``, ``carried_rows``); None when the sheet has none."""
     patcher.materialize_all()
@@ -205,4 +237,4 @@ def header_texts(rw: SheetRewrite, carried: Carried | None) -> dict[int, str]:
     return out
 
 
-__all__ = ["Carried", "cell_text", "header_texts", "put_back", "shared_strings", "take_agents_columns"]
+__all__ = ["Carried", "SharedStrings", "cell_text", "header_texts", "put_back", "shared_strings", "take_agents_columns"]

@@ -115,7 +115,7 @@ class _Edit:
         self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
-        self._sst: list[str] | None = None              # shared strings, read when needed
+        self._sst: owned.SharedStrings | None = None    # shared strings, parsed as far as needed
 
     # --- the worker thread -----------------------------------------------------------------
     # lxml lets go of the GIL while parsing and serialising, zlib while (in|de)flating: the
@@ -451,12 +451,12 @@ class _Edit:
         self.result.delete_modes[entry.name] = "shift"
 
     # --- sheets the product rewrites: their tables and filters fit the new rows ----------------
-    def _shared_strings(self) -> list[str]:
+    def _shared_strings(self) -> owned.SharedStrings:
         hit = self._sst
         if hit is None:
             part = self.parts.part_of_type(REL_NS + "/sharedStrings")
-            root = self._part(part) if part is not None and self.archive.has(part) else None
-            hit = self._sst = owned.shared_strings(root)
+            data = self.archive.read(part) if part is not None and self.archive.has(part) else None
+            hit = self._sst = owned.shared_strings(data, part or "", self.name)
         return hit
 
     def _fit_rewritten(self, entry: SheetEntry, patcher: SheetPatcher, rw, carried) -> None:
