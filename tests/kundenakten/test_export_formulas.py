@@ -113,7 +113,10 @@ def test_export_akte_passes_on_no_cached_result_of_a_formula(workbook, tmp_path)
 
 # ------------------------------------------------------------------ the property
 
-secret = st.text(min_size=1, max_size=10).map(lambda s: f"«{s}»")
+# Control characters are left out: a cell cannot hold them, the export drops them, and "«\x1f}»"
+# written as "«}»" would look like another row's secret "«}»" — a false alarm, not a leak.
+secret = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10).map(
+    lambda s: f"«{s}»")
 ENTRY_ROW = st.fixed_dictionaries({
     "akte": st.sampled_from(["VPA", "O-Team", "vpa"]),
     "values": st.fixed_dictionaries({h: secret for h in S.EXPORT_COLUMNS}),
