@@ -35,44 +35,41 @@ def _dump(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _print_diagonal(book: actions.OpenWorkbook, window: timedelta | None, within: str | None, json_out: bool) -> None:
-    cases = actions.due_cases(book, window)
+def _show(payload: list, headers: tuple[str, ...], rows: list[list[str]], json_out: bool, empty: str) -> None:
+    """The due list: JSON, one line when it is empty, or a table."""
     if json_out:
-        _dump([c.as_dict() for c in cases])
+        _dump(payload)
         return
-    if not cases:
-        click.echo("Keine fälligen Fälle." if window is None else f"Keine Fälle fällig bis {within}.")
+    if not rows:
+        click.echo(empty)
         return
     from rich.console import Console
     from rich.table import Table
-    table = Table(title=f"Fällig ({len(cases)})", title_justify="left", expand=False)
-    for name in ("Fällig am", "Überf.", "Zeile", "Bestell-ID", "Agentur", "Anfrageart", "Schritt",
-                 "Nächste Aktion", "Saved Reply"):
+    table = Table(title=f"Fällig ({len(rows)})", title_justify="left", expand=False)
+    for name in headers:
         table.add_column(name, overflow="fold")
-    for c in cases:
-        table.add_row(format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "",
-                      c.agency or "", c.request_type or "", c.step or "", c.action, c.saved_reply or "")
+    for row in rows:
+        table.add_row(*row)
     Console(file=sys.stdout, width=200, soft_wrap=False, color_system=None).print(table)   # see preview.py
+
+
+def _print_diagonal(book: actions.OpenWorkbook, window: timedelta | None, within: str | None, json_out: bool) -> None:
+    cases = actions.due_cases(book, window)
+    _show([c.as_dict() for c in cases],
+          ("Fällig am", "Überf.", "Zeile", "Bestell-ID", "Agentur", "Anfrageart", "Schritt", "Nächste Aktion",
+           "Saved Reply"),
+          [[format_date_de(c.due), "Ja" if c.overdue else "", str(c.row), c.order_id or "", c.agency or "",
+            c.request_type or "", c.step or "", c.action, c.saved_reply or ""] for c in cases],
+          json_out, "Keine fälligen Fälle." if window is None else f"Keine Fälle fällig bis {within}.")
 
 
 def _print_items(book: actions.OpenWorkbook, window: timedelta | None, within: str | None, json_out: bool) -> None:
     limit = book.context.now + (window or timedelta(0))
     items = [i for i in actions.due_items(book) if due_moment(i.due) <= limit]
-    if json_out:
-        _dump([i.as_dict() for i in items])
-        return
-    if not items:
-        click.echo("Nichts fällig." if window is None else f"Nichts fällig bis {within}.")
-        return
-    from rich.console import Console
-    from rich.table import Table
-    table = Table(title=f"Fällig ({len(items)})", title_justify="left", expand=False)
-    for name in ("Fällig am", "Überf.", "Zeile", "ID", "Aktion", "Details"):
-        table.add_column(name, overflow="fold")
-    for i in items:
-        table.add_row(format_date_de(i.due), "Ja" if i.overdue else "", str(i.row), i.label, i.action,
-                      "; ".join(f"{k}: {v}" for k, v in i.details))
-    Console(file=sys.stdout, width=200, soft_wrap=False, color_system=None).print(table)   # see preview.py
+    _show([i.as_dict() for i in items], ("Fällig am", "Überf.", "Zeile", "ID", "Aktion", "Details"),
+          [[format_date_de(i.due), "Ja" if i.overdue else "", str(i.row), i.label, i.action,
+            "; ".join(f"{k}: {v}" for k, v in i.details)] for i in items],
+          json_out, "Nichts fällig." if window is None else f"Nichts fällig bis {within}.")
 
 
 @click.command("due", context_settings=CONTEXT)
