@@ -1,7 +1,9 @@
 """Start-up of `xl-addin` (issue 15): the libraries only some commands need are imported by those
 commands, not by every start. A `run` of an Inkasso workbook needs no iCalendar, no holiday
 table (its rules count no working day unless the settings ask for it), no LibreOffice process
-and no URL library; the exports' and templates' libraries stay away, too."""
+and no URL library; the exports' and templates' libraries stay away, too. Nor does it import
+the other kinds' rules and actions, nor the helpers of other commands (preview, calendar,
+import sources): a kind is recognised by its sheets, its rules are imported by its run."""
 from __future__ import annotations
 
 import json
@@ -10,12 +12,18 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape as sax_escape
 
+import pytest
 from hypothesis import given, strategies as st
 
 from tests.builders import inkasso_data, order, write_xlsx
 from xl_addin.package.chart import escape
 
 ROOT = Path(__file__).resolve().parents[1]
+# what an Inkasso run uses of the other kinds: its name and sheets (schema) and its finding codes
+KIND_DECLARATION = ("schema", "findings")
+# the helpers of other commands: `run --preview`, `due --ics`, the imports, `new`
+OTHER_COMMANDS = ("xl_addin.core.preview", "xl_addin.core.ical", "xl_addin.core.source",
+                  "xl_addin.kinds.inkasso.imports", "xl_addin.templates", "xl_addin.cli.preview")
 NOT_AT_START = ("icalendar", "holidays", "subprocess", "urllib.request", "http.client", "email.message",
                 "xml.sax.saxutils", "html.entities", "openpyxl", "xlsxwriter", "pandas", "numpy", "xlwings")
 
@@ -31,14 +39,39 @@ def test_the_cli_starts_without_the_libraries_of_other_commands():
     assert not loaded & set(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
 
 
-def test_a_run_of_an_inkasso_workbook_loads_none_of_them_either(tmp_path):
-    path = write_xlsx(inkasso_data([order(), order(**{"incasso_state": "on_hold"})]), tmp_path / "Inkasso.xlsx")
+@pytest.fixture(scope="module")
+def inkasso_run(tmp_path_factory) -> set[str]:
+    """The modules loaded by `xl-addin run` of an Inkasso workbook, in a process of its own."""
+    path = write_xlsx(inkasso_data([order(), order(**{"incasso_state": "on_hold"})]),
+                      tmp_path_factory.mktemp("run") / "Inkasso.xlsx")
     code = ("from xl_addin.cli import main\n"
             f"try:\n    main(['run', {str(path)!r}, '--now', '2026-11-22T12:00', '--backups', '0'])\n"
             "except SystemExit:\n    pass")
     loaded = _modules_after(code)
-    assert "xl_addin.package.writer" in loaded        # it did run
-    assert not loaded & set(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+    assert {"xl_addin.package.writer", "xl_addin.kinds.inkasso.rules"} <= loaded        # it did run
+    return loaded
+
+
+def test_a_run_of_an_inkasso_workbook_loads_none_of_them_either(inkasso_run):
+    assert not inkasso_run & set(NOT_AT_START), sorted(inkasso_run & set(NOT_AT_START))
+
+
+def _other_kinds(loaded: set[str], own: str) -> list[str]:
+    """The modules of kinds other than ``own`` beyond their declaration (package, schema, findings)."""
+    parts = [m.split(".") for m in loaded if m.startswith("xl_addin.kinds.")]
+    return sorted(".".join(p) for p in parts if len(p) > 3 and p[2] != own and p[3] not in KIND_DECLARATION)
+
+
+def test_a_run_imports_its_own_kinds_rules_only(inkasso_run):
+    assert not _other_kinds(inkasso_run, "inkasso"), _other_kinds(inkasso_run, "inkasso")
+    assert not inkasso_run & set(OTHER_COMMANDS), sorted(inkasso_run & set(OTHER_COMMANDS))
+
+
+def test_the_check_sees_another_kinds_rules():
+    """(a moved folder or a renamed module must not make the test above pass vacuously)"""
+    loaded = _modules_after("import xl_addin.kinds.diagonal.rules, xl_addin.kinds.solleciti.run")
+    assert _other_kinds(loaded, "inkasso") == ["xl_addin.kinds.diagonal.rules", "xl_addin.kinds.solleciti.flowchart",
+                                               "xl_addin.kinds.solleciti.run"]
 
 
 def test_the_commands_that_need_them_still_get_them():

@@ -18,40 +18,29 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import files
 from .core.catalog import Core
 from .core.context import RunContext
 from .core.due import DueItem
-from .core.findings import ERROR, Finding
-from .core.ical import calendar_bytes, workbook_identity
+from .core.findings import ERROR, Finding, Refusal
 from .core.plan import Plan
-from .core.preview import Preview, plan_preview
 from .core.settings import Settings
-from .core.source import SourceTable, table_from_csv, table_from_sheet
-from .core.values import match_choice
 from .core.workbook_data import WorkbookData, sheet_key
 from .kinds import KINDS, Kind, UnknownWorkbook, detect_kind, kind_named
-from .kinds.diagonal import actions as diagonal_actions, schema as diagonal_schema
-from .kinds.diagonal.actions import STEP_DONE_REFUSED
+from .kinds.diagonal import schema as diagonal_schema
 from .kinds.diagonal.findings import Diagonal as DIA
-from .kinds.diagonal.rules import ActionError
-from .kinds.inkasso import (
-    handover,
-    imports as inkasso_imports,
-    schema as inkasso_schema,
-    status_list as inkasso_status_list,
-)
+from .kinds.inkasso import schema as inkasso_schema
 from .kinds.inkasso.findings import Inkasso as INK
 from .kinds.kind import BERLIN
-from .kinds.kundenakten import vpa_export as kundenakten_vpa
 from .package import (
     ApplyResult,
     FileIdentity,
@@ -68,9 +57,19 @@ from .package import (
 from .package.allocator import paused_gc
 from .package.guard import terminate_raises
 
+# A run imports only its own kind's rules (``Kind.plan_run``); the other actions import what they
+# need (the kinds' action modules, the preview, the calendar, the import sources) when called.
+if TYPE_CHECKING:
+    from .core.preview import Preview
+    from .core.source import SourceTable
+    from .kinds.diagonal.actions import DueCase
+    from .kinds.inkasso.handover import CsvExport
+    from .kinds.inkasso.status_list import StatusList
+    from .kinds.kundenakten.vpa_export import VpaExport
+
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "DueCalendar", "FileResult", "ImportResult", "NewCase",
-    "OpenWorkbook", "Preview", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file",
+    "OpenWorkbook", "SourceError", "StepDone", "Terminated", "apply_to_book", "apply_to_file",
     "batch_signals", "default_user", "due_calendar", "due_cases", "due_items", "editing", "handover_csvs",
     "import_diagonal", "import_file", "import_schulden", "kind_names", "local_now", "new_case", "new_workbook",
     "open_file", "open_workbook", "out_folder", "pdf_converter_installed", "plan_run", "preview", "preview_file",
@@ -83,10 +82,9 @@ class SourceError(Exception):
     """A file to import cannot be read (missing, not .csv/.xlsx, damaged); ``str(e)`` says why."""
 
 
-# Errors whose ``str(e)`` already tells the agent what is wrong (sheet, cell, what to do).
-AGENT_ERRORS: tuple[type[Exception], ...] = (
-    UnknownWorkbook, WorkbookError, ActionError, kundenakten_vpa.ExportError, SourceError,
-    inkasso_imports.ImportRefused)
+# Errors whose ``str(e)`` already tells the agent what is wrong (sheet, cell, what to do); the
+# kinds' own (Diagonal's ActionError, the VPA export's ExportError, ImportRefused) are Refusals.
+AGENT_ERRORS: tuple[type[Exception], ...] = (UnknownWorkbook, WorkbookError, SourceError, Refusal)
 
 # The kinds' own actions as the agents call them (the names are those of ``Kind.actions``).
 ACTION_TITLES = {
@@ -385,10 +383,12 @@ def new_workbook(kind_name: str, path) -> Path:
 
 # ---------------------------------------------------------------- Inkasso: hand-over CSV, status list
 
-def handover_csvs(book: OpenWorkbook, vendors: Sequence[object]) -> list[handover.CsvExport]:
+def handover_csvs(book: OpenWorkbook, vendors: Sequence[object]) -> list[CsvExport]:
     """The Diagonal hand-over CSV of each vendor (all or nothing per vendor: ``content`` is None
     when a row has an error); 'alle' = every vendor of the Masterliste. ValueError for a vendor id
     that cannot be read."""
+    from .kinds.inkasso import handover
+
     _require(book.kind, "export-csv", book.data.source)
     if any(str(v).strip().casefold() in ALL_VENDORS for v in vendors):
         every = handover.build_all_vendor_csvs(book.data, book.settings)
@@ -402,7 +402,7 @@ def handover_csvs(book: OpenWorkbook, vendors: Sequence[object]) -> list[handove
     return exports
 
 
-def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
+def write_handover_csv(export: CsvExport, out_dir) -> Path:
     """Write the CSV into ``out_dir`` atomically; ValueError for an export with errors."""
     if export.content is None:
         errors = sum(1 for f in export.findings if f.severity == ERROR)
@@ -411,7 +411,7 @@ def write_handover_csv(export: handover.CsvExport, out_dir) -> Path:
     return files.atomic_write_bytes(Path(out_dir) / export.filename, export.content)
 
 
-def write_handover_csvs(exports: Sequence[handover.CsvExport], out_dir) -> list[Path | None]:
+def write_handover_csvs(exports: Sequence[CsvExport], out_dir) -> list[Path | None]:
     """Each export's file in ``out_dir`` (None for a blocked export: nothing written for it). A
     file that cannot be written (read-only, disk full) is None too, with a finding on its export
     saying why; the exports after it are still tried."""
@@ -441,22 +441,26 @@ def out_folder(path) -> Path:
 
 
 def status_list(book: OpenWorkbook, vendor: object,
-                statuses: Sequence[str] | None) -> inkasso_status_list.StatusList:
+                statuses: Sequence[str] | None) -> StatusList:
     """A vendor's orders with the given Schulden-Status values (None/empty = all); ValueError
     for an unknown status or an unreadable vendor id."""
+    from .kinds.inkasso import status_list as inkasso_status_list
+
     _require(book.kind, "status-list", book.data.source)
     sl = inkasso_status_list.build_status_list(book.data, vendor, list(statuses or []) or None, book.settings)
     sl.findings[:0] = book.ignored_aliases
     return sl
 
 
-def write_status_list(sl: inkasso_status_list.StatusList, out_dir) -> list[Path]:
+def write_status_list(sl: StatusList, out_dir) -> list[Path]:
     """Write the list as ``.csv`` (';', UTF-8 with BOM, TT.MM.JJJJ — for German Excel) and as a
     new ``.xlsx``; atomically. ValueError for a list with errors."""
     errors = [f for f in sl.findings if f.severity == ERROR]
     if errors:
         raise ValueError(f"Status-Liste für vendor_id {sl.vendor_id} wird nicht geschrieben: "
                          f"{errors[0].text()}")
+    from .kinds.inkasso import status_list as inkasso_status_list
+
     base = inkasso_status_list.status_list_basename(sl)
     return [files.atomic_write_bytes(Path(out_dir) / f"{base}.csv", inkasso_status_list.status_csv_bytes(sl)),
             files.atomic_write_bytes(Path(out_dir) / f"{base}.xlsx", inkasso_status_list.status_xlsx_bytes(sl))]
@@ -473,10 +477,12 @@ class StepDone:
 
 def step_done(book: OpenWorkbook, rows: Sequence[int] = (), orders: Sequence[str] = ()) -> StepDone:
     """"Schritt erledigt" on sheet rows and/or order ids; ActionError when none of them is a case."""
+    from .kinds.diagonal import actions as diagonal_actions
+
     _require(book.kind, "step-done", book.data.source)
     plan = diagonal_actions.plan_step_done(book.data, book.context, rows=list(rows), orders=list(orders))
     return StepDone(plan, plan.summary.get("Schritt erledigt", 0),
-                    [f for f in plan.findings if f.code == STEP_DONE_REFUSED])
+                    [f for f in plan.findings if f.code == diagonal_actions.STEP_DONE_REFUSED])
 
 
 @dataclass
@@ -496,6 +502,9 @@ def new_case(book: OpenWorkbook, order_id: object, user_id: object, request_type
              agency: str | None = None) -> NewCase:
     """A new case on 'Fälle'; ``agency`` defaults to the request type's agency (Debtist-* →
     Debtist, else Diagonal). ActionError says why not."""
+    from .core.values import match_choice
+    from .kinds.diagonal import actions as diagonal_actions
+
     _require(book.kind, "new-case", book.data.source)
     known = match_choice(request_type, diagonal_schema.REQUEST_TYPES)
     if agency is None:
@@ -504,8 +513,10 @@ def new_case(book: OpenWorkbook, order_id: object, user_id: object, request_type
     return NewCase(plan, plan.summary.get("Fall angelegt (Zeile)"), known or request_type, agency)
 
 
-def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[diagonal_actions.DueCase]:
+def due_cases(book: OpenWorkbook, within: timedelta | None = None) -> list[DueCase]:
     """Open cases due now (or within ``within``) or earlier, the soonest first."""
+    from .kinds.diagonal import actions as diagonal_actions
+
     _require(book.kind, "due", book.data.source)
     return diagonal_actions.due_cases(book.data, book.context, within)
 
@@ -531,6 +542,8 @@ def due_calendar(book: OpenWorkbook, identity: str | None = None) -> DueCalendar
     """The due dates of ``book`` as an iCalendar file, one event per due row; ``identity`` (default:
     the workbook's file name, ``core.ical.workbook_identity``) makes the UIDs together with the
     kind and each row's key, so the same workbook exported again updates its events."""
+    from .core.ical import calendar_bytes, workbook_identity
+
     items = due_items(book)
     name = Path(book.data.source).name if book.data.source else book.kind.title
     ident = " ".join(identity.split()).casefold() if identity and identity.strip() else workbook_identity(name)
@@ -546,8 +559,10 @@ def write_calendar(cal: DueCalendar, path) -> Path:
 
 # ---------------------------------------------------------------- Kundenakten: the VPA file
 
-def vpa_export(book: OpenWorkbook, customer: str) -> kundenakten_vpa.VpaExport:
+def vpa_export(book: OpenWorkbook, customer: str) -> VpaExport:
     """The allow-listed VPA rows of one customer; ExportError says why not."""
+    from .kinds.kundenakten import vpa_export as kundenakten_vpa
+
     _require(book.kind, "export-akte", book.data.source)
     export = kundenakten_vpa.build_vpa_export(book.data, customer)
     export.findings[:0] = book.ignored_aliases
@@ -558,9 +573,11 @@ def pdf_converter_installed() -> bool:
     return files.find_soffice() is not None
 
 
-def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, pdf: bool = True) -> list[Path]:
+def write_vpa_export(export: VpaExport, out_dir, now: datetime, pdf: bool = True) -> list[Path]:
     """Write ``<out_dir>/VPA-Akte_<Kunde>.xlsx`` ('Stand' = ``now``) and, when ``pdf`` and
     LibreOffice is installed, the ``.pdf`` next to it. Returns the files written."""
+    from .kinds.kundenakten import vpa_export as kundenakten_vpa
+
     base = Path(out_dir) / kundenakten_vpa.export_basename(export)
     xlsx = files.atomic_write_bytes(base.with_name(base.name + ".xlsx"), kundenakten_vpa.xlsx_bytes(export, now))
     soffice = files.find_soffice() if pdf else None
@@ -576,6 +593,8 @@ def write_vpa_export(export: kundenakten_vpa.VpaExport, out_dir, now: datetime, 
 
 def preview(book: OpenWorkbook, plan: Plan) -> Preview:
     """What ``plan`` (made from ``book``) would change, cell by cell — nothing is written."""
+    from .core.preview import plan_preview
+
     due = book.kind.due_columns
     return plan_preview(plan, book.data, book.kind.protocol_sheet,
                         {due.sheet: due.key[0]} if due is not None else None, book.settings.aliases())
@@ -583,19 +602,38 @@ def preview(book: OpenWorkbook, plan: Plan) -> Preview:
 
 # ---------------------------------------------------------------- Inkasso: closing the loop
 
+Columns = dict[str, tuple[str, ...]]
+ImportPlan = Callable[[WorkbookData, "SourceTable", RunContext], Plan]
+
+
+def _schulden_import() -> tuple[Columns, ImportPlan]:
+    from .kinds.inkasso import imports
+    return imports.SCHULDEN_COLUMNS, imports.plan_import_schulden
+
+
+def _diagonal_import() -> tuple[Columns, ImportPlan]:
+    from .kinds.inkasso import imports
+    return imports.DIAGONAL_COLUMNS, imports.plan_import_diagonal
+
+
 @dataclass(frozen=True)
 class _Import:
     action: str                         # as in Kind.actions and on the command line
     title: str
-    columns: dict[str, tuple[str, ...]]
-    plan: object                        # (WorkbookData, SourceTable, RunContext) -> Plan
+    rules: Callable[[], tuple[Columns, ImportPlan]]   # its columns and its plan, imported when first used
+
+    @property
+    def columns(self) -> Columns:
+        return self.rules()[0]
+
+    @property
+    def plan(self) -> ImportPlan:
+        return self.rules()[1]
 
 
 IMPORTS = {
-    "import-schulden": _Import("import-schulden", "Schulden-Export", inkasso_imports.SCHULDEN_COLUMNS,
-                               inkasso_imports.plan_import_schulden),
-    "import-diagonal": _Import("import-diagonal", "Diagonal-Rückmeldung", inkasso_imports.DIAGONAL_COLUMNS,
-                               inkasso_imports.plan_import_diagonal),
+    "import-schulden": _Import("import-schulden", "Schulden-Export", _schulden_import),
+    "import-diagonal": _Import("import-diagonal", "Diagonal-Rückmeldung", _diagonal_import),
 }
 
 SOURCE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -605,6 +643,9 @@ def read_source(path, action: str = "import-schulden") -> SourceTable:
     """The records of a file to import: a CSV (``,``/``;``/tab sniffed from its header, UTF-8 with
     or without BOM) or an .xlsx/.xlsm (its first visible sheet whose row 1 has the most of the
     import's headers). SourceError says why not."""
+    from .core.source import table_from_csv, table_from_sheet
+    from .kinds.inkasso.imports import known_headers
+
     path = Path(path)
     columns = IMPORTS[action].columns
     suffix = path.suffix.lower()
@@ -612,7 +653,7 @@ def read_source(path, action: str = "import-schulden") -> SourceTable:
         raise SourceError(f"'{path.name}': nur .csv- oder .xlsx-Dateien können importiert werden")
     if not path.is_file():
         raise SourceError(f"'{path}': Datei nicht gefunden")
-    known = inkasso_imports.known_headers(columns)
+    known = known_headers(columns)
     if suffix in (".csv", ".txt"):
         try:
             data = path.read_bytes()
@@ -642,9 +683,11 @@ class ImportResult:
         """The import's own findings (a source cell, a disagreement, an order not taken over, and
         what the run says about a cell the import changed, e.g. an illegal status change) — the
         run's findings on the rest of the workbook are in ``plan.findings`` with them."""
+        from .kinds.inkasso.imports import IMPORT_CODES
+
         changed = {(e.sheet, e.cell) for e in self.plan.protocol if e.action.startswith("Import ")}
         return [f for f in self.plan.findings if f.sheet == self.source.label
-                or f.code in inkasso_imports.IMPORT_CODES or (f.sheet, f.cell) in changed]
+                or f.code in IMPORT_CODES or (f.sheet, f.cell) in changed]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -662,7 +705,7 @@ class ImportResult:
 def _import(book: OpenWorkbook, source: SourceTable, action: str) -> ImportResult:
     _require(book.kind, action, book.data.source)
     with paused_gc():
-        plan = IMPORTS[action].plan(book.data, source, book.context)   # type: ignore[operator]
+        plan = IMPORTS[action].plan(book.data, source, book.context)
     return ImportResult(plan, source, preview(book, plan))
 
 

@@ -14,7 +14,6 @@ import click
 
 from .. import actions
 from .options import CONTEXT, fail, json_option, open_or_exit, protocol_json, time_options
-from .preview import preview_json, print_preview
 
 _agent = click.option("--agent", default=None,
                       help="Name für das Protokoll (Standard: der angemeldete Benutzer).")
@@ -27,6 +26,8 @@ _preview = click.option("--preview", is_flag=True,
 
 def _show_preview(book: actions.OpenWorkbook, plan, title: str, json_out: bool, **extra) -> None:
     """The preview of ``plan`` (nothing written), as a table per sheet or as JSON."""
+    from .preview import preview_json, print_preview
+
     pv = actions.preview(book, plan)
     if json_out:
         click.echo(preview_json(pv, path=str(book.path or book.data.source), preview=True, written=False, **extra))

@@ -20,7 +20,6 @@ from .options import (
     time_options,
     workbook_path,
 )
-from .preview import preview_json, print_preview, show_value
 
 
 @click.command("export-csv", context_settings=CONTEXT)
@@ -104,6 +103,8 @@ def status_list_cmd(path, vendor, statuses, out_dir, now, today):
 
 
 def _import(action: str, path, source, preview, json_out, now, today, user, max_findings) -> None:
+    from .preview import preview_json, print_preview, show_value
+
     when = parse_now(now, today)
     try:
         result = actions.import_file(action, path, source, when, user, write=not preview)

@@ -23,7 +23,6 @@ from .options import (
     time_options,
     unfiltered_stdout,
 )
-from .preview import preview_json, print_preview
 
 
 @click.command("new", context_settings=CONTEXT)
@@ -200,6 +199,8 @@ def _batch(paths, now, today, json_out, write, backups, max_findings, user, wait
 
 def _preview_batch(paths, now, today, json_out, user):
     """``run --preview``: per file what the run would change; nothing written, no lock taken."""
+    from .preview import preview_json, print_preview  # a plain run prints none
+
     when = parse_now(now, today)
     results = [actions.preview_file(p, when, user) for p in paths]
     if json_out:

@@ -25,6 +25,12 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
 
+class Refusal(Exception):
+    """An action refused as a whole (no Plan, no file); ``str(e)`` tells the agent why in one line
+    (sheet, cell, what to do). Each kind's refusals derive from it, so that the front ends show
+    them as they are without importing every kind's actions (``xl_addin.actions.AGENT_ERRORS``)."""
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str            # stable, e.g. "INK-STATE-INVALID"

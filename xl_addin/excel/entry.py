@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import actions
 from ..addin import xlwings_mismatch
@@ -28,6 +28,9 @@ from ..core.headers import locate_columns
 from ..core.plan import Plan
 from ..core.workbook_data import WorkbookData, sheet_key
 from .adapter import LiveApplyError, XlwingsBook, apply_plan_live, read_workbook_live
+
+if TYPE_CHECKING:
+    from ..core.preview import Preview
 
 TITLE = "xl_addin"
 MAX_LINES = 10
@@ -230,7 +233,7 @@ def preview(book=None, now: datetime | None = None) -> str:
     return _action("Vorschau", book, work)
 
 
-def preview_lines(pv: actions.Preview, limit: int) -> list[str]:
+def preview_lines(pv: Preview, limit: int) -> list[str]:
     """Message-box lines: per sheet what changes (counts, colours by name), then the first ``limit``
     single changes (cell, old → new; rows added and removed) and the Protokoll's count."""
     from ..core.preview import FILL, FONT, ROW_ADDED, ROW_REMOVED, SHEET_REWRITTEN, VALUE, Preview

@@ -23,7 +23,7 @@ from ...core import values as V
 from ...core.catalog import Core
 from ...core.cellreader import CellReader, same_value, start_of
 from ...core.context import RunContext
-from ...core.findings import Finding
+from ...core.findings import Finding, Refusal
 from ...core.headers import add_missing_columns
 from ...core.overview import OverviewSpec, Row, add_overview_finished
 from ...core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, CellWrite, Plan, RowFill
@@ -40,7 +40,7 @@ CLOSED_ACTION = "Keine – Fall abgeschlossen"
 CHECK_PREFIX = "Eingabe prüfen: "
 
 
-class ActionError(ValueError):
+class ActionError(Refusal, ValueError):
     """An action that cannot be done at all (German one-liner)."""
 
 

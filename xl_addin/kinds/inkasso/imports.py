@@ -24,7 +24,7 @@ from ...core import values as V
 from ...core.cellreader import CellReader, row_has_values
 from ...core.cells import address, col_letter
 from ...core.context import RunContext
-from ...core.findings import Finding
+from ...core.findings import Finding, Refusal
 from ...core.headers import ColumnMap, header_findings, locate_columns
 from ...core.plan import DATE_FORMAT, CellValue, CellWrite, Plan, ProtocolEntry, RowAppend
 from ...core.report import finish
@@ -53,7 +53,7 @@ __all__ = [
 AMOUNT_FORMAT = "#,##0.00"
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     """The source file or the workbook cannot be imported at all (no order-id column, no
     Masterliste); ``str(e)`` says why in one German line."""
 

@@ -31,8 +31,7 @@ from ...core.workbook_data import SheetData, WorkbookData
 from . import overview, schema as S
 from .findings import Inkasso as INK
 from .handover import PARSED_COLUMNS, ParsedRow, export_findings_parsed
-
-FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"
+from .schema import FOLLOW_NO, FOLLOW_YES
 
 STATE_HEADER = ["order_id", "vendor_id", "Schulden-Status", "Status vor Blockiert", "Warten auf Freigabe seit"]
 

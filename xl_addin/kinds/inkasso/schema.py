@@ -52,6 +52,7 @@ M_INVALID_ADDRESS = "invalid_address"
 M_DEBT_STATUS = "Schulden-Status"
 M_NOTES = "Notizen"
 M_FOLLOW = "Verfolgen"            # computed
+FOLLOW_YES, FOLLOW_NO = "Ja", "Nein"   # its values
 M_NEXT_STEP = "Nächster Schritt"  # computed
 M_DUE = "Fällig am"               # computed
 

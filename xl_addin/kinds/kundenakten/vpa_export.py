@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from ...core import values as V
 from ...core.cells import address
-from ...core.findings import Finding
+from ...core.findings import Finding, Refusal
 from ...core.headers import ColumnMap
 from ...core.tables import sheet_columns
 from ...core.workbook_data import SheetData, WorkbookData
@@ -40,7 +40,7 @@ _BLANK_PROPERTIES = ("subject", "description", "keywords", "category", "contentS
                      "language", "version", "revision", "lastPrinted")
 
 
-class ExportError(ValueError):
+class ExportError(Refusal, ValueError):
     """Why no export can be made; ``str(e)`` is a German one-liner."""
 
     def __init__(self, message: str, suggestion: str = "") -> None:
