@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 KIND_DECLARATION = ("schema", "findings")
 # the helpers of other commands: `run --preview`, `due --ics`, the imports, `new`
 OTHER_COMMANDS = ("xl_addin.core.preview", "xl_addin.core.ical", "xl_addin.core.source",
-                  "xl_addin.kinds.inkasso.imports", "xl_addin.templates", "xl_addin.cli.preview")
+                  "xl_addin.kinds.inkasso.imports", "xl_addin.templates", "xl_addin.cli.preview",
+                  "xl_addin.cli.inkasso", "xl_addin.cli.diagonal", "xl_addin.cli.due", "xl_addin.cli.kundenakten",
+                  "xl_addin.cli.addin")
 NOT_AT_START = ("icalendar", "holidays", "subprocess", "urllib.request", "http.client", "email.message",
                 "xml.sax.saxutils", "html.entities", "openpyxl", "xlsxwriter", "pandas", "numpy", "xlwings")
 
@@ -34,9 +36,30 @@ def _modules_after(code: str) -> set[str]:
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def _cli(*args: str) -> str:
+    """The code of `xl-addin ARGS` in a process."""
+    return f"from xl_addin.cli import main\ntry:\n    main({list(args)!r})\nexcept SystemExit:\n    pass"
+
+
 def test_the_cli_starts_without_the_libraries_of_other_commands():
     loaded = _modules_after("import xl_addin.cli")
     assert not loaded & set(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+
+
+def test_the_version_imports_no_command():
+    loaded = _modules_after(_cli("--version"))
+    assert not {m for m in loaded if m.startswith(("xl_addin.actions", "xl_addin.package", "xl_addin.kinds"))}
+
+
+def test_every_command_is_where_the_cli_looks_for_it():
+    """``cli.COMMAND_MODULES`` names each module's commands (a command missing there is not found)."""
+    from xl_addin import cli
+    from xl_addin.cli import addin, diagonal, due, inkasso, kundenakten, workbook
+    modules = {"workbook": workbook, "inkasso": inkasso, "diagonal": diagonal, "due": due,
+               "kundenakten": kundenakten, "addin": addin}
+    assert {m: tuple(c.name for c in mod.COMMANDS) for m, mod in modules.items()} == cli.COMMAND_MODULES
+    assert sorted(p.stem for p in (ROOT / "xl_addin" / "cli").glob("*.py")
+                  if "COMMANDS = (" in p.read_text(encoding="utf-8")) == sorted(modules)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +67,7 @@ def inkasso_run(tmp_path_factory) -> set[str]:
     """The modules loaded by `xl-addin run` of an Inkasso workbook, in a process of its own."""
     path = write_xlsx(inkasso_data([order(), order(**{"incasso_state": "on_hold"})]),
                       tmp_path_factory.mktemp("run") / "Inkasso.xlsx")
-    code = ("from xl_addin.cli import main\n"
-            f"try:\n    main(['run', {str(path)!r}, '--now', '2026-11-22T12:00', '--backups', '0'])\n"
-            "except SystemExit:\n    pass")
-    loaded = _modules_after(code)
+    loaded = _modules_after(_cli("run", str(path), "--now", "2026-11-22T12:00", "--backups", "0"))
     assert {"xl_addin.package.writer", "xl_addin.kinds.inkasso.rules"} <= loaded        # it did run
     return loaded
 

@@ -9,15 +9,42 @@ or an export was blocked by errors in the data; 2 = wrong usage.
 """
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
-from . import addin, diagonal, due, inkasso, kundenakten, workbook
 from .options import CONTEXT, install_printable_streams
 
-__all__ = ["main"]
+__all__ = ["COMMAND_MODULES", "main"]
+
+# The commands of each module (its COMMANDS), imported when one of them is run or listed (``--help``):
+# `xl-addin --version` imports none, `xl-addin run` cli.workbook only (and through it the actions
+# and the writer), never the modules of the exports, the imports or the add-in.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "workbook": ("new", "run", "check"),
+    "inkasso": ("export-csv", "status-list", "import-schulden", "import-diagonal"),
+    "diagonal": ("step-done", "new-case"),
+    "due": ("due",),
+    "kundenakten": ("export-akte",),
+    "addin": ("build-addin", "install-addin", "uninstall-addin"),
+}
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """A group whose commands are imported on first use (``COMMAND_MODULES``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for names in COMMAND_MODULES.values() for name in names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = next((m for m, names in COMMAND_MODULES.items() if cmd_name in names), None)
+        if module is None:
+            return None
+        commands: tuple[click.Command, ...] = import_module(f"{__name__}.{module}").COMMANDS
+        return next(c for c in commands if c.name == cmd_name)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(package_name="xl_addin")
 def main():
     """xl_addin — Mahnwesen und Inkasso in den Arbeitsmappen des Supports.
@@ -28,7 +55,3 @@ def main():
     """
     install_printable_streams()       # no cell value, sheet or file name reaches the terminal raw
 
-
-for _command in (*workbook.COMMANDS, *inkasso.COMMANDS, *diagonal.COMMANDS, *due.COMMANDS,
-                 *kundenakten.COMMANDS, *addin.COMMANDS):
-    main.add_command(_command)

@@ -7,12 +7,14 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from .. import actions
 from ..core.values import FIRST_YEAR, LAST_YEAR
+
+if TYPE_CHECKING:
+    from ..actions import OpenWorkbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -125,10 +127,12 @@ def fail(message: str, exit_code: int = 1) -> NoReturn:
 
 
 def open_or_exit(path: Path, action: str | None, now: str | None, today: str | None, *, user: str | None = None,
-                  writable: bool = False) -> actions.OpenWorkbook:
+                  writable: bool = False) -> OpenWorkbook:
     """The workbook at ``path`` for ``action`` at ``--now``/``--today``; exit 1 with the agent's
     one-line reason unless it is one that can be read (and, ``writable``, written: then its lock
     is held until the command ends)."""
+    from .. import actions  # imported by the commands that open a workbook, not by `--version`
+
     when = parse_now(now, today)
     try:
         book = actions.open_file(path, action=action, now=when, user=user, writable=writable)
