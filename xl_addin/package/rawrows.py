@@ -368,13 +368,21 @@ def text_rows(body: bytes, start: int, end: int, cells: int) -> bool:
             and body.count(b"<c ", start, end) == cells)
 
 
-def renumbered(row: bytes, old: int, new: int) -> bytes | None:
-    """A row of ``text_rows`` moved from row ``old`` to row ``new``; None when its texts hold
-    what looks like its number (then it is written anew)."""
-    mark = b'%d"' % old
-    if row.count(mark) != row.count(b"<c ") + 1:
-        return None
-    return row.replace(mark, b'%d"' % new)
+def renumbered(body: bytes, numbers: list[int], spans: list[tuple[int, int]], shift: int,
+               cells: int) -> list[bytes | memoryview] | None:
+    """The rows ``numbers`` of ``body`` (at ``spans``; ``text_rows`` with ``cells`` cells)
+    ``shift`` rows up; None when a text holds what looks like its row's number (then they are
+    written anew). Without a '"' in any text (the quotes are the attributes': 2 a row, 6 a
+    cell) every 'N"' in row N is one of its references."""
+    start, end = spans[0][0], spans[-1][1]
+    checked = body.count(b'"', start, end) != 2 * len(numbers) + 6 * cells
+    out: list[bytes | memoryview] = []
+    for n, (a, b) in zip(numbers, spans, strict=True):
+        row, mark = body[a:b], b'%d"' % n
+        if checked and row.count(mark) != row.count(b"<c ") + 1:
+            return None
+        out.append(row.replace(mark, b'%d"' % (n - shift)))
+    return out
 
 
 def has_value(data: bytes) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import accumulate, pairwise, takewhile
-from operator import countOf, eq, truth
+from itertools import accumulate, pairwise, repeat, takewhile
+from operator import eq, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -32,6 +32,7 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 _COLS = rawrows.LETTER_COLUMNS
 _SMALL_RUN = 8         # rows a rewrite encodes rather than look further into whether to keep them
+_MOVES = 64            # times a rewrite finds rows moved before it encodes the rest
 _CLEARED_ATTRS = ("t", "cm", "vm")
 # Sheet-level elements whose @sqref/@ref name cells of this sheet: (container, item, attribute).
 _RANGE_ITEMS = (
@@ -1151,6 +1152,7 @@ class SheetPatcher:
 
         kept = 0
         first_of: dict[CellValue, int] | None = None      # first value -> its first row in shown
+        moves = 0
         i, shift, todo = 1, 0, 1                # rows[todo:i] are still to be encoded; shown[0] is not compared
         write(0, 1)
         while i < len(rows):
@@ -1164,14 +1166,22 @@ class SheetPatcher:
                             first_of[shown[j][0]] = j
                 at = first_of.get(rows[i][0]) if rows[i] else None
                 if at is not None and at - i != shift and rows[i] == shown[at]:   # at >= 1
+                    if moves == _MOVES:
+                        break                     # rows shuffled (a list sorted anew): the rest encoded
+                    moves += 1
                     shift = at - i
                     continue
                 i += 1
                 continue
+            if shift and run < _SMALL_RUN:          # a few rows moved: encoded, cheaper than renumbered
+                i += run
+                continue
             while True:                     # a run not kept is tried by halves: one odd row costs little
                 lo = bisect_left(old_numbers, i + 1 + shift)
                 hi = bisect_right(old_numbers, i + run + shift)
-                cells = sum(len(r) - countOf(r, None) - countOf(r, "") for r in rows[i:i + run])
+                part = rows[i:i + run]            # lists: equal to rows as read
+                cells = (sum(map(len, part)) - sum(map(list.count, part, repeat(None)))
+                         - sum(map(list.count, part, repeat(""))))
                 taken = self._take_rows(old_numbers[lo:hi], old_spans[lo:hi], body, view, shift, cells)
                 if taken is not None or run <= _SMALL_RUN:
                     break
@@ -1206,12 +1216,9 @@ class SheetPatcher:
             return None
         if not shift:
             return numbers, [view[start:end]], [b - a for a, b in spans]
-        moved: list[bytes | memoryview] = []
-        for n, (a, b) in zip(numbers, spans, strict=True):
-            row = rawrows.renumbered(body[a:b], n, n - shift)
-            if row is None:
-                return None
-            moved.append(row)
+        moved = rawrows.renumbered(body, numbers, spans, shift, cells)
+        if moved is None:
+            return None
         return [n - shift for n in numbers], moved, list(map(len, moved))
 
     def materialize_all(self) -> None:
