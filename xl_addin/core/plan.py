@@ -88,6 +88,10 @@ class SheetRewrite:
     # Printed one page wide (portrait A4, as many pages down as needed) — set where the sheet has
     # no page setup of its own (a new sheet; Excel keeps it, and what the agents set stays).
     print_one_page_wide: bool = False
+    # The rows as the plan read them from the sheet (row 1 first), when it did: the writer keeps
+    # the rows that stay the same as the bytes they are instead of encoding them again (values and
+    # formats as without). Valid for the file as read only (apply_plan(read_as=…) makes sure).
+    shown: list[list[CellValue]] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 one row per id (order id, ticket), the id in column A.
 
 A run reads it with ``read_state`` and hands the rows it wants kept to ``state_rewrite``, which
-rewrites the sheet only when its content changes."""
+rewrites the sheet only when its content changes — handing the writer the rows as read, so
+that the rows that stay the same are kept as they are."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -43,7 +44,7 @@ def state_rewrite(name: str, rows: list[list[CellValue]], current: SheetData | N
         return SheetRewrite(name, rows, state="veryHidden") if len(rows) > 1 else None
     if current.state == "veryHidden" and _same_text(current.rows, rows):
         return None
-    return SheetRewrite(name, rows, state="veryHidden")
+    return SheetRewrite(name, rows, state="veryHidden", shown=current.rows)
 
 
 def _same_text(a: Sequence[Sequence[CellValue]], b: Sequence[Sequence[CellValue]]) -> bool:

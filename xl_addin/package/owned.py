@@ -137,15 +137,19 @@ def take_agents_columns(patcher: SheetPatcher, rw: SheetRewrite,
                         sst: Callable[[], SharedStrings]) -> Carried | None:
     """The agents' columns of the sheet as it is (before ``replace_content``) and where their
     cells go (``core.plan.agents_columns``, ``carried_rows``); None when the sheet has none."""
-    patcher.materialize_all()
+    if not rw.rows:
+        return None
+    patcher._need(1)                          # row 1 alone decides; the others stay as they are
+    patcher._materialize(1)
     header_el = patcher.rows.get(1)
-    if header_el is None or not rw.rows:
+    if header_el is None:
         return None
     cells1, cols1 = patcher._row_cells(1, header_el)
     texts = {c: cell_text(cells1[c], sst) for c in cols1}
     placement = agents_columns(rw, texts)
     if placement is None:
         return None
+    patcher.materialize_all()                 # the other rows: only when there are columns to carry
     patcher._unshare_all()
     product = {header_key(h): i for i, h in enumerate(rw.rows[0], start=1) if header_key(h)}
     old_col_of = {product[header_key(t)]: c for c, t in texts.items() if header_key(t) in product}

@@ -38,6 +38,11 @@ _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
 _ROW_STYLE = re.compile(rb'\ss="(\d+)"')
 _CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
 _HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")
+# Rows exactly as the product writes rows of texts (``SheetPatcher._row_texts``): no attribute
+# but r=, each cell of its row with a non-empty inline string and nothing else — no format, no
+# formula, no rich text, no raw carriage return (the encoder writes '&#13;').
+_TEXT_ROWS = re.compile(rb'(?:<row r="([1-9]\d*)">(?:<c r="[A-Z]{1,3}\1" t="inlineStr"><is>'
+                        rb'<t xml:space="preserve">[^<\r]++</t></is></c>)++</row>)++')
 
 
 @dataclass
@@ -353,6 +358,31 @@ def row_style(open_tag: bytes) -> int | None:
     if _CUSTOM_FORMAT.search(open_tag) and (found := _ROW_STYLE.search(open_tag)):
         return int(found.group(1))
     return None
+
+
+def text_rows(body: bytes, start: int, end: int, cells: int) -> bool:
+    """Are ``body[start:end]`` rows written as the product writes rows of texts, ``cells`` cells
+    in all, none with an ``_xHHHH_`` escape? Then the values a reader finds in them are the texts
+    that would be written there again, as the same cells without format."""
+    return (_TEXT_ROWS.fullmatch(body, start, end) is not None and body.find(b"_x", start, end) < 0
+            and body.count(b"<c ", start, end) == cells)
+
+
+def renumbered(body: bytes, numbers: list[int], spans: list[tuple[int, int]], shift: int,
+               cells: int) -> list[bytes | memoryview] | None:
+    """The rows ``numbers`` of ``body`` (at ``spans``; ``text_rows`` with ``cells`` cells)
+    ``shift`` rows up; None when a text holds what looks like its row's number (then they are
+    written anew). Without a '"' in any text (the quotes are the attributes': 2 a row, 6 a
+    cell) every 'N"' in row N is one of its references."""
+    start, end = spans[0][0], spans[-1][1]
+    checked = body.count(b'"', start, end) != 2 * len(numbers) + 6 * cells
+    out: list[bytes | memoryview] = []
+    for n, (a, b) in zip(numbers, spans, strict=True):
+        row, mark = body[a:b], b'%d"' % n
+        if checked and row.count(mark) != row.count(b"<c ") + 1:
+            return None
+        out.append(row.replace(mark, b'%d"' % (n - shift)))
+    return out
 
 
 def has_value(data: bytes) -> bool:

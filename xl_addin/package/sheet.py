@@ -6,7 +6,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import accumulate, pairwise, repeat, takewhile
+from operator import eq, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -30,6 +31,8 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 _COLS = rawrows.LETTER_COLUMNS
+_SMALL_RUN = 8         # rows a rewrite encodes rather than look further into whether to keep them
+_MOVES = 64            # times a rewrite finds rows moved before it encodes the rest
 _CLEARED_ATTRS = ("t", "cm", "vm")
 # Sheet-level elements whose @sqref/@ref name cells of this sheet: (container, item, attribute).
 _RANGE_ITEMS = (
@@ -1014,21 +1017,33 @@ class SheetPatcher:
             return
         if self._pending_rows or (self.row_numbers and start <= self.row_numbers[-1]):
             raise AssertionError("bulk rows must lie below every existing row")
+        numbers, texts = self._row_texts(start, rows, number_formats, first_row_style, base_for)
+        if not numbers:
+            return
+        self._pending_rows.append((numbers, "".join(texts)))
+        if not self.defer_cells:
+            self._materialize()
+
+    def _row_texts(self, start: int, rows: list[list[CellValue]], number_formats: dict[int, str] | None,
+                   first_row_style: int | None, base_for) -> tuple[list[int], list[str]]:
+        """The rows (numbered from ``start``) as XML text, one ``<row>`` each, as ``write`` makes
+        their cells; rows without a value are left out. Their numbers, their texts; the cells
+        count as written (``cells_written``, the extent)."""
         styles, encode, formats = self.styles, self._encode, number_formats or {}
         # col -> ('<c r="' + its letters, format of the new cell, with the plan's number format);
         # the first row's apart (it may be a header)
         first_cols: dict[int, tuple[str, int, int]] = {}
         other_cols: dict[int, tuple[str, int, int]] = {}
         rendered: dict[tuple, str] = {}     # (type, value, formats) -> the cell's XML after r=
-        parts: list[str] = []
+        texts: list[str] = []
         numbers: list[int] = []
         written = 0
-        append = parts.append
         for i, values in enumerate(rows):
             r = start + i
             tail = f'{r}"'
             known = other_cols if i else first_cols
-            row_start = len(parts)
+            parts = [f'<row r="{r}">']
+            append = parts.append
             for col, value in enumerate(values, start=1):
                 if value is None or value == "":
                     continue
@@ -1056,26 +1071,34 @@ class SheetPatcher:
                                             f"{value!r} kann nicht geschrieben werden ({exc})") from None
                     rest = rendered[memo] = cell_xml_rest(kind, text, *_new_cell_s(xf, base))
                 append(prefix + tail + rest)
-            if len(parts) > row_start:
-                written += len(parts) - row_start
-                parts.insert(row_start, f'<row r="{r}">')
+            if len(parts) > 1:
+                written += len(parts) - 1
                 append("</row>")
+                texts.append("".join(parts))
                 numbers.append(r)
-        if not numbers:
-            return
-        used = first_cols.keys() | other_cols.keys()
-        lo, hi = min(used), max(used)
-        self._pending_rows.append((numbers, "".join(parts)))
-        if not self.defer_cells:
-            self._materialize()
-        self._touch(numbers[0], lo)
-        self._touch(numbers[-1], hi)
-        self.cells_written += written
-        self.changed = True
+        if numbers:
+            used = first_cols.keys() | other_cols.keys()
+            self._touch(numbers[0], min(used))
+            self._touch(numbers[-1], max(used))
+            self.cells_written += written
+            self.changed = True
+        return numbers, texts
 
     def replace_content(self, rows: list[list[CellValue]], widths: dict[int, float],
-                        bold_header: bool) -> None:
-        """The product owns the sheet: new sheetData and column widths."""
+                        bold_header: bool, shown: list[list[CellValue]] | None = None) -> None:
+        """The product owns the sheet: new sheetData and column widths. The new rows are kept
+        as bytes (``_raw``) like rows read from a part: later edits (a carried agents' cell, a
+        table's header) parse only the rows they touch.
+
+        ``shown``: the rows as a reader found them in this part (``SheetRewrite.shown``). A row
+        equal to the one the sheet shows at its place — or a few rows up or down, when rows came
+        or went — is not encoded again: where its bytes are as the product writes rows of texts
+        (``rawrows.text_rows``) they are kept (renumbered when the row moved). Everything else is
+        written as without ``shown``; values and formats are the same either way."""
+        old = None
+        if (shown is not None and self._raw and not self._raw_rows and not self._pending
+                and not self._pending_rows and all(r == 1 for r in self._parsed)):
+            old = (list(self._raw), list(self._raw.values()), self._raw_body)     # as read
         self._pending.clear()
         self._pending_rows.clear()
         self._raw.clear()
@@ -1089,12 +1112,114 @@ class SheetPatcher:
         self._set_col_styles()
         self._extent = None
         bold = self.styles.bold(0) if bold_header and rows else 0
-        self._bulk_rows(1, rows, first_row_style=bold or None)
+        if old is not None and shown is not None and len(rows) > 1:
+            numbers, pieces, lengths = self._rows_keeping(rows, shown, *old, bold or None)
+        else:
+            numbers, texts = self._row_texts(1, rows, None, bold or None, None)
+            pieces = list(map(str.encode, texts))
+            lengths = list(map(len, pieces))
+        if numbers:
+            ends = list(accumulate(lengths))
+            self._raw = dict(zip(numbers, zip([0, *ends[:-1]], ends, strict=True), strict=True))
+            self._raw_body = b"".join(pieces)
+            self.row_numbers.extend(numbers)
+            if not self.defer_cells:
+                self._need_all()
         dim = self.root.find(m("dimension"))
         if dim is not None:
             e = self._extent
             dim.set("ref", "A1" if e is None else _range_text(*e))
         self.changed = True
+
+    def _rows_keeping(self, rows: list[list[CellValue]], shown: list[list[CellValue]], old_numbers: list[int],
+                      old_spans: list[tuple[int, int]], body: bytes,
+                      bold: int | None) -> tuple[list[int], list[bytes | memoryview], list[int]]:
+        """``replace_content``'s rows with ``shown``: the numbers of the rows written, their
+        bytes in pieces — a run of rows kept as they are is one piece of ``body`` (the part
+        read: its rows ``old_numbers`` at ``old_spans``) — and each row's length. Row 1 (the
+        header) is always written."""
+        numbers: list[int] = []
+        pieces: list[bytes | memoryview] = []
+        lengths: list[int] = []
+        view = memoryview(body)
+
+        def write(i: int, j: int) -> None:                # rows[i:j] encoded
+            got, texts = self._row_texts(i + 1, rows[i:j], None, bold if i == 0 else None, None)
+            numbers.extend(got)
+            encoded = list(map(str.encode, texts))
+            pieces.extend(encoded)
+            lengths.extend(map(len, encoded))
+
+        kept = 0
+        first_of: dict[CellValue, int] | None = None      # first value -> its first row in shown
+        moves = 0
+        i, shift, todo = 1, 0, 1                # rows[todo:i] are still to be encoded; shown[0] is not compared
+        write(0, 1)
+        while i < len(rows):
+            run = len(list(takewhile(truth, map(eq, map(rows.__getitem__, range(i, len(rows))),
+                                                map(shown.__getitem__, range(i + shift, len(shown)))))))
+            if not run:                                   # moved? the row of the same first value
+                if first_of is None:
+                    first_of = {}
+                    for j in range(len(shown) - 1, 0, -1):
+                        if shown[j]:
+                            first_of[shown[j][0]] = j
+                at = first_of.get(rows[i][0]) if rows[i] else None
+                if at is not None and at - i != shift and rows[i] == shown[at]:   # at >= 1
+                    if moves == _MOVES:
+                        break                     # rows shuffled (a list sorted anew): the rest encoded
+                    moves += 1
+                    shift = at - i
+                    continue
+                i += 1
+                continue
+            if shift and run < _SMALL_RUN:          # a few rows moved: encoded, cheaper than renumbered
+                i += run
+                continue
+            while True:                     # a run not kept is tried by halves: one odd row costs little
+                lo = bisect_left(old_numbers, i + 1 + shift)
+                hi = bisect_right(old_numbers, i + run + shift)
+                part = rows[i:i + run]            # lists: equal to rows as read
+                cells = (sum(map(len, part)) - sum(map(list.count, part, repeat(None)))
+                         - sum(map(list.count, part, repeat(""))))
+                taken = self._take_rows(old_numbers[lo:hi], old_spans[lo:hi], body, view, shift, cells)
+                if taken is not None or run <= _SMALL_RUN:
+                    break
+                run //= 2
+            if taken is not None:
+                if todo < i:
+                    write(todo, i)
+                numbers.extend(taken[0])
+                pieces.extend(taken[1])
+                lengths.extend(taken[2])
+                kept += cells
+                todo = i + run
+            i += run
+        if todo < len(rows):
+            write(todo, len(rows))
+        if numbers:
+            first, last = _used_columns(rows)
+            self._extent = [numbers[0], first, numbers[-1], last]
+        self.cells_written += kept
+        return numbers, pieces, lengths
+
+    @staticmethod
+    def _take_rows(numbers: list[int], spans: list[tuple[int, int]], body: bytes, view: memoryview,
+                   shift: int, cells: int) -> tuple[list[int], list[bytes | memoryview], list[int]] | None:
+        """The old rows ``numbers`` (at ``spans`` of ``body``), ``shift`` rows up: their new
+        numbers, their bytes in pieces, each one's length; None when they are not as the
+        product writes rows of texts with ``cells`` cells in all."""
+        if not numbers:
+            return ([], [], []) if not cells else None
+        start, end = spans[0][0], spans[-1][1]
+        if not rawrows.text_rows(body, start, end, cells):
+            return None
+        if not shift:
+            return numbers, [view[start:end]], [b - a for a, b in spans]
+        moved = rawrows.renumbered(body, numbers, spans, shift, cells)
+        if moved is None:
+            return None
+        return [n - shift for n in numbers], moved, list(map(len, moved))
 
     def materialize_all(self) -> None:
         """Every row kept as text into the tree (before another part edits the sheet's XML)."""
@@ -1650,6 +1775,21 @@ def cell_xml_rest(kind: str | None, text: str | None, s: str | None, s_first: bo
             text = text.translate(_TEXT_ESCAPES)
         return f'{attrs}><is><t xml:space="preserve">{text}</t></is></c>'
     return f'{attrs}><v>{text}</v></c>'
+
+
+def _used_columns(rows: list[list[CellValue]]) -> tuple[int, int]:
+    """The first and the last column (1-based) holding a value in ``rows`` ((0, 0): none);
+    looked for column by column from the edges (a header row usually answers at once)."""
+    width = max(map(len, rows), default=0)
+
+    def used(c: int) -> bool:
+        return any(len(r) > c and r[c] is not None and r[c] != "" for r in rows)
+
+    first = next((c for c in range(width) if used(c)), None)
+    if first is None:
+        return 0, 0
+    last = next(c for c in range(width - 1, first - 1, -1) if used(c))
+    return first + 1, last + 1
 
 
 def _range_text(r1: int, c1: int, r2: int, c2: int) -> str:

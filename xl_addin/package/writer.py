@@ -214,7 +214,7 @@ class _Edit:
             if rw.state != "visible":
                 unselect(patcher.root)
             carried = owned.take_agents_columns(patcher, rw, self._shared_strings)
-            patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header)
+            patcher.replace_content(rw.rows, rw.column_widths, rw.bold_header, rw.shown)
             if carried is not None:
                 owned.put_back(patcher, carried)
                 self.result.agent_cells_dropped += carried.dropped
