@@ -178,3 +178,26 @@ def test_a_row_with_a_cell_of_another_row_is_not_taken_for_its_shape():
     fills = [(1, {1}, None), (2, {1}, None)]
     outcomes = [run(make(data, raw), [], fills, False, False) for raw in (True, False)]
     assert outcomes[0] == outcomes[1] and outcomes[0][0] == "refused"
+
+
+SHAPE_CELLS = sorted(set(CELLS) - {"formula", "ext"})
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(["", "spans", "fmt", "dy"]),
+       cells=st.dictionaries(st.integers(1, 6), st.sampled_from(SHAPE_CELLS), min_size=1, max_size=6),
+       texts=st.lists(st.sampled_from(['x', 's="1"', ' s="2" t="s"', '<c r="A1">', 'é']), min_size=6, max_size=6),
+       write_col=st.integers(1, 7), fill_cols=st.sets(st.integers(1, 7), min_size=1, max_size=7),
+       rgb=st.sampled_from(["FFFF00", "D9D9D9", None]))
+def test_rows_of_one_shape_filled_after_a_write_come_out_as_the_tree_makes_them(
+        kind, cells, texts, write_col, fill_cols, rgb):
+    """The first run writes the computed cells of every row, then colours it: a row whose shape a
+    fill has met before gets its cells' start tags edited in its bytes, without being cut — the
+    same bytes as the tree's, whatever the agents' texts hold (an ` s="` or an escaped tag)."""
+    rows = {r: (kind, cells) for r in range(1, 7)}
+    writes = [(r, write_col, texts[r - 1], None) for r in range(1, 7)]
+    fills = [(r, fill_cols, rgb) for r in range(1, 7)]
+    data = sheet_bytes(rows, False)
+    raw = make(data, True)
+    got = run(raw, writes, fills, False, False)
+    assert got == run(make(data, False), writes, fills, False, False)

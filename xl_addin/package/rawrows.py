@@ -226,41 +226,17 @@ class RawRow:
         return b"<f" not in content and b"<extLst" not in content
 
     def set_styles(self, styles: dict[int, bytes]) -> None:
-        """Cells ``i`` get s= ``styles[i]`` (in place of their s=, else as their last attribute)."""
+        """Cells ``i`` get s= ``styles[i]`` (``style_attrs``)."""
         cells = self.cells
         assert cells is not None
         wholes = [c[0] for c in cells]
         for i, s in styles.items():
             whole, letters, digits, old, rest, _ = cells[i]
-            if old:
-                wholes[i] = whole.replace(b' s="' + old + b'"', b' s="' + s + b'"', 1)
-            elif b' s="' in rest:
-                self._set_style(i, s.decode())
-                wholes[i] = cells[i][0]
-            else:                                        # after the other attributes
-                k = 7 + len(letters) + len(digits) + len(rest)
-                wholes[i] = whole[:k] + b' s="' + s + b'"' + whole[k:]
+            at = 7 + len(letters) + len(digits)              # after '<c r="A1"'
+            wholes[i] = whole[:at] + style_attrs(old, rest, s) + whole[at + attrs_length(old, rest):]
         self.inner = b"".join(wholes)
         self.edited = True
         self.compact()
-
-    def _set_style(self, i: int, s: str) -> None:
-        assert self.cells is not None
-        whole, letters, digits, old, rest, content = self.cells[i]
-        closed = not whole.endswith(b"</c>")
-        attrs = rest
-        if old:
-            new_attrs = b' s="' + s.encode() + b'"' + attrs
-        elif b' s="' in attrs and _STYLE_ATTR.search(attrs):
-            new_attrs = _STYLE_ATTR.sub(b' s="' + s.encode() + b'"', attrs, count=1)
-        else:
-            new_attrs = attrs + b' s="' + s.encode() + b'"'
-        head = b'<c r="' + letters + digits + b'"'
-        new_whole = head + new_attrs + (b"/>" if closed else b">" + content + b"</c>")
-        if old:
-            self.cells[i] = (new_whole, letters, digits, s.encode(), attrs, content)
-        else:                                            # s= comes last: keep it in "rest"
-            self.cells[i] = (new_whole, letters, digits, b"", new_attrs, content)
 
     def set_cell(self, i: int, whole: bytes) -> None:
         """Cell ``i`` replaced by ``whole`` (a rendered cell of the same column)."""
@@ -339,6 +315,21 @@ class RawRow:
         parts.append(inner[pos:])
         parts.append(b"</row>")
         return b"".join(parts)
+
+
+def style_attrs(old: bytes, rest: bytes, new: bytes) -> bytes:
+    """A cell's attributes after r= — its s= ``old`` when that stands first (else empty) and the
+    others ``rest`` — with s= ``new``: in place of its s=, else as its last attribute."""
+    if old:
+        return b' s="' + new + b'"' + rest
+    if b' s="' in rest and _STYLE_ATTR.search(rest):
+        return _STYLE_ATTR.sub(b' s="' + new + b'"', rest, count=1)
+    return rest + b' s="' + new + b'"'
+
+
+def attrs_length(old: bytes, rest: bytes) -> int:
+    """The length of the attributes ``style_attrs`` replaces."""
+    return len(rest) + (len(old) + 5 if old else 0)        # ' s="' old '"'
 
 
 def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:

@@ -692,7 +692,11 @@ class SheetPatcher:
         if cache is None:
             cache = self._fill_cache[("fill", rgb, product)] = {}
         if r in self._raw:
-            if r not in self._raw_rows and r not in self._pending and self._fill_changes_nothing(r, cols, cache):
+            raw = self._raw_rows.get(r)
+            if raw is None:
+                if r not in self._pending and self._fill_changes_nothing(r, cols, cache):
+                    return
+            elif raw.cells is None and self._fill_known_shape(r, raw, cols, cache):
                 return
             if (raw := self._look(r)) is not None:
                 self._fill_raw(r, raw, cols, rgb, product, cache)
@@ -764,10 +768,44 @@ class SheetPatcher:
         done = shapes.get(key)
         if done is None:
             done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style)
-        styles, renewed, new_cells, lo, hi, filled = done
-        if styles:
-            raw.set_styles(styles)
+        if done[0]:
+            raw.set_styles(done[0])
+        self._fill_rest(r, done)
+
+    def _fill_known_shape(self, r: int, raw: rawrows.RawRow, cols, cache: dict) -> bool:
+        """``_fill_raw`` of a row kept as bytes and edited (not cut now) whose shape this fill
+        has met before: the cells' start tags edited in place (a cell begins with ``<c r="``, which
+        no text can hold), without cutting the row into cells. False: not met, cut the row."""
+        shapes = self._fill_shapes.get(id(cache))
+        if not shapes:
+            return False
+        inner = raw.inner
+        shape = rawrows.shape_of(inner, 0, len(inner), r)
+        if shape is None:
+            return False
+        pending = self._pending.get(r)
+        done = shapes.get((cols, shape, raw.style,
+                           tuple([(col, hit[2]) for col, hit in pending.items()]) if pending else None))
+        if done is None:
+            return False
+        if done[0]:
+            cells = inner.split(b'<c r="')              # [what precedes the first cell, cell, …]
+            digits = len(b"%d" % r)
+            for i, at, old_length, attrs in done[6]:
+                cell = cells[i + 1]
+                at += digits
+                cells[i + 1] = cell[:at] + attrs + cell[at + old_length:]
+            raw.inner = b'<c r="'.join(cells)
+            raw.edited = True
+        self._fill_rest(r, done)
+        return True
+
+    def _fill_rest(self, r: int, done: tuple) -> None:
+        """What a fill worked out for a row's shape (``_fill_shape``), but its cells' formats: the
+        new cells kept as text, the spans, the counts."""
+        _, renewed, new_cells, lo, hi, filled, _ = done
         if renewed or new_cells:
+            pending = self._pending.get(r)
             if pending is None:
                 pending = self._pending[r] = {}
             for col, new in renewed:
@@ -843,7 +881,19 @@ class SheetPatcher:
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
-        return styles, renewed, new_cells, lo, hi, filled
+        return styles, renewed, new_cells, lo, hi, filled, self._style_edits(raw, styles)
+
+    @staticmethod
+    def _style_edits(raw: rawrows.RawRow, styles: dict[int, bytes]) -> tuple[tuple[int, int, int, bytes], ...]:
+        """``styles`` (new s= by cell index) as edits of the cells' start tags in a row of this
+        shape, as ``RawRow.set_styles`` makes them: (index, where the attributes begin in the cell
+        after ``<c r="`` and the row number's digits, their old length, the new attributes)."""
+        assert raw.cells is not None
+        edits = []
+        for i, new in sorted(styles.items()):
+            _, letters, _, old, rest, _ = raw.cells[i]
+            edits.append((i, len(letters) + 1, rawrows.attrs_length(old, rest), rawrows.style_attrs(old, rest, new)))
+        return tuple(edits)
 
     def font_colour(self, r: int, cols, rgb: str | None, product: frozenset[str]) -> None:
         """Text colour for the row's cells that hold something, unless an agent chose another
