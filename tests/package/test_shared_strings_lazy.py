@@ -34,3 +34,30 @@ def test_a_broken_table_is_one_line_naming_the_part():
     assert sst[0] == "Text 0 & mehr"
     with pytest.raises(WorkbookError, match=r"a\.xlsx.*xl/sharedStrings\.xml"):
         sst[3]
+
+
+def test_an_item_far_ahead_is_found_in_the_text_and_equals_the_parsed_one():
+    """Excel saves an owned sheet's header after the agents' data: its strings come last. They
+    are found by their "<si" in the text, not by parsing the table up to them — and read the same."""
+    data = table(5_000).replace(b"<si><t>Text 7 ", b"<si/><si ><t>Text 7 ").replace(
+        b"<si><t>Text 4000 ", b'<si><r><rPr><b/></rPr><t xml:space="preserve">Text 4000 </t></r><rPh><t>x</t></rPh><t>')
+    far, near = SharedStrings(data), SharedStrings(data)
+    assert far._data is not None
+    wanted = [4_999, 4_001, 4_000, 5_000, 300, 8, 7, 5_001]
+    got = [far[i] for i in wanted]
+    assert len(far._texts) == 9                       # in order only as far as item 8
+    assert got == [near[i] for i in wanted]
+    assert far[4_001] == "Text 4000 & mehr" and far[7] == "" and far[8] == "Text 7 & mehr"
+    with pytest.raises(IndexError):
+        far[5_002]
+
+
+@pytest.mark.parametrize("change", [(b"<si><t>Text 2 ", b"<!-- <si> --><si><t>Text 2 "),
+                                    (b"&amp; mehr</t></si><si><t>Text 3 ", b"<![CDATA[<si>]]></t></si><si><t>Text 3 "),
+                                    (b"<sst xmlns=", b"<sst xmlns:x=")])
+def test_a_table_whose_items_the_text_cannot_tell_is_parsed_in_order(change):
+    data = table(1_000).replace(*change, 1)
+    sst = SharedStrings(data)
+    assert sst._data is None
+    if b"xmlns:x" not in data:
+        assert sst[999] == "Text 999 & mehr"

@@ -27,18 +27,21 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml import etree
 
 from ..core.plan import SheetRewrite, agents_columns, carried_rows, header_key, value_key
 from .errors import WorkbookError
-from .opc import m
+from .opc import MAIN_NS, m
 from .refs import cell_ref
-from .safety import iterparse_safe
+from .safety import iterparse_safe, parse_xml
 from .sheet import SheetPatcher
 
 _C, _V, _F, _IS, _T, _SI = m("c"), m("v"), m("f"), m("is"), m("t"), m("si")
 _RPH = m("rPh")
+_SI_START = re.compile(rb"<si[\s>/]")
+_SI_PLAIN = re.compile(rb"<sst\s[^>]*xmlns=\"" + re.escape(MAIN_NS.encode()) + rb"\"")
 
 
 def _outside_phonetic(t: etree._Element) -> bool:
@@ -83,17 +86,32 @@ class SharedStrings:
     """The workbook's shared strings, parsed only as far as the highest index asked for: the
     cells a rewrite reads (an owned sheet's header and the agents' columns) are usually among the
     first, and a table of a million strings (a long Protokoll) would cost a run a third of a
-    second. ``sst[i]`` raises IndexError past the end, like a list."""
+    second. An index far beyond what is parsed (an owned sheet's header saved by Excel after the
+    agents' data: string 39,000 of 39,040) is found by its ``<si`` in the text and that one item
+    parsed (``_far``). ``sst[i]`` raises IndexError past the end, like a list."""
+
+    FAR = 256            # items ahead of the parse from which an item is looked up in the text
 
     def __init__(self, data: bytes | None, member: str = "", name: str = ""):
         self._texts: list[str] = []
         self._member, self._name = member, name
         self._items = iterparse_safe(io.BytesIO(data), _SI) if data else None
+        # The text, when its items can be found by "<si" (no comment or CDATA section could hold
+        # one, the main namespace unprefixed, no prefixed item); the last item found: (index, offset).
+        self._data = data if data and _SI_PLAIN.search(data[:1000]) and b"<!--" not in data \
+            and b"<![CDATA[" not in data and b":si" not in data else None
+        self._found: dict[int, str] = {}
+        self._at = (-1, 0)
 
     def __getitem__(self, i: int) -> str:
         if i < 0:
             raise IndexError(i)
         texts = self._texts
+        if i >= len(texts) + self.FAR and self._data is not None:
+            hit = self._found.get(i)
+            if hit is None:
+                hit = self._found[i] = self._far(i)
+            return hit
         while i >= len(texts):
             if self._items is None:
                 raise IndexError(i)
@@ -106,11 +124,37 @@ class SharedStrings:
                 self._items = None
                 raise WorkbookError(f"Datei '{self._name}' ist beschädigt: Teil '{self._member}' ist kein "
                                     f"gültiges XML ({exc.msg})") from None
-            texts.append(_unescape("".join(x.text or "" for x in si.iter(_T) if _outside_phonetic(x))))
+            texts.append(_si_text(si))
             si.clear()
             while si.getprevious() is not None:           # what is read is let go
                 del si.getparent()[0]
         return texts[i]
+
+    def _far(self, i: int) -> str:
+        """Item ``i`` found by its ``<si`` in the text (counted on from the last one found when
+        that lies before it) and parsed alone."""
+        data = self._data
+        assert data is not None
+        known, pos = self._at if self._at[0] <= i else (-1, 0)   # the "<si" at ``pos`` is item ``known``
+        found = next(islice(_SI_START.finditer(data, pos), i - max(known, 0), None), None)
+        if found is None:
+            raise IndexError(i)
+        start = found.start()
+        self._at = (i, start)
+        if data[data.find(b">", start) - 1] == 0x2F:     # <si/>
+            return ""
+        end = data.find(b"</si>", start)
+        if end < 0:
+            raise WorkbookError(f"Datei '{self._name}' ist beschädigt: Teil '{self._member}' ist kein "
+                                f"gültiges XML (Eintrag {i} endet nicht)")
+        item = parse_xml(b'<sst xmlns="' + MAIN_NS.encode() + b'">' + data[start:end + 5] + b"</sst>",
+                         self._member, self._name)
+        return _si_text(item[0])
+
+
+def _si_text(si: etree._Element) -> str:
+    """A shared string's text: its runs joined, phonetic guides left out."""
+    return _unescape("".join(x.text or "" for x in si.iter(_T) if _outside_phonetic(x)))
 
 
 def shared_strings(data: bytes | None, member: str = "", name: str = "") -> SharedStrings:
