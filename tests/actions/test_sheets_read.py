@@ -41,9 +41,9 @@ def spy_reads(monkeypatch) -> tuple[list[str], list[str]]:
         members.append(member.lstrip("/"))
         return real_read(self, member)
 
-    def read_sheet(book, archive, entry):
-        sheets.append(entry.name)
-        return real_sheet(book, archive, entry)
+    def read_sheet(archive, looked):
+        sheets.append(looked.entry.name)
+        return real_sheet(archive, looked)
     monkeypatch.setattr(Archive, "read", read)
     monkeypatch.setattr(reader, "_read_sheet", read_sheet)
     return members, sheets

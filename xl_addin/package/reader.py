@@ -13,6 +13,8 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import python_calamine as calamine
 from lxml import etree
@@ -403,32 +405,51 @@ def _not_data_rows(archive: Archive, part: str) -> set[int]:
     return out
 
 
-def _dense_rows(book, entry: SheetEntry) -> list[list] | None:
-    """The sheet as calamine's grid (the caller made sure it is not too large and holds no number
-    that would make calamine panic: ``_fits_dense``, ``_has_unsafe_number``); None when it must be
-    read cell by cell instead: calamine refusing a value (an error code newer than it, e.g.
-    ``#SPILL!``) or panicking after all."""
+def _dense_rows(parsed: Future) -> list[list] | None:
+    """The sheet as calamine's grid (``parsed``: calamine's sheet, read on the worker — the caller
+    made sure it is not too large and holds no number that would make calamine panic:
+    ``_fits_dense``, ``_has_unsafe_number``); None when it must be read cell by cell instead:
+    calamine refusing a value (an error code newer than it, e.g. ``#SPILL!``) or panicking after
+    all."""
     try:
-        sheet = book.get_sheet_by_name(entry.name)
+        sheet = parsed.result()
         return [_clean_row(row) for row in sheet.to_python(skip_empty_area=False)]
     except BaseException as exc:
         _calamine_ok(exc)
         return None
 
 
-def _read_sheet(book, archive: Archive, entry: SheetEntry) -> SheetData:
-    """One worksheet: calamine's values (a grid, or cell by cell when a grid would not do), the
-    formula and error cells calamine does not tell, the rows of tables that are not data. The
-    sheet's text is inflated once and looked through a few times by C-speed scans; it is walked
-    cell by cell only when it holds formulas or error cells, and let go before calamine builds the
-    grid when it is not needed again."""
+@dataclass
+class _Looked:
+    """A sheet's text looked through before calamine reads it (``_look_through``)."""
+    entry: SheetEntry
+    data: bytes                      # kept when the formula or error cells are to be found in it
+    formulas_in: bool
+    errors_in: bool
+    dense: bool                      # calamine may read it as a grid
+    parsed: Future | None = None     # calamine's sheet, read on the worker (``_read_sheets``)
+
+
+def _look_through(archive: Archive, entry: SheetEntry) -> _Looked:
+    """The sheet's text, inflated once and looked through by C-speed scans: does it hold formulas
+    or error cells, can calamine read it as a grid (``_fits_dense``, ``_has_unsafe_number``)."""
     data = archive.read(entry.part)
     formulas_in, errors_in = _has_formula(data), _ERROR_MARKER.search(data) is not None
-    rows = None
-    if _fits_dense(data) and not _has_unsafe_number(data):
-        if not (formulas_in or errors_in):
-            data = b""                  # not needed again: its memory serves the grid
-        rows = _dense_rows(book, entry)
+    dense = _fits_dense(data) and not _has_unsafe_number(data)
+    if dense and not (formulas_in or errors_in):
+        data = b""                      # not needed again: its memory serves the grid
+    return _Looked(entry, data, formulas_in, errors_in, dense)
+
+
+def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
+    """One worksheet: calamine's values (a grid, or cell by cell when a grid would not do), the
+    formula and error cells calamine does not tell, the rows of tables that are not data. The
+    sheet's text is walked cell by cell only when it holds formulas or error cells."""
+    entry, data = looked.entry, looked.data
+    formulas_in, errors_in = looked.formulas_in, looked.errors_in
+    looked.data = b""
+    rows = _dense_rows(looked.parsed) if looked.parsed is not None else None
+    looked.parsed = None
     if rows is None:
         rows = _sparse_rows(archive, entry, data or archive.read(entry.part))
     formulas: frozenset[tuple[int, int]] = frozenset()
@@ -451,6 +472,24 @@ def _read_sheet(book, archive: Archive, entry: SheetEntry) -> SheetData:
             rows[row - 1] = _NO_CELLS
     uncomputed = frozenset(rc for rc in without_value if rc[0] not in not_data)
     return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
+
+
+def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[SheetData]:
+    """The sheets, in order. Calamine builds the sheets' grids one after the other on a worker
+    thread (it lets go of the GIL while it parses), each as soon as this thread has looked through
+    the sheet's text — so that the other sheets are looked through, and the grids already built
+    turned into Python values, meanwhile."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        try:
+            looked = []
+            for entry in entries:
+                sheet = _look_through(archive, entry)
+                if sheet.dense:
+                    sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
+                looked.append(sheet)
+            return [_read_sheet(archive, sheet) for sheet in looked]
+        finally:                        # calamine's book is closed after: nothing may still read it
+            worker.shutdown(wait=True, cancel_futures=True)
 
 
 # Given the worksheet names in workbook order: those to read (the others are only named).
@@ -477,8 +516,7 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None) -> Workboo
         result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
         worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        for entry in worksheets:
-            result.sheets[entry.name] = _read_sheet(book, archive, entry)
+        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets))
     except WorkbookError:
         raise
     except MemoryError:
