@@ -61,4 +61,27 @@ def test_a_part_deflated_as_it_is_made_is_the_same_part():
     streamed = deflate_stream(memoryview(p) for p in pieces)
     assert inflate(streamed.data) == data
     assert (streamed.crc, streamed.size) == (zlib.crc32(data), len(data))
+    assert len(streamed.data) < len(deflate(data, pieces=1).data) * 1.01   # primed chunks lose next to nothing
     assert inflate(deflate_stream([]).data) == b""
+    buf = io.BytesIO()
+    out = ArchiveWriter(buf)
+    out.write("xl/worksheets/sheet1.xml", streamed)
+    out.close(b"")
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        assert zf.testzip() is None and zf.read("xl/worksheets/sheet1.xml") == data
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(min_size=0, max_size=300_000), cut=st.integers(1, 70_000), workers=st.integers(1, 3))
+def test_a_part_deflated_as_it_is_made_inflates_to_the_part_whatever_its_pieces(data, cut, workers):
+    """Chunks deflated side by side, each primed with the 32 KB before it, the stream ended by an
+    empty final block."""
+    from xl_addin.package import archive
+    old, archive.STREAM_CHUNK = archive.STREAM_CHUNK, 50_000
+    try:
+        packed = archive.deflate_stream((data[i:i + cut] for i in range(0, len(data), cut)), workers=workers)
+    finally:
+        archive.STREAM_CHUNK = old
+    assert inflate(packed.data) == data
+    assert (packed.crc, packed.size) == (zlib.crc32(data), len(data))

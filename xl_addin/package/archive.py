@@ -8,8 +8,9 @@ import os
 import struct
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,57 +198,70 @@ class Deflated:
     size: int            # uncompressed
 
 
+def _deflate_piece(view, start: int, end: int, level: int, final: bool) -> bytes:
+    """``view[start:end]`` as a piece of one deflate stream (pigz's way): primed with the 32 KB
+    before it, ended on a byte boundary (Z_SYNC_FLUSH) unless ``final``."""
+    if start:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15, zlib.DEF_MEM_LEVEL, zlib.Z_DEFAULT_STRATEGY,
+                                  bytes(view[max(0, start - _WINDOW):start]))
+    else:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    out = packer.compress(view[start:end])
+    return out + packer.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+
+
 def deflate(data: bytes, level: int = REWRITE_LEVEL, *, pieces: int | None = None) -> Deflated:
     """What zipfile's writestr would store (zlib lets go of the GIL: runs on a worker). A big
     part is deflated in ``pieces`` (default: one per CPU, up to 4) at once, as pigz does: each
     piece primed with the 32 KB before it and ended on a byte boundary, the last one final —
     one valid deflate stream, a few bytes longer than one made in one go."""
     if pieces is None:
-        pieces = min(os.cpu_count() or 1, 4) if len(data) >= PARALLEL_DEFLATE_FROM else 1
+        pieces = _workers() if len(data) >= PARALLEL_DEFLATE_FROM else 1
     if pieces <= 1 or len(data) < 2 * _WINDOW:
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         return Deflated(packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
     view = memoryview(data)
     step = -(-len(data) // pieces)
     bounds = [(i, min(i + step, len(data))) for i in range(0, len(data), step)]
-
-    def piece(bound: tuple[int, int]) -> bytes:
-        start, end = bound
-        if start:
-            packer = zlib.compressobj(level, zlib.DEFLATED, -15, zlib.DEF_MEM_LEVEL, zlib.Z_DEFAULT_STRATEGY,
-                                      bytes(view[max(0, start - _WINDOW):start]))
-        else:
-            packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-        out = packer.compress(view[start:end])
-        return out + packer.flush(zlib.Z_FINISH if end == len(data) else zlib.Z_SYNC_FLUSH)
-
     with ThreadPoolExecutor(max_workers=len(bounds), thread_name_prefix="xl_addin-deflate") as pool:
-        outs = list(pool.map(piece, bounds))
+        outs = list(pool.map(lambda b: _deflate_piece(view, b[0], b[1], level, b[1] == len(data)), bounds))
     return Deflated(b"".join(outs), zlib.crc32(data), len(data))
 
 
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
 STREAM_CHUNK = 1024 * 1024   # bytes of a part handed to zlib at a time
+_LAST_BLOCK = b"\x03\x00"     # an empty final block (fixed Huffman codes): ends a stream of pieces
 
 
-def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LEVEL) -> Deflated:
+def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LEVEL,
+                   workers: int | None = None) -> Deflated:
     """``deflate`` of the concatenated ``pieces`` without ever holding the whole part: chunks of
-    about STREAM_CHUNK bytes go to zlib on a helper thread (it lets go of the GIL) while the
-    next chunk is made."""
-    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    about STREAM_CHUNK bytes go to zlib on helper threads (it lets go of the GIL) while the next
+    chunk is made — each chunk a piece of one stream as ``deflate`` makes them (primed with the
+    32 KB before it, so they compress as well as in one go), up to ``workers`` at once (one per
+    CPU, up to 4), the stream ended by an empty final block; at most two chunks per worker are
+    held at a time."""
+    workers = _workers() if workers is None else max(1, workers)
+    done: deque[Future] = deque()
     out: list[bytes] = []
     crc = size = 0
     chunk: list[bytes | memoryview] = []
     filled = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-deflate") as pool:
-        running = None
+    tail = b""                                           # the 32 KB before the next chunk
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xl_addin-deflate") as pool:
 
         def hand_over(data: bytes) -> None:
-            nonlocal running, crc, size
+            nonlocal crc, size, tail
             crc = zlib.crc32(data, crc)
+            primed = tail + data
+            done.append(pool.submit(_deflate_piece, memoryview(primed), len(tail), len(primed), level, False))
             size += len(data)
-            if running is not None:
-                out.append(running.result())
-            running = pool.submit(packer.compress, data)
+            tail = primed[-_WINDOW:]
+            while len(done) > 2 * workers:
+                out.append(done.popleft().result())
 
         for piece in pieces:
             chunk.append(piece)
@@ -257,9 +271,8 @@ def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LE
                 chunk, filled = [], 0
         if chunk:
             hand_over(b"".join(chunk))
-        if running is not None:
-            out.append(running.result())
-    out.append(packer.flush())
+        out.extend(f.result() for f in done)
+    out.append(_LAST_BLOCK)
     return Deflated(b"".join(out), crc, size)
 
 
