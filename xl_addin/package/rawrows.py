@@ -137,6 +137,13 @@ LETTERS = _LetterBytes()
 COLUMNS = _ColumnLetterBytes()
 
 
+# Row shapes met, each kept once: a RawRow keeps its shape after its cells are dropped (a fill
+# that follows the row's writes needs it) when it is one of these — 20,000 rows of an agent's
+# sheet have a few hundred to two thousand shapes; past the limit, rows keep none (as before).
+_SHAPES: dict[tuple, tuple] = {}
+_MAX_SHAPES = 10_000
+
+
 class RawRow:
     """One row's bytes: its start tag ``open`` and the bytes of its cells ``inner``, edits
     applied. While a row is worked on, ``cells`` holds it cut into cells (``_CELL`` groups: the
@@ -145,7 +152,8 @@ class RawRow:
     kept as objects). ``plain`` is False when the row holds anything but such cells (an
     <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
     it into the tree, which names what is wrong."""
-    __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "style")
+    __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "shared_shape",
+                 "style")
 
     def __init__(self, data: bytes, number: int) -> None:
         end = data.find(b">")
@@ -164,6 +172,7 @@ class RawRow:
         # (column letters, s=, other attributes) of the cells: rows of the same shape get the
         # same formats from the same fill
         self.shape: tuple[tuple[bytes, ...], ...] = ()
+        self.shared_shape = False
         self.plain = True
         self.cut()
 
@@ -182,7 +191,12 @@ class RawRow:
         wholes, letters, digits, styles, rests, _ = zip(*cells, strict=True)
         cols = self.cols = list(map(COLUMNS.__getitem__, letters))
         self.last = cols[-1] or 0
-        self.shape = (letters, styles, rests)
+        shape = (letters, styles, rests)
+        shared = _SHAPES.get(shape)
+        if shared is None and len(_SHAPES) < _MAX_SHAPES:
+            shared = _SHAPES[shape] = shape
+        self.shape = shared or shape
+        self.shared_shape = shared is not None
         if self.plain and not self.edited and (     # checked once: edits keep a row plain
                 sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
                 or digits.count(b"%d" % self.number) != len(digits) or None in cols
@@ -190,10 +204,11 @@ class RawRow:
             self.plain = False
 
     def compact(self) -> None:
-        """Drop the cut cells and their shape (``inner`` holds them); ``cols`` stay right (edits
-        keep columns), as two bytes a column."""
+        """Drop the cut cells (``inner`` holds them); ``cols`` stay right (edits keep columns), as
+        two bytes a column; ``shape`` stays (a shared tuple) until ``inner`` changes."""
         self.cells = None
-        self.shape = ()
+        if not self.shared_shape:                       # a row's own shape costs a few KB
+            self.shape = ()
         if type(self.cols) is list:
             self.cols = array("H", self.cols)              # type: ignore[assignment]
 
@@ -202,6 +217,7 @@ class RawRow:
         assert self.cells is not None
         self.inner = b"".join(c[0] for c in self.cells)
         self.edited = True
+        self.shape = ()
         self.compact()
 
     def style_of(self, i: int) -> str | None:
@@ -236,6 +252,7 @@ class RawRow:
             wholes[i] = whole[:at] + style_attrs(old, rest, s) + whole[at + attrs_length(old, rest):]
         self.inner = b"".join(wholes)
         self.edited = True
+        self.shape = ()
         self.compact()
 
     def set_cell(self, i: int, whole: bytes) -> None:
@@ -330,6 +347,11 @@ def style_attrs(old: bytes, rest: bytes, new: bytes) -> bytes:
 def attrs_length(old: bytes, rest: bytes) -> int:
     """The length of the attributes ``style_attrs`` replaces."""
     return len(rest) + (len(old) + 5 if old else 0)        # ' s="' old '"'
+
+
+def forget_shapes() -> None:
+    """Let go of the row shapes met (a run's end)."""
+    _SHAPES.clear()
 
 
 def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:

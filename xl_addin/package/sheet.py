@@ -780,7 +780,7 @@ class SheetPatcher:
         if not shapes:
             return False
         inner = raw.inner
-        shape = rawrows.shape_of(inner, 0, len(inner), r)
+        shape = raw.shape or rawrows.shape_of(inner, 0, len(inner), r)
         if shape is None:
             return False
         pending = self._pending.get(r)
@@ -797,6 +797,7 @@ class SheetPatcher:
                 cells[i + 1] = cell[:at] + attrs + cell[at + old_length:]
             raw.inner = b'<c r="'.join(cells)
             raw.edited = True
+            raw.shape = ()                               # its formats changed
         self._fill_rest(r, done)
         return True
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
-from . import allocator, guard, moves, owned, safety, tables
+from . import allocator, guard, moves, owned, rawrows, safety, tables
 from .archive import Archive, ArchiveWriter, deflate, deflate_stream
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
@@ -726,6 +726,7 @@ class _Edit:
             wait(self._serialised.values())
         for part in list(self.patchers):
             self._drop(part)
+        rawrows.forget_shapes()                           # a long-lived process keeps none
 
     def _drop(self, part: str) -> None:
         hit = self.patchers.pop(part, None)
