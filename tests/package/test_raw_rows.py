@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from xl_addin.core.plan import DATE_FORMAT, CellWrite
 from xl_addin.package import WorkbookError, rawrows
 from xl_addin.package.opc import MAIN_NS
-from xl_addin.package.sheet import SheetPatcher
+from xl_addin.package.sheet import CUT_FIRST, SheetPatcher
 from xl_addin.package.styles import Styles
 
 from .test_bulk_equivalence import STYLES
@@ -67,7 +68,7 @@ def make(data: bytes, raw: bool) -> SheetPatcher:
     if raw:
         p = SheetPatcher.of_part(data, member="xl/worksheets/sheet1.xml", sheet="Blatt", styles=styles,
                                  date1904=False, file="test.xlsx")
-        assert p._raw or b"<row" not in data, "a plainly written sheet keeps its rows as bytes"
+        assert p._raw.holds_rows() or b"<row" not in data, "a plainly written sheet keeps its rows as bytes"
         return p
     return SheetPatcher(etree.fromstring(data), sheet="Blatt", styles=styles, date1904=False,
                         file="test.xlsx")
@@ -129,11 +130,12 @@ def test_a_part_not_written_plainly_is_parsed_whole():
 
 
 def test_a_row_out_of_order_is_refused_as_the_tree_refuses_it():
+    """(Among the rows not cut yet — a log's — as soon as anything looks at them.)"""
     data = (HEAD + "<sheetData>" + row_xml(2, "", {1: "number"}) + row_xml(1, "", {1: "number"})
             + "</sheetData>" + TAIL).encode()
     for raw in (True, False):
         try:
-            make(data, raw)
+            assert make(data, raw).row_numbers
         except WorkbookError as exc:
             assert "aufsteigender Reihenfolge" in str(exc)
         else:
@@ -201,3 +203,52 @@ def test_rows_of_one_shape_filled_after_a_write_come_out_as_the_tree_makes_them(
     raw = make(data, True)
     got = run(raw, writes, fills, False, False)
     assert got == run(make(data, False), writes, fills, False, False)
+
+
+def log_sheet(n: int, empty_tail: int = 0) -> bytes:
+    """A Protokoll-like sheet: a header, ``n`` lines, then ``empty_tail`` formatted empty rows."""
+    lines = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Zeile {r}</t></is></c>'
+                    f'<c r="B{r}" s="1"><v>{46000 + r}</v></c></row>' for r in range(2, n + 2))
+    empty = "".join(f'<row r="{r}" s="2" customFormat="1"/>' for r in range(n + 2, n + 2 + empty_tail))
+    return (HEAD + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Zeit</t></is></c></row>'
+            + lines + empty + "</sheetData>" + TAIL).encode()
+
+
+def test_a_log_the_run_only_appends_to_is_not_cut_into_rows():
+    """A 100,000-line Protokoll costs a run what its last rows cost: appending cuts only the
+    last rows (``CUT_FIRST``); the part comes out as the tree makes it."""
+    data = log_sheet(500)
+    raw, tree = make(data, True), make(data, False)
+    assert raw._raw.prefix is not None and len(raw._row_numbers) == CUT_FIRST
+    for p in (raw, tree):
+        assert p.last_value_row() == 501
+        p.append([["neu", 1.5, date(2026, 1, 2)]], {3: DATE_FORMAT})
+        p.grow_dimension()
+    assert raw._raw.prefix is not None                     # still not cut
+    assert raw.to_xml() == tree.to_xml()
+
+
+@pytest.mark.parametrize("touch", ["write", "fill", "empty tail", "delete", "rows"])
+def test_a_row_not_cut_yet_is_cut_when_anything_asks_for_it(touch):
+    """Whatever looks at a row before the last ones (a write, a fill, the last value row behind
+    empty formatted rows, a deletion, the list of rows) cuts them first: nothing misses a row."""
+    data = log_sheet(300, empty_tail=CUT_FIRST + 5 if touch == "empty tail" else 0)
+    outcomes = []
+    for kept in (True, False):
+        p = make(data, kept)
+        if touch == "write":
+            p.write_all([CellWrite("Blatt", 7, 3, "neu")])
+        elif touch == "fill":
+            p.fill(7, (1, 2, 3), "FFFF00", PRODUCT)
+        elif touch == "empty tail":
+            assert p.last_value_row() == 301
+            p.append([["neu"]], {})
+        elif touch == "delete":
+            p.delete_rows([5, 6])
+        else:
+            assert p.row_numbers == list(range(1, 302))
+        if kept:
+            assert p._raw.prefix is None
+        p.grow_dimension()
+        outcomes.append((p.to_xml(), p.cells_written, p.cells_filled))
+    assert outcomes[0] == outcomes[1]

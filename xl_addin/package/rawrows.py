@@ -49,15 +49,19 @@ _TEXT_ROWS = re.compile(rb'(?:<row r="([1-9]\d*)">(?:<c r="[A-Z]{1,3}\1" t="inli
 class RawSheet:
     """A part cut apart: ``skeleton`` (the part with an empty ``<sheetData>``), ``body`` (the
     part's bytes, kept whole: no copy of its rows) and, per row in order, its number and span
-    in ``body``."""
+    in ``body``. ``prefix``: the span of the rows before the first of them, not cut yet
+    (``split``'s ``tail``; ``rows_in`` cuts them)."""
     skeleton: bytes
     body: bytes
     numbers: list[int]
     spans: list[tuple[int, int]]
+    prefix: tuple[int, int] | None = None
 
 
-def split(data: bytes) -> RawSheet | None:
-    """The part as a RawSheet, or None when it is not written plainly (see module doc)."""
+def split(data: bytes, tail: int | None = None) -> RawSheet | None:
+    """The part as a RawSheet, or None when it is not written plainly (see module doc). With
+    ``tail``, only the last ``tail`` rows are cut; the rows before them are left as one span (a
+    long log that a run only appends to costs what its last rows cost)."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None
     head = data[:200]
@@ -78,10 +82,27 @@ def split(data: bytes) -> RawSheet | None:
     if (body.find(b"<!--", found.end(), close) >= 0 or body.find(b"<?", found.end(), close) >= 0
             or body.find(b"<![CDATA[", found.end(), close) >= 0):
         return None
+    first = pos = found.end()
+    if tail is not None:                                 # the start of the tail-th row from the end
+        pos = close
+        for _ in range(tail):
+            pos = body.rfind(b"<row", first, pos)
+            if pos < 0:
+                pos = first
+                break
+    cut = rows_in(body, pos, close)
+    if cut is None:
+        return None
+    prefix = (first, pos) if pos > first else None
+    return RawSheet(data[:found.end()] + data[close:], body, *cut, prefix=prefix)
+
+
+def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[int, int]]] | None:
+    """The numbers and spans of the rows in ``body[pos:close]``, in order; None when it holds
+    anything but rows (each with its number)."""
     numbers: list[int] = []
     spans: list[tuple[int, int]] = []
     find, search = body.find, _ROW_NUMBER.search
-    pos = found.end()
     while (start := find(b"<row", pos, close)) >= 0:
         if start != pos and body[pos:start].strip():
             return None                                  # something other than rows
@@ -103,7 +124,7 @@ def split(data: bytes) -> RawSheet | None:
         pos = end
     if body[pos:close].strip():
         return None
-    return RawSheet(data[:found.end()] + data[close:], body, numbers, spans)
+    return numbers, spans
 
 
 class _ColumnLetters(dict):

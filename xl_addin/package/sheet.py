@@ -59,6 +59,67 @@ NEW_SHEET_XML = (
 )
 
 
+CUT_FIRST = 64          # rows at the end of a part cut into rows when it is opened (the rest on demand)
+
+
+class _RawSpans(dict):
+    """Row -> span in the part's bytes, for the rows kept as bytes. While ``prefix`` is set, the
+    rows before ``first`` are one span not cut into rows yet (``rawrows.split``'s ``tail``):
+    asking for one of them, or for all rows, cuts them first (``cut``) — nothing can miss a row.
+    ``holds_rows`` says whether there are any, without cutting."""
+
+    def __init__(self, items=(), prefix: tuple[int, int] | None = None, first: int = 0, cut=None):
+        super().__init__(items)
+        self.prefix, self.first, self.cut = prefix, first, cut
+
+    def _cut_before(self, r) -> None:
+        if self.prefix is not None and (r is None or r < self.first):
+            self.cut()
+
+    def __contains__(self, r) -> bool:
+        self._cut_before(r)
+        return dict.__contains__(self, r)
+
+    def __getitem__(self, r):
+        self._cut_before(r)
+        return dict.__getitem__(self, r)
+
+    def get(self, r, default=None):
+        self._cut_before(r)
+        return dict.get(self, r, default)
+
+    def __iter__(self):
+        self._cut_before(None)
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._cut_before(None)
+        return dict.__len__(self)
+
+    def keys(self):
+        self._cut_before(None)
+        return dict.keys(self)
+
+    def values(self):
+        self._cut_before(None)
+        return dict.values(self)
+
+    def items(self):
+        self._cut_before(None)
+        return dict.items(self)
+
+    def clear(self) -> None:
+        self.prefix = None
+        dict.clear(self)
+
+    def holds_rows(self) -> bool:
+        return self.prefix is not None or dict.__len__(self) > 0
+
+    def cut_numbers(self) -> list[int]:
+        """The rows cut so far (those after the prefix), in order."""
+        return list(dict.keys(self))
+
+
 class SheetPatcher:
     """Index of one parsed worksheet (row number -> <row>, per row col -> <c>) and the edits."""
 
@@ -101,31 +162,63 @@ class SheetPatcher:
         # Rows still as the bytes they were read as (``rawrows``; only when made by ``of_part``):
         # row -> its span in ``_raw_body``; those looked into or edited as bytes -> RawRow.
         # ``_parsed``: the numbers of the rows in the tree, in order.
-        self._raw: dict[int, tuple[int, int]] = {}
+        self._raw = _RawSpans()
         self._raw_body = b""
         self._raw_rows: dict[int, rawrows.RawRow] = {}
         self._hot: rawrows.RawRow | None = None          # the one whose cells are cut
         self._rests: dict[tuple, bytes] = {}             # a new cell (as kept) -> its XML after r=
         self._set_col_styles()
         self._index_rows()
-        if raw is not None and raw.numbers:
+        if raw is not None and (raw.numbers or raw.prefix):
             if len(self.sheet_data):
                 self._layout_error("Zeilen im Gerüst")
-            prev = 0
-            for n in raw.numbers:
-                if n <= prev:
-                    self._layout_error(f"Zeile {n} steht nicht in aufsteigender Reihenfolge")
-                prev = n
-            self._raw = dict(zip(raw.numbers, raw.spans, strict=True))
+            self._ascending(raw.numbers)
+            self._raw = _RawSpans(zip(raw.numbers, raw.spans, strict=True), raw.prefix,
+                                  raw.numbers[0] if raw.numbers else MAX_ROW + 1, self._cut_prefix)
             self._raw_body = raw.body
-            self.row_numbers.extend(raw.numbers)            # the tree holds none of them
+            self._row_numbers.extend(raw.numbers)           # the tree holds none of them
+
+    def _ascending(self, numbers: list[int], prev: int = 0) -> None:
+        for n in numbers:
+            if n <= prev:
+                self._layout_error(f"Zeile {n} steht nicht in aufsteigender Reihenfolge")
+            prev = n
+
+    def _cut_prefix(self) -> None:
+        """The rows of the part not cut yet (``_RawSpans.prefix``) cut into rows kept as bytes,
+        before the others."""
+        raw = self._raw
+        assert raw.prefix is not None
+        start, end = raw.prefix
+        raw.prefix = None
+        cut = rawrows.rows_in(self._raw_body, start, end)
+        if cut is None:
+            self._layout_error("Zeilen lassen sich nicht einzeln lesen")
+        numbers, spans = cut
+        self._ascending(numbers)
+        if numbers and numbers[-1] >= raw.first:
+            self._layout_error(f"Zeile {raw.first} steht nicht in aufsteigender Reihenfolge")
+        after = list(dict.items(raw))
+        dict.clear(raw)
+        dict.update(raw, zip(numbers, spans, strict=True))
+        dict.update(raw, after)
+        self._row_numbers[:0] = numbers
+
+    @property
+    def row_numbers(self) -> list[int]:
+        """Every row's number, in order (the rows not cut yet are cut for it)."""
+        if self._raw.prefix is not None:
+            self._cut_prefix()
+        return self._row_numbers
 
     @classmethod
     def of_part(cls, data: bytes, *, member: str, sheet: str, styles: Styles, date1904: bool,
                 file: str) -> SheetPatcher:
         """The patcher of a sheet part's bytes: its rows kept as bytes until needed when the
-        part is written plainly (``rawrows.split``), else parsed whole."""
-        raw = rawrows.split(data)
+        part is written plainly (``rawrows.split``), else parsed whole. Only its last rows are
+        cut into rows at first (a log the run only appends to is not cut at all); the others
+        when something asks for them (``_RawSpans``)."""
+        raw = rawrows.split(data, tail=CUT_FIRST)
         if raw is not None:
             root = parse_xml(raw.skeleton, member, file)
             data_el = root.find(m("sheetData")) if root.tag == m("worksheet") else None
@@ -142,7 +235,7 @@ class SheetPatcher:
 
     def _index_rows(self) -> None:
         self.rows: dict[int, etree._Element] = {}
-        self.row_numbers: list[int] = []
+        self._row_numbers: list[int] = []
         self._cells: dict[int, tuple[dict[int, etree._Element], list[int]]] = {}
         prev = 0
         for el in self.sheet_data.iterchildren(ROW):
@@ -156,9 +249,9 @@ class SheetPatcher:
             if n <= prev:
                 self._layout_error(f"Zeile {n} steht nicht in aufsteigender Reihenfolge")
             self.rows[n] = el
-            self.row_numbers.append(n)
+            self._row_numbers.append(n)
             prev = n
-        self._parsed: list[int] = list(self.row_numbers)
+        self._parsed: list[int] = list(self._row_numbers)
 
     # --- rows kept as bytes ------------------------------------------------------------------
     def _look(self, r: int) -> rawrows.RawRow | None:
@@ -238,7 +331,7 @@ class SheetPatcher:
                 rows[parsed[i]].addprevious(el)
             parsed.insert(i, r)
             rows[r] = el
-        if not self._raw:
+        if not self._raw.holds_rows():
             self._raw_body = b""
 
     def has_value(self, r: int) -> bool:
@@ -953,15 +1046,23 @@ class SheetPatcher:
         return False
 
     def last_value_row(self) -> int:
+        """The last row holding a value (0: none), looked for from the end: the rows of a long
+        log not cut yet (``_RawSpans.prefix``) are cut only when every row after them is empty."""
         self._materialize()
         raw = self._raw
-        for r in reversed(self.row_numbers):
-            if r in raw:
-                if rawrows.has_value(self._raw_bytes(r)):
+        looked_at = 0                                     # rows at the end already looked at
+        while True:
+            numbers = self._row_numbers
+            for r in reversed(numbers[:len(numbers) - looked_at]):
+                if dict.__contains__(raw, r):
+                    if rawrows.has_value(self._raw_bytes(r)):
+                        return r
+                elif self._has_value(self.rows[r]):
                     return r
-            elif self._has_value(self.rows[r]):
-                return r
-        return 0
+            if raw.prefix is None:
+                return 0
+            looked_at = len(numbers)
+            self._cut_prefix()
 
     def append(self, rows: list[list[CellValue]], number_formats: dict[int, str],
                start: int | None = None) -> int:
@@ -973,7 +1074,8 @@ class SheetPatcher:
         self._materialize()
         if start is None:
             start = self.last_value_row() + 1
-            beyond = (self.row_numbers[-1] + 1) if self.row_numbers else 1
+            numbers = self._row_numbers                   # the last row is never among those not cut yet
+            beyond = (numbers[-1] + 1) if numbers else 1
         else:
             beyond = MAX_ROW + 1                          # rows may exist below: no bulk path
         above = self._styles_of(start - 1)
@@ -1066,7 +1168,8 @@ class SheetPatcher:
         tests/package/test_bulk_equivalence.py) and parsed in one go."""
         if not rows:
             return
-        if self._pending_rows or (self.row_numbers and start <= self.row_numbers[-1]):
+        present = self._row_numbers                       # the last row is never among those not cut yet
+        if self._pending_rows or (present and start <= present[-1]) or (not present and self._raw.prefix):
             raise AssertionError("bulk rows must lie below every existing row")
         numbers, texts = self._row_texts(start, rows, number_formats, first_row_style, base_for)
         if not numbers:
@@ -1561,8 +1664,9 @@ class SheetPatcher:
         or one edited row at a time, so a big sheet is never held twice (``deflate_stream``)."""
         data = serialize(self.root)
         raw = self._raw
-        pending = {r: kept for r, kept in self._pending.items() if r not in raw} if raw else self._pending
-        if not (pending or self._pending_rows or raw):
+        holds = raw.holds_rows()
+        pending = {r: kept for r, kept in self._pending.items() if r not in raw} if holds else self._pending
+        if not (pending or self._pending_rows or holds):
             yield data
             return
         # Only elements can hold '<row r="…' or '<c r="…' in lxml's output — unless a
@@ -1571,7 +1675,7 @@ class SheetPatcher:
         merged = self._with_pending(data, pending) if plain else None
         segments: list | None = None
         if merged is not None:
-            segments = self._raw_segments(merged) if raw else [merged[:0], merged]
+            segments = self._raw_segments(merged) if holds else [merged[:0], merged]
         if segments is not None:
             tail = self._with_pending_rows(segments[-1])   # new rows below the ones kept as bytes
             if tail is not None:
@@ -1593,11 +1697,14 @@ class SheetPatcher:
         found = rawrows.SHEET_DATA_OPEN.search(data)
         if found is None:
             return None
-        numbers = list(self._raw)
+        numbers = self._raw.cut_numbers()
+        # the rows not cut yet come first: every row of the tree lies after them
+        prefix = self._raw.prefix
+        before: list = [memoryview(self._raw_body)[prefix[0]:prefix[1]]] if prefix else []
         if found.group(2):                                # <sheetData/>: no row in the tree
-            return [data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">", numbers,
+            return [data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">", *before, numbers,
                     b"</sheetData>" + data[found.end():]]
-        out: list = [data[:found.end()]]
+        out: list = [data[:found.end()], *before]
         pos = found.end()
         k = 0
         for p in self._parsed:
@@ -1712,7 +1819,7 @@ class SheetPatcher:
                 new_rows = list(fragment)
                 self.sheet_data.extend(new_rows)  # lxml re-binds them to this sheet's namespace
                 self.rows.update(zip(numbers, new_rows, strict=True))
-                self.row_numbers.extend(numbers)
+                self._row_numbers.extend(numbers)         # below every row, those not cut yet too
                 self._parsed.extend(numbers)
         if not self._pending or (row is not None and row not in self._pending):
             return
@@ -1720,7 +1827,7 @@ class SheetPatcher:
             return                                        # rendered with its row's bytes
         if row is not None:
             rows = {row: self._pending.pop(row)}
-        elif self._raw:
+        elif self._raw.holds_rows():                      # (no row not cut yet has new cells)
             rows = {r: kept for r, kept in self._pending.items() if r not in self._raw}
             self._pending = {r: kept for r, kept in self._pending.items() if r in self._raw}
             if not rows:
