@@ -69,19 +69,16 @@ def split(data: bytes, tail: int | None = None) -> RawSheet | None:
             rb'encoding=["\'](?i:utf-8)["\']', head.split(b"?>", 1)[0]):
         return None
     found = SHEET_DATA_OPEN.search(data)
-    if found is None or data.find(b"<sheetData", found.end()) >= 0:
+    if found is None:
         return None
     if found.group(1) and b"xmlns" in found.group(1):
         return None
     if found.group(2):                                   # <sheetData/>
-        return RawSheet(data, b"", [], [])
-    close = data.find(b"</sheetData>", found.end())
-    if close < 0 or data.find(b"</sheetData>", close + 1) >= 0:
+        return None if data.find(b"<sheetData", found.end()) >= 0 else RawSheet(data, b"", [], [])
+    close = data.rfind(b"</sheetData>")
+    if close < found.end() or data.find(b"<sheetData", close) >= 0:
         return None
     body = data
-    if (body.find(b"<!--", found.end(), close) >= 0 or body.find(b"<?", found.end(), close) >= 0
-            or body.find(b"<![CDATA[", found.end(), close) >= 0):
-        return None
     first = pos = found.end()
     if tail is not None:                                 # the start of the tail-th row from the end
         pos = close
@@ -90,11 +87,19 @@ def split(data: bytes, tail: int | None = None) -> RawSheet | None:
             if pos < 0:
                 pos = first
                 break
+    if not plain_between(body, pos, close):
+        return None
     cut = rows_in(body, pos, close)
     if cut is None:
         return None
     prefix = (first, pos) if pos > first else None
     return RawSheet(data[:found.end()] + data[close:], body, *cut, prefix=prefix)
+
+
+def plain_between(body: bytes, start: int, end: int) -> bool:
+    """Nothing in ``body[start:end]`` (rows) that cutting it into rows could misread: no
+    comment, processing instruction or CDATA section, no other sheetData."""
+    return not any(body.find(mark, start, end) >= 0 for mark in (b"<!--", b"<?", b"<![CDATA[", b"sheetData"))
 
 
 def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[int, int]]] | None:

@@ -191,7 +191,8 @@ class SheetPatcher:
         assert raw.prefix is not None
         start, end = raw.prefix
         raw.prefix = None
-        cut = rawrows.rows_in(self._raw_body, start, end)
+        cut = rawrows.rows_in(self._raw_body, start, end) if rawrows.plain_between(self._raw_body, start, end) \
+            else None
         if cut is None:
             self._layout_error("Zeilen lassen sich nicht einzeln lesen")
         numbers, spans = cut
