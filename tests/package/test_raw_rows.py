@@ -252,3 +252,23 @@ def test_a_row_not_cut_yet_is_cut_when_anything_asks_for_it(touch):
         p.grow_dimension()
         outcomes.append((p.to_xml(), p.cells_written, p.cells_filled))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("odd", ['<!-- ein Kommentar --><row r="9"><c r="A9"><v>1</v></c></row>',
+                                 '<row spans="1:2"><c r="A9"><v>1</v></c></row>'])
+def test_rows_not_cut_yet_that_cutting_cannot_read_are_parsed_as_the_tree_parses_them(odd):
+    """A comment among a log's early rows, or a row without its number, is found only when the
+    rows are cut — they are parsed into the tree then, as a part not written plainly is."""
+    row9 = (b'<row r="9"><c r="A9" t="inlineStr"><is><t>Zeile 9</t></is></c>'
+            b'<c r="B9" s="1"><v>46009</v></c></row>')
+    data = log_sheet(200)
+    assert row9 in data
+    data = data.replace(row9, odd.encode())
+    outcomes = []
+    for kept in (True, False):
+        p = make(data, kept)
+        p.write_all([CellWrite("Blatt", 12, 3, "neu")])
+        p.append([["neu"]], {})
+        p.grow_dimension()
+        outcomes.append((p.to_xml(), p.row_numbers))
+    assert outcomes[0] == outcomes[1]

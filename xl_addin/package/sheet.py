@@ -163,6 +163,7 @@ class SheetPatcher:
         # row -> its span in ``_raw_body``; those looked into or edited as bytes -> RawRow.
         # ``_parsed``: the numbers of the rows in the tree, in order.
         self._raw = _RawSpans()
+        self._row_numbers: list[int] = []              # every row's, in order (see ``row_numbers``)
         self._raw_body = b""
         self._raw_rows: dict[int, rawrows.RawRow] = {}
         self._hot: rawrows.RawRow | None = None          # the one whose cells are cut
@@ -194,7 +195,8 @@ class SheetPatcher:
         cut = rawrows.rows_in(self._raw_body, start, end) if rawrows.plain_between(self._raw_body, start, end) \
             else None
         if cut is None:
-            self._layout_error("Zeilen lassen sich nicht einzeln lesen")
+            self._parse_prefix(start, end)
+            return
         numbers, spans = cut
         self._ascending(numbers)
         if numbers and numbers[-1] >= raw.first:
@@ -204,6 +206,21 @@ class SheetPatcher:
         dict.update(raw, zip(numbers, spans, strict=True))
         dict.update(raw, after)
         self._row_numbers[:0] = numbers
+
+    def _parse_prefix(self, start: int, end: int) -> None:
+        """The rows not cut yet (``_RawSpans.prefix``) into the tree, before its rows: they hold
+        what cutting cannot read (a comment, a row without its number) — as a part not written
+        plainly is parsed whole."""
+        decls = "".join(f' xmlns:{p}="{uri}"' for p, uri in self.root.nsmap.items() if p)
+        fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}"{decls}>'.encode() + self._raw_body[start:end]
+                             + b"</sheetData>", "Zeilen", self.file)
+        for i, node in enumerate(list(fragment)):
+            self.sheet_data.insert(i, node)              # lxml re-binds them to this sheet's namespaces
+        kept = dict.keys(self._raw)
+        self._index_rows()                               # the tree's rows, checked and numbered
+        if self._parsed and kept and self._parsed[-1] >= min(kept):
+            self._layout_error(f"Zeile {min(kept)} steht nicht in aufsteigender Reihenfolge")
+        self._row_numbers = sorted([*self._row_numbers, *kept])
 
     @property
     def row_numbers(self) -> list[int]:
@@ -236,7 +253,7 @@ class SheetPatcher:
 
     def _index_rows(self) -> None:
         self.rows: dict[int, etree._Element] = {}
-        self._row_numbers: list[int] = []
+        self._row_numbers = []
         self._cells: dict[int, tuple[dict[int, etree._Element], list[int]]] = {}
         prev = 0
         for el in self.sheet_data.iterchildren(ROW):
@@ -1275,9 +1292,9 @@ class SheetPatcher:
             lengths = list(map(len, pieces))
         if numbers:
             ends = list(accumulate(lengths))
-            self._raw = dict(zip(numbers, zip([0, *ends[:-1]], ends, strict=True), strict=True))
+            self._raw = _RawSpans(zip(numbers, zip([0, *ends[:-1]], ends, strict=True), strict=True))
             self._raw_body = b"".join(pieces)
-            self.row_numbers.extend(numbers)
+            self._row_numbers.extend(numbers)
             if not self.defer_cells:
                 self._need_all()
         dim = self.root.find(m("dimension"))
