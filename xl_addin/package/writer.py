@@ -224,7 +224,11 @@ class _Edit:
             self._fit_rewritten(entry, patcher, rw, carried)
         self._select_activated()
         self._held = self._referrers()
-        self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.appends,
+        early = self._appends_alone()
+        for ap in early:
+            self._append_plan(ap)
+        later = [ap for ap in plan.appends if not any(ap is e for e in early)]
+        self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, later,
                                         plan.deletions) | self._held)
 
         writes = defaultdict(list)
@@ -249,18 +253,10 @@ class _Edit:
             patcher = patchers.get(font.sheet) or patchers.setdefault(
                 font.sheet, self._patcher(self._entry(font.sheet, "Schriftfarbe")))
             patcher.font_colour(font.row, font.cols, font.rgb, font_product)
-        self._finish(self._sheets_named(plan.appends, plan.deletions) | self._held)
+        self._finish(self._sheets_named(later, plan.deletions) | self._held)
 
-        for ap in plan.appends:
-            if ap.continues:
-                self._append_continuing(ap)
-                continue
-            entry = self.parts.sheet(ap.sheet)
-            if entry is not None and len(ap.rows) > MAX_ROW - self._patcher(entry).last_value_row():
-                raise WorkbookError(f"Datei '{self.name}': Blatt '{ap.sheet}' hat keinen Platz für {len(ap.rows)} "
-                                    f"weitere Zeilen (Excel endet bei Zeile {MAX_ROW:,}) — nichts geschrieben"
-                                    .replace(",", "."))
-            self._append_rows(ap, ap.sheet)
+        for ap in later:
+            self._append_plan(ap)
 
         for part, (_, patcher) in self.patchers.items():
             if part not in self._deflated:
@@ -277,6 +273,31 @@ class _Edit:
             self.result.calc_chain_dropped = self.parts.drop_calc_chain()
         if plan.full_recalc:
             self.parts.request_full_calc()
+
+    def _appends_alone(self) -> list[RowAppend]:
+        """The appends to existing sheets that nothing else of the plan touches (the Protokoll,
+        most runs `Warten auf Freigabe`), in the plan's order: done first, so that their sheets —
+        a long log above all — are made and deflated on the worker while this thread writes the
+        rest, instead of after it. Not a sheet whose rows move (a table with a totals row: rows
+        are inserted, other sheets' formulas follow) nor one whose formulas follow another's."""
+        plan = self.plan
+        busy = self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.deletions, plan.rewrites,
+                                  plan.charts) | self._held
+        busy |= {entry.name for entry in map(self.parts.sheet, self._moving_sheets()) if entry is not None}
+        return [ap for ap in plan.appends if (entry := self.parts.sheet(ap.sheet)) is not None
+                and entry.name not in busy]
+
+    def _append_plan(self, ap: RowAppend) -> None:
+        """One of the plan's appends (``RowAppend``)."""
+        if ap.continues:
+            self._append_continuing(ap)
+            return
+        entry = self.parts.sheet(ap.sheet)
+        if entry is not None and len(ap.rows) > MAX_ROW - self._patcher(entry).last_value_row():
+            raise WorkbookError(f"Datei '{self.name}': Blatt '{ap.sheet}' hat keinen Platz für {len(ap.rows)} "
+                                f"weitere Zeilen (Excel endet bei Zeile {MAX_ROW:,}) — nichts geschrieben"
+                                .replace(",", "."))
+        self._append_rows(ap, ap.sheet)
 
     def _overviews(self) -> None:
         """The sheets the product owns a block of (the overview) and their charts, after
