@@ -1677,9 +1677,12 @@ class SheetPatcher:
         """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
         return b"".join(self.iter_xml())
 
-    def iter_xml(self) -> Iterator[bytes | memoryview]:
+    def iter_xml(self, consume: bool = False) -> Iterator[bytes | memoryview]:
         """The part's bytes in pieces (joined: ``to_xml``) — the rows kept as bytes one stretch
-        or one edited row at a time, so a big sheet is never held twice (``deflate_stream``)."""
+        or one edited row at a time, so a big sheet is never held twice (``deflate_stream``).
+        ``consume``: the last use of the patcher (``release`` follows) — an edited row's
+        bytes and new cells are let go once given out, so a sheet being written shrinks as it
+        goes (the 200,000-order Masterliste holds ~300 MB of them)."""
         data = serialize(self.root)
         raw = self._raw
         holds = raw.holds_rows()
@@ -1699,7 +1702,7 @@ class SheetPatcher:
             if tail is not None:
                 for segment in segments[:-1]:
                     if isinstance(segment, list):
-                        yield from self._raw_pieces(segment)
+                        yield from self._raw_pieces(segment, consume)
                     elif segment:
                         yield segment
                 yield tail
@@ -1742,9 +1745,10 @@ class SheetPatcher:
         out += [data[pos:end], numbers[k:], data[end:]]
         return out
 
-    def _raw_pieces(self, numbers: list[int]) -> Iterator[bytes | memoryview]:
+    def _raw_pieces(self, numbers: list[int], consume: bool = False) -> Iterator[bytes | memoryview]:
         """The bytes of the rows ``numbers`` (kept as bytes, in order): rows nobody touched as
-        one view of the part per stretch, the others rendered one by one."""
+        one view of the part per stretch, the others rendered one by one (``consume``: and
+        then forgotten, see ``iter_xml``)."""
         body = memoryview(self._raw_body)
         spans, looked, pending = self._raw, self._raw_rows, self._pending
         run_start = run_end = -1
@@ -1762,6 +1766,10 @@ class SheetPatcher:
                 yield body[run_start:run_end]
                 run_start = run_end = -1
             yield self._raw_bytes(r)
+            if consume:
+                if looked.pop(r, None) is self._hot:
+                    self._hot = None
+                pending.pop(r, None)
         if run_end >= 0:
             yield body[run_start:run_end]
 

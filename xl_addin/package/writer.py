@@ -16,7 +16,7 @@ from lxml import etree
 from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, rawrows, safety, tables
-from .archive import Archive, ArchiveWriter, deflate, deflate_stream
+from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import (
@@ -150,11 +150,8 @@ class _Edit:
 
     def _finish(self, pending: set[str]) -> None:
         """The sheets the rest of the plan leaves alone (not named in ``pending``) are final:
-        serialise and deflate them on the worker now; free the trees of those it has
-        serialised already (their memory serves the rest of the run)."""
-        for part, xml in self._serialised.items():
-            if xml.done():
-                self.patchers[part][1].release()
+        serialise and deflate them on the worker now (each job frees its sheet's rows when
+        done, see ``_pack``)."""
         for part, (entry, patcher) in self.patchers.items():
             if (part in self._deflated or entry.name in pending
                     or not (entry.created or patcher.changed)):
@@ -163,10 +160,18 @@ class _Edit:
             self._pack(part, patcher)
 
     def _pack(self, part: str, patcher: SheetPatcher) -> Future:
-        """Queue making and deflating a sheet on the worker (one job); its future."""
+        """Queue making and deflating a sheet on the worker (one job); its future. The job
+        frees the sheet's rows as soon as they are deflated: on the 200,000-order Masterliste
+        that is ~400 MB (the part's bytes, its edited rows and new cells) no longer held while
+        the main thread works on the other sheets (e.g. rows deleted from 'Warten auf
+        Freigabe', a whole tree)."""
         if part not in self._deflated:               # made and deflated a stretch at a time
-            job = self._worker.submit(lambda: deflate_stream(patcher.iter_xml()))
-            self._serialised[part] = self._deflated[part] = job
+            def job() -> Deflated:
+                try:
+                    return deflate_stream(patcher.iter_xml(consume=True))
+                finally:
+                    patcher.release()
+            self._serialised[part] = self._deflated[part] = self._worker.submit(job)
         return self._deflated[part]
 
     # --- sheets --------------------------------------------------------------------------
@@ -224,12 +229,13 @@ class _Edit:
             self._fit_rewritten(entry, patcher, rw, carried)
         self._select_activated()
         self._held = self._referrers()
+        last = self._sheets_named([rw for rw in plan.rewrites if rw.owned_cols is not None], plan.charts)
         early = self._appends_alone()
         for ap in early:
             self._append_plan(ap)
         later = [ap for ap in plan.appends if not any(ap is e for e in early)]
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, later,
-                                        plan.deletions) | self._held)
+                                        plan.deletions) | self._held | last)
 
         writes = defaultdict(list)
         entries: dict[str, SheetEntry] = {}                  # sheet name as the plan spells it
@@ -253,7 +259,7 @@ class _Edit:
             patcher = patchers.get(font.sheet) or patchers.setdefault(
                 font.sheet, self._patcher(self._entry(font.sheet, "Schriftfarbe")))
             patcher.font_colour(font.row, font.cols, font.rgb, font_product)
-        self._finish(self._sheets_named(later, plan.deletions) | self._held)
+        self._finish(self._sheets_named(later, plan.deletions) | self._held | last)
 
         for ap in later:
             self._append_plan(ap)
