@@ -923,8 +923,8 @@ class SheetPatcher:
             for col, new in renewed:
                 hit = pending[col]
                 pending[col] = (hit[0], hit[1], new, hit[3])
-            for col, new in new_cells:
-                pending[col] = (None, None, new, True)
+            for col, cell in new_cells:
+                pending[col] = cell
         if lo is not None and hi is not None:
             self._created(r, None, lo, hi)
         if filled:
@@ -958,11 +958,11 @@ class SheetPatcher:
     def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
                     pending, row_style: int | None):
         """What ``fill`` does to a row of this shape: (new s= by cell index, new s= of new cells
-        kept as text, format-only cells to make, lo, hi, cells filled)."""
+        kept as text, format-only cells to make (column, kept cell), lo, hi, cells filled)."""
         index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
         styles: dict[int, bytes] = {}
         renewed: list[tuple[int, str]] = []
-        new_cells: list[tuple[int, str]] = []
+        new_cells: list[tuple[int, tuple]] = []
         filled = 0
         lo: int | None = None
         hi: int | None = None
@@ -989,7 +989,7 @@ class SheetPatcher:
                 continue
             if not 1 <= col <= MAX_COL:
                 self._outside(raw.number, col)
-            new_cells.append((col, new))
+            new_cells.append((col, (None, None, new, True)))    # one tuple for every row of the shape
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
