@@ -272,3 +272,54 @@ def test_rows_not_cut_yet_that_cutting_cannot_read_are_parsed_as_the_tree_parses
         p.grow_dimension()
         outcomes.append((p.to_xml(), p.row_numbers))
     assert outcomes[0] == outcomes[1]
+
+
+def run_moving(p: SheetPatcher, writes, fills, append: int, moves):
+    """``run``, then rows deleted or inserted (as the writer does: after writes, fills and appends)."""
+    try:
+        p.write_all([CellWrite("Blatt", r, c, v, f) for r, c, v, f in writes])
+        for r, cols, rgb in fills:
+            p.fill(r, tuple(sorted(cols)), rgb, PRODUCT)
+        for _ in range(append):
+            p.append([["neu", 1.5, date(2026, 1, 2)], [None, 2]], {3: DATE_FORMAT})
+        for kind, rows in moves:
+            if kind == "delete":
+                p.delete_rows(rows)
+            else:
+                p.insert_rows(min(rows), len(rows))
+        p.grow_dimension()
+        return (p.to_xml(), etree.tostring(p.styles.root), p.cells_written, p.cells_filled, p.changed,
+                p.last_value_row(), p.row_numbers)
+    except WorkbookError as exc:
+        return ("refused", str(exc))
+
+
+moves_strategy = st.lists(st.tuples(st.sampled_from(["delete", "insert"]),
+                                    st.sets(st.integers(1, 12), min_size=1, max_size=4)), max_size=2)
+
+
+@settings(max_examples=400, deadline=None)
+@given(rows=rows_strategy, cols=st.booleans(), writes=writes_strategy, fills=fills_strategy,
+       append=st.integers(0, 2), moves=moves_strategy)
+def test_rows_kept_as_bytes_move_as_the_tree_moves_them(rows, cols, writes, fills, append, moves):
+    """Rows deleted or inserted: the rows kept as bytes (and appended rows kept as text) are
+    renumbered as bytes, rows with a formula go through the tree — the same sheet either way."""
+    data = sheet_bytes(rows, cols)
+    assert (run_moving(make(data, True), writes, fills, append, moves)
+            == run_moving(make(data, False), writes, fills, append, moves))
+
+
+def test_rows_moved_as_bytes_stay_bytes():
+    """Deleting a row of a plain sheet parses no row: the others are renumbered as bytes."""
+    data = sheet_bytes({r: ("spans", {1: "number", 2: "inline"}) for r in range(1, 7)}, False)
+    p = make(data, True)
+    p.write_all([CellWrite("Blatt", 5, 4, "x")])
+    p.append([["neu"]], {})
+    p.delete_rows([2, 3])
+    # the last row (6, now 4) is in the tree: the append read its formats
+    assert sorted(p._raw) == [1, 2, 3] and p._parsed == [4] and p._pending_rows[0][0] == [5]
+    xml = p.to_xml()
+    assert b'<row r="3" spans="1:6"><c r="A3"><v>42.5</v></c><c r="B3" t="inlineStr">' in xml
+    assert b'<c r="D3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row><row r="4"' in xml
+    assert b'<row r="5"><c r="A5" t="inlineStr"><is><t xml:space="preserve">neu</t></is></c></row>' in xml
+    assert b'r="A6"' not in xml

@@ -18,6 +18,7 @@ import operator
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.cells import col_letter, col_number
@@ -130,6 +131,22 @@ def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[in
     if body[pos:close].strip():
         return None
     return numbers, spans
+
+
+def moved_row(data: bytes, old: int, new: int) -> bytes:
+    """A plain row's bytes (every cell ``<c r="…old"``, see ``RawRow.cut``) as row ``new``."""
+    end = data.find(b">")
+    head = _ROW_NUMBER.sub(b' r="%d"' % new, data[:end], count=1)
+    return head + re.sub(rb'(<c r="[A-Z]{1,3})%d"' % old, rb'\g<1>%d"' % new, data[end:])
+
+
+_NUMBERED_TEXT = re.compile(r'(<row r="|<c r="[A-Z]{1,3})(\d+)"')
+
+
+def moved_text_rows(text: str, new_row: Callable[[int], int | None]) -> str:
+    """Rows written as text by the writer itself (values only: ``<row r="…">`` and cells
+    ``<c r="…">``) with each row number ``n`` made ``new_row(n)``."""
+    return _NUMBERED_TEXT.sub(lambda found: f'{found[1]}{new_row(int(found[2]))}"', text)
 
 
 class _ColumnLetters(dict):
