@@ -6,14 +6,16 @@ it; the run never finds out by MemoryError or the OOM killer.
 The estimate: ``BASE`` for the interpreter and the product, the file itself, plus ``READ_FACTOR``
 bytes per byte of uncompressed sheet XML and shared strings (calamine's grid and the Python values
 made of it), plus ``WRITE_FACTOR`` more per byte of sheet XML for a run that writes (the Plan, the
-sheets' bytes and the rows it edits — rows stay bytes and a sheet is deflated as it is made, so
-this is no longer lxml's trees). Measured (December 2026) on Inkasso workbooks: 20,000 and
-200,000 orders (11 and 118 MB of sheet XML and strings) peak at 224 MB and 1.2 GB in `run`; the
-agent-like 200,000-order workbook of `make bench` (≈135 MB) at 1.8 GB, after its first run (301 MB:
-the computed columns as inline strings) at 1.05 GB (`check` 0.8 GB); one million shared strings:
-470 MB to read. The XML's size is a rough measure of its cells (inline strings inflate it): the
-factors keep the estimate within about 10 % below to 3x above those peaks, so that a ran workbook
-is not refused for the text it holds.
+sheets' bytes and the rows it edits — rows stay bytes, also when rows are deleted, and a sheet
+is deflated and let go as it is made, so this is no longer lxml's trees). Measured (5 December
+2026, peak RSS of the whole process) on the agent-like workbooks of `make bench`: 20,000 orders
+(13 MB of sheet XML and strings) 182 MiB in `run`, 133 MiB in `check`; 200,000 orders (137 MB)
+1,112 MiB in `run` (825 MiB in `check`: the write adds ≈ 2.4 bytes per byte of sheet XML, 4.5 at
+20,000 orders, within ``BASE``), after its first run (301 MB: the computed columns as inline
+strings) 1,024 MiB (`check` 770 MiB); one million shared strings: 470 MB to read. The XML's size
+is a rough measure of its cells (inline strings inflate it): the factors keep the estimate within
+about 15–20 % above those first runs and `check`s and up to 3x above a ran workbook, so that it is
+not refused for the text it holds.
 
 Both limits are read from the environment on each use, so a server sets them once
 (``XL_ADDIN_MAX_FILE_MB``, ``XL_ADDIN_MAX_MEMORY_MB``; ``0`` = no limit).
@@ -32,7 +34,7 @@ DEFAULT_FILE_MB = 256
 DEFAULT_MEMORY_MB = 4096
 BASE = 100 * 1024 * 1024
 READ_FACTOR = 6
-WRITE_FACTOR = 6
+WRITE_FACTOR = 3
 MB = 1024 * 1024
 
 
