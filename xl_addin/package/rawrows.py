@@ -26,6 +26,7 @@ from ..core.cells import col_letter, col_number
 SHEET_DATA_OPEN = re.compile(rb"<sheetData(\s[^>]*)?(/?)>")
 _AFTER_NAME = frozenset(b" \t\r\n/>")
 _ROW_NUMBER = re.compile(rb'\sr=(?:"(\d+)"|\'(\d+)\')')
+_ROW_NUMBER_ATTR = re.compile(rb'(\sr=)(?:"\d+"|\'\d+\')')
 # A cell as Excel, LibreOffice, openpyxl and XlsxWriter write it: r= first, then maybe s=, then
 # other attributes (double-quoted, without '/' or '>'), then its content (possessive: no
 # backtracking). Cells written otherwise make the row parse into the tree.
@@ -136,7 +137,7 @@ def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[in
 def moved_row(data: bytes, old: int, new: int) -> bytes:
     """A plain row's bytes (every cell ``<c r="…old"``, see ``RawRow.cut``) as row ``new``."""
     end = data.find(b">")
-    head = _ROW_NUMBER.sub(b' r="%d"' % new, data[:end], count=1)
+    head = _ROW_NUMBER_ATTR.sub(rb'\g<1>"%d"' % new, data[:end], count=1)
     return head + re.sub(rb'(<c r="[A-Z]{1,3})%d"' % old, rb'\g<1>%d"' % new, data[end:])
 
 
