@@ -9,12 +9,12 @@ made of it), plus ``WRITE_FACTOR`` more per byte of sheet XML for a run that wri
 sheets' bytes and the rows it edits — rows stay bytes, also when rows are deleted, and a sheet
 is deflated and let go as it is made, so this is no longer lxml's trees). Measured (5 December
 2026, peak RSS of the whole process) on the agent-like workbooks of `make bench`: 20,000 orders
-(13 MB of sheet XML and strings) 182 MiB in `run`, 133 MiB in `check`; 200,000 orders (137 MB)
-1,112 MiB in `run` (825 MiB in `check`: the write adds ≈ 2.4 bytes per byte of sheet XML, 4.5 at
+(13 MB of sheet XML and strings) 189 MiB in `run`, 145 MiB in `check`; 200,000 orders (137 MB)
+1,155 MiB in `run` (786 MiB in `check`: the write adds ≈ 3 bytes per byte of sheet XML, 4 at
 20,000 orders, within ``BASE``), after its first run (301 MB: the computed columns as inline
-strings) 1,024 MiB (`check` 770 MiB); one million shared strings: 470 MB to read. The XML's size
+strings) 981 MiB (`check` 770 MiB); one million shared strings: 470 MB to read. The XML's size
 is a rough measure of its cells (inline strings inflate it): the factors keep the estimate within
-about 15–20 % above those first runs and `check`s and up to 3x above a ran workbook, so that it is
+about 15–25 % above those first runs and `check`s and up to 3x above a ran workbook, so that it is
 not refused for the text it holds.
 
 Both limits are read from the environment on each use, so a server sets them once
