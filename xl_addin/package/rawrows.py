@@ -137,17 +137,31 @@ def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[in
 def moved_row(data: bytes, old: int, new: int) -> bytes:
     """A plain row's bytes (every cell ``<c r="…old"``, see ``RawRow.cut``) as row ``new``."""
     end = data.find(b">")
-    head = _ROW_NUMBER_ATTR.sub(rb'\g<1>"%d"' % new, data[:end], count=1)
-    return head + re.sub(rb'(<c r="[A-Z]{1,3})%d"' % old, rb'\g<1>%d"' % new, data[end:])
-
-
-_NUMBERED_TEXT = re.compile(r'(<row r="|<c r="[A-Z]{1,3})(\d+)"')
+    head = data[:end]
+    found = _ROW_NUMBER_ATTR.search(head)
+    if found is not None:                                 # its r=, the whitespace before it kept
+        head = head[:found.end(1)] + b'"%d"' % new + head[found.end():]
+    cells = data[end:].split(b'<c r="')
+    was, now = b'%d"' % old, b'%d"' % new
+    for i in range(1, len(cells)):                        # each begins with its letters, then old"
+        cells[i] = cells[i].replace(was, now, 1)
+    return head + b'<c r="'.join(cells)
 
 
 def moved_text_rows(text: str, new_row: Callable[[int], int | None]) -> str:
     """Rows written as text by the writer itself (values only: ``<row r="…">`` and cells
     ``<c r="…">``) with each row number ``n`` made ``new_row(n)``."""
-    return _NUMBERED_TEXT.sub(lambda found: f'{found[1]}{new_row(int(found[2]))}"', text)
+    rows = text.split('<row r="')
+    for i in range(1, len(rows)):                         # each begins with its number, then '"'
+        row = rows[i]
+        n = row[:row.index('"')]
+        was, now = f'{n}"', f'{new_row(int(n))}"'
+        cells = row.split('<c r="')
+        cells[0] = now + cells[0][len(was):]
+        for k in range(1, len(cells)):                    # each begins with its letters, then n"
+            cells[k] = cells[k].replace(was, now, 1)
+        rows[i] = '<c r="'.join(cells)
+    return '<row r="'.join(rows)
 
 
 class _ColumnLetters(dict):
