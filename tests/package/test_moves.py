@@ -3,6 +3,7 @@ drawing anchors, chart series and pivot sources (the agent-shaped end-to-end run
 test_agent_tables.py)."""
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from xl_addin.package import moves
@@ -64,3 +65,34 @@ def test_the_products_own_text_is_never_a_reference():
                          on_sheet=False) == '"Warten auf Freigabe!E5"'
     assert shift_formula("'Warten auf Freigabe'!E5", RowShift([5]), "Warten auf Freigabe",
                          on_sheet=False) == "'Warten auf Freigabe'!#REF!"
+
+
+_refs = st.builds(lambda c, d, r: f"{c}{d}{r}", st.sampled_from(["A", "$B", "AB", "$Q"]), st.sampled_from(["", "$"]),
+                  st.integers(1, 60))
+_ranges = st.builds(lambda c, d, rows: f"{c}{d}{min(rows)}:{c}{d}{max(rows)}", st.sampled_from(["A", "$B"]),
+                    st.sampled_from(["", "$"]), st.tuples(st.integers(1, 60), st.integers(1, 60)))
+_operands = st.one_of(_refs, _ranges,
+                      st.builds(lambda r: f"'Warten auf Freigabe'!{r}", _refs),
+                      st.builds(lambda r: f"Andere!{r}", _refs),
+                      st.sampled_from(['"E5"', "42", "TODAY()", "Tabelle1[Status]", "A:A", "3:7"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_operands, min_size=1, max_size=4), op=st.sampled_from(["+", "&", ",", "<"]),
+       deleted=st.sets(st.integers(1, 60), min_size=1, max_size=5), insert=st.none() | st.tuples(st.integers(1, 60),
+                                                                                                   st.integers(1, 3)),
+       anchor_row=st.none() | st.integers(1, 60), on_sheet=st.booleans())
+def test_a_formula_whose_references_all_lie_above_the_moved_rows_is_left_as_it_is(parts, op, deleted, insert,
+                                                                                  anchor_row, on_sheet):
+    """shift_formula skips the tokenizer (and loading openpyxl) when no number in the formula
+    reaches the rows that move — the same text as tokenizing it."""
+    from xl_addin.package.refs import _shift_tokens
+    formula = "SUM(" + op.join(parts) + ")" if op == "," else op.join(parts)
+    shift = RowInsert(*insert) if insert else RowShift(deleted)
+    anchor = None if anchor_row is None else (anchor_row, shift.position(anchor_row))
+    sheet = "Warten auf Freigabe"
+    got = shift_formula(formula, shift, sheet, on_sheet=on_sheet, anchor=anchor)
+    if not on_sheet and sheet.casefold() not in formula.casefold():
+        assert got == formula
+    else:
+        assert got == _shift_tokens(formula, shift, sheet, on_sheet, anchor)

@@ -14,6 +14,7 @@ _QUALIFIED_REF = re.compile(
 # ... and an A1 reference left after removing those (not a function name).
 _UNQUALIFIED_REF = re.compile(r"(?<![\w$.])\$?[A-Za-z]{1,3}\$?\d+(?![\w(])")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_NUMBER = re.compile(r"\d+")
 _letters: dict[str, int] = {}
 
 
@@ -181,6 +182,13 @@ def shift_formula(formula: str | None, shift, sheet: str, *, on_sheet: bool,
         return formula
     if not on_sheet and sheet.casefold() not in formula.casefold():
         return formula
+    if (anchor is None or anchor[0] == anchor[1]) and all(int(n) < shift.first for n in _NUMBER.findall(formula)):
+        return formula          # no reference reaches the rows that move (no tokenizer: openpyxl not loaded)
+    return _shift_tokens(formula, shift, sheet, on_sheet, anchor)
+
+
+def _shift_tokens(formula: str, shift, sheet: str, on_sheet: bool, anchor: tuple[int, int] | None) -> str:
+    """``shift_formula`` by the formula's tokens (openpyxl's tokenizer)."""
     from openpyxl.formula.tokenizer import Token, Tokenizer
 
     try:
