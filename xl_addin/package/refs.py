@@ -15,6 +15,7 @@ _QUALIFIED_REF = re.compile(
 _UNQUALIFIED_REF = re.compile(r"(?<![\w$.])\$?[A-Za-z]{1,3}\$?\d+(?![\w(])")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _NUMBER = re.compile(r"\d+")
+_ONE_RANGE = re.compile(r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
 _letters: dict[str, int] = {}
 
 
@@ -184,6 +185,8 @@ def shift_formula(formula: str | None, shift, sheet: str, *, on_sheet: bool,
         return formula
     if (anchor is None or anchor[0] == anchor[1]) and all(int(n) < shift.first for n in _NUMBER.findall(formula)):
         return formula          # no reference reaches the rows that move (no tokenizer: openpyxl not loaded)
+    if _ONE_RANGE.fullmatch(formula):   # one reference (a filter's or print area's name): the one token it is
+        return _shift_operand(formula, shift, sheet.casefold(), on_sheet, anchor)
     return _shift_tokens(formula, shift, sheet, on_sheet, anchor)
 
 
