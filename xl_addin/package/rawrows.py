@@ -456,6 +456,14 @@ def renumbered(body: bytes, numbers: list[int], spans: list[tuple[int, int]], sh
     return out
 
 
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+
+
+def has_formula(data: bytes) -> bool:
+    """Could ``data`` (rows, or a whole part) hold a cell formula (``<f>``, prefixed or not)?"""
+    return _FORMULA.search(data) is not None
+
+
 def has_value(data: bytes) -> bool:
     """Does the row (bytes) hold a value, a formula or an inline string?"""
     return _HAS_VALUE.search(data) is not None

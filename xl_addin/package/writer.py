@@ -53,6 +53,13 @@ def _mentions(data: bytes, sheet: str) -> bool:
     return needle.lower() in low or escaped.lower() in low
 
 
+def _has_formulas(data: bytes) -> bool:
+    """Does this sheet's XML hold a formula anywhere — a cell's, a conditional format's or a
+    drop-down's (what ``SheetPatcher.shift_references`` moves)? A log of values that names a
+    sheet in its text (the Protokoll's 'Blatt' column) points nowhere."""
+    return b"<formula" in data or rawrows.has_formula(data)
+
+
 @dataclass
 class ApplyResult:
     path: Path
@@ -404,8 +411,9 @@ class _Edit:
         for entry in self.parts.sheets:
             if not entry.is_worksheet or entry.created or any(entry is e for e in moving):
                 continue
-            data = self.archive.read(entry.part)
-            if any(_mentions(data, e.name) for e in moving):
+            ahead = self._parsing.get(entry.part)                # inflated for its patcher anyway
+            data = ahead.result() if ahead is not None else self.archive.read(entry.part)
+            if any(_mentions(data, e.name) for e in moving) and _has_formulas(data):
                 out.add(entry.name)
         return out
 
