@@ -21,7 +21,7 @@ from xl_addin.core.plan import (
     RowFill,
     SheetRewrite,
 )
-from xl_addin.package import apply_plan, read_workbook
+from xl_addin.package import WorkbookError, apply_plan, read_workbook
 
 from .conftest import NS, canon, cell_without, cells_by_ref, member_names, members, raw_member, sheet_part_names, xml
 
@@ -262,3 +262,25 @@ def test_unusual_zip_layouts_are_copied_raw(simple_book, tmp_path):
     with zipfile.ZipFile(streamed) as zf:
         assert zf.testzip() is None and zf.comment == b"made elsewhere"
     assert read_workbook(streamed).sheets["Masterliste"].value(2, 4) == "Ja"
+
+
+@pytest.mark.parametrize("damage", ["crc", "stream"])
+def test_a_new_file_that_does_not_read_back_leaves_the_original(simple_book, tmp_path, monkeypatch, damage):
+    """The new file is read back from disk before it replaces the original: a member whose bytes
+    do not inflate to its CRC — whichever of the checking threads finds it — stops the run."""
+    from xl_addin.package import writer
+    from xl_addin.package.archive import Deflated
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(simple_book.read_bytes())
+    before = path.read_bytes()
+    real = writer.deflate_stream
+
+    def broken(pieces, *a, **k):
+        packed = real(pieces, *a, **k)
+        if damage == "crc":
+            return Deflated(packed.data, packed.crc ^ 1, packed.size)
+        return Deflated(packed.data[:-9] + b"\xff" * 9, packed.crc, packed.size)
+    monkeypatch.setattr(writer, "deflate_stream", broken)
+    with pytest.raises(WorkbookError, match=r"Prüfsumme.*Original unverändert"):
+        apply_plan(path, Plan(writes=[CellWrite("Masterliste", 2, 3, "neu")]), backups=0)
+    assert path.read_bytes() == before
