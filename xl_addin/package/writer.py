@@ -46,7 +46,7 @@ def _mentions(data: bytes, sheet: str) -> bool:
     spelled, other tools may not); the formulas themselves decide."""
     needle = sheet.encode()
     escaped = sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
-    if needle in data or escaped in data:
+    if needle in data or (escaped != needle and escaped in data):
         return True
     if len(data) > 4 << 20:
         return False
