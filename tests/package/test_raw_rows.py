@@ -267,6 +267,7 @@ def test_rows_not_cut_yet_that_cutting_cannot_read_are_parsed_as_the_tree_parses
     outcomes = []
     for kept in (True, False):
         p = make(data, kept)
+        p._need(190)                                     # a last row in the tree already
         p.write_all([CellWrite("Blatt", 12, 3, "neu")])
         p.append([["neu"]], {})
         p.grow_dimension()

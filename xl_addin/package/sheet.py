@@ -214,13 +214,14 @@ class SheetPatcher:
         decls = "".join(f' xmlns:{p}="{uri}"' for p, uri in self.root.nsmap.items() if p)
         fragment = parse_xml(f'<sheetData xmlns="{MAIN_NS}"{decls}>'.encode() + self._raw_body[start:end]
                              + b"</sheetData>", "Zeilen", self.file)
-        for i, node in enumerate(list(fragment)):
+        nodes = list(fragment)
+        for i, node in enumerate(nodes):
             self.sheet_data.insert(i, node)              # lxml re-binds them to this sheet's namespaces
-        kept = dict.keys(self._raw)
+        first = self._raw.first
         self._index_rows()                               # the tree's rows, checked and numbered
-        if self._parsed and kept and self._parsed[-1] >= min(kept):
-            self._layout_error(f"Zeile {min(kept)} steht nicht in aufsteigender Reihenfolge")
-        self._row_numbers = sorted([*self._row_numbers, *kept])
+        if any(int(node.get("r", "0")) >= first for node in nodes if node.tag == ROW):
+            self._layout_error(f"Zeile {first} steht nicht in aufsteigender Reihenfolge")
+        self._row_numbers = sorted([*self._row_numbers, *dict.keys(self._raw)])
 
     @property
     def row_numbers(self) -> list[int]:
