@@ -70,7 +70,7 @@ def main() -> int:
     ap.add_argument("--input", type=Path, help="an existing workbook instead of building one")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    from xl_addin.actions import open_workbook, plan_run  # as `run` plans: gc paused
+    from xl_addin.actions import open_workbook, plan_run, sheets_needed  # as `run` plans: gc paused
     from xl_addin.core.context import RunContext
     from xl_addin.package import apply_plan, read_workbook
     t_import = time.perf_counter() - t0
@@ -90,7 +90,7 @@ def main() -> int:
             instrument(totals)
         ctx = RunContext(datetime(2026, 11, 22, 12), "bench")
         t = time.perf_counter()
-        wb = read_workbook(work)
+        wb = read_workbook(work, sheets_needed)             # only the sheets `run` reads
         t_read = time.perf_counter() - t
         t = time.perf_counter()
         book = open_workbook(wb, now=ctx.now, user=ctx.user)
