@@ -42,6 +42,8 @@ PHASES = [
     ("xl_addin.package.archive", "ArchiveWriter", "copy_raw"),
     ("xl_addin.package.writer", "_Edit", "write_to"),
     ("xl_addin.package.writer", None, "_verify"),
+    ("xl_addin.package.writer", "_Edit", "_referrers"),
+    ("xl_addin.package.writer", "_Edit", "_append_plan"),
     ("xl_addin.package.writer", None, "_apply_plan"),
 ]
 
