@@ -117,9 +117,6 @@ class _Edit:
         self.product = frozenset(normalise_rgb(c) for c in plan.product_colours)
         self.result = ApplyResult(path=archive.path, written=False)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin")
-        # the sheets' bytes inflated ahead, two at a time (zlib lets go of the GIL): a long
-        # Protokoll is inflated beside the Masterliste, not after it
-        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xl_addin-read")
         self._parsing: dict[str, Future] = {}     # part -> its bytes, inflated ahead
         self._serialised: dict[str, Future] = {}  # sheet part -> made and deflated (one job)
         self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
@@ -143,15 +140,14 @@ class _Edit:
         entries = [e for e in map(self.parts.sheet, names) if e is not None and e.is_worksheet]
         if not entries:
             return
-        twins = [self.archive.twin(), self.archive.twin()]
-        for i, entry in enumerate(entries):
+        twin = self.archive.twin()
+        for entry in entries:
             if entry.part not in self._parsing:
-                self._parsing[entry.part] = self._readers.submit(twins[i % 2].read, entry.part)
+                self._parsing[entry.part] = self._worker.submit(twin.read, entry.part)
 
     def stop_worker(self) -> None:
         """Wait for the worker (a job under way finishes; queued ones are dropped)."""
         self._worker.shutdown(wait=True, cancel_futures=True)
-        self._readers.shutdown(wait=True, cancel_futures=True)
         self._parsing.clear()
         self._serialised.clear()
         self._deflated.clear()
