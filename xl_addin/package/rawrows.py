@@ -37,7 +37,6 @@ _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
 _STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
-_ROW_STYLE = re.compile(rb'\ss="(\d+)"')
 _CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
 _HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")
 # Rows exactly as the product writes rows of texts (``SheetPatcher._row_texts``): no attribute
@@ -426,7 +425,7 @@ def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:
 
 def row_style(open_tag: bytes) -> int | None:
     """The row's own format (customFormat) from its start tag, else None."""
-    if _CUSTOM_FORMAT.search(open_tag) and (found := _ROW_STYLE.search(open_tag)):
+    if _CUSTOM_FORMAT.search(open_tag) and (found := _STYLE_ATTR.search(open_tag)):
         return int(found.group(1))
     return None
 
@@ -456,12 +455,13 @@ def renumbered(body: bytes, numbers: list[int], spans: list[tuple[int, int]], sh
     return out
 
 
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+# A cell formula's start tag, unprefixed or prefixed (each led by a literal: a fast search).
+FORMULA_MARKERS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
 
 
 def has_formula(data: bytes) -> bool:
     """Could ``data`` (rows, or a whole part) hold a cell formula (``<f>``, prefixed or not)?"""
-    return _FORMULA.search(data) is not None
+    return any(marker.search(data) for marker in FORMULA_MARKERS)
 
 
 def has_value(data: bytes) -> bool:

@@ -25,6 +25,7 @@ from .archive import Archive
 from .errors import WorkbookError
 from .guard import FileIdentity
 from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
+from .rawrows import FORMULA_MARKERS, has_formula
 from .refs import split_cell_ref
 
 _EXACT_INT = 2 ** 53
@@ -36,7 +37,6 @@ _FORMULA_WITHOUT_VALUE = re.compile(
     rb"(?:<(?:\w+:)?extLst>|</(?:\w+:)?c>)")
 # a formula element, plain or with a namespace prefix: two patterns, each led by a literal that the
 # regex engine finds as fast as bytes.find (one pattern led by a character class is ~8x slower)
-_FORMULA_MARKERS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
 RT_TABLE = REL_NS + "/table"
 # Cells calamine may lay out as one sheet's grid (rows x columns of the used range, ~32 bytes
 # each plus a Python object per cell). The 20,000-order benchmark sheet has ~0.5 million.
@@ -96,7 +96,7 @@ def _formula_cells(data: bytes, rows: list[list], *, formulas: bool = True, erro
     computed value for: no ``<v>``, or an empty one on a cell whose type cannot be empty (only a
     formula's text result can be '') — calamine reads them as '', as if blank. (3) With
     ``errors``: (row, col, '#N/A') of the cells (with ``r``) of type error, which calamine hands
-    over as ''. Called only when the text holds a formula or an error cell (``_has_formula``,
+    over as ''. Called only when the text holds a formula or an error cell (``rawrows.has_formula``,
     ``_ERROR_MARKER``): the walk builds an element per cell."""
     look_for_formulas = formulas
     look_for_missing = formulas and _FORMULA_WITHOUT_VALUE.search(data) is not None
@@ -141,7 +141,7 @@ def _formula_cells_in_text(data: bytes, rows: list[list], *, formulas: bool, err
     every cell (a sheet with one formula column: ~20x faster); None when a cell is not in the
     form Excel writes (``<c r="A1" …>``, in a ``<row r="1"`` of the same number, the formula its
     first child, no prefixes, entities or single quotes around) — then the walk decides."""
-    if _FORMULA_MARKERS[1].search(data) or b"<row>" in data or b"t='e'" in data:
+    if FORMULA_MARKERS[1].search(data) or b"<row>" in data or b"t='e'" in data:
         return None
     out: set[tuple[int, int]] = set()
     missing: set[tuple[int, int]] = set()
@@ -160,7 +160,7 @@ def _formula_cells_in_text(data: bytes, rows: list[list], *, formulas: bool, err
             return None
         return cell, row, _letters_value(cell.group(1))
 
-    for marker in _FORMULA_MARKERS[0].finditer(data) if formulas else ():
+    for marker in FORMULA_MARKERS[0].finditer(data) if formulas else ():
         pos = marker.start()
         found = cell_at(pos)
         if found is None:
@@ -301,10 +301,6 @@ def _fits_dense(data: bytes) -> bool:
     return grid is not None and grid <= limit
 
 
-def _has_formula(data: bytes) -> bool:
-    return any(marker.search(data) for marker in _FORMULA_MARKERS)
-
-
 def _has_unsafe_number(data: bytes) -> bool:
     return _UNSAFE_NUMBER_START.search(data) is not None and _UNSAFE_NUMBER.search(data) is not None
 
@@ -434,7 +430,7 @@ def _look_through(archive: Archive, entry: SheetEntry) -> _Looked:
     """The sheet's text, inflated once and looked through by C-speed scans: does it hold formulas
     or error cells, can calamine read it as a grid (``_fits_dense``, ``_has_unsafe_number``)."""
     data = archive.read(entry.part)
-    formulas_in, errors_in = _has_formula(data), _ERROR_MARKER.search(data) is not None
+    formulas_in, errors_in = has_formula(data), _ERROR_MARKER.search(data) is not None
     dense = _fits_dense(data) and not _has_unsafe_number(data)
     if dense and not (formulas_in or errors_in):
         data = b""                      # not needed again: its memory serves the grid
