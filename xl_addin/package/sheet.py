@@ -59,6 +59,12 @@ NEW_SHEET_XML = (
 )
 
 
+def _fill_key(cols, shape: tuple, row_style: int | None, pending: dict | None) -> tuple:
+    """What a fill of ``cols`` does to a row follows from: its cells' shape, the row's format and
+    the formats of its new cells kept as text (``_fill_shape`` works it out once per key)."""
+    return cols, shape, row_style, tuple([(col, hit[2]) for col, hit in pending.items()]) if pending else None
+
+
 CUT_FIRST = 64          # rows at the end of a part cut into rows when it is opened (the rest on demand)
 
 
@@ -874,8 +880,7 @@ class SheetPatcher:
         cells' formats, the row's format): worked out once per shape."""
         pending = self._pending.get(r)
         row_style = raw.style
-        key = (cols, raw.shape, row_style,
-               tuple([(col, hit[2]) for col, hit in pending.items()]) if pending else None)
+        key = _fill_key(cols, raw.shape, row_style, pending)
         shapes = self._fill_shapes.setdefault(id(cache), {})
         done = shapes.get(key)
         if done is None:
@@ -895,9 +900,7 @@ class SheetPatcher:
         shape = raw.shape or rawrows.shape_of(inner, 0, len(inner), r)
         if shape is None:
             return False
-        pending = self._pending.get(r)
-        done = shapes.get((cols, shape, raw.style,
-                           tuple([(col, hit[2]) for col, hit in pending.items()]) if pending else None))
+        done = shapes.get(_fill_key(cols, shape, raw.style, self._pending.get(r)))
         if done is None:
             return False
         if done[0]:
@@ -953,7 +956,7 @@ class SheetPatcher:
             return False
         open_tag = body[start:body.find(b">", start, end) + 1]
         style = rawrows.row_style(open_tag) if b"customFormat" in open_tag else None
-        done = shapes.get((cols, shape, style, None))
+        done = shapes.get(_fill_key(cols, shape, style, None))
         return done is not None and not (done[0] or done[1] or done[2] or done[5])
 
     def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
