@@ -31,6 +31,7 @@ PHASES = [
     ("xl_addin.package.archive", "Archive", "xml"),
     ("xl_addin.package.sheet", "SheetPatcher", "replace_content"),
     ("xl_addin.package.sheet", "SheetPatcher", "write"),
+    ("xl_addin.package.sheet", "SheetPatcher", "write_all"),
     ("xl_addin.package.sheet", "SheetPatcher", "fill"),
     ("xl_addin.package.sheet", "SheetPatcher", "font_colour"),
     ("xl_addin.package.sheet", "SheetPatcher", "append"),
@@ -43,6 +44,7 @@ PHASES = [
     ("xl_addin.package.writer", "_Edit", "write_to"),
     ("xl_addin.package.writer", None, "_verify"),
     ("xl_addin.package.writer", "_Edit", "_referrers"),
+    ("xl_addin.package.writer", "_Edit", "_sheet_bytes"),
     ("xl_addin.package.writer", "_Edit", "_append_plan"),
     ("xl_addin.package.writer", None, "_apply_plan"),
 ]
