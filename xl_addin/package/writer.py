@@ -122,6 +122,8 @@ class _Edit:
         self._deflated: dict[str, Future] = {}    # sheet part -> its Deflated bytes
         self.extra: dict[str, etree._Element | bytes] = {}   # other parts changed: part -> root/bytes
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
+        self._moving: list[SheetEntry] | None = None   # sheets whose rows move (``_moving_entries``)
+        self._refers: dict[str, bool] = {}        # part -> may its formulas follow them (``_may_refer``)
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
         self._sst: owned.SharedStrings | None = None    # shared strings, parsed as far as needed
 
@@ -133,7 +135,8 @@ class _Edit:
     def parse_ahead(self) -> None:
         """Queue the existing sheets the plan patches, in the order they are needed."""
         plan = self.plan
-        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(c.sheet for c in plan.charts),
+        names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(ap.sheet for ap in self._appends_alone()),
+                               *(c.sheet for c in plan.charts),
                                *(w.sheet for w in plan.writes),
                                *(f.sheet for f in plan.fills), *(f.sheet for f in plan.fonts),
                                *(ap.sheet for ap in plan.appends), *(d.sheet for d in plan.deletions)])
@@ -154,7 +157,10 @@ class _Edit:
 
     def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        return future.result() if future is not None else self.archive.read(part)
+        data = future.result() if future is not None else self.archive.read(part)
+        if part not in self._refers and (moving := self._moving_entries()):
+            self._refers[part] = self._may_refer(data, moving)
+        return data
 
     def _finish(self, pending: set[str]) -> None:
         """The sheets the rest of the plan leaves alone (not named in ``pending``) are final:
@@ -236,11 +242,11 @@ class _Edit:
                                       for sheet, cell, header, value in carried.dropped]
             self._fit_rewritten(entry, patcher, rw, carried)
         self._select_activated()
+        early = self._appends_alone()
+        for ap in early:                   # a long Protokoll: inflated first, appended to, packed
+            self._append_plan(ap)
         self._held = self._referrers()
         last = self._sheets_named([rw for rw in plan.rewrites if rw.owned_cols is not None], plan.charts)
-        early = self._appends_alone()
-        for ap in early:
-            self._append_plan(ap)
         later = [ap for ap in plan.appends if not any(ap is e for e in early)]
         self._finish(self._sheets_named(plan.writes, plan.fills, plan.fonts, later,
                                         plan.deletions) | self._held | last)
@@ -290,14 +296,16 @@ class _Edit:
 
     def _appends_alone(self) -> list[RowAppend]:
         """The appends to existing sheets that nothing else of the plan touches (the Protokoll,
-        most runs `Warten auf Freigabe`), in the plan's order: done first, so that their sheets —
-        a long log above all — are made and deflated on the worker while this thread writes the
-        rest, instead of after it. Not a sheet whose rows move (a table with a totals row: rows
-        are inserted, other sheets' formulas follow) nor one whose formulas follow another's."""
+        most runs `Warten auf Freigabe`), in the plan's order: inflated ahead first and done first,
+        so that their sheets — a long log above all — are made and deflated on the worker while
+        this thread writes the rest, instead of after it. Not a sheet whose rows move (a table
+        with a totals row: rows are inserted, other sheets' formulas follow). A sheet whose
+        formulas follow another's rows may be appended to early (the rows it gets hold values);
+        it is packed only after the rows moved (``_held``)."""
         plan = self.plan
         busy = self._sheets_named(plan.writes, plan.fills, plan.fonts, plan.deletions, plan.rewrites,
-                                  plan.charts) | self._held
-        busy |= {entry.name for entry in map(self.parts.sheet, self._moving_sheets()) if entry is not None}
+                                  plan.charts)
+        busy |= {entry.name for entry in self._moving_entries()}
         return [ap for ap in plan.appends if (entry := self.parts.sheet(ap.sheet)) is not None
                 and entry.name not in busy]
 
@@ -404,19 +412,34 @@ class _Edit:
     # --- rows that move: everything that points at them follows ---------------------------
     def _referrers(self) -> set[str]:
         """Names of the worksheets whose formulas may point into a sheet whose rows this plan
-        deletes (or inserts) — kept open until then (not serialised early)."""
-        moving = [e for e in map(self.parts.sheet, self._moving_sheets()) if e is not None]
+        deletes (or inserts) — kept open until then (not serialised early). A sheet opened
+        already was looked at when its bytes were taken (``_sheet_bytes``)."""
+        moving = self._moving_entries()
         if not moving:
             return set()
         out = set()
         for entry in self.parts.sheets:
             if not entry.is_worksheet or entry.created or any(entry is e for e in moving):
                 continue
-            ahead = self._parsing.get(entry.part)                # inflated for its patcher anyway
-            data = ahead.result() if ahead is not None else self.archive.read(entry.part)
-            if any(_mentions(data, e.name) for e in moving) and _has_formulas(data):
+            refers = self._refers.get(entry.part)
+            if refers is None:
+                ahead = self._parsing.get(entry.part)            # inflated for its patcher anyway
+                data = ahead.result() if ahead is not None else self.archive.read(entry.part)
+                refers = self._may_refer(data, moving)
+            if refers:
                 out.add(entry.name)
         return out
+
+    @staticmethod
+    def _may_refer(data: bytes, moving: list[SheetEntry]) -> bool:
+        """May this sheet's XML (as read) hold formulas that point into the sheets ``moving``?"""
+        return any(_mentions(data, e.name) for e in moving) and _has_formulas(data)
+
+    def _moving_entries(self) -> list[SheetEntry]:
+        """The existing sheets whose rows this plan moves (``_moving_sheets``), worked out once."""
+        if self._moving is None:
+            self._moving = [e for e in map(self.parts.sheet, self._moving_sheets()) if e is not None]
+        return self._moving
 
     def _moving_sheets(self) -> set[str]:
         names = {d.sheet for d in self.plan.deletions}
