@@ -420,21 +420,27 @@ class _Looked:
     """A sheet's text looked through before calamine reads it (``_look_through``)."""
     entry: SheetEntry
     data: bytes                      # kept when the formula or error cells are to be found in it
-    formulas_in: bool
-    errors_in: bool
     dense: bool                      # calamine may read it as a grid
+    formulas_in: bool = False
+    errors_in: bool = False
     parsed: Future | None = None     # calamine's sheet, read on the worker (``_read_sheets``)
 
 
 def _look_through(archive: Archive, entry: SheetEntry) -> _Looked:
-    """The sheet's text, inflated once and looked through by C-speed scans: does it hold formulas
-    or error cells, can calamine read it as a grid (``_fits_dense``, ``_has_unsafe_number``)."""
+    """The sheet's text, inflated once: can calamine read it as a grid (``_fits_dense``,
+    ``_has_unsafe_number``)? The rest of the look (``_look_for_formulas``) may follow while
+    calamine reads it."""
     data = archive.read(entry.part)
-    formulas_in, errors_in = has_formula(data), _ERROR_MARKER.search(data) is not None
-    dense = _fits_dense(data) and not _has_unsafe_number(data)
-    if dense and not (formulas_in or errors_in):
-        data = b""                      # not needed again: its memory serves the grid
-    return _Looked(entry, data, formulas_in, errors_in, dense)
+    return _Looked(entry, data, _fits_dense(data) and not _has_unsafe_number(data))
+
+
+def _look_for_formulas(looked: _Looked) -> None:
+    """Does the sheet's text hold formulas or error cells (C-speed scans)? Its text is let go when
+    calamine's grid is all that is needed (its memory serves the grid)."""
+    data = looked.data
+    looked.formulas_in, looked.errors_in = has_formula(data), _ERROR_MARKER.search(data) is not None
+    if looked.dense and not (looked.formulas_in or looked.errors_in):
+        looked.data = b""
 
 
 def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
@@ -472,9 +478,9 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
 
 def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[SheetData]:
     """The sheets, in order. Calamine builds the sheets' grids one after the other on a worker
-    thread (it lets go of the GIL while it parses), each as soon as this thread has looked through
-    the sheet's text — so that the other sheets are looked through, and the grids already built
-    turned into Python values, meanwhile."""
+    thread (it lets go of the GIL while it parses), each as soon as this thread has found that it
+    may (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
+    sheets looked at, and the grids already built turned into Python values meanwhile."""
     with ThreadPoolExecutor(max_workers=1) as worker:
         try:
             looked = []
@@ -482,6 +488,7 @@ def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[Shee
                 sheet = _look_through(archive, entry)
                 if sheet.dense:
                     sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
+                _look_for_formulas(sheet)
                 looked.append(sheet)
             return [_read_sheet(archive, sheet) for sheet in looked]
         finally:                        # calamine's book is closed after: nothing may still read it
