@@ -108,3 +108,23 @@ def test_the_commands_that_need_them_still_get_them():
 def test_the_charts_escape_is_saxutils_escape(text, entities):
     assert escape(text, entities) == sax_escape(text, entities)
     assert escape(text) == sax_escape(text)
+
+
+def test_the_console_script_exits_as_the_command_does_and_lets_go_of_the_workbook(tmp_path):
+    """`xl-addin` is ``cli.script`` (``main``, then an exit that skips the last collection over the
+    objects still alive): the exit code and output are the command's, the run's lock is gone."""
+    from importlib.metadata import entry_points
+    assert [e.value for e in entry_points(group="console_scripts", name="xl-addin")] == ["xl_addin.cli:script"]
+    path = write_xlsx(inkasso_data([order()]), tmp_path / "Inkasso.xlsx")
+
+    def script(*args: str) -> subprocess.CompletedProcess:
+        code = f"import sys\nsys.argv = ['xl-addin', *{list(args)!r}]\nfrom xl_addin.cli import script\nscript()"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+
+    ran = script("run", str(path), "--now", "2026-11-22T12:00", "--backups", "0")
+    assert ran.returncode == 0 and "geschrieben" in ran.stdout, ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Inkasso.xlsx"]          # no lock, no temp file left
+    wrong = script("run")
+    assert wrong.returncode == 2 and "Usage" in wrong.stderr
+    missing = script("run", str(tmp_path / "nicht-da.xlsx"))
+    assert missing.returncode == 1 and "nicht-da.xlsx" in missing.stdout + missing.stderr

@@ -9,13 +9,14 @@ or an export was blocked by errors in the data; 2 = wrong usage.
 """
 from __future__ import annotations
 
+import gc
 from importlib import import_module
 
 import click
 
 from .options import CONTEXT, install_printable_streams
 
-__all__ = ["COMMAND_MODULES", "main"]
+__all__ = ["COMMAND_MODULES", "main", "script"]
 
 # The commands of each module (its COMMANDS), imported when one of them is run or listed (``--help``):
 # `xl-addin --version` imports none, `xl-addin run` cli.workbook only (and through it the actions
@@ -55,3 +56,13 @@ def main():
     """
     install_printable_streams()       # no cell value, sheet or file name reaches the terminal raw
 
+
+def script() -> None:
+    """The `xl-addin` console script: ``main``, then the interpreter's exit without its last
+    collection over every object still alive (a run leaves ~hundreds of thousands: the modules,
+    the sheets' strings) — they are frozen (``gc.freeze``), the exit frees them as usual and runs
+    every exit handler (the workbook locks' among them). ~0.05 s of CPU per run."""
+    try:
+        main()
+    finally:
+        gc.freeze()
