@@ -115,7 +115,7 @@ class _RawSpans(dict):
         return dict.items(self)
 
     def clear(self) -> None:
-        self.prefix = None
+        self.prefix = self.cut = None                     # ``cut`` is the patcher's: no cycle left
         dict.clear(self)
 
     def holds_rows(self) -> bool:
