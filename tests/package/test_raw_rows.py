@@ -5,6 +5,7 @@ formats in styles.xml, same counters, same refusals — and a row nobody touches
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from xl_addin.core.plan import DATE_FORMAT, CellWrite
-from xl_addin.package import WorkbookError, rawrows
+from xl_addin.package import WorkbookError, rawrows, sheet as sheet_module
 from xl_addin.package.opc import MAIN_NS
 from xl_addin.package.sheet import CUT_FIRST, SheetPatcher
 from xl_addin.package.styles import Styles
@@ -324,3 +325,71 @@ def test_rows_moved_as_bytes_stay_bytes():
     assert b'<c r="D3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row><row r="4"' in xml
     assert b'<row r="5"><c r="A5" t="inlineStr"><is><t xml:space="preserve">neu</t></is></c></row>' in xml
     assert b'r="A6"' not in xml
+
+
+# Rows of a coloured sheet changed the ways an agent (or another program) may write them: the
+# pattern that decides many rows at once (``SheetPatcher._plain_unchanged``) must not take them
+# for rows it knows.
+MUTATIONS = {
+    "none": lambda row, r: row,
+    "extra attribute": lambda row, r: row.replace(f'<c r="A{r}"', f'<c r="A{r}" vm="1"', 1),
+    "t before s": lambda row, r: re.sub(r'<c r="([A-Z]+\d+)" s="(\d+)" t="(\w+)"', r'<c r="\1" t="\3" s="\2"', row),
+    "custom format": lambda row, r: row.replace(f'<row r="{r}"', f'<row r="{r}" s="2" customFormat="1"', 1),
+    "row number typo": lambda row, r: row.replace(f'<c r="B{r}"', f'<c r="B{r + 1}"', 1),
+    "ref with a zero": lambda row, r: row.replace(f'<c r="A{r}"', f'<c r="A0{r}"', 1),
+    "inline text like a cell": lambda row, r: row.replace(
+        "</row>", f'<c r="F{r}" t="inlineStr"><is><t>&lt;c r="G{r}" s="1"/&gt;</t></is></c></row>', 1),
+    "self-closing": lambda row, r: f'<row r="{r}"/>',
+    "whitespace": lambda row, r: row.replace("</c><c", "</c> <c", 1),
+    "formula": lambda row, r: row.replace(f'<c r="A{r}"><v>', f'<c r="A{r}"><f>1+1</f><v>', 1),
+    "style dropped": lambda row, r: re.sub(r' s="\d+"', "", row, count=1),
+    "other style": lambda row, r: re.sub(r' s="\d+"', ' s="1"', row, count=1),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.dictionaries(st.integers(1, 5), st.sampled_from(SHAPE_CELLS), max_size=5),
+                      min_size=4, max_size=4),
+       kinds=st.lists(st.sampled_from(["", "spans", "dy"]), min_size=24, max_size=24),
+       mutations=st.dictionaries(st.integers(1, 24), st.sampled_from(sorted(MUTATIONS)), max_size=6),
+       first_rgb=st.sampled_from(["FFFF00", "D9D9D9", None]), rgb=st.sampled_from(["FFFF00", "D9D9D9", None]),
+       fill_cols=st.sampled_from([(1, 2, 3), (1, 2, 3, 4, 5), (2, 4), (1, 2, 3, 4, 5, 6)]))
+def test_rows_a_fill_leaves_as_they_are_are_read_as_cutting_them_reads_them(
+        cells, kinds, mutations, first_rgb, rgb, fill_cols):
+    """A second run re-colours rows already coloured: rows read by one pattern come out as
+    rows cut into their cells and as the tree makes them — also rows that differ from those
+    read so only where the pattern looks (an attribute, a row format, a cell of another row, …)."""
+    rows = {r: (kinds[r - 1], cells[r % 4]) for r in range(1, 25)}
+    first = make(sheet_bytes(rows, True), False)
+    for r in range(1, 25):
+        first.fill(r, (1, 2, 3, 4, 5), first_rgb, PRODUCT)
+    coloured = first.to_xml().decode()
+    for r, how in mutations.items():
+        found = re.search(f'<row r="{r}"[^>/]*(?:/>|>.*?</row>)', coloured)
+        if found is None:
+            continue
+        coloured = coloured[:found.start()] + MUTATIONS[how](found.group(), r) + coloured[found.end():]
+    data, styles = coloured.encode(), etree.tostring(first.styles.root)
+
+    def second(raw: bool, after: int):
+        again = Styles(etree.fromstring(styles), "test.xlsx")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sheet_module, "PLAIN_PATTERN_AFTER", after)
+            patch.setattr(sheet_module, "PLAIN_PATTERN_GROWTH", 1)
+            return fill_again(raw, again)
+
+    def fill_again(raw: bool, again: Styles):
+        try:
+            p = (SheetPatcher.of_part(data, member="s.xml", sheet="Blatt", styles=again, date1904=False,
+                                      file="test.xlsx") if raw else
+                 SheetPatcher(etree.fromstring(data), sheet="Blatt", styles=again, date1904=False,
+                              file="test.xlsx"))
+            for r in range(1, 25):
+                p.fill(r, fill_cols, rgb, PRODUCT)
+            return (p.to_xml(), etree.tostring(p.styles.root), p.cells_filled, p.changed)
+        except WorkbookError as exc:
+            return ("refused", str(exc))
+
+    read_so = second(True, 1)
+    assert read_so == second(True, 10**9)                # never read by the pattern
+    assert read_so == second(False, 1)                   # the tree

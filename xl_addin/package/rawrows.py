@@ -467,3 +467,47 @@ def has_formula(data: bytes) -> bool:
 def has_value(data: bytes) -> bool:
     """Does the row (bytes) hold a value, a formula or an inline string?"""
     return _HAS_VALUE.search(data) is not None
+
+
+# A row's attributes that say nothing about its cells' formats (no s=, no customFormat).
+_LAYOUT_ATTRS = (rb'(?: (?:spans|ht|customHeight|hidden|outlineLevel|collapsed|thickTop|thickBot|x14ac:dyDescent)'
+                 rb'="[^"<&]*+")*+')
+_CELL_TYPE = rb'(?: t="(?:s(?:tr)?|n|b|e|d|inlineStr)")?+'
+# What a plain cell holds: nothing, a value or an inline string without rich text.
+_PLAIN_CONTENT = rb'(?>/>|>(?><v>[^<]*+</v>|<is><t(?: xml:space="preserve")?+>[^<]*+</t></is>)?+</c>)'
+
+
+def plain_rows_pattern(cols: dict[int, bool], styles: list[bytes], bare: bool) -> re.Pattern[bytes]:
+    """A pattern that matches a row written plainly — r= first, then only layout attributes (no
+    format of its own); cells ``<c r="…">`` of its own row in column order, none right of the
+    last of ``cols``, each with at most t= and s= (in either order), holding at most a value or a
+    plain inline string — whose cells in ``cols`` have an s= of ``styles`` (or none, when ``bare``).
+    ``cols``: column -> may the row lack that cell. Cells in other columns may have any s=. A row
+    it does not match may be anything (the caller looks at it the usual way). Possessive: what
+    matched is never given back (the parts cannot be read another way)."""
+    if styles:
+        some = _CELL_TYPE + rb'(?: s="' + _alternation(sorted(set(styles))) + rb'"' + _CELL_TYPE + (
+            rb')?+' if bare else rb')')
+    else:
+        some = _CELL_TYPE if bare else rb'(?!)'
+    any_s = _CELL_TYPE + rb'(?: s="\d++"' + _CELL_TYPE + rb')?+'
+    parts = [rb'<row r="([1-9]\d*+)"', _LAYOUT_ATTRS, rb'>']
+    for col in range(1, max(cols) + 1):
+        cell = rb'<c r="' + LETTERS[col] + rb'\1"' + (some if col in cols else any_s) + _PLAIN_CONTENT
+        parts.append(rb'(?:' + cell + rb')?+' if cols.get(col, True) else cell)
+    parts.append(rb'</row>')
+    return re.compile(b"".join(parts))
+
+
+def _alternation(words: list[bytes]) -> bytes:
+    """A pattern that matches exactly ``words`` (sorted), as a tree of their common beginnings:
+    shorter to read and to match than the words one after the other."""
+    heads: dict[bytes, list[bytes]] = {}
+    for w in words:
+        if w:
+            heads.setdefault(w[:1], []).append(w[1:])
+    alts = [re.escape(h) + _alternation(rest) for h, rest in heads.items()]
+    body = b"|".join(alts)
+    if b"" in words:
+        return b"(?:" + body + b")?" if body else b""
+    return body if len(alts) == 1 else b"(?:" + body + b")"
