@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,41 @@ def test_the_usual_formula_and_error_cells_are_found_in_the_text():
     rows = [[1] * 3, [1] * 3]
     assert reader._formula_cells_in_text(data, rows, formulas=True, errors=True) == (
         frozenset({(1, 1), (1, 2), (2, 1), (2, 3)}), frozenset({(2, 1)}), [(1, 2, "#DIV/0!")])
+
+
+def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_read_the_same(tmp_path, monkeypatch):
+    """The biggest sheet has calamine's book to itself; the others are built from a second book on a
+    second worker (``reader._read_sheets``): the same values, formulas, dates and states, in the
+    workbook's order, as when one book builds them all — and a sheet whose grid calamine cannot
+    build there is read cell by cell, as in the first book."""
+    path = tmp_path / "b.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    big = wb.add_worksheet("Big")
+    for r in range(300):
+        big.write_row(r, 0, [f"order {r}", r * 1.5, r, "x" * (r % 7)])
+    dates = wb.add_worksheet("Dates")
+    dates.write_datetime(0, 0, datetime(2026, 11, 22, 12), wb.add_format({"num_format": "dd.mm.yyyy"}))
+    dates.write_formula(1, 0, "=A1+1", None, 46349)
+    wb.add_worksheet("Empty")
+    hidden = wb.add_worksheet("Hidden")
+    hidden.write_row(0, 0, ["a", True, 3])
+    hidden.hide()
+    wb.close()
+    monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1 << 40)
+    one_book = read_workbook(path)
+    monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1)
+    opened = []
+    real_open = reader._open_book
+    monkeypatch.setattr(reader, "_open_book", lambda archive: opened.append(1) or real_open(archive))
+    two_books = read_workbook(path)
+    assert opened == [1]
+    assert list(two_books.sheets) == list(one_book.sheets) == ["Big", "Dates", "Empty", "Hidden"]
+    for name, sheet in one_book.sheets.items():
+        other = two_books.sheets[name]
+        assert (other.rows, other.state, other.formulas, other.formulas_without_value) == \
+            (sheet.rows, sheet.state, sheet.formulas, sheet.formulas_without_value), name
+    monkeypatch.setattr(reader, "_open_book", lambda archive: (_ for _ in ()).throw(RuntimeError("panic")))
+    sparse = _sparse_spy(monkeypatch)
+    broken = read_workbook(path)
+    assert sorted(sparse) == ["Dates", "Empty", "Hidden"]
+    assert {n: s.rows for n, s in broken.sheets.items()} == {n: s.rows for n, s in one_book.sheets.items()}

@@ -49,6 +49,8 @@ DENSE_PER_CELL = 4
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
+# A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
+SECOND_BOOK_FROM = 2 << 20
 # Numbers calamine cannot turn into a date: in a date-formatted cell a value below about -1.07e11
 # days overflows its millisecond count and panics (a BaseException from Rust, with a message on
 # stderr); inf/nan likewise, or become 30.12.1899. Found in the text before calamine sees them.
@@ -477,22 +479,49 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
 
 
 def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[SheetData]:
-    """The sheets, in order. Calamine builds the sheets' grids one after the other on a worker
-    thread (it lets go of the GIL while it parses), each as soon as this thread has found that it
-    may (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
-    sheets looked at, and the grids already built turned into Python values meanwhile."""
-    with ThreadPoolExecutor(max_workers=1) as worker:
+    """The sheets, in order. Calamine builds the sheets' grids on worker threads (it lets go of
+    the GIL while it parses), each as soon as this thread has found that it may
+    (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
+    sheets looked at, and the grids already built turned into Python values meanwhile. The
+    biggest sheet (the Masterliste) has a worker of its own; the others are built on a second one
+    from a second calamine book (one book reads one sheet at a time) and turned into values while
+    the biggest is still being built, so that it comes last."""
+    infos = {entry.part: archive.info(entry.part) for entry in entries}
+    size = {part: info.file_size if info is not None else 0 for part, info in infos.items()}
+    biggest = max(entries, key=lambda e: size[e.part], default=None)
+    apart = biggest is not None and size[biggest.part] >= SECOND_BOOK_FROM and len(entries) > 1
+    with ThreadPoolExecutor(max_workers=1) as worker, ThreadPoolExecutor(max_workers=1) as second:
+        other_book: Future | None = None
         try:
             looked = []
             for entry in entries:
                 sheet = _look_through(archive, entry)
                 if sheet.dense:
-                    sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
+                    if not apart or entry is biggest:
+                        sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
+                    else:
+                        if other_book is None:
+                            other_book = second.submit(_open_book, archive)
+                        sheet.parsed = second.submit(_sheet_of, other_book, entry.name)
                 _look_for_formulas(sheet)
                 looked.append(sheet)
-            return [_read_sheet(archive, sheet) for sheet in looked]
-        finally:                        # calamine's book is closed after: nothing may still read it
+            out: list[SheetData | None] = [None] * len(looked)
+            for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
+                out[i] = _read_sheet(archive, looked[i])
+            return [s for s in out if s is not None]
+        finally:                        # calamine's books are closed after: nothing may still read them
             worker.shutdown(wait=True, cancel_futures=True)
+            second.shutdown(wait=True, cancel_futures=True)
+            if other_book is not None and other_book.done() and other_book.exception() is None:
+                other_book.result().close()
+
+
+def _open_book(archive: Archive):
+    return calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
+
+
+def _sheet_of(book: Future, name: str):
+    return book.result().get_sheet_by_name(name)
 
 
 # Given the worksheet names in workbook order: those to read (the others are only named).
