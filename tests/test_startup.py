@@ -159,3 +159,14 @@ def test_a_run_leaves_no_reference_cycles_behind(tmp_path):
     assert out.returncode == 0, out.stderr
     found, kinds = out.stdout.strip().split(" ", 1)
     assert int(found) < 50, kinds
+
+
+def test_each_kind_names_the_module_its_run_imports():
+    """``Kind.run_module`` (imported while a workbook is read, ``Kind.import_run``) is the module
+    whose ``plan_run`` the kind's run calls."""
+    from importlib import import_module
+
+    from xl_addin.kinds import KINDS
+    for kind in KINDS:
+        assert callable(import_module(kind.run_module).plan_run), kind.name
+        assert kind.run_module.startswith(f"xl_addin.kinds.{kind.name}."), kind.name

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -42,14 +43,12 @@ from .kinds.inkasso import schema as inkasso_schema
 from .kinds.inkasso.findings import Inkasso as INK
 from .kinds.kind import BERLIN
 from .package import (
-    ApplyResult,
     FileIdentity,
     Terminated,
     WorkbookChanged,
     WorkbookError,
     WorkbookLock,
     WorkbookLocked,
-    apply_plan,
     check_writable,
     read_workbook,
     read_workbook_as_is,
@@ -66,6 +65,7 @@ if TYPE_CHECKING:
     from .kinds.inkasso.handover import CsvExport
     from .kinds.inkasso.status_list import StatusList
     from .kinds.kundenakten.vpa_export import VpaExport
+    from .package.writer import ApplyResult
 
 __all__ = [
     "AGENT_ERRORS", "ALL_VENDORS", "IMPORTS", "DueCalendar", "FileResult", "ImportResult", "NewCase",
@@ -196,11 +196,15 @@ def sheets_needed(names: Sequence[str]) -> list[str]:
     """Of a workbook's sheet ``names``: those its kind's run and actions read (``Kind.reads``) — the
     append-only Protokoll and the agents' own sheets are not read, so their size costs a run
     nothing. A workbook of no known kind is read whole (it is refused right after, as before)."""
+    kind = _kind_of_sheets(names)
+    return kind.sheets_to_read(names) if kind is not None else list(names)
+
+
+def _kind_of_sheets(names: Sequence[str]) -> Kind | None:
     try:
-        kind = detect_kind(WorkbookData(unread=tuple(names)))
+        return detect_kind(WorkbookData(unread=tuple(names)))
     except UnknownWorkbook:
-        return list(names)
-    return kind.sheets_to_read(names)
+        return None
 
 
 def open_file(path, *, action: str | None = None, now: datetime | None = None, user: str | None = None,
@@ -215,8 +219,21 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
         return open_workbook(read_workbook(path, sheets_needed), action=action, now=now, user=user)
     check_writable(Path(path))              # missing, read-only, open in Excel: say so before waiting
     lock = WorkbookLock(path, wait=wait).acquire()
+    kinds: list[Kind] = []
+
+    def needed(names: Sequence[str]) -> list[str]:
+        kind = _kind_of_sheets(names)
+        if kind is not None:
+            kinds.append(kind)
+        return kind.sheets_to_read(names) if kind is not None else list(names)
+
+    def meanwhile() -> None:                # while calamine builds the biggest sheet: what comes next
+        for kind in kinds:
+            kind.import_run()
+        import_module("xl_addin.package.writer")
+
     try:
-        data, read_as = read_workbook_as_is(path, sheets_needed)
+        data, read_as = read_workbook_as_is(path, needed, meanwhile=meanwhile)
         book = open_workbook(data, action=action, now=now, user=user)
     except BaseException:
         lock.release()
@@ -254,6 +271,7 @@ def apply_to_file(path, plan: Plan, backups: int | None = None, *, read_as: File
     """Apply ``plan`` to the file in place, keeping ``backups`` copies (default: the workbook's
     setting 'Backups'); ``read_as``: the file as it was read to make the plan (a file saved by
     someone since is not written: WorkbookChanged)."""
+    from .package.writer import apply_plan
     return apply_plan(path, plan, backups=plan.keep_backups if backups is None else backups,
                       read_as=read_as, wait=wait)
 

@@ -210,3 +210,27 @@ def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_rea
     broken = read_workbook(path)
     assert sorted(sparse) == ["Dates", "Empty", "Hidden"]
     assert {n: s.rows for n, s in broken.sheets.items()} == {n: s.rows for n, s in one_book.sheets.items()}
+
+
+def test_meanwhile_is_called_once_while_the_biggest_sheet_is_built(tmp_path, monkeypatch):
+    """``read_workbook_as_is(..., meanwhile=)``: the caller's next steps (a run imports its rules and
+    the writer) take the time this thread would wait for calamine's grid of the biggest sheet —
+    after the other sheets' values, before the biggest one's."""
+    path = tmp_path / "m.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
+    big = wb.add_worksheet("Big")
+    for r in range(200):
+        big.write_row(r, 0, [f"order {r}", r])
+    wb.add_worksheet("Tiny").write(0, 0, "t")
+    wb.close()
+    events: list[str] = []
+    real = reader._read_sheet
+    monkeypatch.setattr(reader, "_read_sheet", lambda archive, looked: events.append(looked.entry.name)
+                        or real(archive, looked))
+    for second_book_from, order in ((1, ["Small", "Tiny", "meanwhile", "Big"]),
+                                    (1 << 40, ["Small", "meanwhile", "Big", "Tiny"])):
+        monkeypatch.setattr(reader, "SECOND_BOOK_FROM", second_book_from)
+        events.clear()
+        data, _ = reader.read_workbook_as_is(path, meanwhile=lambda: events.append("meanwhile"))
+        assert events == order and data.sheets["Big"].value(200, 2) == 199

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 
 from ..core.context import RunContext
 from ..core.due import DueColumns, DueItem, due_items
@@ -30,6 +31,7 @@ class Kind:
     settings: Sequence[SettingSpec]
     plan_run: Callable[[WorkbookData, RunContext], Plan]
     layouts: Callable[[], list[SheetLayout]]   # the sheets of a new, empty workbook
+    run_module: str = ""                # the module ``plan_run`` imports on its first call
     timezone: str = BERLIN
     language: str = "de"                # of sheet names, messages and findings
     catalog: type[Catalog] | None = None  # the kind's finding codes (kinds/<kind>/findings.py)
@@ -44,6 +46,12 @@ class Kind:
     # writer finds; the Prüfung, rewritten whole; the agents' own sheets) — asking for one is a
     # SheetNotRead
     reads: tuple[str, ...] = ()
+
+    def import_run(self) -> None:
+        """Import the kind's run (``run_module``) ahead of its first call — while a workbook of
+        this kind is still being read (``actions.open_file``)."""
+        if self.run_module:
+            import_module(self.run_module)
 
     def recognises(self, wb: WorkbookData) -> bool:
         return all(wb.has_sheet(name) for name in self.signature)

@@ -11,11 +11,26 @@
 
 Every failure is a ``WorkbookError`` with one German line naming the file.
 """
+from typing import TYPE_CHECKING, Any
+
 from .errors import Terminated, WorkbookChanged, WorkbookError, WorkbookLocked
 from .guard import FileIdentity, WorkbookLock
 from .reader import read_workbook, read_workbook_as_is
 from .safety import check_writable
-from .writer import BACKUP_DIR, ApplyResult, apply_plan, backup_paths
+
+if TYPE_CHECKING:
+    from .writer import BACKUP_DIR, ApplyResult, apply_plan, backup_paths
+
+_WRITER_NAMES = ("BACKUP_DIR", "ApplyResult", "apply_plan", "backup_paths")
+
+
+def __getattr__(name: str) -> Any:
+    """The writer's names, imported on first use: a run reads (and plans) before it writes, and
+    imports the writer while calamine reads (``read_workbook_as_is(..., meanwhile=)``)."""
+    if name in _WRITER_NAMES:
+        from . import writer
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["BACKUP_DIR", "ApplyResult", "FileIdentity", "Terminated", "WorkbookChanged", "WorkbookError",
            "WorkbookLock", "WorkbookLocked", "apply_plan", "backup_paths", "check_writable", "read_workbook",

@@ -478,7 +478,8 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
     return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
 
 
-def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[SheetData]:
+def _read_sheets(book, archive: Archive, entries: list[SheetEntry],
+                 meanwhile: Callable[[], object] | None = None) -> list[SheetData]:
     """The sheets, in order. Calamine builds the sheets' grids on worker threads (it lets go of
     the GIL while it parses), each as soon as this thread has found that it may
     (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
@@ -507,7 +508,12 @@ def _read_sheets(book, archive: Archive, entries: list[SheetEntry]) -> list[Shee
                 looked.append(sheet)
             out: list[SheetData | None] = [None] * len(looked)
             for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
+                if meanwhile is not None and looked[i].entry is biggest:
+                    meanwhile()
+                    meanwhile = None
                 out[i] = _read_sheet(archive, looked[i])
+            if meanwhile is not None:
+                meanwhile()
             return [s for s in out if s is not None]
         finally:                        # calamine's books are closed after: nothing may still read them
             worker.shutdown(wait=True, cancel_futures=True)
@@ -528,9 +534,11 @@ def _sheet_of(book: Future, name: str):
 SheetChoice = Callable[[Sequence[str]], Iterable[str]]
 
 
-def read_archive(archive: Archive, sheets: SheetChoice | None = None) -> WorkbookData:
+def read_archive(archive: Archive, sheets: SheetChoice | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> WorkbookData:
     """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
-    not even inflated — and the others are listed in ``WorkbookData.unread``."""
+    not even inflated — and the others are listed in ``WorkbookData.unread``. ``meanwhile`` is
+    called once while calamine still builds the biggest sheet (the caller's next steps: imports)."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
     try:
@@ -548,7 +556,7 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None) -> Workboo
         result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
         worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets))
+        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets, meanwhile))
     except WorkbookError:
         raise
     except MemoryError:
@@ -571,12 +579,13 @@ def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
     return read_archive(Archive.open(path), sheets)
 
 
-def read_workbook_as_is(path, sheets: SheetChoice | None = None) -> tuple[WorkbookData, FileIdentity]:
+def read_workbook_as_is(path, sheets: SheetChoice | None = None,
+                        meanwhile: Callable[[], object] | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
-    write hands the writer (``apply_plan(..., read_as=...)``)."""
+    write hands the writer (``apply_plan(..., read_as=...)``); ``meanwhile``: see ``read_archive``."""
     archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
-    return read_archive(archive, sheets), archive.identity
+    return read_archive(archive, sheets, meanwhile), archive.identity
 
 
 __all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]

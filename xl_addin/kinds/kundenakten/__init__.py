@@ -28,6 +28,7 @@ def layouts() -> list[SheetLayout]:
 KIND = Kind(
     name=S.KIND, title=S.TITLE, signature=(S.SHEET_CUSTOMERS, S.SHEET_ENTRIES),
     settings_sheet=S.SHEET_SETTINGS, settings=S.SETTINGS, columns=S.COLUMNS, plan_run=plan_run, layouts=layouts,
+    run_module=f"{__name__}.rules",
     catalog=Kundenakten,
     findings_sheet=S.SHEET_FINDINGS, protocol_sheet=S.SHEET_PROTOCOL, overview_sheet=S.SHEET_SUMMARY,
     actions=("export-akte",),
