@@ -133,6 +133,8 @@ class OpenWorkbook:
     path: Path | None = None
     read_as: FileIdentity | None = None
     lock: WorkbookLock | None = field(default=None, repr=False)
+    # the sheets' texts as read (part -> bytes), for the writer of this very file (``apply_to_book``)
+    texts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @cached_property
     def _settings_read(self) -> tuple[Settings, list[Finding]]:
@@ -232,13 +234,14 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
             kind.import_run()
         import_module("xl_addin.package.writer")
 
+    texts: dict[str, bytes] = {}
     try:
-        data, read_as = read_workbook_as_is(path, needed, meanwhile=meanwhile)
+        data, read_as = read_workbook_as_is(path, needed, meanwhile=meanwhile, texts=texts)
         book = open_workbook(data, action=action, now=now, user=user)
     except BaseException:
         lock.release()
         raise
-    book.path, book.read_as, book.lock = Path(path), read_as, lock
+    book.path, book.read_as, book.lock, book.texts = Path(path), read_as, lock, texts
     return book
 
 
@@ -267,13 +270,14 @@ def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
 
 
 def apply_to_file(path, plan: Plan, backups: int | None = None, *, read_as: FileIdentity | None = None,
-                  wait: float | None = None) -> ApplyResult:
+                  wait: float | None = None, texts: dict[str, bytes] | None = None) -> ApplyResult:
     """Apply ``plan`` to the file in place, keeping ``backups`` copies (default: the workbook's
     setting 'Backups'); ``read_as``: the file as it was read to make the plan (a file saved by
-    someone since is not written: WorkbookChanged)."""
+    someone since is not written: WorkbookChanged); ``texts``: its sheets' texts as read, which the
+    writer takes instead of inflating them again (``open_file``)."""
     from .package.writer import apply_plan
     return apply_plan(path, plan, backups=plan.keep_backups if backups is None else backups,
-                      read_as=read_as, wait=wait)
+                      read_as=read_as, wait=wait, texts=texts)
 
 
 def apply_to_book(book: OpenWorkbook, plan: Plan, backups: int | None = None) -> ApplyResult:
@@ -281,7 +285,7 @@ def apply_to_book(book: OpenWorkbook, plan: Plan, backups: int | None = None) ->
     under its lock, refusing when the file changed since it was read."""
     if book.path is None:
         raise ValueError("apply_to_book: das Buch wurde nicht aus einer Datei zum Ändern geöffnet")
-    return apply_to_file(book.path, plan, backups, read_as=book.read_as)
+    return apply_to_file(book.path, plan, backups, read_as=book.read_as, texts=book.texts)
 
 
 # ---------------------------------------------------------------- run / check, every kind

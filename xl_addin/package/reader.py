@@ -51,6 +51,10 @@ _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
 # A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
 SECOND_BOOK_FROM = 2 << 20
+# A sheet's text up to this size is kept for the writer when the caller asks (``texts``): a run
+# writes what it read, and the writer need not inflate it again. A 200,000-order Masterliste
+# (~200 MB) is not kept: it would be held through the plan, on top of the values read.
+KEEP_TEXT_UP_TO = 64 << 20
 # Numbers calamine cannot turn into a date: in a date-formatted cell a value below about -1.07e11
 # days overflows its millisecond count and panics (a BaseException from Rust, with a message on
 # stderr); inf/nan likewise, or become 30.12.1899. Found in the text before calamine sees them.
@@ -478,8 +482,8 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
     return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
 
 
-def _read_sheets(book, archive: Archive, entries: list[SheetEntry],
-                 meanwhile: Callable[[], object] | None = None) -> list[SheetData]:
+def _read_sheets(book, archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[], object] | None = None,
+                 texts: dict[str, bytes] | None = None) -> list[SheetData]:
     """The sheets, in order. Calamine builds the sheets' grids on worker threads (it lets go of
     the GIL while it parses), each as soon as this thread has found that it may
     (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
@@ -497,6 +501,8 @@ def _read_sheets(book, archive: Archive, entries: list[SheetEntry],
             looked = []
             for entry in entries:
                 sheet = _look_through(archive, entry)
+                if texts is not None and len(sheet.data) <= KEEP_TEXT_UP_TO:
+                    texts[entry.part] = sheet.data
                 if sheet.dense:
                     if not apart or entry is biggest:
                         sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
@@ -535,10 +541,11 @@ SheetChoice = Callable[[Sequence[str]], Iterable[str]]
 
 
 def read_archive(archive: Archive, sheets: SheetChoice | None = None,
-                 meanwhile: Callable[[], object] | None = None) -> WorkbookData:
+                 meanwhile: Callable[[], object] | None = None, texts: dict[str, bytes] | None = None) -> WorkbookData:
     """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
     not even inflated — and the others are listed in ``WorkbookData.unread``. ``meanwhile`` is
-    called once while calamine still builds the biggest sheet (the caller's next steps: imports)."""
+    called once while calamine still builds the biggest sheet (the caller's next steps: imports).
+    ``texts`` gets the sheets' texts as inflated (part -> bytes, each up to KEEP_TEXT_UP_TO)."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
     try:
@@ -556,7 +563,8 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
         result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
         worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets, meanwhile))
+        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets, meanwhile,
+                                                                            texts))
     except WorkbookError:
         raise
     except MemoryError:
@@ -579,13 +587,14 @@ def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
     return read_archive(Archive.open(path), sheets)
 
 
-def read_workbook_as_is(path, sheets: SheetChoice | None = None,
-                        meanwhile: Callable[[], object] | None = None) -> tuple[WorkbookData, FileIdentity]:
+def read_workbook_as_is(path, sheets: SheetChoice | None = None, meanwhile: Callable[[], object] | None = None,
+                        texts: dict[str, bytes] | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
-    write hands the writer (``apply_plan(..., read_as=...)``); ``meanwhile``: see ``read_archive``."""
+    write hands the writer (``apply_plan(..., read_as=..., texts=...)``); ``meanwhile`` and
+    ``texts``: see ``read_archive``."""
     archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
-    return read_archive(archive, sheets, meanwhile), archive.identity
+    return read_archive(archive, sheets, meanwhile, texts), archive.identity
 
 
 __all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]

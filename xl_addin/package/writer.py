@@ -104,8 +104,9 @@ def backup_paths(path, backups: int) -> list[Path]:
 class _Edit:
     """All changes of one Plan on one archive, kept in memory until written."""
 
-    def __init__(self, archive: Archive, plan: Plan):
+    def __init__(self, archive: Archive, plan: Plan, texts: dict[str, bytes] | None = None):
         self.archive = archive
+        self._texts = texts if texts is not None else {}   # part -> its text as read (this very file)
         self.plan = plan
         self.name = archive.name
         self.parts = WorkbookParts(archive)
@@ -145,7 +146,7 @@ class _Edit:
             return
         twin = self.archive.twin()
         for entry in entries:
-            if entry.part not in self._parsing:
+            if entry.part not in self._parsing and entry.part not in self._texts:
                 self._parsing[entry.part] = self._worker.submit(twin.read, entry.part)
 
     def stop_worker(self) -> None:
@@ -157,7 +158,9 @@ class _Edit:
 
     def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        data = future.result() if future is not None else self.archive.read(part)
+        data = self._texts.pop(part, None)
+        if data is None:
+            data = future.result() if future is not None else self.archive.read(part)
         if part not in self._refers and (moving := self._moving_entries()):
             self._refers[part] = self._may_refer(data, moving)
         return data
@@ -424,7 +427,8 @@ class _Edit:
             refers = self._refers.get(entry.part)
             if refers is None:
                 ahead = self._parsing.get(entry.part)            # inflated for its patcher anyway
-                data = ahead.result() if ahead is not None else self.archive.read(entry.part)
+                data = self._texts.get(entry.part) or (ahead.result() if ahead is not None
+                                                       else self.archive.read(entry.part))
                 refers = self._may_refer(data, moving)
             if refers:
                 out.add(entry.name)
@@ -882,7 +886,7 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
 
 
 def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,
-               wait: float | None = None) -> ApplyResult:
+               wait: float | None = None, texts: dict[str, bytes] | None = None) -> ApplyResult:
     """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
     semantics). The original stays untouched when anything fails. Backups: the previous
     version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
@@ -892,14 +896,22 @@ def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentit
     longer that (someone saved it meanwhile), ``WorkbookChanged`` and nothing is written. The
     workbook's lock is taken for the write unless this process holds it already (a caller
     that read under the lock); ``wait``: how long to wait for another run's lock. A link is
-    followed: its target is rewritten, the link stays."""
+    followed: its target is rewritten, the link stays.
+
+    ``texts``: the sheets' texts as the caller read them from the file ``read_as`` (part -> bytes,
+    ``read_workbook_as_is(..., texts=...)``), taken instead of inflating them again; used only with
+    ``read_as``, once the file is known to be that one still. The dict is emptied."""
     allocator.no_fastbins()
-    with allocator.paused_gc():
-        return _apply_plan(path, plan, backups, read_as, wait)
+    try:
+        with allocator.paused_gc():
+            return _apply_plan(path, plan, backups, read_as, wait, texts if read_as is not None else None)
+    finally:
+        if texts is not None:
+            texts.clear()
 
 
 def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | None,
-                wait: float | None) -> ApplyResult:
+                wait: float | None, texts: dict[str, bytes] | None = None) -> ApplyResult:
     p = Path(path)
     if plan.is_empty():
         if not p.is_file():
@@ -913,7 +925,7 @@ def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | No
                 raise WorkbookChanged(f"Datei '{archive.name}' wurde nach dem Lesen von jemand anderem "
                                       f"gespeichert — nichts geschrieben, bitte erneut starten")
             archive.check_xml_prologs()
-            edit = _Edit(archive, plan)
+            edit = _Edit(archive, plan, texts)
             try:
                 return _write(p, edit, archive.identity, backups, lock)
             finally:
