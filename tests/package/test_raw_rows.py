@@ -393,3 +393,22 @@ def test_rows_a_fill_leaves_as_they_are_are_read_as_cutting_them_reads_them(
     read_so = second(True, 1)
     assert read_so == second(True, 10**9)                # never read by the pattern
     assert read_so == second(False, 1)                   # the tree
+
+
+computed_strategy = st.lists(st.tuples(st.integers(1, 7), st.booleans(), st.lists(
+    st.tuples(st.integers(3, 9), values, st.sampled_from([None, DATE_FORMAT, "0.00"])), min_size=1, max_size=4)),
+    max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=rows_strategy, cols=st.booleans(), computed=computed_strategy, fills=fills_strategy)
+def test_a_rows_computed_cells_written_in_one_go_come_out_as_the_tree_makes_them(rows, cols, computed, fills):
+    """The first run writes a few computed cells past the end of every row, row after row: a row's
+    writes are done in one go when each is a value for a new cell after its last one, in column
+    order — otherwise (a cell in the way, a cleared cell, columns out of order, a cell written
+    twice, a row with its own format or a formula) one by one; the same sheet either way."""
+    writes = [(r, c, v, f) for r, ordered, cells in sorted(computed, key=lambda g: g[0])
+              for c, v, f in (sorted(cells, key=lambda cell: cell[0]) if ordered else cells)]
+    data = sheet_bytes(rows, cols)
+    assert run(make(data, True), writes, fills, False, False) == run(make(data, False), writes, fills,
+                                                                        False, False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import accumulate, pairwise, repeat, takewhile
-from operator import eq, truth
+from itertools import accumulate, groupby, pairwise, repeat, takewhile
+from operator import attrgetter, eq, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -70,6 +70,8 @@ def _fill_key(cols, shape: tuple, row_style: int | None, pending: dict | None) -
 # the first rows teach most of what a sheet holds).
 PLAIN_PATTERN_AFTER = 16
 PLAIN_PATTERN_GROWTH = 8
+
+_ROW_OF = attrgetter("row")
 CUT_FIRST = 64          # rows at the end of a part cut into rows when it is opened (the rest on demand)
 
 
@@ -618,6 +620,23 @@ class SheetPatcher:
             self._materialize()
         spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
         raw_rows, looked = self._raw, self._raw_rows
+        encoded: dict[tuple, tuple] = {}                  # see _new_raw_cells
+        for r, group in groupby(writes, _ROW_OF):         # a row's writes in one go, where plain
+            ws = list(group)
+            if r in raw_rows:
+                raw = looked.get(r) or self._look(r)
+                if raw is not None and self._new_raw_cells(r, raw, ws, spans, encoded):
+                    continue
+            self._write_one_by_one(ws, spans)
+        for r, (lo, hi) in spans.items():
+            if r in self._raw:
+                self._created(r, None, lo, hi)
+            else:
+                self._created(r, self.rows[r], lo, hi)
+
+    def _write_one_by_one(self, writes, spans: dict[int, list[int]]) -> None:
+        """``write_all``'s writes (of one row), each at its turn."""
+        raw_rows, looked = self._raw, self._raw_rows
         for w in writes:
             r, col, value = w.row, w.col, w.value
             if r in raw_rows:
@@ -641,11 +660,53 @@ class SheetPatcher:
                     self.cells_written += 1
                     continue
             self.write(r, col, value, w.number_format)
-        for r, (lo, hi) in spans.items():
-            if r in self._raw:
-                self._created(r, None, lo, hi)
-            else:
-                self._created(r, self.rows[r], lo, hi)
+
+    def _new_raw_cells(self, r: int, raw: rawrows.RawRow, writes: list, spans: dict[int, list[int]],
+                       encoded: dict[tuple, tuple]) -> bool:
+        """``write_all``'s writes of row ``r`` (kept as bytes) when each is a value for a new cell
+        past the row's last one, in column order — the product's computed columns: kept as text as
+        ``_keep_new_cell`` keeps them, the row's bookkeeping once. A value of a type met before
+        with the same formats is the same cell (``encoded``: (type, value, base format, number
+        format) -> kept cell; formats derived in the same order). False, nothing done, for
+        anything else."""
+        prev = raw.last
+        pending = self._pending.get(r)
+        for w in writes:
+            col, value = w.col, w.value
+            if col <= prev or value is None or value == "" or (pending is not None and col in pending):
+                return False
+            prev = col
+        if prev > MAX_COL:
+            return False
+        if pending is None:
+            pending = self._pending[r] = {}
+        row_style = raw.style
+        for w in writes:
+            col, value, code = w.col, w.value, w.number_format
+            base = self._col_style(col) if row_style is None else row_style
+            key = (value.__class__, value, base, code)
+            try:
+                cell = encoded.get(key)
+            except TypeError:                              # not hashable: _encode names it
+                cell = None
+            if cell is None:
+                xf = self.styles.with_number_format(base, code) if code else base
+                try:
+                    kind, text, xf = self._encode(value, xf)
+                except (ValueError, OverflowError, TypeError) as exc:
+                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                        f"{value!r} kann nicht geschrieben werden ({exc})") from None
+                cell = encoded[key] = (kind, text, *_new_cell_s(xf, base))
+            pending[col] = cell
+        lo, hi = writes[0].col, prev
+        span = spans.get(r)
+        if span is None:
+            spans[r] = [lo, hi]
+        else:
+            span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        self.cells_written += len(writes)
+        self.changed = True
+        return True
 
     def _keep_new_cell(self, r: int, w, base: int, spans: dict[int, list[int]]) -> None:
         """The value of ``w`` for a new cell of row ``r`` (format ``base``) kept as text (see
