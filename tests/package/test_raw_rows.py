@@ -412,3 +412,17 @@ def test_a_rows_computed_cells_written_in_one_go_come_out_as_the_tree_makes_them
     data = sheet_bytes(rows, cols)
     assert run(make(data, True), writes, fills, False, False) == run(make(data, False), writes, fills,
                                                                         False, False)
+
+
+def test_a_fill_known_by_its_shape_keeps_what_a_template_could_misread():
+    """Rows of one shape get a fill's formats from a template of their cells: an attribute holding
+    '%', or a row holding '<c r="' inside a cell, come out as the tree makes them."""
+    cell = '<c r="{ref}" s="2" x14ac:note="50%s"><v>1</v></c>'
+    rows = "".join(f'<row r="{r}">{cell.format(ref=f"A{r}")}<c r="B{r}" t="s"><v>0</v></c></row>'
+                   for r in range(1, 13))
+    nested = '<row r="13"><c r="A13" s="2" x14ac:note="50%s"><v>1</v><c r="Z9"/></c><c r="B13" t="s"><v>0</v></c></row>'
+    data = (HEAD + "<sheetData>" + rows + nested + "</sheetData>" + TAIL).encode()
+    writes = [(r, 4, "neu", None) for r in range(1, 14)]
+    fills = [(r, {1, 2, 3, 4}, "FFFF00") for r in range(1, 14)]
+    assert run(make(data, True), writes, fills, False, False) == run(make(data, False), writes, fills,
+                                                                        False, False)

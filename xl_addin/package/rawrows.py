@@ -210,7 +210,7 @@ class RawRow:
     <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
     it into the tree, which names what is wrong."""
     __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "shared_shape",
-                 "style")
+                 "spans", "style")
 
     def __init__(self, data: bytes, number: int) -> None:
         end = data.find(b">")
@@ -223,6 +223,7 @@ class RawRow:
             self.open = data[:end + 1]
             self.inner = data[end + 1:-6]
         self.style = row_style(self.open) if b"customFormat" in self.open else None
+        self.spans: tuple[int, int] | None = None        # its spans= once read (``grow_spans``)
         self.cells: list[tuple] | None = None
         self.cols: list[int] = []
         self.last = 0                                    # the column of the last cell (0: none)
@@ -327,15 +328,19 @@ class RawRow:
         return [(k.decode(), v.decode()) for k, v in _ATTR.findall(rest)]
 
     def grow_spans(self, lo: int, hi: int) -> None:
+        """The row's spans= (if it has one) widened to columns ``lo``..``hi``."""
+        spans = self.spans
+        if spans is not None and spans[0] <= lo and hi <= spans[1]:
+            return                                       # (a row's cells grow it a few times)
         found = _SPANS.search(self.open)
         if found is None:
             return
         a, b = int(found.group(1)), int(found.group(2))
-        if a <= lo and hi <= b:
-            return
-        new = b' spans="%d:%d"' % (min(a, lo), max(b, hi))
-        self.open = self.open[:found.start()] + new + self.open[found.end():]
-        self.edited = True
+        if not (a <= lo and hi <= b):
+            a, b = min(a, lo), max(b, hi)
+            self.open = self.open[:found.start()] + b' spans="%d:%d"' % (a, b) + self.open[found.end():]
+            self.edited = True
+        self.spans = (a, b)
 
     def render(self, pending: dict[int, bytes] | None) -> bytes:
         """The row's bytes with its edits and the new cells ``pending`` (column -> cell bytes)."""

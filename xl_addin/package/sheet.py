@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import accumulate, groupby, pairwise, repeat, takewhile
+from itertools import accumulate, groupby, islice, pairwise, repeat, takewhile
 from operator import attrgetter, eq, truth
 from typing import Literal, NoReturn, overload
 
@@ -167,6 +167,8 @@ class SheetPatcher:
         # (id(a _fill_cache entry), cols) -> [pattern of rows it leaves as they are, len(cache) when
         # made, misses since, misses to wait for before making it anew] (``_plain_unchanged``)
         self._plain_patterns: dict[tuple, list] = {}
+        # (id of a fill's outcome for a shape, digits of a row number) -> _restyled's template
+        self._restyles: dict[tuple[int, int], tuple[bytes, tuple[slice, ...]]] = {}
         # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
         # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
         # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
@@ -982,16 +984,33 @@ class SheetPatcher:
             return False
         if done[0]:
             cells = inner.split(b'<c r="')              # [what precedes the first cell, cell, …]
-            digits = len(b"%d" % r)
-            for i, at, old_length, attrs in done[6]:
-                cell = cells[i + 1]
-                at += digits
-                cells[i + 1] = cell[:at] + attrs + cell[at + old_length:]
-            raw.inner = b'<c r="'.join(cells)
+            if len(cells) != len(shape[0]) + 1 or cells[0]:
+                return False                             # a '<c r="' inside a cell: cut the row
+            digits = b"%d" % r
+            template, contents = self._restyles.get((id(done), len(digits))) or self._restyle(
+                done, shape, len(digits))
+            parts = [digits] * (2 * len(contents))
+            parts[1::2] = map(bytes.__getitem__, islice(cells, 1, None), contents)
+            raw.inner = template % tuple(parts)
             raw.edited = True
             raw.shape = ()                               # its formats changed
         self._fill_rest(r, done)
         return True
+
+    def _restyle(self, done: tuple, shape: tuple, digits: int) -> tuple[bytes, tuple[slice, ...]]:
+        """How ``_fill_known_shape`` makes a row of ``shape`` whose number has ``digits`` digits
+        with a fill's new formats ``done``: a template of the row's cells, each
+        ``<c r="`` + its letters + the row number + '"' + its new attributes + the rest of the cell
+        (``%`` their places), and where the rest of each cell begins after ``<c r="``."""
+        new = dict((i, attrs) for i, _, _, attrs in done[6])
+        segments, contents = [], []
+        for i, (letters, style, rest) in enumerate(zip(*shape, strict=True)):
+            old = rawrows.style_attrs(style, rest, style) if style else rest
+            attrs = new.get(i, old)
+            segments.append(b'<c r="' + letters + b'%s"' + attrs.replace(b"%", b"%%") + b"%s")
+            contents.append(slice(len(letters) + digits + 1 + len(old), None))
+        made = self._restyles[(id(done), digits)] = (b"".join(segments), tuple(contents))
+        return made
 
     def _fill_rest(self, r: int, done: tuple) -> None:
         """What a fill worked out for a row's shape (``_fill_shape``), but its cells' formats: the
