@@ -197,7 +197,8 @@ COLUMNS = _ColumnLetterBytes()
 # Row shapes met, each kept once: a RawRow keeps its shape after its cells are dropped (a fill
 # that follows the row's writes needs it) when it is one of these — 20,000 rows of an agent's
 # sheet have a few hundred to two thousand shapes; past the limit, rows keep none (as before).
-_SHAPES: dict[tuple, tuple] = {}
+# Its columns are worked out once too, one array for every row of the shape (never changed).
+_SHAPES: dict[tuple, tuple] = {}       # shape -> (it, its columns, are they columns in ascending order)
 _MAX_SHAPES = 10_000
 
 
@@ -247,18 +248,22 @@ class RawRow:
             self.plain = not inner
             return
         wholes, letters, digits, styles, rests, _ = zip(*cells, strict=True)
-        cols = self.cols = list(map(COLUMNS.__getitem__, letters))
-        self.last = cols[-1] or 0
         shape = (letters, styles, rests)
-        shared = _SHAPES.get(shape)
-        if shared is None and len(_SHAPES) < _MAX_SHAPES:
-            shared = _SHAPES[shape] = shape
-        self.shape = shared or shape
-        self.shared_shape = shared is not None
+        known = _SHAPES.get(shape)
+        self.shared_shape = known is not None
+        if known is None:
+            found = list(map(COLUMNS.__getitem__, letters))
+            ordered = None not in found and all(map(operator.lt, found, found[1:]))
+            known = (shape, array("H", found) if ordered else found, ordered)
+            if len(_SHAPES) < _MAX_SHAPES:
+                _SHAPES[shape] = known
+                self.shared_shape = True
+        self.shape, cols, ordered = known
+        self.cols = cols
+        self.last = cols[-1] or 0
         if self.plain and not self.edited and (     # checked once: edits keep a row plain
                 sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
-                or digits.count(b"%d" % self.number) != len(digits) or None in cols
-                or not all(map(operator.lt, cols, cols[1:]))):
+                or digits.count(b"%d" % self.number) != len(digits) or not ordered):
             self.plain = False
 
     def compact(self) -> None:
