@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import accumulate, groupby, islice, pairwise, repeat, takewhile
-from operator import attrgetter, eq, truth
+from operator import attrgetter, eq, getitem, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -990,7 +990,7 @@ class SheetPatcher:
             template, contents = self._restyles.get((id(done), len(digits))) or self._restyle(
                 done, shape, len(digits))
             parts = [digits] * (2 * len(contents))
-            parts[1::2] = map(bytes.__getitem__, islice(cells, 1, None), contents)
+            parts[1::2] = map(getitem, islice(cells, 1, None), contents)   # type: ignore[arg-type]
             raw.inner = template % tuple(parts)
             raw.edited = True
             raw.shape = ()                               # its formats changed
