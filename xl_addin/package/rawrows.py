@@ -35,7 +35,7 @@ _CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)'
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)')   # _CELL's start
 _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
-_STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
+_STYLE_ATTR = STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
 _CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
 _HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")

@@ -963,7 +963,7 @@ class SheetPatcher:
         shapes = self._fill_shapes.setdefault(id(cache), {})
         done = shapes.get(key)
         if done is None:
-            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style)
+            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style, raw.shape)
         if done[0]:
             raw.set_styles(done[0])
         self._fill_rest(r, done)
@@ -979,9 +979,13 @@ class SheetPatcher:
         shape = raw.shape or rawrows.shape_of(inner, 0, len(inner), r)
         if shape is None:
             return False
-        done = shapes.get(_fill_key(cols, shape, raw.style, self._pending.get(r)))
-        if done is None:
-            return False
+        pending = self._pending.get(r)
+        key = _fill_key(cols, shape, raw.style, pending)
+        done = shapes.get(key)
+        if done is None:                                 # a shape not met: from its start tags
+            rgb, product = next((k[1], k[2]) for k, known in self._fill_cache.items()
+                                if known is cache and k[0] == "fill")
+            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, raw.style, shape)
         if done[0]:
             cells = inner.split(b'<c r="')              # [what precedes the first cell, cell, …]
             if len(cells) != len(shape[0]) + 1 or cells[0]:
@@ -1088,9 +1092,10 @@ class SheetPatcher:
         return done is not None and not (done[0] or done[1] or done[2] or done[5])
 
     def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
-                    pending, row_style: int | None):
-        """What ``fill`` does to a row of this shape: (new s= by cell index, new s= of new cells
-        kept as text, format-only cells to make (column, kept cell), lo, hi, cells filled)."""
+                    pending, row_style: int | None, shape: tuple):
+        """What ``fill`` does to a row of this shape (``shape``, its columns ``raw.cols``; its cells
+        need not be cut): (new s= by cell index, new s= of new cells kept as text, format-only
+        cells to make (column, kept cell), lo, hi, cells filled, ``_style_edits``)."""
         index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
         styles: dict[int, bytes] = {}
         renewed: list[tuple[int, str]] = []
@@ -1101,7 +1106,7 @@ class SheetPatcher:
         for col in cols:
             i = index.get(col)
             if i is not None:
-                s = raw.style_of(i)
+                s = _style_in(shape, i)
                 new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     styles[i] = new.encode()
@@ -1125,17 +1130,16 @@ class SheetPatcher:
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
-        return styles, renewed, new_cells, lo, hi, filled, self._style_edits(raw, styles)
+        return styles, renewed, new_cells, lo, hi, filled, self._style_edits(shape, styles)
 
     @staticmethod
-    def _style_edits(raw: rawrows.RawRow, styles: dict[int, bytes]) -> tuple[tuple[int, int, int, bytes], ...]:
+    def _style_edits(shape: tuple, styles: dict[int, bytes]) -> tuple[tuple[int, int, int, bytes], ...]:
         """``styles`` (new s= by cell index) as edits of the cells' start tags in a row of this
         shape, as ``RawRow.set_styles`` makes them: (index, where the attributes begin in the cell
         after ``<c r="`` and the row number's digits, their old length, the new attributes)."""
-        assert raw.cells is not None
         edits = []
         for i, new in sorted(styles.items()):
-            _, letters, _, old, rest, _ = raw.cells[i]
+            letters, old, rest = shape[0][i], shape[1][i], shape[2][i]
             edits.append((i, len(letters) + 1, rawrows.attrs_length(old, rest), rawrows.style_attrs(old, rest, new)))
         return tuple(edits)
 
@@ -2122,6 +2126,16 @@ class _LetterBytes(dict):
 
 _LETTER_BYTES = _LetterBytes()
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _style_in(shape: tuple, i: int) -> str | None:
+    """The s= of cell ``i`` of a row of ``shape`` (None when it has none), as ``RawRow.style_of``."""
+    if shape[1][i]:
+        return shape[1][i].decode()
+    rest = shape[2][i]
+    if b' s="' in rest and (found := rawrows.STYLE_ATTR.search(rest)):
+        return found.group(1).decode()
+    return None
 
 
 def _new_cell_s(xf: int, base: int) -> tuple[str | None, bool]:
