@@ -33,6 +33,9 @@ _ROW_NUMBER_ATTR = re.compile(rb'(\sr=)(?:"\d+"|\'\d+\')')
 _CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)'
                    rb'(?:/>|>([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)')   # _CELL's start
+# A cell's content after a start tag ending '">', through the '</c>' that ends it (as _CELL reads it):
+# a row with these left out is its cells' start tags (``RawRow._read_start_tags``).
+_CONTENT = re.compile(rb'">[^<]*+(?:<(?!/c>)[^<]*+)*+</c>')
 _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
 _STYLE_ATTR = STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
@@ -200,6 +203,9 @@ COLUMNS = _ColumnLetterBytes()
 # Its columns are worked out once too, one array for every row of the shape (never changed).
 _SHAPES: dict[tuple, tuple] = {}       # shape -> (it, its columns, are they columns in ascending order)
 _MAX_SHAPES = 10_000
+# The start tags of a plain row's cells, '/>' read as '>', without its number -> (its shape and
+# columns, the start tags with the number as %s): a row of a shape met is read from them.
+_START_TAGS: dict[bytes, tuple] = {}
 
 
 class RawRow:
@@ -213,7 +219,7 @@ class RawRow:
     __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "shared_shape",
                  "spans", "style")
 
-    def __init__(self, data: bytes, number: int) -> None:
+    def __init__(self, data: bytes, number: int, cut: bool = True) -> None:
         end = data.find(b">")
         self.edited = False
         self.number = number
@@ -233,7 +239,33 @@ class RawRow:
         self.shape: tuple[tuple[bytes, ...], ...] = ()
         self.shared_shape = False
         self.plain = True
+        if cut:
+            self.cut()
+        else:
+            self._read_start_tags()
+
+    def _read_start_tags(self) -> None:
+        """The row as ``cut`` and ``compact`` leave a plain row (no cells; ``shape``, ``cols``,
+        ``last``), read from its cells' start tags when they are those of a plain row cut before,
+        with this row's number, each ending '/>' or '">' and a content through its '</c>' — what
+        ``_CELL`` reads, for half of what cutting costs. Else cut (its start tags remembered when
+        it is plain)."""
+        inner = self.inner
+        tags = _CONTENT.sub(b'">', inner)                 # '<c r="A7" s="2"><c r="B7"/>…'
+        key = tags.replace(b'"/>', b'">')
+        digits = b"%d" % self.number
+        known = _START_TAGS.get(key.replace(digits + b'"', b'"'))
+        if known is not None:
+            shape, cols, template = known
+            if key == template % ((digits,) * len(cols)) and inner.count(b"</c>") == tags.count(b'">'):
+                self.shape, self.cols, self.last, self.shared_shape = shape, cols, cols[-1], True
+                return
         self.cut()
+        if (known is None and self.plain and self.shared_shape and self.cells
+                and len(_START_TAGS) < _MAX_SHAPES):
+            template = _start_tags(self.shape)
+            if key == template % ((digits,) * len(self.cells)):
+                _START_TAGS[key.replace(digits + b'"', b'"')] = (self.shape, self.cols, template)
 
     def cut(self) -> None:
         """``cells`` and ``cols`` from ``inner`` (again, after ``compact``)."""
@@ -416,9 +448,17 @@ def attrs_length(old: bytes, rest: bytes) -> int:
     return len(rest) + (len(old) + 5 if old else 0)        # ' s="' old '"'
 
 
+def _start_tags(shape: tuple) -> bytes:
+    """The start tags of the cells of a row of ``shape``, each ending '>', its number %s."""
+    return b"".join(b'<c r="' + letters + b'%s"' + (style_attrs(style, rest, style) if style else rest
+                                                      ).replace(b"%", b"%%") + b">"
+                    for letters, style, rest in zip(*shape, strict=True))
+
+
 def forget_shapes() -> None:
     """Let go of the row shapes met (a run's end)."""
     _SHAPES.clear()
+    _START_TAGS.clear()
 
 
 def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:

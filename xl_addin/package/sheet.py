@@ -292,21 +292,22 @@ class SheetPatcher:
         self._parsed: list[int] = list(self._row_numbers)
 
     # --- rows kept as bytes ------------------------------------------------------------------
-    def _look(self, r: int) -> rawrows.RawRow | None:
-        """Row ``r`` (kept as bytes) cut into its cells; None when it is not plain — then it
-        is in the tree now."""
+    def _look(self, r: int, cut: bool = True) -> rawrows.RawRow | None:
+        """Row ``r`` (kept as bytes) cut into its cells (``cut`` False: not where its cells' start
+        tags tell all, ``RawRow._read_start_tags``); None when it is not plain — then it is in
+        the tree now."""
         raw = self._raw_rows.get(r)
         hot = self._hot
         if raw is None:
             start, end = self._raw[r]
-            raw = rawrows.RawRow(self._raw_body[start:end], r)
+            raw = rawrows.RawRow(self._raw_body[start:end], r, cut)
             if not raw.plain:
                 self._need(r)
                 return None
             self._raw_rows[r] = raw
-        else:
+        elif cut:
             raw.cut()
-        if hot is not raw:
+        if hot is not raw and raw.cells is not None:
             if hot is not None:
                 hot.compact()
             self._hot = raw
@@ -626,7 +627,7 @@ class SheetPatcher:
         for r, group in groupby(writes, _ROW_OF):         # a row's writes in one go, where plain
             ws = list(group)
             if r in raw_rows:
-                raw = looked.get(r) or self._look(r)
+                raw = looked.get(r) or self._look(r, cut=False)
                 if raw is not None and self._new_raw_cells(r, raw, ws, spans, encoded):
                     continue
             self._write_one_by_one(ws, spans)
@@ -665,18 +666,20 @@ class SheetPatcher:
 
     def _new_raw_cells(self, r: int, raw: rawrows.RawRow, writes: list, spans: dict[int, list[int]],
                        encoded: dict[tuple, tuple]) -> bool:
-        """``write_all``'s writes of row ``r`` (kept as bytes) when each is a value for a new cell
-        past the row's last one, in column order — the product's computed columns: kept as text as
-        ``_keep_new_cell`` keeps them, the row's bookkeeping once. A value of a type met before
-        with the same formats is the same cell (``encoded``: (type, value, base format, number
-        format) -> kept cell; formats derived in the same order). False, nothing done, for
-        anything else."""
-        prev = raw.last
+        """``write_all``'s writes of row ``r`` (kept as bytes, not necessarily cut) when each is a
+        value for a new cell, in column order — the product's computed columns, mostly past the
+        row's last cell: kept as text as ``_keep_new_cell`` keeps them, the row's bookkeeping once.
+        A value of a type met before with the same formats is the same cell (``encoded``: (type,
+        value, base format, number format) -> kept cell; formats derived in the same order).
+        False, nothing done, for anything else."""
+        prev, last, cols = 0, raw.last, raw.cols
         pending = self._pending.get(r)
         for w in writes:
             col, value = w.col, w.value
             if col <= prev or value is None or value == "" or (pending is not None and col in pending):
                 return False
+            if col <= last and cols[bisect_left(cols, col)] == col:
+                return False                              # a cell of the row
             prev = col
         if prev > MAX_COL:
             return False
