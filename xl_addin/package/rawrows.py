@@ -33,9 +33,12 @@ _ROW_NUMBER_ATTR = re.compile(rb'(\sr=)(?:"\d+"|\'\d+\')')
 _CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)'
                    rb'(?:/>|>([^<]*+(?:<(?!/c>)[^<]*+)*+)</c>))')
 _CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?([^>/]*+)')   # _CELL's start
+# A cell's content after a start tag ending '">', through the '</c>' that ends it (as _CELL reads it):
+# a row with these left out is its cells' start tags (``RawRow._read_start_tags``).
+_CONTENT = re.compile(rb'">[^<]*+(?:<(?!/c>)[^<]*+)*+</c>')
 _ATTR = re.compile(rb'\s([\w:.-]+)="([^"<]*)"')
 _PLAIN_ATTRS = re.compile(rb'(?:\s[\w:.-]+="[^"<]*")*\s*')
-_STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
+_STYLE_ATTR = STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
 _CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
 _HAS_VALUE = re.compile(rb"<(?:f|is)[\s/>]|<v(?:\s[^>]*)?>[^<]")
@@ -197,8 +200,12 @@ COLUMNS = _ColumnLetterBytes()
 # Row shapes met, each kept once: a RawRow keeps its shape after its cells are dropped (a fill
 # that follows the row's writes needs it) when it is one of these — 20,000 rows of an agent's
 # sheet have a few hundred to two thousand shapes; past the limit, rows keep none (as before).
-_SHAPES: dict[tuple, tuple] = {}
+# Its columns are worked out once too, one array for every row of the shape (never changed).
+_SHAPES: dict[tuple, tuple] = {}       # shape -> (it, its columns, are they columns in ascending order)
 _MAX_SHAPES = 10_000
+# The start tags of a plain row's cells, '/>' read as '>', without its number -> (its shape and
+# columns, the start tags with the number as %s): a row of a shape met is read from them.
+_START_TAGS: dict[bytes, tuple] = {}
 
 
 class RawRow:
@@ -210,9 +217,9 @@ class RawRow:
     <extLst>, whitespace, another attribute layout, a cell of another row): the caller parses
     it into the tree, which names what is wrong."""
     __slots__ = ("cells", "cols", "edited", "inner", "last", "number", "open", "plain", "shape", "shared_shape",
-                 "style")
+                 "spans", "style")
 
-    def __init__(self, data: bytes, number: int) -> None:
+    def __init__(self, data: bytes, number: int, cut: bool = True) -> None:
         end = data.find(b">")
         self.edited = False
         self.number = number
@@ -223,6 +230,7 @@ class RawRow:
             self.open = data[:end + 1]
             self.inner = data[end + 1:-6]
         self.style = row_style(self.open) if b"customFormat" in self.open else None
+        self.spans: tuple[int, int] | None = None        # its spans= once read (``grow_spans``)
         self.cells: list[tuple] | None = None
         self.cols: list[int] = []
         self.last = 0                                    # the column of the last cell (0: none)
@@ -231,7 +239,33 @@ class RawRow:
         self.shape: tuple[tuple[bytes, ...], ...] = ()
         self.shared_shape = False
         self.plain = True
+        if cut:
+            self.cut()
+        else:
+            self._read_start_tags()
+
+    def _read_start_tags(self) -> None:
+        """The row as ``cut`` and ``compact`` leave a plain row (no cells; ``shape``, ``cols``,
+        ``last``), read from its cells' start tags when they are those of a plain row cut before,
+        with this row's number, each ending '/>' or '">' and a content through its '</c>' — what
+        ``_CELL`` reads, for half of what cutting costs. Else cut (its start tags remembered when
+        it is plain)."""
+        inner = self.inner
+        tags = _CONTENT.sub(b'">', inner)                 # '<c r="A7" s="2"><c r="B7"/>…'
+        key = tags.replace(b'"/>', b'">')
+        digits = b"%d" % self.number
+        known = _START_TAGS.get(key.replace(digits + b'"', b'"'))
+        if known is not None:
+            shape, cols, template = known
+            if key == template % ((digits,) * len(cols)) and inner.count(b"</c>") == tags.count(b'">'):
+                self.shape, self.cols, self.last, self.shared_shape = shape, cols, cols[-1], True
+                return
         self.cut()
+        if (known is None and self.plain and self.shared_shape and self.cells
+                and len(_START_TAGS) < _MAX_SHAPES):
+            template = _start_tags(self.shape)
+            if key == template % ((digits,) * len(self.cells)):
+                _START_TAGS[key.replace(digits + b'"', b'"')] = (self.shape, self.cols, template)
 
     def cut(self) -> None:
         """``cells`` and ``cols`` from ``inner`` (again, after ``compact``)."""
@@ -246,18 +280,22 @@ class RawRow:
             self.plain = not inner
             return
         wholes, letters, digits, styles, rests, _ = zip(*cells, strict=True)
-        cols = self.cols = list(map(COLUMNS.__getitem__, letters))
-        self.last = cols[-1] or 0
         shape = (letters, styles, rests)
-        shared = _SHAPES.get(shape)
-        if shared is None and len(_SHAPES) < _MAX_SHAPES:
-            shared = _SHAPES[shape] = shape
-        self.shape = shared or shape
-        self.shared_shape = shared is not None
+        known = _SHAPES.get(shape)
+        self.shared_shape = known is not None
+        if known is None:
+            found = list(map(COLUMNS.__getitem__, letters))
+            ordered = None not in found and all(map(operator.lt, found, found[1:]))
+            known = (shape, array("H", found) if ordered else found, ordered)
+            if len(_SHAPES) < _MAX_SHAPES:
+                _SHAPES[shape] = known
+                self.shared_shape = True
+        self.shape, cols, ordered = known
+        self.cols = cols
+        self.last = cols[-1] or 0
         if self.plain and not self.edited and (     # checked once: edits keep a row plain
                 sum(map(len, wholes)) != len(inner)    # the cells tile the row: nothing else in it
-                or digits.count(b"%d" % self.number) != len(digits) or None in cols
-                or not all(map(operator.lt, cols, cols[1:]))):
+                or digits.count(b"%d" % self.number) != len(digits) or not ordered):
             self.plain = False
 
     def compact(self) -> None:
@@ -327,15 +365,19 @@ class RawRow:
         return [(k.decode(), v.decode()) for k, v in _ATTR.findall(rest)]
 
     def grow_spans(self, lo: int, hi: int) -> None:
+        """The row's spans= (if it has one) widened to columns ``lo``..``hi``."""
+        spans = self.spans
+        if spans is not None and spans[0] <= lo and hi <= spans[1]:
+            return                                       # (a row's cells grow it a few times)
         found = _SPANS.search(self.open)
         if found is None:
             return
         a, b = int(found.group(1)), int(found.group(2))
-        if a <= lo and hi <= b:
-            return
-        new = b' spans="%d:%d"' % (min(a, lo), max(b, hi))
-        self.open = self.open[:found.start()] + new + self.open[found.end():]
-        self.edited = True
+        if not (a <= lo and hi <= b):
+            a, b = min(a, lo), max(b, hi)
+            self.open = self.open[:found.start()] + b' spans="%d:%d"' % (a, b) + self.open[found.end():]
+            self.edited = True
+        self.spans = (a, b)
 
     def render(self, pending: dict[int, bytes] | None) -> bytes:
         """The row's bytes with its edits and the new cells ``pending`` (column -> cell bytes)."""
@@ -406,9 +448,17 @@ def attrs_length(old: bytes, rest: bytes) -> int:
     return len(rest) + (len(old) + 5 if old else 0)        # ' s="' old '"'
 
 
+def _start_tags(shape: tuple) -> bytes:
+    """The start tags of the cells of a row of ``shape``, each ending '>', its number %s."""
+    return b"".join(b'<c r="' + letters + b'%s"' + (style_attrs(style, rest, style) if style else rest
+                                                      ).replace(b"%", b"%%") + b">"
+                    for letters, style, rest in zip(*shape, strict=True))
+
+
 def forget_shapes() -> None:
     """Let go of the row shapes met (a run's end)."""
     _SHAPES.clear()
+    _START_TAGS.clear()
 
 
 def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:

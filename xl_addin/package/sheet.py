@@ -6,8 +6,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import accumulate, pairwise, repeat, takewhile
-from operator import eq, truth
+from itertools import accumulate, groupby, islice, pairwise, repeat, takewhile
+from operator import attrgetter, eq, getitem, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -70,6 +70,8 @@ def _fill_key(cols, shape: tuple, row_style: int | None, pending: dict | None) -
 # the first rows teach most of what a sheet holds).
 PLAIN_PATTERN_AFTER = 16
 PLAIN_PATTERN_GROWTH = 8
+
+_ROW_OF = attrgetter("row")
 CUT_FIRST = 64          # rows at the end of a part cut into rows when it is opened (the rest on demand)
 
 
@@ -165,6 +167,8 @@ class SheetPatcher:
         # (id(a _fill_cache entry), cols) -> [pattern of rows it leaves as they are, len(cache) when
         # made, misses since, misses to wait for before making it anew] (``_plain_unchanged``)
         self._plain_patterns: dict[tuple, list] = {}
+        # (id of a fill's outcome for a shape, digits of a row number) -> _restyled's template
+        self._restyles: dict[tuple[int, int], tuple[bytes, tuple[slice, ...]]] = {}
         # New cells past the end of a row (written values) or in a row's gaps (a fill's format-
         # only cells) are kept as text, row -> column -> (t=, text, s=, s= before t=): written
         # into the serialised sheet (``to_xml``), or made elements (``_materialize``) before
@@ -288,21 +292,22 @@ class SheetPatcher:
         self._parsed: list[int] = list(self._row_numbers)
 
     # --- rows kept as bytes ------------------------------------------------------------------
-    def _look(self, r: int) -> rawrows.RawRow | None:
-        """Row ``r`` (kept as bytes) cut into its cells; None when it is not plain — then it
-        is in the tree now."""
+    def _look(self, r: int, cut: bool = True) -> rawrows.RawRow | None:
+        """Row ``r`` (kept as bytes) cut into its cells (``cut`` False: not where its cells' start
+        tags tell all, ``RawRow._read_start_tags``); None when it is not plain — then it is in
+        the tree now."""
         raw = self._raw_rows.get(r)
         hot = self._hot
         if raw is None:
             start, end = self._raw[r]
-            raw = rawrows.RawRow(self._raw_body[start:end], r)
+            raw = rawrows.RawRow(self._raw_body[start:end], r, cut)
             if not raw.plain:
                 self._need(r)
                 return None
             self._raw_rows[r] = raw
-        else:
+        elif cut:
             raw.cut()
-        if hot is not raw:
+        if hot is not raw and raw.cells is not None:
             if hot is not None:
                 hot.compact()
             self._hot = raw
@@ -618,6 +623,23 @@ class SheetPatcher:
             self._materialize()
         spans: dict[int, list[int]] = {}                  # row -> [lo, hi] of the kept cells
         raw_rows, looked = self._raw, self._raw_rows
+        encoded: dict[tuple, tuple] = {}                  # see _new_raw_cells
+        for r, group in groupby(writes, _ROW_OF):         # a row's writes in one go, where plain
+            ws = list(group)
+            if r in raw_rows:
+                raw = looked.get(r) or self._look(r, cut=False)
+                if raw is not None and self._new_raw_cells(r, raw, ws, spans, encoded):
+                    continue
+            self._write_one_by_one(ws, spans)
+        for r, (lo, hi) in spans.items():
+            if r in self._raw:
+                self._created(r, None, lo, hi)
+            else:
+                self._created(r, self.rows[r], lo, hi)
+
+    def _write_one_by_one(self, writes, spans: dict[int, list[int]]) -> None:
+        """``write_all``'s writes (of one row), each at its turn."""
+        raw_rows, looked = self._raw, self._raw_rows
         for w in writes:
             r, col, value = w.row, w.col, w.value
             if r in raw_rows:
@@ -641,11 +663,55 @@ class SheetPatcher:
                     self.cells_written += 1
                     continue
             self.write(r, col, value, w.number_format)
-        for r, (lo, hi) in spans.items():
-            if r in self._raw:
-                self._created(r, None, lo, hi)
-            else:
-                self._created(r, self.rows[r], lo, hi)
+
+    def _new_raw_cells(self, r: int, raw: rawrows.RawRow, writes: list, spans: dict[int, list[int]],
+                       encoded: dict[tuple, tuple]) -> bool:
+        """``write_all``'s writes of row ``r`` (kept as bytes, not necessarily cut) when each is a
+        value for a new cell, in column order — the product's computed columns, mostly past the
+        row's last cell: kept as text as ``_keep_new_cell`` keeps them, the row's bookkeeping once.
+        A value of a type met before with the same formats is the same cell (``encoded``: (type,
+        value, base format, number format) -> kept cell; formats derived in the same order).
+        False, nothing done, for anything else."""
+        prev, last, cols = 0, raw.last, raw.cols
+        pending = self._pending.get(r)
+        for w in writes:
+            col, value = w.col, w.value
+            if col <= prev or value is None or value == "" or (pending is not None and col in pending):
+                return False
+            if col <= last and cols[bisect_left(cols, col)] == col:
+                return False                              # a cell of the row
+            prev = col
+        if prev > MAX_COL:
+            return False
+        if pending is None:
+            pending = self._pending[r] = {}
+        row_style = raw.style
+        for w in writes:
+            col, value, code = w.col, w.value, w.number_format
+            base = self._col_style(col) if row_style is None else row_style
+            key = (value.__class__, value, base, code)
+            try:
+                cell = encoded.get(key)
+            except TypeError:                              # not hashable: _encode names it
+                cell = None
+            if cell is None:
+                xf = self.styles.with_number_format(base, code) if code else base
+                try:
+                    kind, text, xf = self._encode(value, xf)
+                except (ValueError, OverflowError, TypeError) as exc:
+                    raise WorkbookError(f"Datei '{self.file}': {self.sheet}!{cell_ref(r, col)} — Wert "
+                                        f"{value!r} kann nicht geschrieben werden ({exc})") from None
+                cell = encoded[key] = (kind, text, *_new_cell_s(xf, base))
+            pending[col] = cell
+        lo, hi = writes[0].col, prev
+        span = spans.get(r)
+        if span is None:
+            spans[r] = [lo, hi]
+        else:
+            span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        self.cells_written += len(writes)
+        self.changed = True
+        return True
 
     def _keep_new_cell(self, r: int, w, base: int, spans: dict[int, list[int]]) -> None:
         """The value of ``w`` for a new cell of row ``r`` (format ``base``) kept as text (see
@@ -900,7 +966,7 @@ class SheetPatcher:
         shapes = self._fill_shapes.setdefault(id(cache), {})
         done = shapes.get(key)
         if done is None:
-            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style)
+            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, row_style, raw.shape)
         if done[0]:
             raw.set_styles(done[0])
         self._fill_rest(r, done)
@@ -916,21 +982,42 @@ class SheetPatcher:
         shape = raw.shape or rawrows.shape_of(inner, 0, len(inner), r)
         if shape is None:
             return False
-        done = shapes.get(_fill_key(cols, shape, raw.style, self._pending.get(r)))
-        if done is None:
-            return False
+        pending = self._pending.get(r)
+        key = _fill_key(cols, shape, raw.style, pending)
+        done = shapes.get(key)
+        if done is None:                                 # a shape not met: from its start tags
+            rgb, product = next((k[1], k[2]) for k, known in self._fill_cache.items()
+                                if known is cache and k[0] == "fill")
+            done = shapes[key] = self._fill_shape(raw, cols, rgb, product, cache, pending, raw.style, shape)
         if done[0]:
             cells = inner.split(b'<c r="')              # [what precedes the first cell, cell, …]
-            digits = len(b"%d" % r)
-            for i, at, old_length, attrs in done[6]:
-                cell = cells[i + 1]
-                at += digits
-                cells[i + 1] = cell[:at] + attrs + cell[at + old_length:]
-            raw.inner = b'<c r="'.join(cells)
+            if len(cells) != len(shape[0]) + 1 or cells[0]:
+                return False                             # a '<c r="' inside a cell: cut the row
+            digits = b"%d" % r
+            template, contents = self._restyles.get((id(done), len(digits))) or self._restyle(
+                done, shape, len(digits))
+            parts = [digits] * (2 * len(contents))
+            parts[1::2] = map(getitem, islice(cells, 1, None), contents)   # type: ignore[arg-type]
+            raw.inner = template % tuple(parts)
             raw.edited = True
             raw.shape = ()                               # its formats changed
         self._fill_rest(r, done)
         return True
+
+    def _restyle(self, done: tuple, shape: tuple, digits: int) -> tuple[bytes, tuple[slice, ...]]:
+        """How ``_fill_known_shape`` makes a row of ``shape`` whose number has ``digits`` digits
+        with a fill's new formats ``done``: a template of the row's cells, each
+        ``<c r="`` + its letters + the row number + '"' + its new attributes + the rest of the cell
+        (``%`` their places), and where the rest of each cell begins after ``<c r="``."""
+        new = dict((i, attrs) for i, _, _, attrs in done[6])
+        segments, contents = [], []
+        for i, (letters, style, rest) in enumerate(zip(*shape, strict=True)):
+            old = rawrows.style_attrs(style, rest, style) if style else rest
+            attrs = new.get(i, old)
+            segments.append(b'<c r="' + letters + b'%s"' + attrs.replace(b"%", b"%%") + b"%s")
+            contents.append(slice(len(letters) + digits + 1 + len(old), None))
+        made = self._restyles[(id(done), digits)] = (b"".join(segments), tuple(contents))
+        return made
 
     def _fill_rest(self, r: int, done: tuple) -> None:
         """What a fill worked out for a row's shape (``_fill_shape``), but its cells' formats: the
@@ -1008,9 +1095,10 @@ class SheetPatcher:
         return done is not None and not (done[0] or done[1] or done[2] or done[5])
 
     def _fill_shape(self, raw: rawrows.RawRow, cols, rgb: str | None, product: frozenset[str], cache: dict,
-                    pending, row_style: int | None):
-        """What ``fill`` does to a row of this shape: (new s= by cell index, new s= of new cells
-        kept as text, format-only cells to make (column, kept cell), lo, hi, cells filled)."""
+                    pending, row_style: int | None, shape: tuple):
+        """What ``fill`` does to a row of this shape (``shape``, its columns ``raw.cols``; its cells
+        need not be cut): (new s= by cell index, new s= of new cells kept as text, format-only
+        cells to make (column, kept cell), lo, hi, cells filled, ``_style_edits``)."""
         index = dict(zip(raw.cols, range(len(raw.cols)), strict=True))
         styles: dict[int, bytes] = {}
         renewed: list[tuple[int, str]] = []
@@ -1021,7 +1109,7 @@ class SheetPatcher:
         for col in cols:
             i = index.get(col)
             if i is not None:
-                s = raw.style_of(i)
+                s = _style_in(shape, i)
                 new = self._fill_style(cache, s, rgb, product)
                 if new is not None:
                     styles[i] = new.encode()
@@ -1045,17 +1133,16 @@ class SheetPatcher:
             lo = col if lo is None or col < lo else lo
             hi = col if hi is None or col > hi else hi
             filled += 1
-        return styles, renewed, new_cells, lo, hi, filled, self._style_edits(raw, styles)
+        return styles, renewed, new_cells, lo, hi, filled, self._style_edits(shape, styles)
 
     @staticmethod
-    def _style_edits(raw: rawrows.RawRow, styles: dict[int, bytes]) -> tuple[tuple[int, int, int, bytes], ...]:
+    def _style_edits(shape: tuple, styles: dict[int, bytes]) -> tuple[tuple[int, int, int, bytes], ...]:
         """``styles`` (new s= by cell index) as edits of the cells' start tags in a row of this
         shape, as ``RawRow.set_styles`` makes them: (index, where the attributes begin in the cell
         after ``<c r="`` and the row number's digits, their old length, the new attributes)."""
-        assert raw.cells is not None
         edits = []
         for i, new in sorted(styles.items()):
-            _, letters, _, old, rest, _ = raw.cells[i]
+            letters, old, rest = shape[0][i], shape[1][i], shape[2][i]
             edits.append((i, len(letters) + 1, rawrows.attrs_length(old, rest), rawrows.style_attrs(old, rest, new)))
         return tuple(edits)
 
@@ -2042,6 +2129,16 @@ class _LetterBytes(dict):
 
 _LETTER_BYTES = _LetterBytes()
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _style_in(shape: tuple, i: int) -> str | None:
+    """The s= of cell ``i`` of a row of ``shape`` (None when it has none), as ``RawRow.style_of``."""
+    if shape[1][i]:
+        return shape[1][i].decode()
+    rest = shape[2][i]
+    if b' s="' in rest and (found := rawrows.STYLE_ATTR.search(rest)):
+        return found.group(1).decode()
+    return None
 
 
 def _new_cell_s(xf: int, base: int) -> tuple[str | None, bool]:
