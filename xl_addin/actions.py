@@ -198,7 +198,10 @@ def sheets_needed(names: Sequence[str]) -> list[str]:
     """Of a workbook's sheet ``names``: those its kind's run and actions read (``Kind.reads``) — the
     append-only Protokoll and the agents' own sheets are not read, so their size costs a run
     nothing. A workbook of no known kind is read whole (it is refused right after, as before)."""
-    kind = _kind_of_sheets(names)
+    return _sheets_to_read(_kind_of_sheets(names), names)
+
+
+def _sheets_to_read(kind: Kind | None, names: Sequence[str]) -> list[str]:
     return kind.sheets_to_read(names) if kind is not None else list(names)
 
 
@@ -223,11 +226,11 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
     lock = WorkbookLock(path, wait=wait).acquire()
     kinds: list[Kind] = []
 
-    def needed(names: Sequence[str]) -> list[str]:
+    def needed(names: Sequence[str]) -> list[str]:       # sheets_needed, the kind remembered
         kind = _kind_of_sheets(names)
         if kind is not None:
             kinds.append(kind)
-        return kind.sheets_to_read(names) if kind is not None else list(names)
+        return _sheets_to_read(kind, names)
 
     def meanwhile() -> None:                # while calamine builds the biggest sheet: what comes next
         for kind in kinds:

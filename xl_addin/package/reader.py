@@ -52,9 +52,10 @@ _NO_CELLS: list = []      # the one row object of every empty row of a sparse sh
 # A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
 SECOND_BOOK_FROM = 2 << 20
 # A sheet's text up to this size is kept for the writer when the caller asks (``texts``): a run
-# writes what it read, and the writer need not inflate it again. A 200,000-order Masterliste
-# (~200 MB) is not kept: it would be held through the plan, on top of the values read.
-KEEP_TEXT_UP_TO = 64 << 20
+# writes what it read, and the writer need not inflate it again (the 20,000-order Masterliste, 20
+# MB). A 200,000-order workbook's big sheets are not kept: they would be held through the plan, on
+# top of the values read (its peak memory +80 MB with 64 MB here).
+KEEP_TEXT_UP_TO = 32 << 20
 # Numbers calamine cannot turn into a date: in a date-formatted cell a value below about -1.07e11
 # days overflows its millisecond count and panics (a BaseException from Rust, with a message on
 # stderr); inf/nan likewise, or become 30.12.1899. Found in the text before calamine sees them.
