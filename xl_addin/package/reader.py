@@ -483,36 +483,42 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
     return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
 
 
-def _read_sheets(book, archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[], object] | None = None,
+def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[], object] | None = None,
                  texts: dict[str, bytes] | None = None) -> list[SheetData]:
-    """The sheets, in order. Calamine builds the sheets' grids on worker threads (it lets go of
-    the GIL while it parses), each as soon as this thread has found that it may
-    (``_look_through``) — so that the sheets' texts are looked through for formulas, the other
-    sheets looked at, and the grids already built turned into Python values meanwhile. The
-    biggest sheet (the Masterliste) has a worker of its own; the others are built on a second one
-    from a second calamine book (one book reads one sheet at a time) and turned into values while
-    the biggest is still being built, so that it comes last."""
+    """The sheets, in order. Calamine opens the workbook (its shared strings) and builds the
+    sheets' grids on worker threads (it lets go of the GIL), each grid as soon as this thread has
+    found that it may (``_look_through``) — so that the sheets' texts are looked through for
+    formulas, the other sheets looked at, and the grids already built turned into Python values
+    meanwhile. The biggest sheet (the Masterliste) has a worker of its own; the others are built
+    on a second one from a second calamine book (one book reads one sheet at a time) and turned
+    into values while the biggest is still being built, so that it comes last."""
     infos = {entry.part: archive.info(entry.part) for entry in entries}
     size = {part: info.file_size if info is not None else 0 for part, info in infos.items()}
     biggest = max(entries, key=lambda e: size[e.part], default=None)
     apart = biggest is not None and size[biggest.part] >= SECOND_BOOK_FROM and len(entries) > 1
     with ThreadPoolExecutor(max_workers=1) as worker, ThreadPoolExecutor(max_workers=1) as second:
+        book = worker.submit(_open_calamine, archive)
         other_book: Future | None = None
         try:
             looked = []
-            for entry in entries:
-                sheet = _look_through(archive, entry)
-                if texts is not None and len(sheet.data) <= KEEP_TEXT_UP_TO:
-                    texts[entry.part] = sheet.data
-                if sheet.dense:
-                    if not apart or entry is biggest:
-                        sheet.parsed = worker.submit(book.get_sheet_by_name, entry.name)
-                    else:
-                        if other_book is None:
-                            other_book = second.submit(_open_book, archive)
-                        sheet.parsed = second.submit(_sheet_of, other_book, entry.name)
-                _look_for_formulas(sheet)
-                looked.append(sheet)
+            try:
+                for entry in entries:
+                    sheet = _look_through(archive, entry)
+                    if texts is not None and len(sheet.data) <= KEEP_TEXT_UP_TO:
+                        texts[entry.part] = sheet.data
+                    if sheet.dense:
+                        if not apart or entry is biggest:
+                            sheet.parsed = worker.submit(_sheet_of, book, entry.name)
+                        else:
+                            if other_book is None:
+                                other_book = second.submit(_open_book, archive)
+                            sheet.parsed = second.submit(_sheet_of, other_book, entry.name)
+                    _look_for_formulas(sheet)
+                    looked.append(sheet)
+            except WorkbookError:
+                book.result()                   # calamine's own refusal first (a broken file), as before
+                raise
+            book.result()                       # refused by calamine (a password, a broken file): say so
             out: list[SheetData | None] = [None] * len(looked)
             for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
                 if meanwhile is not None and looked[i].entry is biggest:
@@ -525,8 +531,9 @@ def _read_sheets(book, archive: Archive, entries: list[SheetEntry], meanwhile: C
         finally:                        # calamine's books are closed after: nothing may still read them
             worker.shutdown(wait=True, cancel_futures=True)
             second.shutdown(wait=True, cancel_futures=True)
-            if other_book is not None and other_book.done() and other_book.exception() is None:
-                other_book.result().close()
+            for opened in (book, other_book):
+                if opened is not None and opened.done() and opened.exception() is None:
+                    opened.result().close()
 
 
 def _open_book(archive: Archive):
@@ -549,14 +556,6 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
     ``texts`` gets the sheets' texts as inflated (part -> bytes, each up to KEEP_TEXT_UP_TO)."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
-    except calamine.PasswordError:
-        raise WorkbookError(f"Datei '{archive.name}' ist mit einem Kennwort geschützt") from None
-    except BaseException as exc:  # calamine raises several types for broken files, and may panic
-        _calamine_ok(exc)
-        raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
-                            f"werden ({type(exc).__name__})") from None
     result = WorkbookData(source=str(archive.path))
     worksheets = [entry for entry in parts.sheets if entry.is_worksheet]
     if sheets is not None:
@@ -564,8 +563,7 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
         result.unread = tuple(entry.name for entry in worksheets if entry.name not in chosen)
         worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
-        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(book, archive, worksheets, meanwhile,
-                                                                            texts))
+        result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(archive, worksheets, meanwhile, texts))
     except WorkbookError:
         raise
     except MemoryError:
@@ -575,9 +573,19 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
     except Exception as exc:
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__}: {exc})") from None
-    finally:
-        book.close()
     return result
+
+
+def _open_calamine(archive: Archive):
+    """calamine's book of the workbook (it reads the workbook part and the shared strings)."""
+    try:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
+    except calamine.PasswordError:
+        raise WorkbookError(f"Datei '{archive.name}' ist mit einem Kennwort geschützt") from None
+    except BaseException as exc:  # calamine raises several types for broken files, and may panic
+        _calamine_ok(exc)
+        raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
+                            f"werden ({type(exc).__name__})") from None
 
 
 def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
