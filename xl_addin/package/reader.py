@@ -8,6 +8,7 @@ grid (one value in XFD1048576) is read sparse — calamine lays every sheet out 
 its used range, which for such a sheet is 512 GiB."""
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -522,11 +523,11 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
             out: list[SheetData | None] = [None] * len(looked)
             for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
                 if meanwhile is not None and looked[i].entry is biggest:
-                    meanwhile()
+                    _call_meanwhile(meanwhile)
                     meanwhile = None
                 out[i] = _read_sheet(archive, looked[i])
             if meanwhile is not None:
-                meanwhile()
+                _call_meanwhile(meanwhile)
             return [s for s in out if s is not None]
         finally:                        # calamine's books are closed after: nothing may still read them
             worker.shutdown(wait=True, cancel_futures=True)
@@ -534,6 +535,13 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
             for opened in (book, other_book):
                 if opened is not None and opened.done() and opened.exception() is None:
                     opened.result().close()
+
+
+def _call_meanwhile(meanwhile: Callable[[], object]) -> None:
+    """The caller's next steps, done ahead: what fails there is not this file's fault — it fails
+    again, and is told, where the caller does it for real."""
+    with contextlib.suppress(Exception):
+        meanwhile()
 
 
 def _open_book(archive: Archive):
