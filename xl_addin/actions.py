@@ -55,6 +55,7 @@ from .package import (
 )
 from .package.allocator import paused_gc
 from .package.guard import terminate_raises
+from .package.reader import SheetTexts
 
 # A run imports only its own kind's rules (``Kind.plan_run``); the other actions import what they
 # need (the kinds' action modules, the preview, the calendar, the import sources) when called.
@@ -133,8 +134,8 @@ class OpenWorkbook:
     path: Path | None = None
     read_as: FileIdentity | None = None
     lock: WorkbookLock | None = field(default=None, repr=False)
-    # the sheets' texts as read (part -> bytes), for the writer of this very file (``apply_to_book``)
-    texts: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # the sheets' texts as read (part -> bytes or their future), for the writer of this very file
+    texts: SheetTexts = field(default_factory=dict, repr=False)
 
     @cached_property
     def _settings_read(self) -> tuple[Settings, list[Finding]]:
@@ -237,9 +238,10 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
             kind.import_run()
         import_module("xl_addin.package.writer")
 
-    texts: dict[str, bytes] = {}
-    try:
-        data, read_as = read_workbook_as_is(path, needed, meanwhile=meanwhile, texts=texts)
+    texts: SheetTexts = {}
+    try:                                    # the log a run appends to is inflated while it plans
+        data, read_as = read_workbook_as_is(path, needed, meanwhile=meanwhile, texts=texts,
+                                            ahead=lambda: [kind.protocol_sheet for kind in kinds])
         book = open_workbook(data, action=action, now=now, user=user)
     except BaseException:
         lock.release()
@@ -273,7 +275,7 @@ def editing(path: Path | None, wait: float | None = 0) -> Iterator[None]:
 
 
 def apply_to_file(path, plan: Plan, backups: int | None = None, *, read_as: FileIdentity | None = None,
-                  wait: float | None = None, texts: dict[str, bytes] | None = None) -> ApplyResult:
+                  wait: float | None = None, texts: SheetTexts | None = None) -> ApplyResult:
     """Apply ``plan`` to the file in place, keeping ``backups`` copies (default: the workbook's
     setting 'Backups'); ``read_as``: the file as it was read to make the plan (a file saved by
     someone since is not written: WorkbookChanged); ``texts``: its sheets' texts as read, which the

@@ -145,3 +145,23 @@ def test_the_texts_the_reader_inflated_are_written_as_the_writer_would_inflate_t
                                                                                   b"<v>99999999</v>")
     apply_plan(paths[3], PLAN, backups=0, read_as=read_as, texts=texts)
     assert read_workbook(paths[3]).sheets["Masterliste"].value(2, 1) == 99999999
+
+
+def test_a_sheet_not_read_is_inflated_aside_and_written_as_inflated_then(tmp_path):
+    """``read_workbook_as_is(..., texts=, ahead=)``: the sheets ``ahead`` names that were not read
+    (a run's Protokoll) are inflated on a thread of their own while the caller plans — a future in
+    ``texts`` that the writer takes; the file comes out as when the writer inflates them itself."""
+    from concurrent.futures import Future as PendingText
+
+    from xl_addin.package import read_workbook_as_is
+    inflated, aside = agent_book(tmp_path / "inflated.xlsx"), agent_book(tmp_path / "aside.xlsx")
+    _, read_as = read_workbook_as_is(inflated, lambda names: ["Masterliste"])
+    apply_plan(inflated, PLAN, backups=0, read_as=read_as)
+    texts: dict = {}
+    data, read_as = read_workbook_as_is(aside, lambda names: ["Masterliste"], texts=texts,
+                                        ahead=lambda: ["warten", "Nicht da"])    # as sheet names match
+    assert list(data.sheets) == ["Masterliste"] and data.unread == ("Warten", "Notizen")
+    assert isinstance(texts["xl/worksheets/sheet2.xml"], PendingText) and len(texts) == 2
+    assert texts["xl/worksheets/sheet2.xml"].result().startswith(b"<?xml")
+    apply_plan(aside, PLAN, backups=0, read_as=read_as, texts=texts)
+    assert texts == {} and aside.read_bytes() == inflated.read_bytes()

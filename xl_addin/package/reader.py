@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import python_calamine as calamine
 from lxml import etree
 
-from ..core.workbook_data import SheetData, WorkbookData
+from ..core.workbook_data import SheetData, WorkbookData, sheet_key
 from . import limits
 from .archive import Archive
 from .errors import WorkbookError
@@ -485,7 +485,7 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
 
 
 def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[], object] | None = None,
-                 texts: dict[str, bytes] | None = None) -> list[SheetData]:
+                 texts: SheetTexts | None = None) -> list[SheetData]:
     """The sheets, in order. Calamine opens the workbook (its shared strings) and builds the
     sheets' grids on worker threads (it lets go of the GIL), each grid as soon as this thread has
     found that it may (``_look_through``) — so that the sheets' texts are looked through for
@@ -556,12 +556,19 @@ def _sheet_of(book: Future, name: str):
 SheetChoice = Callable[[Sequence[str]], Iterable[str]]
 
 
+# A sheet's text as read (``read_archive(texts=)``): its bytes, or their future (inflated aside).
+SheetTexts = dict[str, "bytes | Future[bytes]"]
+
+
 def read_archive(archive: Archive, sheets: SheetChoice | None = None,
-                 meanwhile: Callable[[], object] | None = None, texts: dict[str, bytes] | None = None) -> WorkbookData:
+                 meanwhile: Callable[[], object] | None = None, texts: SheetTexts | None = None,
+                 ahead: Callable[[], Iterable[str]] | None = None) -> WorkbookData:
     """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
     not even inflated — and the others are listed in ``WorkbookData.unread``. ``meanwhile`` is
     called once while calamine still builds the biggest sheet (the caller's next steps: imports).
-    ``texts`` gets the sheets' texts as inflated (part -> bytes, each up to KEEP_TEXT_UP_TO)."""
+    ``texts`` gets the sheets' texts as inflated (part -> bytes, each up to KEEP_TEXT_UP_TO), and
+    the future texts of the sheets not read that ``ahead()`` names (a run appends to its log):
+    inflated on a thread of their own while the caller goes on."""
     parts = WorkbookParts(archive)
     archive.check_xml_prologs()
     result = WorkbookData(source=str(archive.path))
@@ -572,6 +579,9 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
         worksheets = [entry for entry in worksheets if entry.name in chosen]
     try:
         result.sheets.update((sheet.name, sheet) for sheet in _read_sheets(archive, worksheets, meanwhile, texts))
+        if texts is not None and ahead is not None:
+            _inflate_aside(archive, [e for e in parts.sheets if e.is_worksheet and e.part not in texts], ahead(),
+                           texts)
     except WorkbookError:
         raise
     except MemoryError:
@@ -582,6 +592,19 @@ def read_archive(archive: Archive, sheets: SheetChoice | None = None,
         raise WorkbookError(f"Datei '{archive.name}' ist beschädigt und kann nicht gelesen "
                             f"werden ({type(exc).__name__}: {exc})") from None
     return result
+
+
+def _inflate_aside(archive: Archive, entries: list[SheetEntry], names: Iterable[str], texts: SheetTexts) -> None:
+    """The texts of the sheets ``names`` (as sheet names match) among ``entries``, up to
+    KEEP_TEXT_UP_TO, inflated on a thread of their own (zlib lets go of the GIL): futures in
+    ``texts``."""
+    wanted = {sheet_key(name) for name in names}
+    for entry in entries:
+        info = archive.info(entry.part)
+        if sheet_key(entry.name) in wanted and info is not None and info.file_size <= KEEP_TEXT_UP_TO:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-ahead")
+            texts[entry.part] = pool.submit(archive.read, entry.part)
+            pool.shutdown(wait=False)                    # its thread ends with the job
 
 
 def _open_calamine(archive: Archive):
@@ -605,13 +628,14 @@ def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
 
 
 def read_workbook_as_is(path, sheets: SheetChoice | None = None, meanwhile: Callable[[], object] | None = None,
-                        texts: dict[str, bytes] | None = None) -> tuple[WorkbookData, FileIdentity]:
+                        texts: SheetTexts | None = None,
+                        ahead: Callable[[], Iterable[str]] | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
-    write hands the writer (``apply_plan(..., read_as=..., texts=...)``); ``meanwhile`` and
-    ``texts``: see ``read_archive``."""
+    write hands the writer (``apply_plan(..., read_as=..., texts=...)``); ``meanwhile``, ``texts``
+    and ``ahead``: see ``read_archive``."""
     archive = Archive.open(path, write=True)
     assert archive.identity is not None, "Archive.open records the identity"
-    return read_archive(archive, sheets, meanwhile, texts), archive.identity
+    return read_archive(archive, sheets, meanwhile, texts, ahead), archive.identity
 
 
 __all__ = ["read_archive", "read_workbook", "read_workbook_as_is"]

@@ -33,6 +33,7 @@ from .opc import (
     unselect,
 )
 from .page_setup import print_one_page_wide
+from .reader import SheetTexts
 from .refs import RowInsert, RowShift, cell_ref, ref_box, shift_formula
 from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
@@ -104,7 +105,7 @@ def backup_paths(path, backups: int) -> list[Path]:
 class _Edit:
     """All changes of one Plan on one archive, kept in memory until written."""
 
-    def __init__(self, archive: Archive, plan: Plan, texts: dict[str, bytes] | None = None):
+    def __init__(self, archive: Archive, plan: Plan, texts: SheetTexts | None = None):
         self.archive = archive
         self._texts = texts if texts is not None else {}   # part -> its text as read (this very file)
         self.plan = plan
@@ -158,7 +159,7 @@ class _Edit:
 
     def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        data = self._texts.pop(part, None)
+        data = _text(self._texts.pop(part, None))
         if data is None:
             data = future.result() if future is not None else self.archive.read(part)
         if part not in self._refers and (moving := self._moving_entries()):
@@ -427,8 +428,8 @@ class _Edit:
             refers = self._refers.get(entry.part)
             if refers is None:
                 ahead = self._parsing.get(entry.part)            # inflated for its patcher anyway
-                data = self._texts.get(entry.part) or (ahead.result() if ahead is not None
-                                                       else self.archive.read(entry.part))
+                data = _text(self._texts.get(entry.part)) or (ahead.result() if ahead is not None
+                                                               else self.archive.read(entry.part))
                 refers = self._may_refer(data, moving)
             if refers:
                 out.add(entry.name)
@@ -885,8 +886,13 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
     return folder.path / targets[0]
 
 
+def _text(text: bytes | Future[bytes] | None) -> bytes | None:
+    """A sheet's text handed over (``SheetTexts``): the bytes, the future's when inflated aside."""
+    return text.result() if isinstance(text, Future) else text
+
+
 def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,
-               wait: float | None = None, texts: dict[str, bytes] | None = None) -> ApplyResult:
+               wait: float | None = None, texts: SheetTexts | None = None) -> ApplyResult:
     """Apply ``plan`` to the workbook at ``path`` in place (see xl_addin.core.plan for the
     semantics). The original stays untouched when anything fails. Backups: the previous
     version goes to ``.xl_addin-backup/<stem>.bak1<suffix>`` next to the file; older ones move
@@ -911,7 +917,7 @@ def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentit
 
 
 def _apply_plan(path, plan: Plan, backups: int, read_as: guard.FileIdentity | None,
-                wait: float | None, texts: dict[str, bytes] | None = None) -> ApplyResult:
+                wait: float | None, texts: SheetTexts | None = None) -> ApplyResult:
     p = Path(path)
     if plan.is_empty():
         if not p.is_file():
