@@ -292,9 +292,14 @@ def _fits_dense(data: bytes) -> bool:
         return False
     lo, hi = _sheet_data_span(data)
     rows = _ROW_NUMBER.findall(data, lo, hi)
-    cells = data.count(b"<c ", lo, hi) + data.count(b"<c>", lo, hi)
-    if data.count(b' r="', lo, hi) != len(rows) + cells:
-        return False
+    refs = data.count(b' r="', lo, hi)
+    # '<c' counts every cell in one pass, and any other tag that begins so (rich text's <color>):
+    # then it cannot match the references (those only cells and rows have) — counted exactly
+    cells = data.count(b"<c", lo, hi)
+    if refs != len(rows) + cells:
+        cells = data.count(b"<c ", lo, hi) + data.count(b"<c>", lo, hi)
+        if refs != len(rows) + cells:
+            return False
     if not cells:
         return True
     if not rows:
