@@ -162,7 +162,8 @@ class _Edit:
         data = _text(self._texts.pop(part, None))
         if data is None:
             data = future.result() if future is not None else self.archive.read(part)
-        if part not in self._refers and (moving := self._moving_entries()):
+        if part not in self._refers and (moving := self._moving_entries()) \
+                and not any(e.part == part for e in moving):  # (``_referrers`` skips those)
             self._refers[part] = self._may_refer(data, moving)
         return data
 
