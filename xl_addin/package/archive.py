@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from . import limits, safety
+from .blocks import Kept, Source
 from .errors import WorkbookError
 from .guard import FileIdentity, read_file
 
@@ -27,6 +28,7 @@ _ENCRYPTED_FLAG = 0x01
 REWRITE_LEVEL = 5   # zlib: as small as 6 on sheet XML, about twice as fast
 PARALLEL_DEFLATE_FROM = 4 * 1024 * 1024   # bytes of a part deflated in pieces at once
 _WINDOW = 32 * 1024                       # deflate's window: what a piece is primed with
+COPY_BLOCKS_FROM = 1 << 20                # a kept stretch of a part's text whose blocks are copied
 
 
 @dataclass
@@ -236,27 +238,30 @@ STREAM_CHUNK = 1024 * 1024   # bytes of a part handed to zlib at a time
 _LAST_BLOCK = b"\x03\x00"     # an empty final block (fixed Huffman codes): ends a stream of pieces
 
 
-def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LEVEL,
-                   workers: int | None = None) -> Deflated:
+def deflate_stream(pieces: Iterable[bytes | memoryview | Kept], level: int = REWRITE_LEVEL,
+                   workers: int | None = None, source: Source | None = None) -> Deflated:
     """``deflate`` of the concatenated ``pieces`` without ever holding the whole part: chunks of
     about STREAM_CHUNK bytes go to zlib on helper threads (it lets go of the GIL) while the next
     chunk is made — each chunk a piece of one stream as ``deflate`` makes them (primed with the
     32 KB before it, so they compress as well as in one go), up to ``workers`` at once (one per
     CPU, up to 4), the stream ended by an empty final block; at most two chunks per worker are
-    held at a time."""
+    held at a time.
+
+    With ``source``, a piece may be a stretch of its text as read (``Kept``): the blocks of the
+    member's old stream that lie inside it are copied, not compressed again (``blocks``)."""
     workers = _workers() if workers is None else max(1, workers)
     done: deque[Future] = deque()
     out: list[bytes] = []
     crc = size = 0
     chunk: list[bytes | memoryview] = []
     filled = 0
-    tail = b""                                           # the 32 KB before the next chunk
+    tail: bytes | memoryview = b""                       # the 32 KB before the next chunk
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xl_addin-deflate") as pool:
 
         def hand_over(data: bytes) -> None:
             nonlocal crc, size, tail
             crc = zlib.crc32(data, crc)
-            primed = tail + data
+            primed = bytes(tail) + data
             done.append(pool.submit(_deflate_piece, memoryview(primed), len(tail), len(primed), level, False))
             size += len(data)
             tail = primed[-_WINDOW:]
@@ -264,6 +269,25 @@ def deflate_stream(pieces: Iterable[bytes | memoryview], level: int = REWRITE_LE
                 out.append(done.popleft().result())
 
         for piece in pieces:
+            if isinstance(piece, Kept):
+                assert source is not None, "a kept stretch needs the text it lies in"
+                view = memoryview(source.text)
+                span = source.blocks.copyable(*piece) if piece.end - piece.start >= COPY_BLOCKS_FROM else None
+                if span is None:
+                    piece = view[piece.start:piece.end]
+                else:
+                    first, last = span
+                    begin, end = source.blocks.starts[first], source.blocks.starts[last]
+                    chunk.append(view[piece.start:begin])
+                    hand_over(b"".join(chunk))
+                    chunk, filled = [], 0
+                    copied: Future[bytes] = Future()
+                    copied.set_result(source.blocks.middle(source.raw, first, last))
+                    done.append(copied)
+                    crc = zlib.crc32(view[begin:end], crc)
+                    size += end - begin
+                    tail = view[end - _WINDOW:end]
+                    piece = view[end:piece.end]
             chunk.append(piece)
             filled += len(piece)
             if filled >= STREAM_CHUNK:

@@ -22,7 +22,8 @@ from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData, sheet_key
 from . import limits
-from .archive import Archive
+from .archive import COPY_BLOCKS_FROM, Archive
+from .blocks import MarkedText, inflate_marked
 from .errors import WorkbookError
 from .guard import FileIdentity
 from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
@@ -561,8 +562,9 @@ def _sheet_of(book: Future, name: str):
 SheetChoice = Callable[[Sequence[str]], Iterable[str]]
 
 
-# A sheet's text as read (``read_archive(texts=)``): its bytes, or their future (inflated aside).
-SheetTexts = dict[str, "bytes | Future[bytes]"]
+# A sheet's text as read (``read_archive(texts=)``): its bytes, or their future (inflated aside,
+# with where the blocks of its stream begin when that is known: ``blocks.MarkedText``).
+SheetTexts = dict[str, "bytes | Future[bytes | MarkedText]"]
 
 
 def read_archive(archive: Archive, sheets: SheetChoice | None = None,
@@ -608,8 +610,18 @@ def _inflate_aside(archive: Archive, entries: list[SheetEntry], names: Iterable[
         info = archive.info(entry.part)
         if sheet_key(entry.name) in wanted and info is not None and info.file_size <= KEEP_TEXT_UP_TO:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-ahead")
-            texts[entry.part] = pool.submit(archive.read, entry.part)
+            texts[entry.part] = pool.submit(_inflate_marked, archive, info)
             pool.shutdown(wait=False)                    # its thread ends with the job
+
+
+def _inflate_marked(archive: Archive, info: zipfile.ZipInfo) -> bytes | MarkedText:
+    """A member's text with where its stream's blocks begin (a log a run appends to: the writer
+    copies those blocks, ``blocks``) — its bytes alone where that is not known."""
+    if info.compress_type == zipfile.ZIP_DEFLATED and info.file_size >= COPY_BLOCKS_FROM:
+        marked = inflate_marked(archive.raw(info), info.file_size, info.CRC)
+        if marked is not None:
+            return marked
+    return archive.read(info.filename)
 
 
 def _open_calamine(archive: Archive):

@@ -15,6 +15,7 @@ from lxml import etree
 from ..core.cells import col_letter, excel_serial
 from ..core.plan import DATE_FORMAT, DATETIME_FORMAT, CellValue, auto_column_widths
 from . import rawrows
+from .blocks import Kept
 from .errors import WorkbookError
 from .opc import MAIN_NS, m, serialize
 from .refs import RowInsert, RowShift, cell_ref, is_single_cell, shift_formula, split_cell_ref
@@ -131,6 +132,14 @@ class _RawSpans(dict):
     def cut_numbers(self) -> list[int]:
         """The rows cut so far (those after the prefix), in order."""
         return list(dict.keys(self))
+
+
+class _KeptSlicer:
+    """``[start:end]`` -> ``Kept(start, end)``: a stretch of rows as read, as ``_raw_pieces``
+    gives it with ``kept``."""
+
+    def __getitem__(self, span: slice) -> Kept:
+        return Kept(span.start, span.stop)
 
 
 class SheetPatcher:
@@ -1867,12 +1876,23 @@ class SheetPatcher:
         """The part's bytes (``opc.serialize``), the cells and rows kept as text included."""
         return b"".join(self.iter_xml())
 
-    def iter_xml(self, consume: bool = False) -> Iterator[bytes | memoryview]:
+    def keeps(self, text: bytes) -> bool:
+        """Are the rows kept as bytes spans of ``text`` (the part's text as read)? (``Kept``)"""
+        return self._raw_body is text
+
+    @overload
+    def iter_xml(self, consume: bool = ..., kept: Literal[False] = ...) -> Iterator[bytes | memoryview]: ...
+
+    @overload
+    def iter_xml(self, consume: bool, kept: Literal[True]) -> Iterator[bytes | memoryview | Kept]: ...
+
+    def iter_xml(self, consume: bool = False, kept: bool = False) -> Iterator[bytes | memoryview | Kept]:
         """The part's bytes in pieces (joined: ``to_xml``) — the rows kept as bytes one stretch
         or one edited row at a time, so a big sheet is never held twice (``deflate_stream``).
         ``consume``: the last use of the patcher (``release`` follows) — an edited row's
         bytes and new cells are let go once given out, so a sheet being written shrinks as it
-        goes (the 200,000-order Masterliste holds ~300 MB of them)."""
+        goes (the 200,000-order Masterliste holds ~300 MB of them). ``kept``: a stretch of rows
+        as read comes as where it lies in ``text`` (``Kept``), not as its bytes."""
         data = serialize(self.root)
         raw = self._raw
         holds = raw.holds_rows()
@@ -1892,7 +1912,9 @@ class SheetPatcher:
             if tail is not None:
                 for segment in segments[:-1]:
                     if isinstance(segment, list):
-                        yield from self._raw_pieces(segment, consume)
+                        yield from self._raw_pieces(segment, consume, kept)
+                    elif isinstance(segment, Kept):
+                        yield segment if kept else memoryview(self._raw_body)[segment.start:segment.end]
                     elif segment:
                         yield segment
                 yield tail
@@ -1911,7 +1933,7 @@ class SheetPatcher:
         numbers = self._raw.cut_numbers()
         # the rows not cut yet come first: every row of the tree lies after them
         prefix = self._raw.prefix
-        before: list = [memoryview(self._raw_body)[prefix[0]:prefix[1]]] if prefix else []
+        before: list = [Kept(*prefix)] if prefix else []
         if found.group(2):                                # <sheetData/>: no row in the tree
             return [data[:found.start()] + b"<sheetData" + (found.group(1) or b"") + b">", *before, numbers,
                     b"</sheetData>" + data[found.end():]]
@@ -1935,11 +1957,12 @@ class SheetPatcher:
         out += [data[pos:end], numbers[k:], data[end:]]
         return out
 
-    def _raw_pieces(self, numbers: list[int], consume: bool = False) -> Iterator[bytes | memoryview]:
+    def _raw_pieces(self, numbers: list[int], consume: bool = False,
+                    kept: bool = False) -> Iterator[bytes | memoryview | Kept]:
         """The bytes of the rows ``numbers`` (kept as bytes, in order): rows nobody touched as
-        one view of the part per stretch, the others rendered one by one (``consume``: and
-        then forgotten, see ``iter_xml``)."""
-        body = memoryview(self._raw_body)
+        one view of the part per stretch (``kept``: as where it lies, ``Kept``), the others
+        rendered one by one (``consume``: and then forgotten, see ``iter_xml``)."""
+        body: memoryview | _KeptSlicer = _KeptSlicer() if kept else memoryview(self._raw_body)
         spans, looked, pending = self._raw, self._raw_rows, self._pending
         run_start = run_end = -1
         for r in numbers:

@@ -18,6 +18,7 @@ from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, rawrows, safety, tables
 from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream
+from .blocks import MarkedText, Source
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import (
@@ -126,6 +127,7 @@ class _Edit:
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
         self._moving: list[SheetEntry] | None = None   # sheets whose rows move (``_moving_entries``)
         self._refers: dict[str, bool] = {}        # part -> may its formulas follow them (``_may_refer``)
+        self._marked: dict[str, MarkedText] = {}  # part -> its text as read and its stream's blocks
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
         self._sst: owned.SharedStrings | None = None    # shared strings, parsed as far as needed
 
@@ -159,7 +161,14 @@ class _Edit:
 
     def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        data = _text(self._texts.pop(part, None))
+        pending = self._texts.pop(part, None)
+        handed = pending.result() if isinstance(pending, Future) else pending
+        if isinstance(handed, MarkedText):
+            info = self.archive.info(part)
+            if info is not None and (info.CRC, info.compress_size) == (handed.blocks.crc, handed.blocks.compressed):
+                self._marked[part] = handed
+            handed = handed.text
+        data = handed
         if data is None:
             data = future.result() if future is not None else self.archive.read(part)
         if part not in self._refers and (moving := self._moving_entries()) \
@@ -185,8 +194,14 @@ class _Edit:
         the main thread works on the other sheets (e.g. rows deleted from 'Warten auf
         Freigabe', a whole tree)."""
         if part not in self._deflated:               # made and deflated a stretch at a time
+            marked = self._marked.pop(part, None)
+            info = self.archive.info(part)
+
             def job() -> Deflated:
                 try:
+                    if marked is not None and info is not None and patcher.keeps(marked.text):
+                        source = Source(marked.text, self.archive.raw(info), marked.blocks)
+                        return deflate_stream(patcher.iter_xml(consume=True, kept=True), source=source)
                     return deflate_stream(patcher.iter_xml(consume=True))
                 finally:
                     patcher.release()
@@ -887,9 +902,12 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
     return folder.path / targets[0]
 
 
-def _text(text: bytes | Future[bytes] | None) -> bytes | None:
-    """A sheet's text handed over (``SheetTexts``): the bytes, the future's when inflated aside."""
-    return text.result() if isinstance(text, Future) else text
+def _text(text: bytes | MarkedText | Future[bytes | MarkedText] | None) -> bytes | None:
+    """A sheet's text handed over (``SheetTexts``): the bytes, the future's when inflated aside
+    (there with where its stream's blocks begin: ``MarkedText``)."""
+    if isinstance(text, Future):
+        text = text.result()
+    return text.text if isinstance(text, MarkedText) else text
 
 
 def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,

@@ -1,0 +1,181 @@
+"""Where the blocks of a member's deflate stream begin — so that a big member a run changes only
+at its ends is not compressed again whole: the run's log (the Protokoll, 100,000 lines after a
+few years) gets a new dimension at its start and rows at its end, and every block of the
+stream in between is copied bit for bit (the method of zlib's examples/gzappend.c).
+
+Finding the blocks takes zlib's ``inflate`` with Z_BLOCK, which Python's zlib module does not
+offer: the C library itself through ctypes, where it is found (``libz.so.1`` on Linux, the
+one Python's own zlib module uses). Without it (Windows' Python has zlib built in), a text is
+inflated as ever and the member deflated whole — the same bytes come out either way, only
+slower (tests/package/test_blocks.py).
+
+A copied stretch of blocks is valid in the new stream when the 32 KB before it are the same
+bytes as before it in the old one (deflate looks back at most 32 KB): the writer copies only
+blocks that begin at least 32 KB into a stretch of the text it keeps (``copyable``).
+"""
+from __future__ import annotations
+
+import ctypes
+import zlib
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import NamedTuple
+
+WINDOW = 32 * 1024          # how far back deflate's matches reach
+_Z_OK, _Z_STREAM_END, _Z_BLOCK = 0, 1, 5
+
+
+class _ZStream(ctypes.Structure):
+    """zlib's z_stream (zlib.h; inflateInit2_ checks its size against the library's)."""
+    _fields_ = [("next_in", ctypes.c_void_p), ("avail_in", ctypes.c_uint), ("total_in", ctypes.c_ulong),
+                ("next_out", ctypes.c_void_p), ("avail_out", ctypes.c_uint), ("total_out", ctypes.c_ulong),
+                ("msg", ctypes.c_char_p), ("state", ctypes.c_void_p), ("zalloc", ctypes.c_void_p),
+                ("zfree", ctypes.c_void_p), ("opaque", ctypes.c_void_p), ("data_type", ctypes.c_int),
+                ("adler", ctypes.c_ulong), ("reserved", ctypes.c_ulong)]
+
+
+def _load_zlib():
+    """The C zlib with the three functions used, or None."""
+    for name in ("libz.so.1", "libz.1.dylib", "libz.so"):
+        try:
+            lib = ctypes.CDLL(name)          # calls let go of the GIL
+        except OSError:
+            continue
+        try:
+            lib.zlibVersion.restype = ctypes.c_char_p
+            lib.inflateInit2_.argtypes = [ctypes.POINTER(_ZStream), ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+            lib.inflate.argtypes = [ctypes.POINTER(_ZStream), ctypes.c_int]
+            lib.inflateEnd.argtypes = [ctypes.POINTER(_ZStream)]
+        except AttributeError:
+            continue
+        return lib
+    return None
+
+
+_ZLIB = _load_zlib()
+
+
+def available() -> bool:
+    return _ZLIB is not None
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Where each block of a deflate stream begins: its first bit in the stream (``bits``,
+    counted from the stream's first byte, lowest bit first) and its first byte in the text
+    (``starts``) — ascending, the first block at (0, 0). ``crc`` and ``compressed``: the
+    member's CRC-32 and compressed size (which stream they describe)."""
+    bits: array
+    starts: array
+    crc: int
+    compressed: int
+
+    def copyable(self, start: int, end: int) -> tuple[int, int] | None:
+        """The blocks to copy for the kept stretch ``text[start:end]``: (first, last) block
+        index, the blocks first … last-1 — the first beginning WINDOW bytes or more into the
+        stretch on an even bit (``middle`` pads to it with empty blocks of 10 bits), the last
+        beginning no later than ``end``; None when there is no such block."""
+        starts, bits = self.starts, self.bits
+        first = bisect_left(starts, start + WINDOW)
+        last = bisect_right(starts, end) - 1
+        while first < last and bits[first] & 1:
+            first += 1
+        return (first, last) if first < last else None
+
+    def middle(self, raw: bytes, first: int, last: int) -> bytes:
+        """The blocks first … last-1 of the stream ``raw`` as a piece of a new stream that
+        begins on a byte boundary and ends on one: empty fixed-code blocks (10 bits each) up to
+        the first block's bit, its bits copied, then an empty stored block (3 bits, up to the
+        byte's end, 00 00 FF FF — what zlib's Z_SYNC_FLUSH writes)."""
+        p, q = self.bits[first], self.bits[last]
+        lead = p & 7                                 # even: lead // 2 empty fixed blocks
+        fill = sum(2 << (10 * k) for k in range(lead // 2))    # BFINAL 0, BTYPE 01, end-of-block 0000000
+        head = fill.to_bytes(-(-(lead * 5) // 8) or 0, "little") if lead else b""
+        out = bytearray(head)
+        if lead:                                   # the last filler byte holds ``lead`` bits
+            low = (1 << lead) - 1
+            out[-1] = (out[-1] & low) | (raw[p >> 3] & ~low & 0xFF)
+        else:
+            out.append(raw[p >> 3])
+        out += raw[(p >> 3) + 1:q >> 3]
+        rest = q & 7
+        if rest:
+            out.append(raw[q >> 3] & ((1 << rest) - 1))
+            if rest > 5:                             # the stored block's 3 bits do not fit
+                out.append(0)
+        else:
+            out.append(0)
+        out += b"\x00\x00\xff\xff"
+        return bytes(out)
+
+
+class Kept(NamedTuple):
+    """A stretch of a part's text as read, given out as where it lies (``SheetPatcher.iter_xml``
+    with ``kept=True``) so that its blocks may be copied (``archive.deflate_stream``)."""
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a part's new stream may copy blocks from: its text as read, the member's stream
+    (``Archive.raw``) and where that stream's blocks begin."""
+    text: bytes
+    raw: bytes
+    blocks: Blocks
+
+
+@dataclass(frozen=True)
+class MarkedText:
+    """A member's text with the blocks of the stream it was inflated from."""
+    text: bytes
+    blocks: Blocks
+
+
+def inflate_marked(raw: bytes, size: int, crc: int) -> MarkedText | None:
+    """The raw deflate stream ``raw`` inflated to its ``size`` bytes, with where its blocks
+    begin; None when the C zlib is not at hand or the stream does not inflate to ``size``
+    bytes of CRC ``crc`` (the caller reads the member as ever and reports what is wrong)."""
+    lib = _ZLIB
+    if lib is None or size <= 0 or size >= 1 << 32 or len(raw) >= 1 << 32:
+        return None
+    out = bytearray(size)
+    target = (ctypes.c_char * size).from_buffer(out)
+    source = ctypes.c_char_p(raw)                    # bytes: no copy
+    stream = _ZStream()
+    version = lib.zlibVersion()
+    if lib.inflateInit2_(ctypes.byref(stream), -15, version, ctypes.sizeof(_ZStream)) != _Z_OK:
+        return None
+    bits, starts = array("q", [0]), array("q", [0])
+    ended = False
+    try:
+        stream.next_in = ctypes.cast(source, ctypes.c_void_p)
+        stream.avail_in = len(raw)
+        stream.next_out = ctypes.addressof(target)
+        stream.avail_out = size
+        while True:
+            before = (stream.total_in, stream.total_out)
+            rc = lib.inflate(ctypes.byref(stream), _Z_BLOCK)
+            if rc == _Z_STREAM_END:
+                ended = True
+                break
+            if rc != _Z_OK or before == (stream.total_in, stream.total_out):
+                break
+            kind = stream.data_type
+            if kind & 128 and not kind & 64:         # after a block's end: the next one's header
+                bits.append(stream.total_in * 8 - (kind & 7))
+                starts.append(stream.total_out)
+    finally:
+        lib.inflateEnd(ctypes.byref(stream))
+        del target
+    if not ended or stream.total_out != size or stream.total_in != len(raw):
+        return None
+    text = bytes(out)
+    del out
+    if zlib.crc32(text) != crc:
+        return None
+    if starts[-1] == size:                          # no block begins at the text's end
+        bits.pop()
+        starts.pop()
+    return MarkedText(text, Blocks(bits, starts, crc, len(raw)))
