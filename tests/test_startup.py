@@ -170,3 +170,19 @@ def test_each_kind_names_the_module_its_run_imports():
     for kind in KINDS:
         assert callable(import_module(kind.run_module).plan_run), kind.name
         assert kind.run_module.startswith(f"xl_addin.kinds.{kind.name}."), kind.name
+
+
+def test_a_kind_whose_settings_have_a_region_imports_the_holidays_library_with_its_run():
+    """The region setting is checked against the holidays library when the settings are read, at
+    the start of the plan: ``Kind.import_run(ahead=True)`` (while calamine still reads a big sheet)
+    imports it ahead — only for a kind that has such a setting; without the time to spare, not."""
+    from xl_addin.kinds import KINDS
+    code = ("import sys; from xl_addin.kinds import KINDS; kind = {k.name: k for k in KINDS}[sys.argv[1]]; "
+            "kind.import_run(); before = 'holidays' in sys.modules; kind.import_run(ahead=True); "
+            "print(before, 'holidays' in sys.modules)")
+    for kind in KINDS:
+        out = subprocess.run([sys.executable, "-c", code, kind.name], capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode == 0, out.stderr
+        region = any(spec.kind == "region" for spec in kind.settings)
+        assert out.stdout.split() == ["False", str(region)], kind.name
+    assert {k.name for k in KINDS if any(spec.kind == "region" for spec in k.settings)} >= {"inkasso", "solleciti"}

@@ -233,9 +233,9 @@ def open_file(path, *, action: str | None = None, now: datetime | None = None, u
             kinds.append(kind)
         return _sheets_to_read(kind, names)
 
-    def meanwhile() -> None:                # while calamine builds the biggest sheet: what comes next
+    def meanwhile(waiting: bool) -> None:   # while calamine builds the biggest sheet: what comes next
         for kind in kinds:
-            kind.import_run()
+            kind.import_run(ahead=waiting)
         import_module("xl_addin.package.writer")
 
     texts: SheetTexts = {}

@@ -6,6 +6,7 @@ error cells come out as a cell-by-cell read finds them."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -228,14 +229,22 @@ def test_meanwhile_is_called_once_while_the_biggest_sheet_is_built(tmp_path, mon
     real = reader._read_sheet
     monkeypatch.setattr(reader, "_read_sheet", lambda archive, looked: events.append(looked.entry.name)
                         or real(archive, looked))
-    for second_book_from, order in ((1, ["Small", "Tiny", "meanwhile", "Big"]),
-                                    (1 << 40, ["Small", "meanwhile", "Big", "Tiny"])):
+    slow = reader._sheet_of                      # calamine still building the biggest sheet's grid
+
+    def slow_sheet_of(book, name):
+        if name == "Big":
+            time.sleep(0.2)
+        return slow(book, name)
+    monkeypatch.setattr(reader, "_sheet_of", slow_sheet_of)
+    # a big sheet (from SECOND_BOOK_FROM) still being built: there is time to wait (``waiting``)
+    for second_book_from, order in ((1, ["Small", "Tiny", "meanwhile True", "Big"]),
+                                    (1 << 40, ["Small", "meanwhile False", "Big", "Tiny"])):
         monkeypatch.setattr(reader, "SECOND_BOOK_FROM", second_book_from)
         events.clear()
-        data, _ = reader.read_workbook_as_is(path, meanwhile=lambda: events.append("meanwhile"))
+        data, _ = reader.read_workbook_as_is(path, meanwhile=lambda waiting: events.append(f"meanwhile {waiting}"))
         assert events == order and data.sheets["Big"].value(200, 2) == 199
 
-    def broken_install() -> None:
+    def broken_install(waiting: bool) -> None:
         raise ModuleNotFoundError("No module named 'xl_addin.kinds.inkasso.rules'")
     # not the file's fault: read as if nothing was asked (the caller meets the error where it imports)
     assert read_workbook(path).sheets["Big"].rows == reader.read_workbook_as_is(path, meanwhile=broken_install)[

@@ -47,11 +47,15 @@ class Kind:
     # SheetNotRead
     reads: tuple[str, ...] = ()
 
-    def import_run(self) -> None:
+    def import_run(self, ahead: bool = False) -> None:
         """Import the kind's run (``run_module``) ahead of its first call — while a workbook of
-        this kind is still being read (``actions.open_file``)."""
+        this kind is still being read (``actions.open_file``). ``ahead``: time that would be
+        spent waiting — then also the holidays library, which the settings' region is checked
+        against (a workbook made from the template names one): ~20 ms the plan would wait for."""
         if self.run_module:
             import_module(self.run_module)
+        if ahead and any(spec.kind == "region" for spec in self.settings):
+            import_module("holidays")
 
     def recognises(self, wb: WorkbookData) -> bool:
         return all(wb.has_sheet(name) for name in self.signature)

@@ -490,7 +490,7 @@ def _read_sheet(archive: Archive, looked: _Looked) -> SheetData:
     return SheetData(entry.name, rows, entry.state, uncomputed, formulas=formulas)
 
 
-def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[], object] | None = None,
+def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callable[[bool], object] | None = None,
                  texts: SheetTexts | None = None) -> list[SheetData]:
     """The sheets, in order. Calamine opens the workbook (its shared strings) and builds the
     sheets' grids on worker threads (it lets go of the GIL), each grid as soon as this thread has
@@ -529,11 +529,13 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
             out: list[SheetData | None] = [None] * len(looked)
             for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
                 if meanwhile is not None and looked[i].entry is biggest:
-                    _call_meanwhile(meanwhile)
+                    parsed = looked[i].parsed       # a big sheet's grid takes calamine a while yet
+                    waiting = size[biggest.part] >= SECOND_BOOK_FROM and parsed is not None and not parsed.done()
+                    _call_meanwhile(meanwhile, waiting)
                     meanwhile = None
                 out[i] = _read_sheet(archive, looked[i])
             if meanwhile is not None:
-                _call_meanwhile(meanwhile)
+                _call_meanwhile(meanwhile, False)
             return [s for s in out if s is not None]
         finally:                        # calamine's books are closed after: nothing may still read them
             worker.shutdown(wait=True, cancel_futures=True)
@@ -543,11 +545,12 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
                     opened.result().close()
 
 
-def _call_meanwhile(meanwhile: Callable[[], object]) -> None:
-    """The caller's next steps, done ahead: what fails there is not this file's fault — it fails
-    again, and is told, where the caller does it for real."""
+def _call_meanwhile(meanwhile: Callable[[bool], object], waiting: bool) -> None:
+    """The caller's next steps, done ahead (``waiting``: while calamine still builds the biggest
+    sheet): what fails there is not this file's fault — it fails again, and is told, where the
+    caller does it for real."""
     with contextlib.suppress(Exception):
-        meanwhile()
+        meanwhile(waiting)
 
 
 def _open_book(archive: Archive):
@@ -568,11 +571,12 @@ SheetTexts = dict[str, "bytes | Future[bytes | MarkedText]"]
 
 
 def read_archive(archive: Archive, sheets: SheetChoice | None = None,
-                 meanwhile: Callable[[], object] | None = None, texts: SheetTexts | None = None,
+                 meanwhile: Callable[[bool], object] | None = None, texts: SheetTexts | None = None,
                  ahead: Callable[[], Iterable[str]] | None = None) -> WorkbookData:
     """The workbook's worksheets; with ``sheets``, only those it chooses are read — their parts are
     not even inflated — and the others are listed in ``WorkbookData.unread``. ``meanwhile`` is
-    called once while calamine still builds the biggest sheet (the caller's next steps: imports).
+    called once before the biggest sheet's values are taken (the caller's next steps: imports) —
+    with True when calamine still builds them then (time this thread would wait anyway).
     ``texts`` gets the sheets' texts as inflated (part -> bytes, each up to KEEP_TEXT_UP_TO), and
     the future texts of the sheets not read that ``ahead()`` names (a run appends to its log):
     inflated on a thread of their own while the caller goes on."""
@@ -644,7 +648,7 @@ def read_workbook(path, sheets: SheetChoice | None = None) -> WorkbookData:
     return read_archive(Archive.open(path), sheets)
 
 
-def read_workbook_as_is(path, sheets: SheetChoice | None = None, meanwhile: Callable[[], object] | None = None,
+def read_workbook_as_is(path, sheets: SheetChoice | None = None, meanwhile: Callable[[bool], object] | None = None,
                         texts: SheetTexts | None = None,
                         ahead: Callable[[], Iterable[str]] | None = None) -> tuple[WorkbookData, FileIdentity]:
     """``read_workbook`` and the identity of the file as it was read — what a run that is going to
