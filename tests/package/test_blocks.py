@@ -15,7 +15,7 @@ import xlsxwriter
 from xl_addin.core.plan import Plan, RowAppend, RowDelete
 from xl_addin.package import apply_plan, blocks, read_workbook_as_is
 from xl_addin.package.archive import COPY_BLOCKS_FROM, Archive, deflate_stream
-from xl_addin.package.blocks import Kept, Source, inflate_marked
+from xl_addin.package.blocks import Kept, Source, find_blocks, inflate_marked
 
 pytestmark = pytest.mark.skipif(not blocks.available(), reason="no C zlib to find blocks with")
 
@@ -57,6 +57,7 @@ def test_the_blocks_found_are_where_the_stream_can_be_cut(level, strategy, mem):
     marked = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT))
     assert marked is not None and marked.text == TEXT
     found = marked.blocks
+    assert find_blocks(raw, len(TEXT), zlib.crc32(TEXT)) == found        # the text not kept: the same
     assert found.bits[0] == 0 and found.starts[0] == 0 and len(found.bits) == len(found.starts) > 3
     assert list(found.starts) == sorted(set(found.starts)) and list(found.bits) == sorted(set(found.bits))
     for k in random.Random(level).sample(range(1, len(found.bits)), min(6, len(found.bits) - 1)):
@@ -119,6 +120,7 @@ def test_deflate_stream_copies_the_blocks_of_a_kept_stretch(workers):
 
 def test_a_stream_that_does_not_inflate_to_its_size_and_crc_is_not_marked():
     raw = raw_deflate(TEXT)
+    assert find_blocks(raw, len(TEXT) - 1, 0) is None and find_blocks(raw[:-100], len(TEXT), 0) is None
     assert inflate_marked(raw, len(TEXT) - 1, zlib.crc32(TEXT)) is None
     assert inflate_marked(raw, len(TEXT), zlib.crc32(TEXT) ^ 1) is None
     assert inflate_marked(raw[:-100], len(TEXT), zlib.crc32(TEXT)) is None
@@ -199,3 +201,40 @@ def test_without_the_c_zlib_the_protokoll_is_deflated_whole(tmp_path, monkeypatc
     assert isinstance(texts["xl/worksheets/sheet2.xml"].result(), bytes)
     apply_plan(plain, PLAN, backups=0, read_as=read_as, texts=texts)
     assert member(plain, "xl/worksheets/sheet2.xml") [0] == member(whole, "xl/worksheets/sheet2.xml")[0]
+
+
+def test_a_second_run_keeps_the_blocks_of_the_rows_it_leaves_alone(tmp_path):
+    """A big sheet handed over as read (``texts``) whose run changes a few rows (a second run's
+    Masterliste): the blocks of its untouched stretches are found meanwhile and copied; the
+    sheet comes out as when it is deflated whole."""
+    from xl_addin.core.plan import CellWrite, RowFill
+    plan = Plan(writes=[CellWrite("Masterliste", r, 2, f"neu {r}") for r in (3, 9000, 17000)],
+                fills=[RowFill("Masterliste", r, (1, 2), "FFFF00") for r in (3, 9000, 17000)],
+                product_colours=frozenset({"FFFF00"}))
+
+    def book(path):
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("Masterliste")
+        rnd = random.Random(3)
+        for r in range(30_000):
+            ws.write_row(r, 0, [10000000 + r, f"Kunde {rnd.randint(1, 10**6)}", rnd.random() * 1000,
+                                f"Straße {rnd.randint(1, 99)}, {rnd.randint(10000, 99999)} Stadt"])
+        wb.close()
+        return path
+
+    whole, copied = book(tmp_path / "whole.xlsx"), book(tmp_path / "copied.xlsx")
+    part = "xl/worksheets/sheet1.xml"
+    apply_plan(whole, plan, backups=0)
+    raw_before = Archive.open(copied).raw(Archive.open(copied).info(part))
+    texts: dict = {}
+    _, read_as = read_workbook_as_is(copied, texts=texts)
+    assert len(texts[part]) >= 2 << 20
+    apply_plan(copied, plan, backups=0, read_as=read_as, texts=texts)
+    assert member(copied, part)[0] == member(whole, part)[0]
+    with zipfile.ZipFile(copied) as zf:
+        assert zf.testzip() is None
+    new_raw = Archive.open(copied).raw(Archive.open(copied).info(part))
+    text = inflate(raw_before)                              # as read
+    found = find_blocks(raw_before, len(text), zlib.crc32(text))
+    first, last = found.copyable(text.index(b'<row r="9001"'), text.index(b'<row r="17000"'))
+    assert raw_before[found.bits[first] // 8 + 1:found.bits[last] // 8] in new_raw     # old blocks, as they were

@@ -28,7 +28,7 @@ _ENCRYPTED_FLAG = 0x01
 REWRITE_LEVEL = 5   # zlib: as small as 6 on sheet XML, about twice as fast
 PARALLEL_DEFLATE_FROM = 4 * 1024 * 1024   # bytes of a part deflated in pieces at once
 _WINDOW = 32 * 1024                       # deflate's window: what a piece is primed with
-COPY_BLOCKS_FROM = 1 << 20                # a kept stretch of a part's text whose blocks are copied
+COPY_BLOCKS_FROM = 256 << 10              # a kept stretch of a part's text whose blocks are copied
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """Where the blocks of a member's deflate stream begin — so that a big member a run changes only
-at its ends is not compressed again whole: the run's log (the Protokoll, 100,000 lines after a
-few years) gets a new dimension at its start and rows at its end, and every block of the
-stream in between is copied bit for bit (the method of zlib's examples/gzappend.c).
+in places is not compressed again whole: the run's log (the Protokoll, 100,000 lines after a
+few years) gets a new dimension at its start and rows at its end; a second run's Masterliste
+(20 MB) changes in the few rows the agents edited. Every block of the old stream inside a
+stretch of rows left as read is copied bit for bit (the method of zlib's examples/gzappend.c).
 
 Finding the blocks takes zlib's ``inflate`` with Z_BLOCK, which Python's zlib module does not
 offer: the C library itself through ctypes, where it is found (``libz.so.1`` on Linux, the
-one Python's own zlib module uses). Without it (Windows' Python has zlib built in), a text is
-inflated as ever and the member deflated whole — the same bytes come out either way, only
-slower (tests/package/test_blocks.py).
+one Python's own zlib module uses). Without it (Windows' Python has zlib built in), the member
+is deflated whole — the same text comes out either way, only slower
+(tests/package/test_blocks.py).
 
 A copied stretch of blocks is valid in the new stream when the 32 KB before it are the same
 bytes as before it in the old one (deflate looks back at most 32 KB): the writer copies only
@@ -137,30 +138,59 @@ def inflate_marked(raw: bytes, size: int, crc: int) -> MarkedText | None:
     """The raw deflate stream ``raw`` inflated to its ``size`` bytes, with where its blocks
     begin; None when the C zlib is not at hand or the stream does not inflate to ``size``
     bytes of CRC ``crc`` (the caller reads the member as ever and reports what is wrong)."""
-    lib = _ZLIB
-    if lib is None or size <= 0 or size >= 1 << 32 or len(raw) >= 1 << 32:
+    if _ZLIB is None or not 0 < size < 1 << 32:
         return None
     out = bytearray(size)
     target = (ctypes.c_char * size).from_buffer(out)
+    try:
+        found = _scan(raw, size, target)
+    finally:
+        del target
+    if found is None:
+        return None
+    text = bytes(out)
+    del out
+    if zlib.crc32(text) != crc:
+        return None
+    return MarkedText(text, Blocks(*found, crc, len(raw)))
+
+
+def find_blocks(raw: bytes, size: int, crc: int) -> Blocks | None:
+    """Where the blocks of the raw deflate stream ``raw`` begin, its text not kept (inflated a
+    megabyte at a time: the caller has it already, as read — ``crc`` is the member's, which that
+    text was checked against); None as ``inflate_marked``."""
+    if _ZLIB is None or not 0 < size < 1 << 32:
+        return None
+    found = _scan(raw, size, ctypes.create_string_buffer(min(size, 1 << 20)))
+    return None if found is None else Blocks(*found, crc, len(raw))
+
+
+def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
+    """Inflate ``raw`` into ``target`` (a ctypes buffer: the whole text, or a smaller one used
+    over and over) stopping at each block's end (Z_BLOCK): the blocks' first bits and first
+    bytes; None unless it inflates to exactly ``size`` bytes, all of ``raw`` used."""
+    lib = _ZLIB
+    if lib is None or len(raw) >= 1 << 32:
+        return None
     source = ctypes.c_char_p(raw)                    # bytes: no copy
     stream = _ZStream()
-    version = lib.zlibVersion()
-    if lib.inflateInit2_(ctypes.byref(stream), -15, version, ctypes.sizeof(_ZStream)) != _Z_OK:
+    if lib.inflateInit2_(ctypes.byref(stream), -15, lib.zlibVersion(), ctypes.sizeof(_ZStream)) != _Z_OK:
         return None
     bits, starts = array("q", [0]), array("q", [0])
     ended = False
     try:
         stream.next_in = ctypes.cast(source, ctypes.c_void_p)
         stream.avail_in = len(raw)
-        stream.next_out = ctypes.addressof(target)
-        stream.avail_out = size
         while True:
+            if stream.avail_out == 0:                    # (again) from the buffer's start
+                stream.next_out = ctypes.addressof(target)
+                stream.avail_out = len(target)
             before = (stream.total_in, stream.total_out)
             rc = lib.inflate(ctypes.byref(stream), _Z_BLOCK)
             if rc == _Z_STREAM_END:
                 ended = True
                 break
-            if rc != _Z_OK or before == (stream.total_in, stream.total_out):
+            if rc != _Z_OK or before == (stream.total_in, stream.total_out) or stream.total_out > size:
                 break
             kind = stream.data_type
             if kind & 128 and not kind & 64:         # after a block's end: the next one's header
@@ -168,14 +198,9 @@ def inflate_marked(raw: bytes, size: int, crc: int) -> MarkedText | None:
                 starts.append(stream.total_out)
     finally:
         lib.inflateEnd(ctypes.byref(stream))
-        del target
     if not ended or stream.total_out != size or stream.total_in != len(raw):
-        return None
-    text = bytes(out)
-    del out
-    if zlib.crc32(text) != crc:
         return None
     if starts[-1] == size:                          # no block begins at the text's end
         bits.pop()
         starts.pop()
-    return MarkedText(text, Blocks(bits, starts, crc, len(raw)))
+    return bits, starts

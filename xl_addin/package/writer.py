@@ -18,7 +18,7 @@ from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, rawrows, safety, tables
 from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream
-from .blocks import MarkedText, Source
+from .blocks import Blocks, MarkedText, Source, find_blocks
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .opc import (
@@ -40,6 +40,8 @@ from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
 
 BACKUP_DIR = ".xl_addin-backup"
+# a sheet's text handed over from this size: its member's deflate blocks are found (``_find_blocks_ahead``)
+FIND_BLOCKS_FROM = 2 << 20
 
 
 def _mentions(data: bytes, sheet: str) -> bool:
@@ -127,7 +129,8 @@ class _Edit:
         self._held: set[str] = set()              # sheets whose formulas may follow moved rows
         self._moving: list[SheetEntry] | None = None   # sheets whose rows move (``_moving_entries``)
         self._refers: dict[str, bool] = {}        # part -> may its formulas follow them (``_may_refer``)
-        self._marked: dict[str, MarkedText] = {}  # part -> its text as read and its stream's blocks
+        # part -> its text as read and where its member's deflate blocks begin (or their future)
+        self._sources: dict[str, tuple[bytes, Blocks | Future[Blocks | None]]] = {}
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
         self._sst: owned.SharedStrings | None = None    # shared strings, parsed as far as needed
 
@@ -137,7 +140,9 @@ class _Edit:
     # each sheet as soon as the plan has no more changes for it, while the main thread works
     # on the others.
     def parse_ahead(self) -> None:
-        """Queue the existing sheets the plan patches, in the order they are needed."""
+        """Queue the existing sheets the plan patches, in the order they are needed (and find
+        the blocks of the big ones handed over as read: ``_find_blocks_ahead``)."""
+        self._find_blocks_ahead()
         plan = self.plan
         names = dict.fromkeys([*(rw.sheet for rw in plan.rewrites), *(ap.sheet for ap in self._appends_alone()),
                                *(c.sheet for c in plan.charts),
@@ -151,6 +156,23 @@ class _Edit:
         for entry in entries:
             if entry.part not in self._parsing and entry.part not in self._texts:
                 self._parsing[entry.part] = self._worker.submit(twin.read, entry.part)
+
+    def _find_blocks_ahead(self) -> None:
+        """Where the deflate blocks of the big sheets handed over as read begin, found on a
+        thread of their own (zlib lets go of the GIL) while the plan is applied: a sheet a run
+        changes in a few rows (a second run's Masterliste: 20 MB, ten orders edited) keeps the
+        blocks of its stretches of untouched rows (``_pack``, ``blocks``)."""
+        found = None
+        for part, text in self._texts.items():
+            info = self.archive.info(part)
+            if (isinstance(text, bytes) and len(text) >= FIND_BLOCKS_FROM and info is not None
+                    and info.compress_type == zipfile.ZIP_DEFLATED and info.file_size == len(text)):
+                if found is None:
+                    found = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xl_addin-blocks")
+                self._sources[part] = (text, found.submit(find_blocks, self.archive.raw(info), info.file_size,
+                                                          info.CRC))
+        if found is not None:
+            found.shutdown(wait=False)                  # its thread ends with the jobs
 
     def stop_worker(self) -> None:
         """Wait for the worker (a job under way finishes; queued ones are dropped)."""
@@ -166,7 +188,7 @@ class _Edit:
         if isinstance(handed, MarkedText):
             info = self.archive.info(part)
             if info is not None and (info.CRC, info.compress_size) == (handed.blocks.crc, handed.blocks.compressed):
-                self._marked[part] = handed
+                self._sources[part] = (handed.text, handed.blocks)
             handed = handed.text
         data = handed
         if data is None:
@@ -194,14 +216,16 @@ class _Edit:
         the main thread works on the other sheets (e.g. rows deleted from 'Warten auf
         Freigabe', a whole tree)."""
         if part not in self._deflated:               # made and deflated a stretch at a time
-            marked = self._marked.pop(part, None)
+            read = self._sources.pop(part, None)
             info = self.archive.info(part)
 
             def job() -> Deflated:
                 try:
-                    if marked is not None and info is not None and patcher.keeps(marked.text):
-                        source = Source(marked.text, self.archive.raw(info), marked.blocks)
-                        return deflate_stream(patcher.iter_xml(consume=True, kept=True), source=source)
+                    if read is not None and info is not None and patcher.keeps(read[0]):
+                        blocks = read[1].result() if isinstance(read[1], Future) else read[1]
+                        if blocks is not None:
+                            source = Source(read[0], self.archive.raw(info), blocks)
+                            return deflate_stream(patcher.iter_xml(consume=True, kept=True), source=source)
                     return deflate_stream(patcher.iter_xml(consume=True))
                 finally:
                     patcher.release()
