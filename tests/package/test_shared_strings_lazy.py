@@ -52,6 +52,21 @@ def test_an_item_far_ahead_is_found_in_the_text_and_equals_the_parsed_one():
         far[5_002]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64, 1 << 16])
+def test_an_item_far_ahead_is_counted_to_by_stretches_of_the_text(chunk, monkeypatch):
+    """``_far`` counts the items of whole stretches of the text (``CHUNK`` bytes) before matching
+    them one by one: whatever the stretch, an item cut by its edge and every form of "<si" (with
+    attributes, empty, a line break) are counted once — the same item is found."""
+    data = table(3_000).replace(b"<si><t>Text 700 ", b"<si/><si ><t>Text 700 ").replace(
+        b"<si><t>Text 999 ", b"<si\n><t>Text 999 ").replace(b"<si><t>Text 1500 ", b'<si xml:space="x"><t>Text 1500 ')
+    monkeypatch.setattr(SharedStrings, "CHUNK", chunk)
+    far, near = SharedStrings(data), SharedStrings(data)
+    wanted = [2_999, 1_501, 1_500, 1_000, 999, 3_000, 701, 700, 3_001, 2_000, 300]
+    assert [far[i] for i in wanted] == [near[i] for i in wanted]
+    assert far[1_501] == "Text 1500 & mehr" and far[700] == "" and far[1_000] == "Text 999 & mehr"
+    assert len(far._texts) == 0                        # each found in the text
+
+
 @pytest.mark.parametrize("change", [(b"<si><t>Text 2 ", b"<!-- <si> --><si><t>Text 2 "),
                                     (b"&amp; mehr</t></si><si><t>Text 3 ", b"<![CDATA[<si>]]></t></si><si><t>Text 3 "),
                                     (b"<sst xmlns=", b"<sst xmlns:x=")])

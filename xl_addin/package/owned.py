@@ -91,6 +91,7 @@ class SharedStrings:
     parsed (``_far``). ``sst[i]`` raises IndexError past the end, like a list."""
 
     FAR = 256            # items ahead of the parse from which an item is looked up in the text
+    CHUNK = 1 << 16      # bytes of the text whose items ``_far`` counts at once
 
     def __init__(self, data: bytes | None, member: str = "", name: str = ""):
         self._texts: list[str] = []
@@ -136,7 +137,14 @@ class SharedStrings:
         data = self._data
         assert data is not None
         known, pos = self._at if self._at[0] <= i else (-1, 0)   # the "<si" at ``pos`` is item ``known``
-        found = next(islice(_SI_START.finditer(data, pos), i - max(known, 0), None), None)
+        ahead = i - max(known, 0)                        # items from ``pos`` on to pass
+        while pos + self.CHUNK < len(data):              # whole stretches counted, not matched one by one
+            n = _items_starting(data, pos, pos + self.CHUNK)
+            if n > ahead:
+                break
+            ahead -= n
+            pos += self.CHUNK
+        found = next(islice(_SI_START.finditer(data, pos), ahead, None), None)
         if found is None:
             raise IndexError(i)
         start = found.start()
@@ -150,6 +158,16 @@ class SharedStrings:
         item = parse_xml(b'<sst xmlns="' + MAIN_NS.encode() + b'">' + data[start:end + 5] + b"</sst>",
                          self._member, self._name)
         return _si_text(item[0])
+
+
+def _items_starting(data: bytes, start: int, end: int) -> int:
+    """How many ``<si`` items (``_SI_START``) begin in ``data[start:end]`` — by ``bytes.count``
+    where every "<si" there is "<si>" (the usual table: ~100,000 items in a few ms instead of
+    ~30 ms matching each)."""
+    tags = data.count(b"<si", start, end + 2)
+    if tags == data.count(b"<si>", start, end + 3):
+        return tags
+    return sum(1 for _ in _SI_START.finditer(data, start, end + 3))
 
 
 def _si_text(si: etree._Element) -> str:
