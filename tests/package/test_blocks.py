@@ -238,3 +238,18 @@ def test_a_second_run_keeps_the_blocks_of_the_rows_it_leaves_alone(tmp_path):
     found = find_blocks(raw_before, len(text), zlib.crc32(text))
     first, last = found.copyable(text.index(b'<row r="9001"'), text.index(b'<row r="17000"'))
     assert raw_before[found.bits[first] // 8 + 1:found.bits[last] // 8] in new_raw     # old blocks, as they were
+
+
+@pytest.mark.parametrize("step", [1, 1000, 1 << 20, 1 << 30])
+def test_a_stream_inflated_into_a_buffer_a_step_at_a_time(step):
+    """``inflate_into`` (a big sheet is looked at while it is inflated): the whole text, each step
+    told as it is there; a buffer of another length, a cut or longer stream: False."""
+    text = TEXT[:200_000]
+    raw = raw_deflate(text)
+    seen: list[int] = []
+    target = bytearray(len(text))
+    assert blocks.inflate_into(raw, target, step, seen.append) and bytes(target) == text
+    assert seen == sorted(seen) and seen[-1] == len(text) and len(seen) >= min(len(text) // step, 50)
+    for wrong_raw, length in ((raw, len(text) - 1), (raw, len(text) + 1), (raw[:-50], len(text)),
+                              (raw + b"\x00", len(text))):
+        assert not blocks.inflate_into(wrong_raw, bytearray(length), step, lambda n: None)

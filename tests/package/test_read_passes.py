@@ -17,6 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from xl_addin.core.cells import col_letter
 from xl_addin.package import reader
+from xl_addin.package.archive import Archive
 from xl_addin.package.reader import read_workbook
 
 
@@ -70,6 +71,59 @@ def test_the_quick_grid_check_never_lets_a_too_large_grid_through(data, limit):
         exact = reader._grid_cells(data)
         if exact is not None and exact <= limit:
             assert reader._fits_dense(data)      # where the exact count says it fits, so does the quick one
+
+
+_UNUSUAL = st.sampled_from([
+    b"", b'<row r="9"><c r="A9" s="1"><v>-1e300</v></c></row>', b'<row r="2"><c r="B2"><v>inf</v></c></row>',
+    b'<row r="7"><c r="AB7"><v>1</v></c></row>', b'<row r="5"><c r="C5000000"><v>1</v></c></row>',
+    b'<row r="4"><c r="D4"><is><t>&lt;c r="A1"</t></is></c><color rgb="FF000000"/></row>',
+    b"<!-- </row> <sheetData> -->", b'<row r="3" spans="1:2"/>'])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=sheets(), unusual=st.lists(_UNUSUAL, max_size=3), at=st.integers(0, 10 ** 6), piece=st.integers(1, 3000),
+       limit=st.sampled_from([-1, 26, 3000, 10 ** 6]), tail=st.sampled_from([b"", b"<v>nan</v>", b"</sheetData>"]))
+def test_a_sheet_looked_at_while_it_is_inflated_is_judged_as_its_whole_text(data, unusual, at, piece, limit, tail):
+    """``_inflate_looking`` (a big sheet counted a stretch at a time while the next is inflated)
+    gives the text and the answer of ``_fits_dense`` and ``_has_unsafe_number`` on the whole text
+    — wherever the stretches end, with rows out of order, far or wide cells, numbers calamine
+    cannot read, comments, a second ``</sheetData>`` or something after it."""
+    start = data.index(b"<sheetData>") + len(b"<sheetData>")
+    where = start + at % (data.index(b"</sheetData>") - start + 1)
+    data = data[:where] + b"".join(unusual) + data[where:]
+    data = data.replace(b"</worksheet>", tail + b"</worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", data)
+    archive = Archive.from_bytes(Path("t.xlsx"), out.getvalue())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reader, "DENSE_LIMIT", limit)
+        mp.setattr(reader, "LOOK_STEP", piece)
+        expected = reader._fits_dense(data) and not reader._has_unsafe_number(data)
+        assert reader._inflate_looking(archive, archive.info("xl/worksheets/sheet1.xml")) == (data, expected)
+
+
+def test_a_big_sheet_is_looked_at_while_it_is_inflated_and_a_broken_one_is_read_as_ever(tmp_path, monkeypatch):
+    path = _book(tmp_path / "b.xlsx", {(r, c): r * c for r in range(400) for c in range(6)})
+    monkeypatch.setattr(reader, "LOOK_WHILE_INFLATING_FROM", 1)
+    monkeypatch.setattr(reader, "LOOK_STEP", 997)
+    looked = []
+    real = reader._inflate_looking
+    monkeypatch.setattr(reader, "_inflate_looking", lambda archive, info: looked.append(info.filename) or
+                        real(archive, info))
+    assert read_workbook(path).sheets["S"].value(400, 6) == 399 * 5 and looked == ["xl/worksheets/sheet1.xml"]
+    archive = Archive.open(path)
+    info = archive.info("xl/worksheets/sheet1.xml")
+    broken = bytearray(archive.data)
+    raw_at = archive.data.index(archive.raw(info))
+    broken[raw_at + len(archive.raw(info)) // 2] ^= 0x55
+    broken_archive = Archive.from_bytes(path, bytes(broken))
+    assert reader._inflate_looking(broken_archive, broken_archive.info("xl/worksheets/sheet1.xml")) is None
+    from xl_addin.package import blocks
+    monkeypatch.setattr(blocks, "_ZLIB", None)                  # without the C zlib: as before
+    assert reader._inflate_looking(archive, info) is None
+    assert read_workbook(path).sheets["S"].value(400, 6) == 399 * 5
 
 
 def _book(path: Path, cells: dict[tuple[int, int], object]) -> Path:

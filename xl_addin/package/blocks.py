@@ -204,3 +204,41 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
         bits.pop()
         starts.pop()
     return bits, starts
+
+
+def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:
+    """The raw deflate stream ``raw`` inflated into ``target`` (exactly its length) ``step`` bytes
+    at a time — each one call of zlib's inflate, the GIL let go — telling ``done(n)`` after each
+    that the first n bytes are there (a reader looks at them while the rest is inflated). False
+    when the C zlib is not at hand (nothing done) or the stream does not fill ``target``
+    exactly, all of ``raw`` used."""
+    lib, size = _ZLIB, len(target)
+    if lib is None or not 0 < size < 1 << 32 or len(raw) >= 1 << 32:
+        return False
+    buffer = (ctypes.c_char * size).from_buffer(target)
+    source = ctypes.c_char_p(raw)                    # bytes: no copy
+    stream = _ZStream()
+    if lib.inflateInit2_(ctypes.byref(stream), -15, lib.zlibVersion(), ctypes.sizeof(_ZStream)) != _Z_OK:
+        return False
+    ended = False
+    try:
+        stream.next_in = ctypes.cast(source, ctypes.c_void_p)
+        stream.avail_in = len(raw)
+        stream.next_out = ctypes.addressof(buffer)
+        while stream.total_out < size:
+            stream.avail_out = min(step, size - stream.total_out)
+            before = stream.total_out
+            rc = lib.inflate(ctypes.byref(stream), 0)          # Z_NO_FLUSH
+            if rc not in (_Z_OK, _Z_STREAM_END) or stream.total_out == before:
+                break
+            done(stream.total_out)
+            if rc == _Z_STREAM_END:
+                ended = True
+                break
+        if not ended and stream.total_out == size and stream.avail_in:
+            stream.avail_out = 0                             # the end of the stream, nothing more
+            ended = lib.inflate(ctypes.byref(stream), 0) == _Z_STREAM_END
+    finally:
+        lib.inflateEnd(ctypes.byref(stream))
+        del buffer
+    return ended and stream.total_out == size and stream.total_in == len(raw)

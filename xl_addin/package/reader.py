@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import queue
 import re
+import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ import python_calamine as calamine
 from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData, sheet_key
-from . import limits
+from . import blocks, limits
 from .archive import COPY_BLOCKS_FROM, Archive
 from .blocks import MarkedText, inflate_marked
 from .errors import WorkbookError
@@ -53,6 +56,10 @@ _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
 # A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
 SECOND_BOOK_FROM = 2 << 20
+# A sheet's text from this size is looked at while it is inflated (``_inflate_looking``), this
+# many bytes of it at a time.
+LOOK_WHILE_INFLATING_FROM = 4 << 20
+LOOK_STEP = 2 << 20
 # A sheet's text up to this size is kept for the writer when the caller asks (``texts``): a run
 # writes what it read, and the writer need not inflate it again (the 20,000-order Masterliste, 20
 # MB). A 200,000-order workbook's big sheets are not kept: they would be held through the plan, on
@@ -443,9 +450,119 @@ class _Looked:
 def _look_through(archive: Archive, entry: SheetEntry) -> _Looked:
     """The sheet's text, inflated once: can calamine read it as a grid (``_fits_dense``,
     ``_has_unsafe_number``)? The rest of the look (``_look_for_formulas``) may follow while
-    calamine reads it."""
+    calamine reads it. A big sheet is looked at while it is inflated (``_inflate_looking``)."""
+    info = archive.info(entry.part)
+    if (info is not None and info.compress_type == zipfile.ZIP_DEFLATED
+            and LOOK_WHILE_INFLATING_FROM <= info.file_size <= KEEP_TEXT_UP_TO):   # (held twice a moment)
+        found = _inflate_looking(archive, info)
+        if found is not None:
+            return _Looked(entry, *found)
     data = archive.read(entry.part)
     return _Looked(entry, data, _fits_dense(data) and not _has_unsafe_number(data))
+
+
+def _inflate_looking(archive: Archive, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
+    """A big sheet's text and whether calamine may read it as a grid (``_fits_dense`` and not
+    ``_has_unsafe_number``), counted a stretch at a time (``_GridLook``) while the next stretch is
+    inflated on a thread of its own (``blocks.inflate_into``: zlib's inflate, the GIL let go):
+    the Masterliste's look costs about as much as its counting alone. None when the C zlib is
+    not at hand or the member does not inflate to its size and CRC (the caller reads it as ever,
+    which says what is wrong)."""
+    if not blocks.available():
+        return None
+    raw = archive.raw(info)
+    buffer = bytearray(info.file_size)
+    progress: queue.SimpleQueue = queue.SimpleQueue()
+
+    crc, checked = 0, 0
+
+    def inflated(upto: int) -> None:                    # the CRC as it goes (zlib lets go of the GIL)
+        nonlocal crc, checked
+        crc = zlib.crc32(memoryview(buffer)[checked:upto], crc)
+        checked = upto
+        progress.put(upto)
+
+    def inflate() -> None:
+        try:
+            progress.put(blocks.inflate_into(raw, buffer, LOOK_STEP, inflated) and crc == info.CRC)
+        except BaseException:                            # (the reader must not wait for ever)
+            progress.put(False)
+            raise
+
+    threading.Thread(target=inflate, name="xl_addin-look", daemon=True).start()
+    look = _GridLook()
+    taken = 0                                            # the text up to here is looked at
+    while (ready := progress.get()) is not True and ready is not False:
+        cut = buffer.rfind(b"</row>", taken, ready)
+        if cut >= 0:
+            look.take(buffer, taken, cut + 6)
+            taken = cut + 6
+    if ready is not True:
+        return None
+    data = bytes(buffer)
+    buffer.clear()
+    return data, look.finish(data[taken:], data)
+
+
+class _GridLook:
+    """``_fits_dense(text) and not _has_unsafe_number(text)`` taken stretch by stretch of the text
+    (each ending after a ``</row>``, so that nothing counted lies across two): the rows' numbers,
+    the references and cells counted, what no grid may hold searched — a column past Z, a row
+    number longer than the highest so far, a number calamine cannot read (``_UNSAFE_NUMBER``).
+    Anything unusual (no ``<sheetData`` in the first stretch, ``</sheetData>`` before the last,
+    a cell past Z or too far down) is decided on the whole text at the end, as before."""
+
+    def __init__(self) -> None:
+        self.started = False          # <sheetData found: counting from there
+        self.exact = False            # decide on the whole text
+        self.unsafe = False
+        self.height = 0
+        self.rows = self.refs = self.cells = 0
+
+    def take(self, data: bytes | bytearray, start: int = 0, end: int | None = None) -> None:
+        end = len(data) if end is None else end
+        if self.exact or start >= end:
+            return
+        if not self.unsafe and _UNSAFE_NUMBER_START.search(data, start, end) is not None:
+            self.unsafe = _UNSAFE_NUMBER.search(data, start, end) is not None
+        if not self.started:
+            found = data.find(b"<sheetData", start, end)
+            if found < 0:
+                self.exact = True
+                return
+            self.started, start = True, found
+        if data.find(b"</sheetData>", start, end) >= 0:
+            self.exact = True
+            return
+        numbers = _ROW_NUMBER.findall(data, start, end)
+        if numbers:
+            self.height = max(self.height, max(map(int, numbers)))
+            self.rows += len(numbers)
+        self.refs += data.count(b' r="', start, end)
+        self.cells += data.count(b"<c", start, end)
+        if re.compile(rb' r="(?:[A-Z]{2}|[A-Z]\d{%d})' % (len(str(self.height)) + 1)).search(data, start, end):
+            self.exact = True
+
+    def finish(self, rest: bytes, text: bytes) -> bool:
+        """The answer, ``rest`` (the text after the last stretch taken) taken up to its
+        ``</sheetData>``."""
+        if DENSE_LIMIT < 0:
+            return False
+        end = rest.rfind(b"</sheetData>")
+        if end < 0:
+            self.exact = True
+        self.take(rest, 0, end)
+        if self.exact or not self.started:
+            return _fits_dense(text) and not _has_unsafe_number(text)
+        if self.unsafe or _has_unsafe_number(rest[end:]):       # (what follows the cells, too)
+            return False
+        if self.refs != self.rows + self.cells:            # a tag other than a cell's begins "<c"
+            return _fits_dense(text) and not _has_unsafe_number(text)
+        if not self.cells:
+            return True
+        if not self.rows:
+            return False
+        return self.height * 26 <= max(DENSE_LIMIT, DENSE_PER_CELL * self.cells) or _fits_dense(text)
 
 
 def _look_for_formulas(looked: _Looked) -> None:
