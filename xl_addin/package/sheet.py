@@ -1387,10 +1387,10 @@ class SheetPatcher:
         their cells; rows without a value are left out. Their numbers, their texts; the cells
         count as written (``cells_written``, the extent)."""
         styles, encode, formats = self.styles, self._encode, number_formats or {}
-        # col -> ('<c r="' + its letters, format of the new cell, with the plan's number format);
-        # the first row's apart (it may be a header)
-        first_cols: dict[int, tuple[str, int, int]] = {}
-        other_cols: dict[int, tuple[str, int, int]] = {}
+        # col -> ('<c r="' + its letters, format of the new cell, with the plan's number format,
+        # {text -> the cell's XML after r=} for its texts); the first row's apart (it may be a header)
+        first_cols: dict[int, tuple[str, int, int, dict[str, str]]] = {}
+        other_cols: dict[int, tuple[str, int, int, dict[str, str]]] = {}
         rendered: dict[tuple, str] = {}     # (type, value, formats) -> the cell's XML after r=
         texts: list[str] = []
         numbers: list[int] = []
@@ -1416,8 +1416,15 @@ class SheetPatcher:
                     if col > MAX_COL:
                         self._outside(r, col)
                     hit = known[col] = ('<c r="' + _LETTERS[col], base,
-                                        styles.with_number_format(base, code) if code else base)
-                prefix, base, xf = hit
+                                        styles.with_number_format(base, code) if code else base, {})
+                if value.__class__ is str:                   # a text: its cell by the column's texts
+                    rest = hit[3].get(value)
+                    if rest is None and len(value) <= MAX_TEXT_LENGTH:
+                        rest = hit[3][value] = cell_xml_rest(INLINE, escape_text(value), *_new_cell_s(hit[2], hit[1]))
+                    if rest is not None:
+                        append(hit[0] + tail + rest)
+                        continue
+                prefix, base, xf, _ = hit
                 memo = (value.__class__, value, base, xf)
                 rest = rendered.get(memo)
                 if rest is None:
