@@ -92,14 +92,13 @@ class Blocks:
         p, q = self.bits[first], self.bits[last]
         lead = p & 7                                 # even: lead // 2 empty fixed blocks
         fill = sum(2 << (10 * k) for k in range(lead // 2))    # BFINAL 0, BTYPE 01, end-of-block 0000000
-        head = fill.to_bytes(-(-(lead * 5) // 8) or 0, "little") if lead else b""
-        out = bytearray(head)
+        out = bytearray(fill.to_bytes(-(-(lead * 5) // 8), "little"))   # 10 bits each, rounded up
         if lead:                                   # the last filler byte holds ``lead`` bits
             low = (1 << lead) - 1
             out[-1] = (out[-1] & low) | (raw[p >> 3] & ~low & 0xFF)
         else:
             out.append(raw[p >> 3])
-        out += raw[(p >> 3) + 1:q >> 3]
+        out += memoryview(raw)[(p >> 3) + 1:q >> 3]
         rest = q & 7
         if rest:
             out.append(raw[q >> 3] & ((1 << rest) - 1))
