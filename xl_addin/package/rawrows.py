@@ -17,7 +17,6 @@ from __future__ import annotations
 import operator
 import re
 from array import array
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -206,6 +205,8 @@ _MAX_SHAPES = 10_000
 # The start tags of a plain row's cells, '/>' read as '>', without its number -> (its shape and
 # columns, the start tags with the number as %s): a row of a shape met is read from them.
 _START_TAGS: dict[bytes, tuple] = {}
+# (a row's columns, its new cells' columns) -> how ``RawRow._place`` makes the row
+_MERGES: dict[tuple, tuple] = {}
 
 
 class RawRow:
@@ -379,25 +380,28 @@ class RawRow:
             self.edited = True
         self.spans = (a, b)
 
-    def render(self, pending: dict[int, bytes] | None) -> bytes:
-        """The row's bytes with its edits and the new cells ``pending`` (column -> cell bytes)."""
-        if not pending:
+    def render(self, cols: list[int] | None = None, rests: list[bytes] | None = None) -> bytes:
+        """The row's bytes with its edits and new cells in the columns ``cols`` (ascending), each
+        given by its XML after its reference (``rests``, ``"`` included: the cell is ``<c r="``
+        + letters + number + rest)."""
+        if not cols or rests is None:
             return self.open + self.inner + b"</row>"
-        new = sorted(pending.items())
-        if new[0][0] > self.last:                        # new cells after the row's last one
-            return self.open + self.inner + b"".join([cell for _, cell in new]) + b"</row>"
-        if self.cells is None:                           # found by the next cell's reference
-            placed = self._place(new)
+        if self.cells is None and self.cols:            # put in by a template, not cut
+            placed = self._place(cols, rests)
             if placed is not None:
                 return placed
+        tail = b'%d"' % self.number
+        new = [(col, b'<c r="' + LETTERS[col] + tail + rest) for col, rest in zip(cols, rests, strict=True)]
+        if new[0][0] > self.last:                        # new cells after the row's last one
+            return self.open + self.inner + b"".join([cell for _, cell in new]) + b"</row>"
         was_cut = self.cells is not None
         self.cut()
         assert self.cells is not None
         parts = [self.open]
-        cols = self.cols
+        own = self.cols
         j = 0
         for i, cell in enumerate(self.cells):
-            while j < len(new) and new[j][0] < cols[i]:
+            while j < len(new) and new[j][0] < own[i]:
                 parts.append(new[j][1])
                 j += 1
             parts.append(cell[0])
@@ -407,30 +411,59 @@ class RawRow:
             self.compact()
         return b"".join(parts)
 
-    def _place(self, new: list[tuple[int, bytes]]) -> bytes | None:
-        """The row with the new cells (column order) put before the cells that follow them,
-        each found by its reference in ``inner``; None when one is not found so."""
-        cols, inner, tail = self.cols, self.inner, b'%d"' % self.number
-        parts = [self.open]
-        pos = 0
-        i = 0
-        for col, cell in new:
-            if col > self.last:
-                parts.append(inner[pos:])
-                pos = len(inner)
-                parts.append(cell)
-                continue
-            k = bisect_right(cols, col, i)
-            if k != i or pos == 0:
-                at = inner.find(b'<c r="' + LETTERS[cols[k]] + tail, pos)
-                if at < 0:
-                    return None
-                parts.append(inner[pos:at])
-                pos, i = at, k
-            parts.append(cell)
-        parts.append(inner[pos:])
-        parts.append(b"</row>")
-        return b"".join(parts)
+    def _place(self, cols: list[int], rests: list[bytes]) -> bytes | None:
+        """The row (not cut) with the new cells put between its cells in column order, by a
+        template per (its columns, the new cells' columns) (``_merge_template``): its cells split
+        at their '<c r="', its start tag, its number and the new cells' rests as the template's
+        values. None when a cell new ones go next to does not begin with its reference."""
+        key = (tuple(self.cols), tuple(cols))
+        made = _MERGES.get(key)
+        if made is None:
+            made = _merge_template(self.cols, cols)
+            if len(_MERGES) < _MAX_SHAPES:
+                _MERGES[key] = made
+        template, order, checks = made
+        cells = self.inner.split(b'<c r="')
+        if len(cells) != len(self.cols) + 1 or cells[0]:
+            return None
+        tail = b'%d"' % self.number
+        for k, letters in checks:
+            if not cells[k].startswith(letters + tail):
+                return None
+        cells[0] = self.open
+        cells.append(tail)
+        cells += rests
+        return template % order(cells)
+
+
+def _merge_template(cols, new_cols: list[int]) -> tuple[bytes, operator.itemgetter, tuple[tuple[int, bytes], ...]]:
+    """``RawRow._place``'s way of making a row of cells in columns ``cols`` with new cells in
+    ``new_cols``: a %-template (the row's start tag, each cell as '<c r="' and what follows it,
+    each new cell as '<c r="' + its letters, the row number and its rest, '</row>'), the getter
+    that orders the values [start tag, cell 1 … cell n, row number, rest 1 … rest m] for it, and
+    (index of a cell in those values, its letters) for each cell new ones go after or before —
+    what ``_place`` checks."""
+    n = len(cols)
+    segments, order, checks = [b"%s"], [0], set()
+    j = 0
+    for i, col in enumerate(cols):
+        if j < len(new_cols) and new_cols[j] < col:
+            checks.add(i + 1)
+        while j < len(new_cols) and new_cols[j] < col:
+            segments.append(b'<c r="' + LETTERS[new_cols[j]] + b"%s%s")
+            order += [n + 1, n + 2 + j]
+            j += 1
+        segments.append(b'<c r="%s')
+        order.append(i + 1)
+    if j < len(new_cols) and n:
+        checks.add(n)
+    while j < len(new_cols):
+        segments.append(b'<c r="' + LETTERS[new_cols[j]] + b"%s%s")
+        order += [n + 1, n + 2 + j]
+        j += 1
+    segments.append(b"</row>")
+    return (b"".join(segments), operator.itemgetter(*order),
+            tuple((k, LETTERS[cols[k - 1]]) for k in sorted(checks)))
 
 
 def style_attrs(old: bytes, rest: bytes, new: bytes) -> bytes:
@@ -459,6 +492,7 @@ def forget_shapes() -> None:
     """Let go of the row shapes met (a run's end)."""
     _SHAPES.clear()
     _START_TAGS.clear()
+    _MERGES.clear()
 
 
 def shape_of(body: bytes, start: int, end: int, number: int) -> tuple | None:

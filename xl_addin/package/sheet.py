@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import accumulate, groupby, islice, pairwise, repeat, takewhile
-from operator import attrgetter, eq, getitem, itemgetter, truth
+from operator import attrgetter, eq, getitem, truth
 from typing import Literal, NoReturn, overload
 
 from lxml import etree
@@ -196,8 +196,6 @@ class SheetPatcher:
         self._raw_rows: dict[int, rawrows.RawRow] = {}
         self._hot: rawrows.RawRow | None = None          # the one whose cells are cut
         self._rests: dict[tuple, bytes] = {}             # a new cell (as kept) -> its XML after r=
-        # (a row's columns, its new cells' columns) -> how ``_merged`` makes the row
-        self._merges: dict[tuple, tuple[bytes, itemgetter, tuple[tuple[int, bytes], ...]]] = {}
         self._set_col_styles()
         self._index_rows()
         if raw is not None and (raw.numbers or raw.prefix):
@@ -338,50 +336,16 @@ class SheetPatcher:
             start, end = self._raw[r]
             return self._raw_body[start:end]
         if not pending:
-            return raw.render(None)
-        if raw.cells is None and raw.cols:
-            merged = self._merged(r, raw, pending)
-            if merged is not None:
-                return merged
-        letters, tail, rests = _LETTER_BYTES, b'%d"' % r, self._rests
-        cells = {}
-        for col, cell in pending.items():
-            rest = rests.get(cell)
-            if rest is None:
-                rest = rests[cell] = cell_xml_rest(*cell).encode()
-            cells[col] = b'<c r="' + letters[col] + tail + rest
-        return raw.render(cells)
-
-    def _merged(self, r: int, raw: rawrows.RawRow, pending: dict[int, tuple]) -> bytes | None:
-        """Row ``r`` (kept as bytes, not cut) with its new cells ``pending`` put between its cells
-        in column order — what ``RawRow.render`` makes — by a template per (the row's columns,
-        the new cells' columns): its cells split at their '<c r="', the row's start tag, the row
-        number and the new cells' rest as the template's values. None when a cell after which
-        new ones go does not begin with its reference (as ``RawRow._place`` finds them)."""
-        cols = raw.cols
-        new_cols = sorted(pending)
-        key = (tuple(cols), tuple(new_cols))
-        made = self._merges.get(key)
-        if made is None:
-            made = self._merges[key] = _merge_template(cols, new_cols)
-        template, order, checks = made
-        cells = raw.inner.split(b'<c r="')
-        if len(cells) != len(cols) + 1 or cells[0]:
-            return None
-        tail = b'%d"' % r
-        for k, letters in checks:
-            if not cells[k].startswith(letters + tail):
-                return None
-        rests = self._rests
-        cells[0] = raw.open
-        cells.append(tail)
-        for col in new_cols:
+            return raw.render()
+        cols = sorted(pending)
+        rests, cache = [], self._rests
+        for col in cols:
             cell = pending[col]
-            rest = rests.get(cell)
+            rest = cache.get(cell)
             if rest is None:
-                rest = rests[cell] = cell_xml_rest(*cell).encode()
-            cells.append(rest)
-        return template % order(cells)
+                rest = cache[cell] = cell_xml_rest(*cell).encode()
+            rests.append(rest)
+        return raw.render(cols, rests)
 
     def _need(self, r: int) -> None:
         """Row ``r`` into the tree (when it is kept as bytes)."""
@@ -2195,36 +2159,6 @@ class _LetterBytes(dict):
 
 
 _LETTER_BYTES = _LetterBytes()
-
-
-def _merge_template(cols, new_cols: list[int]) -> tuple[bytes, itemgetter, tuple[tuple[int, bytes], ...]]:
-    """``SheetPatcher._merged``'s way of making a row of cells in columns ``cols`` with new
-    cells in ``new_cols``: a %-template (the row's start tag, each cell as '<c r="' and what
-    follows it, each new cell as '<c r="' + its letters, the row number and its rest, '</row>'),
-    the getter that orders the values [start tag, cell 1 … cell n, row number, rest 1 … rest m]
-    for it, and (index of a cell in those values, its letters) for each cell new ones go after
-    or before — what ``_merged`` checks."""
-    n = len(cols)
-    segments, order, checks = [b"%s"], [0], set()
-    j = 0
-    for i, col in enumerate(cols):
-        if j < len(new_cols) and new_cols[j] < col:
-            checks.add(i + 1)
-        while j < len(new_cols) and new_cols[j] < col:
-            segments.append(b'<c r="' + _LETTER_BYTES[new_cols[j]] + b"%s%s")
-            order += [n + 1, n + 2 + j]
-            j += 1
-        segments.append(b'<c r="%s')
-        order.append(i + 1)
-    if j < len(new_cols) and n:
-        checks.add(n)
-    while j < len(new_cols):
-        segments.append(b'<c r="' + _LETTER_BYTES[new_cols[j]] + b"%s%s")
-        order += [n + 1, n + 2 + j]
-        j += 1
-    segments.append(b"</row>")
-    return (b"".join(segments), itemgetter(*order),
-            tuple((k, _LETTER_BYTES[cols[k - 1]]) for k in sorted(checks)))
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
