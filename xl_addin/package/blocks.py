@@ -20,6 +20,7 @@ import ctypes
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -168,18 +169,11 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
     """Inflate ``raw`` into ``target`` (a ctypes buffer: the whole text, or a smaller one used
     over and over) stopping at each block's end (Z_BLOCK): the blocks' first bits and first
     bytes; None unless it inflates to exactly ``size`` bytes, all of ``raw`` used."""
-    lib = _ZLIB
-    if lib is None or len(raw) >= 1 << 32:
-        return None
-    source = ctypes.c_char_p(raw)                    # bytes: no copy
-    stream = _ZStream()
-    if lib.inflateInit2_(ctypes.byref(stream), -15, lib.zlibVersion(), ctypes.sizeof(_ZStream)) != _Z_OK:
-        return None
     bits, starts = array("q", [0]), array("q", [0])
     ended = False
-    try:
-        stream.next_in = ctypes.cast(source, ctypes.c_void_p)
-        stream.avail_in = len(raw)
+    with _inflater(raw) as (lib, stream):
+        if stream is None:
+            return None
         while True:
             if stream.avail_out == 0:                    # (again) from the buffer's start
                 stream.next_out = ctypes.addressof(target)
@@ -195,10 +189,8 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
             if kind & 128 and not kind & 64:         # after a block's end: the next one's header
                 bits.append(stream.total_in * 8 - (kind & 7))
                 starts.append(stream.total_out)
-    finally:
-        lib.inflateEnd(ctypes.byref(stream))
-    if not ended or stream.total_out != size or stream.total_in != len(raw):
-        return None
+        if not ended or stream.total_out != size or stream.total_in != len(raw):
+            return None
     if starts[-1] == size:                          # no block begins at the text's end
         bits.pop()
         starts.pop()
@@ -211,18 +203,14 @@ def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:
     that the first n bytes are there (a reader looks at them while the rest is inflated). False
     when the C zlib is not at hand (nothing done) or the stream does not fill ``target``
     exactly, all of ``raw`` used."""
-    lib, size = _ZLIB, len(target)
-    if lib is None or not 0 < size < 1 << 32 or len(raw) >= 1 << 32:
+    size = len(target)
+    if not 0 < size < 1 << 32:
         return False
     buffer = (ctypes.c_char * size).from_buffer(target)
-    source = ctypes.c_char_p(raw)                    # bytes: no copy
-    stream = _ZStream()
-    if lib.inflateInit2_(ctypes.byref(stream), -15, lib.zlibVersion(), ctypes.sizeof(_ZStream)) != _Z_OK:
-        return False
     ended = False
-    try:
-        stream.next_in = ctypes.cast(source, ctypes.c_void_p)
-        stream.avail_in = len(raw)
+    with _inflater(raw) as (lib, stream):
+        if stream is None:
+            return False
         stream.next_out = ctypes.addressof(buffer)
         while stream.total_out < size:
             stream.avail_out = min(step, size - stream.total_out)
@@ -237,7 +225,25 @@ def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:
         if not ended and stream.total_out == size and stream.avail_in:
             stream.avail_out = 0                             # the end of the stream, nothing more
             ended = lib.inflate(ctypes.byref(stream), 0) == _Z_STREAM_END
+        whole = ended and stream.total_out == size and stream.total_in == len(raw)
+    del buffer                                               # (``target`` may grow or shrink again)
+    return whole
+
+
+@contextmanager
+def _inflater(raw: bytes):
+    """(the C zlib, a raw inflate stream reading ``raw``) for the ``with`` block, ended after it;
+    (None, None) when the library is not at hand or ``raw`` is too long for one stream."""
+    lib = _ZLIB
+    stream = _ZStream()
+    if lib is None or len(raw) >= 1 << 32 or lib.inflateInit2_(
+            ctypes.byref(stream), -15, lib.zlibVersion(), ctypes.sizeof(_ZStream)) != _Z_OK:
+        yield None, None
+        return
+    source = ctypes.c_char_p(raw)                    # bytes: no copy (held until the end)
+    stream.next_in = ctypes.cast(source, ctypes.c_void_p)
+    stream.avail_in = len(raw)
+    try:
+        yield lib, stream
     finally:
         lib.inflateEnd(ctypes.byref(stream))
-        del buffer
-    return ended and stream.total_out == size and stream.total_in == len(raw)
