@@ -33,6 +33,7 @@ from lxml import etree
 
 from ..core.plan import SheetRewrite, agents_columns, carried_rows, header_key, value_key
 from .errors import WorkbookError
+from .memsearch import contains
 from .opc import MAIN_NS, m
 from .refs import cell_ref
 from .safety import iterparse_safe, parse_xml
@@ -99,8 +100,8 @@ class SharedStrings:
         self._items = iterparse_safe(io.BytesIO(data), _SI) if data else None
         # The text, when its items can be found by "<si" (no comment or CDATA section could hold
         # one, the main namespace unprefixed, no prefixed item); the last item found: (index, offset).
-        self._data = data if data and _SI_PLAIN.search(data[:1000]) and b"<!--" not in data \
-            and b"<![CDATA[" not in data and b":si" not in data else None
+        self._data = data if data and _SI_PLAIN.search(data[:1000]) and not contains(data, b"<!--") \
+            and not contains(data, b"<![CDATA[") and not contains(data, b":si") else None
         self._found: dict[int, str] = {}
         self._at = (-1, 0)
 

@@ -29,6 +29,7 @@ from .archive import COPY_BLOCKS_FROM, Archive
 from .blocks import MarkedText, inflate_marked
 from .errors import WorkbookError
 from .guard import FileIdentity
+from .memsearch import contains
 from .opc import MAIN_NS, REL_NS, SheetEntry, WorkbookParts, m, rels_part_of, resolve_target
 from .rawrows import FORMULA_MARKERS, has_formula
 from .refs import split_cell_ref
@@ -157,7 +158,7 @@ def _formula_cells_in_text(data: bytes, rows: list[list], *, formulas: bool, err
     every cell (a sheet with one formula column: ~20x faster); None when a cell is not in the
     form Excel writes (``<c r="A1" …>``, in a ``<row r="1"`` of the same number, the formula its
     first child, no prefixes, entities or single quotes around) — then the walk decides."""
-    if FORMULA_MARKERS[1].search(data) or b"<row>" in data or b"t='e'" in data:
+    if FORMULA_MARKERS[1].search(data) or contains(data, b"<row>") or contains(data, b"t='e'"):
         return None
     out: set[tuple[int, int]] = set()
     missing: set[tuple[int, int]] = set()
@@ -281,7 +282,7 @@ def _grid_cells(data: bytes) -> int | None:
         found = set(pattern.findall(data))
         if found:
             return height * max(_letters_value(c) for c in found)
-    return height * next((i for i in range(26, 0, -1) if b' r="%c' % (64 + i) in data), 0)
+    return height * next((i for i in range(26, 0, -1) if contains(data, b' r="%c' % (64 + i))), 0)
 
 
 def _sheet_data_span(data: bytes) -> tuple[int, int]:

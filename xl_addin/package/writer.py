@@ -21,6 +21,7 @@ from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream
 from .blocks import Blocks, MarkedText, Source, find_blocks
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
+from .memsearch import contains
 from .opc import (
     CT_NS,
     PKG_REL_NS,
@@ -50,19 +51,19 @@ def _mentions(data: bytes, sheet: str) -> bool:
     spelled, other tools may not); the formulas themselves decide."""
     needle = sheet.encode()
     escaped = sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
-    if needle in data or (escaped != needle and escaped in data):
+    if contains(data, needle) or (escaped != needle and contains(data, escaped)):
         return True
     if len(data) > 4 << 20:
         return False
     low = data.lower()
-    return needle.lower() in low or escaped.lower() in low
+    return contains(low, needle.lower()) or contains(low, escaped.lower())
 
 
 def _has_formulas(data: bytes) -> bool:
     """Does this sheet's XML hold a formula anywhere — a cell's, a conditional format's or a
     drop-down's (what ``SheetPatcher.shift_references`` moves)? A log of values that names a
     sheet in its text (the Protokoll's 'Blatt' column) points nowhere."""
-    return b"<formula" in data or rawrows.has_formula(data)
+    return contains(data, b"<formula") or rawrows.has_formula(data)
 
 
 @dataclass
@@ -470,7 +471,7 @@ class _Edit:
                 ahead = self._parsing.get(entry.part)            # inflated for its patcher anyway
                 data = _text(self._texts.get(entry.part)) or (ahead.result() if ahead is not None
                                                                else self.archive.read(entry.part))
-                refers = self._may_refer(data, moving)
+                refers = self._refers[entry.part] = self._may_refer(data, moving)
             if refers:
                 out.add(entry.name)
         return out
