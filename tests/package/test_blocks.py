@@ -66,6 +66,23 @@ def test_the_blocks_found_are_where_the_stream_can_be_cut(level, strategy, mem):
         stored = head.to_bytes(-(-(p + 3) // 8), "little") + b"\x00\x00\xff\xff"  # + empty stored block
         packer = zlib.compressobj(5, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, TEXT[max(0, u - 32768):u])
         assert inflate(stored + packer.compress(TEXT[u:]) + packer.flush()) == TEXT
+    assert type(marked.text) is bytes
+
+
+@pytest.mark.parametrize("level", [0, 1, 6])
+def test_the_crc_of_a_stretch_of_blocks_comes_from_the_crcs_noted_while_inflating(level):
+    """The CRC before each block is the text's up to there, and ``crc_on`` of a stretch of
+    blocks continues a CRC as reading the stretch would — from any CRC, over any stretch."""
+    raw = raw_deflate(TEXT, level)
+    found = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT)).blocks
+    assert len(found.crcs) == len(found.starts)
+    assert all(found.crcs[k] == zlib.crc32(TEXT[:found.starts[k]]) for k in range(len(found.starts)))
+    rnd = random.Random(level)
+    for _ in range(20):
+        first, last = sorted(rnd.sample(range(len(found.starts)), 2))
+        before = rnd.getrandbits(32)
+        assert found.crc_on(before, first, last) == zlib.crc32(TEXT[found.starts[first]:found.starts[last]], before)
+    assert found.crc_on(7, 3, 3) == 7
 
 
 def test_a_stretch_of_blocks_copied_between_new_pieces_inflates_to_the_new_text():
@@ -123,6 +140,7 @@ def test_a_stream_that_does_not_inflate_to_its_size_and_crc_is_not_marked():
     assert find_blocks(raw, len(TEXT) - 1, 0) is None and find_blocks(raw[:-100], len(TEXT), 0) is None
     assert inflate_marked(raw, len(TEXT) - 1, zlib.crc32(TEXT)) is None
     assert inflate_marked(raw, len(TEXT), zlib.crc32(TEXT) ^ 1) is None
+    assert find_blocks(raw, len(TEXT), zlib.crc32(TEXT) ^ 1) is None
     assert inflate_marked(raw[:-100], len(TEXT), zlib.crc32(TEXT)) is None
     assert inflate_marked(raw + b"\x00", len(TEXT), zlib.crc32(TEXT)) is None
     broken = bytearray(raw)

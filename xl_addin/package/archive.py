@@ -284,7 +284,7 @@ def deflate_stream(pieces: Iterable[bytes | memoryview | Kept], level: int = REW
                     copied: Future[bytes] = Future()
                     copied.set_result(source.blocks.middle(source.raw, first, last))
                     done.append(copied)
-                    crc = zlib.crc32(view[begin:end], crc)
+                    crc = source.blocks.crc_on(crc, first, last)
                     size += end - begin
                     tail = view[end - _WINDOW:end]
                     piece = view[end:piece.end]

@@ -13,11 +13,14 @@ is deflated whole — the same text comes out either way, only slower
 A copied stretch of blocks is valid in the new stream when the 32 KB before it are the same
 bytes as before it in the old one (deflate looks back at most 32 KB): the writer copies only
 blocks that begin at least 32 KB into a stretch of the text it keeps (``copyable``).
+
+The text's CRC-32 is taken as it is inflated, a call's output at a time while it is still in the
+cache, and noted where each block begins: the CRC of a copied stretch then comes from two of those
+(zlib's ``crc32_combine``) instead of another pass over its megabytes (``Blocks.crc_on``).
 """
 from __future__ import annotations
 
 import ctypes
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
@@ -38,7 +41,7 @@ class _ZStream(ctypes.Structure):
 
 
 def _load_zlib():
-    """The C zlib with the three functions used, or None."""
+    """The C zlib with the functions used (and its crc32_combine, 64-bit lengths), or None."""
     for name in ("libz.so.1", "libz.1.dylib", "libz.so"):
         try:
             lib = ctypes.CDLL(name)          # calls let go of the GIL
@@ -49,13 +52,18 @@ def _load_zlib():
             lib.inflateInit2_.argtypes = [ctypes.POINTER(_ZStream), ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
             lib.inflate.argtypes = [ctypes.POINTER(_ZStream), ctypes.c_int]
             lib.inflateEnd.argtypes = [ctypes.POINTER(_ZStream)]
+            lib.crc32.restype = ctypes.c_ulong
+            lib.crc32.argtypes = [ctypes.c_ulong, ctypes.c_void_p, ctypes.c_uint]
+            combine = getattr(lib, "crc32_combine64", None) or lib.crc32_combine
+            combine.restype = ctypes.c_ulong
+            combine.argtypes = [ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int64]
         except AttributeError:
             continue
-        return lib
-    return None
+        return lib, combine
+    return None, None
 
 
-_ZLIB = _load_zlib()
+_ZLIB, _CRC32_COMBINE = _load_zlib()
 
 
 def available() -> bool:
@@ -65,11 +73,13 @@ def available() -> bool:
 @dataclass(frozen=True)
 class Blocks:
     """Where each block of a deflate stream begins: its first bit in the stream (``bits``,
-    counted from the stream's first byte, lowest bit first) and its first byte in the text
-    (``starts``) — ascending, the first block at (0, 0). ``crc`` and ``compressed``: the
-    member's CRC-32 and compressed size (which stream they describe)."""
+    counted from the stream's first byte, lowest bit first), its first byte in the text
+    (``starts``) and the CRC-32 of the text before it (``crcs``) — ascending, the first block
+    at (0, 0, 0). ``crc`` and ``compressed``: the member's CRC-32 and compressed size (which
+    stream they describe)."""
     bits: array
     starts: array
+    crcs: array
     crc: int
     compressed: int
 
@@ -84,6 +94,16 @@ class Blocks:
         while first < last and bits[first] & 1:
             first += 1
         return (first, last) if first < last else None
+
+    def crc_on(self, crc: int, first: int, last: int) -> int:
+        """``zlib.crc32(text[starts[first]:starts[last]], crc)`` without reading the text: the
+        stretch's own CRC is the one before its end with the one before its start taken out
+        (zlib's ``crc32_combine`` is linear: crc(A+B) = combine(crc(A), 0, |B|) ^ crc(B))."""
+        combine = _CRC32_COMBINE
+        assert combine is not None              # (there are no Blocks without the C zlib)
+        length = self.starts[last] - self.starts[first]
+        own = self.crcs[last] ^ combine(self.crcs[first], 0, length)
+        return combine(crc, own, length)
 
     def middle(self, raw: bytes, first: int, last: int) -> bytes:
         """The blocks first … last-1 of the stream ``raw`` as a piece of a new stream that
@@ -140,36 +160,30 @@ def inflate_marked(raw: bytes, size: int, crc: int) -> MarkedText | None:
     bytes of CRC ``crc`` (the caller reads the member as ever and reports what is wrong)."""
     if _ZLIB is None or not 0 < size < 1 << 32:
         return None
-    out = bytearray(size)
-    target = (ctypes.c_char * size).from_buffer(out)
-    try:
-        found = _scan(raw, size, target)
-    finally:
-        del target
-    if found is None:
+    text = _unfilled_bytes(size)
+    found = _scan(raw, size, (ctypes.c_char * size).from_address(_address(text)))
+    if found is None or found[3] != crc:
         return None
-    text = bytes(out)
-    del out
-    if zlib.crc32(text) != crc:
-        return None
-    return MarkedText(text, Blocks(*found, crc, len(raw)))
+    return MarkedText(text, Blocks(*found[:3], crc, len(raw)))
 
 
 def find_blocks(raw: bytes, size: int, crc: int) -> Blocks | None:
     """Where the blocks of the raw deflate stream ``raw`` begin, its text not kept (inflated a
     megabyte at a time: the caller has it already, as read — ``crc`` is the member's, which that
-    text was checked against); None as ``inflate_marked``."""
+    text was checked against, and the CRCs noted are that text's); None as ``inflate_marked``."""
     if _ZLIB is None or not 0 < size < 1 << 32:
         return None
     found = _scan(raw, size, ctypes.create_string_buffer(min(size, 1 << 20)))
-    return None if found is None else Blocks(*found, crc, len(raw))
+    return None if found is None or found[3] != crc else Blocks(*found[:3], crc, len(raw))
 
 
-def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
+def _scan(raw: bytes, size: int, target) -> tuple[array, array, array, int] | None:
     """Inflate ``raw`` into ``target`` (a ctypes buffer: the whole text, or a smaller one used
-    over and over) stopping at each block's end (Z_BLOCK): the blocks' first bits and first
-    bytes; None unless it inflates to exactly ``size`` bytes, all of ``raw`` used."""
-    bits, starts = array("q", [0]), array("q", [0])
+    over and over) stopping at each block's end (Z_BLOCK): the blocks' first bits, first bytes
+    and the CRC before each, and the text's CRC; None unless it inflates to exactly ``size``
+    bytes, all of ``raw`` used."""
+    bits, starts, crcs = array("q", [0]), array("q", [0]), array("Q", [0])
+    crc = 0
     ended = False
     with _inflater(raw) as (lib, stream):
         if stream is None:
@@ -179,7 +193,9 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
                 stream.next_out = ctypes.addressof(target)
                 stream.avail_out = len(target)
             before = (stream.total_in, stream.total_out)
+            at = stream.next_out
             rc = lib.inflate(ctypes.byref(stream), _Z_BLOCK)
+            crc = lib.crc32(crc, at, stream.total_out - before[1])     # while it is in the cache
             if rc == _Z_STREAM_END:
                 ended = True
                 break
@@ -189,12 +205,34 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array] | None:
             if kind & 128 and not kind & 64:         # after a block's end: the next one's header
                 bits.append(stream.total_in * 8 - (kind & 7))
                 starts.append(stream.total_out)
+                crcs.append(crc)
         if not ended or stream.total_out != size or stream.total_in != len(raw):
             return None
     if starts[-1] == size:                          # no block begins at the text's end
         bits.pop()
         starts.pop()
-    return bits, starts
+        crcs.pop()
+    return bits, starts, crcs, crc
+
+
+# A bytes object made to be filled, as C code makes one (PyBytes_FromStringAndSize with no
+# source: its bytes not even zeroed), and filled before anything else sees it — the text
+# inflated straight into it instead of into a buffer copied afterwards (28 MB for a long
+# Protokoll: a copy and as many fresh pages again).
+_NEW_BYTES = ctypes.pythonapi.PyBytes_FromStringAndSize
+_NEW_BYTES.restype = ctypes.py_object
+_NEW_BYTES.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]
+
+
+def _unfilled_bytes(size: int) -> bytes:
+    return _NEW_BYTES(None, size)
+
+
+def _address(data: bytes) -> int:
+    """Where the bytes of ``data`` lie (ctypes points a c_char_p at them, no copy)."""
+    address = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
+    assert address is not None
+    return address
 
 
 def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:
