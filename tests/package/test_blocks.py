@@ -69,6 +69,33 @@ def test_the_blocks_found_are_where_the_stream_can_be_cut(level, strategy, mem):
     assert type(marked.text) is bytes
 
 
+@pytest.mark.parametrize("level, ends", [(1, 20_000), (6, 100_000), (0, 300_000), (6, 10**9)])
+def test_a_log_has_only_the_blocks_near_its_ends_marked(level, ends):
+    """A log's text (``ends``) comes out the same, with the blocks that begin within ``ends``
+    bytes of its start or end marked (one beginning right at the end of the stretch between
+    may not be) and none between but the first after the head; a text not longer than twice
+    ``ends`` has every block marked. A copy of its kept middle inflates to the new text."""
+    raw = raw_deflate(TEXT, level)
+    every = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT)).blocks
+    marked = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT), ends)
+    assert marked is not None and marked.text == TEXT and type(marked.text) is bytes
+    found = marked.blocks
+    all_of = {u: (p, c) for u, p, c in zip(every.starts, every.bits, every.crcs)}
+    assert all(all_of[u] == (p, c) for u, p, c in zip(found.starts, found.bits, found.crcs, strict=True))
+    if len(TEXT) <= 2 * ends:
+        assert found == every
+        return
+    first_after_head = next(u for u in every.starts if u >= ends)
+    assert [u for u in every.starts if u <= first_after_head or u > len(TEXT) - ends] == \
+        [u for u in found.starts if u <= first_after_head or u > len(TEXT) - ends]
+    assert not [u for u in found.starts if first_after_head < u < len(TEXT) - ends]
+    body, end = TEXT.index(b"<sheetData>") + 11, TEXT.index(b"</sheetData>")
+    out = deflate_stream([TEXT[:body].replace(b"A1:D40000", b"A1:D40001"), Kept(body, end),
+                          b'<row r="40001"/>', TEXT[end:]], source=Source(TEXT, raw, found))
+    assert inflate(out.data) == TEXT.replace(b"A1:D40000", b"A1:D40001").replace(b"</sheetData>",
+                                                                                 b'<row r="40001"/></sheetData>')
+
+
 @pytest.mark.parametrize("level", [0, 1, 6])
 def test_the_crc_of_a_stretch_of_blocks_comes_from_the_crcs_noted_while_inflating(level):
     """The CRC before each block is the text's up to there, and ``crc_on`` of a stretch of

@@ -154,14 +154,19 @@ class MarkedText:
     blocks: Blocks
 
 
-def inflate_marked(raw: bytes, size: int, crc: int) -> MarkedText | None:
+def inflate_marked(raw: bytes, size: int, crc: int, ends: int | None = None) -> MarkedText | None:
     """The raw deflate stream ``raw`` inflated to its ``size`` bytes, with where its blocks
     begin; None when the C zlib is not at hand or the stream does not inflate to ``size``
-    bytes of CRC ``crc`` (the caller reads the member as ever and reports what is wrong)."""
+    bytes of CRC ``crc`` (the caller reads the member as ever and reports what is wrong).
+    With ``ends``, only the blocks beginning within that many bytes of the text's start or end
+    are marked (a log: kept whole but for its two ends) — the stretch between is inflated in one
+    call, where a call per block would wait for the GIL at each block's end (up to 5 ms each
+    while another thread runs Python: a hundred blocks outlast the plan)."""
     if _ZLIB is None or not 0 < size < 1 << 32:
         return None
     text = _unfilled_bytes(size)
-    found = _scan(raw, size, (ctypes.c_char * size).from_address(_address(text)))
+    quiet = (ends, size - ends) if ends is not None and size > 2 * ends else None
+    found = _scan(raw, size, (ctypes.c_char * size).from_address(_address(text)), quiet)
     if found is None or found[3] != crc:
         return None
     return MarkedText(text, Blocks(*found[:3], crc, len(raw)))
@@ -177,11 +182,15 @@ def find_blocks(raw: bytes, size: int, crc: int) -> Blocks | None:
     return None if found is None or found[3] != crc else Blocks(*found[:3], crc, len(raw))
 
 
-def _scan(raw: bytes, size: int, target) -> tuple[array, array, array, int] | None:
+def _scan(raw: bytes, size: int, target, quiet: tuple[int, int] | None = None
+          ) -> tuple[array, array, array, int] | None:
     """Inflate ``raw`` into ``target`` (a ctypes buffer: the whole text, or a smaller one used
     over and over) stopping at each block's end (Z_BLOCK): the blocks' first bits, first bytes
     and the CRC before each, and the text's CRC; None unless it inflates to exactly ``size``
-    bytes, all of ``raw`` used."""
+    bytes, all of ``raw`` used. ``quiet`` (the whole text's target only): from the first block
+    end at or after its start, the text up to its end is inflated in one call, no block
+    between marked."""
+    assert quiet is None or len(target) == size
     bits, starts, crcs = array("q", [0]), array("q", [0]), array("Q", [0])
     crc = 0
     ended = False
@@ -194,6 +203,18 @@ def _scan(raw: bytes, size: int, target) -> tuple[array, array, array, int] | No
                 stream.avail_out = len(target)
             before = (stream.total_in, stream.total_out)
             at = stream.next_out
+            if quiet is not None and quiet[0] <= stream.total_out < quiet[1]:
+                stream.avail_out = quiet[1] - stream.total_out
+                rc = lib.inflate(ctypes.byref(stream), 0)              # Z_NO_FLUSH: up to quiet's end
+                crc = lib.crc32(crc, at, stream.total_out - before[1])
+                stream.avail_out = size - stream.total_out
+                quiet = None
+                if rc == _Z_STREAM_END:
+                    ended = True
+                    break
+                if rc != _Z_OK or before == (stream.total_in, stream.total_out):
+                    break
+                continue
             rc = lib.inflate(ctypes.byref(stream), _Z_BLOCK)
             crc = lib.crc32(crc, at, stream.total_out - before[1])     # while it is in the cache
             if rc == _Z_STREAM_END:

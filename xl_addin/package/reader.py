@@ -57,6 +57,9 @@ _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
 # A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
 SECOND_BOOK_FROM = 2 << 20
+# A log's blocks are marked this far from its text's ends (``blocks.inflate_marked``): its rows are
+# appended at the end, its dimension at the start changes, the rest is kept and copied.
+LOG_MARKED_ENDS = 1 << 20
 # A sheet's text from this size is looked at while it is inflated (``_inflate_looking``), this
 # many bytes of it at a time.
 LOOK_WHILE_INFLATING_FROM = 4 << 20
@@ -740,7 +743,7 @@ def _inflate_marked(archive: Archive, info: zipfile.ZipInfo) -> bytes | MarkedTe
     """A member's text with where its stream's blocks begin (a log a run appends to: the writer
     copies those blocks, ``blocks``) — its bytes alone where that is not known."""
     if info.compress_type == zipfile.ZIP_DEFLATED and info.file_size >= COPY_BLOCKS_FROM:
-        marked = inflate_marked(archive.raw(info), info.file_size, info.CRC)
+        marked = inflate_marked(archive.raw(info), info.file_size, info.CRC, LOG_MARKED_ENDS)
         if marked is not None:
             return marked
     return archive.read(info.filename)
