@@ -80,7 +80,7 @@ def test_a_log_has_only_the_blocks_near_its_ends_marked(level, ends):
     marked = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT), ends)
     assert marked is not None and marked.text == TEXT and type(marked.text) is bytes
     found = marked.blocks
-    all_of = {u: (p, c) for u, p, c in zip(every.starts, every.bits, every.crcs)}
+    all_of = {u: (p, c) for u, p, c in zip(every.starts, every.bits, every.crcs, strict=True)}
     assert all(all_of[u] == (p, c) for u, p, c in zip(found.starts, found.bits, found.crcs, strict=True))
     if len(TEXT) <= 2 * ends:
         assert found == every
