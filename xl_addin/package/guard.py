@@ -7,7 +7,7 @@
   atomic on both. A lock whose process is gone (same host) or that is older than
   ``STALE_AFTER_SECONDS`` (another host) is stale and taken over; otherwise the second run waits
   up to ``wait`` seconds and then refuses with one line naming the holder.
-- ``FileIdentity``: the file as a run read it (device, inode, size, mtime, a BLAKE2 hash of its
+- ``FileIdentity``: the file as a run read it (device, inode, size, mtime, a SHA-256 hash of its
   bytes), compared before the writer starts and right before the rename.
 - ``terminate_raises``: SIGTERM/SIGHUP become the exception ``Terminated`` while a lock is held,
   so every ``finally`` runs (temp file removed, lock released) instead of the process vanishing.
@@ -85,8 +85,10 @@ class FileIdentity:
 
     @classmethod
     def of(cls, st: os.stat_result, data: bytes) -> FileIdentity:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
-                   hashlib.blake2b(data, digest_size=16).digest())
+        # SHA-256: OpenSSL's uses the CPU's SHA instructions where there are some (x86-64 servers
+        # of the last years, ARMv8) — 3 ms for a 5.6 MB workbook here, BLAKE2b 5.4 ms; each run
+        # hashes the file three times
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, hashlib.sha256(data).digest())
 
     def same_content(self, other: FileIdentity) -> bool:
         return (self.size, self.digest) == (other.size, other.digest)
