@@ -192,6 +192,49 @@ class Archive:
         return raw
 
 
+VERIFY_STEP = 1 << 20        # bytes inflated at a time when a member is read back
+
+
+def reads_back(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Does the member ``info`` of the zip file ``data`` read back — its local header there and
+    naming it, its stream inflating (a step at a time) to exactly its size and CRC? (Stricter
+    than ``ZipFile.testzip``, which takes a stream that ends early or a stored member for
+    sound whatever size the directory gives it.)"""
+    off = info.header_offset
+    header = data[off:off + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
+        return False
+    fields = _LOCAL_HEADER.unpack(header)
+    start = off + _LOCAL_HEADER.size
+    name = data[start:start + fields[-2]].decode("utf-8" if fields[2] & 0x800 else "cp437", "replace")
+    if name != info.orig_filename:
+        return False
+    start += fields[-2] + fields[-1]
+    raw = memoryview(data)[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return False
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw) == info.file_size and zlib.crc32(raw) == info.CRC
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    inflater = zlib.decompressobj(-15)
+    crc = size = 0
+    rest: bytes | memoryview = raw
+    try:
+        while True:
+            out = inflater.decompress(rest, VERIFY_STEP)
+            crc = zlib.crc32(out, crc)
+            size += len(out)
+            if size > info.file_size:
+                return False
+            rest = inflater.unconsumed_tail
+            if not rest and (inflater.eof or not out):
+                break
+    except zlib.error:
+        return False
+    return inflater.eof and size == info.file_size and crc == info.CRC
+
+
 @dataclass(frozen=True)
 class Deflated:
     """A member's bytes, compressed as the zip stores them."""

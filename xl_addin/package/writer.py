@@ -3,10 +3,10 @@ atomically, keeping backups. Every other zip member is copied raw, in its origin
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 import zipfile
-import zlib
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -17,7 +17,7 @@ from lxml import etree
 from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, rawrows, safety, tables
-from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream
+from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream, reads_back
 from .blocks import Blocks, MarkedText, Source, find_blocks
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
@@ -869,22 +869,24 @@ class _Edit:
 
 def _verify(tmp: str, order: list[str], name: str) -> None:
     """The new file read back from disk before it replaces the original: its members in order,
-    each inflating to its CRC (as ``ZipFile.testzip``) — on two threads, the big members spread
-    over them (zlib lets go of the GIL)."""
+    each inflating to its size and CRC (``archive.reads_back``) — on two threads, the big members
+    spread over them by their size (zlib lets go of the GIL)."""
     try:
-        with zipfile.ZipFile(tmp) as zf:
+        with open(tmp, "rb") as fh:
+            data = fh.read()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if zf.namelist() != order:
                 raise WorkbookError(f"Datei '{name}': neue Datei unvollständig — Original "
                                     f"unverändert")
             infos = zf.infolist()
-        shares: list[list[str]] = [[], []]
+        shares: list[list[zipfile.ZipInfo]] = [[], []]
         loads = [0, 0]
-        for info in sorted(infos, key=lambda i: i.compress_size, reverse=True):
+        for info in sorted(infos, key=lambda i: i.file_size, reverse=True):     # inflating: by its output
             lighter = loads.index(min(loads))
-            shares[lighter].append(info.filename)
-            loads[lighter] += info.compress_size
+            shares[lighter].append(info)
+            loads[lighter] += info.file_size
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="xl_addin-verify") as pool:
-            found = [job.result() for job in [pool.submit(_first_bad, tmp, members) for members in shares]]
+            found = [job.result() for job in [pool.submit(_first_bad, data, members) for members in shares]]
         bad = next((b for b in found if b is not None), None)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookError(f"Datei '{name}': neue Datei fehlerhaft ({exc}) — Original "
@@ -894,17 +896,9 @@ def _verify(tmp: str, order: list[str], name: str) -> None:
                             f"Prüfsumme — Original unverändert")
 
 
-def _first_bad(path: str, members: list[str]) -> str | None:
-    """The first of ``members`` that does not read back to its CRC (``ZipFile.testzip``'s test)."""
-    with zipfile.ZipFile(path) as zf:
-        for member in members:
-            try:
-                with zf.open(member) as fh:
-                    while fh.read(1 << 20):
-                        pass
-            except (zipfile.BadZipFile, zlib.error):
-                return member
-    return None
+def _first_bad(data: bytes, members: list[zipfile.ZipInfo]) -> str | None:
+    """The first of ``members`` that does not read back (``archive.reads_back``)."""
+    return next((info.filename for info in members if not reads_back(data, info)), None)
 
 
 def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None) -> Path | None:

@@ -1,0 +1,98 @@
+"""The new file is read back before it replaces the original (``writer._verify``,
+``archive.reads_back``): a sound file passes, and every way a member can be broken — a changed
+byte in a deflated or a stored member, a wrong CRC or size in the directory (which
+``ZipFile.testzip`` lets pass for a small or a stored member), a header not where the directory
+says, a cut file, members out of order — is found and named, the original left as it is."""
+from __future__ import annotations
+
+import io
+import random
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xl_addin.package import archive
+from xl_addin.package.errors import WorkbookError
+from xl_addin.package.writer import _verify
+
+
+def workbook_zip(tmp_path, members: dict[str, bytes], stored: tuple[str, ...] = ()) -> str:
+    path = tmp_path / "new.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, text in members.items():
+            zf.writestr(member, text, zipfile.ZIP_STORED if member in stored else zipfile.ZIP_DEFLATED)
+    return str(path)
+
+
+def log_text(rows: int) -> bytes:
+    rnd = random.Random(rows)
+    return b"<worksheet><sheetData>" + b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%x</t></is></c></row>' % (r, r, rnd.getrandbits(64))
+        for r in range(1, rows + 1)) + b"</sheetData></worksheet>"
+
+
+MEMBERS = {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": log_text(60_000),
+           "xl/worksheets/sheet2.xml": log_text(3_000), "xl/media/image1.png": bytes(range(256)) * 50}
+
+
+def test_a_sound_file_reads_back(tmp_path):
+    path = workbook_zip(tmp_path, MEMBERS, stored=("xl/media/image1.png",))
+    _verify(path, list(MEMBERS), "Inkasso.xlsx")
+
+
+def flip(path: str, member: str, at: float) -> None:
+    """One byte of ``member``'s stream (``at``: where in it) changed on disk."""
+    data = bytearray(Path(path).read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(member)
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + int(info.compress_size * at)] ^= 0x55
+    Path(path).write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member, at", [("xl/worksheets/sheet1.xml", 0.0), ("xl/worksheets/sheet1.xml", 0.5),
+                                        ("xl/worksheets/sheet1.xml", 0.999), ("xl/worksheets/sheet2.xml", 0.3),
+                                        ("xl/media/image1.png", 0.7)])
+def test_a_changed_byte_is_found_and_named(tmp_path, member, at):
+    path = workbook_zip(tmp_path, MEMBERS, stored=("xl/media/image1.png",))
+    flip(path, member, at)
+    said = f"Teil '{member}' hat eine falsche Prüfsumme — Original unverändert"
+    with pytest.raises(WorkbookError, match=re.escape(said)):
+        _verify(path, list(MEMBERS), "Inkasso.xlsx")
+
+
+@pytest.mark.parametrize("member", list(MEMBERS))
+@pytest.mark.parametrize("field, offset", [("CRC", 16), ("size", 24)])
+def test_a_member_whose_crc_or_size_is_wrong_in_the_directory_is_found(tmp_path, member, field, offset):
+    path = workbook_zip(tmp_path, MEMBERS, stored=("xl/media/image1.png",))
+    data = bytearray(Path(path).read_bytes())
+    entry = data.index(b"PK\x01\x02")                     # the directory's first entry, then the member's
+    for _ in range(list(MEMBERS).index(member)):
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    assert data[entry + 46:entry + 46 + len(member)] == member.encode()
+    data[entry + offset] ^= 0x01
+    Path(path).write_bytes(bytes(data))
+    with pytest.raises(WorkbookError, match=re.escape(f"Teil '{member}'") + "|neue Datei fehlerhaft"):
+        _verify(path, list(MEMBERS), "Inkasso.xlsx")
+
+
+def test_a_header_not_where_the_directory_says_is_found(tmp_path):
+    path = workbook_zip(tmp_path, MEMBERS)
+    data = Path(path).read_bytes()
+    for info in zipfile.ZipFile(io.BytesIO(data)).infolist():
+        assert archive.reads_back(data, info)
+        info.header_offset += 1
+        assert not archive.reads_back(data, info)
+
+
+def test_a_cut_file_or_members_out_of_order_are_refused(tmp_path):
+    path = workbook_zip(tmp_path, MEMBERS)
+    with pytest.raises(WorkbookError, match="neue Datei unvollständig"):
+        _verify(path, list(reversed(MEMBERS)), "Inkasso.xlsx")
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[:len(data) // 2])
+    with pytest.raises(WorkbookError, match=r"neue Datei fehlerhaft|falsche Prüfsumme"):
+        _verify(path, list(MEMBERS), "Inkasso.xlsx")
