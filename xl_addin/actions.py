@@ -55,6 +55,7 @@ from .package import (
 )
 from .package.allocator import paused_gc
 from .package.guard import terminate_raises
+from .package.rawrows import forget_ahead as forget_cut_ahead
 from .package.reader import SheetTexts
 
 # A run imports only its own kind's rules (``Kind.plan_run``); the other actions import what they
@@ -157,8 +158,12 @@ class OpenWorkbook:
         self.data = WorkbookData(source=self.data.source, unread=(*self.data.sheets, *self.data.unread))
 
     def close(self) -> None:
-        """Let go of the file's lock (nothing to do for a book opened read-only or live)."""
+        """Let go of the file's lock (nothing to do for a book opened read-only or live) and of
+        the sheets' texts kept for its writer (and their rows, cut while it was read)."""
         lock, self.lock = self.lock, None
+        if self.texts:
+            self.texts = {}
+            forget_cut_ahead()
         if lock is not None:
             lock.release()
 

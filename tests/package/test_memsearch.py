@@ -23,8 +23,9 @@ ALPHABET = st.sampled_from([b"<", b"f", b">", b"a", b" ", b"\x00", b"\xff", b"M"
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.lists(ALPHABET, max_size=300).map(b"".join),
-       needle=st.lists(ALPHABET, min_size=1, max_size=6).map(b"".join), start=st.integers(-5, 320))
-def test_find_and_contains_as_python(data, needle, start):
+       needle=st.lists(ALPHABET, min_size=1, max_size=6).map(b"".join), start=st.integers(-5, 320),
+       end=st.one_of(st.none(), st.integers(-5, 320)))
+def test_find_and_contains_as_python(data, needle, start, end):
     for searcher in ("memmem", "python"):
         saved = memsearch._MEMMEM, memsearch.FROM
         try:
@@ -33,6 +34,7 @@ def test_find_and_contains_as_python(data, needle, start):
             else:
                 memsearch.FROM = 0
             assert memsearch.find(data, needle, start) == data.find(needle, start)
+            assert memsearch.find(data, needle, start, end) == data.find(needle, start, end)
             assert memsearch.contains(data, needle) == (needle in data)
         finally:
             memsearch._MEMMEM, memsearch.FROM = saved
@@ -47,6 +49,8 @@ def test_a_big_text(searcher):
     assert searcher.find(placed, needle) == at
     assert searcher.find(placed, needle, at) == at
     assert searcher.find(placed, needle, at + 1) == -1
+    assert searcher.find(placed, needle, 0, at + len(needle)) == at
+    assert searcher.find(placed, needle, 0, at + len(needle) - 1) == -1
     assert searcher.find(placed, b"<v>2") == -1
     assert searcher.contains(placed, b"</row><row")
 

@@ -457,3 +457,44 @@ def test_rows_read_from_their_cells_start_tags_are_what_cutting_them_reads(odd, 
     assert read == run(make(data, True), writes, fills, False, False)
     if "'" not in odd and odd.count("<c ") == odd.count("</c>") + odd.count('"/>'):   # as lxml writes it
         assert read == run(make(data, False), writes, fills, False, False)
+
+
+def sheet_text(rows: int, odd: bytes = b"") -> bytes:
+    body = b"".join(b'<row r="%d" spans="1:2"><c r="A%d"><v>%d</v></c>\n<c r="B%d" t="inlineStr"><is><t>x%d</t>'
+                    b'</is></c></row>%s' % (r, r, r, r, r, b"\n " if r % 3 else b"") for r in range(1, rows + 1))
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="%s"><sheetData>' % MAIN_NS.encode()
+            + odd + body + b"</sheetData></worksheet>")
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(0, 60), data=st.data())
+def test_rows_cut_ahead_are_what_cutting_them_then_finds(rows, data):
+    """The reader cuts the biggest sheet's rows while calamine builds its grid (``cut_ahead``):
+    any stretch the writer then cuts (``split``, ``rows_in``, ``plain_between``) comes out as if
+    nothing had been cut ahead — from between rows or not, for the same text only."""
+    text = sheet_text(rows)
+    first, close = text.index(b"<sheetData>") + 11, text.index(b"</sheetData>")
+    starts = [m.start() for m in re.finditer(rb"<row ", text)]
+    points = [first, close, *starts, *data.draw(st.lists(st.integers(first, close), max_size=4))]
+    asked = [tuple(sorted(data.draw(st.sampled_from(points)) for _ in range(2))) for _ in range(6)]
+    rawrows.forget_ahead()
+    expected = [(rawrows.rows_in(text, a, b), rawrows.plain_between(text, a, b)) for a, b in asked]
+    whole = rawrows.split(text, tail=CUT_FIRST)
+    rawrows.cut_ahead(text)
+    try:
+        assert rawrows._ahead is not None and rawrows._ahead.body is text
+        assert [(rawrows.rows_in(text, a, b), rawrows.plain_between(text, a, b)) for a, b in asked] == expected
+        again = rawrows.split(text, tail=CUT_FIRST)
+        assert (again.numbers, again.spans, again.prefix) == (whole.numbers, whole.spans, whole.prefix)
+        same = bytes(bytearray(text))                     # equal, but not the text cut ahead
+        assert rawrows.rows_in(same, first, close) == rawrows.rows_in(text, first, close)
+    finally:
+        rawrows.forget_ahead()
+    assert rawrows._ahead is None
+
+
+@pytest.mark.parametrize("odd", [b"<!-- a note -->", b"<?pi x?>", b"<row>no number</row>", b"<x/>"])
+def test_a_text_cutting_cannot_read_is_not_cut_ahead(odd):
+    text = sheet_text(5, odd)
+    rawrows.cut_ahead(text)
+    assert rawrows._ahead is None

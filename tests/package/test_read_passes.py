@@ -16,7 +16,8 @@ import xlsxwriter
 from hypothesis import given, settings, strategies as st
 
 from xl_addin.core.cells import col_letter
-from xl_addin.package import reader
+from xl_addin.core.plan import Plan, RowAppend
+from xl_addin.package import apply_plan, rawrows, reader
 from xl_addin.package.archive import Archive
 from xl_addin.package.reader import read_workbook
 
@@ -303,3 +304,39 @@ def test_meanwhile_is_called_once_while_the_biggest_sheet_is_built(tmp_path, mon
     # not the file's fault: read as if nothing was asked (the caller meets the error where it imports)
     assert read_workbook(path).sheets["Big"].rows == reader.read_workbook_as_is(path, meanwhile=broken_install)[
         0].sheets["Big"].rows
+
+
+def test_the_biggest_sheets_rows_are_cut_for_the_writer_while_calamine_builds_its_grid(tmp_path, monkeypatch):
+    """A run that will write (``texts``) has the biggest sheet's rows cut (``rawrows.cut_ahead``)
+    in the time it would wait for calamine's grid — not a run that only reads, not when the grid
+    is there already; the writer lets them go when it is done."""
+    path = tmp_path / "m.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
+    big = wb.add_worksheet("Big")
+    for r in range(300):
+        big.write_row(r, 0, [f"order {r}", r])
+    wb.close()
+    monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1)
+    cut: list[bytes] = []
+    real_cut = rawrows.cut_ahead
+    monkeypatch.setattr(rawrows, "cut_ahead", lambda text: cut.append(text) or real_cut(text))
+    slow = reader._sheet_of
+    # (calamine's grid takes, the caller's next steps take, texts, cut ahead?)
+    for building, meanwhile, texts, expected in ((0.3, 0.1, {}, 1), (0.3, 0.1, None, 0), (0.0, 0.3, {}, 0)):
+        def sheet_of(book, name, building=building):
+            if name == "Big":
+                time.sleep(building)
+            return slow(book, name)
+        monkeypatch.setattr(reader, "_sheet_of", sheet_of)
+        monkeypatch.setattr(reader, "_call_meanwhile", lambda call, waiting, took=meanwhile: time.sleep(took))
+        cut.clear()
+        data, _ = reader.read_workbook_as_is(path, meanwhile=lambda waiting: None, texts=texts)
+        assert len(cut) == expected and data.sheets["Big"].value(300, 2) == 299
+        if expected:
+            part = next(p for p, text in texts.items() if text is cut[0])
+            assert part.endswith("sheet2.xml") and rawrows._ahead is not None and rawrows._ahead.body is cut[0]
+            plan = Plan(appends=[RowAppend("Big", [["order 300", 300]])])
+            apply_plan(path, plan, backups=0, texts=texts)
+            assert rawrows._ahead is None
+            assert read_workbook(path).sheets["Big"].value(301, 2) == 300

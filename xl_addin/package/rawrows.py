@@ -17,10 +17,12 @@ from __future__ import annotations
 import operator
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.cells import col_letter, col_number
+from . import memsearch
 
 SHEET_DATA_OPEN = re.compile(rb"<sheetData(\s[^>]*)?(/?)>")
 _AFTER_NAME = frozenset(b" \t\r\n/>")
@@ -102,12 +104,69 @@ def split(data: bytes, tail: int | None = None) -> RawSheet | None:
 def plain_between(body: bytes, start: int, end: int) -> bool:
     """Nothing in ``body[start:end]`` (rows) that cutting it into rows could misread: no
     comment, processing instruction or CDATA section, no other sheetData."""
-    return not any(body.find(mark, start, end) >= 0 for mark in (b"<!--", b"<?", b"<![CDATA[", b"sheetData"))
+    ahead = _ahead
+    if ahead is not None and ahead.body is body and ahead.first <= start <= end <= ahead.close:
+        return True                                      # (a stretch of a plain one)
+    return not any(memsearch.find(body, mark, start, end) >= 0 for mark in (b"<!--", b"<?", b"<![CDATA[", b"sheetData"))
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """All rows of a sheet's text, cut before the writer asks (``cut_ahead``)."""
+    body: bytes
+    first: int                       # just after <sheetData>
+    close: int                       # </sheetData>
+    numbers: list[int]
+    spans: list[tuple[int, int]]
+    starts: array                    # each row's first byte
+
+    def rows(self, pos: int, close: int) -> tuple[list[int], list[tuple[int, int]]] | None:
+        """``rows_in(body, pos, close)`` from the rows cut — when ``pos`` and ``close`` lie
+        where a row begins (or at the stretch's ends); else None."""
+        i = 0 if pos == self.first else bisect_left(self.starts, pos)
+        j = len(self.starts) if close == self.close else bisect_left(self.starts, close)
+        if (pos != self.first and (i == len(self.starts) or self.starts[i] != pos)) or \
+                (close != self.close and (j == len(self.starts) or self.starts[j] != close)) or i > j:
+            return None
+        return self.numbers[i:j], self.spans[i:j]
+
+
+# The rows of the one sheet cut ahead (``cut_ahead``): the reader cuts the biggest sheet's text
+# while it waits for calamine to build its grid; the writer's ``split`` and ``rows_in`` take
+# them from here (``forget_ahead`` when the run is done).
+_ahead: _Ahead | None = None
+
+
+def cut_ahead(data: bytes) -> None:
+    """Cut the rows of the sheet text ``data`` now, for the writer to take them (what
+    ``rows_in`` and ``plain_between`` would find on any stretch of them); nothing kept when its
+    rows cannot be cut (the writer reads it its own way)."""
+    global _ahead
+    _ahead = None
+    found = SHEET_DATA_OPEN.search(data)
+    if found is None or found.group(2) or (found.group(1) and b"xmlns" in found.group(1)):
+        return
+    first, close = found.end(), data.rfind(b"</sheetData>")
+    if close < first or not plain_between(data, first, close):
+        return
+    cut = rows_in(data, first, close)
+    if cut is not None:
+        _ahead = _Ahead(data, first, close, *cut, array("q", (start for start, _ in cut[1])))
+
+
+def forget_ahead() -> None:
+    global _ahead
+    _ahead = None
 
 
 def rows_in(body: bytes, pos: int, close: int) -> tuple[list[int], list[tuple[int, int]]] | None:
     """The numbers and spans of the rows in ``body[pos:close]``, in order; None when it holds
     anything but rows (each with its number)."""
+    ahead = _ahead
+    if ahead is not None and ahead.body is body and ahead.first <= pos <= close <= ahead.close:
+        taken = ahead.rows(pos, close)
+        if taken is not None:
+            return taken
     numbers: list[int] = []
     spans: list[tuple[int, int]] = []
     find, search = body.find, _ROW_NUMBER.search

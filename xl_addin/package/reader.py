@@ -24,7 +24,7 @@ import python_calamine as calamine
 from lxml import etree
 
 from ..core.workbook_data import SheetData, WorkbookData, sheet_key
-from . import blocks, limits
+from . import blocks, limits, rawrows
 from .archive import COPY_BLOCKS_FROM, Archive
 from .blocks import MarkedText, inflate_marked
 from .errors import WorkbookError
@@ -619,7 +619,9 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
     formulas, the other sheets looked at, and the grids already built turned into Python values
     meanwhile. The biggest sheet (the Masterliste) has a worker of its own; the others are built
     on a second one from a second calamine book (one book reads one sheet at a time) and turned
-    into values while the biggest is still being built, so that it comes last."""
+    into values while the biggest is still being built, so that it comes last. The time left
+    waiting for the biggest grid goes to the caller's ``meanwhile`` and, in a run that will write
+    (``texts``), to cutting that sheet's rows for the writer (``rawrows.cut_ahead``)."""
     infos = {entry.part: archive.info(entry.part) for entry in entries}
     size = {part: info.file_size if info is not None else 0 for part, info in infos.items()}
     biggest = max(entries, key=lambda e: size[e.part], default=None)
@@ -654,6 +656,9 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
                     waiting = size[biggest.part] >= SECOND_BOOK_FROM and parsed is not None and not parsed.done()
                     _call_meanwhile(meanwhile, waiting)
                     meanwhile = None
+                    kept = texts.get(biggest.part) if texts is not None else None
+                    if waiting and isinstance(kept, bytes) and parsed is not None and not parsed.done():
+                        rawrows.cut_ahead(kept)     # still waiting: its rows cut for the writer
                 out[i] = _read_sheet(archive, looked[i])
             if meanwhile is not None:
                 _call_meanwhile(meanwhile, False)

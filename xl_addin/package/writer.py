@@ -832,6 +832,7 @@ class _Edit:
         for part in list(self.patchers):
             self._drop(part)
         rawrows.forget_shapes()                           # a long-lived process keeps none
+        rawrows.forget_ahead()
 
     def _drop(self, part: str) -> None:
         hit = self.patchers.pop(part, None)
