@@ -109,6 +109,38 @@ def test_rows_kept_as_bytes_come_out_as_the_tree_makes_them(rows, cols, writes, 
                                                                         append, last)
 
 
+@settings(max_examples=300, deadline=None)
+@given(rows=rows_strategy, cols=st.booleans(), writes=writes_strategy, fills=fills_strategy,
+       append=st.booleans(), last=st.booleans(), read=st.integers(0, 7))
+def test_rows_cut_and_read_ahead_come_out_as_the_tree_makes_them(rows, cols, writes, fills, append, last, read):
+    """The rows the reader cut and read ahead (``cut_ahead`` until its time is up: the first
+    ``read`` of them) are what the writer would have cut and read: the same bytes come out."""
+    data = sheet_bytes(rows, cols)
+    asked = iter(range(10**6))
+    stride, rawrows.LOOK_STRIDE = rawrows.LOOK_STRIDE, 1
+    try:
+        rawrows.cut_ahead(data, lambda: next(asked) >= read)
+        made = run(make(data, True), writes, fills, append, last)
+    finally:
+        rawrows.forget_ahead()
+        rawrows.LOOK_STRIDE = stride
+    assert made == run(make(data, False), writes, fills, append, last)
+
+
+def test_a_row_read_ahead_is_given_out_once_for_its_own_text_and_number():
+    data = sheet_bytes({1: ("", {1: "number", 2: "inline"}), 2: ("spans", {3: "shared"})}, False)
+    rawrows.cut_ahead(data, lambda: False)
+    try:
+        start = data.index(b'<row r="2"')
+        assert rawrows.looked_ahead(bytes(bytearray(data)), start, 2) is None      # another text
+        assert rawrows.looked_ahead(data, start, 3) is None                        # another row
+        assert rawrows.looked_ahead(data, data.index(b'<row r="1"'), 1).number == 1
+        assert rawrows.looked_ahead(data, data.index(b'<row r="1"'), 1) is None    # once
+    finally:
+        rawrows.forget_ahead()
+    assert rawrows.looked_ahead(data, start, 2) is None
+
+
 def test_untouched_rows_keep_their_bytes_even_where_the_tree_would_write_them_otherwise():
     odd = b"<row r='2' spans=\"1:2\"><c r='A2' s='1'><v>1</v></c></row>"    # single quotes
     data = (HEAD + "<sheetData>" + row_xml(1, "", {1: "number"})).encode() + odd + (

@@ -320,7 +320,7 @@ def test_the_biggest_sheets_rows_are_cut_for_the_writer_while_calamine_builds_it
     monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1)
     cut: list[bytes] = []
     real_cut = rawrows.cut_ahead
-    monkeypatch.setattr(rawrows, "cut_ahead", lambda text: cut.append(text) or real_cut(text))
+    monkeypatch.setattr(rawrows, "cut_ahead", lambda text, *more: cut.append(text) or real_cut(text, *more))
     slow = reader._sheet_of
     # (calamine's grid takes, the caller's next steps take, texts, cut ahead?)
     for building, meanwhile, texts, expected in ((0.3, 0.1, {}, 1), (0.3, 0.1, None, 0), (0.0, 0.3, {}, 0)):

@@ -19,7 +19,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.cells import col_letter, col_number
 from . import memsearch
@@ -112,13 +112,16 @@ def plain_between(body: bytes, start: int, end: int) -> bool:
 
 @dataclass(frozen=True)
 class _Ahead:
-    """All rows of a sheet's text, cut before the writer asks (``cut_ahead``)."""
+    """All rows of a sheet's text, cut before the writer asks (``cut_ahead``), and the first
+    of them read as the writer reads them (``looked``: a row's first byte -> its RawRow, read
+    from its cells' start tags; each given out once, ``looked_ahead``)."""
     body: bytes
     first: int                       # just after <sheetData>
     close: int                       # </sheetData>
     numbers: list[int]
     spans: list[tuple[int, int]]
     starts: array                    # each row's first byte
+    looked: dict[int, RawRow] = field(default_factory=dict)
 
     def rows(self, pos: int, close: int) -> tuple[list[int], list[tuple[int, int]]] | None:
         """``rows_in(body, pos, close)`` from the rows cut — when ``pos`` and ``close`` lie
@@ -131,16 +134,19 @@ class _Ahead:
         return self.numbers[i:j], self.spans[i:j]
 
 
+LOOK_STRIDE = 64         # rows read ahead between two questions whether there is time for more
 # The rows of the one sheet cut ahead (``cut_ahead``): the reader cuts the biggest sheet's text
 # while it waits for calamine to build its grid; the writer's ``split`` and ``rows_in`` take
 # them from here (``forget_ahead`` when the run is done).
 _ahead: _Ahead | None = None
 
 
-def cut_ahead(data: bytes) -> None:
+def cut_ahead(data: bytes, stop: Callable[[], bool] | None = None) -> None:
     """Cut the rows of the sheet text ``data`` now, for the writer to take them (what
     ``rows_in`` and ``plain_between`` would find on any stretch of them); nothing kept when its
-    rows cannot be cut (the writer reads it its own way)."""
+    rows cannot be cut (the writer reads it its own way). With ``stop``: its rows are then read
+    as the writer reads them (``RawRow`` from the cells' start tags), in order, until ``stop()``
+    says there is no more time."""
     global _ahead
     _ahead = None
     found = SHEET_DATA_OPEN.search(data)
@@ -150,8 +156,29 @@ def cut_ahead(data: bytes) -> None:
     if close < first or not plain_between(data, first, close):
         return
     cut = rows_in(data, first, close)
-    if cut is not None:
-        _ahead = _Ahead(data, first, close, *cut, array("q", (start for start, _ in cut[1])))
+    if cut is None:
+        return
+    ahead = _ahead = _Ahead(data, first, close, *cut, array("q", (start for start, _ in cut[1])))
+    if stop is None:
+        return
+    looked = ahead.looked
+    for i, (number, (start, end)) in enumerate(zip(*cut, strict=True)):
+        if not i % LOOK_STRIDE and stop():
+            break
+        row = RawRow(data[start:end], number, False)
+        if row.cells is not None:                     # (cut to be read: as the writer keeps it)
+            row.compact()
+        looked[start] = row
+
+
+def looked_ahead(body: bytes, start: int, number: int) -> RawRow | None:
+    """The row ``number`` beginning at ``start`` of ``body``, read ahead (``cut_ahead``) — given
+    out once; None when it was not."""
+    ahead = _ahead
+    if ahead is None or ahead.body is not body:
+        return None
+    row = ahead.looked.pop(start, None)
+    return row if row is not None and row.number == number else None
 
 
 def forget_ahead() -> None:

@@ -658,7 +658,7 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
                     meanwhile = None
                     kept = texts.get(biggest.part) if texts is not None else None
                     if waiting and isinstance(kept, bytes) and parsed is not None and not parsed.done():
-                        rawrows.cut_ahead(kept)     # still waiting: its rows cut for the writer
+                        _cut_ahead(kept, parsed.done)
                 out[i] = _read_sheet(archive, looked[i])
             if meanwhile is not None:
                 _call_meanwhile(meanwhile, False)
@@ -669,6 +669,16 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
             for opened in (book, other_book):
                 if opened is not None and opened.done() and opened.exception() is None:
                     opened.result().close()
+
+
+def _cut_ahead(text: bytes, done: Callable[[], bool]) -> None:
+    """The biggest sheet's rows cut and read for the writer until calamine's grid is ``done``
+    (``rawrows.cut_ahead``): what fails there is not this file's fault — the writer cuts and
+    reads them again, and says what is wrong."""
+    try:
+        rawrows.cut_ahead(text, done)
+    except Exception:
+        rawrows.forget_ahead()
 
 
 def _call_meanwhile(meanwhile: Callable[[bool], object], waiting: bool) -> None:

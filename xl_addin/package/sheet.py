@@ -309,7 +309,11 @@ class SheetPatcher:
         hot = self._hot
         if raw is None:
             start, end = self._raw[r]
-            raw = rawrows.RawRow(self._raw_body[start:end], r, cut)
+            raw = rawrows.looked_ahead(self._raw_body, start, r)
+            if raw is None:
+                raw = rawrows.RawRow(self._raw_body[start:end], r, cut)
+            elif cut:
+                raw.cut()
             if not raw.plain:
                 self._need(r)
                 return None
