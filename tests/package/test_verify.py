@@ -10,13 +10,16 @@ import random
 import re
 import struct
 import zipfile
+import zlib
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
-from xl_addin.package import archive
+from xl_addin.package import archive, blocks
+from xl_addin.package.archive import Deflated
 from xl_addin.package.errors import WorkbookError
-from xl_addin.package.writer import _verify
+from xl_addin.package.writer import _check_made, _verify
 
 
 def workbook_zip(tmp_path, members: dict[str, bytes], stored: tuple[str, ...] = ()) -> str:
@@ -96,3 +99,42 @@ def test_a_cut_file_or_members_out_of_order_are_refused(tmp_path):
     Path(path).write_bytes(data[:len(data) // 2])
     with pytest.raises(WorkbookError, match=r"neue Datei fehlerhaft|falsche Prüfsumme"):
         _verify(path, list(MEMBERS), "Inkasso.xlsx")
+
+
+def test_a_member_read_back_before_it_was_written_must_be_those_bytes_on_disk(tmp_path):
+    """A big member read back as soon as it was made (``_check_made``, while the worker still
+    makes the Masterliste) is not inflated again at the end: the file must hold exactly the bytes
+    that were read back, and its directory their CRC and sizes."""
+    path = workbook_zip(tmp_path, MEMBERS)
+    data = Path(path).read_bytes()
+    infos = {i.filename: i for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    member = "xl/worksheets/sheet1.xml"
+    text = MEMBERS[member]
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    made = Deflated(packer.compress(text) + packer.flush(), zlib.crc32(text), len(text))
+    as_written = archive.Archive.open(path).raw(infos[member])
+    same = Deflated(as_written, zlib.crc32(text), len(text))
+    assert archive.reads_back(data, infos[member], same)
+    assert not archive.reads_back(data, infos[member], made)               # other bytes (level 9)
+    assert not archive.reads_back(data, infos[member], Deflated(as_written, zlib.crc32(text) ^ 1, len(text)))
+    assert not archive.reads_back(data, infos[member], Deflated(as_written, zlib.crc32(text), len(text) + 1))
+    _verify(path, list(MEMBERS), "Inkasso.xlsx", {member: same})
+    flip(path, member, 0.5)
+    with pytest.raises(WorkbookError, match=re.escape(f"Teil '{member}' hat eine falsche Prüfsumme")):
+        _verify(path, list(MEMBERS), "Inkasso.xlsx", {member: same})
+
+
+def test_only_big_members_that_inflate_to_their_crc_count_as_read_back():
+    text = log_text(60_000)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    good = Deflated(packer.compress(text) + packer.flush(), zlib.crc32(text), len(text))
+    small = Deflated(zlib.compress(b"<x/>")[2:-4], zlib.crc32(b"<x/>"), 4)
+    wrong = Deflated(good.data, good.crc ^ 1, good.size)
+
+    def done(value):
+        future: Future = Future()
+        future.set_result(value)
+        return future
+    pending: Future = Future()
+    checked = _check_made({"good": done(good), "small": done(small), "wrong": done(wrong), "pending": pending})
+    assert checked == ({"good": good} if blocks.available() else {})

@@ -195,11 +195,13 @@ class Archive:
 VERIFY_STEP = 1 << 20        # bytes inflated at a time when a member is read back
 
 
-def reads_back(data: bytes, info: zipfile.ZipInfo) -> bool:
+def reads_back(data: bytes, info: zipfile.ZipInfo, checked: Deflated | None = None) -> bool:
     """Does the member ``info`` of the zip file ``data`` read back — its local header there and
     naming it, its stream inflating (a step at a time) to exactly its size and CRC? (Stricter
     than ``ZipFile.testzip``, which takes a stream that ends early or a stored member for
-    sound whatever size the directory gives it.)"""
+    sound whatever size the directory gives it.) ``checked``: the member's bytes as made, known
+    to inflate to their size and CRC — the file must hold exactly those, and its directory
+    their CRC and sizes."""
     off = info.header_offset
     header = data[off:off + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
@@ -213,6 +215,9 @@ def reads_back(data: bytes, info: zipfile.ZipInfo) -> bool:
     raw = memoryview(data)[start:start + info.compress_size]
     if len(raw) != info.compress_size:
         return False
+    if checked is not None:
+        return (info.compress_type == zipfile.ZIP_DEFLATED and raw == checked.data
+                and (info.CRC, info.file_size) == (checked.crc, checked.size))
     if info.compress_type == zipfile.ZIP_STORED:
         return len(raw) == info.file_size and zlib.crc32(raw) == info.CRC
     if info.compress_type != zipfile.ZIP_DEFLATED:

@@ -21,6 +21,7 @@ cache, and noted where each block begins: the CRC of a copied stretch then comes
 from __future__ import annotations
 
 import ctypes
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
@@ -287,6 +288,20 @@ def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:
         whole = ended and stream.total_out == size and stream.total_in == len(raw)
     del buffer                                               # (``target`` may grow or shrink again)
     return whole
+
+
+def inflates_to(raw: bytes, size: int, crc: int) -> bool | None:
+    """Does the raw deflate stream ``raw`` inflate to exactly ``size`` bytes of CRC ``crc``, all
+    of it used? One call of zlib's inflate (the GIL let go throughout: a thread that runs Python
+    meanwhile does not make it wait at every step). None when the C zlib is not at hand."""
+    if _ZLIB is None or not 0 < size < 1 << 32:
+        return None
+    target = bytearray(size)
+    return inflate_into(raw, target, size, _nothing) and zlib.crc32(target) == crc
+
+
+def _nothing(_: int) -> None:
+    return None
 
 
 @contextmanager
