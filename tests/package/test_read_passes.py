@@ -268,6 +268,36 @@ def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_rea
     assert {n: s.rows for n, s in broken.sheets.items()} == {n: s.rows for n, s in one_book.sheets.items()}
 
 
+def test_small_other_sheets_share_the_book_and_are_built_before_the_biggest(tmp_path, monkeypatch):
+    """Other sheets too small to be worth a second calamine book (its own parse of the shared
+    strings) are built from the same book, their grids queued before the biggest one's and their
+    values taken first — the same values as either other way."""
+    path = tmp_path / "s.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
+    big = wb.add_worksheet("Big")
+    for r in range(300):
+        big.write_row(r, 0, [f"order {r}", r * 1.5, "x" * (r % 7)])
+    wb.add_worksheet("Tiny").write(0, 0, "t")
+    wb.close()
+    sizes = {i.filename: i.file_size for i in zipfile.ZipFile(path).infolist()}
+    big_size, others = sizes["xl/worksheets/sheet2.xml"], sizes["xl/worksheets/sheet1.xml"] + sizes[
+        "xl/worksheets/sheet3.xml"]
+    monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1 << 40)
+    alone = read_workbook(path)
+    monkeypatch.setattr(reader, "SECOND_BOOK_FROM", others + 1)        # the biggest is big, the others not
+    assert big_size > others + 1
+    opened, events = [], []
+    real_open, real_read = reader._open_book, reader._read_sheet
+    monkeypatch.setattr(reader, "_open_book", lambda archive: opened.append(1) or real_open(archive))
+    monkeypatch.setattr(reader, "_read_sheet", lambda archive, looked: events.append(looked.entry.name)
+                        or real_read(archive, looked))
+    shared = read_workbook(path)
+    assert opened == [] and events == ["Small", "Tiny", "Big"]
+    assert list(shared.sheets) == list(alone.sheets) == ["Small", "Big", "Tiny"]
+    assert {n: s.rows for n, s in shared.sheets.items()} == {n: s.rows for n, s in alone.sheets.items()}
+
+
 def test_meanwhile_is_called_once_while_the_biggest_sheet_is_built(tmp_path, monkeypatch):
     """``read_workbook_as_is(..., meanwhile=)``: the caller's next steps (a run imports its rules and
     the writer) take the time this thread would wait for calamine's grid of the biggest sheet —

@@ -55,7 +55,8 @@ DENSE_PER_CELL = 4
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_COLUMN = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb' r="([A-Z]{2})\d'))
 _NO_CELLS: list = []      # the one row object of every empty row of a sparse sheet; never mutated
-# A biggest sheet from this size (its text) is read on a worker of its own (``_read_sheets``).
+# A biggest sheet from this size (its text) is built last; the others, when they come to this
+# size together, from a second calamine book (``_read_sheets``).
 SECOND_BOOK_FROM = 2 << 20
 # A log's blocks are marked this far from its text's ends (``blocks.inflate_marked``): its rows are
 # appended at the end, its dimension at the start changes, the rest is kept and copied.
@@ -617,22 +618,26 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
     sheets' grids on worker threads (it lets go of the GIL), each grid as soon as this thread has
     found that it may (``_look_through``) — so that the sheets' texts are looked through for
     formulas, the other sheets looked at, and the grids already built turned into Python values
-    meanwhile. The biggest sheet (the Masterliste) has a worker of its own; the others are built
-    on a second one from a second calamine book (one book reads one sheet at a time) and turned
-    into values while the biggest is still being built, so that it comes last. The time left
-    waiting for the biggest grid goes to the caller's ``meanwhile`` and, in a run that will write
-    (``texts``), to cutting that sheet's rows for the writer (``rawrows.cut_ahead``)."""
+    meanwhile. The biggest sheet (the Masterliste) is built last, the others' values taken while
+    it is still being built — from a second calamine book on a worker of its own (one book reads
+    one sheet at a time) when they are big enough to be worth its second parse of the shared
+    strings (a long Protokoll's 100,000 of them: ~50 ms of a core), else from the same book, their
+    grids queued before the biggest one's. The time left waiting for the biggest grid goes to the
+    caller's ``meanwhile`` and, in a run that will write (``texts``), to cutting that sheet's rows
+    for the writer (``rawrows.cut_ahead``)."""
     infos = {entry.part: archive.info(entry.part) for entry in entries}
     size = {part: info.file_size if info is not None else 0 for part, info in infos.items()}
     biggest = max(entries, key=lambda e: size[e.part], default=None)
-    apart = biggest is not None and size[biggest.part] >= SECOND_BOOK_FROM and len(entries) > 1
+    last = biggest is not None and size[biggest.part] >= SECOND_BOOK_FROM and len(entries) > 1
+    apart = last and sum(size[e.part] for e in entries if e is not biggest) >= SECOND_BOOK_FROM
     with ThreadPoolExecutor(max_workers=1) as worker, ThreadPoolExecutor(max_workers=1) as second:
         book = worker.submit(_open_calamine, archive)
         other_book: Future | None = None
         try:
-            looked = []
+            looked: list[_Looked] = [None] * len(entries)  # type: ignore[list-item]
             try:
-                for entry in entries:
+                for i in sorted(range(len(entries)), key=lambda i: last and entries[i] is biggest):
+                    entry = entries[i]
                     sheet = _look_through(archive, entry)
                     if texts is not None and len(sheet.data) <= KEEP_TEXT_UP_TO:
                         texts[entry.part] = sheet.data
@@ -644,13 +649,13 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
                                 other_book = second.submit(_open_book, archive)
                             sheet.parsed = second.submit(_sheet_of, other_book, entry.name)
                     _look_for_formulas(sheet)
-                    looked.append(sheet)
+                    looked[i] = sheet
             except WorkbookError:
                 book.result()                   # calamine's own refusal first (a broken file), as before
                 raise
             book.result()                       # refused by calamine (a password, a broken file): say so
             out: list[SheetData | None] = [None] * len(looked)
-            for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and apart):
+            for i in sorted(range(len(looked)), key=lambda i: looked[i].entry is biggest and last):
                 if meanwhile is not None and looked[i].entry is biggest:
                     parsed = looked[i].parsed       # a big sheet's grid takes calamine a while yet
                     waiting = size[biggest.part] >= SECOND_BOOK_FROM and parsed is not None and not parsed.done()
