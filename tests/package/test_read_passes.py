@@ -268,18 +268,24 @@ def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_rea
     assert {n: s.rows for n, s in broken.sheets.items()} == {n: s.rows for n, s in one_book.sheets.items()}
 
 
+def _small_big_tiny(path: Path, big_rows: int, tiny: bool = True, big_row=lambda r: [f"order {r}", r]) -> Path:
+    """A workbook of a small sheet, a big one and (``tiny``) a tiny one, in that order."""
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
+    big = wb.add_worksheet("Big")
+    for r in range(big_rows):
+        big.write_row(r, 0, big_row(r))
+    if tiny:
+        wb.add_worksheet("Tiny").write(0, 0, "t")
+    wb.close()
+    return path
+
+
 def test_small_other_sheets_share_the_book_and_are_built_before_the_biggest(tmp_path, monkeypatch):
     """Other sheets too small to be worth a second calamine book (its own parse of the shared
     strings) are built from the same book, their grids queued before the biggest one's and their
     values taken first — the same values as either other way."""
-    path = tmp_path / "s.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
-    big = wb.add_worksheet("Big")
-    for r in range(300):
-        big.write_row(r, 0, [f"order {r}", r * 1.5, "x" * (r % 7)])
-    wb.add_worksheet("Tiny").write(0, 0, "t")
-    wb.close()
+    path = _small_big_tiny(tmp_path / "s.xlsx", 300, big_row=lambda r: [f"order {r}", r * 1.5, "x" * (r % 7)])
     sizes = {i.filename: i.file_size for i in zipfile.ZipFile(path).infolist()}
     big_size, others = sizes["xl/worksheets/sheet2.xml"], sizes["xl/worksheets/sheet1.xml"] + sizes[
         "xl/worksheets/sheet3.xml"]
@@ -302,14 +308,7 @@ def test_meanwhile_is_called_once_while_the_biggest_sheet_is_built(tmp_path, mon
     """``read_workbook_as_is(..., meanwhile=)``: the caller's next steps (a run imports its rules and
     the writer) take the time this thread would wait for calamine's grid of the biggest sheet —
     after the other sheets' values, before the biggest one's."""
-    path = tmp_path / "m.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
-    big = wb.add_worksheet("Big")
-    for r in range(200):
-        big.write_row(r, 0, [f"order {r}", r])
-    wb.add_worksheet("Tiny").write(0, 0, "t")
-    wb.close()
+    path = _small_big_tiny(tmp_path / "m.xlsx", 200)
     events: list[str] = []
     real = reader._read_sheet
     monkeypatch.setattr(reader, "_read_sheet", lambda archive, looked: events.append(looked.entry.name)
@@ -340,13 +339,7 @@ def test_the_biggest_sheets_rows_are_cut_for_the_writer_while_calamine_builds_it
     """A run that will write (``texts``) has the biggest sheet's rows cut (``rawrows.cut_ahead``)
     in the time it would wait for calamine's grid — not a run that only reads, not when the grid
     is there already; the writer lets them go when it is done."""
-    path = tmp_path / "m.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    wb.add_worksheet("Small").write_row(0, 0, ["a", 1])
-    big = wb.add_worksheet("Big")
-    for r in range(300):
-        big.write_row(r, 0, [f"order {r}", r])
-    wb.close()
+    path = _small_big_tiny(tmp_path / "m.xlsx", 300, tiny=False)
     monkeypatch.setattr(reader, "SECOND_BOOK_FROM", 1)
     cut: list[bytes] = []
     real_cut = rawrows.cut_ahead
