@@ -12,12 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies
 from python_calamine import CalamineWorkbook
 
 from tests.package.ooxml_validate import check_written, members as ooxml_members
 from xl_addin.actions import run_file
-from xl_addin.core.overview import OWNED_COLS, due_state, step_label
+from xl_addin.core.overview import OWNED_COLS, OverviewSpec, due_state, read_rows, read_rows_written, step_label
 from xl_addin.core.plan import CellWrite, Plan
+from xl_addin.core.workbook_data import SheetData, WorkbookData
 from xl_addin.package import apply_plan
 
 DEMO = Path(__file__).resolve().parents[1] / "workbooks" / "demo"
@@ -313,3 +315,26 @@ def test_step_labels_count_rows_of_one_step_together():
     assert step_label("Vorlage 'X' an VPA senden, Frist bis 29.11.2026") == "Vorlage 'X' an VPA senden, Frist bis …"
     assert step_label("Eingabe prüfen: Schritt seit ungültig") == "Eingabe prüfen"
     assert len(step_label("x" * 200)) == 80
+
+
+_VALUES = strategies.one_of(strategies.none(), strategies.just(""), strategies.just("  "),
+                           strategies.integers(0, 5), strategies.sampled_from(["a", "b", "Nr"]))
+_HEADERS = strategies.sampled_from(["Nr", "Schritt", "Fällig", "Gruppe", "x", None])
+_WRITES = strategies.tuples(strategies.integers(1, 9), strategies.integers(1, 8), _VALUES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=strategies.lists(_HEADERS, max_size=6),
+       body=strategies.lists(strategies.lists(_VALUES, max_size=7), max_size=6),
+       writes=strategies.lists(_WRITES, max_size=12), group=strategies.booleans())
+def test_the_rows_counted_are_those_of_the_sheet_with_the_runs_writes(header, body, writes, group):
+    """The overview counts the summarised sheet as the run leaves it: ``read_rows_written`` reads
+    what ``read_rows`` reads of a copy with the plan's writes applied (``with_writes``) — header
+    cells written too, rows below the last, later writes winning — without copying the sheet."""
+    spec = OverviewSpec(source="Fälle", key="Nr", step="Schritt", due="Fällig",
+                        group="Gruppe" if group else None, group_title="Gruppe", is_open=lambda row: True,
+                        others=("x",))
+    wb = WorkbookData({"Fälle": SheetData("Fälle", [list(header), *[list(r) for r in body]])})
+    cell_writes = [CellWrite("Fälle", r, c, v) for r, c, v in writes]
+    assert read_rows_written(wb, spec, cell_writes) == read_rows(wb.with_writes(cell_writes), spec)
+    assert read_rows_written(WorkbookData({}), spec, cell_writes) == []

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .catalog import Core
+from .cellreader import values_in
 from .findings import Finding
-from .plan import DATETIME_FORMAT, CellValue, Plan, SheetChart, SheetRewrite, auto_column_widths
+from .headers import locate_columns
+from .plan import DATETIME_FORMAT, CellValue, CellWrite, Plan, SheetChart, SheetRewrite, auto_column_widths
 from .report import findings_sheet, sorted_findings
 from .tables import data_rows, sheet_columns
 from .workbook_data import WorkbookData
@@ -149,6 +151,51 @@ def read_rows(wb: WorkbookData, spec: OverviewSpec,
         values = rows[r - 1]
         n = len(values)
         out.append({h: (values[i] if 0 <= i < n else None) for h, i in cols})
+    return out
+
+
+def read_rows_written(wb: WorkbookData, spec: OverviewSpec, writes: Iterable[CellWrite],
+                      aliases: Mapping[str, Sequence[str]] | None = None) -> list[Row]:
+    """``read_rows(wb.with_writes(writes), spec, aliases)`` — the summarised sheet's rows with
+    ``writes`` to it applied (later writes win) — without copying the sheet: a run writes to
+    every one of the Masterliste's 20,000 rows, and ``with_writes`` copies each row it writes."""
+    sheet = wb.sheet(spec.source)
+    if sheet is None:
+        return []
+    cells: dict[int, dict[int, CellValue]] = {}           # row -> col -> value written
+    for w in writes:
+        at = cells.get(w.row)
+        if at is None:
+            at = cells[w.row] = {}
+        at[w.col] = w.value
+    rows = sheet.rows
+    header = list(rows[0]) if rows else []
+    for col, value in cells.get(1, {}).items():
+        header.extend([None] * (col - len(header)))
+        header[col - 1] = value
+    wanted = list(dict.fromkeys([spec.key, spec.step, spec.due, *([spec.group] if spec.group else []),
+                                 *spec.others]))
+    cmap = locate_columns(sheet.name, header, wanted, aliases)
+    key_col = cmap.col(spec.key)
+    if key_col is None:
+        return []
+    cols = [(h, -1 if c is None else c - 1) for h, c in ((h, cmap.col(h)) for h in wanted)]
+    key = key_col - 1
+    empty: list[CellValue] = []
+    out: list[Row] = []
+    for r in range(2, max(len(rows), max(cells, default=0)) + 1):
+        values = rows[r - 1] if r <= len(rows) else empty
+        written = cells.get(r)
+        if written is None:
+            if not values_in(values, [key]):
+                continue
+            n = len(values)
+            out.append({h: (values[i] if 0 <= i < n else None) for h, i in cols})
+            continue
+        n = len(values)
+        if values_in([written[key + 1] if key + 1 in written else values[key] if key < n else None], [0]):
+            out.append({h: (written[i + 1] if i + 1 in written else values[i] if 0 <= i < n else None)
+                        if i >= 0 else None for h, i in cols})
     return out
 
 
@@ -270,8 +317,8 @@ def add_overview(plan: Plan, wb: WorkbookData, spec: OverviewSpec, now: datetime
         plan.findings.append(note)
     source = spec.source.casefold()
     sheets = {name for name in {w.sheet for w in plan.writes} if name.casefold() == source}
-    after = wb.with_writes(w for w in plan.writes if w.sheet in sheets)
-    rewrite, chart = overview_parts(read_rows(after, spec, aliases), spec, now, target, lang)
+    rows = read_rows_written(wb, spec, (w for w in plan.writes if w.sheet in sheets), aliases)
+    rewrite, chart = overview_parts(rows, spec, now, target, lang)
     plan.rewrites.append(rewrite)
     plan.charts.append(chart)
     return plan
