@@ -564,6 +564,9 @@ class Bench:
         print(f"    empty Protokoll {empty.wall:.2f} s ({empty.cpu:.2f} s CPU, {empty.peak:.0f} MiB), "
               f"{PROTOCOL_HISTORY:,} lines {full.wall:.2f} s ({full.cpu:.2f} s CPU, {full.peak:.0f} MiB): "
               f"{slower:.3f} x, {full.wall - empty.wall:+.2f} s")
+        # each round's pair ran back to back: their ratios show how far one median of three may stray
+        print("    round by round: " + ", ".join(f"{f.wall / e.wall:.3f} x" for e, f in
+                                                  zip(empty.samples, full.samples, strict=True)))
         self.target(f"{PROTOCOL_HISTORY:,} Protokoll lines make a run at most {(HISTORY_SLOWER - 1) * 100:.0f} % "
                     f"slower", f"{slower:.3f} x ({full.wall - empty.wall:+.2f} s; CPU {full.cpu / empty.cpu:.3f} x; "
                     f"peak {full.peak - empty.peak:+.0f} MiB)", slower <= HISTORY_SLOWER)
