@@ -39,7 +39,6 @@ from .findings import Finding
 from .headers import locate_columns
 from .plan import DATETIME_FORMAT, CellValue, CellWrite, Plan, SheetChart, SheetRewrite, auto_column_widths
 from .report import findings_sheet, sorted_findings
-from .tables import data_rows, sheet_columns
 from .workbook_data import WorkbookData
 
 OWNED_COLS = 8          # the product's columns A–H; the agents' own columns start at I
@@ -134,24 +133,8 @@ def due_state(value: CellValue, now: datetime) -> str:
 
 def read_rows(wb: WorkbookData, spec: OverviewSpec,
               aliases: Mapping[str, Sequence[str]] | None = None) -> list[Row]:
-    """The summarised sheet's rows (header -> value) as the run leaves them."""
-    sheet = wb.sheet(spec.source)
-    if sheet is None:
-        return []
-    wanted = list(dict.fromkeys([spec.key, spec.step, spec.due, *([spec.group] if spec.group else []),
-                                 *spec.others]))
-    cmap = sheet_columns(sheet, wanted, aliases)
-    key_col = cmap.col(spec.key)
-    if key_col is None:
-        return []
-    cols = [(h, -1 if c is None else c - 1) for h, c in ((h, cmap.col(h)) for h in wanted)]
-    rows = sheet.rows
-    out: list[Row] = []
-    for r in data_rows(sheet, [key_col]):
-        values = rows[r - 1]
-        n = len(values)
-        out.append({h: (values[i] if 0 <= i < n else None) for h, i in cols})
-    return out
+    """The summarised sheet's rows (header -> value) as ``wb`` holds them."""
+    return read_rows_written(wb, spec, (), aliases)
 
 
 def read_rows_written(wb: WorkbookData, spec: OverviewSpec, writes: Iterable[CellWrite],

@@ -178,18 +178,27 @@ class Archive:
 
     def raw(self, info: zipfile.ZipInfo) -> bytes:
         """The member's compressed bytes exactly as stored."""
-        off = info.header_offset
-        header = self.data[off:off + _LOCAL_HEADER.size]
-        if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
+        found = _local_header(self.data, info)
+        if found is None:
             raise WorkbookError(f"Datei '{self.name}' ist beschädigt: Kopf von '{info.filename}' "
                                 f"defekt")
-        fields = _LOCAL_HEADER.unpack(header)
-        start = off + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+        start = found[1]
         raw = self.data[start:start + info.compress_size]
         if len(raw) != info.compress_size:
             raise WorkbookError(f"Datei '{self.name}' ist unvollständig: '{info.filename}' "
                                 f"abgeschnitten")
         return raw
+
+
+def _local_header(data: bytes, info: zipfile.ZipInfo) -> tuple[tuple, int] | None:
+    """The fields of the member's local header in the zip file ``data`` and where its stream
+    begins; None when no local header is where the directory says."""
+    off = info.header_offset
+    header = data[off:off + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
+        return None
+    fields = _LOCAL_HEADER.unpack(header)
+    return fields, off + _LOCAL_HEADER.size + fields[-2] + fields[-1]
 
 
 VERIFY_STEP = 1 << 20        # bytes inflated at a time when a member is read back
@@ -202,16 +211,14 @@ def reads_back(data: bytes, info: zipfile.ZipInfo, checked: Deflated | None = No
     sound whatever size the directory gives it.) ``checked``: the member's bytes as made, known
     to inflate to their size and CRC — the file must hold exactly those, and its directory
     their CRC and sizes."""
-    off = info.header_offset
-    header = data[off:off + _LOCAL_HEADER.size]
-    if len(header) < _LOCAL_HEADER.size or header[:4] != safety.ZIP_MAGIC:
+    found = _local_header(data, info)
+    if found is None:
         return False
-    fields = _LOCAL_HEADER.unpack(header)
-    start = off + _LOCAL_HEADER.size
-    name = data[start:start + fields[-2]].decode("utf-8" if fields[2] & 0x800 else "cp437", "replace")
+    fields, start = found
+    named = info.header_offset + _LOCAL_HEADER.size
+    name = data[named:named + fields[-2]].decode("utf-8" if fields[2] & 0x800 else "cp437", "replace")
     if name != info.orig_filename:
         return False
-    start += fields[-2] + fields[-1]
     raw = memoryview(data)[start:start + info.compress_size]
     if len(raw) != info.compress_size:
         return False
