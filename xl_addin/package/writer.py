@@ -185,14 +185,11 @@ class _Edit:
 
     def _sheet_bytes(self, part: str) -> bytes:
         future = self._parsing.pop(part, None)
-        pending = self._texts.pop(part, None)
-        handed = pending.result() if isinstance(pending, Future) else pending
-        if isinstance(handed, MarkedText):
+        data, marked = _handed(self._texts.pop(part, None))
+        if data is not None and marked is not None:
             info = self.archive.info(part)
-            if info is not None and (info.CRC, info.compress_size) == (handed.blocks.crc, handed.blocks.compressed):
-                self._sources[part] = (handed.text, handed.blocks)
-            handed = handed.text
-        data = handed
+            if info is not None and (info.CRC, info.compress_size) == (marked.crc, marked.compressed):
+                self._sources[part] = (data, marked)
         if data is None:
             data = future.result() if future is not None else self.archive.read(part)
         if part not in self._refers and (moving := self._moving_entries()) \
@@ -470,7 +467,7 @@ class _Edit:
             refers = self._refers.get(entry.part)
             if refers is None:
                 ahead = self._parsing.get(entry.part)            # inflated for its patcher anyway
-                data = _text(self._texts.get(entry.part)) or (ahead.result() if ahead is not None
+                data = _handed(self._texts.get(entry.part))[0] or (ahead.result() if ahead is not None
                                                                else self.archive.read(entry.part))
                 refers = self._refers[entry.part] = self._may_refer(data, moving)
             if refers:
@@ -905,10 +902,12 @@ def _verify(tmp: str, order: list[str], name: str, checked: dict[str, Deflated] 
             infos = zf.infolist()
         shares: list[list[zipfile.ZipInfo]] = [[], []]
         loads = [0, 0]
-        for info in sorted(infos, key=lambda i: 0 if i.filename in checked else i.file_size, reverse=True):
-            lighter = loads.index(min(loads))                            # inflating: by its output
+        def load(info: zipfile.ZipInfo) -> int:      # inflating: by its output (read back already: 0)
+            return 0 if info.filename in checked else info.file_size
+        for info in sorted(infos, key=load, reverse=True):
+            lighter = loads.index(min(loads))
             shares[lighter].append(info)
-            loads[lighter] += 0 if info.filename in checked else info.file_size
+            loads[lighter] += load(info)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="xl_addin-verify") as pool:
             found = [job.result() for job in [pool.submit(_first_bad, data, members, checked)
                                               for members in shares]]
@@ -947,12 +946,12 @@ def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None)
     return folder.path / targets[0]
 
 
-def _text(text: bytes | MarkedText | Future[bytes | MarkedText] | None) -> bytes | None:
-    """A sheet's text handed over (``SheetTexts``): the bytes, the future's when inflated aside
-    (there with where its stream's blocks begin: ``MarkedText``)."""
+def _handed(text: bytes | MarkedText | Future[bytes | MarkedText] | None) -> tuple[bytes | None, Blocks | None]:
+    """A sheet's text handed over (``SheetTexts``): the bytes (the future's when inflated aside)
+    and, where known, where its stream's blocks begin (``MarkedText``)."""
     if isinstance(text, Future):
         text = text.result()
-    return text.text if isinstance(text, MarkedText) else text
+    return (text.text, text.blocks) if isinstance(text, MarkedText) else (text, None)
 
 
 def apply_plan(path, plan: Plan, *, backups: int = 3, read_as: guard.FileIdentity | None = None,
