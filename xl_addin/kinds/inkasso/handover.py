@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -678,8 +678,8 @@ def _shortcut(p: ParsedRow) -> int:
 
 def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping[int, ParsedRow],
                            columns: Mapping[str, int | None], written: Iterable[int],
-                           after: Callable[[], WorkbookData], blank_state_expected: Container[int] = ()
-                           ) -> list[Finding]:
+                           after: Callable[[], WorkbookData], blank_state_expected: Container[int] = (),
+                           rows_after: Callable[[Collection[int]], WorkbookData] | None = None) -> list[Finding]:
     """``export_findings(after(), settings)`` from the rows the run has parsed already: ``wb`` is
     the workbook as read, ``after()`` as the run leaves it (its cell writes applied), ``parsed``
     the run's rows by number, ``columns`` the run's column of each of PARSED_COLUMNS and
@@ -687,7 +687,9 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
     INK-STATE-BLANK the caller drops (an order in dunning) — a shortcut row's is not made at all.
     A row not in ``parsed`` is read from
     ``after()`` as the CSV reads it; so is everything when the run and the CSV do not see the same
-    columns. The same findings, in the same order."""
+    columns. ``rows_after(numbers)``, when given: the workbook with the run's writes to those rows
+    only — all such rows are read from it (a copy of a few rows, not of 20,000 written ones).
+    The same findings, in the same order."""
     master, header_problems = _open_export_master(wb, settings)
     if (master is None or any(f.severity == ERROR for f in header_problems)
             or any(master.cmap.col(name) != columns.get(name) for name in PARSED_COLUMNS)
@@ -703,7 +705,9 @@ def export_findings_parsed(wb: WorkbookData, settings: Settings, parsed: Mapping
     def as_left(number: int) -> tuple[_Master, list]:
         """The row as the run leaves it, read as the CSV reads it."""
         if not late:
-            late.append(_Master(after().sheet(master.sheet.name) or master.sheet, master.cmap))
+            left = after() if rows_after is None else rows_after(
+                {n for n, _ in walk if n not in parsed or n in formula_rows})
+            late.append(_Master(left.sheet(master.sheet.name) or master.sheet, master.cmap))
         rows = late[0].sheet.rows
         return late[0], rows[number - 1] if number <= len(rows) else []
 

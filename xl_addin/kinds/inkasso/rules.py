@@ -4,7 +4,7 @@ Pure: takes WorkbookData, a RunContext (now, user) and returns a Plan. No file, 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -275,12 +275,16 @@ def compute_run(wb: WorkbookData, ctx: RunContext) -> Plan:
             made.append(wb.with_writes(w for w in plan.writes if w.sheet == master.name and w.row > 1))
         return made[0]
 
+    def rows_after(numbers: Collection[int]) -> WorkbookData:   # a few rows the CSV check reads anew
+        return made[0] if made else wb.with_writes(w for w in plan.writes
+                                                   if w.sheet == master.name and w.row > 1 and w.row in numbers)
+
     parsed = {o.row: ParsedRow(o.vendor_id, o.order_id, o.reopened_id, o.first_letter, o.second_letter,
                                o.incasso_date, o.reopened, o.invalid_address, o.current_state, o.new_state is not None,
                                o.debt_status)
               for o in orders if o.vendor_id is not None and not o.unreadable}
     csv_findings = export_findings_parsed(wb, settings, parsed, {h: cmap.col(h) for h in PARSED_COLUMNS},
-                                          cmap.cols(S.MASTER_COMPUTED_HEADERS), after, in_dunning)
+                                          cmap.cols(S.MASTER_COMPUTED_HEADERS), after, in_dunning, rows_after)
     with_formulas = bool(master.formulas or master.formulas_without_value)
     plan.findings = findings + _export_findings(csv_findings, after() if with_formulas else wb, settings, findings,
                                                 in_dunning)
