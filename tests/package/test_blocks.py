@@ -98,8 +98,8 @@ def test_a_log_has_only_the_blocks_near_its_ends_marked(level, ends):
 
 @pytest.mark.parametrize("level", [0, 1, 6])
 def test_the_crc_of_a_stretch_of_blocks_comes_from_the_crcs_noted_while_inflating(level):
-    """The CRC before each block is the text's up to there, and ``crc_on`` of a stretch of
-    blocks continues a CRC as reading the stretch would — from any CRC, over any stretch."""
+    """The CRC before each block is the text's up to there, and ``crc_of`` of a stretch of
+    blocks, combined with any CRC before it, continues that CRC as reading the stretch would."""
     raw = raw_deflate(TEXT, level)
     found = inflate_marked(raw, len(TEXT), zlib.crc32(TEXT)).blocks
     assert len(found.crcs) == len(found.starts)
@@ -108,8 +108,10 @@ def test_the_crc_of_a_stretch_of_blocks_comes_from_the_crcs_noted_while_inflatin
     for _ in range(20):
         first, last = sorted(rnd.sample(range(len(found.starts)), 2))
         before = rnd.getrandbits(32)
-        assert found.crc_on(before, first, last) == zlib.crc32(TEXT[found.starts[first]:found.starts[last]], before)
-    assert found.crc_on(7, 3, 3) == 7
+        stretch = TEXT[found.starts[first]:found.starts[last]]
+        assert found.crc_of(first, last) == zlib.crc32(stretch)
+        assert blocks.crc_combine(before, found.crc_of(first, last), len(stretch)) == zlib.crc32(stretch, before)
+    assert found.crc_of(3, 3) == 0 and blocks.crc_combine(7, 0, 0) == 7
 
 
 def test_a_stretch_of_blocks_copied_between_new_pieces_inflates_to_the_new_text():

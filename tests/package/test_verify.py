@@ -138,3 +138,87 @@ def test_only_big_members_that_inflate_to_their_crc_count_as_read_back():
     pending: Future = Future()
     checked = _check_made({"good": done(good), "small": done(small), "wrong": done(wrong), "pending": pending})
     assert checked == ({"good": good} if blocks.available() else {})
+
+
+def appended_log(rows: int = 60_000) -> tuple[bytes, Deflated]:
+    """A run's new log member (a new dimension, a row appended) made from its old stream, the
+    blocks of the rows kept copied (``deflate_stream`` with ``Kept``): (new text, as made)."""
+    old = log_text(rows)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = packer.compress(old) + packer.flush()
+    marked = blocks.inflate_marked(raw, len(old), zlib.crc32(old), ends=200_000)
+    assert marked is not None
+    body, end = old.index(b"<sheetData>") + 11, old.index(b"</sheetData>")
+    head, row = b'<worksheet><dimension ref="A1:A%d"/><sheetData>' % (rows + 1), b'<row r="%d"/>' % (rows + 1)
+    made = archive.deflate_stream([head, blocks.Kept(body, end), row, old[end:]],
+                                  source=blocks.Source(old, raw, marked.blocks))
+    return head + old[body:end] + row + old[end:], made
+
+
+needs_blocks = pytest.mark.skipif(not blocks.available(), reason="no C zlib to find blocks with")
+
+
+@needs_blocks
+def test_a_member_with_copied_blocks_reads_back_from_its_new_pieces():
+    """The run's log, its old blocks copied between a new head and a new end, reads back by
+    inflating only what was compressed anew — its stretch of copied blocks counts with the size
+    and CRC noted when the old stream was inflated — and comes out as a whole inflate does."""
+    text, made = appended_log()
+    assert zlib.decompress(made.data, -15) == text and (made.size, made.crc) == (len(text), zlib.crc32(text))
+    assert len(made.copied) == 1 and made.inflated_bytes() < len(text) // 4
+    assert archive.inflates_as_made(made)
+
+
+@needs_blocks
+@pytest.mark.parametrize("where", ["head", "end"])
+def test_a_changed_byte_in_a_new_piece_of_a_member_with_copied_blocks_is_found(where):
+    _, made = appended_log()
+    c = made.copied[0]
+    at = c.at // 2 if where == "head" else c.at + c.length + 3
+    data = bytearray(made.data)
+    data[at] ^= 0x55
+    assert not archive.inflates_as_made(Deflated(bytes(data), made.crc, made.size, made.copied))
+
+
+@needs_blocks
+def test_a_member_with_copied_blocks_reads_back_only_as_made():
+    """Its size, its CRC, the copied stretch's CRC and size and the text its end was primed with
+    must all be right: each wrong one is found."""
+    _, made = appended_log()
+    c = made.copied[0]
+    wrong = [Deflated(made.data, made.crc ^ 1, made.size, made.copied),
+             Deflated(made.data, made.crc, made.size + 1, made.copied),
+             Deflated(made.data, made.crc, made.size, (c._replace(crc=c.crc ^ 1),)),
+             Deflated(made.data, made.crc, made.size, (c._replace(size=c.size - 1),)),
+             Deflated(made.data, made.crc, made.size, (c._replace(window=bytes(len(c.window))),)),
+             Deflated(made.data, made.crc, made.size, (c._replace(at=c.at + 1),))]
+    assert not any(archive.inflates_as_made(w) for w in wrong)
+
+
+@needs_blocks
+def test_the_file_must_hold_a_member_with_copied_blocks_as_made(tmp_path):
+    """``_verify`` reads a member with copied blocks back as made (not inflating the copied
+    stretch) — the file must hold those very bytes: a byte changed on disk, or in what was made
+    and written, is found and named."""
+    _, made = appended_log()
+    member = "xl/worksheets/sheet1.xml"
+    members = {"[Content_Types].xml": archive.deflate(b"<Types/>"), member: made}
+
+    def write(path: Path, chosen: dict[str, Deflated]) -> str:
+        with open(path, "wb") as fh:
+            out = archive.ArchiveWriter(fh)
+            for name, deflated in chosen.items():
+                out.write(name, deflated)
+            out.close()
+        return str(path)
+    path = write(tmp_path / "new.xlsx", members)
+    _verify(path, list(members), "Inkasso.xlsx", {}, members)
+    flip(path, member, 0.999)
+    with pytest.raises(WorkbookError, match=re.escape(f"Teil '{member}' hat eine falsche Prüfsumme")):
+        _verify(path, list(members), "Inkasso.xlsx", {}, members)
+    broken = bytearray(made.data)
+    broken[made.copied[0].at + made.copied[0].length + 3] ^= 0x55     # made wrong, written as made
+    bad = {**members, member: Deflated(bytes(broken), made.crc, made.size, made.copied)}
+    path = write(tmp_path / "bad.xlsx", bad)
+    with pytest.raises(WorkbookError, match=re.escape(f"Teil '{member}' hat eine falsche Prüfsumme")):
+        _verify(path, list(bad), "Inkasso.xlsx", {}, bad)

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
 from . import limits, safety
-from .blocks import Kept, Source
+from .blocks import Kept, Source, crc_combine, inflates_to
 from .errors import WorkbookError
 from .guard import FileIdentity, read_file
 
@@ -247,12 +247,79 @@ def reads_back(data: bytes, info: zipfile.ZipInfo, checked: Deflated | None = No
     return inflater.eof and size == info.file_size and crc == info.CRC
 
 
+class Copied(NamedTuple):
+    """A stretch of a new stream copied from an old one's blocks (``deflate_stream``, ``Kept``):
+    ``data[at:at + length]``, standing for ``size`` bytes of text of CRC-32 ``crc``, and the 32 KB
+    of text before its end (what the piece after it was primed with)."""
+    at: int
+    length: int
+    size: int
+    crc: int
+    window: bytes
+
+
 @dataclass(frozen=True)
 class Deflated:
     """A member's bytes, compressed as the zip stores them."""
     data: bytes          # raw deflate stream
     crc: int
     size: int            # uncompressed
+    copied: tuple[Copied, ...] = ()     # stretches copied from the member's old stream, in order
+
+    def inflated_bytes(self) -> int:
+        """What reading it back inflates (``inflates_as_made``): the text but its copied stretches."""
+        return self.size - sum(c.size for c in self.copied)
+
+
+def inflates_as_made(made: Deflated) -> bool | None:
+    """Does ``made`` inflate to exactly its size and CRC? The pieces compressed here are inflated
+    (each primed with the text before it); a stretch copied from the member's old stream is not:
+    its blocks were inflated, their text checked against the old member's CRC, when the old
+    stream was read (``blocks.inflate_marked``/``find_blocks``), and a block inflates to the same
+    text wherever it stands after the same 32 KB (``Blocks.copyable``) — it counts with the size
+    and CRC noted there. None when the C zlib is not at hand (a member without copied stretches
+    only: there are none without it)."""
+    if not made.copied:
+        return inflates_to(made.data, made.size, made.crc)
+    view = memoryview(made.data)
+    crc = size = pos = 0
+    window = b""
+    for c in made.copied:
+        found = _inflated_piece(view[pos:c.at], window, final=False)
+        if found is None:
+            return False
+        crc, size = crc_combine(crc, found[0], found[1]), size + found[1]
+        crc, size = crc_combine(crc, c.crc, c.size), size + c.size
+        pos, window = c.at + c.length, c.window
+    found = _inflated_piece(view[pos:], window, final=True)
+    if found is None:
+        return False
+    crc, size = crc_combine(crc, found[0], found[1]), size + found[1]
+    return size == made.size and crc == made.crc
+
+
+def _inflated_piece(piece: memoryview, window: bytes, final: bool) -> tuple[int, int] | None:
+    """(CRC-32, length) of the text the piece of a raw deflate stream inflates to after the text
+    ``window`` — all of it used, the stream's end reached at its end (``final``) or not before;
+    None when it does not inflate so."""
+    inflater = zlib.decompressobj(-15, zdict=window) if window else zlib.decompressobj(-15)
+    crc = size = 0
+    rest: bytes | memoryview = piece
+    try:
+        while rest:
+            out = inflater.decompress(rest, VERIFY_STEP)
+            crc, size = zlib.crc32(out, crc), size + len(out)
+            rest = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        if not inflater.eof:
+            out = inflater.flush()
+            crc, size = zlib.crc32(out, crc), size + len(out)
+    except zlib.error:
+        return None
+    if inflater.eof != final or inflater.unused_data or rest:
+        return None
+    return crc, size
 
 
 def _deflate_piece(view, start: int, end: int, level: int, final: bool) -> bytes:
@@ -307,6 +374,7 @@ def deflate_stream(pieces: Iterable[bytes | memoryview | Kept], level: int = REW
     workers = _workers() if workers is None else max(1, workers)
     done: deque[Future] = deque()
     out: list[bytes] = []
+    copies: dict[int, tuple[int, int, bytes]] = {}      # id of a copied piece -> (size, crc, window)
     crc = size = 0
     chunk: list[bytes | memoryview] = []
     filled = 0
@@ -339,9 +407,11 @@ def deflate_stream(pieces: Iterable[bytes | memoryview | Kept], level: int = REW
                     copied: Future[bytes] = Future()
                     copied.set_result(source.blocks.middle(source.raw, first, last))
                     done.append(copied)
-                    crc = source.blocks.crc_on(crc, first, last)
+                    own = source.blocks.crc_of(first, last)
+                    crc = crc_combine(crc, own, end - begin)
                     size += end - begin
                     tail = view[end - _WINDOW:end]
+                    copies[id(copied.result())] = (end - begin, own, bytes(tail))
                     piece = view[end:piece.end]
             chunk.append(piece)
             filled += len(piece)
@@ -352,7 +422,14 @@ def deflate_stream(pieces: Iterable[bytes | memoryview | Kept], level: int = REW
             hand_over(b"".join(chunk))
         out.extend(f.result() for f in done)
     out.append(_LAST_BLOCK)
-    return Deflated(b"".join(out), crc, size)
+    copied_at: list[Copied] = []
+    at = 0
+    for data in out:
+        hit = copies.get(id(data))
+        if hit is not None:
+            copied_at.append(Copied(at, len(data), *hit))
+        at += len(data)
+    return Deflated(b"".join(out), crc, size, tuple(copied_at))
 
 
 class ArchiveWriter:

@@ -16,7 +16,7 @@ blocks that begin at least 32 KB into a stretch of the text it keeps (``copyable
 
 The text's CRC-32 is taken as it is inflated, a call's output at a time while it is still in the
 cache, and noted where each block begins: the CRC of a copied stretch then comes from two of those
-(zlib's ``crc32_combine``) instead of another pass over its megabytes (``Blocks.crc_on``).
+(zlib's ``crc32_combine``) instead of another pass over its megabytes (``Blocks.crc_of``).
 """
 from __future__ import annotations
 
@@ -71,6 +71,14 @@ def available() -> bool:
     return _ZLIB is not None
 
 
+def crc_combine(crc: int, then: int, length: int) -> int:
+    """The CRC-32 of A + B from A's (``crc``), B's (``then``) and B's ``length`` (the C zlib's
+    ``crc32_combine``; only where there are Blocks)."""
+    combine = _CRC32_COMBINE
+    assert combine is not None
+    return combine(crc, then, length)
+
+
 @dataclass(frozen=True)
 class Blocks:
     """Where each block of a deflate stream begins: its first bit in the stream (``bits``,
@@ -96,15 +104,13 @@ class Blocks:
             first += 1
         return (first, last) if first < last else None
 
-    def crc_on(self, crc: int, first: int, last: int) -> int:
-        """``zlib.crc32(text[starts[first]:starts[last]], crc)`` without reading the text: the
+    def crc_of(self, first: int, last: int) -> int:
+        """``zlib.crc32(text[starts[first]:starts[last]])`` without reading the text: the
         stretch's own CRC is the one before its end with the one before its start taken out
         (zlib's ``crc32_combine`` is linear: crc(A+B) = combine(crc(A), 0, |B|) ^ crc(B))."""
         combine = _CRC32_COMBINE
         assert combine is not None              # (there are no Blocks without the C zlib)
-        length = self.starts[last] - self.starts[first]
-        own = self.crcs[last] ^ combine(self.crcs[first], 0, length)
-        return combine(crc, own, length)
+        return self.crcs[last] ^ combine(self.crcs[first], 0, self.starts[last] - self.starts[first])
 
     def middle(self, raw: bytes, first: int, last: int) -> bytes:
         """The blocks first … last-1 of the stream ``raw`` as a piece of a new stream that

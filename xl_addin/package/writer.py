@@ -17,8 +17,8 @@ from lxml import etree
 from ..core.plan import Plan, RowAppend, auto_column_widths, header_key
 from ..files import fsync_folder
 from . import allocator, guard, moves, owned, rawrows, safety, tables
-from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream, reads_back
-from .blocks import Blocks, MarkedText, Source, find_blocks, inflates_to
+from .archive import Archive, ArchiveWriter, Deflated, deflate, deflate_stream, inflates_as_made, reads_back
+from .blocks import Blocks, MarkedText, Source, find_blocks
 from .chart import ChartParts
 from .errors import Terminated, WorkbookChanged, WorkbookError
 from .memsearch import contains
@@ -135,6 +135,7 @@ class _Edit:
         self._trees: dict[str, etree._Element] = {}    # other parts parsed: part -> root
         self._sst: owned.SharedStrings | None = None    # shared strings, parsed as far as needed
         self.checked: dict[str, Deflated] = {}           # members made and read back (``_check_made``)
+        self.made: dict[str, Deflated] = {}              # every member made, once written (``write_to``)
 
     # --- the worker thread -----------------------------------------------------------------
     # lxml lets go of the GIL while parsing and serialising, zlib while (in|de)flating: the
@@ -853,12 +854,14 @@ class _Edit:
                 if info.filename in self.parts.dropped:
                     continue
                 if info.filename in replaced:
-                    out.write(info.filename, replaced[info.filename].result(), like=info)
+                    made = self.made[info.filename] = replaced[info.filename].result()
+                    out.write(info.filename, made, like=info)
                 else:
                     out.copy_raw(self.archive, info)
                 order.append(info.filename)
             for part, data in added.items():
-                out.write(part, data.result())
+                made = self.made[part] = data.result()
+                out.write(part, made)
                 order.append(part)
         except BaseException:
             out.abort()
@@ -873,25 +876,29 @@ CHECK_MADE_FROM = 1 << 20     # a member made of this many bytes is read back be
 def _check_made(members: dict[str, Future]) -> dict[str, Deflated]:
     """The big members made already — read back now, while the worker still makes the others
     (the Masterliste) and this thread would only wait: each inflated in one call of zlib, which
-    lets go of the GIL throughout (a 30 MB Protokoll: ~40 ms that ``_verify`` no longer spends at
-    the end). Those that inflate to their size and CRC, by member; the others are left to
-    ``_verify``, which says what is wrong."""
+    lets go of the GIL throughout, or as made (``archive.inflates_as_made``: a long Protokoll's
+    new head and end, not the 28 MB of blocks copied from its old stream). Those that inflate to
+    their size and CRC, by member; the others are left to ``_verify``, which says what is wrong."""
     checked = {}
     for member, future in members.items():
         if not future.done() or future.exception() is not None:
             continue
         made = future.result()
-        if made.size >= CHECK_MADE_FROM and inflates_to(made.data, made.size, made.crc):
+        if made.size >= CHECK_MADE_FROM and inflates_as_made(made):
             checked[member] = made
     return checked
 
 
-def _verify(tmp: str, order: list[str], name: str, checked: dict[str, Deflated] | None = None) -> None:
+def _verify(tmp: str, order: list[str], name: str, checked: dict[str, Deflated] | None = None,
+            made: dict[str, Deflated] | None = None) -> None:
     """The new file read back from disk before it replaces the original: its members in order,
     each inflating to its size and CRC (``archive.reads_back``) — on two threads, the big members
-    spread over them by their size (zlib lets go of the GIL). A member ``checked`` already
-    (``_check_made``) must be those very bytes, its directory entry their CRC and sizes."""
+    spread over them by what they inflate (zlib lets go of the GIL). A member ``checked`` already
+    (``_check_made``) must be those very bytes, its directory entry their CRC and sizes; so must
+    one ``made`` with stretches copied from its old stream, read back as made
+    (``archive.inflates_as_made``: those stretches are not inflated again)."""
     checked = checked or {}
+    made = made or {}
     try:
         with open(tmp, "rb") as fh:
             data = fh.read()
@@ -903,13 +910,16 @@ def _verify(tmp: str, order: list[str], name: str, checked: dict[str, Deflated] 
         shares: list[list[zipfile.ZipInfo]] = [[], []]
         loads = [0, 0]
         def load(info: zipfile.ZipInfo) -> int:      # inflating: by its output (read back already: 0)
-            return 0 if info.filename in checked else info.file_size
+            if info.filename in checked:
+                return 0
+            own = made.get(info.filename)
+            return own.inflated_bytes() if own is not None and own.copied else info.file_size
         for info in sorted(infos, key=load, reverse=True):
             lighter = loads.index(min(loads))
             shares[lighter].append(info)
             loads[lighter] += load(info)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="xl_addin-verify") as pool:
-            found = [job.result() for job in [pool.submit(_first_bad, data, members, checked)
+            found = [job.result() for job in [pool.submit(_first_bad, data, members, checked, made)
                                               for members in shares]]
         bad = next((b for b in found if b is not None), None)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -920,10 +930,19 @@ def _verify(tmp: str, order: list[str], name: str, checked: dict[str, Deflated] 
                             f"Prüfsumme — Original unverändert")
 
 
-def _first_bad(data: bytes, members: list[zipfile.ZipInfo], checked: dict[str, Deflated]) -> str | None:
-    """The first of ``members`` that does not read back (``archive.reads_back``)."""
-    return next((info.filename for info in members if not reads_back(data, info, checked.get(info.filename))),
-                None)
+def _first_bad(data: bytes, members: list[zipfile.ZipInfo], checked: dict[str, Deflated],
+               made: dict[str, Deflated]) -> str | None:
+    """The first of ``members`` that does not read back (``archive.reads_back``; one with copied
+    stretches as made, ``_verify``)."""
+    for info in members:
+        own = checked.get(info.filename)
+        if own is None and (copied := made.get(info.filename)) is not None and copied.copied:
+            if not inflates_as_made(copied):
+                return info.filename
+            own = copied
+        if not reads_back(data, info, own):
+            return info.filename
+    return None
 
 
 def _rotate_backups(real: Path, backups: int, folder: guard.BackupFolder | None) -> Path | None:
@@ -1040,7 +1059,7 @@ def _write(p: Path, edit: _Edit, read: guard.FileIdentity | None, backups: int,
             order = edit.write_to(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        _verify(tmp, order, name, edit.checked)
+        _verify(tmp, order, name, edit.checked, edit.made)
         busy = safety.open_elsewhere(p)
         if busy is not None:
             raise WorkbookError(busy)
