@@ -231,10 +231,11 @@ def test_the_usual_formula_and_error_cells_are_found_in_the_text():
 
 
 def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_read_the_same(tmp_path, monkeypatch):
-    """The biggest sheet has calamine's book to itself; the others are built from a second book on a
-    second worker (``reader._read_sheets``): the same values, formulas, dates and states, in the
-    workbook's order, as when one book builds them all — and a sheet whose grid calamine cannot
-    build there is read cell by cell, as in the first book."""
+    """The biggest sheet has calamine's book to itself, looked through first (its grid, the longest,
+    begins as soon as it may); the others are built from a second book on a second worker
+    (``reader._read_sheets``): the same values, formulas, dates and states, in the workbook's order,
+    as when one book builds them all — and a sheet whose grid calamine cannot build there is read
+    cell by cell, as in the first book."""
     path = tmp_path / "b.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     big = wb.add_worksheet("Big")
@@ -254,8 +255,11 @@ def test_the_other_sheets_read_from_a_second_book_while_the_biggest_is_built_rea
     opened = []
     real_open = reader._open_book
     monkeypatch.setattr(reader, "_open_book", lambda archive: opened.append(1) or real_open(archive))
+    looks, real_look = [], reader._look_through
+    monkeypatch.setattr(reader, "_look_through", lambda archive, entry: looks.append(entry.name)
+                        or real_look(archive, entry))
     two_books = read_workbook(path)
-    assert opened == [1]
+    assert opened == [1] and looks == ["Big", "Dates", "Empty", "Hidden"]
     assert list(two_books.sheets) == list(one_book.sheets) == ["Big", "Dates", "Empty", "Hidden"]
     for name, sheet in one_book.sheets.items():
         other = two_books.sheets[name]

@@ -621,8 +621,9 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
     meanwhile. The biggest sheet (the Masterliste) is built last, the others' values taken while
     it is still being built — from a second calamine book on a worker of its own (one book reads
     one sheet at a time) when they are big enough to be worth its second parse of the shared
-    strings (a long Protokoll's 100,000 of them: ~50 ms of a core), else from the same book, their
-    grids queued before the biggest one's. The time left waiting for the biggest grid goes to the
+    strings (a long Protokoll's 100,000 of them: ~50 ms of a core), the biggest then looked
+    through first so that its grid begins at once (a second run: -40 ms); else from the same
+    book, their grids queued before the biggest one's. The time left waiting for the biggest grid goes to the
     caller's ``meanwhile`` and, in a run that will write (``texts``), to cutting that sheet's rows
     for the writer (``rawrows.cut_ahead``)."""
     infos = {entry.part: archive.info(entry.part) for entry in entries}
@@ -630,23 +631,26 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
     biggest = max(entries, key=lambda e: size[e.part], default=None)
     last = biggest is not None and size[biggest.part] >= SECOND_BOOK_FROM and len(entries) > 1
     apart = last and sum(size[e.part] for e in entries if e is not biggest) >= SECOND_BOOK_FROM
+    # Looked through in this order: with a second book, the biggest sheet first (its grid, the
+    # longest, begins as soon as it may; the others go to the second book meanwhile); else last
+    # (the others' grids queued before it on the one book).
+    order = sorted(range(len(entries)), key=lambda i: (entries[i] is not biggest) if apart
+                   else (last and entries[i] is biggest))
     with ThreadPoolExecutor(max_workers=1) as worker, ThreadPoolExecutor(max_workers=1) as second:
         book = worker.submit(_open_calamine, archive)
-        other_book: Future | None = None
+        other_book: Future | None = second.submit(_open_book, archive) if apart else None
         try:
             looked: list[_Looked] = [None] * len(entries)  # type: ignore[list-item]
             try:
-                for i in sorted(range(len(entries)), key=lambda i: last and entries[i] is biggest):
+                for i in order:
                     entry = entries[i]
                     sheet = _look_through(archive, entry)
                     if texts is not None and len(sheet.data) <= KEEP_TEXT_UP_TO:
                         texts[entry.part] = sheet.data
                     if sheet.dense:
-                        if not apart or entry is biggest:
+                        if other_book is None or entry is biggest:
                             sheet.parsed = worker.submit(_sheet_of, book, entry.name)
                         else:
-                            if other_book is None:
-                                other_book = second.submit(_open_book, archive)
                             sheet.parsed = second.submit(_sheet_of, other_book, entry.name)
                     _look_for_formulas(sheet)
                     looked[i] = sheet
