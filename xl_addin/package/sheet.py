@@ -342,13 +342,13 @@ class SheetPatcher:
         if not pending:
             return raw.render()
         cols = sorted(pending)
-        rests, cache = [], self._rests
-        for col in cols:
-            cell = pending[col]
-            rest = cache.get(cell)
-            if rest is None:
-                rest = cache[cell] = cell_xml_rest(*cell).encode()
-            rests.append(rest)
+        cells = list(map(pending.__getitem__, cols))
+        cache = self._rests
+        rests: list = list(map(cache.get, cells))
+        if None in rests:
+            for i, cell in enumerate(cells):
+                if rests[i] is None:
+                    rests[i] = cache[cell] = cell_xml_rest(*cell).encode()
         return raw.render(cols, rests)
 
     def _need(self, r: int) -> None:
@@ -1908,7 +1908,10 @@ class SheetPatcher:
         data = serialize(self.root)
         raw = self._raw
         holds = raw.holds_rows()
-        pending = {r: kept for r, kept in self._pending.items() if r not in raw} if holds else self._pending
+        pending = self._pending
+        if holds:                 # the new cells of rows in the tree (the rows cut so far: a set's speed)
+            outside = {r for r in pending.keys() - dict.keys(raw) if r not in raw}
+            pending = {r: kept for r, kept in pending.items() if r in outside} if outside else {}
         if not (pending or self._pending_rows or holds):
             yield data
             return
