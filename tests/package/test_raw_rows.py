@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from xl_addin.core.plan import DATE_FORMAT, CellWrite
+from xl_addin.core.plan import DATE_FORMAT, CellWrite, RowFill
 from xl_addin.package import WorkbookError, rawrows, sheet as sheet_module
 from xl_addin.package.opc import MAIN_NS
 from xl_addin.package.sheet import CUT_FIRST, SheetPatcher
@@ -85,10 +85,12 @@ fills_strategy = st.lists(st.tuples(st.integers(1, 7), st.sets(st.integers(1, 7)
 PRODUCT = frozenset({"FFFFFF00", "FFD9D9D9"})
 
 
-def run(p: SheetPatcher, writes, fills, append, last: bool):
+def run(p: SheetPatcher, writes, fills, append, last: bool, batched: bool = False):
     try:
         p.write_all([CellWrite("Blatt", r, c, v, f) for r, c, v, f in writes])
-        for r, cols, rgb in fills:
+        if batched:                                       # as the writer gives them (fill_all)
+            p.fill_all([RowFill("Blatt", r, tuple(sorted(cols)), rgb) for r, cols, rgb in fills], PRODUCT)
+        for r, cols, rgb in ([] if batched else fills):
             p.fill(r, tuple(sorted(cols)), rgb, PRODUCT)
         lv = p.last_value_row() if last else None
         if append:
@@ -105,8 +107,9 @@ def run(p: SheetPatcher, writes, fills, append, last: bool):
        append=st.booleans(), last=st.booleans())
 def test_rows_kept_as_bytes_come_out_as_the_tree_makes_them(rows, cols, writes, fills, append, last):
     data = sheet_bytes(rows, cols)
-    assert run(make(data, True), writes, fills, append, last) == run(make(data, False), writes, fills,
-                                                                        append, last)
+    tree = run(make(data, False), writes, fills, append, last)
+    assert run(make(data, True), writes, fills, append, last) == tree
+    assert run(make(data, True), writes, fills, append, last, batched=True) == tree
 
 
 @settings(max_examples=300, deadline=None)
@@ -403,20 +406,22 @@ def test_rows_a_fill_leaves_as_they_are_are_read_as_cutting_them_reads_them(
         coloured = coloured[:found.start()] + MUTATIONS[how](found.group(), r) + coloured[found.end():]
     data, styles = coloured.encode(), etree.tostring(first.styles.root)
 
-    def second(raw: bool, after: int):
+    def second(raw: bool, after: int, batched: bool = False):
         again = Styles(etree.fromstring(styles), "test.xlsx")
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(sheet_module, "PLAIN_PATTERN_AFTER", after)
             patch.setattr(sheet_module, "PLAIN_PATTERN_GROWTH", 1)
-            return fill_again(raw, again)
+            return fill_again(raw, again, batched)
 
-    def fill_again(raw: bool, again: Styles):
+    def fill_again(raw: bool, again: Styles, batched: bool):
         try:
             p = (SheetPatcher.of_part(data, member="s.xml", sheet="Blatt", styles=again, date1904=False,
                                       file="test.xlsx") if raw else
                  SheetPatcher(etree.fromstring(data), sheet="Blatt", styles=again, date1904=False,
                               file="test.xlsx"))
-            for r in range(1, 25):
+            if batched:                                   # as the writer gives them (fill_all)
+                p.fill_all([RowFill("Blatt", r, fill_cols, rgb) for r in range(1, 25)], PRODUCT)
+            for r in ([] if batched else range(1, 25)):
                 p.fill(r, fill_cols, rgb, PRODUCT)
             return (p.to_xml(), etree.tostring(p.styles.root), p.cells_filled, p.changed)
         except WorkbookError as exc:
@@ -425,6 +430,7 @@ def test_rows_a_fill_leaves_as_they_are_are_read_as_cutting_them_reads_them(
     read_so = second(True, 1)
     assert read_so == second(True, 10**9)                # never read by the pattern
     assert read_so == second(False, 1)                   # the tree
+    assert read_so == second(True, 1, batched=True)      # the rows the pattern reads not even asked
 
 
 computed_strategy = st.lists(st.tuples(st.integers(1, 7), st.booleans(), st.lists(

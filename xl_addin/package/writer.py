@@ -10,6 +10,8 @@ import zipfile
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from lxml import etree
@@ -39,6 +41,8 @@ from .reader import SheetTexts
 from .refs import RowInsert, RowShift, cell_ref, ref_box, shift_formula
 from .sheet import MAX_ROW, SheetPatcher, new_sheet_root
 from .styles import Styles, normalise_rgb
+
+_SHEET_OF = attrgetter("sheet")
 
 BACKUP_DIR = ".xl_addin-backup"
 # a sheet's text handed over from this size: its member's deflate blocks are found (``_find_blocks_ahead``)
@@ -307,10 +311,10 @@ class _Edit:
             patcher.write_all(items)
             self._grow_to_the_right(entries[items[0].sheet], patcher, items)
         patchers: dict[str, SheetPatcher] = {}
-        for fill in plan.fills:
-            patcher = patchers.get(fill.sheet) or patchers.setdefault(
-                fill.sheet, self._patcher(self._entry(fill.sheet, "Einfärben")))
-            patcher.fill(fill.row, fill.cols, fill.rgb, self.product)
+        for sheet, fills in groupby(plan.fills, _SHEET_OF):       # (in the plan's order)
+            patcher = patchers.get(sheet) or patchers.setdefault(
+                sheet, self._patcher(self._entry(sheet, "Einfärben")))
+            patcher.fill_all(fills, self.product)
         font_product = frozenset(normalise_rgb(c) for c in plan.product_font_colours)
         patchers.clear()
         for font in plan.fonts:
