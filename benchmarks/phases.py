@@ -32,6 +32,7 @@ PHASES = [
     ("xl_addin.package.sheet", "SheetPatcher", "replace_content"),
     ("xl_addin.package.sheet", "SheetPatcher", "write"),
     ("xl_addin.package.sheet", "SheetPatcher", "write_all"),
+    ("xl_addin.package.sheet", "SheetPatcher", "fill_all"),
     ("xl_addin.package.sheet", "SheetPatcher", "fill"),
     ("xl_addin.package.sheet", "SheetPatcher", "font_colour"),
     ("xl_addin.package.sheet", "SheetPatcher", "append"),
