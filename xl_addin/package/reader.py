@@ -623,9 +623,9 @@ def _read_sheets(archive: Archive, entries: list[SheetEntry], meanwhile: Callabl
     one sheet at a time) when they are big enough to be worth its second parse of the shared
     strings (a long Protokoll's 100,000 of them: ~50 ms of a core), the biggest then looked
     through first so that its grid begins at once (a second run: -40 ms); else from the same
-    book, their grids queued before the biggest one's. The time left waiting for the biggest grid goes to the
-    caller's ``meanwhile`` and, in a run that will write (``texts``), to cutting that sheet's rows
-    for the writer (``rawrows.cut_ahead``)."""
+    book, their grids queued before the biggest one's. The time left waiting for the biggest
+    grid goes to the caller's ``meanwhile`` and, in a run that will write (``texts``), to cutting
+    that sheet's rows for the writer (``rawrows.cut_ahead``)."""
     infos = {entry.part: archive.info(entry.part) for entry in entries}
     size = {part: info.file_size if info is not None else 0 for part, info in infos.items()}
     biggest = max(entries, key=lambda e: size[e.part], default=None)
