@@ -12,6 +12,7 @@ import struct
 import zipfile
 import zlib
 from concurrent.futures import Future
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,33 @@ def test_the_file_must_hold_a_member_with_copied_blocks_as_made(tmp_path):
     path = write(tmp_path / "bad.xlsx", bad)
     with pytest.raises(WorkbookError, match=re.escape(f"Teil '{member}' hat eine falsche Prüfsumme")):
         _verify(path, list(bad), "Inkasso.xlsx", {}, bad)
+
+
+@needs_blocks
+def test_a_member_with_several_copied_stretches_reads_back_piece_by_piece():
+    """A second run's Masterliste: rows edited here and there, the stretches between copied — each
+    new piece between two copied stretches is inflated after the text before it; a changed byte in
+    any of them is found."""
+    old = log_text(80_000)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = packer.compress(old) + packer.flush()
+    marked = blocks.inflate_marked(raw, len(old), zlib.crc32(old))
+    assert marked is not None
+    body, end = old.index(b"<sheetData>") + 11, old.index(b"</sheetData>")
+    cuts = sorted({old.index(b'<row r="%d"' % r) for r in (20_000, 41_000, 60_500)})
+    pieces: list = [old[:body]]
+    text = [old[:body]]
+    start = body
+    for k, cut in enumerate(cuts):
+        pieces += [blocks.Kept(start, cut), b'<row r="edited %d"/>' % k]
+        text += [old[start:cut], b'<row r="edited %d"/>' % k]
+        start = old.index(b"</row>", cut) + 6             # the edited row left out of what is kept
+    pieces += [blocks.Kept(start, end), old[end:]]
+    text += [old[start:end], old[end:]]
+    made = archive.deflate_stream(pieces, source=blocks.Source(old, raw, marked.blocks))
+    assert zlib.decompress(made.data, -15) == b"".join(text)
+    assert len(made.copied) == 4 and archive.inflates_as_made(made)
+    for before, after in pairwise(made.copied):                # each new piece between two copies
+        data = bytearray(made.data)
+        data[(before.at + before.length + after.at) // 2] ^= 0x55
+        assert not archive.inflates_as_made(Deflated(bytes(data), made.crc, made.size, made.copied))
