@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .memsearch import address
+
 WINDOW = 32 * 1024          # how far back deflate's matches reach
 _Z_OK, _Z_STREAM_END, _Z_BLOCK = 0, 1, 5
 
@@ -173,7 +175,7 @@ def inflate_marked(raw: bytes, size: int, crc: int, ends: int | None = None) -> 
         return None
     text = _unfilled_bytes(size)
     quiet = (ends, size - ends) if ends is not None and size > 2 * ends else None
-    found = _scan(raw, size, (ctypes.c_char * size).from_address(_address(text)), quiet)
+    found = _scan(raw, size, (ctypes.c_char * size).from_address(address(text)), quiet)
     if found is None or found[3] != crc:
         return None
     return MarkedText(text, Blocks(*found[:3], crc, len(raw)))
@@ -254,13 +256,6 @@ _NEW_BYTES.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]
 
 def _unfilled_bytes(size: int) -> bytes:
     return _NEW_BYTES(None, size)
-
-
-def _address(data: bytes) -> int:
-    """Where the bytes of ``data`` lie (ctypes points a c_char_p at them, no copy)."""
-    address = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
-    assert address is not None
-    return address
 
 
 def inflate_into(raw: bytes, target: bytearray, step: int, done) -> bool:

@@ -31,14 +31,20 @@ def _load_memmem():
 _MEMMEM = _load_memmem()
 
 
+def address(data: bytes) -> int:
+    """Where the bytes of ``data`` lie (ctypes points a c_char_p at them, no copy)."""
+    base = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
+    assert base is not None
+    return base
+
+
 def find(data: bytes, needle: bytes, start: int = 0, end: int | None = None) -> int:
     """``data.find(needle, start, end)`` for ``bytes``."""
     stop = len(data) if end is None else end
     if _MEMMEM is None or type(data) is not bytes or start < 0 or not 0 <= stop <= len(data) \
             or stop - start < FROM or not 3 <= len(needle) <= 256:
         return data.find(needle, start, end)
-    base = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
-    assert base is not None
+    base = address(data)
     hit = _MEMMEM(base + start, stop - start, needle, len(needle))
     return -1 if hit is None else hit - base
 
